@@ -1,0 +1,90 @@
+import { PassgeniError } from '../src/errors.js';
+
+/**
+ * One secrets manager, addressed by one URI (DESIGN §7). Adapters know their secrets manager and
+ * nothing else: they import only this file and the shared error types.
+ */
+export interface SecretStore {
+  /** The URI as given, safe to print (it names a location, never holds a secret). */
+  readonly uri: string;
+  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`. */
+  readonly kind: StoreKind;
+
+  /**
+   * Writes the credential and attaches the certificate URL. The value is written first, then the
+   * metadata, so a crash in between leaves a new value with a stale URL (detectable) rather than
+   * a URL that points at a credential that was never stored.
+   * Must never destroy the previous value, and must detect (not overwrite) a concurrent writer.
+   */
+  write(request: StoreWriteRequest): Promise<StoreWriteResult>;
+
+  /** The stored credential (for binding checks); undefined when the secret or key does not exist. */
+  readCredential(): Promise<string | undefined>;
+
+  /** The certificate URL attached to the secret; undefined when there is none. */
+  readCertificateUrl(): Promise<string | undefined>;
+}
+
+export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file';
+
+export interface StoreWriteRequest {
+  credential: string;
+  certUrl: string;
+  certId: string;
+}
+
+export interface StoreWriteResult {
+  store: string;
+  /** The version the store gave the new value (AWS VersionId, KV version, …), when it has one. */
+  version?: string;
+}
+
+/** An entry found under a prefix by `inventory`. */
+export interface StoredSecretRef {
+  uri: string;
+  certUrl: string | undefined;
+}
+
+/** Stores that can enumerate secrets under a prefix URI (for `passgeni inventory`). */
+export interface ListableStore {
+  list(prefixUri: string): AsyncIterable<StoredSecretRef>;
+}
+
+export type StoreErrorCode =
+  | 'STORE_URI_INVALID'
+  | 'STORE_ACCESS_DENIED'
+  | 'STORE_NOT_FOUND'
+  | 'STORE_CONFLICT'
+  | 'STORE_THROTTLED'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_AUTH_MISSING'
+  | 'STORE_INVALID_VALUE'
+  | 'STORE_METADATA_FAILED'
+  | 'STORE_WRITE_FAILED';
+
+/**
+ * A store operation failed. `credentialWritten` says whether the new value reached the store
+ * (true when only the metadata step failed), so the engine can report exactly where the new
+ * credential lives. Messages are written by the adapter and never echo a client library's
+ * message verbatim, since some echo tokens or request bodies.
+ */
+export class StoreError extends PassgeniError {
+  readonly store: string;
+  readonly credentialWritten: boolean;
+  readonly version: string | undefined;
+
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options: { store: string; credentialWritten?: boolean; version?: string; cause?: unknown; exitCode?: 2 | 3 },
+  ) {
+    super(code, message, {
+      exitCode: options.exitCode ?? (code === 'STORE_URI_INVALID' ? 2 : 3),
+      details: { store: options.store, credential_written: options.credentialWritten ?? false },
+      cause: options.cause,
+    });
+    this.store = options.store;
+    this.credentialWritten = options.credentialWritten ?? false;
+    this.version = options.version;
+  }
+}

@@ -1,0 +1,41 @@
+import { isPassgeniError, errorMessage } from '../errors.js';
+
+/**
+ * The one place the CLI writes results and errors, so `--json` behaves the same on every
+ * command: results as JSON on stdout, errors as `{ error, code, ... }` on stderr.
+ */
+export interface OutputOptions {
+  json?: boolean;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** JSON Lines: one compact object per line, for streams such as `generate --count`. */
+export function printJsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+export function printText(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Status lines that are not the result (progress, notices) go to stderr so pipes stay clean. */
+export function printNotice(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Prints an error in the requested format and returns the exit code it maps to. */
+export function reportError(error: unknown, options: OutputOptions): number {
+  const exitCode = isPassgeniError(error) ? error.exitCode : 3;
+  if (options.json) {
+    const body = isPassgeniError(error) ? error.toJSON() : { error: errorMessage(error), code: 'INTERNAL' };
+    process.stderr.write(`${JSON.stringify(body)}\n`);
+  } else {
+    const code = isPassgeniError(error) ? ` [${error.code}]` : '';
+    process.stderr.write(`passgeni: ${errorMessage(error)}${code}\n`);
+    if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  }
+  return exitCode;
+}
