@@ -76,11 +76,21 @@ export class StoreError extends PassgeniError {
   constructor(
     code: StoreErrorCode,
     message: string,
-    options: { store: string; credentialWritten?: boolean; version?: string; cause?: unknown; exitCode?: 2 | 3 },
+    options: {
+      store: string;
+      credentialWritten?: boolean;
+      version?: string;
+      cause?: unknown;
+      exitCode?: 2 | 3;
+    },
   ) {
     super(code, message, {
       exitCode: options.exitCode ?? (code === 'STORE_URI_INVALID' ? 2 : 3),
-      details: { store: options.store, credential_written: options.credentialWritten ?? false },
+      details: {
+        store: options.store,
+        credential_written: options.credentialWritten ?? false,
+        ...(options.version !== undefined && { version: options.version }),
+      },
       cause: options.cause,
     });
     this.store = options.store;

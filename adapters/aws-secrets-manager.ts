@@ -1,0 +1,508 @@
+import { createHash } from 'node:crypto';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClientConfig, Tag } from '@aws-sdk/client-secrets-manager';
+import { StoreError } from './store.js';
+import type {
+  ListableStore,
+  SecretStore,
+  StoredSecretRef,
+  StoreErrorCode,
+  StoreWriteRequest,
+  StoreWriteResult,
+} from './store.js';
+import type { AdapterContext } from './options.js';
+import type { ParsedAwsUri, ParsedStorePrefix } from './uri.js';
+import { encodeUriComponentLoose, parseStorePrefix } from './uri.js';
+import { JsonTextError, parseObjectText, spliceMember } from './internal/json-text.js';
+
+export const CERT_URL_TAG = 'passgeni-cert-url';
+/** Which `#json-key` the URL tag describes ('' = the whole secret), so two keys never share a URL. */
+export const CERT_KEY_TAG = 'passgeni-cert-key';
+/**
+ * Our own staging label for a version that is written but not yet current. AWSPENDING is not
+ * used: a rotation Lambda treats an AWSPENDING version that is not AWSCURRENT as "rotation in
+ * progress", so a crash between our two calls would block the secret's rotation.
+ */
+export const PENDING_STAGE = 'PASSGENI_PENDING';
+const TAG_VALUE_MAX = 256;
+
+const IAM_HINT =
+  'The identity needs secretsmanager:GetSecretValue, secretsmanager:PutSecretValue, ' +
+  'secretsmanager:UpdateSecretVersionStage and secretsmanager:TagResource on this secret ' +
+  '(plus secretsmanager:CreateSecret with ?create=true, secretsmanager:DescribeSecret to read the ' +
+  'certificate URL, and kms:Decrypt and kms:GenerateDataKey when the secret uses a customer-managed KMS key).';
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+const BAD_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+]);
+
+// A fixed namespace so the same (secret, certificate) pair always yields the same token.
+const TOKEN_NAMESPACE = Buffer.from('6f1d3c1e8a0b4c52b1e4a7f0c2d9e8b3', 'hex');
+
+/**
+ * ClientRequestToken for one certificate's write to one secret: a UUIDv5, because AWS wants
+ * 32-64 characters and recommends a UUID. Retrying the same write then creates no second version,
+ * and the token doubles as the new VersionId.
+ */
+export function requestToken(secretId: string, certId: string): string {
+  const hash = createHash('sha1').update(TOKEN_NAMESPACE).update(`${secretId}\n${certId}`, 'utf8').digest();
+  const bytes = hash.subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+interface AwsErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+function errorName(error: unknown): string {
+  return (error as AwsErrorShape | undefined)?.name ?? 'Error';
+}
+
+function createClient(context: AdapterContext, arnRegion: string | undefined): SecretsManagerClient {
+  const { env, options } = context;
+  const config: SecretsManagerClientConfig = {
+    maxAttempts: options.aws?.maxAttempts ?? context.retry.maxAttempts,
+  };
+  const region = arnRegion ?? options.aws?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region) config.region = region;
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) config.endpoint = endpoint;
+  // The default chain reads process.env; when the caller hands us another environment, its static
+  // keys (the chain's first source) must come from there.
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    config.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  return new SecretsManagerClient(config);
+}
+
+interface Failure {
+  /** Words to put before the explanation, saying what state the secret was left in. */
+  prefix?: string;
+}
+
+/** Turns an SDK error into a StoreError written by us: the SDK's message is never repeated. */
+function mapAwsError(
+  store: string,
+  secretId: string,
+  action: string,
+  error: unknown,
+  failure: Failure = {},
+): StoreError {
+  const shape = (error ?? {}) as AwsErrorShape;
+  const name = errorName(error);
+  const status = shape.$metadata?.httpStatusCode;
+  const attempts = shape.$metadata?.attempts;
+  let code: StoreErrorCode = 'STORE_WRITE_FAILED';
+  let message: string;
+  if (name === 'AccessDeniedException') {
+    code = 'STORE_ACCESS_DENIED';
+    message = `AWS denied secretsmanager:${action} on "${secretId}". ${IAM_HINT}`;
+  } else if (BAD_CREDENTIALS.has(name)) {
+    code = 'STORE_ACCESS_DENIED';
+    message = `AWS rejected the credentials (${name}) for secretsmanager:${action}: they are invalid or expired. Refresh them (e.g. aws-actions/configure-aws-credentials).`;
+  } else if (name === 'DecryptionFailure' || name === 'EncryptionFailure') {
+    code = 'STORE_ACCESS_DENIED';
+    message = `secretsmanager:${action} on "${secretId}" failed with ${name}: the identity needs kms:Decrypt and kms:GenerateDataKey on the secret's KMS key.`;
+  } else if (name === 'ResourceNotFoundException') {
+    code = 'STORE_NOT_FOUND';
+    message = `Secret "${secretId}" was not found (secretsmanager:${action}).`;
+  } else if (THROTTLING.has(name)) {
+    code = 'STORE_THROTTLED';
+    message = `AWS throttled secretsmanager:${action}${attempts ? ` ${attempts} times in a row` : ''}. Secrets Manager allows about 50 writes per second per region across PutSecretValue, UpdateSecret and UpdateSecretVersionStage; retry later or spread rotations out.`;
+  } else if (name === 'CredentialsProviderError') {
+    code = 'STORE_AUTH_MISSING';
+    message =
+      'No AWS credentials were found. Provide them the usual way: aws-actions/configure-aws-credentials (GitHub OIDC), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance/task role.';
+  } else if (/region is missing/i.test(shape.message ?? '')) {
+    code = 'STORE_AUTH_MISSING';
+    message = 'No AWS region is configured: set AWS_REGION, use a secret ARN, or configure a profile region.';
+  } else if (name === 'InternalServiceError' || (status !== undefined && status >= 500)) {
+    code = 'STORE_UNAVAILABLE';
+    message = `Secrets Manager failed secretsmanager:${action} (${name}${status ? `, HTTP ${status}` : ''}); retry later.`;
+  } else if (status === undefined) {
+    code = 'STORE_UNAVAILABLE';
+    message = `Could not reach Secrets Manager for secretsmanager:${action} (${shape.code ?? name}).`;
+  } else if (name === 'InvalidRequestException') {
+    message = `AWS refused secretsmanager:${action} on "${secretId}" (InvalidRequestException): the secret may be scheduled for deletion or managed by another service.`;
+  } else {
+    message = `secretsmanager:${action} on "${secretId}" failed (${name}, HTTP ${status}).`;
+  }
+  if (failure.prefix) message = `${failure.prefix} ${message}`;
+  return new StoreError(code, message, { store });
+}
+
+interface CurrentVersion {
+  versionId: string;
+  text: string | undefined;
+}
+
+export class AwsSecretsManagerStore implements SecretStore, ListableStore {
+  readonly kind = 'aws-sm' as const;
+  readonly uri: string;
+  private readonly parsed: ParsedAwsUri;
+  private readonly context: AdapterContext;
+  private readonly client: SecretsManagerClient;
+
+  constructor(parsed: ParsedAwsUri, context: AdapterContext) {
+    this.parsed = parsed;
+    this.uri = parsed.uri;
+    this.context = context;
+    this.client = createClient(context, parsed.arnRegion);
+  }
+
+  private fail(action: string, error: unknown, failure?: Failure): StoreError {
+    return mapAwsError(this.uri, this.parsed.secretId, action, error, failure);
+  }
+
+  private tags(request: StoreWriteRequest): Tag[] {
+    return [
+      { Key: CERT_URL_TAG, Value: request.certUrl },
+      { Key: CERT_KEY_TAG, Value: this.parsed.jsonKey ?? '' },
+    ];
+  }
+
+  /** Checked before anything is written, so a too-long URL cannot leave a value without its tag. */
+  private checkTagLimits(request: StoreWriteRequest): void {
+    for (const tag of this.tags(request)) {
+      if ((tag.Value ?? '').length > TAG_VALUE_MAX) {
+        throw new StoreError(
+          'STORE_INVALID_VALUE',
+          `The ${tag.Key} tag would be ${(tag.Value ?? '').length} characters; AWS allows ${TAG_VALUE_MAX}. Nothing was written.`,
+          { store: this.uri },
+        );
+      }
+    }
+  }
+
+  private async current(): Promise<CurrentVersion | undefined> {
+    try {
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.parsed.secretId }));
+      if (!out.VersionId) throw new Error('missing VersionId');
+      return { versionId: out.VersionId, text: out.SecretString };
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw this.fail('GetSecretValue', error);
+    }
+  }
+
+  private async exists(): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeSecretCommand({ SecretId: this.parsed.secretId }));
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return false;
+      throw this.fail('DescribeSecret', error);
+    }
+  }
+
+  /** The new SecretString: the credential, or the JSON secret with only `jsonKey` changed. */
+  private render(previous: CurrentVersion | undefined, credential: string): string {
+    const { jsonKey } = this.parsed;
+    if (jsonKey === undefined) return credential;
+    if (previous === undefined) return JSON.stringify({ [jsonKey]: credential });
+    if (previous.text === undefined) {
+      throw new StoreError(
+        'STORE_INVALID_VALUE',
+        `Secret "${this.parsed.secretId}" holds binary data, so #${jsonKey} cannot be set inside it. Nothing was written.`,
+        { store: this.uri },
+      );
+    }
+    try {
+      return spliceMember(previous.text, jsonKey, JSON.stringify(credential));
+    } catch (error) {
+      const reason = error instanceof JsonTextError ? error.message : 'it could not be parsed';
+      throw new StoreError(
+        'STORE_INVALID_VALUE',
+        `Cannot set #${jsonKey} in secret "${this.parsed.secretId}": ${reason}. Nothing was written.`,
+        { store: this.uri },
+      );
+    }
+  }
+
+  async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
+    this.checkTagLimits(request);
+    const secretId = this.parsed.secretId;
+    const token = requestToken(secretId, request.certId);
+    const previous = await this.current();
+    let version: string;
+
+    if (previous === undefined) {
+      if (!(await this.exists())) {
+        if (!this.parsed.create) {
+          throw new StoreError(
+            'STORE_NOT_FOUND',
+            `Secret "${secretId}" does not exist. passgeni never creates secrets unless asked: add ?create=true to the URI (e.g. aws-sm://${secretId}?create=true) or create it first.`,
+            { store: this.uri },
+          );
+        }
+        return { store: this.uri, version: await this.create(request, token) };
+      }
+      // The secret exists but has no value yet (e.g. created by Terraform without a version):
+      // its first version becomes AWSCURRENT on its own, and there is nothing to lose.
+      version = await this.put(this.render(undefined, request.credential), token, undefined);
+    } else if (previous.versionId === token) {
+      // An earlier attempt with this certificate already made its version current.
+      version = token;
+    } else {
+      const next = this.render(previous, request.credential);
+      version = await this.put(next, token, [PENDING_STAGE]);
+      await this.promote(version, previous.versionId);
+    }
+
+    try {
+      await this.client.send(new TagResourceCommand({ SecretId: secretId, Tags: this.tags(request) }));
+    } catch (error) {
+      const cause = this.fail('TagResource', error);
+      throw new StoreError(
+        'STORE_METADATA_FAILED',
+        `The new credential is stored (version ${version}, AWSCURRENT) but its certificate URL tag was not written: ${cause.message}`,
+        { store: this.uri, credentialWritten: true, version },
+      );
+    }
+    return { store: this.uri, version };
+  }
+
+  private async put(text: string, token: string, stages: string[] | undefined): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new PutSecretValueCommand({
+          SecretId: this.parsed.secretId,
+          SecretString: text,
+          ClientRequestToken: token,
+          ...(stages && { VersionStages: stages }),
+        }),
+      );
+      return out.VersionId ?? token;
+    } catch (error) {
+      if (errorName(error) === 'ResourceExistsException') {
+        // The token (derived from this certificate) already names a version with other content:
+        // the secret changed between two attempts of this write.
+        throw new StoreError(
+          'STORE_CONFLICT',
+          `A version for this certificate already exists in "${this.parsed.secretId}" with different content: the secret changed between attempts. Nothing was made current; issue a new certificate and retry.`,
+          { store: this.uri },
+        );
+      }
+      throw this.fail('PutSecretValue', error);
+    }
+  }
+
+  /**
+   * Moves AWSCURRENT from the version we read to ours. AWS refuses when AWSCURRENT is no longer on
+   * `from`, which makes this a compare-and-swap: a writer that got in between is detected, and
+   * its value stays current.
+   */
+  private async promote(to: string, from: string): Promise<void> {
+    const secretId = this.parsed.secretId;
+    try {
+      await this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: to,
+          RemoveFromVersionId: from,
+        }),
+      );
+    } catch (error) {
+      const name = errorName(error);
+      const status = (error as AwsErrorShape).$metadata?.httpStatusCode;
+      const ambiguous =
+        status !== undefined &&
+        status < 500 &&
+        name !== 'AccessDeniedException' &&
+        !THROTTLING.has(name) &&
+        !BAD_CREDENTIALS.has(name);
+      if (!ambiguous) {
+        await this.dropPending(to);
+        throw this.fail('UpdateSecretVersionStage', error, {
+          prefix:
+            'The new value was written as a version but not made current; the previous value is still AWSCURRENT.',
+        });
+      }
+      const now = await this.current();
+      if (now?.versionId === to) {
+        await this.dropPending(to);
+        return;
+      }
+      await this.dropPending(to);
+      if (now?.versionId !== from) {
+        throw new StoreError(
+          'STORE_CONFLICT',
+          `Secret "${secretId}" was changed by another writer after it was read (AWSCURRENT moved from version ${from}); their value stays current and nothing of ours was made current. Re-run to write on top of it.`,
+          { store: this.uri },
+        );
+      }
+      throw this.fail('UpdateSecretVersionStage', error, {
+        prefix:
+          'The new value was written as a version but not made current; the previous value is still AWSCURRENT.',
+      });
+    }
+    await this.dropPending(to);
+  }
+
+  /** Best effort: a leftover label is harmless, an unlabelled version is eventually deleted by AWS. */
+  private async dropPending(versionId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: this.parsed.secretId,
+          VersionStage: PENDING_STAGE,
+          RemoveFromVersionId: versionId,
+        }),
+      );
+    } catch {
+      // Deliberately ignored; see above.
+    }
+  }
+
+  private async create(request: StoreWriteRequest, token: string): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new CreateSecretCommand({
+          Name: this.parsed.secretId,
+          SecretString: this.render(undefined, request.credential),
+          ClientRequestToken: token,
+          Tags: this.tags(request),
+        }),
+      );
+      return out.VersionId ?? token;
+    } catch (error) {
+      if (errorName(error) === 'ResourceExistsException') {
+        const now = await this.current();
+        if (now?.versionId === token) return token;
+        throw new StoreError(
+          'STORE_CONFLICT',
+          `Secret "${this.parsed.secretId}" was created by another writer at the same time; nothing was written. Re-run to write on top of it.`,
+          { store: this.uri },
+        );
+      }
+      throw this.fail('CreateSecret', error);
+    }
+  }
+
+  async readCredential(): Promise<string | undefined> {
+    const current = await this.current();
+    if (current?.text === undefined) return undefined;
+    const { jsonKey } = this.parsed;
+    if (jsonKey === undefined) return current.text;
+    let value: Record<string, unknown>;
+    try {
+      value = parseObjectText(current.text).value;
+    } catch {
+      throw new StoreError('STORE_INVALID_VALUE', `Secret "${this.parsed.secretId}" is not a JSON object.`, {
+        store: this.uri,
+      });
+    }
+    if (!Object.hasOwn(value, jsonKey)) return undefined;
+    const found = value[jsonKey];
+    if (typeof found !== 'string') {
+      throw new StoreError(
+        'STORE_INVALID_VALUE',
+        `#${jsonKey} in "${this.parsed.secretId}" is not a string.`,
+        {
+          store: this.uri,
+        },
+      );
+    }
+    return found;
+  }
+
+  async readCertificateUrl(): Promise<string | undefined> {
+    let tags: Tag[] | undefined;
+    try {
+      tags = (await this.client.send(new DescribeSecretCommand({ SecretId: this.parsed.secretId }))).Tags;
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw this.fail('DescribeSecret', error);
+    }
+    return certUrlFromTags(tags, this.parsed.jsonKey ?? '');
+  }
+
+  list(prefixUri: string): AsyncIterable<StoredSecretRef> {
+    return listSecrets(this.client, prefixUri);
+  }
+}
+
+/** The URL tag, unless the key tag says it belongs to another key of the same secret. */
+function certUrlFromTags(tags: Tag[] | undefined, key: string): string | undefined {
+  const url = tags?.find((t) => t.Key === CERT_URL_TAG)?.Value;
+  const taggedKey = tags?.find((t) => t.Key === CERT_KEY_TAG)?.Value;
+  if (taggedKey !== undefined && taggedKey !== key) return undefined;
+  return url === '' ? undefined : url;
+}
+
+async function* listSecrets(client: SecretsManagerClient, prefixUri: string): AsyncIterable<StoredSecretRef> {
+  const prefix = parseStorePrefix(prefixUri);
+  if (prefix.kind !== 'aws-sm') {
+    throw new StoreError('STORE_URI_INVALID', `An AWS lister cannot list ${prefixUri}.`, {
+      store: prefixUri,
+    });
+  }
+  let nextToken: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.send(
+        new ListSecretsCommand({
+          ...(prefix.namePrefix !== '' && { Filters: [{ Key: 'name', Values: [prefix.namePrefix] }] }),
+          ...(nextToken !== undefined && { NextToken: nextToken }),
+        }),
+      );
+    } catch (error) {
+      throw mapAwsError(prefixUri, prefix.namePrefix || '*', 'ListSecrets', error);
+    }
+    for (const entry of page.SecretList ?? []) {
+      if (!entry.Name) continue;
+      const key = entry.Tags?.find((t) => t.Key === CERT_KEY_TAG)?.Value ?? '';
+      yield {
+        uri: `aws-sm://${entry.Name}${key ? `#${encodeUriComponentLoose(key)}` : ''}`,
+        certUrl: certUrlFromTags(entry.Tags, key),
+      };
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+}
+
+export function openAwsStore(parsed: ParsedAwsUri, context: AdapterContext): AwsSecretsManagerStore {
+  return new AwsSecretsManagerStore(parsed, context);
+}
+
+export function openAwsLister(
+  prefix: Extract<ParsedStorePrefix, { kind: 'aws-sm' }>,
+  context: AdapterContext,
+): ListableStore {
+  const client = createClient(context, prefix.arnRegion);
+  return { list: (prefixUri: string) => listSecrets(client, prefixUri) };
+}

@@ -1,0 +1,61 @@
+import type { ListableStore, SecretStore } from './store.js';
+import { parseStorePrefix, parseStoreUri } from './uri.js';
+import { resolveContext } from './options.js';
+import type { StoreOptions } from './options.js';
+
+export { parseStoreUri, parseStorePrefix, STORE_SHAPES, PREFIX_SHAPES } from './uri.js';
+export type {
+  ParsedStoreUri,
+  ParsedStorePrefix,
+  ParsedAwsUri,
+  ParsedVaultUri,
+  ParsedDopplerUri,
+  ParsedK8sUri,
+  ParsedFileUri,
+} from './uri.js';
+export type { StoreOptions, VaultOptions } from './options.js';
+
+/**
+ * Opens the store a URI names. The adapter module (and its SDK) is imported only here, when a URI
+ * of its scheme is opened, so a run that writes to Vault never loads the AWS SDK. Opening checks
+ * the URI and that credentials/settings are present, without network calls, so a typo fails
+ * before anything is generated or certified.
+ */
+export async function openStore(uri: string, options?: StoreOptions): Promise<SecretStore> {
+  const parsed = parseStoreUri(uri);
+  const context = resolveContext(options);
+  switch (parsed.kind) {
+    case 'aws-sm':
+      return (await import('./aws-secrets-manager.js')).openAwsStore(parsed, context);
+    case 'vault':
+      return (await import('./vault.js')).openVaultStore(parsed, context);
+    case 'doppler':
+      return (await import('./doppler.js')).openDopplerStore(parsed, context);
+    case 'k8s':
+      return (await import('./kubernetes.js')).openKubernetesStore(parsed, context);
+    case 'file':
+      return (await import('./file.js')).openFileStore(parsed, context);
+  }
+}
+
+/**
+ * Opens a lister for `passgeni inventory`: `aws-sm://[prefix]`, `vault://mount[/prefix]`,
+ * `file://file-or-directory`. Doppler and Kubernetes listing would have to read secret values to
+ * enumerate them, so they are not offered.
+ */
+export async function openStoreLister(prefixUri: string, options?: StoreOptions): Promise<ListableStore> {
+  const parsed = parseStorePrefix(prefixUri);
+  const context = resolveContext(options);
+  switch (parsed.kind) {
+    case 'aws-sm':
+      return (await import('./aws-secrets-manager.js')).openAwsLister(parsed, context);
+    case 'vault':
+      return (await import('./vault.js')).openVaultLister(parsed, context);
+    case 'file':
+      return (await import('./file.js')).openFileLister(parsed, context);
+  }
+}
+
+export function isListableStore<T extends object>(store: T): store is T & ListableStore {
+  return typeof (store as Partial<ListableStore>).list === 'function';
+}

@@ -1,0 +1,58 @@
+import type { RetryPolicy } from './internal/retry.js';
+import { DEFAULT_RETRY } from './internal/retry.js';
+
+/** What front ends pass when opening a store. Every field is optional. */
+export interface StoreOptions {
+  /** Where store credentials and settings are read from (VAULT_ADDR, DOPPLER_TOKEN, …). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Directory that relative `file://` paths are resolved against. Default: the working directory. */
+  baseDir?: string;
+  vault?: VaultOptions;
+  /** A Doppler token; wins over DOPPLER_TOKEN. */
+  dopplerToken?: string;
+  aws?: { region?: string; maxAttempts?: number };
+  /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number };
+}
+
+export interface VaultOptions {
+  /** Default: `token` when VAULT_TOKEN is set, else `approle` when a role/secret id is available, else `jwt` when a JWT is given. */
+  auth?: 'token' | 'approle' | 'jwt';
+  /** The JWT auth role (`role` in the login body). */
+  role?: string;
+  /** The JWT to log in with, e.g. GitHub's OIDC token for the job. */
+  jwt?: string;
+  /** Mount of the JWT auth method. Default `jwt`. */
+  jwtMount?: string;
+  /** AppRole role_id; default VAULT_ROLE_ID. */
+  roleId?: string;
+  /** AppRole secret_id; default VAULT_SECRET_ID. */
+  secretId?: string;
+  /** Mount of the AppRole auth method. Default `approle`. */
+  approleMount?: string;
+}
+
+/** Options with defaults applied, as adapters receive them. */
+export interface AdapterContext {
+  env: NodeJS.ProcessEnv;
+  baseDir: string;
+  retry: RetryPolicy;
+  options: StoreOptions;
+}
+
+export function resolveContext(options: StoreOptions = {}): AdapterContext {
+  return {
+    env: options.env ?? process.env,
+    baseDir: options.baseDir ?? process.cwd(),
+    retry: {
+      ...DEFAULT_RETRY,
+      ...(options.retry?.maxAttempts !== undefined && {
+        maxAttempts: Math.max(1, options.retry.maxAttempts),
+      }),
+      ...(options.retry?.baseDelayMs !== undefined && {
+        baseDelayMs: Math.max(0, options.retry.baseDelayMs),
+      }),
+    },
+    options,
+  };
+}

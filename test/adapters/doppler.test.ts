@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { openStore } from '../../adapters/index.js';
+import type { StoreOptions } from '../../adapters/index.js';
+import { certUrlFromNote, composeNote } from '../../adapters/doppler.js';
+import type { SecretStore } from '../../adapters/store.js';
+import { expectAllCallsMade, expectNoSecrets, resetNock, storeError } from './helpers.js';
+
+const API = 'https://api.doppler.com';
+const TOKEN = 'dp.st.prd.EXAMPLEtokenEXAMPLEtokenEXAMPLE00';
+const CREDENTIAL = 'H7$k"q#2\\Zp!w9Lm';
+const CERT = {
+  certUrl: 'https://certs.example.test/cert/dd01',
+  certId: 'dd010000-0000-4000-8000-000000000004',
+};
+const OPTIONS: StoreOptions = { env: { DOPPLER_TOKEN: TOKEN }, retry: { maxAttempts: 3, baseDelayMs: 1 } };
+const QUERY = { project: 'backend', config: 'prd', name: 'DB_PASSWORD' };
+
+function doppler(): nock.Scope {
+  return nock(API).matchHeader('authorization', `Bearer ${TOKEN}`);
+}
+
+function secretReply(raw: string, note = ''): Record<string, unknown> {
+  return { name: 'DB_PASSWORD', value: { raw, computed: raw, note }, success: true };
+}
+
+async function open(options: StoreOptions = OPTIONS): Promise<SecretStore> {
+  return openStore('doppler://backend/prd/DB_PASSWORD', options);
+}
+
+beforeEach(resetNock);
+afterEach(() => nock.cleanAll());
+
+describe('doppler notes', () => {
+  it('keeps the team text and one line per config', () => {
+    const first = composeNote('Rotated monthly.', 'prd', 'https://c/1');
+    expect(first).toBe('Rotated monthly.\nPassGeni certificate (prd): https://c/1');
+    const second = composeNote(composeNote(first, 'dev', 'https://c/2'), 'prd', 'https://c/3');
+    expect(second).toBe(
+      'Rotated monthly.\nPassGeni certificate (dev): https://c/2\nPassGeni certificate (prd): https://c/3',
+    );
+    expect(certUrlFromNote(second, 'prd')).toBe('https://c/3');
+    expect(certUrlFromNote(second, 'stg')).toBeUndefined();
+    expect(composeNote('', 'prd', 'u')).toBe('PassGeni certificate (prd): u');
+  });
+});
+
+describe('doppler write', () => {
+  it('updates conditionally on the value read, then sets the note', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value', 'Owned by payments.'))
+      .post('/v3/configs/config/secrets', {
+        project: 'backend',
+        config: 'prd',
+        change_requests: [
+          { name: 'DB_PASSWORD', value: CREDENTIAL, originalName: 'DB_PASSWORD', originalValue: 'old-value' },
+        ],
+      })
+      .matchHeader('content-type', 'application/json')
+      .reply(200, { secrets: {}, success: true })
+      .post('/v3/configs/config/secrets/note', {
+        project: 'backend',
+        config: 'prd',
+        secret: 'DB_PASSWORD',
+        note: `Owned by payments.\nPassGeni certificate (prd): ${CERT.certUrl}`,
+      })
+      .reply(200, { secret: 'DB_PASSWORD', note: 'x', success: true });
+    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toEqual({
+      store: 'doppler://backend/prd/DB_PASSWORD',
+    });
+    expectAllCallsMade();
+  });
+
+  it('creates a missing secret without an originalValue', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(404, { messages: ['Could not find requested secret'], success: false })
+      .post('/v3/configs/config/secrets', {
+        project: 'backend',
+        config: 'prd',
+        change_requests: [{ name: 'DB_PASSWORD', value: CREDENTIAL }],
+      })
+      .reply(200, { success: true })
+      .post(
+        '/v3/configs/config/secrets/note',
+        (b: { note: string }) => b.note === `PassGeni certificate (prd): ${CERT.certUrl}`,
+      )
+      .reply(200, { success: true });
+    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    expectAllCallsMade();
+  });
+
+  it('a concurrent change (originalValue mismatch) is a conflict; the note is not touched', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'))
+      .post('/v3/configs/config/secrets')
+      .reply(400, { messages: ['Secret DB_PASSWORD has been modified'], success: false })
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('someone-elses-value'));
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_CONFLICT');
+    expect(error.message).toContain('nothing was overwritten');
+    expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value', 'someone-elses-value']);
+    expectAllCallsMade();
+  });
+
+  it('401 is STORE_ACCESS_DENIED saying which token is needed', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(401, { messages: ['Invalid Auth token'], success: false });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    expect(error.message).toContain('Invalid Auth token');
+    expect(error.message).toContain('service token with read/write access');
+    expectNoSecrets(error, [CREDENTIAL, TOKEN]);
+    expectAllCallsMade();
+  });
+
+  it('429 is retried after the Retry-After the server asks for', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'))
+      .post('/v3/configs/config/secrets')
+      .reply(429, { messages: ['Too many requests'], success: false }, { 'Retry-After': '1' })
+      .post('/v3/configs/config/secrets')
+      .reply(200, { success: true })
+      .post('/v3/configs/config/secrets/note')
+      .reply(200, { success: true });
+    const started = Date.now();
+    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expectAllCallsMade();
+  });
+
+  it('persistent 429 becomes STORE_THROTTLED with the wait Doppler asked for', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .times(3)
+      .reply(429, { messages: ['Too many requests'], success: false }, { 'Retry-After': '0' });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_THROTTLED');
+    expect(error.message).toContain('HTTP 429, 3 attempt(s)');
+    expectAllCallsMade();
+  });
+
+  it('a Retry-After beyond the retry budget is reported rather than waited for', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(429, { messages: ['Too many requests'] }, { 'Retry-After': '3600' });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_THROTTLED');
+    expect(error.message).toContain('HTTP 429, 1 attempt(s)');
+    expect(error.message).toContain('wait 3600 s');
+    expectAllCallsMade();
+  });
+
+  it('retries 5xx, and a lost response to our own update is recognised on the re-read', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'))
+      .post('/v3/configs/config/secrets')
+      .reply(503, { messages: ['unavailable'] })
+      .post('/v3/configs/config/secrets')
+      .reply(409, { messages: ['conflict'] })
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply(CREDENTIAL))
+      .post('/v3/configs/config/secrets/note')
+      .reply(200, { success: true });
+    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    expectAllCallsMade();
+  });
+
+  it('the note failing after the update: STORE_METADATA_FAILED with credentialWritten', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'))
+      .post('/v3/configs/config/secrets')
+      .reply(200, { success: true })
+      .post('/v3/configs/config/secrets/note')
+      .reply(403, { messages: ['This token does not have access to requested resource'] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_METADATA_FAILED');
+    expect(error.credentialWritten).toBe(true);
+    expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value']);
+    expectAllCallsMade();
+  });
+
+  it('never repeats the token, the new or the old value, even when Doppler echoes them', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'))
+      .post('/v3/configs/config/secrets')
+      .reply(422, { messages: [`bad value ${CREDENTIAL} (was old-value) for ${TOKEN}`] })
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply('old-value'));
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_WRITE_FAILED');
+    expect(error.message).toContain('[redacted]');
+    expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value']);
+    expectAllCallsMade();
+  });
+});
+
+describe('doppler reads', () => {
+  it('reads the raw value and this config’s certificate URL', async () => {
+    doppler()
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .times(2)
+      .reply(
+        200,
+        secretReply(
+          CREDENTIAL,
+          `PassGeni certificate (dev): https://c/dev\nPassGeni certificate (prd): ${CERT.certUrl}`,
+        ),
+      );
+    const store = await open({ ...OPTIONS, env: {}, dopplerToken: TOKEN });
+    expect(await store.readCredential()).toBe(CREDENTIAL);
+    expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
+    expectAllCallsMade();
+  });
+});

@@ -1,0 +1,51 @@
+import { expect } from 'vitest';
+import nock from 'nock';
+import { StoreError } from '../../adapters/store.js';
+
+/** Awaits a promise that must reject with a StoreError and returns the error. */
+export async function storeError(promise: Promise<unknown>): Promise<StoreError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected the operation to fail').toBeInstanceOf(StoreError);
+  return caught as StoreError;
+}
+
+/**
+ * Every surface an error can leak through: its message, its string form, its JSON form (what the
+ * CLI prints with --json), its stack, and its cause chain.
+ */
+export function expectNoSecrets(error: StoreError, secrets: readonly string[]): void {
+  const surfaces = [
+    error.message,
+    String(error),
+    JSON.stringify(error),
+    error.stack ?? '',
+    JSON.stringify(error.details ?? {}),
+    String(error.cause ?? ''),
+  ];
+  for (const secret of secrets) {
+    for (const surface of surfaces) expect(surface).not.toContain(secret);
+  }
+  expect(error.cause).toBeUndefined();
+}
+
+/** Every interceptor was used, and nothing else was called. */
+export function expectAllCallsMade(): void {
+  expect(nock.pendingMocks()).toEqual([]);
+}
+
+export function resetNock(): void {
+  nock.cleanAll();
+  nock.disableNetConnect();
+}
+
+/** Captures raw request bodies of a scope, in order, as sent on the wire. */
+export function recordBodies(scope: nock.Scope): string[] {
+  const bodies: string[] = [];
+  scope.on('request', (_req: unknown, _interceptor: unknown, body: string) => bodies.push(body));
+  return bodies;
+}

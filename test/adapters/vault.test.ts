@@ -1,0 +1,318 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { openStore, openStoreLister } from '../../adapters/index.js';
+import type { StoreOptions } from '../../adapters/index.js';
+import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault.js';
+import type { SecretStore } from '../../adapters/store.js';
+import { expectAllCallsMade, expectNoSecrets, recordBodies, resetNock, storeError } from './helpers.js';
+
+const ADDR = 'https://vault.test:8200';
+const TOKEN = 'hvs.CAESIEXAMPLEvaulttokenvalue0001';
+const CREDENTIAL = 'k9#Qz$"w\\x7!pLm2';
+const CERT = {
+  certUrl: 'https://certs.example.test/cert/11aa',
+  certId: '11aa2222-0000-4000-8000-000000000003',
+};
+const OPTIONS: StoreOptions = {
+  env: { VAULT_ADDR: ADDR, VAULT_TOKEN: TOKEN, VAULT_NAMESPACE: 'team-a' },
+  retry: { maxAttempts: 3, baseDelayMs: 1 },
+};
+const DATA = '/v1/secret/data/app/db';
+const METADATA = '/v1/secret/metadata/app/db';
+const EXISTING =
+  '{"username": "svc", "password":"old", "port": 5432.0, "big": 12345678901234567890, "label": "caf\\u00e9", "tls": {"verify" : true}}';
+
+function readReply(dataText: string, version: number): string {
+  return `{"request_id":"r1","data":{"data":${dataText},"metadata":{"version":${version},"custom_metadata":{"owner":"team-a"}}}}`;
+}
+
+function vault(): nock.Scope {
+  return nock(ADDR).matchHeader('x-vault-namespace', 'team-a');
+}
+
+async function open(
+  uri = 'vault://secret/app/db#password',
+  options: StoreOptions = OPTIONS,
+): Promise<SecretStore> {
+  return openStore(uri, options);
+}
+
+beforeEach(resetNock);
+afterEach(() => nock.cleanAll());
+
+describe('vault write', () => {
+  it('writes with check-and-set on the version read, keeping every other key byte for byte, then merges metadata', async () => {
+    const scope = vault()
+      .matchHeader('x-vault-token', TOKEN)
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7), { 'content-type': 'application/json' })
+      .post(DATA)
+      .matchHeader('content-type', 'application/json')
+      .reply(200, { data: { version: 8 } })
+      .patch(METADATA, {
+        custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' },
+      })
+      .matchHeader('content-type', 'application/merge-patch+json')
+      .reply(204);
+    const bodies = recordBodies(scope);
+    const store = await open();
+    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toEqual({
+      store: 'vault://secret/app/db#password',
+      version: '8',
+    });
+    expectAllCallsMade();
+    const written = bodies[1] as string;
+    expect(written).toBe(
+      `{"options":{"cas":7},"data":${EXISTING.replace('"old"', () => JSON.stringify(CREDENTIAL))}}`,
+    );
+    for (const fragment of [
+      '"username": "svc"',
+      '"port": 5432.0',
+      '"big": 12345678901234567890',
+      '"label": "caf\\u00e9"',
+      '{"verify" : true}',
+    ]) {
+      expect(written).toContain(fragment);
+    }
+    // The metadata body names only our keys: a JSON merge patch leaves "owner" and any other key alone.
+    expect(JSON.parse(bodies[2] as string)).toEqual({
+      custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' },
+    });
+  });
+
+  it('creates a new secret with cas 0, and honours the version of a deleted one', async () => {
+    vault()
+      .get(DATA)
+      .reply(404, { errors: [] })
+      .post(DATA, { options: { cas: 0 }, data: { password: CREDENTIAL } })
+      .reply(200, { data: { version: 1 } })
+      .patch(METADATA)
+      .reply(204)
+      .get(DATA)
+      .reply(404, { data: { data: null, metadata: { version: 4, deletion_time: '2025-01-01T00:00:00Z' } } })
+      .post(DATA, { options: { cas: 4 }, data: { password: CREDENTIAL } })
+      .reply(200, { data: { version: 5 } })
+      .patch(METADATA)
+      .reply(204);
+    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '1' });
+    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '5' });
+    expectAllCallsMade();
+  });
+
+  it('a check-and-set mismatch is a clear conflict and nothing else is written', async () => {
+    const scope = vault()
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7))
+      .post(DATA)
+      .reply(400, { errors: ['check-and-set parameter did not match the current version'] })
+      .get(DATA)
+      .reply(200, readReply('{"username":"svc","password":"their-new-secret"}', 8));
+    const methods: string[] = [];
+    scope.on('request', (req: { method: string }) => methods.push(req.method));
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_CONFLICT');
+    expect(error.credentialWritten).toBe(false);
+    expect(error.message).toContain('expected version 7, it is now 8');
+    expect(error.message).toContain('nothing was overwritten');
+    expect(methods).toEqual(['GET', 'POST', 'GET']);
+    expectNoSecrets(error, [CREDENTIAL, TOKEN, 'their-new-secret']);
+    expectAllCallsMade();
+  });
+
+  it('treats a CAS mismatch caused by its own earlier attempt as success', async () => {
+    vault()
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7))
+      .post(DATA)
+      .reply(400, { errors: ['check-and-set parameter did not match the current version'] })
+      .get(DATA)
+      .reply(200, readReply(JSON.stringify({ password: CREDENTIAL }), 8))
+      .patch(METADATA)
+      .reply(204);
+    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '8' });
+    expectAllCallsMade();
+  });
+
+  it('403 names the policy capabilities needed', async () => {
+    vault()
+      .get(DATA)
+      .reply(403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    expect(error.message).toContain(
+      'path "secret/data/app/db" { capabilities = ["create", "update", "read"] }',
+    );
+    expect(error.message).toContain('path "secret/metadata/app/db" { capabilities = ["patch", "read"] }');
+    expectNoSecrets(error, [CREDENTIAL, TOKEN]);
+    expectAllCallsMade();
+  });
+
+  it('a sealed Vault fails at once with STORE_UNAVAILABLE', async () => {
+    vault()
+      .get(DATA)
+      .reply(503, { errors: ['Vault is sealed'] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toMatch(/^Vault is sealed/);
+    expectAllCallsMade();
+  });
+
+  it('retries 412 and 5xx with backoff, then succeeds', async () => {
+    vault()
+      .get(DATA)
+      .reply(412, { errors: ['required index state not present'] })
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7))
+      .post(DATA)
+      .reply(502, 'bad gateway')
+      .post(DATA)
+      .reply(200, { data: { version: 8 } })
+      .patch(METADATA)
+      .reply(500, { errors: ['internal error'] })
+      .patch(METADATA)
+      .reply(204);
+    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '8' });
+    expectAllCallsMade();
+  });
+
+  it('persistent 429 becomes STORE_THROTTLED', async () => {
+    vault()
+      .get(DATA)
+      .times(3)
+      .reply(429, { errors: ['request path "secret/data/app/db": rate limit quota exceeded'] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_THROTTLED');
+    expect(error.message).toContain('3 attempt(s)');
+    expectAllCallsMade();
+  });
+
+  it('metadata failing after the write: STORE_METADATA_FAILED with credentialWritten and the KV version', async () => {
+    vault()
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7))
+      .post(DATA)
+      .reply(200, { data: { version: 8 } })
+      .patch(METADATA)
+      .reply(403, { errors: ['permission denied'] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_METADATA_FAILED');
+    expect(error.credentialWritten).toBe(true);
+    expect(error.version).toBe('8');
+    expect(error.message).toContain('"patch"');
+    expectAllCallsMade();
+  });
+
+  it('never repeats the token or the credential, even when Vault echoes them', async () => {
+    vault()
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7))
+      .post(DATA)
+      .reply(400, { errors: [`invalid value ${CREDENTIAL} for token ${TOKEN}`] });
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_WRITE_FAILED');
+    expect(error.message).toContain('[redacted]');
+    expectNoSecrets(error, [CREDENTIAL, TOKEN]);
+    expectAllCallsMade();
+  });
+});
+
+describe('vault auth', () => {
+  it('AppRole: logs in once with role_id/secret_id and uses the returned token', async () => {
+    const secretId = 'approle-secret-id-EXAMPLE-0001';
+    nock(ADDR)
+      .post('/v1/auth/approle/login', { role_id: 'role-1', secret_id: secretId })
+      .reply(200, { auth: { client_token: 'hvs.from-approle' } })
+      .get(DATA)
+      .matchHeader('x-vault-token', 'hvs.from-approle')
+      .reply(200, readReply(EXISTING, 1))
+      .post(DATA)
+      .matchHeader('x-vault-token', 'hvs.from-approle')
+      .reply(200, { data: { version: 2 } })
+      .patch(METADATA)
+      .matchHeader('x-vault-token', 'hvs.from-approle')
+      .reply(204);
+    const store = await open(undefined, {
+      env: { VAULT_ADDR: ADDR, VAULT_ROLE_ID: 'role-1', VAULT_SECRET_ID: secretId },
+      retry: { baseDelayMs: 1 },
+    });
+    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '2' });
+    expectAllCallsMade();
+  });
+
+  it('JWT (GitHub OIDC): logs in at the configured mount with role and jwt', async () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9yZXBvIn0.c2lnbmF0dXJl';
+    nock(ADDR)
+      .post('/v1/auth/github-actions/login', { role: 'rotate', jwt })
+      .reply(200, { auth: { client_token: 'hvs.from-jwt' } })
+      .get(METADATA)
+      .matchHeader('x-vault-token', 'hvs.from-jwt')
+      .reply(200, {
+        data: { custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' } },
+      });
+    const store = await open(undefined, {
+      env: { VAULT_ADDR: ADDR },
+      vault: { auth: 'jwt', role: 'rotate', jwt, jwtMount: 'github-actions' },
+    });
+    expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
+    expectAllCallsMade();
+  });
+
+  it('a rejected login is STORE_ACCESS_DENIED and never shows the secret id', async () => {
+    const secretId = 'approle-secret-id-EXAMPLE-0002';
+    nock(ADDR)
+      .post('/v1/auth/approle/login')
+      .reply(400, { errors: [`invalid role or secret ID (${secretId})`] });
+    const store = await open(undefined, {
+      env: { VAULT_ADDR: ADDR, VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: secretId },
+    });
+    const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    expect(error.message).toContain('AppRole');
+    expectNoSecrets(error, [secretId, CREDENTIAL]);
+    expectAllCallsMade();
+  });
+});
+
+describe('vault reads and listing', () => {
+  it('reads the credential and the certificate URL of its own key', async () => {
+    vault()
+      .get(DATA)
+      .reply(200, readReply(JSON.stringify({ password: CREDENTIAL, username: 'svc' }), 3))
+      .get(METADATA)
+      .times(2)
+      .reply(200, {
+        data: { custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' } },
+      });
+    expect(await (await open()).readCredential()).toBe(CREDENTIAL);
+    expect(await (await open()).readCertificateUrl()).toBe(CERT.certUrl);
+    expect(await (await open('vault://secret/app/db#username')).readCertificateUrl()).toBeUndefined();
+    vault().get(DATA).reply(404, { errors: [] }).get(METADATA).reply(404, { errors: [] });
+    expect(await (await open()).readCredential()).toBeUndefined();
+    expect(await (await open()).readCertificateUrl()).toBeUndefined();
+    expectAllCallsMade();
+  });
+
+  it('lists a prefix recursively through metadata only', async () => {
+    vault()
+      .get('/v1/secret/metadata/app/')
+      .query({ list: 'true' })
+      .reply(200, { data: { keys: ['db', 'svc/'] } })
+      .get('/v1/secret/metadata/app/db')
+      .reply(200, {
+        data: { custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' } },
+      })
+      .get('/v1/secret/metadata/app/svc/')
+      .query({ list: 'true' })
+      .reply(200, { data: { keys: ['api'] } })
+      .get('/v1/secret/metadata/app/svc/api')
+      .reply(200, { data: { custom_metadata: null } });
+    const lister = await openStoreLister('vault://secret/app', OPTIONS);
+    const refs = [];
+    for await (const ref of lister.list('vault://secret/app')) refs.push(ref);
+    expect(refs).toEqual([
+      { uri: 'vault://secret/app/db#password', certUrl: CERT.certUrl },
+      { uri: 'vault://secret/app/svc/api', certUrl: undefined },
+    ]);
+    expectAllCallsMade();
+  });
+});
