@@ -1,0 +1,46 @@
+import type { GenerationParams, ResolvedPolicy, StandardId } from '../policy/index.js';
+import type { RandomFill } from './random.js';
+import { defaultRandom } from './random.js';
+import { createSampler } from './sampler.js';
+
+export interface GeneratedCredential {
+  password: string;
+  params: GenerationParams;
+  entropyBits: number;
+  standardsMet: StandardId[];
+  generatedAt: Date;
+}
+
+export interface GenerateOptions {
+  /** Defaults to crypto.getRandomValues. */
+  random?: (buffer: Uint8Array) => void;
+}
+
+/** Random bytes drawn for one credential: enough for a few attempts, so one fill usually does. */
+function poolSizeFor(length: number): number {
+  return Math.min(65536, Math.max(256, 2 ** Math.ceil(Math.log2(length * 4))));
+}
+
+/**
+ * One credential to a resolved policy. Every buffer that held random bytes or characters is
+ * zeroed before this returns; only the returned string (which JavaScript cannot wipe) remains.
+ */
+export function generateCredential(
+  policy: ResolvedPolicy,
+  options: GenerateOptions = {},
+): GeneratedCredential {
+  const random: RandomFill = options.random ?? defaultRandom;
+  const sampler = createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  try {
+    const password = sampler.next();
+    return {
+      password,
+      params: policy.params,
+      entropyBits: policy.entropyBits,
+      standardsMet: [...policy.standardsMet],
+      generatedAt: new Date(),
+    };
+  } finally {
+    sampler.wipe();
+  }
+}

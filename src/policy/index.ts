@@ -1,0 +1,14 @@
+export * from './types.js';
+export { MAX_LENGTH, CHAR_CLASSES } from './limits.js';
+export { STANDARDS } from './standards.js';
+export { getStandard, resolveStandard } from './lookup.js';
+export { DEFAULT_CLASS_SETS, buildCharset } from './charset.js';
+export type { Charset, CharsetOptions } from './charset.js';
+export { countStrings, exactEntropyBits, paramsEntropyBits, paramsFromCharset } from './entropy.js';
+export { evaluateStandard, standardsMet } from './evaluate.js';
+export { parseGenerationParams } from './params-schema.js';
+export type { ParamsIssue } from './params-schema.js';
+export { PolicyViolationError, resolvePolicy } from './resolve-policy.js';
+export type { PolicyRequest, ResolvedPolicy } from './resolve-policy.js';
+export { renderPolicy } from './render.js';
+export type { RenderPolicyOptions } from './render.js';

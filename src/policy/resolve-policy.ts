@@ -1,0 +1,93 @@
+import { InputError } from '../errors.js';
+import type { Charset } from './charset.js';
+import { buildCharset } from './charset.js';
+import { paramsEntropyBits, paramsFromCharset } from './entropy.js';
+import { evaluateStandard, standardsMet } from './evaluate.js';
+import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
+import { resolveStandard } from './lookup.js';
+import type { CharClass, GenerationParams, StandardId, StandardRule, Violation } from './types.js';
+
+/** What a user asks for: a standard, optionally strengthened or adapted to the target system. */
+export interface PolicyRequest {
+  standard: string;
+  length?: number;
+  exclude?: string;
+  symbols?: string;
+  classes?: readonly CharClass[];
+}
+
+/** A request checked against its standard: everything the generator and the issuer need. */
+export interface ResolvedPolicy {
+  standard: StandardRule;
+  length: number;
+  charset: Charset;
+  params: GenerationParams;
+  entropyBits: number;
+  standardsMet: StandardId[];
+}
+
+/** The request is weaker than the standard it names. Lists every broken rule, never just the first. */
+export class PolicyViolationError extends InputError {
+  readonly violations: Violation[];
+
+  constructor(rule: StandardRule, violations: Violation[]) {
+    super(
+      'POLICY_VIOLATION',
+      `The request is weaker than ${rule.id} (${rule.name}); nothing was generated. ${violations.map((v) => v.message).join(' ')} Presets may be strengthened (longer, more classes) but not weakened.`,
+      { details: { standard: rule.id, violations } },
+    );
+    this.violations = violations;
+  }
+}
+
+export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
+  const standard = resolveStandard(request.standard);
+  const length = request.length ?? standard.defaultLength;
+  if (!Number.isSafeInteger(length) || length < 1 || length > MAX_LENGTH) {
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      `The length must be a whole number from 1 to ${MAX_LENGTH}; got ${String(length)}. ${standard.id} needs at least ${standard.minLength}.`,
+    );
+  }
+  const charset = buildCharset({
+    ...(request.exclude !== undefined && { exclude: request.exclude }),
+    ...(request.symbols !== undefined && { symbols: request.symbols }),
+    ...(request.classes !== undefined && { classes: request.classes }),
+  });
+
+  // Asking for a class and excluding all of it contradicts itself, whatever the standard says.
+  // Without `classes`, a class the exclusions empty simply drops out, and the standard decides.
+  const emptied = (request.classes ?? []).filter((c) => charset.classes[c] === '');
+  if (emptied.length > 0) {
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      `Every character of the requested class${emptied.length > 1 ? 'es' : ''} ${emptied.join(', ')} is excluded. Exclude fewer characters or leave ${emptied.length > 1 ? 'those classes' : 'that class'} out.`,
+      { details: { emptied_classes: [...new Set(emptied)] } },
+    );
+  }
+  if (charset.pool === '') {
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      'No characters are left to draw from: the exclusions remove every character of the included classes. Exclude fewer characters.',
+    );
+  }
+  const included = CHAR_CLASSES.filter((c) => charset.classes[c] !== '').length;
+  if (length < included) {
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      `A ${length}-character credential cannot contain one character of each of the ${included} included classes; ${standard.id} needs at least ${standard.minLength} characters.`,
+    );
+  }
+
+  const params = paramsFromCharset(length, charset);
+  const violations = evaluateStandard(params, standard);
+  if (violations.length > 0) throw new PolicyViolationError(standard, violations);
+  return {
+    standard,
+    length,
+    charset,
+    params,
+    entropyBits: paramsEntropyBits(params),
+    standardsMet: standardsMet(params),
+  };
+}
