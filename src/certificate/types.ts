@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { GenerationParams, StandardId } from '../policy/types.js';
 
 /** Version of the claim set below; bump when a claim changes meaning. */
@@ -40,4 +41,69 @@ export interface CertificateClaims {
   rotate_by?: string; // ISO 8601 date-time; absent when the standard says change on compromise only
   credential_binding?: CredentialBinding;
   label?: string;
+}
+
+/** The public half of a signing key as published in a JWKS; `kid` is its RFC 7638 thumbprint. */
+export interface PublicJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  alg: 'ES256';
+  use: 'sig';
+}
+
+/** An ES256 (P-256) key pair the issuer signs with. */
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicJwk: PublicJwk;
+}
+
+/** A JSON Web Key Set holding only EC P-256 signing keys. */
+export interface Jwks {
+  keys: PublicJwk[];
+}
+
+export type VerificationFailureCode =
+  | 'MALFORMED'
+  | 'ALG_NOT_ALLOWED'
+  | 'UNKNOWN_KID'
+  | 'BAD_SIGNATURE'
+  | 'WRONG_ISSUER'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'MISSING_CLAIMS'
+  | 'INVALID_CLAIMS'
+  | 'STANDARD_NOT_MET'
+  | 'EXPIRES_SOON';
+
+export interface VerificationFailure {
+  code: VerificationFailureCode;
+  message: string;
+}
+
+export interface VerifiedHeader {
+  alg: 'ES256';
+  typ?: string;
+  kid: string;
+}
+
+export type VerificationResult =
+  | { valid: true; claims: CertificateClaims; header: VerifiedHeader }
+  | {
+      valid: false;
+      reasons: VerificationFailure[];
+      /** Decoded but untrusted: for display only. */
+      claims?: Record<string, unknown>;
+    };
+
+/** Extra conditions a caller can put on a certificate besides signature, issuer and time. */
+export interface VerifyChecks {
+  /** The certificate's `standards_met` must include this standard. */
+  requireStandard?: StandardId;
+  /** At least this many days must remain before `exp`. */
+  minDaysRemaining?: number;
 }

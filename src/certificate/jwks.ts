@@ -1,0 +1,177 @@
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { InputError, PassgeniError } from '../errors.js';
+import { jwkThumbprint } from './keys.js';
+import { core } from './shared-core.js';
+import type { Jwks, PublicJwk, SigningKey } from './types.js';
+
+const MAX_JWKS_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The JWKS the issuer publishes at /.well-known/jwks.json: public halves only, one per kid. */
+export function buildJwks(keys: ReadonlyArray<SigningKey | PublicJwk>): Jwks {
+  const out: PublicJwk[] = [];
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const jwk = 'publicJwk' in key ? key.publicJwk : key;
+    if (seen.has(jwk.kid)) continue;
+    seen.add(jwk.kid);
+    // copied member by member so nothing else (a private "d", above all) can ride along
+    out.push({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: jwk.kid, alg: 'ES256', use: 'sig' });
+  }
+  return { keys: out };
+}
+
+const coordinate = z
+  .string()
+  .refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' });
+
+/** One usable verification key; other members (x5c, a stray "d" …) are ignored and never copied. */
+const jwkSchema = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: coordinate,
+  y: coordinate,
+  kid: z.string().min(1).max(256).optional(),
+  alg: z.literal('ES256').optional(),
+  use: z.literal('sig').optional(),
+  key_ops: z
+    .array(z.string())
+    .refine((ops) => ops.includes('verify'), { error: 'must allow verify' })
+    .optional(),
+});
+
+function isOnCurve(jwk: { x: string; y: string }): boolean {
+  try {
+    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Keeps the EC P-256 signing keys of a JWKS (or of a single JWK) and drops everything else, so a
+ * shared key set with RSA or encryption keys still works. A missing kid becomes the thumbprint.
+ */
+export function parseJwks(input: unknown): Jwks {
+  let value = input;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new InputError('INVALID_JWKS', 'The JWKS is not valid JSON. Expected {"keys": [...]}.');
+    }
+  }
+  if (typeof value === 'object' && value !== null && 'kty' in value) value = { keys: [value] };
+  const entries =
+    typeof value === 'object' && value !== null ? (value as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(entries)) {
+    throw new InputError(
+      'INVALID_JWKS',
+      'The JWKS has no "keys" array. Expected {"keys": [...]}, as served at /.well-known/jwks.json.',
+    );
+  }
+  const keys: PublicJwk[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const parsed = jwkSchema.safeParse(entry);
+    if (!parsed.success || !isOnCurve(parsed.data)) continue;
+    const { x, y } = parsed.data;
+    const kid = parsed.data.kid ?? jwkThumbprint({ kty: 'EC', crv: 'P-256', x, y });
+    if (seen.has(kid)) continue;
+    seen.add(kid);
+    keys.push({ kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' });
+  }
+  if (keys.length === 0) {
+    throw new InputError(
+      'INVALID_JWKS',
+      `The JWKS holds no usable ES256 signing key (${entries.length} key(s), none EC P-256 for signatures). Use the issuer's /.well-known/jwks.json.`,
+    );
+  }
+  return { keys };
+}
+
+/** A URL without credentials or query, safe to print. */
+function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+async function fetchJwks(source: string, fetchFn: typeof fetch, timeoutMs: number): Promise<Jwks> {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw new InputError('INVALID_JWKS_URL', 'The JWKS URL is not a valid URL.');
+  }
+  const where = displayUrl(url);
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      'INVALID_JWKS_URL',
+      `The JWKS URL ${where} contains a user name or password; remove them (a JWKS is public).`,
+    );
+  }
+  let body: string;
+  try {
+    const response = await fetchFn(url, {
+      headers: { accept: 'application/json, application/jwk-set+json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) {
+      throw new PassgeniError(
+        'JWKS_UNAVAILABLE',
+        `Fetching the JWKS from ${where} failed with HTTP ${response.status}. Check the URL, or pass a saved jwks.json file.`,
+        { details: { url: where, status: response.status } },
+      );
+    }
+    body = await response.text();
+  } catch (error) {
+    if (error instanceof PassgeniError) throw error;
+    const name = error instanceof Error ? error.name : '';
+    // only the errno-style code of the cause is shown: foreign messages may echo request details
+    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+    const why =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `timed out after ${timeoutMs} ms`
+        : `could not connect${typeof cause === 'string' ? ` (${cause})` : ''}`;
+    throw new PassgeniError(
+      'JWKS_UNAVAILABLE',
+      `Fetching the JWKS from ${where} ${why}. Check the URL and network, or pass a saved jwks.json file.`,
+      { details: { url: where } },
+    );
+  }
+  if (body.length > MAX_JWKS_BYTES) {
+    throw new InputError('INVALID_JWKS', `The JWKS at ${where} is larger than 1 MiB; that is not a key set.`);
+  }
+  return parseJwks(body);
+}
+
+async function readJwksFile(source: string): Promise<Jwks> {
+  const path = source.startsWith('file:') ? fileURLToPath(source) : source;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? 'JWKS_NOT_FOUND' : 'JWKS_UNREADABLE',
+      `Cannot read the JWKS file ${path} (${code ?? 'unknown error'}). Pass a jwks.json file or the issuer's https URL.`,
+    );
+  }
+  if (text.length > MAX_JWKS_BYTES)
+    throw new InputError('INVALID_JWKS', `The JWKS file ${path} is larger than 1 MiB.`);
+  return parseJwks(text);
+}
+
+/** A JWKS from an http(s) URL (fetched with a timeout) or from a file path / file: URL. */
+export async function loadJwks(
+  source: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<Jwks> {
+  if (/^https?:\/\//i.test(source)) {
+    return fetchJwks(source, options.fetch ?? globalThis.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+  return readJwksFile(source);
+}
