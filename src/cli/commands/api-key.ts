@@ -1,0 +1,149 @@
+import type { Command } from 'commander';
+import type { ApiKeyInfo, Database } from '../../issuer/core.js';
+import { printJson, printNotice, printText } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+interface StorageOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  json?: boolean;
+}
+
+interface CreateOptions extends StorageOptions {
+  team: string;
+  name?: string;
+}
+
+interface ListOptions extends StorageOptions {
+  team?: string;
+}
+
+/**
+ * `passgeni api-key create|list|revoke`: manages the issuer's API keys directly in its database
+ * (the data directory's embedded database, or DATABASE_URL), so no admin endpoint exists to attack.
+ */
+export function register(program: Command): void {
+  const apiKey = program
+    .command('api-key')
+    .description("Manage the issuer's API keys (directly in its database: --data-dir or DATABASE_URL).");
+
+  withStorage(
+    apiKey
+      .command('create')
+      .description('Create an API key for a team (the team is created if new). The key is printed once.')
+      .requiredOption(
+        '--team <name>',
+        'team name (letters, digits, . _ -); certificates carry only its opaque id',
+      )
+      .option('--name <text>', 'what the key is for, e.g. "github-actions prod"'),
+  ).action(runCommand((options: CreateOptions) => create(options)));
+
+  withStorage(
+    apiKey
+      .command('list')
+      .description('List API keys (never the keys themselves).')
+      .option('--team <name>', 'only this team'),
+  ).action(runCommand((options: ListOptions) => list(options)));
+
+  withStorage(
+    apiKey
+      .command('revoke')
+      .description(
+        'Revoke an API key by id (see `passgeni api-key list`); it stops working on every replica at once.',
+      )
+      .argument('<id>', 'key id, e.g. key_0123456789abcdef'),
+  ).action(runCommand((id: string, options: StorageOptions) => revoke(id, options)));
+}
+
+function withStorage(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)')
+    .option('--database-url <url>', "the issuer's PostgreSQL (env DATABASE_URL)")
+    .option('--json', 'print JSON');
+}
+
+async function withDatabase<T>(options: StorageOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../../issuer/core.js');
+  const databaseUrl = options.databaseUrl ?? nonEmpty(process.env.DATABASE_URL);
+  const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR) ?? '.passgeni';
+  const { db } = await openDatabase(databaseUrl !== undefined ? { databaseUrl, poolSize: 2 } : { dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function create(options: CreateOptions): Promise<number> {
+  const { createApiKey } = await import('../../issuer/core.js');
+  const created = await withDatabase(options, (db) =>
+    createApiKey(db, {
+      team: options.team,
+      now: new Date(),
+      ...(options.name !== undefined && { name: options.name }),
+    }),
+  );
+  if (options.json) {
+    printJson(created);
+    return 0;
+  }
+  printText(created.key);
+  printNotice(
+    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).\n` +
+      'Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.',
+  );
+  return 0;
+}
+
+async function list(options: ListOptions): Promise<number> {
+  const { listApiKeys } = await import('../../issuer/core.js');
+  const keys = await withDatabase(options, (db) =>
+    listApiKeys(db, options.team !== undefined ? { team: options.team } : {}),
+  );
+  if (options.json) {
+    printJson({ keys });
+    return 0;
+  }
+  if (keys.length === 0) {
+    printNotice('No API keys. Create one with `passgeni api-key create --team NAME`.');
+    return 0;
+  }
+  printText(table(keys));
+  return 0;
+}
+
+async function revoke(id: string, options: StorageOptions): Promise<number> {
+  const { revokeApiKey } = await import('../../issuer/core.js');
+  const key = await withDatabase(options, (db) => revokeApiKey(db, id, new Date()));
+  if (options.json) printJson(key);
+  else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ''}.`);
+  return 0;
+}
+
+function table(keys: ApiKeyInfo[]): string {
+  const rows = [
+    ['ID', 'TEAM', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'STATUS'],
+    ...keys.map((k) => [
+      k.id,
+      k.team_name,
+      k.hint,
+      k.name ?? '',
+      k.created_at.slice(0, 19).replace('T', ' '),
+      k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
+      k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

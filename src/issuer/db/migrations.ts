@@ -1,0 +1,157 @@
+import type { Database, Queryable } from './types.js';
+
+/**
+ * The schema, as numbered migrations applied in order at start-up and recorded in
+ * schema_migrations. A migration is never edited once released: add the next number instead,
+ * and keep each one backward compatible (add, backfill, then remove in a later release) so that
+ * replicas still running the previous version keep working during a rolling upgrade.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'issuer schema',
+    statements: [
+      `CREATE TABLE teams (
+        id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        flagged_at timestamptz,
+        flag_count integer NOT NULL DEFAULT 0
+      )`,
+      `CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        team_id text NOT NULL REFERENCES teams (id),
+        token_hash text NOT NULL UNIQUE,
+        hint text NOT NULL,
+        name text,
+        created_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      )`,
+      `CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        public_jwk jsonb NOT NULL,
+        first_seen_at timestamptz NOT NULL,
+        retired_at timestamptz,
+        withdrawn_at timestamptz
+      )`,
+      // sessions, certificates and usage_events carry no foreign keys: every row is written by a
+      // statement that has just looked the team up, and a foreign-key check would take a share
+      // lock on the team's row for every issuance (contention under load, for no added safety)
+      `CREATE TABLE sessions (
+        id uuid PRIMARY KEY,
+        team_id text NOT NULL,
+        api_key_id text,
+        standard text NOT NULL,
+        params jsonb NOT NULL,
+        entropy_bits double precision NOT NULL,
+        standards_met jsonb NOT NULL,
+        entropy_source jsonb NOT NULL,
+        ip text,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      )`,
+      `CREATE INDEX sessions_expires_at ON sessions (expires_at)`,
+      `CREATE TABLE certificates (
+        id uuid PRIMARY KEY,
+        team_id text NOT NULL,
+        api_key_id text,
+        session_id uuid NOT NULL UNIQUE,
+        kid text NOT NULL,
+        standard text NOT NULL,
+        standards_met jsonb NOT NULL,
+        entropy_bits double precision NOT NULL,
+        label text,
+        jwt text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz,
+        revocation_reason text,
+        revoked_by_key text
+      )`,
+      `CREATE INDEX certificates_team_issued ON certificates (team_id, issued_at DESC, id DESC)`,
+      // Rate counters are rewritten on every request: fillfactor leaves room in each page so the
+      // updates stay HOT (no index change), which keeps them cheap and the tables small.
+      `CREATE TABLE rate_windows (
+        subject text PRIMARY KEY,
+        window_start timestamptz NOT NULL,
+        hits integer NOT NULL
+      ) WITH (fillfactor = 50)`,
+      // one row per API key holds both of its limits (minute window and token bucket), so a
+      // request updates one row, not two
+      `CREATE TABLE key_limits (
+        key_id text PRIMARY KEY,
+        window_start timestamptz NOT NULL,
+        hits integer NOT NULL,
+        tokens double precision NOT NULL,
+        updated_at timestamptz NOT NULL,
+        burst_ok boolean NOT NULL
+      ) WITH (fillfactor = 50)`,
+      `CREATE TABLE usage_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        type text NOT NULL,
+        team_id text,
+        api_key_id text,
+        ip text,
+        cert_id uuid,
+        at timestamptz NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb
+      )`,
+      `CREATE INDEX usage_events_team_at ON usage_events (team_id, at)`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+export interface MigrationResult {
+  applied: number[];
+  /** The newest version in the database, which may be newer than this code knows. */
+  databaseVersion: number;
+}
+
+/** Applies the missing migrations, each in its own transaction, under the schema lock. */
+export async function migrate(db: Database): Promise<MigrationResult> {
+  return db.withSchemaLock(async (conn) => {
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    );
+    const rows = await conn.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await inTransaction(conn, async () => {
+        for (const statement of migration.statements) await conn.query(statement);
+        await conn.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      });
+      applied.push(migration.version);
+    }
+    const databaseVersion = Math.max(SCHEMA_VERSION, ...done);
+    return { applied, databaseVersion };
+  });
+}
+
+async function inTransaction(conn: Queryable, fn: () => Promise<void>): Promise<void> {
+  await conn.query('BEGIN');
+  try {
+    await fn();
+    await conn.query('COMMIT');
+  } catch (error) {
+    await conn.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

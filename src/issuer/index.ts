@@ -1,0 +1,11 @@
+/**
+ * The certificate authority behind `passgeni serve` (DESIGN §6): the service core (see core.ts,
+ * which in-process users such as the CLI's local issuer should import to avoid loading the HTTP
+ * server) plus the HTTP server.
+ */
+export * from './core.js';
+export { buildServer, bearerToken, prefersJson, REDACTED_PATHS } from './http/server.js';
+export type { ServerOptions } from './http/server.js';
+export { startServer } from './http/start.js';
+export type { RunningServer, StartServerOptions } from './http/start.js';
+export { BufferedLogStream } from './http/log-stream.js';

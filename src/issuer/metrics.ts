@@ -1,0 +1,214 @@
+/**
+ * A small Prometheus registry (text exposition format 0.0.4). Counters and histograms live in this
+ * process: Prometheus scrapes every replica and sums them. Gauges that describe shared state
+ * (flagged teams, published keys) are read from the database at scrape time, so each replica
+ * reports the same value for them.
+ */
+type Labels = Record<string, string>;
+
+const labelKeys = new Map<string, string>();
+
+/** Label sets repeat (route × method × status), so their rendering is memoised. */
+function labelKey(labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  const cacheKey = names.map((n) => `${n}\u0000${labels[n] ?? ''}`).join('\u0001');
+  let key = labelKeys.get(cacheKey);
+  if (key === undefined) {
+    key = renderLabels(names, labels);
+    if (labelKeys.size < 10_000) labelKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+function renderLabels(names: string[], labels: Labels): string {
+  if (names.length === 0) return '';
+  return `{${names.map((n) => `${n}="${escapeLabel(labels[n] ?? '')}"`).join(',')}}`;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function formatNumber(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return Number.isNaN(value) ? 'NaN' : String(value);
+}
+
+interface Metric {
+  render(): string;
+}
+
+export class Counter implements Metric {
+  private readonly values = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+  ) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${formatNumber(value)}`);
+    return lines.join('\n');
+  }
+}
+
+export class Histogram implements Metric {
+  private readonly series = new Map<
+    string,
+    { labels: Labels; counts: number[]; sum: number; count: number }
+  >();
+
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+    private readonly buckets: readonly number[],
+  ) {}
+
+  observe(labels: Labels, value: number): void {
+    const key = labelKey(labels);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    for (let i = 0; i < this.buckets.length; i++) {
+      if (value <= (this.buckets[i] as number)) s.counts[i] = (s.counts[i] ?? 0) + 1;
+    }
+    s.sum += value;
+    s.count += 1;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const s of this.series.values()) {
+      this.buckets.forEach((bound, i) => {
+        lines.push(
+          `${this.name}_bucket${labelKey({ ...s.labels, le: formatNumber(bound) })} ${s.counts[i] ?? 0}`,
+        );
+      });
+      lines.push(`${this.name}_bucket${labelKey({ ...s.labels, le: '+Inf' })} ${s.count}`);
+      lines.push(`${this.name}_sum${labelKey(s.labels)} ${formatNumber(s.sum)}`);
+      lines.push(`${this.name}_count${labelKey(s.labels)} ${s.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+export class Gauge implements Metric {
+  private readonly values = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+  ) {}
+
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${formatNumber(value)}`);
+    return lines.join('\n');
+  }
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Every metric the issuer exports; docs/operations.md explains each one. */
+export class IssuerMetrics {
+  readonly httpRequests = new Counter(
+    'passgeni_http_requests_total',
+    'HTTP requests by route, method and status.',
+  );
+  readonly httpDuration = new Histogram(
+    'passgeni_http_request_duration_seconds',
+    'Time from receiving a request to sending the response, by route.',
+    LATENCY_BUCKETS,
+  );
+  readonly sessionsCreated = new Counter(
+    'passgeni_sessions_created_total',
+    'Generation sessions created, by standard.',
+  );
+  readonly sessionsRejected = new Counter(
+    'passgeni_sessions_rejected_total',
+    'Session requests refused after authentication, by error code.',
+  );
+  readonly certificatesIssued = new Counter(
+    'passgeni_certificates_issued_total',
+    'Certificates signed and stored, by standard.',
+  );
+  readonly certificatesRejected = new Counter(
+    'passgeni_certificates_rejected_total',
+    'Certificate requests refused after authentication, by error code.',
+  );
+  readonly certificatesRevoked = new Counter(
+    'passgeni_certificates_revoked_total',
+    'Certificates revoked, by reason.',
+  );
+  readonly certificateViews = new Counter(
+    'passgeni_certificate_views_total',
+    'Certificate status look-ups (public page, JSON and API), by whether the certificate exists.',
+  );
+  readonly rateLimited = new Counter(
+    'passgeni_rate_limited_total',
+    'Requests refused with 429, by the limit that refused them.',
+  );
+  readonly authFailures = new Counter(
+    'passgeni_auth_failures_total',
+    'Requests refused with 401 (missing, unknown or revoked API key).',
+  );
+  readonly teamsFlaggedTotal = new Counter(
+    'passgeni_teams_flagged_total',
+    'Times this replica flagged a team for issuing more than the threshold within the window.',
+  );
+  readonly teamsFlagged = new Gauge(
+    'passgeni_teams_flagged',
+    'Teams flagged within the last flag window (from the database).',
+  );
+  readonly signingKeys = new Gauge(
+    'passgeni_signing_keys',
+    'Public keys published in the JWKS (from the database).',
+  );
+  readonly databaseUp = new Gauge(
+    'passgeni_database_up',
+    '1 when the last database read for these metrics succeeded.',
+  );
+  readonly info = new Gauge(
+    'passgeni_issuer_info',
+    'Constant 1, labelled with the version, database backend and signing kid.',
+  );
+
+  render(): string {
+    const all = [
+      this.info,
+      this.httpRequests,
+      this.httpDuration,
+      this.sessionsCreated,
+      this.sessionsRejected,
+      this.certificatesIssued,
+      this.certificatesRejected,
+      this.certificatesRevoked,
+      this.certificateViews,
+      this.rateLimited,
+      this.authFailures,
+      this.teamsFlaggedTotal,
+      this.teamsFlagged,
+      this.signingKeys,
+      this.databaseUp,
+    ];
+    return `${all.map((m) => m.render()).join('\n')}\n`;
+  }
+}

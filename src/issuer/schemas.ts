@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { claimsSchema } from '../certificate/index.js';
+import type { CredentialBinding, EntropySource } from '../certificate/index.js';
+import { invalidRequest } from './errors.js';
+
+/**
+ * Request bodies and queries of the issuer's API. The pieces that end up in a certificate
+ * (entropy_source, credential_binding, label) are taken from the certificate's own claims schema,
+ * so the issuer accepts exactly what it can sign. Unknown top-level fields are ignored (in
+ * particular any entropy or standards the client claims: the issuer computes its own); nested
+ * objects are strict.
+ */
+const claimShape = claimsSchema.shape;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
+
+const uuid = z
+  .string()
+  .regex(UUID_RE, { error: 'must be a UUID' })
+  .transform((v) => v.toLowerCase());
+
+const printable = (max: number) =>
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .refine((v) => [...v].length <= max && !NOT_PRINTABLE_RE.test(v), {
+      error: `must be 1-${max} printable characters`,
+    });
+
+export const sessionBodySchema = z.object({
+  standard: z.string().min(1).max(64),
+  // validated by the policy module (parseGenerationParams), which owns those rules
+  generation_params: z.unknown().refine((v) => v !== undefined, { error: 'is required' }),
+  entropy_source: claimShape.entropy_source,
+});
+
+export const certificateBodySchema = z.object({
+  generation_session_id: uuid,
+  generated_at: z
+    .string()
+    .regex(ISO_UTC_RE, { error: 'must be an ISO 8601 UTC time, e.g. 2025-01-31T12:00:00.000Z' })
+    .refine((v) => Number.isFinite(Date.parse(v)), { error: 'is not a real date' })
+    .optional(),
+  credential_binding: claimShape.credential_binding,
+  label: claimShape.label,
+});
+
+export const revokeBodySchema = z.object({
+  reason: printable(200),
+});
+
+export const certificateIdSchema = uuid;
+
+export const listQuerySchema = z.object({
+  status: z.enum(['valid', 'expired', 'revoked']).optional(),
+  standard: z.string().min(1).max(64).optional(),
+  label: printable(128).optional(),
+  label_prefix: printable(128).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 200' })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })
+    .optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+export interface SessionBody {
+  standard: string;
+  generation_params: unknown;
+  entropy_source: EntropySource;
+}
+
+export interface CertificateBody {
+  generation_session_id: string;
+  generated_at?: string;
+  credential_binding?: CredentialBinding;
+  label?: string;
+}
+
+/** Parses with a schema, turning every zod issue into INVALID_REQUEST's `issues`. */
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  const summary = first ? ` (${first.path ? `${first.path}: ` : ''}${first.message})` : '';
+  throw invalidRequest(`The ${what} is not valid${summary}. See "issues".`, issues);
+}

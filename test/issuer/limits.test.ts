@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateLimits, ipSubject } from '../../src/issuer/limits.js';
+import { IssuerServiceError, resolveLimits } from '../../src/issuer/index.js';
+import type { AbuseLimits, Issuer, RateLimitState } from '../../src/issuer/index.js';
+import { BACKENDS, freshDatabase } from './support/backends.js';
+import type { TestDatabase } from './support/backends.js';
+import {
+  NO_LIMITS,
+  countRows,
+  sessionBody,
+  testClock,
+  testIssuer,
+  uniqueIp,
+  uniqueTeam,
+} from './support/fixtures.js';
+
+async function refusal(promise: Promise<unknown>): Promise<IssuerServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof IssuerServiceError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe.each(BACKENDS)('abuse controls on %s', (backend) => {
+  let tdb: TestDatabase;
+  const clock = testClock('2030-03-01T10:00:00.000Z');
+  const issuers: Issuer[] = [];
+
+  beforeAll(async () => {
+    tdb = await freshDatabase(backend);
+  });
+
+  afterAll(async () => {
+    for (const issuer of issuers) await issuer.close();
+    await tdb?.drop();
+  });
+
+  async function withLimits(limits: Partial<AbuseLimits>): Promise<Issuer> {
+    const issuer = await testIssuer(tdb.db, { clock, limits: { ...NO_LIMITS, ...limits } });
+    issuers.push(issuer);
+    return issuer;
+  }
+
+  it('allows 10 certificate attempts per address per hour, across teams, then 429 until the next hour', async () => {
+    clock.set('2030-03-01T10:15:00.000Z');
+    const issuer = await withLimits({ ipCertificatesPerHour: 10 });
+    const ip = uniqueIp();
+    const a = await issuer.createApiKey({ team: uniqueTeam() });
+    const b = await issuer.createApiKey({ team: uniqueTeam() });
+    let last: RateLimitState | undefined;
+    const onRateLimit = (s: RateLimitState) => (last = s);
+    // sessions are not certificate attempts: far more than 10 are fine
+    const sessions: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const caller = { apiKey: (i % 2 ? a : b).key, ip };
+      sessions.push((await issuer.createSession(caller, sessionBody())).generation_session_id);
+    }
+    for (let i = 0; i < 10; i++) {
+      const caller = { apiKey: (i % 2 ? a : b).key, ip, onRateLimit };
+      if (i === 9) {
+        // a failed attempt (forged session) counts as an attempt too
+        expect(
+          (await refusal(issuer.issueCertificate(caller, { generation_session_id: crypto.randomUUID() })))
+            .code,
+        ).toBe('SESSION_NOT_FOUND');
+      } else {
+        await issuer.issueCertificate(caller, { generation_session_id: sessions[i] ?? '' });
+      }
+      expect(last).toMatchObject({ scope: 'ip-hour', limit: 10, remaining: 9 - i });
+    }
+    const before = await countRows(issuer.database, 'certificates', 'team_id IN ($1, $2)', [
+      a.team_id,
+      b.team_id,
+    ]);
+    const error = await refusal(
+      issuer.issueCertificate(
+        { apiKey: a.key, ip, onRateLimit },
+        { generation_session_id: sessions[10] ?? '' },
+      ),
+    );
+    expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 45 * 60]);
+    expect(error.toJSON()).toMatchObject({ limit: 'ip-hour', retry_after: 2700 });
+    expect(last).toMatchObject({
+      scope: 'ip-hour',
+      remaining: 0,
+      resetAt: new Date('2030-03-01T11:00:00.000Z'),
+    });
+    // nothing stored for the refused request, and its session is still unused
+    expect(
+      await countRows(issuer.database, 'certificates', 'team_id IN ($1, $2)', [a.team_id, b.team_id]),
+    ).toBe(before);
+    expect(await countRows(issuer.database, 'sessions', 'id = $1 AND used_at IS NULL', [sessions[10]])).toBe(
+      1,
+    );
+    expect(await countRows(issuer.database, 'usage_events', "type = 'rate_limited' AND ip = $1", [ip])).toBe(
+      1,
+    );
+    // another address is not affected
+    await issuer.issueCertificate(
+      { apiKey: b.key, ip: uniqueIp() },
+      { generation_session_id: sessions[10] ?? '' },
+    );
+    // the next hour starts a new window
+    clock.set('2030-03-01T11:00:00.000Z');
+    const fresh = await issuer.createSession({ apiKey: a.key, ip }, sessionBody());
+    await issuer.issueCertificate(
+      { apiKey: a.key, ip },
+      { generation_session_id: fresh.generation_session_id },
+    );
+    expect(issuer.metrics.rateLimited.get({ limit: 'ip-hour' })).toBe(1);
+  });
+
+  it('counts an IPv6 client by its /64', async () => {
+    expect(ipSubject('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(ipSubject('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(ipSubject('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(ipSubject('192.0.2.7')).toBe('192.0.2.7');
+    clock.set('2030-03-01T12:00:00.000Z');
+    const issuer = await withLimits({ ipCertificatesPerHour: 2 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    for (const host of ['::1', '::2']) {
+      const s = await issuer.createSession({ apiKey: key.key }, sessionBody());
+      await issuer.issueCertificate(
+        { apiKey: key.key, ip: `${prefix}${host}` },
+        { generation_session_id: s.generation_session_id },
+      );
+    }
+    const s = await issuer.createSession({ apiKey: key.key }, sessionBody());
+    const error = await refusal(
+      issuer.issueCertificate(
+        { apiKey: key.key, ip: `${prefix}::3` },
+        { generation_session_id: s.generation_session_id },
+      ),
+    );
+    expect(error.code).toBe('RATE_LIMITED');
+  });
+
+  it('allows 60 requests per key per minute, then 429 with the time to the next minute', async () => {
+    clock.set('2030-03-01T13:00:20.000Z');
+    const issuer = await withLimits({ keyRequestsPerMinute: 60 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const other = await issuer.createApiKey({ team: uniqueTeam() });
+    let last: RateLimitState | undefined;
+    const caller = { apiKey: key.key, ip: uniqueIp(), onRateLimit: (s: RateLimitState) => (last = s) };
+    for (let i = 0; i < 60; i++) {
+      if (i % 3 === 0) await issuer.createSession(caller, sessionBody());
+      else await issuer.listCertificates(caller, {});
+      expect(last).toMatchObject({ scope: 'key-minute', limit: 60, remaining: 59 - i });
+    }
+    const error = await refusal(issuer.createSession(caller, sessionBody()));
+    expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 40]);
+    expect(last).toMatchObject({
+      scope: 'key-minute',
+      remaining: 0,
+      resetAt: new Date('2030-03-01T13:01:00.000Z'),
+    });
+    expect(await countRows(issuer.database, 'sessions', 'api_key_id = $1', [key.id])).toBe(20);
+    // invalid requests count too (they cost the issuer as much)
+    expect((await refusal(issuer.createSession(caller, { nonsense: true }))).code).toBe('RATE_LIMITED');
+    // the limit is per key
+    await issuer.createSession({ apiKey: other.key }, sessionBody());
+    clock.set('2030-03-01T13:01:00.000Z');
+    await issuer.createSession(caller, sessionBody());
+    expect(last).toMatchObject({ remaining: 59 });
+  });
+
+  it('allows a burst of 5 per key, then 1 per second, with Retry-After', async () => {
+    clock.set('2030-03-01T14:00:00.000Z');
+    const issuer = await withLimits({ keyBurst: 5, keyRefillPerSecond: 1 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    let last: RateLimitState | undefined;
+    const caller = { apiKey: key.key, onRateLimit: (s: RateLimitState) => (last = s) };
+    for (let i = 0; i < 5; i++) {
+      await issuer.listCertificates(caller, {});
+      expect(last).toMatchObject({ scope: 'key-burst', limit: 5, remaining: 4 - i });
+    }
+    const error = await refusal(issuer.listCertificates(caller, {}));
+    expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 1]);
+    expect(error.toJSON()).toMatchObject({ limit: 'key-burst' });
+    // refusals do not drain the bucket further: one second later exactly one request passes
+    clock.advance(1000);
+    await issuer.listCertificates(caller, {});
+    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+    clock.advance(500);
+    expect((await refusal(issuer.listCertificates(caller, {}))).retryAfter).toBe(1);
+    clock.advance(2500);
+    for (let i = 0; i < 3; i++) await issuer.listCertificates(caller, {});
+    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+    // a long pause refills to the burst size, never beyond
+    clock.advance(3_600_000);
+    for (let i = 0; i < 5; i++) await issuer.listCertificates(caller, {});
+    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+  });
+
+  it('flags (does not block) a team issuing more than 50 certificates in 24 h', async () => {
+    clock.set('2030-03-02T09:00:00.000Z');
+    const issuer = await withLimits({ teamFlagThreshold: 50 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const caller = { apiKey: key.key };
+    const issue = async () => {
+      const s = await issuer.createSession(caller, sessionBody());
+      await issuer.issueCertificate(caller, { generation_session_id: s.generation_session_id });
+      clock.advance(60_000);
+    };
+    for (let i = 0; i < 50; i++) await issue();
+    const flaggedAt = async () =>
+      (
+        await issuer.database.query<{ flagged_at: Date | null }>(
+          'SELECT flagged_at FROM teams WHERE id = $1',
+          [key.team_id],
+        )
+      )[0]?.flagged_at;
+    expect(await flaggedAt()).toBeNull();
+    await issue();
+    expect(await flaggedAt()).toEqual(new Date('2030-03-02T09:50:00.000Z'));
+    const events = await issuer.database.query<{ type: string; detail: Record<string, unknown> }>(
+      "SELECT type, detail FROM usage_events WHERE team_id = $1 AND type = 'team.flagged'",
+      [key.team_id],
+    );
+    expect(events).toEqual([{ type: 'team.flagged', detail: { certificates_in_window: 51, threshold: 50 } }]);
+    expect(issuer.metrics.teamsFlaggedTotal.get()).toBe(1);
+    expect(await issuer.metricsText()).toMatch(/^passgeni_teams_flagged 1$/m);
+    // flagged, not blocked; and flagged once per window, not on every issuance
+    for (let i = 0; i < 3; i++) await issue();
+    expect(await countRows(issuer.database, 'certificates', 'team_id = $1', [key.team_id])).toBe(54);
+    expect(
+      await countRows(issuer.database, 'usage_events', "team_id = $1 AND type = 'team.flagged'", [
+        key.team_id,
+      ]),
+    ).toBe(1);
+    // a team that issued 50 within 24 h but spread out beyond it is not flagged
+    const steady = await issuer.createApiKey({ team: uniqueTeam() });
+    for (let i = 0; i < 60; i++) {
+      const s = await issuer.createSession({ apiKey: steady.key }, sessionBody());
+      await issuer.issueCertificate(
+        { apiKey: steady.key },
+        { generation_session_id: s.generation_session_id },
+      );
+      clock.advance(30 * 60_000);
+    }
+    expect(
+      await countRows(issuer.database, 'teams', 'id = $1 AND flagged_at IS NOT NULL', [steady.team_id]),
+    ).toBe(0);
+  });
+});
+
+describe('limit arithmetic', () => {
+  it('names the limit closest to refusing, and the longest wait when several refuse', () => {
+    const limits = resolveLimits();
+    const now = new Date('2030-01-01T00:00:30.000Z');
+    const ok = evaluateLimits(
+      limits,
+      {
+        keyHits: 58,
+        keyWindowStart: new Date('2030-01-01T00:00:00Z'),
+        keyTokens: 3,
+        keyBurstOk: true,
+        ipHits: 2,
+        ipWindowStart: new Date('2030-01-01T00:00:00Z'),
+      },
+      now,
+    );
+    expect(ok).toMatchObject({ allowed: true, state: { scope: 'key-minute', remaining: 2 } });
+    const refused = evaluateLimits(
+      limits,
+      {
+        keyHits: 61,
+        keyWindowStart: new Date('2030-01-01T00:00:00Z'),
+        keyTokens: 0,
+        keyBurstOk: false,
+        ipHits: 11,
+        ipWindowStart: new Date('2030-01-01T00:00:00Z'),
+      },
+      now,
+    );
+    expect(refused).toMatchObject({ allowed: false, state: { scope: 'ip-hour', retryAfter: 3570 } });
+  });
+
+  it('rejects nonsensical limits', () => {
+    expect(() => resolveLimits({ keyBurst: -1 })).toThrow(/INVALID|must be/);
+    expect(() => resolveLimits({ keyBurst: 5, keyRefillPerSecond: 0 })).toThrow(/keyRefillPerSecond/);
+    expect(() => resolveLimits({ ipCertificatesPerHour: 1.5 })).toThrow(/whole number/);
+    expect(resolveLimits({ keyRefillPerSecond: 0.5 }).keyRefillPerSecond).toBe(0.5);
+  });
+});
