@@ -20,7 +20,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/generate/**', '**/adapters/**', '../../adapters/*'], message: 'The issuer must never import the generator or a store adapter (DESIGN §2).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/generate/**', '**/adapters/**', '../../adapters/*'],
+              message: 'The issuer must never import the generator or a store adapter (DESIGN §2).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -29,7 +36,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/issuer/**', '**/cli/**', '**/action/**', '**/adapters/**', '**/engine*'], message: 'policy, generate and certificate are the pure core (DESIGN §2).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/issuer/**', '**/cli/**', '**/action/**', '**/adapters/**', '**/engine*'],
+              message: 'policy, generate and certificate are the pure core (DESIGN §2).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -33,14 +33,22 @@ export class PassgeniError extends Error {
 
 /** Bad input from a user: wrong flag, unknown standard, impossible parameters. Exit 2. */
 export class InputError extends PassgeniError {
-  constructor(code: string, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, exitCode: 2 });
   }
 }
 
 /** A check the user asked for did not hold: verification failed, binding mismatch. Exit 1. */
 export class CheckFailedError extends PassgeniError {
-  constructor(code: string, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, exitCode: 1 });
   }
 }

@@ -35,7 +35,8 @@ export function reportError(error: unknown, options: OutputOptions): number {
   } else {
     const code = isPassgeniError(error) ? ` [${error.code}]` : '';
     process.stderr.write(`passgeni: ${errorMessage(error)}${code}\n`);
-    if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
   }
   return exitCode;
 }

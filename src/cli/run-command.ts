@@ -23,7 +23,8 @@ function findOptions(args: unknown[]): OutputOptions {
   // commander passes (...positionals, options, command); options is the plain object before the command
   for (let i = args.length - 2; i >= 0; i--) {
     const candidate = args[i];
-    if (candidate && typeof candidate === 'object' && !Array.isArray(candidate)) return candidate as OutputOptions;
+    if (candidate && typeof candidate === 'object' && !Array.isArray(candidate))
+      return candidate as OutputOptions;
   }
   return {};
 }

@@ -24,7 +24,12 @@ export function sampleClaims(overrides: Partial<CertificateClaims> = {}): Certif
       class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
     },
     entropy_bits: 130.92,
-    entropy_source: { api: 'crypto.getRandomValues', runtime: process.version, openssl: '3.0.0', fips_mode: false },
+    entropy_source: {
+      api: 'crypto.getRandomValues',
+      runtime: process.version,
+      openssl: '3.0.0',
+      fips_mode: false,
+    },
     generation_session_id: randomUUID(),
     generated_at: new Date().toISOString(),
     ...overrides,

@@ -1,0 +1,149 @@
+import type { Command } from 'commander';
+import { openStore } from '../../../adapters/index.js';
+import { certifyAndStore, type CertifyReport, type ProgressEvent } from '../../engine.js';
+import { openIssuerClient } from '../../issuer-client/index.js';
+import type { CharClass } from '../../policy/index.js';
+import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
+import { parseClassList, parsePositiveInt } from '../parse.js';
+import { printJson, printNotice, printText } from '../output.js';
+import { runCommand } from '../run-command.js';
+import { VERSION } from '../../version.js';
+
+interface CertifyOptions extends IssuerCliOptions {
+  standard: string;
+  store: string[];
+  length?: number;
+  exclude?: string;
+  symbols?: string;
+  classes?: CharClass[];
+  label?: string;
+  bind?: boolean;
+  outputCredential?: boolean;
+  requireFipsMode?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('certify')
+    .description(
+      'Generate a credential, get a compliance certificate for it, and write it to your secrets manager(s).',
+    )
+    .requiredOption('-s, --standard <standard>', 'standard to certify to (see `passgeni standards`)')
+    .requiredOption(
+      '--store <uri>',
+      'where to write it; repeat for several (aws-sm://, vault://, doppler://, k8s://, file://)',
+      collect,
+      [],
+    )
+    .option('-l, --length <n>', "length (default: the standard's default length)", parsePositiveInt)
+    .option('-x, --exclude <chars>', 'characters the target system rejects')
+    .option('--symbols <set>', 'use this set of punctuation characters instead of all 32')
+    .option(
+      '--classes <list>',
+      'character classes to include: upper,lower,digit,special (default: all)',
+      parseClassList,
+    )
+    .option(
+      '--label <label>',
+      'a label recorded in the certificate, e.g. prod/db/admin (certificates are public)',
+    )
+    .option(
+      '--bind',
+      'bind the certificate to the credential with a scrypt digest (verify with --credential-from)',
+    )
+    .option('--output-credential', 'also print the credential (off by default: it goes only to the stores)')
+    .option('--require-fips-mode', 'fail unless Node.js runs with OpenSSL in FIPS mode');
+  addIssuerOptions(command)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Without --issuer-url the local issuer runs in-process on --data-dir (default ./.passgeni), and
+\`passgeni serve\` on the same directory publishes its certificates.
+
+Examples:
+  passgeni certify --standard HIPAA --store file://./secrets.env#DB_PASSWORD
+  passgeni certify --standard FIPS-140-3 --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
+    --issuer-url https://certs.example.com --label prod/db/admin --bind
+
+Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or store failure (the
+message says exactly which stores hold the new credential).`,
+    )
+    .action(runCommand((options: CertifyOptions) => certify(options)));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function certify(options: CertifyOptions): Promise<number> {
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`,
+  });
+  try {
+    const report = await certifyAndStore(
+      {
+        standard: options.standard,
+        stores: options.store,
+        ...(options.length !== undefined && { length: options.length }),
+        ...(options.exclude !== undefined && { exclude: options.exclude }),
+        ...(options.symbols !== undefined && { symbols: options.symbols }),
+        ...(options.classes !== undefined && { classes: options.classes }),
+        ...(options.label !== undefined && { label: options.label }),
+        ...(options.bind && { bind: true }),
+        ...(options.requireFipsMode && { requireFipsMode: true }),
+      },
+      {
+        issuer,
+        openStore: (uri) => openStore(uri),
+        ...(process.stderr.isTTY && !options.json && { onProgress: showProgress }),
+      },
+    );
+    print(report, options);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
+
+function showProgress(event: ProgressEvent): void {
+  switch (event.step) {
+    case 'policy':
+      printNotice(`· ${event.standard}: ${event.length} characters, ${event.entropyBits} bits`);
+      break;
+    case 'session':
+      printNotice(`· asking ${event.issuer} for a certificate (parameters only)`);
+      break;
+    case 'certificate':
+      printNotice(`· certificate ${event.certId}`);
+      break;
+    case 'store':
+      printNotice(
+        `· ${event.ok ? 'stored in' : 'FAILED'} ${event.store}${event.version ? ` (version ${event.version})` : ''}`,
+      );
+      break;
+    case 'revoked':
+      printNotice(`· revoked ${event.certId} (${event.reason})`);
+      break;
+  }
+}
+
+function print(report: CertifyReport, options: CertifyOptions): void {
+  const { credential, ...rest } = report;
+  if (options.json) {
+    printJson({ ...rest, ...(options.outputCredential && { credential }) });
+    return;
+  }
+  printText(
+    [
+      `Certified and stored: ${report.compliance_standard}, ${report.entropy_bits} bits`,
+      `  certificate   ${report.cert_url}`,
+      `  standards met ${report.standards_met.join(', ')}`,
+      `  expires       ${report.expires_at}`,
+      ...report.stored.map((s) => `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ''}`),
+      ...(options.outputCredential ? [`  credential    ${credential}`] : []),
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { STANDARDS } from '../../policy/index.js';
+import { printJson, printText } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+export function register(program: Command): void {
+  program
+    .command('standards')
+    .description('List the standards, their rules and what each rule rests on.')
+    .option('--json', 'print JSON')
+    .action(
+      runCommand((options: { json?: boolean }) => {
+        if (options.json) {
+          printJson(STANDARDS);
+          return 0;
+        }
+        const rows = STANDARDS.map((s) => [
+          s.id,
+          String(s.minLength),
+          s.requiredClasses.length ? s.requiredClasses.join('+') : 'none',
+          String(s.minEntropyBits),
+          s.rotationDays ? `${s.rotationDays} d` : 'on compromise',
+          s.certifiable ? 'yes' : 'standards_met only',
+          s.basis.kind === 'clause' ? 'framework clause' : 'product baseline',
+        ]);
+        printText(
+          table(['standard', 'min length', 'classes', 'min bits', 'rotation', 'certifiable', 'basis'], rows),
+        );
+        printText('\nRun `passgeni policy --standard <id>` for the basis of each rule and its sources.');
+        return 0;
+      }),
+    );
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

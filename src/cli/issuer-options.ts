@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { IssuerSelection } from '../issuer-client/index.js';
+
+export interface IssuerCliOptions {
+  issuerUrl?: string;
+  apiKey?: string;
+  dataDir?: string;
+  publicUrl?: string;
+}
+
+/** The issuer flags shared by certify, verify, revoke and rotate. */
+export function addIssuerOptions(command: Command): Command {
+  return command
+    .option(
+      '--issuer-url <url>',
+      'issuer to use (env PASSGENI_ISSUER_URL); default: the local issuer in --data-dir',
+    )
+    .option('--api-key <key>', 'API key for the issuer (env PASSGENI_API_KEY)')
+    .option('--data-dir <dir>', 'data directory of the local issuer (env PASSGENI_DATA_DIR)', undefined)
+    .option(
+      '--public-url <url>',
+      'public URL of the local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)',
+    );
+}
+
+export function issuerSelection(
+  options: IssuerCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): IssuerSelection {
+  const issuerUrl = options.issuerUrl ?? env.PASSGENI_ISSUER_URL;
+  const apiKey = options.apiKey ?? env.PASSGENI_API_KEY;
+  const dataDir = options.dataDir ?? env.PASSGENI_DATA_DIR;
+  const publicUrl = options.publicUrl ?? env.PASSGENI_PUBLIC_URL;
+  return {
+    ...(issuerUrl !== undefined && { issuerUrl }),
+    ...(apiKey !== undefined && { apiKey }),
+    ...(dataDir !== undefined && { dataDir }),
+    ...(publicUrl !== undefined && { publicUrl }),
+  };
+}

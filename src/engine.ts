@@ -1,0 +1,278 @@
+import { getFips } from 'node:crypto';
+import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
+import { StoreError } from '../adapters/store.js';
+import { computeCredentialBinding, entropySource, type CredentialBinding } from './certificate/index.js';
+import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
+import { generateCredential, type GeneratedCredential } from './generate/index.js';
+import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
+import { resolvePolicy, type CharClass, type ResolvedPolicy, type StandardId } from './policy/index.js';
+
+/**
+ * certify-and-store: the one pipeline every front end calls (DESIGN §2).
+ *
+ *   policy → generate → session (parameters only) → binding → certificate → stores → report
+ *
+ * The credential exists only in this process and in the stores' write requests. The issuer sees
+ * parameters, the scrypt binding and the label; the report returned to the front end carries
+ * the credential only so a front end that was explicitly asked to output it can do so.
+ */
+export interface CertifyRequest {
+  standard: string;
+  length?: number;
+  exclude?: string;
+  symbols?: string;
+  classes?: readonly CharClass[];
+  /** Store URIs; at least one. */
+  stores: readonly string[];
+  label?: string;
+  /** Attach a scrypt credential binding to the certificate (DESIGN §5). */
+  bind?: boolean;
+  /** Fail unless the runtime's OpenSSL is in FIPS mode. */
+  requireFipsMode?: boolean;
+}
+
+export interface EngineDependencies {
+  issuer: IssuerClient;
+  openStore: (uri: string) => Promise<SecretStore>;
+  /** Injected for tests; defaults to the real generator. */
+  generate?: (policy: ResolvedPolicy) => GeneratedCredential;
+  fipsMode?: () => boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { step: 'policy'; standard: StandardId; length: number; entropyBits: number }
+  | { step: 'session'; issuer: string }
+  | { step: 'certificate'; certId: string; certUrl: string }
+  | { step: 'store'; store: string; ok: boolean; version?: string; code?: string }
+  | { step: 'revoked'; certId: string; reason: string };
+
+export interface StoredLocation {
+  store: string;
+  version?: string;
+}
+
+export interface CertifyReport {
+  cert_id: string;
+  cert_url: string;
+  certificate: string;
+  expires_at: string;
+  compliance_standard: StandardId;
+  standards_met: StandardId[];
+  entropy_bits: number;
+  stored: StoredLocation[];
+  /** The generated credential. Front ends print it only when the user opted in. */
+  credential: string;
+}
+
+export interface StoreFailure {
+  store: string;
+  code: string;
+  message: string;
+  /** True when the new credential reached the store but attaching the URL failed. */
+  credentialWritten: boolean;
+  version?: string;
+}
+
+/**
+ * The run failed after the certificate was issued. `stored` says exactly where the new credential
+ * now lives (possibly nowhere), `failures` why each other store failed, and `certificate` what
+ * happened to the certificate (still valid because some store holds the credential, or revoked).
+ */
+export class CertifyStoreError extends PassgeniError {
+  readonly stored: StoredLocation[];
+  readonly failures: StoreFailure[];
+  readonly certId: string;
+  readonly certUrl: string;
+  readonly certificateState: 'valid' | 'revoked' | 'revocation-failed';
+
+  constructor(args: {
+    stored: StoredLocation[];
+    failures: StoreFailure[];
+    cert: IssuedCertificate;
+    certificateState: 'valid' | 'revoked' | 'revocation-failed';
+  }) {
+    const { stored, failures, cert, certificateState } = args;
+    const failed = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ');
+    const where = stored.length
+      ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : '')).join(', ')}, with certificate ${cert.cert_url}.`
+      : 'The new credential was not stored anywhere; every previous secret is unchanged.';
+    const certNote =
+      certificateState === 'revoked'
+        ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).`
+        : certificateState === 'revocation-failed'
+          ? ` Certificate ${cert.cert_id} could NOT be revoked; revoke it with: passgeni revoke ${cert.cert_id} --reason not-stored.`
+          : '';
+    const code = stored.length ? 'PARTIALLY_STORED' : 'NOT_STORED';
+    super(
+      code,
+      `Writing the credential failed for ${failures.length} of ${failures.length + stored.length} store(s): ${failed}. ${where}${certNote}`,
+      {
+        exitCode: 3,
+        details: {
+          stored,
+          failures,
+          cert_id: cert.cert_id,
+          cert_url: cert.cert_url,
+          certificate_state: certificateState,
+        },
+      },
+    );
+    this.stored = stored;
+    this.failures = failures;
+    this.certId = cert.cert_id;
+    this.certUrl = cert.cert_url;
+    this.certificateState = certificateState;
+  }
+}
+
+export async function certifyAndStore(
+  request: CertifyRequest,
+  deps: EngineDependencies,
+): Promise<CertifyReport> {
+  const progress = deps.onProgress ?? (() => {});
+  if (request.stores.length === 0) {
+    throw new PassgeniError(
+      'NO_STORE',
+      'Name at least one store to write the credential to (e.g. --store file://./secrets.env#DB_PASSWORD).',
+      { exitCode: 2 },
+    );
+  }
+  const policy = resolvePolicy({
+    standard: request.standard,
+    ...(request.length !== undefined && { length: request.length }),
+    ...(request.exclude !== undefined && { exclude: request.exclude }),
+    ...(request.symbols !== undefined && { symbols: request.symbols }),
+    ...(request.classes !== undefined && { classes: request.classes }),
+  });
+  if (!policy.standard.certifiable) {
+    throw new PassgeniError(
+      'STANDARD_NOT_CERTIFIABLE',
+      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to FIPS-140-3 (which meets it) or another certifiable standard.`,
+      { exitCode: 2 },
+    );
+  }
+  const fips = (deps.fipsMode ?? (() => getFips() === 1))();
+  if (request.requireFipsMode && !fips) {
+    throw new PassgeniError(
+      'FIPS_MODE_REQUIRED',
+      'FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider), or drop the require-fips-mode option.',
+      { exitCode: 2 },
+    );
+  }
+  progress({
+    step: 'policy',
+    standard: policy.standard.id,
+    length: policy.length,
+    entropyBits: policy.entropyBits,
+  });
+
+  // Open every store before anything is generated or certified, so a typo in a URI or missing
+  // store credentials fail the run while nothing has happened yet.
+  const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
+
+  const generated = (deps.generate ?? generateCredential)(policy);
+  progress({ step: 'session', issuer: deps.issuer.description });
+  const session = await deps.issuer.createSession({
+    standard: policy.standard.id,
+    generation_params: generated.params,
+    entropy_source: { ...entropySource(), fips_mode: fips },
+  });
+  let binding: CredentialBinding | undefined;
+  if (request.bind) binding = await computeCredentialBinding(generated.password);
+  const cert = await deps.issuer.issueCertificate({
+    generation_session_id: session.generation_session_id,
+    generated_at: generated.generatedAt.toISOString(),
+    ...(binding && { credential_binding: binding }),
+    ...(request.label !== undefined && { label: request.label }),
+  });
+  progress({ step: 'certificate', certId: cert.cert_id, certUrl: cert.cert_url });
+
+  const { stored, failures } = await writeStores(stores, generated.password, cert, progress);
+  if (failures.length === 0) {
+    return {
+      cert_id: cert.cert_id,
+      cert_url: cert.cert_url,
+      certificate: cert.certificate,
+      expires_at: cert.expires_at,
+      compliance_standard: cert.compliance_standard,
+      standards_met: cert.standards_met,
+      entropy_bits: cert.entropy_bits,
+      stored,
+      credential: generated.password,
+    };
+  }
+  // A certificate must describe a credential that exists somewhere. If none was stored, revoke
+  // it so no valid orphan is left; if some were, it stays valid for those.
+  let certificateState: 'valid' | 'revoked' | 'revocation-failed' = 'valid';
+  if (stored.length === 0) {
+    try {
+      await deps.issuer.revokeCertificate(cert.cert_id, 'not-stored');
+      certificateState = 'revoked';
+      progress({ step: 'revoked', certId: cert.cert_id, reason: 'not-stored' });
+    } catch {
+      certificateState = 'revocation-failed';
+    }
+  }
+  throw new CertifyStoreError({ stored, failures, cert, certificateState });
+}
+
+/**
+ * Stores are written one after another, in the order given: the user's first store is usually
+ * the primary one, and a sequential run makes "which stores hold the new value" easy to state.
+ */
+async function writeStores(
+  stores: SecretStore[],
+  credential: string,
+  cert: IssuedCertificate,
+  progress: (event: ProgressEvent) => void,
+): Promise<{ stored: StoredLocation[]; failures: StoreFailure[] }> {
+  const stored: StoredLocation[] = [];
+  const failures: StoreFailure[] = [];
+  for (const store of stores) {
+    try {
+      const result: StoreWriteResult = await store.write({
+        credential,
+        certUrl: cert.cert_url,
+        certId: cert.cert_id,
+      });
+      stored.push({ store: store.uri, ...(result.version !== undefined && { version: result.version }) });
+      progress({
+        step: 'store',
+        store: store.uri,
+        ok: true,
+        ...(result.version !== undefined && { version: result.version }),
+      });
+    } catch (error) {
+      const failure = describeStoreFailure(store.uri, error, credential);
+      if (failure.credentialWritten) {
+        // The value landed but its certificate URL did not: the store does hold the new credential.
+        stored.push({ store: store.uri, ...(failure.version !== undefined && { version: failure.version }) });
+      }
+      failures.push(failure);
+      progress({ step: 'store', store: store.uri, ok: false, code: failure.code });
+    }
+  }
+  return { stored, failures };
+}
+
+function describeStoreFailure(uri: string, error: unknown, credential: string): StoreFailure {
+  const code = isPassgeniError(error) ? error.code : 'STORE_WRITE_FAILED';
+  // Adapters build their own messages, but a foreign error could still echo the request, so the
+  // credential is scrubbed here as a last line of defence.
+  const message = scrub(errorMessage(error), credential);
+  if (error instanceof StoreError) {
+    return {
+      store: uri,
+      code,
+      message,
+      credentialWritten: error.credentialWritten,
+      ...(error.version !== undefined && { version: error.version }),
+    };
+  }
+  return { store: uri, code, message, credentialWritten: false };
+}
+
+export function scrub(text: string, secret: string): string {
+  return secret ? text.split(secret).join('[REDACTED]') : text;
+}

@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { parseClaims, parseJwks, type Jwks } from '../certificate/index.js';
+import { STANDARD_IDS } from '../policy/types.js';
+import { IssuerError, issuerUnreachable } from './errors.js';
+import type {
+  CertificateRequest,
+  CertificateStatusResponse,
+  IssuedCertificate,
+  IssuerClient,
+  SessionRequest,
+  SessionResponse,
+} from './types.js';
+
+export interface HttpIssuerOptions {
+  /** Base URL of the issuer, e.g. https://certs.example.com */
+  url: string;
+  apiKey: string;
+  /** Attempts per request for retryable failures (429, 5xx, network). Default 4. */
+  maxAttempts?: number;
+  /** First backoff delay; doubles each attempt with full jitter. Default 250 ms. */
+  baseDelayMs?: number;
+  /** Longest a single Retry-After is honoured before giving up. Default 30 s. */
+  maxRetryAfterMs?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  userAgent?: string;
+}
+
+const standardId = z.enum(STANDARD_IDS);
+
+const sessionResponse = z.object({
+  generation_session_id: z.string().min(1).max(200),
+  expires_at: z.string(),
+  entropy_bits: z.number(),
+  standards_met: z.array(standardId),
+});
+
+const issuedCertificate = z.object({
+  cert_id: z.string().min(1).max(200),
+  cert_url: z.url(),
+  certificate: z.string().min(1),
+  expires_at: z.string(),
+  standards_met: z.array(standardId),
+  compliance_standard: standardId,
+  entropy_bits: z.number(),
+});
+
+const statusResponse = z.object({
+  status: z.enum(['valid', 'expired', 'revoked']),
+  certificate: z.string().min(1),
+  claims: z.unknown(),
+  revoked_at: z.string().optional(),
+  revocation_reason: z.string().optional(),
+});
+
+const errorBody = z.object({ error: z.string(), code: z.string() }).loose();
+
+/**
+ * Client for the issuer's HTTP protocol (docs/protocol.md). Every response is validated before
+ * it is used, since it comes from the network. Retries cover what is transient — 429 (honouring
+ * Retry-After), 5xx and connection failures — and never 4xx answers that would fail again.
+ *
+ * Issuing a certificate consumes a single-use session, so a retry after a lost response meets
+ * SESSION_USED; the issuer then names the certificate it already issued for that session and the
+ * client returns that one instead of leaving it orphaned.
+ */
+export class HttpIssuerClient implements IssuerClient {
+  readonly description: string;
+  private readonly base: URL;
+  private readonly options: Required<Omit<HttpIssuerOptions, 'url' | 'apiKey' | 'userAgent'>> & {
+    userAgent: string;
+  };
+
+  constructor(private readonly config: HttpIssuerOptions) {
+    let base: URL;
+    try {
+      base = new URL(config.url.endsWith('/') ? config.url : `${config.url}/`);
+    } catch {
+      throw new IssuerError('ISSUER_URL_INVALID', `The issuer URL "${config.url}" is not a valid URL.`, {
+        exitCode: 2,
+      });
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+      throw new IssuerError(
+        'ISSUER_URL_INVALID',
+        'The issuer URL must start with https:// (or http:// for a local issuer).',
+        { exitCode: 2 },
+      );
+    }
+    if (!config.apiKey) {
+      throw new IssuerError(
+        'ISSUER_API_KEY_MISSING',
+        'An API key is needed for the issuer: pass --api-key or set PASSGENI_API_KEY (create one with `passgeni api-key create --team NAME` on the issuer).',
+        { exitCode: 2 },
+      );
+    }
+    this.base = base;
+    this.description = base.origin + base.pathname.replace(/\/$/, '');
+    this.options = {
+      maxAttempts: config.maxAttempts ?? 4,
+      baseDelayMs: config.baseDelayMs ?? 250,
+      maxRetryAfterMs: config.maxRetryAfterMs ?? 30_000,
+      timeoutMs: config.timeoutMs ?? 15_000,
+      fetch: config.fetch ?? globalThis.fetch,
+      sleep: config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      userAgent: config.userAgent ?? 'passgeni',
+    };
+  }
+
+  async createSession(request: SessionRequest): Promise<SessionResponse> {
+    return sessionResponse.parse(await this.request('POST', 'api/v1/sessions', request, [201]));
+  }
+
+  async issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
+    try {
+      return issuedCertificate.parse(await this.request('POST', 'api/v1/certificates', request, [201]));
+    } catch (error) {
+      // A retry after a lost 201 finds the session used; the issuer tells its owner which
+      // certificate that session produced, so the run can use (or revoke) it.
+      if (
+        error instanceof IssuerError &&
+        error.code === 'SESSION_USED' &&
+        error.retried &&
+        typeof error.body?.cert_id === 'string'
+      ) {
+        const existing = await this.getCertificate(error.body.cert_id);
+        const claims = existing.claims;
+        return {
+          cert_id: claims.jti,
+          cert_url: new URL(`cert/${encodeURIComponent(claims.jti)}`, this.base).toString(),
+          certificate: existing.certificate,
+          expires_at: new Date(claims.exp * 1000).toISOString(),
+          standards_met: claims.standards_met,
+          compliance_standard: claims.compliance_standard,
+          entropy_bits: claims.entropy_bits,
+        };
+      }
+      throw error;
+    }
+  }
+
+  async getCertificate(id: string): Promise<CertificateStatusResponse> {
+    return this.toStatus(
+      await this.request('GET', `api/v1/certificates/${encodeURIComponent(id)}`, undefined, [200]),
+    );
+  }
+
+  async revokeCertificate(id: string, reason: string): Promise<CertificateStatusResponse> {
+    return this.toStatus(
+      await this.request('POST', `api/v1/certificates/${encodeURIComponent(id)}/revoke`, { reason }, [200]),
+    );
+  }
+
+  async jwks(): Promise<Jwks> {
+    return parseJwks(await this.request('GET', '.well-known/jwks.json', undefined, [200], false));
+  }
+
+  async close(): Promise<void> {}
+
+  private toStatus(body: unknown): CertificateStatusResponse {
+    const parsed = statusResponse.parse(body);
+    return {
+      status: parsed.status,
+      certificate: parsed.certificate,
+      claims: parseClaims(parsed.claims),
+      ...(parsed.revoked_at !== undefined && { revoked_at: parsed.revoked_at }),
+      ...(parsed.revocation_reason !== undefined && { revocation_reason: parsed.revocation_reason }),
+    };
+  }
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    ok: number[],
+    auth = true,
+  ): Promise<unknown> {
+    const url = new URL(path, this.base);
+    let retried = false;
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.options.fetch(url, {
+          method,
+          headers: {
+            accept: 'application/json',
+            'user-agent': this.options.userAgent,
+            ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (cause) {
+        if (attempt < this.options.maxAttempts) {
+          retried = true;
+          await this.options.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw issuerUnreachable(this.description, cause);
+      }
+      const payload = await readJson(response);
+      if (ok.includes(response.status)) return payload;
+
+      const retryable = response.status === 429 || response.status >= 500;
+      const wait = retryable ? this.retryDelay(response, attempt) : undefined;
+      if (wait !== undefined && attempt < this.options.maxAttempts) {
+        retried = true;
+        await this.options.sleep(wait);
+        continue;
+      }
+      throw fromErrorResponse(response.status, payload, this.description, retried);
+    }
+  }
+
+  /** Full-jitter exponential backoff: spreads retries from many runners hitting one issuer. */
+  private backoff(attempt: number): number {
+    return Math.random() * this.options.baseDelayMs * 2 ** (attempt - 1);
+  }
+
+  /** Retry-After (seconds or an HTTP date) wins over our own backoff; too long a wait is not retried. */
+  private retryDelay(response: Response, attempt: number): number | undefined {
+    const header = response.headers.get('retry-after');
+    if (!header) return this.backoff(attempt);
+    const seconds = Number(header);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+    if (!Number.isFinite(ms)) return this.backoff(attempt);
+    return ms > this.options.maxRetryAfterMs ? undefined : Math.max(0, ms);
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function fromErrorResponse(status: number, payload: unknown, issuer: string, retried: boolean): IssuerError {
+  const parsed = errorBody.safeParse(payload);
+  const code = parsed.success ? parsed.data.code : `HTTP_${status}`;
+  // The issuer's message is shown (it is ours and holds no secret), trimmed so a hostile or
+  // broken server cannot flood the terminal.
+  const serverMessage = parsed.success
+    ? parsed.data.error.slice(0, 500).replace(/\.$/, '')
+    : `HTTP ${status}`;
+  const hint =
+    status === 401
+      ? ' Check the API key (--api-key / PASSGENI_API_KEY).'
+      : status === 429
+        ? ' The issuer is rate-limiting this key or address; try again later.'
+        : '';
+  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${hint}`, {
+    status,
+    retried,
+    exitCode: status === 422 || status === 400 ? 2 : 3,
+    ...(parsed.success && { body: parsed.data }),
+  });
+}

@@ -1,0 +1,39 @@
+import { HttpIssuerClient } from './http.js';
+import type { IssuerClient } from './types.js';
+
+export type { IssuerClient } from './types.js';
+export * from './types.js';
+export { HttpIssuerClient, type HttpIssuerOptions } from './http.js';
+export { IssuerError } from './errors.js';
+
+export interface IssuerSelection {
+  /** --issuer-url / PASSGENI_ISSUER_URL; absent (or "local") means the in-process local issuer. */
+  issuerUrl?: string;
+  apiKey?: string;
+  /** Data directory of the local issuer (default ./.passgeni). */
+  dataDir?: string;
+  /** Public URL the local issuer's certificates are published under (what `passgeni serve` will use). */
+  publicUrl?: string;
+  userAgent?: string;
+}
+
+/**
+ * An issuer URL selects the HTTP client; otherwise the local issuer runs the same service core
+ * in-process on the local data directory, so `certify` works offline on a fresh machine. The local
+ * issuer is imported lazily: it brings the database engine, which HTTP users never need.
+ */
+export async function openIssuerClient(selection: IssuerSelection): Promise<IssuerClient> {
+  const url = selection.issuerUrl?.trim();
+  if (url && url !== 'local') {
+    return new HttpIssuerClient({
+      url,
+      apiKey: selection.apiKey ?? '',
+      ...(selection.userAgent !== undefined && { userAgent: selection.userAgent }),
+    });
+  }
+  const { openLocalIssuerClient } = await import('./local.js');
+  return openLocalIssuerClient({
+    ...(selection.dataDir !== undefined && { dataDir: selection.dataDir }),
+    ...(selection.publicUrl !== undefined && { publicUrl: selection.publicUrl }),
+  });
+}

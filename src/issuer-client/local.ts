@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import type { IssuerClient } from './types.js';
+
+export interface LocalIssuerOptions {
+  dataDir?: string;
+  publicUrl?: string;
+  onNotice?: (message: string) => void;
+}
+
+export const DEFAULT_DATA_DIR = '.passgeni';
+export const DEFAULT_LOCAL_PUBLIC_URL = 'http://127.0.0.1:8787';
+/** The team every in-process certificate belongs to; `passgeni serve` on the same directory shows them. */
+export const LOCAL_TEAM = 'local';
+
+/**
+ * The local issuer: the issuer's own service core, in this process, on the local data directory
+ * (PGlite). Same validation, same signing, same records as `passgeni serve`, so `certify` works
+ * offline on a fresh machine and `passgeni serve --data-dir` later publishes what it issued.
+ */
+export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): Promise<IssuerClient> {
+  const { openIssuer } = await import('../issuer/index.js');
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const issuer = await openIssuer({
+    dataDir,
+    publicUrl: options.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL,
+    housekeepingSeconds: 0,
+    onNotice:
+      options.onNotice ??
+      ((message) => process.stderr.write(message.endsWith('\n') ? message : `${message}\n`)),
+  });
+  try {
+    const team = await issuer.ensureTeam(LOCAL_TEAM);
+    const caller = { teamId: team.id, ip: null };
+    return {
+      description: `the local issuer in ${dataDir}`,
+      createSession: (request) => issuer.createSession(caller, request),
+      issueCertificate: (request) => issuer.issueCertificate(caller, request),
+      getCertificate: (id) => issuer.getCertificate(id, { via: 'api' }),
+      revokeCertificate: (id, reason) => issuer.revokeCertificate(caller, id, { reason }),
+      jwks: async () => issuer.jwks(),
+      close: () => issuer.close(),
+    };
+  } catch (error) {
+    await issuer.close();
+    throw error;
+  }
+}

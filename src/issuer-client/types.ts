@@ -1,0 +1,59 @@
+import type { CertificateClaims, CredentialBinding, EntropySource, Jwks } from '../certificate/index.js';
+import type { GenerationParams, StandardId } from '../policy/types.js';
+
+/**
+ * What the certify-and-store engine needs from a certificate authority. Two implementations:
+ * the HTTP client for any `passgeni serve` (or another issuer speaking the same protocol), and
+ * the local issuer running the same service core in-process. Neither ever sees a credential:
+ * these requests carry parameters, an optional scrypt binding, and a label.
+ */
+export interface IssuerClient {
+  /** Where certificates are published (`<publicUrl>/cert/<id>`), for messages and verification. */
+  readonly description: string;
+  createSession(request: SessionRequest): Promise<SessionResponse>;
+  issueCertificate(request: CertificateRequest): Promise<IssuedCertificate>;
+  getCertificate(id: string): Promise<CertificateStatusResponse>;
+  revokeCertificate(id: string, reason: string): Promise<CertificateStatusResponse>;
+  jwks(): Promise<Jwks>;
+  close(): Promise<void>;
+}
+
+export interface SessionRequest {
+  standard: StandardId;
+  generation_params: GenerationParams;
+  entropy_source: EntropySource;
+}
+
+export interface SessionResponse {
+  generation_session_id: string;
+  expires_at: string;
+  entropy_bits: number;
+  standards_met: StandardId[];
+}
+
+export interface CertificateRequest {
+  generation_session_id: string;
+  generated_at: string;
+  credential_binding?: CredentialBinding;
+  label?: string;
+}
+
+export interface IssuedCertificate {
+  cert_id: string;
+  cert_url: string;
+  certificate: string;
+  expires_at: string;
+  standards_met: StandardId[];
+  compliance_standard: StandardId;
+  entropy_bits: number;
+}
+
+export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+
+export interface CertificateStatusResponse {
+  status: CertificateStatus;
+  certificate: string;
+  claims: CertificateClaims;
+  revoked_at?: string;
+  revocation_reason?: string;
+}

@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dotenv from 'dotenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../support/cli.js';
+import { freePort, startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+
+describe('passgeni certify on the embedded defaults (local issuer, file store)', () => {
+  let dir: string;
+  let serve: ChildProcess | undefined;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passgeni-certify-'));
+    writeFileSync(join(dir, 'secrets.env'), '# app settings\nDB_HOST=db.internal\n');
+  });
+  afterAll(() => {
+    serve?.kill('SIGTERM');
+  });
+
+  it(
+    'works with no configuration, and `passgeni serve` on the same data directory shows the certificate',
+    { timeout: 90_000 },
+    async () => {
+      const port = await freePort();
+      const publicUrl = `http://127.0.0.1:${port}`;
+      const env = { PASSGENI_PUBLIC_URL: publicUrl, PASSGENI_ISSUER_URL: '', PASSGENI_API_KEY: '' };
+      const run = await runCli(
+        ['certify', '--standard', 'HIPAA', '--store', 'file://./secrets.env#DB_PASSWORD', '--json'],
+        { cwd: dir, env },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report.cert_url).toBe(`${publicUrl}/cert/${report.cert_id}`);
+      expect(report.stored).toEqual([{ store: 'file://./secrets.env#DB_PASSWORD' }]);
+      expect(report.credential).toBeUndefined();
+      expect(run.stderr).toMatch(/generated a new ES256 signing key/);
+      expect(statSync(join(dir, '.passgeni', 'signing-key.jwk')).mode & 0o777).toBe(0o600);
+      const stored = dotenv.parse(readFileSync(join(dir, 'secrets.env')));
+      expect(stored.DB_HOST).toBe('db.internal');
+      expect(stored.DB_PASSWORD).toHaveLength(20);
+      expect(readFileSync(join(dir, 'secrets.env'), 'utf8')).toMatch(
+        /^# app settings\nDB_HOST=db.internal\n/,
+      );
+
+      serve = spawn(
+        process.execPath,
+        [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--public-url', publicUrl],
+        {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let serveLog = '';
+      serve.stderr?.on('data', (d: Buffer) => (serveLog += d.toString()));
+      serve.stdout?.on('data', (d: Buffer) => (serveLog += d.toString()));
+      await waitFor(`${publicUrl}/healthz`, () => serveLog);
+      const page = await fetch(report.cert_url);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(report.cert_id);
+      expect(html).toMatch(/valid/i);
+      const json = await (await fetch(report.cert_url, { headers: { accept: 'application/json' } })).json();
+      expect(json).toMatchObject({ status: 'valid', certificate: report.certificate });
+
+      const verify = await runCli(['verify', report.cert_url, '--json'], { cwd: dir });
+      expect(verify.code).toBe(0);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ valid: true, status: 'valid', live: true });
+      // an unbound certificate cannot vouch for a stored value, and says so
+      const unbound = await runCli(
+        ['verify', report.cert_url, '--credential-from', 'file://./secrets.env#DB_PASSWORD', '--json'],
+        { cwd: dir },
+      );
+      expect(unbound.code).toBe(1);
+      expect(JSON.parse(unbound.stdout).reasons.map((r: { code: string }) => r.code)).toEqual(['NOT_BOUND']);
+    },
+  );
+});
+
+describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
+  let issuer: TestIssuer;
+  let dir: string;
+  beforeAll(async () => {
+    issuer = await startTestIssuer();
+    dir = mkdtempSync(join(tmpdir(), 'passgeni-http-'));
+  });
+  afterAll(async () => {
+    await issuer.close();
+  });
+
+  it('certifies with a binding, verifies the stored credential, revokes, and verify then fails', async () => {
+    const env = { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey };
+    const store = 'file://./app.json#password';
+    writeFileSync(join(dir, 'app.json'), '{"username": "svc", "port": 5432.0}\n');
+    const run = await runCli(
+      ['certify', '--standard', 'pci', '--store', store, '--bind', '--label', 'prod/app', '--json'],
+      { cwd: dir, env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    const text = readFileSync(join(dir, 'app.json'), 'utf8');
+    expect(text.startsWith('{"username": "svc", "port": 5432.0')).toBe(true); // other keys byte for byte
+    expect(JSON.parse(text).password).toHaveLength(20);
+
+    const ok = await runCli(
+      ['verify', report.cert_url, '--credential-from', store, '--require-standard', 'PCI-DSS', '--json'],
+      { cwd: dir },
+    );
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, binding: 'match', live: true });
+
+    const byId = await runCli(['verify', report.cert_id, '--json'], { cwd: dir, env });
+    expect(byId.code).toBe(0);
+
+    const revoke = await runCli(['revoke', report.cert_url, '--reason', 'rotated', '--json'], {
+      cwd: dir,
+      env: { PASSGENI_API_KEY: issuer.apiKey },
+    });
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(JSON.parse(revoke.stdout)).toMatchObject({
+      cert_id: report.cert_id,
+      status: 'revoked',
+      revocation_reason: 'rotated',
+    });
+
+    const after = await runCli(['verify', report.cert_url], { cwd: dir });
+    expect(after.code).toBe(1);
+    expect(after.stdout).toMatch(/NOT VALID \(revoked\)/);
+    expect(after.stdout).toContain('REVOKED');
+  });
+
+  it('exits 2 and writes nothing for a request weaker than the standard', async () => {
+    writeFileSync(join(dir, 'weak.env'), 'K=previous\n');
+    const run = await runCli(
+      ['certify', '--standard', 'FIPS-140-3', '--length', '16', '--store', 'file://./weak.env#K'],
+      {
+        cwd: dir,
+        env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('POLICY_VIOLATION');
+    expect(readFileSync(join(dir, 'weak.env'), 'utf8')).toBe('K=previous\n');
+  });
+
+  it('exits 3 with the stores named when the store cannot be written, and the certificate is revoked', async () => {
+    const run = await runCli(
+      ['certify', '--standard', 'HIPAA', '--store', 'file://./missing-dir/x.env#K', '--json'],
+      {
+        cwd: dir,
+        env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
+      },
+    );
+    expect(run.code).toBe(3);
+    const error = JSON.parse(run.stderr);
+    expect(error).toMatchObject({ code: 'NOT_STORED', certificate_state: 'revoked', stored: [] });
+    expect(error.failures[0].store).toBe('file://./missing-dir/x.env#K');
+  });
+});
+
+async function waitFor(url: string, log: () => string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up:\n${log()}`);
+}

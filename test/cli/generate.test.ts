@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+describe('passgeni generate', () => {
+  it('prints only the credential on stdout by default', async () => {
+    const r = await runCli(['generate', '--standard', 'hipaa']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toHaveLength(20);
+  });
+
+  it('prints the documented JSON shape with --json', async () => {
+    const r = await runCli(['generate', '--standard', 'FIPS-140-3', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(
+      [
+        'char_pool_size',
+        'entropy_bits',
+        'generation_params',
+        'length',
+        'password',
+        'standard',
+        'standards_met',
+      ].sort(),
+    );
+    expect(out.standard).toBe('FIPS-140-3');
+    expect(out.password).toHaveLength(out.length);
+    expect(out.char_pool_size).toBe(94);
+    expect(out.generation_params).toEqual({
+      length: out.length,
+      has_upper: true,
+      has_lower: true,
+      has_numbers: true,
+      has_special: true,
+      char_pool_size: 94,
+    });
+    // FIPS-140-3 at its default length is the strictest profile: it meets all eight standards
+    expect(out.standards_met).toHaveLength(8);
+  });
+
+  it('streams JSON Lines with --count and --json, honouring exclusions and length', async () => {
+    const r = await runCli([
+      'generate',
+      '--standard',
+      'pci',
+      '--length',
+      '24',
+      '--exclude',
+      '\'"\\/@',
+      '--count',
+      '50',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(50);
+    for (const row of rows) {
+      expect(row.password).toHaveLength(24);
+      expect(row.password).not.toMatch(/['"\\/@]/);
+      expect(row.char_pool_size).toBe(89);
+    }
+    expect(new Set(rows.map((row) => row.password)).size).toBe(50);
+  });
+
+  it('refuses a request weaker than the standard, listing every violated rule, and prints no credential', async () => {
+    const r = await runCli([
+      'generate',
+      '--standard',
+      'HIPAA',
+      '--length',
+      '8',
+      '--exclude',
+      '0123456789',
+      '--json',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const err = JSON.parse(r.stderr);
+    expect(err.code).toBe('POLICY_VIOLATION');
+    const rules = err.violations.map((v: { rule: string }) => v.rule);
+    expect(rules).toEqual(expect.arrayContaining(['min-length', 'required-class', 'min-entropy']));
+  });
+
+  it('names the valid standards when given an unknown one (exit 2)', async () => {
+    const r = await runCli(['generate', '--standard', 'GDPR']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('UNKNOWN_STANDARD');
+    expect(r.stderr).toContain('NIST-800-63B');
+  });
+
+  it('treats a malformed flag as a usage error (exit 2)', async () => {
+    const r = await runCli(['generate', '--standard', 'hipaa', '--length', 'twenty']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+
+  it('rejects impossible requests quickly with a clear error', async () => {
+    const r = await runCli(['generate', '--standard', 'nist', '--length', '4097']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('IMPOSSIBLE_REQUEST');
+  });
+});

@@ -1,0 +1,334 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import dotenv from 'dotenv';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type StoreOptions } from '../adapters/index.js';
+import { certifyAndStore, CertifyStoreError, type CertifyRequest } from '../src/engine.js';
+import { HttpIssuerClient, IssuerError, type IssuerClient } from '../src/issuer-client/index.js';
+import { verifyCertificate } from '../src/verification.js';
+import { freePort, startTestIssuer, type TestIssuer } from './support/issuer-server.js';
+import { startCapturingProxy } from './support/tcp-proxy.js';
+import { startResettingAws } from './support/resetting-aws.js';
+
+const AWS = 'https://secretsmanager.us-east-1.amazonaws.com';
+const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
+const OLD_VERSION = 'aaaaaaaa-0000-4000-8000-000000000001';
+// nock 15 hangs the AWS SDK on reply callbacks and replyWithError, so replies here are static
+const NEW_VERSION = 'bbbbbbbb-0000-5000-8000-000000000002';
+const AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+
+let issuer: TestIssuer;
+let dir: string;
+let envFile: string;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+});
+afterAll(async () => {
+  await issuer.close();
+});
+beforeEach(() => {
+  nock.cleanAll();
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  dir = mkdtempSync(join(tmpdir(), 'passgeni-engine-'));
+  envFile = join(dir, 'secrets.env');
+  writeFileSync(envFile, 'DB_PASSWORD=previous-value\nOTHER=keep # a comment\n', { mode: 0o600 });
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+function client(url = issuer.url, apiKey = issuer.apiKey): HttpIssuerClient {
+  return new HttpIssuerClient({ url, apiKey, baseDelayMs: 1, maxAttempts: 3 });
+}
+
+function request(stores: string[], extra: Partial<CertifyRequest> = {}): CertifyRequest {
+  return { standard: 'HIPAA', stores, ...extra };
+}
+
+const storeOptions: StoreOptions = {
+  env: AWS_ENV,
+  aws: { maxAttempts: 1 },
+  retry: { maxAttempts: 1, baseDelayMs: 1 },
+};
+const open = (uri: string) => openStore(uri, { ...storeOptions, baseDir: dir });
+
+async function teamCertificates() {
+  const team = await issuer.issuer.ensureTeam('engine-tests');
+  return (await issuer.issuer.listCertificates({ teamId: team.id }, { limit: 100 })).certificates;
+}
+
+function awsCall(target: string) {
+  return nock(AWS).post('/').matchHeader('x-amz-target', `secretsmanager.${target}`);
+}
+
+/** The AWS adapter's happy path on the wire (read version, pending write, stage move, label cleanup, tag). */
+function awsHappyPath(bodies: Array<{ target: string; body: string }>) {
+  const record = (target: string) => (body: unknown) => {
+    bodies.push({ target, body: JSON.stringify(body) });
+    return true;
+  };
+  nock(AWS)
+    .post('/', record('GetSecretValue'))
+    .matchHeader('x-amz-target', 'secretsmanager.GetSecretValue')
+    .reply(
+      200,
+      { VersionId: OLD_VERSION, SecretString: '{"username":"admin","password":"old","port":5432.0}' },
+      AWS_JSON,
+    );
+  nock(AWS)
+    .post('/', record('PutSecretValue'))
+    .matchHeader('x-amz-target', 'secretsmanager.PutSecretValue')
+    .reply(200, { VersionId: NEW_VERSION }, AWS_JSON);
+  nock(AWS)
+    .post('/', record('UpdateSecretVersionStage'))
+    .matchHeader('x-amz-target', 'secretsmanager.UpdateSecretVersionStage')
+    .times(2)
+    .reply(200, {}, AWS_JSON);
+  nock(AWS)
+    .post('/', record('TagResource'))
+    .matchHeader('x-amz-target', 'secretsmanager.TagResource')
+    .reply(200, {}, AWS_JSON);
+}
+
+describe('certify-and-store', () => {
+  it('certifies, writes every store, and the certificate verifies with live status', async () => {
+    const bodies: Array<{ target: string; body: string }> = [];
+    awsHappyPath(bodies);
+    const report = await certifyAndStore(
+      request([`file://${envFile}#DB_PASSWORD`, 'aws-sm://prod/db#password']),
+      {
+        issuer: client(),
+        openStore: open,
+      },
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(report.stored.map((s) => s.store)).toEqual([
+      `file://${envFile}#DB_PASSWORD`,
+      'aws-sm://prod/db#password',
+    ]);
+    expect(report.stored[1]?.version).toBe(NEW_VERSION);
+    const put = JSON.parse(bodies.find((b) => b.target === 'PutSecretValue')?.body ?? '{}');
+    expect(put.SecretString).toBe(
+      `{"username":"admin","password":${JSON.stringify(report.credential)},"port":5432.0}`,
+    );
+    expect(dotenv.parse(readFileSync(envFile))).toEqual({ DB_PASSWORD: report.credential, OTHER: 'keep' });
+    const tag = bodies.find((b) => b.target === 'TagResource');
+    expect(tag?.body).toContain(report.cert_url);
+
+    const verified = await verifyCertificate({ certificate: report.cert_url, issuerId: issuer.url });
+    expect(verified).toMatchObject({ valid: true, status: 'valid', live: true });
+    expect(verified.claims?.compliance_standard).toBe('HIPAA');
+  });
+
+  it('binds the certificate to the stored credential when asked', async () => {
+    const uri = `file://${envFile}#DB_PASSWORD`;
+    const report = await certifyAndStore(request([uri], { bind: true, label: 'prod/db/admin' }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const good = await verifyCertificate({ certificate: report.cert_url, credentialFrom: await open(uri) });
+    expect(good).toMatchObject({ valid: true, binding: 'match' });
+    expect(good.claims?.label).toBe('prod/db/admin');
+
+    writeFileSync(envFile, 'DB_PASSWORD=someone-else-changed-it\n');
+    const bad = await verifyCertificate({ certificate: report.cert_url, credentialFrom: await open(uri) });
+    expect(bad.valid).toBe(false);
+    expect(bad.binding).toBe('mismatch');
+    expect(bad.reasons.map((r) => r.code)).toContain('BINDING_MISMATCH');
+  });
+});
+
+describe('failure at every step ends with the documented outcome', () => {
+  it('issuer down: fails before anything is certified or stored; previous secret intact', async () => {
+    const before = readFileSync(envFile, 'utf8');
+    const down = client(`http://127.0.0.1:${await freePort()}`);
+    const error = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
+      issuer: down,
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IssuerError);
+    expect((error as IssuerError).code).toBe('ISSUER_UNREACHABLE');
+    expect((error as IssuerError).exitCode).toBe(3);
+    expect(readFileSync(envFile, 'utf8')).toBe(before);
+  });
+
+  it('a bad store URI fails before anything is generated or certified', async () => {
+    const count = (await teamCertificates()).length;
+    const error = await certifyAndStore(request(['vault://only-a-mount']), {
+      issuer: client(),
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('STORE_URI_INVALID');
+    expect((await teamCertificates()).length).toBe(count);
+  });
+
+  it('certificate refused (wrong API key): clear error, nothing stored', async () => {
+    const before = readFileSync(envFile, 'utf8');
+    const error = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
+      issuer: client(issuer.url, 'pgk_not-a-real-key'),
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IssuerError);
+    expect((error as IssuerError).status).toBe(401);
+    expect((error as IssuerError).message).toMatch(/API key/);
+    expect(readFileSync(envFile, 'utf8')).toBe(before);
+  });
+
+  it('session expired between session and certificate: no certificate, nothing stored', async () => {
+    let now = Date.now();
+    const clocked = await startTestIssuer({ clock: () => new Date(now) });
+    try {
+      const http = new HttpIssuerClient({ url: clocked.url, apiKey: clocked.apiKey, maxAttempts: 1 });
+      const slow: IssuerClient = {
+        description: http.description,
+        createSession: async (r) => {
+          const session = await http.createSession(r);
+          now += 61_000; // the session lives 60 s
+          return session;
+        },
+        issueCertificate: (r) => http.issueCertificate(r),
+        getCertificate: (id) => http.getCertificate(id),
+        revokeCertificate: (id, reason) => http.revokeCertificate(id, reason),
+        jwks: () => http.jwks(),
+        close: () => http.close(),
+      };
+      const before = readFileSync(envFile, 'utf8');
+      const error = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
+        issuer: slow,
+        openStore: open,
+      }).catch((e: unknown) => e);
+      expect((error as IssuerError).code).toBe('SESSION_EXPIRED');
+      expect(readFileSync(envFile, 'utf8')).toBe(before);
+      const team = await clocked.issuer.ensureTeam('engine-tests');
+      expect((await clocked.issuer.listCertificates({ teamId: team.id })).certificates).toEqual([]);
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('every store write fails: the certificate is revoked (not-stored), no valid orphan, non-zero exit', async () => {
+    const missing = `file://${join(dir, 'no-such-dir', 'secrets.env')}#DB_PASSWORD`;
+    const error = await certifyAndStore(request([missing]), { issuer: client(), openStore: open }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CertifyStoreError);
+    const failure = error as CertifyStoreError;
+    expect(failure.code).toBe('NOT_STORED');
+    expect(failure.exitCode).toBe(3);
+    expect(failure.stored).toEqual([]);
+    expect(failure.certificateState).toBe('revoked');
+    expect(failure.message).toContain('not stored anywhere');
+    const status = await issuer.issuer.getCertificate(failure.certId);
+    expect(status).toMatchObject({ status: 'revoked', revocation_reason: 'not-stored' });
+  });
+
+  it('network reset on a store write: revoked, previous secret intact', async () => {
+    const aws = await startResettingAws();
+    try {
+      const reset = (uri: string) =>
+        openStore(uri, { ...storeOptions, env: { ...AWS_ENV, AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url } });
+      const error = await certifyAndStore(request(['aws-sm://prod/db']), {
+        issuer: client(),
+        openStore: reset,
+      }).catch((e: unknown) => e);
+      expect(aws.targets).toEqual(['GetSecretValue', 'PutSecretValue']);
+      expect((error as CertifyStoreError).code).toBe('NOT_STORED');
+      expect((error as CertifyStoreError).certificateState).toBe('revoked');
+    } finally {
+      await aws.close();
+    }
+  });
+
+  it('some stores fail: the run fails and says exactly which stores hold the new credential', async () => {
+    const good = `file://${envFile}#DB_PASSWORD`;
+    const bad = `file://${join(dir, 'no-such-dir', 'x.env')}#K`;
+    const error = (await certifyAndStore(request([good, bad]), { issuer: client(), openStore: open }).catch(
+      (e: unknown) => e,
+    )) as CertifyStoreError;
+    expect(error.code).toBe('PARTIALLY_STORED');
+    expect(error.stored.map((s) => s.store)).toEqual([good]);
+    expect(error.failures.map((f) => f.store)).toEqual([bad]);
+    expect(error.certificateState).toBe('valid');
+    expect(error.message).toContain(`IS stored in ${good}`);
+    // the certificate stays valid: it describes the credential that is stored
+    expect((await issuer.issuer.getCertificate(error.certId)).status).toBe('valid');
+  });
+
+  it('metadata write fails after the value was written: reported as stored, certificate stays valid', async () => {
+    awsCall('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'old' }, AWS_JSON);
+    awsCall('PutSecretValue').reply(200, { VersionId: NEW_VERSION }, AWS_JSON);
+    awsCall('UpdateSecretVersionStage').times(2).reply(200, {}, AWS_JSON);
+    awsCall('TagResource').reply(
+      400,
+      { __type: 'AccessDeniedException', message: 'not allowed to tag' },
+      AWS_JSON,
+    );
+    const error = (await certifyAndStore(request(['aws-sm://prod/db']), {
+      issuer: client(),
+      openStore: open,
+    }).catch((e: unknown) => e)) as CertifyStoreError;
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(error.code).toBe('PARTIALLY_STORED');
+    expect(error.stored).toEqual([{ store: 'aws-sm://prod/db', version: NEW_VERSION }]);
+    expect(error.failures[0]?.code).toBe('STORE_METADATA_FAILED');
+    expect(error.certificateState).toBe('valid');
+  });
+
+  it('connection reset while the certificate is being returned: the retry recovers the same certificate, no orphan', async () => {
+    const proxy = await startCapturingProxy(issuer.url, {
+      resetResponseTo: /^POST \/api\/v1\/certificates /m,
+    });
+    try {
+      const before = (await teamCertificates()).length;
+      const report = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
+        issuer: client(proxy.url),
+        openStore: open,
+      });
+      const after = await teamCertificates();
+      expect(after.length).toBe(before + 1);
+      expect(after[0]?.cert_id).toBe(report.cert_id);
+      expect(after[0]?.status).toBe('valid');
+      expect(dotenv.parse(readFileSync(envFile)).DB_PASSWORD).toBe(report.credential);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('refuses a non-certifiable standard and a weaker-than-standard request before doing anything', async () => {
+    const before = (await teamCertificates()).length;
+    await expect(
+      certifyAndStore(request([`file://${envFile}#K`], { standard: 'DOD-STIG' }), {
+        issuer: client(),
+        openStore: open,
+      }),
+    ).rejects.toMatchObject({
+      code: 'STANDARD_NOT_CERTIFIABLE',
+    });
+    await expect(
+      certifyAndStore(request([`file://${envFile}#K`], { length: 10 }), {
+        issuer: client(),
+        openStore: open,
+      }),
+    ).rejects.toMatchObject({
+      code: 'POLICY_VIOLATION',
+    });
+    await expect(
+      certifyAndStore(request([`file://${envFile}#K`], { requireFipsMode: true }), {
+        issuer: client(),
+        openStore: open,
+        fipsMode: () => false,
+      }),
+    ).rejects.toMatchObject({ code: 'FIPS_MODE_REQUIRED' });
+    expect((await teamCertificates()).length).toBe(before);
+    expect(readFileSync(envFile, 'utf8')).not.toContain('K=');
+  });
+});

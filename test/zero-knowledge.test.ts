@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import dotenv from 'dotenv';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openStore } from '../adapters/index.js';
+import { certifyAndStore, CertifyStoreError } from '../src/engine.js';
+import { HttpIssuerClient } from '../src/issuer-client/index.js';
+import { runCli } from './support/cli.js';
+import { startTestIssuer, type TestIssuer } from './support/issuer-server.js';
+import { startCapturingProxy, type CapturingProxy } from './support/tcp-proxy.js';
+
+/**
+ * DESIGN §3: the credential is sent only to the stores the user names. These tests capture
+ * everything that leaves the process — issuer traffic (through a recording TCP proxy), store
+ * requests (nock), stdout/stderr and console output, errors, and the CLI's JSON — and check
+ * that the credential appears only in the store-write request bodies.
+ */
+const AWS = 'https://secretsmanager.us-east-1.amazonaws.com';
+const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
+const VAULT = 'https://vault.test:8200';
+const VAULT_TOKEN = 'hvs.CAESIzeroknowledgetesttoken0001';
+const env = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  VAULT_ADDR: VAULT,
+  VAULT_TOKEN,
+};
+
+let issuer: TestIssuer;
+let proxy: CapturingProxy;
+let dir: string;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+});
+afterAll(async () => {
+  await issuer.close();
+});
+beforeEach(async () => {
+  proxy = await startCapturingProxy(issuer.url);
+  dir = mkdtempSync(join(tmpdir(), 'passgeni-zk-'));
+  nock.cleanAll();
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterEach(async () => {
+  await proxy.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  vi.restoreAllMocks();
+});
+
+/** Every store request, as the adapter sent it on the wire. */
+function recordStoreTraffic(): Array<{ call: string; body: string }> {
+  const seen: Array<{ call: string; body: string }> = [];
+  const aws = (target: string, reply: object) =>
+    nock(AWS)
+      .post('/', (body: unknown) => {
+        seen.push({ call: `aws ${target}`, body: JSON.stringify(body) });
+        return true;
+      })
+      .matchHeader('x-amz-target', `secretsmanager.${target}`)
+      .reply(200, reply, AWS_JSON);
+  aws('GetSecretValue', { VersionId: 'aaaaaaaa-0000-4000-8000-000000000001', SecretString: 'previous' });
+  aws('PutSecretValue', { VersionId: 'bbbbbbbb-0000-5000-8000-000000000002' });
+  aws('UpdateSecretVersionStage', {});
+  aws('UpdateSecretVersionStage', {});
+  aws('TagResource', {});
+  const vault = nock(VAULT)
+    .get('/v1/secret/data/app/db')
+    .reply(200, '{"data":{"data":{"password":"previous","user":"svc"},"metadata":{"version":3}}}', {
+      'content-type': 'application/json',
+    })
+    .post('/v1/secret/data/app/db')
+    .reply(200, { data: { version: 4 } })
+    .patch('/v1/secret/metadata/app/db')
+    .reply(204);
+  // the data write is the only POST; metadata goes by PATCH (nock 15 gives no path here)
+  vault.on('request', (req: { method: string }, _interceptor: unknown, body: string) =>
+    seen.push({ call: `vault ${req.method}`, body: body ?? '' }),
+  );
+  return seen;
+}
+
+describe('zero knowledge: the credential leaves the process only in store writes', () => {
+  it('in-process run: issuer traffic, store metadata, logs and the report are clean', async () => {
+    const storeTraffic = recordStoreTraffic();
+    const logged: string[] = [];
+    const capture = (chunk: unknown) => {
+      logged.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void logged.push(args.map(String).join(' ')),
+      );
+    }
+    const envFile = join(dir, 'app.env');
+    const report = await certifyAndStore(
+      {
+        standard: 'FIPS-140-3',
+        stores: [`file://${envFile}#DB_PASSWORD`, 'aws-sm://prod/db', 'vault://secret/app/db#password'],
+        bind: true,
+        label: 'prod/db/admin',
+      },
+      {
+        issuer: new HttpIssuerClient({ url: proxy.url, apiKey: issuer.apiKey }),
+        openStore: (uri) => openStore(uri, { env, baseDir: dir, aws: { maxAttempts: 1 } }),
+        onProgress: (event) => console.info(JSON.stringify(event)),
+      },
+    );
+    vi.restoreAllMocks();
+    expect(nock.pendingMocks()).toEqual([]);
+    const credential = report.credential;
+    expect(credential).toHaveLength(24);
+
+    // where it must be: the value writes
+    expect(dotenv.parse(readFileSync(envFile)).DB_PASSWORD).toBe(credential);
+    const carrying = storeTraffic.filter(
+      (t) => t.body.includes(JSON.stringify(credential).slice(1, -1)) || t.body.includes(credential),
+    );
+    expect(carrying.map((t) => t.call).sort()).toEqual(['aws PutSecretValue', 'vault POST']);
+
+    // where it must not be
+    const issuerBytes = proxy.captured();
+    expect(issuerBytes).toContain('POST /api/v1/sessions');
+    expect(issuerBytes).toContain('POST /api/v1/certificates');
+    expect(issuerBytes).not.toContain(credential);
+    expect(issuerBytes).not.toContain(JSON.stringify(credential).slice(1, -1));
+    expect(logged.join('\n')).not.toContain(credential);
+    const { credential: _omitted, ...published } = report;
+    expect(JSON.stringify(published)).not.toContain(credential);
+    expect(Buffer.from(report.certificate.split('.')[1] ?? '', 'base64url').toString()).not.toContain(
+      credential,
+    );
+    expect(report.cert_url).not.toContain(credential);
+    // nothing besides the store file, its sidecar and its backup was written to disk
+    expect(readdirSync(dir).sort()).toEqual(['app.env', 'app.env.passgeni.json']);
+    expect(readFileSync(join(dir, 'app.env.passgeni.json'), 'utf8')).not.toContain(credential);
+  });
+
+  it('a failing run: the error, its JSON and its stack never carry the credential', async () => {
+    nock(VAULT)
+      .get('/v1/secret/data/app/db')
+      .reply(200, '{"data":{"data":{"password":"previous"},"metadata":{"version":3}}}', {
+        'content-type': 'application/json',
+      })
+      .post('/v1/secret/data/app/db')
+      .reply(403, { errors: ['permission denied'] });
+    const envFile = join(dir, 'ok.env');
+    const error = (await certifyAndStore(
+      { standard: 'HIPAA', stores: [`file://${envFile}#K`, 'vault://secret/app/db#password'] },
+      {
+        issuer: new HttpIssuerClient({ url: proxy.url, apiKey: issuer.apiKey }),
+        openStore: (uri) => openStore(uri, { env, baseDir: dir, retry: { maxAttempts: 1 } }),
+      },
+    ).catch((e: unknown) => e)) as CertifyStoreError;
+    const credential = dotenv.parse(readFileSync(envFile)).K ?? '';
+    expect(credential).toHaveLength(20);
+    expect(error).toBeInstanceOf(CertifyStoreError);
+    for (const surface of [
+      error.message,
+      String(error),
+      JSON.stringify(error),
+      JSON.stringify(error.details),
+      error.stack ?? '',
+    ]) {
+      expect(surface).not.toContain(credential);
+    }
+    expect(proxy.captured()).not.toContain(credential);
+  });
+
+  it('the CLI: stdout, stderr and the JSON report are clean unless --output-credential is given', async () => {
+    const args = [
+      'certify',
+      '--standard',
+      'HIPAA',
+      '--store',
+      'file://./ci.env#DEPLOY_TOKEN',
+      '--issuer-url',
+      proxy.url,
+      '--api-key',
+      issuer.apiKey,
+      '--bind',
+      '--json',
+    ];
+    const run = await runCli(args, { cwd: dir });
+    expect(run.code).toBe(0);
+    const credential = dotenv.parse(readFileSync(join(dir, 'ci.env'))).DEPLOY_TOKEN ?? '';
+    expect(credential).toHaveLength(20);
+    expect(run.stdout).not.toContain(credential);
+    expect(run.stderr).not.toContain(credential);
+    expect(JSON.parse(run.stdout).credential).toBeUndefined();
+    expect(proxy.captured()).not.toContain(credential);
+    // and the API key itself is never echoed either
+    expect(run.stdout + run.stderr).not.toContain(issuer.apiKey);
+
+    const optIn = await runCli([...args, '--output-credential'], { cwd: dir });
+    expect(optIn.code).toBe(0);
+    const second = dotenv.parse(readFileSync(join(dir, 'ci.env'))).DEPLOY_TOKEN;
+    expect(JSON.parse(optIn.stdout).credential).toBe(second);
+  });
+});
