@@ -18,7 +18,7 @@ export const LOCAL_TEAM = 'local';
  * offline on a fresh machine and `passgeni serve --data-dir` later publishes what it issued.
  */
 export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): Promise<IssuerClient> {
-  const { openIssuer } = await import('../issuer/index.js');
+  const { openIssuer } = await import('../issuer/core.js');
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const issuer = await openIssuer({
     dataDir,
