@@ -237,8 +237,15 @@ export class FileStore implements SecretStore, ListableStore {
   private readonly baseDir: string;
   private readonly filePath: string;
 
+  /**
+   * dotenv has no escape that works inside every quote style, so a value holding ', " and `
+   * together cannot be written back exactly; without ` it always can (in backticks).
+   */
+  readonly unsupportedCharacters: string;
+
   constructor(parsed: ParsedFileUri, baseDir: string) {
     this.parsed = parsed;
+    this.unsupportedCharacters = parsed.format === 'dotenv' ? '`' : '';
     this.uri = parsed.uri;
     this.baseDir = baseDir;
     this.filePath = path.resolve(baseDir, parsed.path);

@@ -11,6 +11,13 @@ export interface SecretStore {
   readonly kind: StoreKind;
 
   /**
+   * Characters this store cannot always hold in a value. The engine excludes them before
+   * generating, so every credential it generates can be stored, and the certificate records the
+   * smaller pool honestly (rather than redrawing, which would overstate the entropy).
+   */
+  readonly unsupportedCharacters?: string;
+
+  /**
    * Writes the credential and attaches the certificate URL. The value is written first, then the
    * metadata, so a crash in between leaves a new value with a stale URL (detectable) rather than
    * a URL that points at a credential that was never stored.

@@ -138,12 +138,16 @@ export async function certifyAndStore(
       { exitCode: 2 },
     );
   }
-  const policy = resolvePolicy({
+  const policyRequest = {
     standard: request.standard,
     ...(request.length !== undefined && { length: request.length }),
-    ...(request.exclude !== undefined && { exclude: request.exclude }),
     ...(request.symbols !== undefined && { symbols: request.symbols }),
     ...(request.classes !== undefined && { classes: request.classes }),
+  };
+  // Validated once as asked, so a request weaker than the standard fails before any store is opened.
+  let policy = resolvePolicy({
+    ...policyRequest,
+    ...(request.exclude !== undefined && { exclude: request.exclude }),
   });
   if (!policy.standard.certifiable) {
     throw new PassgeniError(
@@ -160,16 +164,22 @@ export async function certifyAndStore(
       { exitCode: 2 },
     );
   }
+
+  // Open every store before anything is generated or certified, so a typo in a URI or missing
+  // store credentials fail the run while nothing has happened yet.
+  const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
+  const storeExclusions = [...new Set(stores.flatMap((store) => [...(store.unsupportedCharacters ?? '')]))]
+    .filter((c) => !(request.exclude ?? '').includes(c))
+    .join('');
+  if (storeExclusions) {
+    policy = resolvePolicy({ ...policyRequest, exclude: `${request.exclude ?? ''}${storeExclusions}` });
+  }
   progress({
     step: 'policy',
     standard: policy.standard.id,
     length: policy.length,
     entropyBits: policy.entropyBits,
   });
-
-  // Open every store before anything is generated or certified, so a typo in a URI or missing
-  // store credentials fail the run while nothing has happened yet.
-  const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
 
   const generated = (deps.generate ?? generateCredential)(policy);
   progress({ step: 'session', issuer: deps.issuer.description });

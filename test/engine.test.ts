@@ -332,3 +332,30 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(readFileSync(envFile, 'utf8')).not.toContain('K=');
   });
 });
+
+describe('stores that cannot hold every character', () => {
+  it('a dotenv file store excludes the backtick up front, so every credential can be written; the certificate records the pool', async () => {
+    const report = await certifyAndStore(
+      request([`file://${envFile}#DB_PASSWORD`], { standard: 'FIPS-140-3', length: 64 }),
+      {
+        issuer: client(),
+        openStore: open,
+      },
+    );
+    expect(report.credential).not.toContain('`');
+    const status = await issuer.issuer.getCertificate(report.cert_id);
+    expect(status.claims.generation_params).toMatchObject({ char_pool_size: 93, excluded_characters: 1 });
+    expect(status.claims.generation_params.class_sizes.special).toBe(31);
+    expect(dotenv.parse(readFileSync(envFile)).DB_PASSWORD).toBe(report.credential);
+  });
+
+  it('a JSON file store keeps the full pool', async () => {
+    const json = join(dir, 'app.json');
+    const report = await certifyAndStore(request([`file://${json}#password`]), {
+      issuer: client(),
+      openStore: open,
+    });
+    const status = await issuer.issuer.getCertificate(report.cert_id);
+    expect(status.claims.generation_params.char_pool_size).toBe(94);
+  });
+});
