@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Builds everything under dist/ from a clean slate, so a committed dist/ that differs from a
+// fresh build means someone forgot to rebuild (CI checks it with `npm run check-dist`).
+import { build } from 'esbuild';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const define = { __PASSGENI_VERSION__: JSON.stringify(pkg.version) };
+
+rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+
+// The CLI keeps its dependencies external: `npx passgeni` installs them from package.json.
+await build({
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  packages: 'external',
+  splitting: true,
+  chunkNames: 'chunks/cli-[name]-[hash]',
+  banner: { js: '#!/usr/bin/env node' },
+  define,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
+
+// ---------------------------------------------------------------------------------------------
+// The GitHub Actions (action.yml, actions/verify, actions/revoke): one entry per action, run by
+// the runner as `node dist/action/<name>.js` from a checkout that has no node_modules, so every
+// dependency is bundled. Code splitting puts each store adapter (and its SDK) in chunks that are
+// imported only when a store URI of that kind is opened.
+const ACTION_OUT = 'dist/action';
+
+/**
+ * zod's classic entry exports its locale table as a namespace value, which esbuild cannot
+ * tree-shake (Rollup can: zod#6050), so every run would parse ~260 KB of translated messages.
+ * Nothing here reads `z.locales`; English, which zod configures itself, stays available.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: dirname(args.importer) }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: args.pluginData,
+      loader: 'js',
+    }));
+  },
+};
+
+const action = await build({
+  entryPoints: {
+    certify: 'src/action/entries/certify.ts',
+    verify: 'src/action/entries/verify.ts',
+    revoke: 'src/action/entries/revoke.ts',
+  },
+  outdir: ACTION_OUT,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // The SDKs ship ESM under "module" and CJS under "main"; a CJS copy inside a split chunk hands
+  // back undefined named exports once the lazy branch runs (shared/research/perf-anchors.md §4).
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner: {
+    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
+  },
+  minify: true,
+  define,
+  legalComments: 'none',
+  metafile: true,
+  plugins: [zodEnglishOnly],
+  logLevel: 'warning',
+});
+writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses(action.metafile));
+
+/**
+ * The licences of every package bundled into the actions (MIT and friends require the notice to
+ * travel with the code), sorted so two builds write the same bytes.
+ */
+function thirdPartyLicenses(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (!match || packages.has(match[1])) continue;
+    const pkg = JSON.parse(readFileSync(join(match[1], 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(match[1])
+      .filter((f) => /^(licen[cs]e|copying)/i.test(f))
+      .sort()[0];
+    packages.set(match[1], {
+      id: `${pkg.name}@${pkg.version}`,
+      license: typeof pkg.license === 'string' ? pkg.license : 'see below',
+      text: licenseFile
+        ? readFileSync(join(match[1], licenseFile), 'utf8').trim()
+        : '(no licence file in the package)',
+    });
+  }
+  const unique = new Map([...packages.values()].map((p) => [p.id, p]));
+  return [...unique.values()]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((p) => `${p.id} (${p.license})\n\n${p.text}\n`)
+    .join(`\n${'-'.repeat(72)}\n\n`);
+}

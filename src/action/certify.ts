@@ -1,0 +1,226 @@
+import type { SecretStore } from '../../adapters/store.js';
+import type { StoreOptions } from '../../adapters/options.js';
+import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { CertifyStoreError, certifyAndStore, type CertifyReport, type ProgressEvent } from '../engine.js';
+import { InputError } from '../errors.js';
+import { generateCredential } from '../generate/index.js';
+import type { IssuerClient } from '../issuer-client/types.js';
+import { MAX_LENGTH } from '../policy/limits.js';
+import { fail } from './failure.js';
+import { Inputs } from './inputs.js';
+import { openHttpIssuer } from './issuer.js';
+import { createRuntime, type ActionRuntime } from './runtime.js';
+import {
+  readStoreAccess,
+  resolveStoreOptions,
+  type StoreAccessDeps,
+  type StoreAccessInputs,
+} from './store-access.js';
+import { heading, paragraph, table, type Cell } from './summary.js';
+
+/**
+ * The certify-and-store action (action.yml): inputs → engine → outputs and job summary. All the
+ * work is the engine's (src/engine.ts); this file only translates, masks and reports.
+ */
+export interface CertifyInputs {
+  standard: string;
+  length?: number;
+  excludeCharacters?: string;
+  symbols?: string;
+  stores: string[];
+  issuerUrl: string;
+  apiKey: string;
+  label?: string;
+  bindCredential: boolean;
+  outputCredential: boolean;
+  showSummary: boolean;
+  requireFipsMode: boolean;
+  access: StoreAccessInputs;
+}
+
+export interface CertifyDeps extends StoreAccessDeps {
+  runtime: ActionRuntime;
+  /** Defaults to the HTTP client for `issuerUrl`. */
+  issuer?: IssuerClient;
+  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
+}
+
+export type CertifyOutcome =
+  { ok: true; report: Omit<CertifyReport, 'credential'> } | { ok: false; error: unknown };
+
+const MAX_STORES = 20;
+
+export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
+  const inputs = new Inputs(env);
+  const stores = inputs.lines('store', { required: true });
+  if (stores.length > MAX_STORES) {
+    throw new InputError(
+      'INPUT_INVALID',
+      `Input 'store' names ${stores.length} stores; at most ${MAX_STORES} are allowed in one step.`,
+    );
+  }
+  const length = inputs.integer('length', { min: 1, max: MAX_LENGTH });
+  const excludeCharacters = inputs.string('exclude-characters', { maxLength: 200 });
+  const symbols = inputs.string('symbols', { maxLength: 200 });
+  const label = inputs.string('label', { maxLength: 128 });
+  return {
+    standard: inputs.required('standard', { maxLength: 100 }),
+    stores,
+    issuerUrl: inputs.required('issuer-url', { maxLength: 2048 }),
+    apiKey: inputs.required('api-key', { maxLength: 4096 }),
+    bindCredential: inputs.boolean('bind-credential', false),
+    outputCredential: inputs.boolean('output-credential', false),
+    showSummary: inputs.boolean('show-summary', true),
+    requireFipsMode: inputs.boolean('require-fips-mode', false),
+    access: readStoreAccess(inputs),
+    ...(length !== undefined && { length }),
+    ...(excludeCharacters !== undefined && { excludeCharacters }),
+    ...(symbols !== undefined && { symbols }),
+    ...(label !== undefined && { label }),
+  };
+}
+
+export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<CertifyOutcome> {
+  const { runtime } = deps;
+  // Before anything else can print: the API key, then (inside) the store tokens and OIDC JWT.
+  runtime.mask(inputs.apiKey);
+  try {
+    const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime, deps);
+    const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+    const open = deps.openStore ?? openAdapterStore;
+    let report: CertifyReport;
+    try {
+      report = await certifyAndStore(
+        {
+          standard: inputs.standard,
+          stores: inputs.stores,
+          ...(inputs.length !== undefined && { length: inputs.length }),
+          ...(inputs.excludeCharacters !== undefined && { exclude: inputs.excludeCharacters }),
+          ...(inputs.symbols !== undefined && { symbols: inputs.symbols }),
+          ...(inputs.label !== undefined && { label: inputs.label }),
+          ...(inputs.bindCredential && { bind: true }),
+          ...(inputs.requireFipsMode && { requireFipsMode: true }),
+        },
+        {
+          issuer,
+          openStore: (uri) => open(uri, storeOptions),
+          // The credential is masked the moment it exists, before any store, log line, error or
+          // output could carry it.
+          generate: (policy) => {
+            const generated = generateCredential(policy);
+            runtime.mask(generated.password);
+            return generated;
+          },
+          onProgress: (event) => runtime.info(describeProgress(event)),
+        },
+      );
+    } finally {
+      await issuer.close();
+    }
+    const { credential, ...published } = report;
+    writeOutputs(runtime, published);
+    if (inputs.outputCredential) runtime.setOutput('credential', credential);
+    if (inputs.showSummary) writeSummary(runtime, published, inputs);
+    return { ok: true, report: published };
+  } catch (error) {
+    if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
+    fail(runtime, error);
+    return { ok: false, error };
+  }
+}
+
+export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
+  let inputs: CertifyInputs;
+  try {
+    inputs = readCertifyInputs(runtime.env);
+  } catch (error) {
+    // The API key may be among the inputs; mask it before the message could echo anything.
+    runtime.mask(runtime.env[Inputs.envName('api-key')]);
+    fail(runtime, error);
+    return;
+  }
+  await run(inputs, { runtime });
+}
+
+function describeProgress(event: ProgressEvent): string {
+  switch (event.step) {
+    case 'policy':
+      return `Policy: ${event.standard}, ${event.length} characters, ${event.entropyBits} bits of entropy`;
+    case 'session':
+      return `Asking the issuer at ${event.issuer} for a certificate (parameters only, never the credential)`;
+    case 'certificate':
+      return `Certificate ${event.certId}: ${event.certUrl}`;
+    case 'store':
+      return event.ok
+        ? `Stored in ${event.store}${event.version ? ` (version ${event.version})` : ''}`
+        : `FAILED to store in ${event.store}${event.code ? ` (${event.code})` : ''}`;
+    case 'revoked':
+      return `Revoked certificate ${event.certId} (reason ${event.reason})`;
+  }
+}
+
+function writeOutputs(runtime: ActionRuntime, report: Omit<CertifyReport, 'credential'>): void {
+  runtime.setOutput('cert-url', report.cert_url);
+  runtime.setOutput('cert-id', report.cert_id);
+  runtime.setOutput('standards-met', JSON.stringify(report.standards_met));
+  runtime.setOutput('entropy-bits', String(report.entropy_bits));
+  runtime.setOutput('expires-at', report.expires_at);
+  runtime.setOutput('stored', JSON.stringify(report.stored));
+}
+
+function storedCells(stored: CertifyReport['stored']): Cell[] {
+  return stored.map((s) => ({ text: s.store + (s.version ? ` (version ${s.version})` : ''), code: true }));
+}
+
+function writeSummary(
+  runtime: ActionRuntime,
+  report: Omit<CertifyReport, 'credential'>,
+  inputs: CertifyInputs,
+): void {
+  const rows: Array<[string, Cell | Cell[]]> = [
+    ['Certificate', { text: report.cert_id, href: report.cert_url, code: true }],
+    ['Standard', report.compliance_standard],
+    ['Standards met', report.standards_met.join(', ')],
+    ['Entropy', `${report.entropy_bits} bits`],
+    ['Expires', report.expires_at],
+    ['Stored in', storedCells(report.stored)],
+  ];
+  if (inputs.label !== undefined) rows.push(['Label', inputs.label]);
+  if (inputs.bindCredential) rows.push(['Credential binding', 'scrypt digest in the certificate']);
+  runtime.appendSummary(
+    heading('PassGeni compliance certificate') +
+      table(rows) +
+      paragraph(`Verify it at ${report.cert_url}, or offline with the issuer's JWKS (passgeni verify).`),
+  );
+}
+
+/**
+ * Outputs and summary for a run that failed after the certificate was issued: which stores hold
+ * the new credential is what the next step (or the person on call) needs to know.
+ */
+function reportStoreFailure(runtime: ActionRuntime, error: CertifyStoreError, showSummary: boolean): void {
+  runtime.setOutput('cert-url', error.certUrl);
+  runtime.setOutput('cert-id', error.certId);
+  runtime.setOutput('stored', JSON.stringify(error.stored));
+  if (!showSummary) return;
+  const state =
+    error.certificateState === 'revoked'
+      ? 'revoked (reason not-stored)'
+      : error.certificateState === 'revocation-failed'
+        ? 'valid — revoking it failed; revoke it by hand'
+        : 'valid (it describes the stored credential)';
+  runtime.appendSummary(
+    heading(
+      error.stored.length ? 'PassGeni: credential only partly stored' : 'PassGeni: credential not stored',
+    ) +
+      table([
+        ['Certificate', { text: error.certId, href: error.certUrl, code: true }],
+        ['Certificate state', state],
+        [
+          'Holds the new credential',
+          error.stored.length ? storedCells(error.stored) : 'none — every previous secret is unchanged',
+        ],
+        ['Failed', error.failures.map((f) => ({ text: `${f.store}: ${f.code}`, code: true }))],
+      ]),
+  );
+}

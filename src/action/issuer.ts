@@ -1,0 +1,34 @@
+import { HttpIssuerClient } from '../issuer-client/http.js';
+import type { IssuerClient } from '../issuer-client/types.js';
+import { VERSION } from '../version.js';
+import { nodeFetch } from './node-fetch.js';
+import type { ActionRuntime } from './runtime.js';
+
+export const USER_AGENT = `passgeni-action/${VERSION}`;
+
+/**
+ * The HTTP client for the issuer the action talks to. The action never uses the in-process local
+ * issuer: a runner is ephemeral, and a certificate needs a durable public home. (Importing the
+ * client module directly, not the issuer-client index, also keeps the embedded database out of
+ * the bundle.)
+ */
+export function openHttpIssuer(url: string, apiKey: string, runtime: ActionRuntime): IssuerClient {
+  warnIfPlainHttp(url, runtime);
+  return new HttpIssuerClient({ url, apiKey, userAgent: USER_AGENT, fetch: nodeFetch });
+}
+
+function warnIfPlainHttp(url: string, runtime: ActionRuntime): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return; // the client rejects it with its own message
+  }
+  const loopback =
+    ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname) || parsed.hostname.startsWith('127.');
+  if (parsed.protocol === 'http:' && !loopback) {
+    runtime.warning(
+      `issuer-url ${parsed.origin} is plain http: the API key crosses the network unencrypted. Use https.`,
+    );
+  }
+}

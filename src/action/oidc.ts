@@ -1,0 +1,67 @@
+import { PassgeniError } from '../errors.js';
+
+/**
+ * GitHub's OIDC token for the job, for logging in to Vault's JWT auth method.
+ *
+ * The request itself goes through @actions/core's `getIDToken` (the maintained client for that
+ * endpoint), imported only here and only when a step needs a token, so runs that do not use OIDC
+ * never load it. The runner sets ACTIONS_ID_TOKEN_REQUEST_URL only for jobs granted
+ * `id-token: write`; its absence is checked first, because the library's own error
+ * ("Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable") does not say what to change.
+ */
+export type RequestIdToken = (audience: string | undefined) => Promise<string>;
+
+export interface IdTokenOptions {
+  env: NodeJS.ProcessEnv;
+  /** Empty means GitHub's default audience (the URL of the repository owner). */
+  audience: string | undefined;
+  /** What needs the token, for messages (e.g. `vault-auth: jwt`). */
+  purpose: string;
+  request?: RequestIdToken;
+  attempts?: number;
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const defaultRequestIdToken: RequestIdToken = async (audience) => {
+  const core = await import('@actions/core');
+  return core.getIDToken(audience);
+};
+
+export function missingIdTokenPermission(purpose: string): PassgeniError {
+  return new PassgeniError(
+    'OIDC_PERMISSION_MISSING',
+    `${purpose} logs in with GitHub's OIDC token, but this job cannot request one (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ` +
+      'Grant the job the permission: add `permissions: { id-token: write, contents: read }` to the job or the workflow. ' +
+      'Workflows triggered by pull requests from forks never receive an OIDC token; use another Vault auth method (vault-auth: token or approle) there.',
+    { exitCode: 2 },
+  );
+}
+
+export async function getIdToken(options: IdTokenOptions): Promise<string> {
+  if (!options.env.ACTIONS_ID_TOKEN_REQUEST_URL || !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw missingIdTokenPermission(options.purpose);
+  }
+  const request = options.request ?? defaultRequestIdToken;
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const baseDelay = options.baseDelayMs ?? 1000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let last: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const token = await request(options.audience);
+      if (typeof token === 'string' && token !== '') return token;
+      last = new Error('the response held no token');
+    } catch (error) {
+      last = error;
+    }
+    // The token service fails transiently under load; backoff with jitter spreads the retries
+    // of a matrix of jobs that all start at once.
+    if (attempt < attempts) await sleep(baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+  }
+  const reason = last instanceof Error ? last.message.replace(/\s+/g, ' ').trim() : String(last);
+  throw new PassgeniError(
+    'OIDC_TOKEN_FAILED',
+    `Could not get GitHub's OIDC token for ${options.purpose} after ${attempts} attempts: ${reason.slice(0, 300)}`,
+  );
+}

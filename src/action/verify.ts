@@ -1,0 +1,180 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { SecretStore } from '../../adapters/store.js';
+import type { StoreOptions } from '../../adapters/options.js';
+import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { loadJwks, parseJwks, type Jwks } from '../certificate/index.js';
+import { resolveStandard } from '../policy/lookup.js';
+import type { StandardId } from '../policy/types.js';
+import { verifyCertificate, type VerifyReport } from '../verification.js';
+import { actionWording, fail } from './failure.js';
+import { Inputs } from './inputs.js';
+import { nodeFetch } from './node-fetch.js';
+import { createRuntime, type ActionRuntime } from './runtime.js';
+import {
+  readStoreAccess,
+  resolveStoreOptions,
+  type StoreAccessDeps,
+  type StoreAccessInputs,
+} from './store-access.js';
+import { heading, table, type Cell } from './summary.js';
+
+/**
+ * The verify action (actions/verify/action.yml): signature, claims, live status at the issuer,
+ * optional checks and the optional credential binding, through the shared verification
+ * (src/verification.ts). A certificate that does not hold fails the step with the reasons,
+ * unless `fail-on-invalid: false` asks only for the outputs (audit jobs that collect statuses).
+ */
+export interface VerifyInputs {
+  certificate: string;
+  issuerUrl?: string;
+  jwks?: string;
+  issuerId?: string;
+  requireStandard?: string;
+  minDaysRemaining?: number;
+  credentialFrom?: string;
+  failOnInvalid: boolean;
+  showSummary: boolean;
+  access: StoreAccessInputs;
+}
+
+export interface VerifyDeps extends StoreAccessDeps {
+  runtime: ActionRuntime;
+  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
+  /** Default: the node:http fetch subset (src/action/node-fetch.ts). */
+  fetch?: typeof fetch;
+}
+
+export type VerifyOutcome =
+  { ok: true; report: VerifyReport } | { ok: false; report?: VerifyReport; error?: unknown };
+
+export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
+  const inputs = new Inputs(env);
+  const issuerUrl = inputs.string('issuer-url', { maxLength: 2048 });
+  const jwks = inputs.string('jwks', { maxLength: 100_000 });
+  const issuerId = inputs.string('issuer-id', { maxLength: 2048 });
+  const requireStandard = inputs.string('require-standard', { maxLength: 100 });
+  const minDaysRemaining = inputs.integer('min-days-remaining', { min: 0, max: 36_500 });
+  const credentialFrom = inputs.string('credential-from', { maxLength: 2048 });
+  return {
+    certificate: inputs.required('certificate', { maxLength: 20_000 }),
+    failOnInvalid: inputs.boolean('fail-on-invalid', true),
+    showSummary: inputs.boolean('show-summary', true),
+    access: readStoreAccess(inputs),
+    ...(issuerUrl !== undefined && { issuerUrl }),
+    ...(jwks !== undefined && { jwks }),
+    ...(issuerId !== undefined && { issuerId }),
+    ...(requireStandard !== undefined && { requireStandard }),
+    ...(minDaysRemaining !== undefined && { minDaysRemaining }),
+    ...(credentialFrom !== undefined && { credentialFrom }),
+  };
+}
+
+export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<VerifyOutcome> {
+  const { runtime } = deps;
+  try {
+    // Checked before any request, so a typo fails with the list of valid standards.
+    const requireStandard: StandardId | undefined = inputs.requireStandard
+      ? resolveStandard(inputs.requireStandard).id
+      : undefined;
+    const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
+    const fetchImpl = deps.fetch ?? nodeFetch;
+    const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace, fetchImpl) : undefined;
+    let credentialFrom: SecretStore | undefined;
+    if (inputs.credentialFrom !== undefined) {
+      const options = await resolveStoreOptions(inputs.access, [inputs.credentialFrom], runtime, deps);
+      credentialFrom = await (deps.openStore ?? openAdapterStore)(inputs.credentialFrom, options);
+    }
+    const report = await verifyCertificate({
+      certificate: inputs.certificate,
+      ...(inputs.issuerUrl !== undefined && { issuerBase: inputs.issuerUrl }),
+      ...(jwks !== undefined && { jwks }),
+      ...(inputs.issuerId !== undefined && { issuerId: inputs.issuerId }),
+      checks: {
+        ...(requireStandard !== undefined && { requireStandard }),
+        ...(inputs.minDaysRemaining !== undefined && { minDaysRemaining: inputs.minDaysRemaining }),
+      },
+      ...(credentialFrom !== undefined && { credentialFrom }),
+      fetch: fetchImpl,
+    });
+    writeOutputs(runtime, report);
+    if (inputs.showSummary) writeSummary(runtime, report);
+    const shown = report.cert_url ?? report.cert_id ?? 'the certificate';
+    if (report.valid) {
+      runtime.info(
+        `Certificate ${shown} is valid${report.live ? ' (live status from its issuer)' : ' (offline check: no live status)'}.`,
+      );
+      if (!report.live)
+        runtime.warning(
+          'No issuer was asked for the live status, so a revocation would not show. Give the certificate URL or set issuer-url.',
+        );
+      return { ok: true, report };
+    }
+    const reasons = actionWording(report.reasons.map((r) => `${r.message} [${r.code}]`).join(' '));
+    const message = `Certificate ${shown} does not hold: ${reasons} (certificate status: ${report.status})`;
+    if (inputs.failOnInvalid) runtime.setFailed(message);
+    else runtime.warning(message);
+    return { ok: false, report };
+  } catch (error) {
+    fail(runtime, error);
+    return { ok: false, error };
+  }
+}
+
+export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
+  let inputs: VerifyInputs;
+  try {
+    inputs = readVerifyInputs(runtime.env);
+  } catch (error) {
+    fail(runtime, error);
+    return;
+  }
+  await run(inputs, { runtime });
+}
+
+/** Inline JSON, a URL, or a file in the workspace. */
+async function readJwks(source: string, workspace: string, fetchImpl: typeof fetch): Promise<Jwks> {
+  if (source.startsWith('{')) return parseJwks(source);
+  if (/^https?:\/\//i.test(source)) return loadJwks(source, { fetch: fetchImpl });
+  return loadJwks(isAbsolute(source) ? source : resolve(workspace, source));
+}
+
+function writeOutputs(runtime: ActionRuntime, report: VerifyReport): void {
+  runtime.setOutput('valid', String(report.valid));
+  runtime.setOutput('status', report.status);
+  runtime.setOutput('claims', report.claims ? JSON.stringify(report.claims) : '');
+  runtime.setOutput('cert-id', report.cert_id ?? '');
+  runtime.setOutput('cert-url', report.cert_url ?? '');
+  runtime.setOutput('reasons', JSON.stringify(report.reasons));
+  runtime.setOutput('binding', report.binding);
+}
+
+function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
+  const claims = report.claims;
+  const rows: Array<[string, Cell | Cell[]]> = [
+    [
+      'Certificate',
+      report.cert_url
+        ? { text: report.cert_id ?? report.cert_url, href: report.cert_url, code: true }
+        : { text: report.cert_id ?? 'unknown', code: true },
+    ],
+    ['Result', report.valid ? 'valid' : 'does not hold'],
+    ['Status', `${report.status}${report.live ? '' : ' (offline: no live status)'}`],
+  ];
+  if (claims) {
+    rows.push(
+      ['Standard', claims.compliance_standard],
+      ['Standards met', claims.standards_met.join(', ')],
+      ['Entropy', `${claims.entropy_bits} bits`],
+      ['Expires', new Date(claims.exp * 1000).toISOString()],
+      ['Issuer', claims.iss],
+    );
+  }
+  if (report.revoked_at)
+    rows.push([
+      'Revoked',
+      `${report.revoked_at}${report.revocation_reason ? ` (${report.revocation_reason})` : ''}`,
+    ]);
+  if (report.binding !== 'not-checked') rows.push(['Credential binding', report.binding]);
+  if (report.reasons.length) rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${r.message}`)]);
+  runtime.appendSummary(heading('PassGeni certificate verification') + table(rows));
+}
