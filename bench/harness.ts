@@ -11,16 +11,21 @@ export interface Measurement {
   trials: number[];
 }
 
-export function measureSync(name: string, fn: () => unknown, { warmupMs = 500, trialMs = 1500, trials = 5 } = {}): Measurement {
+export function measureSync(
+  name: string,
+  fn: () => unknown,
+  { warmupMs = 500, trialMs = 1500, trials = 5 } = {},
+): Measurement {
   const run = (ms: number): number => {
     let n = 0;
     const t0 = performance.now();
-    let t = t0;
+    let elapsed: number;
     do {
       for (let i = 0; i < 64; i++) fn();
       n += 64;
-    } while ((t = performance.now()) - t0 < ms);
-    return (n * 1000) / (t - t0);
+      elapsed = performance.now() - t0;
+    } while (elapsed < ms);
+    return (n * 1000) / elapsed;
   };
   run(warmupMs);
   const results = Array.from({ length: trials }, () => run(trialMs));
@@ -50,17 +55,31 @@ export function fmt(n: number): string {
 }
 
 /** Prints a ratio line against the named baseline and records the figures under bench/results/. */
-export function report(benchName: string, baseline: Measurement, candidate: Measurement, goal?: { ratio: number; direction: '>=' | '<=' }): void {
+export function report(
+  benchName: string,
+  baseline: Measurement,
+  candidate: Measurement,
+  goal?: { ratio: number; direction: '>=' | '<=' },
+): void {
   const ratio = candidate.opsPerSec / baseline.opsPerSec;
   console.log(`baseline  ${baseline.name}: ${fmt(baseline.opsPerSec)} ops/s`);
   console.log(`candidate ${candidate.name}: ${fmt(candidate.opsPerSec)} ops/s`);
-  const verdict = goal ? (goal.direction === '>=' ? ratio >= goal.ratio : ratio <= goal.ratio) ? 'MET' : 'NOT MET' : '';
-  console.log(`ratio ${ratio.toFixed(2)}x${goal ? ` (goal ${goal.direction} ${goal.ratio}x: ${verdict})` : ''}`);
+  const verdict = goal
+    ? (goal.direction === '>=' ? ratio >= goal.ratio : ratio <= goal.ratio)
+      ? 'MET'
+      : 'NOT MET'
+    : '';
+  console.log(
+    `ratio ${ratio.toFixed(2)}x${goal ? ` (goal ${goal.direction} ${goal.ratio}x: ${verdict})` : ''}`,
+  );
   record(benchName, { baseline, candidate, ratio, goal });
 }
 
 export function record(benchName: string, data: unknown): void {
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL(`${benchName}.json`, dir), `${JSON.stringify({ node: process.version, at: new Date().toISOString(), data }, null, 2)}\n`);
+  writeFileSync(
+    new URL(`${benchName}.json`, dir),
+    `${JSON.stringify({ node: process.version, at: new Date().toISOString(), data }, null, 2)}\n`,
+  );
 }
