@@ -3,6 +3,7 @@ import {
   checkCredentialBinding,
   createVerifier,
   decodeCertificate,
+  parseClaims,
   type CertificateClaims,
   type Jwks,
   type VerifyChecks,
@@ -59,6 +60,9 @@ export interface VerifyReport {
   live: boolean;
   binding: BindingOutcome;
 }
+
+/** Failures that leave the signature and claims sound: time, and the caller's own requirements. */
+const CHECK_ONLY = new Set(['EXPIRED', 'EXPIRES_SOON', 'STANDARD_NOT_MET']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
@@ -128,7 +132,10 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   });
   const result = verifier.verify(jwt, target.checks);
   const reasons: VerifyReason[] = result.valid ? [] : [...result.reasons];
-  const claims = result.valid ? result.claims : undefined;
+  // When only the caller's extra checks (or time) fail, the signature and claims are sound: keep
+  // the claims and report the certificate's real status beside the failed checks.
+  const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
+  const claims = result.valid ? result.claims : soundButFailing ? trustedClaims(result.claims) : undefined;
 
   if (live?.status === 'revoked') {
     reasons.push({
@@ -159,14 +166,14 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     }
   }
 
-  const status: VerifyReport['status'] = !result.valid
-    ? result.reasons.some((r) => r.code === 'EXPIRED') &&
-      result.reasons.every((r) => r.code === 'EXPIRED' || r.code === 'EXPIRES_SOON')
-      ? 'expired'
-      : 'invalid'
-    : live
-      ? live.status
-      : 'valid';
+  const status: VerifyReport['status'] =
+    !result.valid && !soundButFailing
+      ? 'invalid'
+      : live
+        ? live.status
+        : !result.valid && result.reasons.some((r) => r.code === 'EXPIRED')
+          ? 'expired'
+          : 'valid';
   const certId = claims?.jti ?? idOf(jwt);
   return {
     valid: reasons.length === 0,
@@ -187,6 +194,15 @@ async function checkBinding(claims: CertificateClaims, store: SecretStore): Prom
   const credential = await store.readCredential();
   if (credential === undefined) return 'not-found';
   return (await checkCredentialBinding(credential, claims.credential_binding)) ? 'match' : 'mismatch';
+}
+
+function trustedClaims(decoded: Record<string, unknown> | undefined): CertificateClaims | undefined {
+  if (!decoded) return undefined;
+  try {
+    return parseClaims(decoded);
+  } catch {
+    return undefined;
+  }
 }
 
 function idOf(jwt: string): string | undefined {

@@ -359,3 +359,27 @@ describe('stores that cannot hold every character', () => {
     expect(status.claims.generation_params.char_pool_size).toBe(94);
   });
 });
+
+describe('verification keeps sound claims when only a requested check fails', () => {
+  it('reports status valid, the claims, and STANDARD_NOT_MET / EXPIRES_SOON', async () => {
+    const report = await certifyAndStore(
+      request([`file://${envFile}#DB_PASSWORD`], {
+        standard: 'PCI-DSS',
+        length: 14,
+        classes: ['lower', 'digit'],
+      }),
+      {
+        issuer: client(),
+        openStore: open,
+      },
+    );
+    const checked = await verifyCertificate({
+      certificate: report.cert_url,
+      checks: { requireStandard: 'FIPS-140-3', minDaysRemaining: 400 },
+    });
+    expect(checked.valid).toBe(false);
+    expect(checked.status).toBe('valid');
+    expect(checked.claims?.jti).toBe(report.cert_id);
+    expect(checked.reasons.map((r) => r.code).sort()).toEqual(['EXPIRES_SOON', 'STANDARD_NOT_MET']);
+  });
+});
