@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import { chmod, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
@@ -94,6 +94,10 @@ describe('file store (dotenv)', () => {
     const filler = Array.from({ length: 2000 }, (_, i) => `FILLER_${i}=value-${i}`).join('\n');
     await writeFile(file, `${filler}\nDB_PASSWORD=v0\n`);
     const inodeBefore = (await stat(file)).ino;
+    // A hard link elsewhere keeps the original inode allocated, so the filesystem cannot hand its
+    // number to a later file and the inode check below stays meaningful.
+    const pin = await mkdtemp(path.join(tmpdir(), 'passgeni-pin-'));
+    await link(file, path.join(pin, 'original'));
     const store = await open('file://.env#DB_PASSWORD');
     const seen = new Set<string>();
     let reading = true;
@@ -111,6 +115,7 @@ describe('file store (dotenv)', () => {
     expect(await store.readCredential()).toBe('v15');
     expect((await stat(file)).ino).not.toBe(inodeBefore);
     expect(await leftovers()).toEqual([]);
+    await rm(pin, { recursive: true, force: true });
   });
 
   it('refuses a value dotenv cannot hold before touching anything, without echoing it', async () => {
