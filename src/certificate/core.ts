@@ -16,11 +16,15 @@ import type { VerificationFailure, VerificationFailureCode, VerifiedHeader } fro
  *    Date, Map, Set …); node:crypto and the constants come in as arguments;
  *  - every helper is an object-literal method (`name(a) { … }`), never a function declaration or
  *    `const f = () => …`: tsx and esbuild with keepNames wrap those in a `__name(…)` helper that
- *    lives outside the function (and is renamed by minification), which would break in a worker.
- * test/certificate/worker-source.test.ts enforces both rules, including through a minified bundle.
+ *    lives outside the function (and is renamed by minification), which would break in a worker;
+ *  - it uses no syntax a bundler would lower through an outside helper (object spread, classes);
+ *    the CLI's esbuild target (node22) keeps everything here as written.
+ * test/certificate/verify-many.test.ts enforces this by running verifyMany from esbuild bundles,
+ * one of them minified with keepNames, the combination most likely to break it.
  *
- * It is also the hot path (verifyMany at tens of thousands per second), hence no zod here: the zod
- * `claimsSchema` is the published contract, and a property test keeps the two in agreement.
+ * It is also the hot path (verifyMany runs it for every certificate of a batch), hence no zod
+ * here: the zod `claimsSchema` is the published contract, and a property test keeps the two in
+ * agreement.
  */
 
 export type CoreCrypto = Pick<typeof NodeCrypto, 'createPublicKey' | 'verify'>;
