@@ -29,7 +29,7 @@ await build({
 chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 
 // ---------------------------------------------------------------------------------------------
-// The GitHub Actions (action.yml, actions/verify, actions/revoke): one entry per action, run by
+// The GitHub Actions (action.yml, actions/verify, actions/revoke, actions/rotate): one entry per action, run by
 // the runner as `node dist/action/<name>.js` from a checkout that has no node_modules, so every
 // dependency is bundled. Code splitting puts each store adapter (and its SDK) in chunks that are
 // imported only when a store URI of that kind is opened.
@@ -61,6 +61,7 @@ const action = await build({
     certify: 'src/action/entries/certify.ts',
     verify: 'src/action/entries/verify.ts',
     revoke: 'src/action/entries/revoke.ts',
+    rotate: 'src/action/entries/rotate.ts',
   },
   outdir: ACTION_OUT,
   bundle: true,

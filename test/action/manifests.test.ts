@@ -5,13 +5,14 @@ import { parse } from 'yaml';
 import { ROOT, readManifest, type ActionManifest } from './support/run-action.js';
 
 /**
- * The YAML the runner reads: the three action.yml files, the CI workflows and the examples. Every
+ * The YAML the runner reads: the action.yml files, the CI workflows and the examples. Every
  * file must parse, and the actions must match what their entries read and write.
  */
 const ACTIONS: Array<{ yml: string; source: string }> = [
   { yml: 'action.yml', source: 'src/action/certify.ts' },
   { yml: 'actions/verify/action.yml', source: 'src/action/verify.ts' },
   { yml: 'actions/revoke/action.yml', source: 'src/action/revoke.ts' },
+  { yml: 'actions/rotate/action.yml', source: 'src/action/rotate.ts' },
 ];
 const SHARED_SOURCES = ['src/action/store-access.ts'];
 
@@ -63,6 +64,12 @@ describe.each(ACTIONS)('$yml', ({ yml, source }) => {
       expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect((spec.description ?? '').trim().length, name).toBeGreaterThan(10);
     }
+  });
+
+  it('holds no ${{ }} expression, which the runner would evaluate while loading it and fail', () => {
+    // Even in a description: GitHub evaluates templates in action metadata, where contexts such
+    // as matrix or secrets do not exist ("Unrecognized named-value"), and the step never starts.
+    expect(readFileSync(join(ROOT, yml), 'utf8')).not.toContain('${{');
   });
 
   it('declares exactly the inputs its entry reads and the outputs it sets', () => {

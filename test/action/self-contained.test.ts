@@ -119,7 +119,7 @@ describe('bundled actions are self-contained', () => {
     // Re-bundling the copy resolves every import and require() statically: with no node_modules
     // in reach, a dependency left outside the bundle fails to resolve here.
     const rebuilt = await build({
-      entryPoints: ['certify.js', 'verify.js', 'revoke.js'].map((f) => join(dir, f)),
+      entryPoints: ['certify.js', 'verify.js', 'revoke.js', 'rotate.js'].map((f) => join(dir, f)),
       absWorkingDir: copy,
       bundle: true,
       write: false,
@@ -134,7 +134,7 @@ describe('bundled actions are self-contained', () => {
     expect(inputs.filter((f) => !f.startsWith('dist/action/'))).toEqual([]);
     // Every chunk some output names was reached. (esbuild can leave a chunk no output names, when
     // the dynamic import that created it was tree-shaken away; it is dead weight, never loaded.)
-    const text = ['certify.js', 'verify.js', 'revoke.js']
+    const text = ['certify.js', 'verify.js', 'revoke.js', 'rotate.js']
       .map((f) => readFileSync(join(dir, f), 'utf8'))
       .concat(chunks.map((f) => readFileSync(f, 'utf8')))
       .join('\n');

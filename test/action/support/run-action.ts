@@ -203,14 +203,14 @@ export function copyActions(): string {
   for (let attempt = 1; ; attempt++) {
     try {
       cpSync(join(ROOT, 'action.yml'), join(copy, 'action.yml'));
-      for (const name of ['verify', 'revoke']) {
+      for (const name of ['verify', 'revoke', 'rotate']) {
         mkdirSync(join(copy, 'actions', name), { recursive: true });
         cpSync(join(ROOT, 'actions', name, 'action.yml'), join(copy, 'actions', name, 'action.yml'));
       }
       rmSync(join(copy, 'dist'), { recursive: true, force: true });
       cpSync(join(ROOT, 'dist', 'action'), join(copy, 'dist', 'action'), { recursive: true });
       if (
-        ['certify.js', 'verify.js', 'revoke.js', 'licenses.txt'].every((f) =>
+        ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'licenses.txt'].every((f) =>
           existsSync(join(copy, 'dist', 'action', f)),
         )
       )
@@ -228,3 +228,4 @@ const COPY = copyActions();
 export const ACTION_YML = join(COPY, 'action.yml');
 export const VERIFY_YML = join(COPY, 'actions/verify/action.yml');
 export const REVOKE_YML = join(COPY, 'actions/revoke/action.yml');
+export const ROTATE_YML = join(COPY, 'actions/rotate/action.yml');

@@ -1,0 +1,441 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { SecretStore } from '../../adapters/store.js';
+import type { StoreOptions } from '../../adapters/options.js';
+import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { InputError, errorMessage, isPassgeniError } from '../errors.js';
+import type { IssuerClient } from '../issuer-client/types.js';
+import {
+  ManifestError,
+  inShard,
+  parseManifest,
+  parseShard,
+  rotateFromManifest,
+  type FailedEntry,
+  type Manifest,
+  type RotationProgress,
+  type RotationReport,
+  type Shard,
+} from '../rotation/index.js';
+import { actionWording, fail } from './failure.js';
+import { Inputs, quote } from './inputs.js';
+import { openHttpIssuer } from './issuer.js';
+import { nodeFetch } from './node-fetch.js';
+import { createRuntime, type ActionRuntime } from './runtime.js';
+import {
+  readStoreAccess,
+  resolveStoreOptions,
+  type StoreAccessDeps,
+  type StoreAccessInputs,
+} from './store-access.js';
+import { escapeHtml, heading, paragraph, type Cell } from './summary.js';
+
+/**
+ * The scheduled-rotation action (actions/rotate/action.yml): a rotation manifest in the
+ * workspace → the rotation engine (src/rotation/) → outputs and job summary. Deciding what is
+ * due, certifying, writing and rate-limiting are the engine's, shared with `passgeni rotate`;
+ * this file only translates inputs, masks, and reports.
+ */
+export interface RotateInputs {
+  /** As given: relative to the workspace (or absolute). */
+  manifest: string;
+  issuerUrl: string;
+  apiKey: string;
+  dryRun: boolean;
+  shard?: Shard;
+  maxRate?: number;
+  expiringWithinDays: number;
+  showSummary: boolean;
+  access: StoreAccessInputs;
+}
+
+export interface RotateDeps extends StoreAccessDeps {
+  runtime: ActionRuntime;
+  /** Defaults to the HTTP client for `issuerUrl`. */
+  issuer?: IssuerClient;
+  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
+  /** For the public certificate lookups. Default: the node:http fetch subset (src/action/node-fetch.ts). */
+  fetch?: typeof fetch;
+  /** Wall clock in milliseconds, for due-ness. Default Date.now. */
+  now?: () => number;
+}
+
+export type RotateOutcome =
+  { ok: true; report: RotationReport } | { ok: false; report?: RotationReport; error?: unknown };
+
+/** The CLI's default too (`passgeni rotate --expiring-within`). */
+const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
+/**
+ * Rows per summary table. GitHub refuses a step summary over 1 MiB; a few hundred rows of the
+ * widest table stay far below it, and the `report` output always lists every entry.
+ */
+const MAX_SUMMARY_ROWS = 300;
+/** Failure groups named in the one error annotation; the rest are counted. */
+const MAX_ANNOTATED_FAILURES = 20;
+
+export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
+  const inputs = new Inputs(env);
+  const manifest = inputs.required('manifest', { maxLength: 4096 });
+  const issuerUrl = inputs.required('issuer-url', { maxLength: 2048 });
+  const apiKey = inputs.required('api-key', { maxLength: 4096 });
+  const shard = inputs.string('shard', { maxLength: 20 });
+  const maxRate = inputs.string('max-rate', { maxLength: 20 });
+  const expiringWithinDays = inputs.integer('expiring-within', { min: 0, max: 36_500 });
+  return {
+    manifest,
+    issuerUrl,
+    apiKey,
+    dryRun: inputs.boolean('dry-run', false),
+    expiringWithinDays: expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
+    showSummary: inputs.boolean('show-summary', true),
+    access: readStoreAccess(inputs),
+    ...(shard !== undefined && { shard: readShard(shard) }),
+    ...(maxRate !== undefined && { maxRate: readRate(maxRate) }),
+  };
+}
+
+/** The engine's parser, with the message naming the input instead of the CLI flag. */
+function readShard(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    if (!isPassgeniError(error)) throw error;
+    throw new InputError(
+      'INPUT_INVALID',
+      `${error.message.replace(/^--shard/, "Input 'shard'")} Shards count from 1: a matrix of shard [1, 2, 3] with shard: <matrix value>/3.`,
+    );
+  }
+}
+
+/** Writes per second above 0; fractions are meaningful (Doppler's default is 0.5/s). */
+function readRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(rate > 0) || !Number.isFinite(rate)) {
+    throw new InputError(
+      'INPUT_INVALID',
+      `Input 'max-rate' must be a number of writes per second above 0, e.g. 5 or 0.5; got ${quote(text)}.`,
+    );
+  }
+  return rate;
+}
+
+export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<RotateOutcome> {
+  const { runtime } = deps;
+  // Before anything else can print: the API key, then (inside resolveStoreOptions, before any
+  // store is opened) the store tokens and the OIDC JWT.
+  runtime.mask(inputs.apiKey);
+  try {
+    const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
+    // Everything that can be wrong with the input is found before an issuer or a store is touched.
+    const manifest = await readManifest(inputs.manifest, workspace);
+    const selected = manifest.credentials.filter((c) => inShard(c.id, inputs.shard));
+    const storeOptions = await resolveStoreOptions(
+      inputs.access,
+      selected.flatMap((c) => c.stores),
+      runtime,
+      deps,
+    );
+    const open = deps.openStore ?? openAdapterStore;
+    const written = new Set<string>();
+    const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+    let report: RotationReport;
+    try {
+      report = await rotateFromManifest(manifest, {
+        issuer,
+        // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
+        openStore: async (uri) =>
+          maskingWrites(await open(uri, { ...storeOptions, baseDir: manifest.baseDir }), runtime, written),
+        dryRun: inputs.dryRun,
+        ...(inputs.shard !== undefined && { shard: inputs.shard }),
+        ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
+        expiringWithinDays: inputs.expiringWithinDays,
+        fetch: deps.fetch ?? nodeFetch,
+        ...(deps.now !== undefined && { now: deps.now }),
+        onProgress: progressLog(runtime, manifest, inputs),
+      });
+    } finally {
+      await issuer.close();
+    }
+    assertNoCredential(report, written);
+    // Set even when some credentials failed: a later step (or the person on call) acts on the
+    // ones that were rotated.
+    writeOutputs(runtime, report);
+    if (inputs.showSummary) writeSummary(runtime, report);
+    runtime.info(countsLine(report));
+    if (report.failed.length > 0) {
+      runtime.setFailed(failureAnnotation(report));
+      return { ok: false, report };
+    }
+    return { ok: true, report };
+  } catch (error) {
+    if (error instanceof ManifestError && inputs.showSummary) writeManifestSummary(runtime, error);
+    fail(runtime, error);
+    return { ok: false, error };
+  }
+}
+
+export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
+  let inputs: RotateInputs;
+  try {
+    inputs = readRotateInputs(runtime.env);
+  } catch (error) {
+    // The secrets may be among the inputs; mask them before the message could echo anything.
+    runtime.mask(runtime.env[Inputs.envName('api-key')]);
+    runtime.mask(runtime.env[Inputs.envName('doppler-token')]);
+    fail(runtime, error);
+    return;
+  }
+  await run(inputs, { runtime });
+}
+
+/**
+ * Reads the manifest relative to the workspace: on the runner the action's working directory is
+ * the workspace, but nothing checks the repository out for it, so a missing file usually means a
+ * missing actions/checkout step. Messages name the path as the user wrote it.
+ */
+async function readManifest(input: string, workspace: string): Promise<Manifest> {
+  const file = isAbsolute(input) ? input : resolve(workspace, input);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      'MANIFEST_UNREADABLE',
+      code === 'ENOENT'
+        ? `No rotation manifest at ${input} in the workspace (${workspace}). The manifest input is a path relative to the workspace: check the repository out first (actions/checkout) and check the path.`
+        : `Cannot read the rotation manifest ${input}${code ? ` (${code})` : ''}: ${errorMessage(error)}.`,
+    );
+  }
+  return parseManifest(text, { source: input, baseDir: dirname(file) });
+}
+
+/**
+ * The engine generates each credential and hands it only to the stores; this is the first point
+ * the action sees it. It is registered with the runner's masker there, before any store holds it
+ * and before a store's error message or a later step could print it.
+ */
+function maskingWrites(store: SecretStore, runtime: ActionRuntime, written: Set<string>): SecretStore {
+  return {
+    uri: store.uri,
+    kind: store.kind,
+    // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
+    ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
+    write: (request) => {
+      runtime.mask(request.credential);
+      written.add(request.credential);
+      return store.write(request);
+    },
+    readCredential: () => store.readCredential(),
+    readCertificateUrl: () => store.readCertificateUrl(),
+  };
+}
+
+/**
+ * The engine's report holds no credential by design (src/rotation/rotate.ts keeps only what is
+ * safe to print). The action holds it to that before publishing anything: a step output reaches
+ * later steps, and whatever they send it to, as it is; only the log is masked.
+ */
+function assertNoCredential(report: RotationReport, credentials: ReadonlySet<string>): void {
+  const text = JSON.stringify(report);
+  for (const credential of credentials) {
+    if (text.includes(credential) || text.includes(JSON.stringify(credential).slice(1, -1))) {
+      throw new Error(
+        'The rotation report holds a credential, so no output or summary was written (a bug in passgeni; please report it). The stores were written: check them with passgeni inventory.',
+      );
+    }
+  }
+}
+
+function scopeOf(report: Pick<RotationReport, 'shard' | 'dry_run'>): string {
+  return [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
+    report.dry_run ? 'dry run' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** One log line per credential as it finishes; the reasons come from its `checked` event. */
+function progressLog(
+  runtime: ActionRuntime,
+  manifest: Manifest,
+  inputs: RotateInputs,
+): (event: RotationProgress) => void {
+  const reasons = new Map<string, string>();
+  return (event) => {
+    switch (event.type) {
+      case 'start': {
+        const scope = scopeOf({ shard: inputs.shard ?? null, dry_run: event.dryRun });
+        runtime.info(
+          `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
+        );
+        return;
+      }
+      case 'checked':
+        if (event.reason !== undefined) reasons.set(event.id, event.reason);
+        return;
+      case 'done': {
+        const reason = reasons.get(event.id);
+        const what =
+          event.outcome === 'rotated'
+            ? `${inputs.dryRun ? 'due' : 'rotated'}${reason ? ` (${reason})` : ''}`
+            : event.outcome === 'skipped'
+              ? 'current'
+              : 'FAILED';
+        runtime.info(`[${event.done}/${event.total}] ${event.id}: ${what}`);
+        return;
+      }
+    }
+  };
+}
+
+function countsLine(report: RotationReport): string {
+  return (
+    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
+    (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
+  );
+}
+
+function writeOutputs(runtime: ActionRuntime, report: RotationReport): void {
+  // The engine's report holds ids, reasons, URLs and store URIs only; never a credential.
+  runtime.setOutput('report', JSON.stringify(report));
+  runtime.setOutput('rotated', String(report.rotated.length));
+  runtime.setOutput('skipped', String(report.skipped.length));
+  runtime.setOutput('failed', String(report.failed.length));
+  runtime.setOutput('rotated-ids', JSON.stringify(report.rotated.map((e) => e.id)));
+}
+
+/**
+ * The step's one error annotation: which credentials failed and why, grouped by message so that
+ * an issuer refusing the API key is said once, not once per credential.
+ */
+function failureAnnotation(report: RotationReport): string {
+  const groups = new Map<string, { ids: string[]; entry: FailedEntry }>();
+  for (const entry of report.failed) {
+    const key = `${entry.code}\u0000${entry.message}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(entry.id);
+    else groups.set(key, { ids: [entry.id], entry });
+  }
+  const lines = [...groups.values()]
+    .slice(0, MAX_ANNOTATED_FAILURES)
+    .map(({ ids, entry }) => `- ${ids.join(', ')}: ${actionWording(entry.message)} [${entry.code}]`);
+  if (groups.size > MAX_ANNOTATED_FAILURES) {
+    lines.push(
+      `- … ${groups.size - MAX_ANNOTATED_FAILURES} more (the job summary and the report output list every one)`,
+    );
+  }
+  const n = report.failed.length;
+  const others = report.dry_run
+    ? 'the others were checked'
+    : 'the others were rotated or are current (see the rotated-ids output)';
+  return [
+    `${n} of ${report.total} credential${report.total === 1 ? '' : 's'} ${report.dry_run ? 'could not be checked' : 'could not be rotated'}; ${others}:`,
+    ...lines,
+  ].join('\n');
+}
+
+function certificateCell(url: string | undefined, id?: string): Cell {
+  if (!url) return 'none';
+  return { text: id ?? url.slice(url.lastIndexOf('/') + 1), href: url, code: true };
+}
+
+function storeCells(stores: readonly string[]): Cell[] {
+  return stores.length ? stores.map((s) => ({ text: s, code: true })) : ['none'];
+}
+
+function writeSummary(runtime: ActionRuntime, report: RotationReport): void {
+  const scope = scopeOf(report);
+  let text =
+    heading(`PassGeni rotation${report.dry_run ? ' (dry run)' : ''}`) +
+    paragraph(
+      `${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}. ${countsLine(report)}`,
+    );
+
+  if (report.rotated.length) {
+    text += heading(report.dry_run ? 'Due' : 'Rotated', 4);
+    text += grid(
+      ['Credential', 'Reason', report.dry_run ? 'Current certificate' : 'New certificate', 'Stores'],
+      report.rotated.map((e) => [
+        { text: e.id, code: true },
+        [e.reasons.join(', '), e.detail],
+        report.dry_run ? certificateCell(e.previous_cert_url) : certificateCell(e.cert_url, e.cert_id),
+        storeCells(report.dry_run ? e.stores : e.stored),
+      ]),
+    );
+  }
+  if (report.failed.length) {
+    text += heading('Failed', 4);
+    text += grid(
+      ['Credential', 'Code', 'Message'],
+      report.failed.map((e) => {
+        const message: Cell[] = [actionWording(e.message)];
+        if (e.stored?.length) message.push(`The new credential is stored in: ${e.stored.join(', ')}`);
+        if (e.cert_url) message.push({ text: `certificate ${e.cert_url}`, href: e.cert_url });
+        return [{ text: e.id, code: true }, { text: e.code, code: true }, message];
+      }),
+    );
+  }
+  if (report.skipped.length) {
+    text += heading('Current', 4);
+    text += grid(
+      ['Credential', 'Reason', 'Certificate'],
+      report.skipped.map((e) => [
+        { text: e.id, code: true },
+        [e.reason, e.detail],
+        certificateCell(e.cert_url),
+      ]),
+    );
+  }
+  runtime.appendSummary(text);
+}
+
+/** Every problem with its line, so the manifest can be fixed in one go from the run page. */
+function writeManifestSummary(runtime: ActionRuntime, error: ManifestError): void {
+  runtime.appendSummary(
+    heading('PassGeni rotation: invalid manifest') +
+      paragraph(
+        `${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}; nothing was rotated.`,
+      ) +
+      grid(
+        ['Line', 'Column', 'Where', 'Problem'],
+        error.issues.map((i) => [String(i.line), String(i.column), { text: i.path, code: true }, i.message]),
+      ),
+  );
+}
+
+/**
+ * A table with a header row (summary.ts has labelled two-column tables only), capped at
+ * MAX_SUMMARY_ROWS. Cells follow summary.ts: every value escaped, only http(s) links.
+ */
+function grid(
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<Cell | readonly Cell[]>>,
+): string {
+  const shown = rows.slice(0, MAX_SUMMARY_ROWS);
+  const head = `<tr>${headers.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = shown.map(
+    (row) =>
+      `<tr>${row
+        .map((value) => {
+          const cells = Array.isArray(value) ? (value as readonly Cell[]) : [value as Cell];
+          return `<td>${cells.map(renderCell).join('<br>')}</td>`;
+        })
+        .join('')}</tr>`,
+  );
+  const more =
+    rows.length > shown.length
+      ? paragraph(`… and ${rows.length - shown.length} more; the report output lists every one.`)
+      : '';
+  return `<table>\n${[head, ...body].join('\n')}\n</table>\n\n${more}`;
+}
+
+function renderCell(cell: Cell): string {
+  if (typeof cell === 'string') return escapeHtml(cell);
+  const text = cell.code ? `<code>${escapeHtml(cell.text)}</code>` : escapeHtml(cell.text);
+  // A hostile issuer or store must not turn a javascript: URL into a clickable link.
+  return cell.href && /^https?:\/\//i.test(cell.href)
+    ? `<a href="${escapeHtml(cell.href)}">${text}</a>`
+    : text;
+}
