@@ -166,14 +166,16 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     }
   }
 
+  // Revocation wins; then our own clock's verdict on expiry; then what the issuer says.
+  const expired = !result.valid && result.reasons.some((r) => r.code === 'EXPIRED');
   const status: VerifyReport['status'] =
     !result.valid && !soundButFailing
       ? 'invalid'
-      : live
-        ? live.status
-        : !result.valid && result.reasons.some((r) => r.code === 'EXPIRED')
+      : live?.status === 'revoked'
+        ? 'revoked'
+        : expired
           ? 'expired'
-          : 'valid';
+          : (live?.status ?? 'valid');
   const certId = claims?.jti ?? idOf(jwt);
   return {
     valid: reasons.length === 0,
