@@ -1,0 +1,298 @@
+/**
+ * Does `passgeni inventory` run in flat memory? Peak RSS of an inventory of 1,000 secrets against
+ * one of 10,000; the ratio is the flatness measure (1.0 = perfectly flat).
+ *
+ *   node --import tsx bench/inventory.bench.ts              (npm run bench -- inventory)
+ *
+ * Setup (this process): a real issuer on loopback (in-memory PGlite, HTTP) issues 200
+ * certificates — issuing 10,000 would take minutes and measure the issuer, not the inventory —
+ * and revokes 10 of them. Then 10 and 100 dotenv files of 100 keys each are written, with sidecar
+ * records pointing at those 200 certificate URLs round-robin (every 50th key has none: "missing").
+ * Every row is still looked up on its own over HTTP: the inventory does not cache certificates.
+ *
+ * Measured (child process per run, so each starts cold): rows, seconds, rows/s and peak RSS
+ * (process.resourceUsage().maxRSS) for HTML and JSON reports written to a file, plus a child that
+ * only loads the same modules, as the floor.
+ */
+import { spawn } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { runInventory, type InventoryFormat, type InventoryTotals } from '../src/inventory/index.js';
+import { record } from './harness.js';
+
+const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 200);
+const KEYS_PER_FILE = 100;
+const SIZES = [1_000, 10_000];
+/**
+ * With V8's defaults on a machine with plenty of memory, the old generation is allowed to fill
+ * with garbage for a while before it is collected, so peak RSS follows the allocation rate and
+ * the run's length rather than what is kept. The capped runs (what Node does by itself inside a
+ * container with a memory limit) show the working set; "heap after GC" shows what is retained.
+ */
+const RUNS: Array<{ name: string; format: InventoryFormat; flags: string[]; goal: boolean }> = [
+  { name: 'html, V8 defaults', format: 'html', flags: [], goal: false },
+  { name: 'json, V8 defaults', format: 'json', flags: [], goal: false },
+  { name: 'html, old space 48 MiB', format: 'html', flags: ['--max-old-space-size=48'], goal: true },
+  { name: 'json, old space 48 MiB', format: 'json', flags: ['--max-old-space-size=48'], goal: true },
+];
+
+interface ChildResult {
+  rows: number;
+  seconds: number;
+  /**
+   * Peak RSS, sampled every 20 ms in the child. Not getrusage's maxRSS: Linux keeps that across
+   * fork + exec, so a child of this (large) process would report this process's size.
+   */
+  peakRssKb: number;
+  /** "Maximum resident set size" from /usr/bin/time -v, when installed (it forks from a small process). */
+  timeMaxRssKb?: number;
+  /** Highest V8 heap in use, sampled every 20 ms. */
+  peakHeapKb: number;
+  /** Heap in use after a full GC at the end: anything kept per row would show here. */
+  heapAfterGcKb: number;
+  totals?: Record<string, number>;
+}
+
+// ------------------------------------------------------------------------------------ child
+
+/**
+ * The child runs this file bundled to plain JavaScript (under a TypeScript loader, compiling the
+ * sources would be the process's peak memory and hide the inventory's own). Everything only the
+ * parent needs — the issuer and its database engine, esbuild — is imported dynamically, so the
+ * bundle keeps it in chunks the child never loads: the child holds the inventory and nothing else.
+ */
+async function child(args: string[]): Promise<void> {
+  const [mode, dir, format, out] = args;
+  let peakHeap = 0;
+  let peakRss = 0;
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakRss = Math.max(peakRss, usage.rss);
+  };
+  sample();
+  const sampler = setInterval(sample, 20);
+  let rows = 0;
+  let seconds = 0;
+  let totals: InventoryTotals | undefined;
+  if (mode === 'run') {
+    const stream = createWriteStream(out as string);
+    const started = performance.now();
+    totals = await runInventory({
+      prefixes: ['file://.'],
+      storeOptions: { baseDir: dir as string },
+      format: format as InventoryFormat,
+      out: stream,
+    });
+    stream.end();
+    await finished(stream);
+    seconds = (performance.now() - started) / 1000;
+    rows = totals.total;
+  }
+  sample();
+  clearInterval(sampler);
+  (globalThis as { gc?: () => void }).gc?.();
+  const result: ChildResult = {
+    rows,
+    seconds,
+    peakRssKb: Math.round(peakRss / 1024),
+    peakHeapKb: Math.round(peakHeap / 1024),
+    heapAfterGcKb: Math.round(process.memoryUsage().heapUsed / 1024),
+    ...(totals !== undefined && { totals }),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Bundles this file next to a link to node_modules, so dependencies resolve as when installed. */
+async function bundleChild(root: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outdir = join(root, 'child');
+  symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(root, 'node_modules'), 'dir');
+  await build({
+    entryPoints: { inventory: fileURLToPath(import.meta.url) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return join(outdir, 'inventory.js');
+}
+
+/** Spawned, not run synchronously: the issuer the child queries lives in this process. */
+const TIME = '/usr/bin/time';
+
+function runChild(script: string, args: string[], flags: string[] = []): Promise<ChildResult> {
+  const node = [process.execPath, ...flags, '--expose-gc', script, '--child', ...args];
+  const timed = existsSync(TIME);
+  return new Promise((resolve, reject) => {
+    const child = spawn(timed ? TIME : (node[0] as string), timed ? ['-v', ...node] : node.slice(1), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`child failed (${code}): ${stderr}`));
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildResult;
+      const max = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      if (max) result.timeMaxRssKb = Number(max[1]);
+      resolve(result);
+    });
+  });
+}
+
+// ----------------------------------------------------------------------------------- parent
+
+function mib(kb: number): string {
+  return `${(kb / 1024).toFixed(1)} MiB`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function writeSecrets(dir: string, files: number, urls: string[]): void {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for (let f = 0; f < files; f++) {
+    const lines: string[] = [];
+    const sidecar: Record<string, { cert_url: string; cert_id: string; updated_at: string }> = {};
+    for (let k = 0; k < KEYS_PER_FILE; k++, n++) {
+      const key = `SECRET_${k}`;
+      lines.push(`${key}=value-${f}-${k}`);
+      if (n % 50 === 49) continue;
+      const url = urls[n % urls.length] as string;
+      sidecar[key] = {
+        cert_url: url,
+        cert_id: url.slice(url.lastIndexOf('/') + 1),
+        updated_at: new Date().toISOString(),
+      };
+    }
+    writeFileSync(join(dir, `service-${String(f).padStart(3, '0')}.env`), `${lines.join('\n')}\n`);
+    writeFileSync(
+      join(dir, `service-${String(f).padStart(3, '0')}.env.passgeni.json`),
+      JSON.stringify(sidecar),
+    );
+  }
+}
+
+async function parent(): Promise<void> {
+  const { openIssuer, startServer } = await import('../src/issuer/index.js');
+  const { entropySource, generateSigningKey } = await import('../src/certificate/index.js');
+  const { resolvePolicy } = await import('../src/policy/index.js');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const issuer = await openIssuer({
+    memory: true,
+    publicUrl: url,
+    signingKey: generateSigningKey(),
+    housekeepingSeconds: 0,
+    onNotice: () => {},
+    limits: {
+      ipCertificatesPerHour: 1e9,
+      keyRequestsPerMinute: 1e9,
+      keyBurst: 1e9,
+      keyRefillPerSecond: 1e9,
+      teamFlagThreshold: 100_000,
+    },
+  });
+  const server = await startServer({ issuer, port, host: '127.0.0.1', logger: false });
+  const root = mkdtempSync(join(tmpdir(), 'passgeni-bench-inventory-'));
+  try {
+    const team = await issuer.ensureTeam('bench');
+    const caller = { teamId: team.id, ip: null };
+    const policy = resolvePolicy({ standard: 'HIPAA' });
+    const urls: string[] = [];
+    const issueStarted = performance.now();
+    for (let i = 0; i < CERTIFICATES; i++) {
+      const session = await issuer.createSession(caller, {
+        standard: 'HIPAA',
+        generation_params: policy.params,
+        entropy_source: entropySource(),
+      });
+      const cert = await issuer.issueCertificate(caller, {
+        generation_session_id: session.generation_session_id,
+        generated_at: new Date().toISOString(),
+      });
+      urls.push(cert.cert_url);
+      if (i % 20 === 0) await issuer.revokeCertificate(caller, cert.cert_id, { reason: 'compromised' });
+    }
+    console.log(
+      `setup: ${CERTIFICATES} certificates issued in ${((performance.now() - issueStarted) / 1000).toFixed(1)} s`,
+    );
+
+    const script = await bundleChild(root);
+    const peak = (r: ChildResult): number => r.timeMaxRssKb ?? r.peakRssKb;
+    const floor = await runChild(script, ['floor']);
+    console.log(
+      `floor (inventory loaded, no work): peak RSS ${mib(peak(floor))}, heap after GC ${mib(floor.heapAfterGcKb)}`,
+    );
+    const results: Record<string, Record<number, ChildResult>> = {};
+    for (const size of SIZES) writeSecrets(join(root, `secrets-${size}`), size / KEYS_PER_FILE, urls);
+    for (const run of RUNS) {
+      for (const size of SIZES) {
+        const dir = join(root, `secrets-${size}`);
+        const result = await runChild(
+          script,
+          ['run', dir, run.format, join(root, `report-${size}.${run.format}`)],
+          run.flags,
+        );
+        if (result.rows !== size) throw new Error(`expected ${size} rows, got ${result.rows}`);
+        (results[run.name] ??= {})[size] = result;
+        console.log(
+          `${run.name.padEnd(24)} ${String(size).padStart(6)} secrets: ${result.seconds.toFixed(1)} s, ${Math.round(result.rows / result.seconds)} rows/s, ` +
+            `peak RSS ${mib(peak(result))}, peak heap ${mib(result.peakHeapKb)}, heap after GC ${mib(result.heapAfterGcKb)}`,
+        );
+      }
+    }
+    console.log(`totals at 10,000: ${JSON.stringify(results[RUNS[0]?.name ?? '']?.[10_000]?.totals)}`);
+    const summary: Record<string, { ratio: number; heapAfterGcRatio: number }> = {};
+    for (const run of RUNS) {
+      const small = results[run.name]?.[1_000] as ChildResult;
+      const large = results[run.name]?.[10_000] as ChildResult;
+      const ratio = peak(large) / peak(small);
+      const heapAfterGcRatio = large.heapAfterGcKb / small.heapAfterGcKb;
+      summary[run.name] = { ratio, heapAfterGcRatio };
+      const goal = run.goal ? ` (goal <= 1.25x: ${ratio <= 1.25 ? 'MET' : 'NOT MET'})` : '';
+      console.log(
+        `${run.name}: peak RSS 10,000 / 1,000 = ${ratio.toFixed(2)}x${goal}; heap retained after GC ${heapAfterGcRatio.toFixed(2)}x`,
+      );
+    }
+    record('inventory', { certificates: CERTIFICATES, floor, results, summary });
+  } finally {
+    await server.close();
+    await issuer.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv.slice(3));
+else await parent();

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { InputError } from '../../errors.js';
+import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
+import { DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
+import {
+  INVENTORY_FORMATS,
+  INVENTORY_STATUSES,
+  runInventory,
+  type InventoryFormat,
+  type InventoryTotals,
+} from '../../inventory/index.js';
+import { ProgressBar } from '../../rotation/progress-bar.js';
+import { printJson, printNotice } from '../output.js';
+import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { runCommand } from '../run-command.js';
+
+interface InventoryCliOptions {
+  storePrefix: string[];
+  format?: InventoryFormat;
+  out?: string;
+  checkBinding?: boolean;
+  expiringWithin: number;
+  concurrency: number;
+  dataDir?: string;
+  publicUrl?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('inventory')
+    .description(
+      "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, expired, revoked, missing, invalid, binding-mismatch, unknown).",
+    )
+    .requiredOption(
+      '-p, --store-prefix <uri>',
+      'what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'report format (default: from the --out extension, else md)',
+      ).choices([...INVENTORY_FORMATS]),
+    )
+    .option(
+      '-o, --out <file>',
+      'write the report to this file (replaced only once complete) instead of stdout',
+    )
+    .option('--check-binding', "read each credential and check it against its certificate's binding")
+    .option(
+      '--expiring-within <days>',
+      'report valid certificates expiring within this many days as expiring',
+      parseNonNegativeInt,
+      30,
+    )
+    .option('--concurrency <n>', 'certificate look-ups in flight at once', parsePositiveInt, 16)
+    .option(
+      '--data-dir <dir>',
+      "look up the local issuer's certificates in this data directory (env PASSGENI_DATA_DIR)",
+    )
+    .option(
+      '--public-url <url>',
+      'public URL of that local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)',
+    )
+    .option('--json', 'JSON report (same as --format json) and errors as JSON')
+    .addHelpText(
+      'after',
+      `
+Certificates are looked up at their URLs (public endpoints, no API key), one request per
+certificate and one JWKS per issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
+self-contained page with totals and sortable columns). Doppler and Kubernetes cannot be listed.
+
+Examples:
+  passgeni inventory --store-prefix vault://secret/prod --store-prefix aws-sm://prod/ --out registry.html
+  passgeni inventory --store-prefix file://./config --format csv --check-binding > registry.csv
+
+Exit codes: 0 every secret's certificate is valid, 1 any is not (expiring included: lower
+--expiring-within to tolerate it), 2 bad input, 3 a store or the issuer failed.`,
+    )
+    .action(runCommand((options: InventoryCliOptions) => inventory(options)));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function formatFor(options: InventoryCliOptions): InventoryFormat {
+  if (options.format) return options.format;
+  if (options.json) return 'json';
+  const ext = options.out ? extname(options.out).slice(1).toLowerCase() : '';
+  const byExtension: Record<string, InventoryFormat> = {
+    json: 'json',
+    jsonl: 'jsonl',
+    ndjson: 'jsonl',
+    csv: 'csv',
+    md: 'md',
+    markdown: 'md',
+    html: 'html',
+    htm: 'html',
+  };
+  return byExtension[ext] ?? 'md';
+}
+
+async function inventory(options: InventoryCliOptions): Promise<number> {
+  const format = formatFor(options);
+  const dataDir = options.dataDir ?? process.env.PASSGENI_DATA_DIR;
+  const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;
+  if (options.dataDir !== undefined && !existsSync(resolve(options.dataDir))) {
+    throw new InputError('DATA_DIR_NOT_FOUND', `The data directory ${options.dataDir} does not exist.`);
+  }
+  let issuer: IssuerClient | undefined;
+  if (dataDir !== undefined && existsSync(resolve(dataDir))) {
+    issuer = await openIssuerClient({ issuerUrl: 'local', dataDir, publicUrl });
+  }
+  const target = options.out ? await openReportFile(options.out) : undefined;
+  const bar = new ProgressBar(process.stderr, 'inventory', {
+    force: process.stderr.isTTY === true && target !== undefined,
+  });
+  let totals: InventoryTotals;
+  try {
+    totals = await runInventory({
+      prefixes: options.storePrefix,
+      format,
+      out: target?.stream ?? process.stdout,
+      ...(options.checkBinding && { checkBinding: true }),
+      expiringWithinDays: options.expiringWithin,
+      concurrency: options.concurrency,
+      ...(issuer !== undefined && { lookup: { issuer, issuerPublicUrl: publicUrl } }),
+      onRow: (_row, running) =>
+        bar.update(running.total, undefined, `secrets, ${running.total - running.valid} not valid`),
+    });
+    bar.finish();
+    await target?.commit();
+  } catch (error) {
+    bar.finish();
+    await target?.discard();
+    throw error;
+  } finally {
+    await issuer?.close();
+  }
+
+  if (options.json && options.out) printJson({ out: options.out, format, totals });
+  else if (!options.json) printNotice(summary(totals, options.out));
+  return totals.total === totals.valid ? 0 : 1;
+}
+
+function summary(totals: InventoryTotals, out: string | undefined): string {
+  const parts = INVENTORY_STATUSES.filter((s) => totals[s] > 0).map((s) => `${totals[s]} ${s}`);
+  const found =
+    totals.total === 0
+      ? 'no secrets found'
+      : `${totals.total} secret${totals.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  return `inventory: ${found}${out ? ` (report: ${out})` : ''}`;
+}
+
+/**
+ * The report goes to a temporary file next to the target and is renamed over it only when
+ * complete, so an auditor never opens a truncated registry and a failed run leaves the previous
+ * one in place.
+ */
+async function openReportFile(
+  file: string,
+): Promise<{ stream: WriteStream; commit(): Promise<void>; discard(): Promise<void> }> {
+  const target = resolve(file);
+  if (!existsSync(dirname(target))) {
+    throw new InputError('OUT_DIR_NOT_FOUND', `The directory of --out ${file} does not exist.`);
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const stream = createWriteStream(temp, { flags: 'wx' });
+  return {
+    stream,
+    async commit() {
+      stream.end();
+      await finished(stream);
+      await rename(temp, target);
+    },
+    async discard() {
+      stream.destroy();
+      await rm(temp, { force: true });
+    },
+  };
+}

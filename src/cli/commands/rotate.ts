@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
+import { DEFAULT_DATA_DIR, DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
+import {
+  loadManifest,
+  parseShard,
+  rotateFromManifest,
+  rotationExitCode,
+  type RotationReport,
+} from '../../rotation/index.js';
+import { ProgressBar } from '../../rotation/progress-bar.js';
+import { VERSION } from '../../version.js';
+import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
+import { printJson, printText } from '../output.js';
+import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { runCommand } from '../run-command.js';
+
+interface RotateCliOptions extends IssuerCliOptions {
+  manifest: string;
+  dryRun?: boolean;
+  shard?: string;
+  maxRate?: number;
+  expiringWithin: number;
+  concurrency: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('rotate')
+    .description(
+      'Rotate what a manifest (passgeni.yml) says is due: missing, invalid, revoked, expired or expiring certificates, credentials older than their period, a changed standard, stores that disagree.',
+    )
+    .option('-m, --manifest <file>', 'the rotation manifest', 'passgeni.yml')
+    .option('--dry-run', 'decide and report what would be rotated and why; issue and write nothing')
+    .option('--shard <i/n>', 'rotate only shard I of N (1-based), for a matrix of runners')
+    .option('--max-rate <r>', 'cap writes to every kind of store at R per second', parseRate)
+    .option(
+      '--expiring-within <days>',
+      'rotate certificates expiring within this many days',
+      parseNonNegativeInt,
+      30,
+    )
+    .option('--concurrency <n>', 'credentials checked and rotated at the same time', parsePositiveInt, 8);
+  addIssuerOptions(command)
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Each credential's first store is read for its current certificate URL, and the certificate is
+verified (signature, claims, live revocation status). Manifest format, due reasons, sharding and
+rate limits: docs/rotation.md. Default write rates per store kind: AWS 16/s, Vault 100/s,
+Kubernetes 20/s, Doppler 0.5/s, files unlimited; --max-rate lowers them all.
+
+Examples:
+  passgeni rotate --manifest passgeni.yml --dry-run
+  passgeni rotate --manifest passgeni.yml --shard 2/3 --issuer-url https://certs.example.com --json
+
+Exit codes: 0 everything current or rotated, 2 the manifest or a flag is invalid (nothing was
+rotated), 3 some credentials failed (the others were still rotated; the report says which and why).`,
+    )
+    .action(runCommand((options: RotateCliOptions) => rotate(options)));
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(rate > 0)) {
+    throw new InvalidArgumentError('expected a number of writes per second above 0.');
+  }
+  return rate;
+}
+
+async function rotate(options: RotateCliOptions): Promise<number> {
+  // Everything that can be wrong with the input is found before an issuer or a store is touched.
+  const manifest = await loadManifest(options.manifest);
+  const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const selection = issuerSelection(options);
+  const local = !selection.issuerUrl || selection.issuerUrl === 'local';
+  // A dry run must change nothing, and opening a local issuer that does not exist yet would
+  // create its data directory and signing key.
+  const skipIssuer =
+    options.dryRun === true && local && !existsSync(resolve(selection.dataDir ?? DEFAULT_DATA_DIR));
+  let issuer: IssuerClient | undefined;
+  if (!skipIssuer) issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  const bar = new ProgressBar(process.stderr, options.dryRun ? 'checking' : 'rotating');
+  let rotated = 0;
+  let failed = 0;
+  try {
+    const report = await rotateFromManifest(manifest, {
+      ...(issuer !== undefined && { issuer }),
+      ...(local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL }),
+      dryRun: options.dryRun === true,
+      ...(shard !== undefined && { shard }),
+      ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
+      expiringWithinDays: options.expiringWithin,
+      concurrency: options.concurrency,
+      onProgress: (event) => {
+        if (event.type !== 'done') return;
+        if (event.outcome === 'rotated') rotated++;
+        if (event.outcome === 'failed') failed++;
+        bar.update(
+          event.done,
+          event.total,
+          `${rotated} ${options.dryRun ? 'due' : 'rotated'}, ${failed} failed`,
+        );
+      },
+    });
+    bar.finish();
+    if (options.json) printJson(report);
+    else printText(describe(report));
+    return rotationExitCode(report);
+  } finally {
+    bar.finish();
+    await issuer?.close();
+  }
+}
+
+function describe(report: RotationReport): string {
+  const scope = [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
+    report.dry_run ? 'dry run' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [
+    `Rotation of ${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}`,
+  ];
+  const width = Math.max(
+    8,
+    ...[...report.rotated, ...report.skipped, ...report.failed].map((e) => e.id.length),
+  );
+  for (const entry of report.rotated) {
+    const verb = report.dry_run ? 'WOULD ROTATE' : 'ROTATED';
+    lines.push(`  ${verb.padEnd(12)} ${entry.id.padEnd(width)} ${entry.reason}: ${entry.detail}`);
+    if (entry.cert_url)
+      lines.push(
+        `  ${''.padEnd(12)} ${''.padEnd(width)} new certificate ${entry.cert_url} in ${entry.stored.join(', ')}`,
+      );
+  }
+  for (const entry of report.failed) {
+    lines.push(`  ${'FAILED'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.message} [${entry.code}]`);
+  }
+  for (const entry of report.skipped) {
+    lines.push(`  ${'current'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
+  }
+  const counts = [
+    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}`,
+    `${report.skipped.length} current`,
+    `${report.failed.length} failed`,
+  ];
+  lines.push(counts.join(', ') + (report.dry_run ? '. Dry run: nothing was issued or written.' : '.'));
+  return lines.join('\n');
+}

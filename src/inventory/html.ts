@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { INVENTORY_STATUSES, type InventoryRow, type InventoryStatus } from './scan.js';
+import { cellText, type ReportMeta, type ReportWriter } from './columns.js';
+
+/**
+ * The registry as ONE self-contained HTML page an auditor can open from a file share or an email:
+ * no external resources at all, everything escaped, and a Content-Security-Policy that allows
+ * exactly the inline style and script below (by hash) and nothing else — so even a label crafted
+ * to break out of its cell could neither run script nor load anything.
+ *
+ * Rows are streamed as they come; the totals are known only at the end, so they are written
+ * after the table and shown above it with CSS (flex `order`), which needs no buffering.
+ */
+
+const STYLE = `
+:root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; }
+main { display: flex; flex-direction: column; gap: 1rem; padding: 1.5rem; }
+header { order: -2; }
+#totals { order: -1; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+p.meta { color: var(--muted); margin: 0; }
+table { border-collapse: collapse; }
+#totals table td, #totals table th { padding: .25rem .75rem; border: 1px solid #d0d7de; text-align: left; }
+#totals td { text-align: right; font-variant-numeric: tabular-nums; }
+#registry { width: 100%; }
+#registry th, #registry td { border-bottom: 1px solid #d0d7de; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+#registry thead th { position: sticky; top: 0; background: Canvas; }
+#registry th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+#registry th[aria-sort="ascending"] button::after { content: " \\25B2"; }
+#registry th[aria-sort="descending"] button::after { content: " \\25BC"; }
+td.store, td.url { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
+td.store { min-width: 16rem; }
+td.url { min-width: 20rem; }
+td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.status { font-weight: 600; white-space: nowrap; }
+.s-valid .status { color: var(--ok); }
+.s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
+.s-expired .status, .s-revoked .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
+td.detail { color: var(--muted); }
+`;
+
+const SCRIPT = `
+(function () {
+  var table = document.getElementById('registry');
+  var body = table.tBodies[0];
+  var headers = table.tHead.rows[0].cells;
+  function key(row, col) {
+    var cell = row.cells[col];
+    var sort = cell.getAttribute('data-sort');
+    return sort !== null ? sort : cell.textContent;
+  }
+  Array.prototype.forEach.call(headers, function (th, col) {
+    th.querySelector('button').addEventListener('click', function () {
+      var ascending = th.getAttribute('aria-sort') !== 'ascending';
+      Array.prototype.forEach.call(headers, function (h) { h.setAttribute('aria-sort', 'none'); });
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var order = key(a, col).localeCompare(key(b, col), undefined, { numeric: true });
+        return ascending ? order : -order;
+      });
+      var fragment = document.createDocumentFragment();
+      rows.forEach(function (row) { fragment.appendChild(row); });
+      body.appendChild(fragment);
+    });
+  });
+})();
+`;
+
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+export const HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Worst first when the Status column is sorted ascending. */
+const STATUS_RANK: Record<InventoryStatus, number> = {
+  revoked: 0,
+  invalid: 1,
+  'binding-mismatch': 2,
+  expired: 3,
+  missing: 4,
+  unknown: 5,
+  expiring: 6,
+  valid: 7,
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const HTML_COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string; className?: string }> = [
+  { key: 'store', title: 'Store', className: 'store' },
+  { key: 'status', title: 'Status', className: 'status' },
+  { key: 'standard', title: 'Standard' },
+  { key: 'expires_at', title: 'Expires', className: 'date' },
+  { key: 'label', title: 'Label' },
+  { key: 'cert_url', title: 'Certificate', className: 'url' },
+  { key: 'generated_at', title: 'Generated', className: 'date' },
+  { key: 'binding', title: 'Binding' },
+  { key: 'detail', title: 'Detail', className: 'detail' },
+];
+
+function cell(row: InventoryRow, column: (typeof HTML_COLUMNS)[number]): string {
+  const text = cellText(row, column.key);
+  const cls = column.className ? ` class="${column.className}"` : '';
+  if (column.key === 'status')
+    return `<td${cls} data-sort="${STATUS_RANK[row.status]}">${escapeHtml(text)}</td>`;
+  // Only http(s) links: a store can hold any string, and `javascript:` must never become a link.
+  if (column.key === 'cert_url' && /^https?:\/\//i.test(text)) {
+    return `<td${cls}><a href="${escapeHtml(text)}" rel="noopener noreferrer">${escapeHtml(text)}</a></td>`;
+  }
+  return `<td${cls}>${escapeHtml(text)}</td>`;
+}
+
+export function htmlWriter(meta: ReportMeta): ReportWriter {
+  return {
+    begin: () =>
+      [
+        '<!doctype html>',
+        '<html lang="en">',
+        '<head>',
+        '<meta charset="utf-8">',
+        `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(HTML_CSP)}">`,
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<title>PassGeni certificate registry</title>',
+        `<style>${STYLE}</style>`,
+        '</head>',
+        '<body>',
+        '<main>',
+        '<header>',
+        '<h1>Certificate registry</h1>',
+        `<p class="meta">Generated ${escapeHtml(meta.generatedAt)} from ${meta.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}. "expiring" means within ${meta.expiringWithinDays} days.${meta.checkBinding ? ' Stored credentials were checked against their certificate bindings.' : ''} Click a column heading to sort.</p>`,
+        '</header>',
+        '<table id="registry">',
+        `<thead><tr>${HTML_COLUMNS.map((c) => `<th scope="col" aria-sort="none"><button type="button">${c.title}</button></th>`).join('')}</tr></thead>`,
+        '<tbody>',
+        '',
+      ].join('\n'),
+    row: (row) => `<tr class="s-${row.status}">${HTML_COLUMNS.map((c) => cell(row, c)).join('')}</tr>\n`,
+    end: (totals) =>
+      [
+        '</tbody>',
+        '</table>',
+        '<section id="totals" aria-label="Totals">',
+        '<table>',
+        `<thead><tr><th scope="col">Status</th><th scope="col">Count</th></tr></thead>`,
+        '<tbody>',
+        ...INVENTORY_STATUSES.map(
+          (s) =>
+            `<tr class="s-${s}"><th scope="row" class="status">${s}</th><td data-total="${s}">${totals[s]}</td></tr>`,
+        ),
+        `<tr><th scope="row">total</th><td data-total="total">${totals.total}</td></tr>`,
+        '</tbody>',
+        '</table>',
+        '</section>',
+        '</main>',
+        `<script>${SCRIPT}</script>`,
+        '</body>',
+        '</html>',
+        '',
+      ].join('\n'),
+  };
+}

@@ -1,0 +1,229 @@
+import {
+  openStore as openAdapterStore,
+  openStoreLister,
+  parseStorePrefix,
+  parseStoreUri,
+  type StoreOptions,
+} from '../../adapters/index.js';
+import type { ListableStore, SecretStore, StoredSecretRef } from '../../adapters/store.js';
+import { errorMessage, isPassgeniError } from '../errors.js';
+import { CertificateLookup, type CertificateLookupOptions, type LookupOutcome } from '../rotation/lookup.js';
+import type { BindingOutcome } from '../verification.js';
+import { mapConcurrent } from './concurrency.js';
+
+/**
+ * The certificate registry (DESIGN §8): every secret under the given prefixes, with the status of
+ * the certificate its metadata points at. A pipeline of async generators — list → look up (a
+ * bounded number at a time) → row — so a scan of 10,000 secrets holds a few dozen in memory.
+ */
+export const INVENTORY_STATUSES = [
+  'valid',
+  'expiring',
+  'expired',
+  'revoked',
+  'missing',
+  'invalid',
+  'binding-mismatch',
+  'unknown',
+] as const;
+export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
+
+export interface InventoryRow {
+  store: string;
+  status: InventoryStatus;
+  cert_url: string | null;
+  /** The standard the certificate was issued for. */
+  standard: string | null;
+  standards_met: string[];
+  expires_at: string | null;
+  label: string | null;
+  cert_id: string | null;
+  generated_at: string | null;
+  /** `not-checked` unless --check-binding. */
+  binding: BindingOutcome;
+  /** Why the status is what it is, when that needs saying (always when not `valid`). */
+  detail: string;
+}
+
+export interface InventoryOptions {
+  prefixes: readonly string[];
+  /** Options for opening listers and (for --check-binding) stores. */
+  storeOptions?: StoreOptions;
+  openLister?: (prefix: string) => Promise<ListableStore>;
+  openStore?: (uri: string) => Promise<SecretStore>;
+  /** Read each credential and check it against the certificate's binding. */
+  checkBinding?: boolean;
+  /** A valid certificate expiring within this many days is `expiring`. Default 30. */
+  expiringWithinDays?: number;
+  /** Certificate look-ups in flight at once. Default 16. */
+  concurrency?: number;
+  lookup?: CertificateLookupOptions;
+  now?: () => number;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function* scanInventory(options: InventoryOptions): AsyncGenerator<InventoryRow> {
+  // Every prefix is checked before anything is listed, so a typo fails before a report starts.
+  for (const prefix of options.prefixes) parseStorePrefix(prefix);
+  const now = options.now ?? Date.now;
+  const lookup = new CertificateLookup({ now, ...options.lookup });
+  const openLister =
+    options.openLister ?? ((prefix: string) => openStoreLister(prefix, options.storeOptions));
+  const openStore = options.openStore ?? ((uri: string) => openAdapterStore(uri, options.storeOptions));
+  const expiringMs = (options.expiringWithinDays ?? 30) * DAY_MS;
+
+  yield* mapConcurrent(listAll(options.prefixes, openLister), options.concurrency ?? 16, (entry) =>
+    'failedPrefix' in entry
+      ? Promise.resolve(listingFailed(entry))
+      : inspect(entry, lookup, openStore, options.checkBinding === true, now, expiringMs),
+  );
+}
+
+type Listed = StoredSecretRef | { failedPrefix: string; error: unknown };
+
+/**
+ * A prefix that cannot be listed (access denied, network) becomes one `unknown` row and the scan
+ * goes on: a registry must show that something was not covered, not silently leave it out.
+ */
+async function* listAll(
+  prefixes: readonly string[],
+  openLister: (prefix: string) => Promise<ListableStore>,
+): AsyncGenerator<Listed> {
+  for (const prefix of prefixes) {
+    try {
+      const lister = await openLister(prefix);
+      yield* lister.list(prefix);
+    } catch (error) {
+      yield { failedPrefix: prefix, error };
+    }
+  }
+}
+
+function emptyRow(
+  store: string,
+  status: InventoryStatus,
+  certUrl: string | undefined,
+  detail: string,
+): InventoryRow {
+  return {
+    store,
+    status,
+    cert_url: certUrl ?? null,
+    standard: null,
+    standards_met: [],
+    expires_at: null,
+    label: null,
+    cert_id: null,
+    generated_at: null,
+    binding: 'not-checked',
+    detail,
+  };
+}
+
+function listingFailed(entry: { failedPrefix: string; error: unknown }): InventoryRow {
+  const code = isPassgeniError(entry.error) ? ` [${entry.error.code}]` : '';
+  return emptyRow(
+    entry.failedPrefix,
+    'unknown',
+    undefined,
+    `Could not list this prefix: ${errorMessage(entry.error)}${code}`,
+  );
+}
+
+async function inspect(
+  ref: StoredSecretRef,
+  lookup: CertificateLookup,
+  openStore: (uri: string) => Promise<SecretStore>,
+  checkBinding: boolean,
+  now: () => number,
+  expiringMs: number,
+): Promise<InventoryRow> {
+  if (ref.certUrl === undefined) {
+    return emptyRow(ref.uri, 'missing', undefined, 'No certificate URL is attached to this secret.');
+  }
+  let credentialFrom: SecretStore | undefined;
+  let bindingNote = '';
+  if (checkBinding) {
+    try {
+      // A listed secret without a key (a whole AWS secret, a Vault path never certified) has no
+      // single credential to check.
+      parseStoreUri(ref.uri);
+      credentialFrom = await openStore(ref.uri);
+    } catch (error) {
+      bindingNote = ` The binding was not checked: ${errorMessage(error)}`;
+    }
+  }
+  let found: LookupOutcome = await lookup.check(ref.certUrl, credentialFrom);
+  if (found.kind === 'error' && credentialFrom !== undefined) {
+    // Perhaps only reading the credential failed: the certificate itself is still worth checking.
+    bindingNote = ` The binding was not checked: ${found.message}`;
+    found = await lookup.check(ref.certUrl);
+  }
+  switch (found.kind) {
+    case 'malformed':
+    case 'not-found':
+      return emptyRow(ref.uri, 'invalid', ref.certUrl, found.message);
+    case 'error':
+      return emptyRow(
+        ref.uri,
+        'unknown',
+        ref.certUrl,
+        `Could not check the certificate: ${found.message} [${found.code}]`,
+      );
+    case 'verified':
+      break;
+  }
+  const { report } = found;
+  const claims: Record<string, unknown> | undefined = report.claims
+    ? (report.claims as unknown as Record<string, unknown>)
+    : found.expiredClaims;
+  const exp = typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined;
+  const row: InventoryRow = {
+    store: ref.uri,
+    status: 'valid',
+    cert_url: report.cert_url ?? ref.certUrl,
+    standard: typeof claims?.compliance_standard === 'string' ? claims.compliance_standard : null,
+    standards_met: Array.isArray(claims?.standards_met)
+      ? claims.standards_met.filter((s): s is string => typeof s === 'string')
+      : [],
+    expires_at: exp !== undefined && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
+    label: typeof claims?.label === 'string' ? claims.label : null,
+    cert_id: report.cert_id ?? null,
+    generated_at: typeof claims?.generated_at === 'string' ? claims.generated_at : null,
+    binding: report.binding,
+    detail: '',
+  };
+  // The binding column already says "not-bound"; repeating it would bury the reason that matters.
+  const reasons = report.reasons
+    .filter((r) => r.code !== 'NOT_BOUND')
+    .map((r) => r.message)
+    .join(' ');
+  // Expiry is judged on our clock, the one the report is "as of".
+  const expired =
+    report.status === 'expired' ||
+    report.reasons.some((r) => r.code === 'EXPIRED') ||
+    (exp !== undefined && exp <= now());
+  if (report.status === 'revoked') {
+    row.status = 'revoked';
+    row.detail = reasons;
+  } else if ((report.status !== 'valid' && report.status !== 'expired') || !claims) {
+    row.status = 'invalid';
+    row.detail = reasons || `The certificate does not verify (${report.status}).`;
+  } else if (expired) {
+    row.status = 'expired';
+    row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
+  } else if (report.binding === 'mismatch' || report.binding === 'not-found') {
+    row.status = 'binding-mismatch';
+    row.detail = reasons;
+  } else if (exp !== undefined && exp - now() <= expiringMs) {
+    row.status = 'expiring';
+    row.detail = `The certificate expires on ${row.expires_at}; rotate and re-certify before then.`;
+  } else if (report.binding === 'not-bound') {
+    // Valid: the certificate simply carries no binding to check against.
+    row.detail = 'The certificate has no credential binding (certify with --bind to make it checkable).';
+  }
+  row.detail += bindingNote;
+  row.detail = row.detail.trim();
+  return row;
+}

@@ -1,0 +1,152 @@
+import type { ManifestCredential } from './manifest.js';
+import type { LookupOutcome } from './lookup.js';
+
+/**
+ * Why a credential is due, in the order they are reported: the first is "the" reason, and the
+ * order puts what makes the current certificate worthless before what only makes it old.
+ */
+export const DUE_REASONS = [
+  'missing',
+  'invalid',
+  'revoked',
+  'expired',
+  'standard-changed',
+  'stores-disagree',
+  'expiring',
+  'age',
+] as const;
+export type DueReason = (typeof DUE_REASONS)[number];
+
+export interface Assessment {
+  due: boolean;
+  /** Every reason that applies, in DUE_REASONS order; empty when current. */
+  reasons: DueReason[];
+  /** One sentence on the first reason (or on why the credential is current). */
+  detail: string;
+  certUrl?: string;
+  expiresAt?: string;
+  /** When age alone will make it due (absent when its period is 0). */
+  rotateAfter?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export interface AssessInput {
+  credential: ManifestCredential;
+  /** The certificate URL each of the credential's stores holds, in manifest order. */
+  urls: readonly (string | undefined)[];
+  /** The lookup of `urls[0]`; absent when it is undefined. Lookup errors never reach here. */
+  lookup?: Exclude<LookupOutcome, { kind: 'error' }>;
+  now: number;
+  expiringWithinDays: number;
+}
+
+export function assess(input: AssessInput): Assessment {
+  const { credential, urls, lookup, now } = input;
+  const reasons: DueReason[] = [];
+  const details: Partial<Record<DueReason, string>> = {};
+  const add = (reason: DueReason, detail: string): void => {
+    reasons.push(reason);
+    details[reason] = detail;
+  };
+  const certUrl = urls[0];
+  let expiresAt: string | undefined;
+  let rotateAfter: string | undefined;
+
+  if (certUrl === undefined || lookup === undefined) {
+    add(
+      'missing',
+      `${credential.stores[0]} has no certificate URL attached: it was never certified by passgeni.`,
+    );
+  } else if (lookup.kind === 'malformed' || lookup.kind === 'not-found') {
+    add('invalid', lookup.message);
+  } else {
+    const { report } = lookup;
+    const claims = report.claims;
+    // Expiry is judged on our clock (the one due-ness is decided by), whatever the issuer's says.
+    const expired =
+      report.status === 'expired' ||
+      report.reasons.some((r) => r.code === 'EXPIRED') ||
+      (claims !== undefined && claims.exp * 1000 <= now);
+    const sound = claims !== undefined && (report.status === 'valid' || report.status === 'expired');
+    if (report.status === 'revoked') {
+      add(
+        'revoked',
+        `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ''}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ''}.`,
+      );
+    } else if (!sound) {
+      add(
+        'invalid',
+        `The certificate does not verify: ${report.reasons.map((r) => r.message).join(' ') || report.status}`,
+      );
+    } else if (expired) {
+      const message = report.reasons.find((r) => r.code === 'EXPIRED')?.message;
+      add(
+        'expired',
+        message ?? `The certificate expired on ${new Date((claims?.exp ?? 0) * 1000).toISOString()}.`,
+      );
+    }
+    const current = sound && !expired && report.status === 'valid';
+    if (claims) {
+      const expires = claims.exp * 1000;
+      expiresAt = new Date(expires).toISOString();
+      if (current && !claims.standards_met.includes(credential.standard)) {
+        add(
+          'standard-changed',
+          `The manifest asks for ${credential.standard}; the certificate meets ${claims.standards_met.join(', ') || 'no standard'}.`,
+        );
+      }
+      if (current && expires - now <= input.expiringWithinDays * DAY_MS) {
+        add('expiring', `The certificate expires on ${expiresAt}, within ${input.expiringWithinDays} days.`);
+      }
+      const generated = Date.parse(claims.generated_at);
+      if (credential.rotateEveryDays > 0 && Number.isFinite(generated)) {
+        const deadline = generated + credential.rotateEveryDays * DAY_MS;
+        rotateAfter = new Date(deadline).toISOString();
+        if (now >= deadline && current) {
+          const ageDays = Math.floor((now - generated) / DAY_MS);
+          add(
+            'age',
+            `Generated on ${claims.generated_at}, ${ageDays} days ago; the rotation period is ${credential.rotateEveryDays} days (from ${periodSource(credential)}).`,
+          );
+        }
+      }
+    }
+  }
+
+  const distinct = new Set(urls.map((u) => u ?? ''));
+  if (urls.length > 1 && distinct.size > 1) {
+    add(
+      'stores-disagree',
+      `The stores point at different certificates: ${credential.stores.map((s, i) => `${s} → ${urls[i] ?? '(none)'}`).join('; ')}.`,
+    );
+  }
+
+  reasons.sort((a, b) => DUE_REASONS.indexOf(a) - DUE_REASONS.indexOf(b));
+  const first = reasons[0];
+  const detail =
+    first !== undefined
+      ? (details[first] as string)
+      : `Current: valid until ${expiresAt ?? '?'}${rotateAfter ? `, rotates after ${rotateAfter}` : credential.rotateEveryDays === 0 ? ' (no age-based rotation)' : ''}.`;
+  return {
+    due: first !== undefined,
+    reasons,
+    detail,
+    ...(certUrl !== undefined && { certUrl }),
+    ...(expiresAt !== undefined && { expiresAt }),
+    ...(rotateAfter !== undefined && { rotateAfter }),
+  };
+}
+
+function periodSource(credential: ManifestCredential): string {
+  switch (credential.rotationFrom) {
+    case 'credential':
+      return 'its rotate_every_days';
+    case 'defaults':
+      return 'defaults.rotate_every_days';
+    case 'standard':
+      return `the ${credential.standard} recommendation`;
+    case 'none':
+      return 'nowhere';
+  }
+}

@@ -1,0 +1,145 @@
+import type { SecretStore } from '../../adapters/store.js';
+import { decodeCertificate, type Jwks } from '../certificate/index.js';
+import { errorMessage, isPassgeniError } from '../errors.js';
+import type { IssuerClient } from '../issuer-client/types.js';
+import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from '../issuer-client/public.js';
+import { verifyCertificate, type VerifyReport } from '../verification.js';
+
+/**
+ * Looks up the certificates that stores point at, for rotation and inventory: the shared
+ * `verifyCertificate` (signature, claims, live revocation status, optional binding) with the
+ * issuer's keys fetched once per issuer rather than once per certificate.
+ */
+export interface CertificateLookupOptions {
+  /**
+   * An issuer client, and the public URL its certificates are published under. Certificates under
+   * that URL are looked up through the client: the local issuer's public URL is usually not being
+   * served while it issues in-process.
+   */
+  issuer?: IssuerClient;
+  issuerPublicUrl?: string;
+  fetch?: typeof fetch;
+  /** Clock in milliseconds, for the signature/expiry checks. */
+  now?: () => number;
+}
+
+export type LookupOutcome =
+  | {
+      kind: 'verified';
+      report: VerifyReport;
+      /**
+       * What an expired certificate claims (its signature checked out; only time failed), which
+       * the verify report leaves out. For display only: expiry, standard, label.
+       */
+      expiredClaims?: Record<string, unknown>;
+    }
+  /** The store holds something that is not a certificate URL. */
+  | { kind: 'malformed'; message: string }
+  /** The issuer answered that it has no such certificate. */
+  | { kind: 'not-found'; message: string }
+  /** The certificate could not be checked (issuer unreachable, refused, bad answer). */
+  | { kind: 'error'; code: string; message: string };
+
+export class CertificateLookup {
+  private readonly jwks = new Map<string, Promise<Jwks>>();
+  private readonly refreshed = new Set<string>();
+  private readonly issuerBase: string | undefined;
+
+  constructor(private readonly options: CertificateLookupOptions = {}) {
+    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : undefined;
+  }
+
+  async check(certUrl: string, credentialFrom?: SecretStore): Promise<LookupOutcome> {
+    const parsed = parseCertificateUrl(certUrl);
+    if (!parsed) {
+      return {
+        kind: 'malformed',
+        message: `The stored certificate reference "${shorten(certUrl)}" is not a certificate URL (https://…/cert/<id>).`,
+      };
+    }
+    const base = trimBase(parsed.base);
+    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : undefined;
+    try {
+      let report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+      // The issuer may have rotated its signing key since the keys were cached: refetch once.
+      if (report.reasons.some((r) => r.code === 'UNKNOWN_KID') && !this.refreshed.has(base)) {
+        this.refreshed.add(base);
+        this.jwks.delete(base);
+        report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+      }
+      if (report.status === 'expired' && !report.claims) {
+        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
+        return { kind: 'verified', report, ...(expiredClaims !== undefined && { expiredClaims }) };
+      }
+      return { kind: 'verified', report };
+    } catch (error) {
+      if (isPassgeniError(error) && error.code === 'CERTIFICATE_NOT_FOUND') {
+        return { kind: 'not-found', message: `The issuer at ${base} has no certificate ${parsed.id}.` };
+      }
+      return {
+        kind: 'error',
+        code: isPassgeniError(error) ? error.code : 'LOOKUP_FAILED',
+        message: errorMessage(error),
+      };
+    }
+  }
+
+  private async verify(
+    certUrl: string,
+    id: string,
+    base: string,
+    issuer: IssuerClient | undefined,
+    credentialFrom: SecretStore | undefined,
+  ): Promise<VerifyReport> {
+    const jwks = await this.keysOf(base, issuer);
+    return verifyCertificate({
+      ...(issuer ? { certificate: id, issuer } : { certificate: certUrl }),
+      jwks,
+      ...(this.options.now !== undefined && { now: this.options.now }),
+      ...(this.options.fetch !== undefined && { fetch: this.options.fetch }),
+      ...(credentialFrom !== undefined && { credentialFrom }),
+    });
+  }
+
+  private async claimsOf(
+    base: string,
+    id: string,
+    issuer: IssuerClient | undefined,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const record = issuer
+        ? await issuer.getCertificate(id)
+        : await fetchPublicCertificate(base, id, this.options.fetch ? { fetch: this.options.fetch } : {});
+      return decodeCertificate(record.certificate).claims;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * One request per issuer per run, shared by every concurrent lookup. A failure is cached too:
+   * an unreachable issuer then costs one timeout, not one per certificate.
+   */
+  private keysOf(base: string, issuer: IssuerClient | undefined): Promise<Jwks> {
+    let keys = this.jwks.get(base);
+    if (!keys) {
+      keys = issuer
+        ? issuer.jwks()
+        : fetchPublicJwks(base, this.options.fetch ? { fetch: this.options.fetch } : {});
+      // Handled by whoever awaits it; this only keeps a rejected, not-yet-awaited promise quiet.
+      keys.catch(() => {});
+      this.jwks.set(base, keys);
+    }
+    return keys;
+  }
+}
+
+function trimBase(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}
+
+function shorten(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '');
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { MAX_LENGTH, STANDARDS } from '../policy/index.js';
+
+/**
+ * The rotation manifest (`passgeni.yml`), as a zod schema. It is the single source of truth:
+ * `schema/passgeni.schema.json` is generated from it (test/rotation/schema.test.ts fails when the
+ * two drift), so editors that read JSON Schema and `passgeni rotate` agree on what is valid.
+ *
+ * The schema checks shape only. What needs the project's own tables — standard names and
+ * aliases, store URI grammar, duplicate ids, a standard's minimum length — is checked after it
+ * (manifest.ts), so every problem is reported in one pass with its line and column.
+ */
+
+const CLASS = z.enum(['upper', 'lower', 'digit', 'special']);
+
+// Ids name credentials in reports, shard assignment and CI logs: keep them printable and short.
+const ID = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,127}$/;
+// Labels are published in certificates; the issuer accepts printable text of up to 128 characters.
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+
+const CERTIFIABLE = STANDARDS.filter((s) => s.certifiable).map((s) => s.id);
+
+const standard = z
+  .string()
+  .min(1)
+  .meta({
+    description: `The standard to certify to: ${CERTIFIABLE.join(', ')} (ids or their aliases, case-insensitive).`,
+    examples: CERTIFIABLE,
+  });
+
+const rotateEveryDays = z.number().int().min(0).max(3650).meta({
+  description:
+    "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply).",
+});
+
+const policyFields = {
+  length: z.number().int().min(1).max(MAX_LENGTH).meta({
+    description: "Credential length; default: the standard's default length. Never below its minimum.",
+  }),
+  exclude: z
+    .string()
+    .max(256)
+    .meta({ description: 'Characters the target system rejects; they are never generated.' }),
+  symbols: z
+    .string()
+    .min(1)
+    .max(256)
+    .meta({ description: 'Use this set of punctuation characters instead of all 32.' }),
+  classes: z.array(CLASS).min(1).meta({ description: 'Character classes to include (default: all four).' }),
+  bind: z.boolean().meta({
+    description:
+      'Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one.',
+  }),
+};
+
+export const defaultsSchema = z
+  .strictObject({
+    standard: standard.optional(),
+    rotate_every_days: rotateEveryDays.optional(),
+    length: policyFields.length.optional(),
+    exclude: policyFields.exclude.optional(),
+    symbols: policyFields.symbols.optional(),
+    classes: policyFields.classes.optional(),
+    bind: policyFields.bind.optional(),
+  })
+  .meta({ description: 'Values every credential inherits unless it sets its own.' });
+
+export const credentialSchema = z
+  .strictObject({
+    id: z.string().regex(ID).meta({
+      description:
+        'Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable.',
+    }),
+    standard: standard.optional().meta({
+      description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(', ')}, or an alias.`,
+      examples: CERTIFIABLE,
+    }),
+    stores: z.array(z.string().min(1).max(2048)).min(1).max(16).meta({
+      description:
+        'Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest.',
+    }),
+    rotate_every_days: rotateEveryDays.optional(),
+    label: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(PRINTABLE)
+      .optional()
+      .meta({ description: 'Label recorded in the certificate (certificates are public: no secrets).' }),
+    length: policyFields.length.optional(),
+    exclude: policyFields.exclude.optional(),
+    symbols: policyFields.symbols.optional(),
+    classes: policyFields.classes.optional(),
+    bind: policyFields.bind.optional(),
+  })
+  .meta({ description: 'One credential to keep certified and rotated.' });
+
+export const manifestSchema = z
+  .strictObject({
+    version: z.literal(1).meta({ description: 'Manifest format version. Always 1.' }),
+    defaults: defaultsSchema.optional(),
+    credentials: z.array(credentialSchema).min(1).meta({ description: 'The credentials to rotate.' }),
+  })
+  .meta({
+    title: 'PassGeni rotation manifest',
+    description:
+      'passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md.',
+  });
+
+export type ManifestInput = z.infer<typeof manifestSchema>;
+export type ManifestDefaults = z.infer<typeof defaultsSchema>;
+export type ManifestCredentialInput = z.infer<typeof credentialSchema>;
+
+export const MANIFEST_SCHEMA_ID = 'https://passgeni.ai/schema/passgeni.schema.json';
+
+/** The published JSON Schema (schema/passgeni.schema.json is this, pretty-printed). */
+export function manifestJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+  const { $schema, ...rest } = generated;
+  return { $schema, $id: MANIFEST_SCHEMA_ID, ...rest };
+}

@@ -1,0 +1,405 @@
+import path from 'node:path';
+import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
+import type { SecretStore, StoreKind } from '../../adapters/store.js';
+import { CertifyStoreError, certifyAndStore } from '../engine.js';
+import { InputError, errorMessage, isPassgeniError } from '../errors.js';
+import type { IssuerClient } from '../issuer-client/types.js';
+import { assess, type Assessment, type DueReason } from './due.js';
+import { CertificateLookup } from './lookup.js';
+import type { Manifest, ManifestCredential } from './manifest.js';
+import { StoreRateLimiter, type Clock } from './rate-limit.js';
+import { inShard, type Shard } from './shard.js';
+
+/**
+ * Scheduled rotation: for each credential of the manifest (in this runner's shard), find the
+ * certificate its first store points at, decide whether it is due, and run certify-and-store for
+ * those that are. Credentials are independent: one failing is reported and the others go on.
+ * This module is the programmatic API shared by `passgeni rotate` and the rotate action.
+ */
+export interface RotateOptions {
+  /** Issues the new certificates. Optional in a dry run, which issues nothing. */
+  issuer?: IssuerClient;
+  /**
+   * Public URL of `issuer`'s certificates. Certificates under it are looked up through the client
+   * (needed for the local issuer, whose URL is usually not served while it issues in-process).
+   */
+  issuerPublicUrl?: string;
+  /** Default: the adapters, with relative `file://` paths resolved against the manifest's directory. */
+  openStore?: (uri: string) => Promise<SecretStore>;
+  /** Options for the default `openStore` (environment, retries, Vault auth…). */
+  storeOptions?: Omit<StoreOptions, 'baseDir'>;
+  /** Decide and report, but issue and write nothing. */
+  dryRun?: boolean;
+  shard?: Shard;
+  /** Caps writes per second for every store kind. */
+  maxRate?: number;
+  /** Per-kind write rates replacing the defaults (DEFAULT_WRITE_RATES). */
+  rates?: Partial<Record<StoreKind, number>>;
+  /** Certificates expiring within this many days are due. Default 30. */
+  expiringWithinDays?: number;
+  /** Credentials checked and rotated at the same time. Default 8. */
+  concurrency?: number;
+  /** Wall clock in milliseconds (due-ness, certificate expiry). Default Date.now. */
+  now?: () => number;
+  /** Monotonic clock and sleep for the rate limiter (tests inject one). */
+  clock?: Clock;
+  fetch?: typeof fetch;
+  onProgress?: (event: RotationProgress) => void;
+}
+
+export type RotationProgress =
+  | { type: 'start'; total: number; dryRun: boolean }
+  | { type: 'checked'; id: string; due: boolean; reason?: DueReason }
+  | { type: 'done'; id: string; outcome: 'rotated' | 'skipped' | 'failed'; done: number; total: number };
+
+export interface RotatedEntry {
+  id: string;
+  /** The first of `reasons`. */
+  reason: DueReason;
+  reasons: DueReason[];
+  /** Why, in one sentence. */
+  detail: string;
+  stores: string[];
+  previous_cert_url?: string;
+  /** The new certificate (absent in a dry run). */
+  cert_url?: string;
+  cert_id?: string;
+  expires_at?: string;
+  /** Stores that now hold the new credential (empty in a dry run). */
+  stored: string[];
+}
+
+export interface SkippedEntry {
+  id: string;
+  reason: 'current';
+  detail: string;
+  cert_url: string;
+  expires_at: string;
+  rotate_after?: string;
+}
+
+export interface FailedEntry {
+  id: string;
+  /** `check`: the current state could not be read, nothing was done. `certify`: rotation failed. */
+  stage: 'check' | 'certify';
+  code: string;
+  message: string;
+  /** Why it was being rotated, when it got that far. */
+  reason?: DueReason;
+  /** Stores that DO hold a new credential despite the failure (partial writes). */
+  stored?: string[];
+  /** The new certificate, when stores hold a credential it describes. */
+  cert_url?: string;
+}
+
+export interface RotationReport {
+  manifest: string;
+  dry_run: boolean;
+  shard: Shard | null;
+  /** Credentials in this shard. */
+  total: number;
+  rotated: RotatedEntry[];
+  skipped: SkippedEntry[];
+  failed: FailedEntry[];
+}
+
+type Outcome = { rotated: RotatedEntry } | { skipped: SkippedEntry } | { failed: FailedEntry };
+
+export async function rotateFromManifest(
+  manifest: Manifest,
+  options: RotateOptions,
+): Promise<RotationReport> {
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InputError('INVALID_CONCURRENCY', 'concurrency must be a whole number of at least 1.');
+  }
+  const issuer = options.issuer;
+  if (!issuer && !options.dryRun) {
+    throw new InputError(
+      'ISSUER_REQUIRED',
+      'Rotating needs an issuer client (only a dry run can do without one).',
+    );
+  }
+  const expiringWithinDays = options.expiringWithinDays ?? 30;
+  if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
+    throw new InputError('INVALID_EXPIRING_WITHIN', '--expiring-within must be a number of days, 0 or more.');
+  }
+  const locks = new KeyedLock();
+  const limiter = new StoreRateLimiter({
+    ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
+    ...(options.rates !== undefined && { rates: options.rates }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+  });
+  const now = options.now ?? Date.now;
+  const lookup = new CertificateLookup({
+    ...(issuer !== undefined && { issuer }),
+    ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+    now,
+  });
+  const open =
+    options.openStore ??
+    ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir }));
+  const progress = options.onProgress ?? (() => {});
+  const dryRun = options.dryRun ?? false;
+
+  const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
+  const outcomes: Outcome[] = new Array<Outcome>(selected.length);
+  progress({ type: 'start', total: selected.length, dryRun });
+
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < selected.length; i = next++) {
+      const credential = selected[i] as ManifestCredential;
+      const context: Context = {
+        open,
+        lookup,
+        limiter,
+        locks,
+        baseDir: manifest.baseDir,
+        issuer,
+        dryRun,
+        now,
+        expiringWithinDays,
+        progress,
+      };
+      // rotateOne reports every failure it knows of; anything else still must not stop the others.
+      const outcome = await rotateOne(credential, context).catch((error: unknown): Outcome => ({
+        failed: {
+          id: credential.id,
+          stage: 'check',
+          code: isPassgeniError(error) ? error.code : 'INTERNAL',
+          message: errorMessage(error),
+        },
+      }));
+      outcomes[i] = outcome;
+      done++;
+      progress({
+        type: 'done',
+        id: credential.id,
+        outcome: 'rotated' in outcome ? 'rotated' : 'skipped' in outcome ? 'skipped' : 'failed',
+        done,
+        total: selected.length,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, selected.length) }, worker));
+
+  const report: RotationReport = {
+    manifest: manifest.source,
+    dry_run: dryRun,
+    shard: options.shard ?? null,
+    total: selected.length,
+    rotated: [],
+    skipped: [],
+    failed: [],
+  };
+  for (const outcome of outcomes) {
+    if ('rotated' in outcome) report.rotated.push(outcome.rotated);
+    else if ('skipped' in outcome) report.skipped.push(outcome.skipped);
+    else report.failed.push(outcome.failed);
+  }
+  return report;
+}
+
+/** 0 when every credential in the shard is current or was rotated, 3 when any failed. */
+export function rotationExitCode(report: RotationReport): 0 | 3 {
+  return report.failed.length === 0 ? 0 : 3;
+}
+
+interface Context {
+  open: (uri: string) => Promise<SecretStore>;
+  lookup: CertificateLookup;
+  limiter: StoreRateLimiter;
+  locks: KeyedLock;
+  baseDir: string;
+  issuer: IssuerClient | undefined;
+  dryRun: boolean;
+  now: () => number;
+  expiringWithinDays: number;
+  progress: (event: RotationProgress) => void;
+}
+
+async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<Outcome> {
+  const { id } = credential;
+  const checkFailed = (error: unknown): Outcome => ({
+    failed: {
+      id,
+      stage: 'check',
+      code: isPassgeniError(error) ? error.code : 'CHECK_FAILED',
+      message: errorMessage(error),
+    },
+  });
+
+  let stores: SecretStore[];
+  let urls: (string | undefined)[];
+  try {
+    stores = await Promise.all(credential.stores.map((uri) => ctx.open(uri)));
+    urls = await Promise.all(stores.map((store) => store.readCertificateUrl()));
+  } catch (error) {
+    return checkFailed(error);
+  }
+  const current = urls[0];
+  let assessment: Assessment;
+  if (current === undefined) {
+    assessment = assess({ credential, urls, now: ctx.now(), expiringWithinDays: ctx.expiringWithinDays });
+  } else {
+    const found = await ctx.lookup.check(current);
+    if (found.kind === 'error') {
+      // Rotating blind could replace a perfectly good credential every time the issuer blips.
+      return {
+        failed: {
+          id,
+          stage: 'check',
+          code: found.code,
+          message: `Could not check the current certificate ${current}: ${found.message}`,
+        },
+      };
+    }
+    assessment = assess({
+      credential,
+      urls,
+      lookup: found,
+      now: ctx.now(),
+      expiringWithinDays: ctx.expiringWithinDays,
+    });
+  }
+  const reason = assessment.reasons[0];
+  ctx.progress({ type: 'checked', id, due: assessment.due, ...(reason !== undefined && { reason }) });
+
+  if (reason === undefined) {
+    return {
+      skipped: {
+        id,
+        reason: 'current',
+        detail: assessment.detail,
+        cert_url: assessment.certUrl ?? '',
+        expires_at: assessment.expiresAt ?? '',
+        ...(assessment.rotateAfter !== undefined && { rotate_after: assessment.rotateAfter }),
+      },
+    };
+  }
+  const base: RotatedEntry = {
+    id,
+    reason,
+    reasons: assessment.reasons,
+    detail: assessment.detail,
+    stores: credential.stores,
+    ...(current !== undefined && { previous_cert_url: current }),
+    stored: [],
+  };
+  if (ctx.dryRun || !ctx.issuer) return { rotated: base };
+  const issuer = ctx.issuer;
+
+  const byUri = new Map(stores.map((store, i) => [credential.stores[i] as string, store]));
+  try {
+    const result = await certifyAndStore(
+      {
+        standard: credential.standard,
+        stores: credential.stores,
+        ...(credential.length !== undefined && { length: credential.length }),
+        ...(credential.exclude !== undefined && { exclude: credential.exclude }),
+        ...(credential.symbols !== undefined && { symbols: credential.symbols }),
+        ...(credential.classes !== undefined && { classes: credential.classes }),
+        ...(credential.label !== undefined && { label: credential.label }),
+        ...(credential.bind && { bind: true }),
+      },
+      {
+        issuer,
+        openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
+      },
+    );
+    // The report also carries the credential; only what is safe to print is kept.
+    return {
+      rotated: {
+        ...base,
+        cert_url: result.cert_url,
+        cert_id: result.cert_id,
+        expires_at: result.expires_at,
+        stored: result.stored.map((s) => s.store),
+      },
+    };
+  } catch (error) {
+    if (error instanceof CertifyStoreError) {
+      return {
+        failed: {
+          id,
+          stage: 'certify',
+          code: error.code,
+          message: error.message,
+          reason,
+          stored: error.stored.map((s) => s.store),
+          ...(error.certificateState === 'valid' && { cert_url: error.certUrl }),
+        },
+      };
+    }
+    return {
+      failed: {
+        id,
+        stage: 'certify',
+        code: isPassgeniError(error) ? error.code : 'ROTATION_FAILED',
+        message: errorMessage(error),
+        reason,
+      },
+    };
+  }
+}
+
+/**
+ * The same store, with each write (1) serialised with other writes to the same secret and
+ * (2) waiting for its kind's rate limiter. Several credentials often live in one secret — keys of
+ * one .env file, of one AWS JSON secret, of one Vault path — and the stores rightly refuse
+ * concurrent writers (lock file, check-and-set), so such writes take turns instead of failing.
+ * The token is taken inside the turn, right before the write, so waiting for a turn can never
+ * bunch writes up beyond the rate.
+ */
+function guarded(store: SecretStore, ctx: Pick<Context, 'limiter' | 'locks' | 'baseDir'>): SecretStore {
+  return {
+    uri: store.uri,
+    kind: store.kind,
+    // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
+    ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
+    write: (request) =>
+      ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
+        await ctx.limiter.take(store.kind);
+        return store.write(request);
+      }),
+    readCredential: () => store.readCredential(),
+    readCertificateUrl: () => store.readCertificateUrl(),
+  };
+}
+
+/** What one write replaces as a whole: a file, an AWS secret, a Vault path, a Kubernetes Secret. */
+function resourceOf(uri: string, baseDir: string): string {
+  const parsed = parseStoreUri(uri);
+  switch (parsed.kind) {
+    case 'file':
+      return `file:${path.resolve(baseDir, parsed.path)}`;
+    case 'aws-sm':
+      return `aws-sm:${parsed.secretId}`;
+    case 'vault':
+      return `vault:${parsed.mount}/${parsed.path}`;
+    case 'k8s':
+      return `k8s:${parsed.namespace}/${parsed.name}`;
+    case 'doppler':
+      return parsed.uri;
+  }
+}
+
+/** A mutex per key; keys are dropped once nobody holds or waits for them. */
+class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const turn = previous.then(task, task);
+    const tail = turn.catch(() => {});
+    this.tails.set(key, tail);
+    try {
+      return await turn;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}

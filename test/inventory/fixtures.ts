@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../adapters/index.js';
+import { certifyAndStore, type CertifyRequest } from '../../src/engine.js';
+import { HttpIssuerClient } from '../../src/issuer-client/index.js';
+import { parseCertificateUrl } from '../../src/issuer-client/public.js';
+import type { TestIssuer } from '../support/issuer-server.js';
+
+export function client(issuer: TestIssuer): HttpIssuerClient {
+  return new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey, baseDelayMs: 1, maxAttempts: 3 });
+}
+
+/**
+ * A directory of file secrets in every state the registry distinguishes, all made the real way:
+ * certified with the engine against a real issuer, revoked through it, tampered with on disk.
+ *
+ *   app.env       VALID (labelled "=1+2", a spreadsheet formula), REVOKED, MISSING (never certified),
+ *                 BOUND (certified with a binding), TAMPERED (bound, then changed), UNKNOWN_ID
+ *   short.env     SHORT, certified by an issuer whose certificates last 10 days (so: expiring)
+ *   evil.json     a key and a label crafted to break out of HTML
+ */
+export async function registryFixture(
+  dir: string,
+  main: TestIssuer,
+  shortLived: TestIssuer,
+): Promise<{ urls: Record<string, string> }> {
+  writeFileSync(join(dir, 'app.env'), 'VALID=x\nREVOKED=x\nMISSING=x\nBOUND=x\nTAMPERED=x\nUNKNOWN_ID=x\n');
+  writeFileSync(join(dir, 'short.env'), 'SHORT=x\n');
+  writeFileSync(join(dir, 'evil.json'), '{"<img src=x onerror=alert(1)>": "x"}\n');
+  const open = (uri: string) => openStore(uri, { baseDir: dir });
+  // A dotenv line cannot hold all three quote characters; rotation excludes the backtick for
+  // .env stores for the same reason (src/rotation/manifest.ts).
+  const certify = async (issuer: TestIssuer, request: CertifyRequest): Promise<string> =>
+    (await certifyAndStore({ exclude: '`', ...request }, { issuer: client(issuer), openStore: open }))
+      .cert_url;
+
+  const urls: Record<string, string> = {};
+  urls.VALID = await certify(main, { standard: 'HIPAA', stores: ['file://app.env#VALID'], label: '=1+2' });
+  urls.REVOKED = await certify(main, { standard: 'SOC2', stores: ['file://app.env#REVOKED'] });
+  urls.BOUND = await certify(main, {
+    standard: 'PCI-DSS',
+    stores: ['file://app.env#BOUND'],
+    bind: true,
+    label: 'db|admin',
+  });
+  urls.TAMPERED = await certify(main, { standard: 'HIPAA', stores: ['file://app.env#TAMPERED'], bind: true });
+  urls.UNKNOWN_ID = await certify(main, { standard: 'HIPAA', stores: ['file://app.env#UNKNOWN_ID'] });
+  urls.SHORT = await certify(shortLived, { standard: 'FIPS-140-3', stores: ['file://short.env#SHORT'] });
+  urls.EVIL = await certify(main, {
+    standard: 'HIPAA',
+    stores: ['file://evil.json#<img src=x onerror=alert(1)>'],
+    label: '<script>alert("label")</script>',
+  });
+  await client(main).revokeCertificate(parseCertificateUrl(urls.REVOKED)?.id ?? '', 'compromised');
+
+  // Someone replaced the bound credential by hand: the certificate no longer describes it.
+  const tampered = await open('file://app.env#TAMPERED');
+  await tampered.write({
+    credential: 'replaced-by-hand-0123456789',
+    certUrl: urls.TAMPERED,
+    certId: 'manual',
+  });
+  // A record pointing at a certificate the issuer never issued.
+  const unknown = await open('file://app.env#UNKNOWN_ID');
+  const unknownUrl = `${main.url}/cert/00000000-0000-4000-8000-00000000abcd`;
+  await unknown.write({ credential: 'another-value-0123456789', certUrl: unknownUrl, certId: 'manual' });
+  urls.UNKNOWN_ID = unknownUrl;
+  return { urls };
+}
