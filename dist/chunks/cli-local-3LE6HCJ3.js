@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL,
+  LOCAL_TEAM,
+  openLocalIssuerClient
+} from "./cli-chunk-NYPJFJXT.js";
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL,
+  LOCAL_TEAM,
+  openLocalIssuerClient
+};

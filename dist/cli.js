@@ -1,0 +1,3440 @@
+#!/usr/bin/env node
+import {
+  DEFAULT_RETRY
+} from "./chunks/cli-chunk-6MBVSVAE.js";
+import {
+  parseStorePrefix,
+  parseStoreUri
+} from "./chunks/cli-chunk-P74K2EHE.js";
+import {
+  StoreError
+} from "./chunks/cli-chunk-ZV2SD3UK.js";
+import {
+  CHAR_CLASSES,
+  DEFAULT_CLASS_SETS,
+  MAX_LENGTH,
+  SIGNING_KEY_ENV,
+  STANDARDS,
+  STANDARD_IDS,
+  VERSION,
+  checkCredentialBinding,
+  computeCredentialBinding,
+  countStrings,
+  createVerifier,
+  decodeCertificate,
+  entropySource,
+  exportSigningKey,
+  generateSigningKey,
+  loadJwks,
+  parseClaims,
+  parseJwks,
+  renderPolicy,
+  resolvePolicy,
+  resolveStandard
+} from "./chunks/cli-chunk-DASYQ2YY.js";
+import {
+  InputError,
+  PassgeniError,
+  errorMessage,
+  isPassgeniError
+} from "./chunks/cli-chunk-QWWLQ3TS.js";
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL
+} from "./chunks/cli-chunk-NYPJFJXT.js";
+
+// src/cli/main.ts
+import { Command, CommanderError } from "commander";
+
+// adapters/options.ts
+function resolveContext(options = {}) {
+  return {
+    env: options.env ?? process.env,
+    baseDir: options.baseDir ?? process.cwd(),
+    retry: {
+      ...DEFAULT_RETRY,
+      ...options.retry?.maxAttempts !== void 0 && {
+        maxAttempts: Math.max(1, options.retry.maxAttempts)
+      },
+      ...options.retry?.baseDelayMs !== void 0 && {
+        baseDelayMs: Math.max(0, options.retry.baseDelayMs)
+      }
+    },
+    options
+  };
+}
+
+// adapters/index.ts
+async function openStore(uri, options) {
+  const parsed = parseStoreUri(uri);
+  const context = resolveContext(options);
+  switch (parsed.kind) {
+    case "aws-sm":
+      return (await import("./chunks/cli-aws-secrets-manager-MCZ6GEMB.js")).openAwsStore(parsed, context);
+    case "vault":
+      return (await import("./chunks/cli-vault-RVOPM7FG.js")).openVaultStore(parsed, context);
+    case "doppler":
+      return (await import("./chunks/cli-doppler-MPYEW2S5.js")).openDopplerStore(parsed, context);
+    case "k8s":
+      return (await import("./chunks/cli-kubernetes-54QVAOEK.js")).openKubernetesStore(parsed, context);
+    case "file":
+      return (await import("./chunks/cli-file-3P75LXLZ.js")).openFileStore(parsed, context);
+  }
+}
+async function openStoreLister(prefixUri, options) {
+  const parsed = parseStorePrefix(prefixUri);
+  const context = resolveContext(options);
+  switch (parsed.kind) {
+    case "aws-sm":
+      return (await import("./chunks/cli-aws-secrets-manager-MCZ6GEMB.js")).openAwsLister(parsed, context);
+    case "vault":
+      return (await import("./chunks/cli-vault-RVOPM7FG.js")).openVaultLister(parsed, context);
+    case "file":
+      return (await import("./chunks/cli-file-3P75LXLZ.js")).openFileLister(parsed, context);
+  }
+}
+
+// src/engine.ts
+import { getFips } from "node:crypto";
+
+// src/generate/random.ts
+var MAX_CHUNK = 65536;
+var defaultRandom = (buffer) => {
+  if (buffer.length <= MAX_CHUNK) {
+    crypto.getRandomValues(buffer);
+    return;
+  }
+  for (let offset = 0; offset < buffer.length; offset += MAX_CHUNK) {
+    crypto.getRandomValues(buffer.subarray(offset, Math.min(offset + MAX_CHUNK, buffer.length)));
+  }
+};
+
+// src/generate/blocklist.ts
+import passwords from "@zxcvbn-ts/language-common/dist/passwords.json.mjs";
+var entries;
+var kindsByLength;
+var KIND_LETTER = 1;
+var KIND_DIGIT = 2;
+var KIND_SPECIAL = 4;
+var KIND_OTHER = 8;
+function kindOf(code) {
+  if (code >= 97 && code <= 122 || code >= 65 && code <= 90) return KIND_LETTER;
+  if (code >= 48 && code <= 57) return KIND_DIGIT;
+  if (code > 32 && code < 127) return KIND_SPECIAL;
+  return KIND_OTHER;
+}
+function load() {
+  if (entries) return entries;
+  const set = /* @__PURE__ */ new Set();
+  let longest = 0;
+  for (const entry of passwords) {
+    const lower = entry.toLowerCase();
+    set.add(lower);
+    if (lower.length > longest) longest = lower.length;
+  }
+  const kinds = new Uint16Array(longest + 1);
+  for (const entry of set) {
+    let mask = 0;
+    for (let i = 0; i < entry.length; i++) mask |= kindOf(entry.charCodeAt(i));
+    kinds[entry.length] = kinds[entry.length] | 1 << mask;
+  }
+  kindsByLength = kinds;
+  entries = set;
+  return set;
+}
+function isCommonPassword(candidate) {
+  return load().has(candidate.toLowerCase());
+}
+function commonPasswordsMayMatch(length, kinds) {
+  load();
+  const byLength = kindsByLength;
+  return length < byLength.length && (byLength[length] & 1 << kinds) !== 0;
+}
+
+// src/generate/sampler.ts
+var CLASS_SHIFT = 8;
+var ACCEPT_SHIFT = 16;
+var MIN_ATTEMPTS = 1e4;
+function createSampler(charset, length, random, poolSize) {
+  const { table: table3, need, kinds } = compile(charset, length);
+  const maxAttempts = attemptsFor(charset, length);
+  const checkBlocklist = commonPasswordsMayMatch(length, kinds);
+  const pool = new Uint8Array(poolSize);
+  const out = Buffer.alloc(length);
+  let pos = poolSize;
+  function next() {
+    let lastRefill = -1;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      let mask = 0;
+      for (let i = 0; i < length; ) {
+        if (pos === poolSize) {
+          const progress = attempt * length + i;
+          if (progress === lastRefill) {
+            wipeOut();
+            throw failed("the random source returned no usable bytes");
+          }
+          lastRefill = progress;
+          random(pool);
+          pos = 0;
+        }
+        const entry = table3[pool[pos]];
+        pool[pos++] = 0;
+        out[i] = entry;
+        mask |= entry;
+        i += entry >>> ACCEPT_SHIFT;
+      }
+      if ((mask & need) !== need) continue;
+      const candidate = out.toString("latin1", 0, length);
+      if (checkBlocklist && isCommonPassword(candidate)) continue;
+      wipeOut();
+      return candidate;
+    }
+    wipeOut();
+    throw failed(`${maxAttempts} candidates in a row were rejected`);
+  }
+  function wipeOut() {
+    for (let i = 0; i < length; i++) out[i] = 0;
+  }
+  return {
+    next,
+    wipe() {
+      pool.fill(0);
+      wipeOut();
+      pos = poolSize;
+    }
+  };
+}
+function failed(why) {
+  return new PassgeniError(
+    "GENERATION_FAILED",
+    `Could not generate a credential: ${why}. Nothing was generated; check the random source and that the character set is not almost entirely excluded.`
+  );
+}
+function compile(charset, length) {
+  if (!Number.isSafeInteger(length) || length < 1 || length > MAX_LENGTH) {
+    throw new InputError(
+      "IMPOSSIBLE_REQUEST",
+      `The length must be a whole number from 1 to ${MAX_LENGTH}; got ${String(length)}.`
+    );
+  }
+  const codes = [];
+  const bits = [];
+  const seen = /* @__PURE__ */ new Set();
+  let need = 0;
+  let kinds = 0;
+  for (const [index, cls] of CHAR_CLASSES.entries()) {
+    const chars = charset.classes[cls];
+    for (const ch of chars) {
+      if (seen.has(ch) || !DEFAULT_CLASS_SETS[cls].includes(ch)) throw invalidCharset(cls, seen.has(ch));
+      seen.add(ch);
+      codes.push(ch.charCodeAt(0));
+      bits.push(1 << index);
+    }
+    if (chars.length > 0) {
+      need |= 1 << index;
+      kinds |= kindOf2(cls);
+    }
+  }
+  const n = codes.length;
+  if (n === 0) {
+    throw new InputError("IMPOSSIBLE_REQUEST", "No characters to draw from: include at least one class.");
+  }
+  const classes = CHAR_CLASSES.filter((c) => charset.classes[c].length > 0).length;
+  if (length < classes) {
+    throw new InputError(
+      "IMPOSSIBLE_REQUEST",
+      `A ${length}-character credential cannot contain one character of each of the ${classes} included classes.`
+    );
+  }
+  const table3 = new Int32Array(256);
+  const limit = 256 - 256 % n;
+  for (let b = 0; b < limit; b++) {
+    table3[b] = codes[b % n] | bits[b % n] << CLASS_SHIFT | 1 << ACCEPT_SHIFT;
+  }
+  return { table: table3, need: need << CLASS_SHIFT, kinds };
+}
+function kindOf2(cls) {
+  return cls === "digit" ? KIND_DIGIT : cls === "special" ? KIND_SPECIAL : KIND_LETTER;
+}
+function invalidCharset(cls, duplicate) {
+  return new InputError(
+    "INVALID_CHARSET",
+    duplicate ? `The character set lists a character twice (in ${cls}); build it with buildCharset.` : `The ${cls} set contains a character that is not a printable ASCII ${cls} character; build it with buildCharset.`
+  );
+}
+function attemptsFor(charset, length) {
+  const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const count = countStrings(length, sizes);
+  const all = BigInt(total) ** BigInt(length);
+  const scale = all.toString(2).length > 60 ? BigInt(all.toString(2).length - 60) : 0n;
+  const p = Number(count >> scale) / Number(all >> scale);
+  return Math.max(MIN_ATTEMPTS, Math.ceil(44.4 / p));
+}
+
+// src/generate/credential.ts
+function poolSizeFor(length) {
+  return Math.min(65536, Math.max(256, 2 ** Math.ceil(Math.log2(length * 4))));
+}
+function generateCredential(policy, options = {}) {
+  const random = options.random ?? defaultRandom;
+  const sampler = createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  try {
+    const password = sampler.next();
+    return {
+      password,
+      params: policy.params,
+      entropyBits: policy.entropyBits,
+      standardsMet: [...policy.standardsMet],
+      generatedAt: /* @__PURE__ */ new Date()
+    };
+  } finally {
+    sampler.wipe();
+  }
+}
+
+// src/generate/generator.ts
+var BULK_POOL_BYTES = 65536;
+function createGenerator(charset, length, options = {}) {
+  const random = options.random ?? defaultRandom;
+  return createSampler(charset, length, random, BULK_POOL_BYTES).next;
+}
+
+// src/engine.ts
+var CertifyStoreError = class extends PassgeniError {
+  stored;
+  failures;
+  certId;
+  certUrl;
+  certificateState;
+  constructor(args) {
+    const { stored, failures, cert, certificateState } = args;
+    const failed2 = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
+    const where = stored.length ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : "")).join(", ")}, with certificate ${cert.cert_url}.` : "The new credential was not stored anywhere; every previous secret is unchanged.";
+    const certNote = certificateState === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked; revoke it with: passgeni revoke ${cert.cert_id} --reason not-stored.` : "";
+    const code = stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
+    super(
+      code,
+      `Writing the credential failed for ${failures.length} of ${failures.length + stored.length} store(s): ${failed2}. ${where}${certNote}`,
+      {
+        exitCode: 3,
+        details: {
+          stored,
+          failures,
+          cert_id: cert.cert_id,
+          cert_url: cert.cert_url,
+          certificate_state: certificateState
+        }
+      }
+    );
+    this.stored = stored;
+    this.failures = failures;
+    this.certId = cert.cert_id;
+    this.certUrl = cert.cert_url;
+    this.certificateState = certificateState;
+  }
+};
+async function certifyAndStore(request, deps) {
+  const progress = deps.onProgress ?? (() => {
+  });
+  if (request.stores.length === 0) {
+    throw new PassgeniError(
+      "NO_STORE",
+      "Name at least one store to write the credential to (e.g. --store file://./secrets.env#DB_PASSWORD).",
+      { exitCode: 2 }
+    );
+  }
+  const policyRequest = {
+    standard: request.standard,
+    ...request.length !== void 0 && { length: request.length },
+    ...request.symbols !== void 0 && { symbols: request.symbols },
+    ...request.classes !== void 0 && { classes: request.classes }
+  };
+  let policy = resolvePolicy({
+    ...policyRequest,
+    ...request.exclude !== void 0 && { exclude: request.exclude }
+  });
+  if (!policy.standard.certifiable) {
+    throw new PassgeniError(
+      "STANDARD_NOT_CERTIFIABLE",
+      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to FIPS-140-3 (which meets it) or another certifiable standard.`,
+      { exitCode: 2 }
+    );
+  }
+  const fips = (deps.fipsMode ?? (() => getFips() === 1))();
+  if (request.requireFipsMode && !fips) {
+    throw new PassgeniError(
+      "FIPS_MODE_REQUIRED",
+      "FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider), or drop the require-fips-mode option.",
+      { exitCode: 2 }
+    );
+  }
+  const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
+  const storeExclusions = [...new Set(stores.flatMap((store) => [...store.unsupportedCharacters ?? ""]))].filter((c) => !(request.exclude ?? "").includes(c)).join("");
+  if (storeExclusions) {
+    policy = resolvePolicy({ ...policyRequest, exclude: `${request.exclude ?? ""}${storeExclusions}` });
+  }
+  progress({
+    step: "policy",
+    standard: policy.standard.id,
+    length: policy.length,
+    entropyBits: policy.entropyBits
+  });
+  const generated = (deps.generate ?? generateCredential)(policy);
+  progress({ step: "session", issuer: deps.issuer.description });
+  const session = await deps.issuer.createSession({
+    standard: policy.standard.id,
+    generation_params: generated.params,
+    entropy_source: { ...entropySource(), fips_mode: fips }
+  });
+  let binding;
+  if (request.bind) binding = await computeCredentialBinding(generated.password);
+  const cert = await deps.issuer.issueCertificate({
+    generation_session_id: session.generation_session_id,
+    generated_at: generated.generatedAt.toISOString(),
+    ...binding && { credential_binding: binding },
+    ...request.label !== void 0 && { label: request.label }
+  });
+  progress({ step: "certificate", certId: cert.cert_id, certUrl: cert.cert_url });
+  const { stored, failures } = await writeStores(stores, generated.password, cert, progress);
+  if (failures.length === 0) {
+    return {
+      cert_id: cert.cert_id,
+      cert_url: cert.cert_url,
+      certificate: cert.certificate,
+      expires_at: cert.expires_at,
+      compliance_standard: cert.compliance_standard,
+      standards_met: cert.standards_met,
+      entropy_bits: cert.entropy_bits,
+      stored,
+      credential: generated.password
+    };
+  }
+  let certificateState = "valid";
+  if (stored.length === 0) {
+    try {
+      await deps.issuer.revokeCertificate(cert.cert_id, "not-stored");
+      certificateState = "revoked";
+      progress({ step: "revoked", certId: cert.cert_id, reason: "not-stored" });
+    } catch {
+      certificateState = "revocation-failed";
+    }
+  }
+  throw new CertifyStoreError({ stored, failures, cert, certificateState });
+}
+async function writeStores(stores, credential, cert, progress) {
+  const stored = [];
+  const failures = [];
+  for (const store of stores) {
+    try {
+      const result = await store.write({
+        credential,
+        certUrl: cert.cert_url,
+        certId: cert.cert_id
+      });
+      stored.push({ store: store.uri, ...result.version !== void 0 && { version: result.version } });
+      progress({
+        step: "store",
+        store: store.uri,
+        ok: true,
+        ...result.version !== void 0 && { version: result.version }
+      });
+    } catch (error) {
+      const failure = describeStoreFailure(store.uri, error, credential);
+      if (failure.credentialWritten) {
+        stored.push({ store: store.uri, ...failure.version !== void 0 && { version: failure.version } });
+      }
+      failures.push(failure);
+      progress({ step: "store", store: store.uri, ok: false, code: failure.code });
+    }
+  }
+  return { stored, failures };
+}
+function describeStoreFailure(uri, error, credential) {
+  const code = isPassgeniError(error) ? error.code : "STORE_WRITE_FAILED";
+  const message = scrub(errorMessage(error), credential);
+  if (error instanceof StoreError) {
+    return {
+      store: uri,
+      code,
+      message,
+      credentialWritten: error.credentialWritten,
+      ...error.version !== void 0 && { version: error.version }
+    };
+  }
+  return { store: uri, code, message, credentialWritten: false };
+}
+function scrub(text, secret) {
+  return secret ? text.split(secret).join("[REDACTED]") : text;
+}
+
+// src/issuer-client/http.ts
+import { z } from "zod";
+
+// src/issuer-client/errors.ts
+var IssuerError = class extends PassgeniError {
+  status;
+  retried;
+  body;
+  constructor(code, message, options = {}) {
+    const violations = options.body?.violations;
+    super(code, message, {
+      exitCode: options.exitCode ?? 3,
+      details: {
+        ...options.status !== void 0 && { status: options.status },
+        ...Array.isArray(violations) && { violations }
+      }
+    });
+    this.status = options.status;
+    this.retried = options.retried ?? false;
+    this.body = options.body;
+  }
+};
+function issuerUnreachable(issuer, cause) {
+  const code = networkCode(cause);
+  return new IssuerError(
+    "ISSUER_UNREACHABLE",
+    `Could not reach the issuer at ${issuer} (${code}). Check the issuer URL and that the issuer is running.`
+  );
+}
+function networkCode(cause) {
+  if (cause instanceof Error) {
+    if (cause.name === "TimeoutError" || cause.name === "AbortError") return "timed out";
+    const inner = cause.cause;
+    if (inner && typeof inner.code === "string") return inner.code;
+  }
+  return "network error";
+}
+
+// src/issuer-client/http.ts
+var standardId = z.enum(STANDARD_IDS);
+var sessionResponse = z.object({
+  generation_session_id: z.string().min(1).max(200),
+  expires_at: z.string(),
+  entropy_bits: z.number(),
+  standards_met: z.array(standardId)
+});
+var issuedCertificate = z.object({
+  cert_id: z.string().min(1).max(200),
+  cert_url: z.url(),
+  certificate: z.string().min(1),
+  expires_at: z.string(),
+  standards_met: z.array(standardId),
+  compliance_standard: standardId,
+  entropy_bits: z.number()
+});
+var statusResponse = z.object({
+  status: z.enum(["valid", "expired", "revoked"]),
+  certificate: z.string().min(1),
+  claims: z.unknown(),
+  revoked_at: z.string().optional(),
+  revocation_reason: z.string().optional()
+});
+var errorBody = z.object({ error: z.string(), code: z.string() }).loose();
+var HttpIssuerClient = class {
+  constructor(config) {
+    this.config = config;
+    let base;
+    try {
+      base = new URL(config.url.endsWith("/") ? config.url : `${config.url}/`);
+    } catch {
+      throw new IssuerError("ISSUER_URL_INVALID", `The issuer URL "${config.url}" is not a valid URL.`, {
+        exitCode: 2
+      });
+    }
+    if (base.protocol !== "https:" && base.protocol !== "http:") {
+      throw new IssuerError(
+        "ISSUER_URL_INVALID",
+        "The issuer URL must start with https:// (or http:// for a local issuer).",
+        { exitCode: 2 }
+      );
+    }
+    if (!config.apiKey) {
+      throw new IssuerError(
+        "ISSUER_API_KEY_MISSING",
+        "An API key is needed for the issuer: pass --api-key or set PASSGENI_API_KEY (create one with `passgeni api-key create --team NAME` on the issuer).",
+        { exitCode: 2 }
+      );
+    }
+    this.base = base;
+    this.description = base.origin + base.pathname.replace(/\/$/, "");
+    this.options = {
+      maxAttempts: config.maxAttempts ?? 4,
+      baseDelayMs: config.baseDelayMs ?? 250,
+      maxRetryAfterMs: config.maxRetryAfterMs ?? 3e4,
+      timeoutMs: config.timeoutMs ?? 15e3,
+      fetch: config.fetch ?? globalThis.fetch,
+      sleep: config.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms))),
+      userAgent: config.userAgent ?? "passgeni"
+    };
+  }
+  config;
+  description;
+  base;
+  options;
+  async createSession(request) {
+    return sessionResponse.parse(await this.request("POST", "api/v1/sessions", request, [201]));
+  }
+  async issueCertificate(request) {
+    try {
+      return issuedCertificate.parse(await this.request("POST", "api/v1/certificates", request, [201]));
+    } catch (error) {
+      if (error instanceof IssuerError && error.code === "SESSION_USED" && error.retried && typeof error.body?.cert_id === "string") {
+        const existing = await this.getCertificate(error.body.cert_id);
+        const claims = existing.claims;
+        return {
+          cert_id: claims.jti,
+          cert_url: new URL(`cert/${encodeURIComponent(claims.jti)}`, this.base).toString(),
+          certificate: existing.certificate,
+          expires_at: new Date(claims.exp * 1e3).toISOString(),
+          standards_met: claims.standards_met,
+          compliance_standard: claims.compliance_standard,
+          entropy_bits: claims.entropy_bits
+        };
+      }
+      throw error;
+    }
+  }
+  async getCertificate(id) {
+    return this.toStatus(
+      await this.request("GET", `api/v1/certificates/${encodeURIComponent(id)}`, void 0, [200])
+    );
+  }
+  async revokeCertificate(id, reason) {
+    return this.toStatus(
+      await this.request("POST", `api/v1/certificates/${encodeURIComponent(id)}/revoke`, { reason }, [200])
+    );
+  }
+  async jwks() {
+    return parseJwks(await this.request("GET", ".well-known/jwks.json", void 0, [200], false));
+  }
+  async close() {
+  }
+  toStatus(body) {
+    const parsed = statusResponse.parse(body);
+    return {
+      status: parsed.status,
+      certificate: parsed.certificate,
+      claims: parseClaims(parsed.claims),
+      ...parsed.revoked_at !== void 0 && { revoked_at: parsed.revoked_at },
+      ...parsed.revocation_reason !== void 0 && { revocation_reason: parsed.revocation_reason }
+    };
+  }
+  async request(method, path3, body, ok, auth = true) {
+    const url = new URL(path3, this.base);
+    let retried = false;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.options.fetch(url, {
+          method,
+          headers: {
+            accept: "application/json",
+            "user-agent": this.options.userAgent,
+            ...auth && { authorization: `Bearer ${this.config.apiKey}` },
+            ...body !== void 0 && { "content-type": "application/json" }
+          },
+          ...body !== void 0 && { body: JSON.stringify(body) },
+          signal: AbortSignal.timeout(this.options.timeoutMs)
+        });
+      } catch (cause) {
+        if (attempt < this.options.maxAttempts) {
+          retried = true;
+          await this.options.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw issuerUnreachable(this.description, cause);
+      }
+      const payload = await readJson(response);
+      if (ok.includes(response.status)) return payload;
+      const retryable = response.status === 429 || response.status >= 500;
+      const wait = retryable ? this.retryDelay(response, attempt) : void 0;
+      if (wait !== void 0 && attempt < this.options.maxAttempts) {
+        retried = true;
+        await this.options.sleep(wait);
+        continue;
+      }
+      throw fromErrorResponse(response.status, payload, this.description, retried);
+    }
+  }
+  /** Full-jitter exponential backoff: spreads retries from many runners hitting one issuer. */
+  backoff(attempt) {
+    return Math.random() * this.options.baseDelayMs * 2 ** (attempt - 1);
+  }
+  /** Retry-After (seconds or an HTTP date) wins over our own backoff; too long a wait is not retried. */
+  retryDelay(response, attempt) {
+    const header = response.headers.get("retry-after");
+    if (!header) return this.backoff(attempt);
+    const seconds = Number(header);
+    const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(header) - Date.now();
+    if (!Number.isFinite(ms)) return this.backoff(attempt);
+    return ms > this.options.maxRetryAfterMs ? void 0 : Math.max(0, ms);
+  }
+};
+async function readJson(response) {
+  const text = await response.text();
+  if (!text) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function fromErrorResponse(status, payload, issuer, retried) {
+  const parsed = errorBody.safeParse(payload);
+  const code = parsed.success ? parsed.data.code : `HTTP_${status}`;
+  const serverMessage = parsed.success ? parsed.data.error.slice(0, 500).replace(/\.$/, "") : `HTTP ${status}`;
+  const hint = status === 401 ? " Check the API key (--api-key / PASSGENI_API_KEY)." : status === 429 ? " The issuer is rate-limiting this key or address; try again later." : "";
+  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${hint}`, {
+    status,
+    retried,
+    exitCode: status === 422 || status === 400 ? 2 : 3,
+    ...parsed.success && { body: parsed.data }
+  });
+}
+
+// src/issuer-client/index.ts
+async function openIssuerClient(selection) {
+  const url = selection.issuerUrl?.trim();
+  if (url && url !== "local") {
+    return new HttpIssuerClient({
+      url,
+      apiKey: selection.apiKey ?? "",
+      ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
+    });
+  }
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-3LE6HCJ3.js");
+  return openLocalIssuerClient({
+    ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
+    ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
+  });
+}
+
+// src/cli/issuer-options.ts
+function addIssuerOptions(command) {
+  return command.option(
+    "--issuer-url <url>",
+    "issuer to use (env PASSGENI_ISSUER_URL); default: the local issuer in --data-dir"
+  ).option("--api-key <key>", "API key for the issuer (env PASSGENI_API_KEY)").option("--data-dir <dir>", "data directory of the local issuer (env PASSGENI_DATA_DIR)", void 0).option(
+    "--public-url <url>",
+    "public URL of the local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)"
+  );
+}
+function issuerSelection(options, env = process.env) {
+  const issuerUrl = options.issuerUrl ?? env.PASSGENI_ISSUER_URL;
+  const apiKey = options.apiKey ?? env.PASSGENI_API_KEY;
+  const dataDir = options.dataDir ?? env.PASSGENI_DATA_DIR;
+  const publicUrl = options.publicUrl ?? env.PASSGENI_PUBLIC_URL;
+  return {
+    ...issuerUrl !== void 0 && { issuerUrl },
+    ...apiKey !== void 0 && { apiKey },
+    ...dataDir !== void 0 && { dataDir },
+    ...publicUrl !== void 0 && { publicUrl }
+  };
+}
+
+// src/cli/parse.ts
+import { InvalidArgumentError } from "commander";
+var CLASSES = ["upper", "lower", "digit", "special"];
+function parsePositiveInt(value) {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return Number(value);
+}
+function parseNonNegativeInt(value) {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number (0 or more).");
+  return Number(value);
+}
+function parseClassList(value) {
+  const parts = value.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const unknown = parts.filter((p) => !CLASSES.includes(p));
+  if (unknown.length > 0 || parts.length === 0) {
+    throw new InvalidArgumentError(`expected a comma-separated list of ${CLASSES.join(", ")}.`);
+  }
+  return [...new Set(parts)];
+}
+
+// src/cli/output.ts
+function printJson(value) {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}
+`);
+}
+function printJsonLine(value) {
+  process.stdout.write(`${JSON.stringify(value)}
+`);
+}
+function printText(text) {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}
+`);
+}
+function printNotice(text) {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}
+`);
+}
+function reportError(error, options) {
+  const exitCode = isPassgeniError(error) ? error.exitCode : 3;
+  if (options.json) {
+    const body = isPassgeniError(error) ? error.toJSON() : { error: errorMessage(error), code: "INTERNAL" };
+    process.stderr.write(`${JSON.stringify(body)}
+`);
+  } else {
+    const code = isPassgeniError(error) ? ` [${error.code}]` : "";
+    process.stderr.write(`passgeni: ${errorMessage(error)}${code}
+`);
+    if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}
+`);
+  }
+  return exitCode;
+}
+
+// src/cli/run-command.ts
+function runCommand(action) {
+  return async (...args) => {
+    const options = findOptions(args);
+    try {
+      const code = await action(...args);
+      process.exitCode = code ?? 0;
+    } catch (error) {
+      process.exitCode = reportError(error, options);
+    }
+  };
+}
+function findOptions(args) {
+  for (let i = args.length - 2; i >= 0; i--) {
+    const candidate = args[i];
+    if (candidate && typeof candidate === "object" && !Array.isArray(candidate))
+      return candidate;
+  }
+  return {};
+}
+
+// src/cli/commands/certify.ts
+function register(program) {
+  const command = program.command("certify").description(
+    "Generate a credential, get a compliance certificate for it, and write it to your secrets manager(s)."
+  ).requiredOption("-s, --standard <standard>", "standard to certify to (see `passgeni standards`)").requiredOption(
+    "--store <uri>",
+    "where to write it; repeat for several (aws-sm://, vault://, doppler://, k8s://, file://)",
+    collect,
+    []
+  ).option("-l, --length <n>", "length (default: the standard's default length)", parsePositiveInt).option("-x, --exclude <chars>", "characters the target system rejects").option("--symbols <set>", "use this set of punctuation characters instead of all 32").option(
+    "--classes <list>",
+    "character classes to include: upper,lower,digit,special (default: all)",
+    parseClassList
+  ).option(
+    "--label <label>",
+    "a label recorded in the certificate, e.g. prod/db/admin (certificates are public)"
+  ).option(
+    "--bind",
+    "bind the certificate to the credential with a scrypt digest (verify with --credential-from)"
+  ).option("--output-credential", "also print the credential (off by default: it goes only to the stores)").option("--require-fips-mode", "fail unless Node.js runs with OpenSSL in FIPS mode");
+  addIssuerOptions(command).option("--json", "print the result as JSON").addHelpText(
+    "after",
+    `
+Without --issuer-url the local issuer runs in-process on --data-dir (default ./.passgeni), and
+\`passgeni serve\` on the same directory publishes its certificates.
+
+Examples:
+  passgeni certify --standard HIPAA --store file://./secrets.env#DB_PASSWORD
+  passgeni certify --standard FIPS-140-3 --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
+    --issuer-url https://certs.example.com --label prod/db/admin --bind
+
+Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or store failure (the
+message says exactly which stores hold the new credential).`
+  ).action(runCommand((options) => certify(options)));
+}
+function collect(value, previous) {
+  return [...previous, value];
+}
+async function certify(options) {
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`
+  });
+  try {
+    const report = await certifyAndStore(
+      {
+        standard: options.standard,
+        stores: options.store,
+        ...options.length !== void 0 && { length: options.length },
+        ...options.exclude !== void 0 && { exclude: options.exclude },
+        ...options.symbols !== void 0 && { symbols: options.symbols },
+        ...options.classes !== void 0 && { classes: options.classes },
+        ...options.label !== void 0 && { label: options.label },
+        ...options.bind && { bind: true },
+        ...options.requireFipsMode && { requireFipsMode: true }
+      },
+      {
+        issuer,
+        openStore: (uri) => openStore(uri),
+        ...process.stderr.isTTY && !options.json && { onProgress: showProgress }
+      }
+    );
+    print(report, options);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
+function showProgress(event) {
+  switch (event.step) {
+    case "policy":
+      printNotice(`\xB7 ${event.standard}: ${event.length} characters, ${event.entropyBits} bits`);
+      break;
+    case "session":
+      printNotice(`\xB7 asking ${event.issuer} for a certificate (parameters only)`);
+      break;
+    case "certificate":
+      printNotice(`\xB7 certificate ${event.certId}`);
+      break;
+    case "store":
+      printNotice(
+        `\xB7 ${event.ok ? "stored in" : "FAILED"} ${event.store}${event.version ? ` (version ${event.version})` : ""}`
+      );
+      break;
+    case "revoked":
+      printNotice(`\xB7 revoked ${event.certId} (${event.reason})`);
+      break;
+  }
+}
+function print(report, options) {
+  const { credential, ...rest } = report;
+  if (options.json) {
+    printJson({ ...rest, ...options.outputCredential && { credential } });
+    return;
+  }
+  printText(
+    [
+      `Certified and stored: ${report.compliance_standard}, ${report.entropy_bits} bits`,
+      `  certificate   ${report.cert_url}`,
+      `  standards met ${report.standards_met.join(", ")}`,
+      `  expires       ${report.expires_at}`,
+      ...report.stored.map((s) => `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ""}`),
+      ...options.outputCredential ? [`  credential    ${credential}`] : []
+    ].join("\n")
+  );
+}
+
+// src/cli/commands/verify.ts
+import { existsSync, readFileSync } from "node:fs";
+
+// src/issuer-client/public.ts
+import { z as z2 } from "zod";
+var publicCertificate = z2.object({
+  status: z2.enum(["valid", "expired", "revoked"]),
+  certificate: z2.string().min(1).max(2e4),
+  revoked_at: z2.string().max(64).optional(),
+  revocation_reason: z2.string().max(500).optional()
+}).loose();
+function parseCertificateUrl(input) {
+  let url;
+  try {
+    url = new URL(input);
+  } catch {
+    return void 0;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
+  const match = /^(.*)\/cert\/([^/]+)\/?$/.exec(url.pathname);
+  if (!match) return void 0;
+  return { base: `${url.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
+}
+async function fetchPublicCertificate(base, id, options = {}) {
+  const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
+  const parsed = publicCertificate.safeParse(body);
+  if (!parsed.success) {
+    throw new IssuerError(
+      "ISSUER_BAD_RESPONSE",
+      `The issuer at ${base} answered with something that is not a certificate record.`
+    );
+  }
+  const { status, certificate, revoked_at, revocation_reason } = parsed.data;
+  return {
+    status,
+    certificate,
+    ...revoked_at !== void 0 && { revoked_at },
+    ...revocation_reason !== void 0 && { revocation_reason }
+  };
+}
+async function fetchPublicJwks(base, options = {}) {
+  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
+}
+async function getJson(url, base, options) {
+  let response;
+  try {
+    response = await (options.fetch ?? fetch)(url, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15e3)
+    });
+  } catch (cause) {
+    throw issuerUnreachable(base, cause);
+  }
+  if (response.status === 404) {
+    throw new IssuerError(
+      "CERTIFICATE_NOT_FOUND",
+      `The issuer at ${base} has no such certificate (${url}).`,
+      { status: 404, exitCode: 1 }
+    );
+  }
+  if (!response.ok) {
+    throw new IssuerError(
+      `HTTP_${response.status}`,
+      `The issuer at ${base} answered HTTP ${response.status} for ${url}.`,
+      { status: response.status }
+    );
+  }
+  try {
+    return await response.json();
+  } catch {
+    throw new IssuerError(
+      "ISSUER_BAD_RESPONSE",
+      `The issuer at ${base} did not answer with JSON for ${url}.`
+    );
+  }
+}
+
+// src/verification.ts
+var CHECK_ONLY = /* @__PURE__ */ new Set(["EXPIRED", "EXPIRES_SOON", "STANDARD_NOT_MET"]);
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+async function verifyCertificate(target) {
+  const input = target.certificate.trim();
+  const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
+  let jwt;
+  let jwks = target.jwks;
+  let live;
+  let certUrl;
+  const url = parseCertificateUrl(input);
+  if (url) {
+    const record2 = await fetchPublicCertificate(url.base, url.id, fetchOptions);
+    jwt = record2.certificate;
+    live = record2;
+    certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
+    jwks ??= await fetchPublicJwks(url.base, fetchOptions);
+  } else if (UUID.test(input) || JWT.test(input)) {
+    const isJwt = JWT.test(input);
+    const id = isJwt ? idOf(input) : input;
+    if (target.issuerBase) {
+      const base = target.issuerBase.replace(/\/+$/, "");
+      if (id) {
+        const record2 = await fetchPublicCertificate(base, id, fetchOptions);
+        live = record2;
+        certUrl = `${base}/cert/${encodeURIComponent(id)}`;
+        jwt = isJwt ? input : record2.certificate;
+      } else {
+        jwt = input;
+      }
+      jwks ??= await fetchPublicJwks(base, fetchOptions);
+    } else if (target.issuer) {
+      const record2 = id ? await target.issuer.getCertificate(id) : void 0;
+      live = record2;
+      jwt = isJwt ? input : record2?.certificate ?? input;
+    } else if (isJwt) {
+      jwt = input;
+    } else {
+      throw new InputError(
+        "ISSUER_REQUIRED",
+        "A certificate id needs an issuer: pass --issuer-url (or give the certificate URL instead of its id)."
+      );
+    }
+  } else {
+    throw new InputError(
+      "CERTIFICATE_INPUT_INVALID",
+      "Give a certificate URL (https://\u2026/cert/<id>), a certificate id, or the certificate itself (a JWT)."
+    );
+  }
+  if (!jwks) {
+    if (!target.issuer) {
+      throw new InputError(
+        "JWKS_REQUIRED",
+        "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url."
+      );
+    }
+    jwks = await target.issuer.jwks();
+  }
+  const verifier = createVerifier({
+    jwks,
+    ...target.issuerId !== void 0 && { issuer: target.issuerId },
+    ...target.now !== void 0 && { now: target.now }
+  });
+  const result = verifier.verify(jwt, target.checks);
+  const reasons = result.valid ? [] : [...result.reasons];
+  const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
+  const claims = result.valid ? result.claims : soundButFailing ? trustedClaims(result.claims) : void 0;
+  if (live?.status === "revoked") {
+    reasons.push({
+      code: "REVOKED",
+      message: `The issuer revoked this certificate${live.revoked_at ? ` on ${live.revoked_at}` : ""}${live.revocation_reason ? ` (reason: ${live.revocation_reason})` : ""}.`
+    });
+  }
+  let binding = "not-checked";
+  if (target.credentialFrom && claims) {
+    binding = await checkBinding(claims, target.credentialFrom);
+    if (binding === "mismatch") {
+      reasons.push({
+        code: "BINDING_MISMATCH",
+        message: `The credential in ${target.credentialFrom.uri} is not the one this certificate was issued for.`
+      });
+    } else if (binding === "not-bound") {
+      reasons.push({
+        code: "NOT_BOUND",
+        message: "This certificate has no credential binding, so the stored credential cannot be checked against it (certify with --bind)."
+      });
+    } else if (binding === "not-found") {
+      reasons.push({
+        code: "CREDENTIAL_NOT_FOUND",
+        message: `No credential was found at ${target.credentialFrom.uri}.`
+      });
+    }
+  }
+  const expired = !result.valid && result.reasons.some((r) => r.code === "EXPIRED");
+  const status = !result.valid && !soundButFailing ? "invalid" : live?.status === "revoked" ? "revoked" : expired ? "expired" : live?.status ?? "valid";
+  const certId = claims?.jti ?? idOf(jwt);
+  return {
+    valid: reasons.length === 0,
+    status,
+    reasons,
+    ...certId !== void 0 && { cert_id: certId },
+    ...certUrl !== void 0 && { cert_url: certUrl },
+    ...claims !== void 0 && { claims },
+    ...live?.revoked_at !== void 0 && { revoked_at: live.revoked_at },
+    ...live?.revocation_reason !== void 0 && { revocation_reason: live.revocation_reason },
+    live: live !== void 0,
+    binding
+  };
+}
+async function checkBinding(claims, store) {
+  if (!claims.credential_binding) return "not-bound";
+  const credential = await store.readCredential();
+  if (credential === void 0) return "not-found";
+  return await checkCredentialBinding(credential, claims.credential_binding) ? "match" : "mismatch";
+}
+function trustedClaims(decoded) {
+  if (!decoded) return void 0;
+  try {
+    return parseClaims(decoded);
+  } catch {
+    return void 0;
+  }
+}
+function idOf(jwt) {
+  try {
+    const { claims } = decodeCertificate(jwt);
+    return typeof claims.jti === "string" ? claims.jti : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/cli/commands/verify.ts
+function register2(program) {
+  const command = program.command("verify").description(
+    "Verify a compliance certificate: ES256 signature, claims, expiry, live revocation status and, optionally, that a stored credential is the certified one."
+  ).argument(
+    "<certificate>",
+    "a certificate URL (\u2026/cert/<id>), a certificate id, a JWT, or a file holding the JWT"
+  ).option("--jwks <file|url>", "the issuer's public keys (default: fetched from the issuer)").option("--issuer <iss>", "require this issuer id (the `iss` claim)").option("--require-standard <standard>", "require this standard among standards_met").option("--min-days-remaining <n>", "require at least this many days before expiry", parseNonNegativeInt).option(
+    "--credential-from <store-uri>",
+    "check that the credential in this store is the one the certificate is bound to"
+  );
+  addIssuerOptions(command).option("--json", "print the result as JSON").addHelpText(
+    "after",
+    `
+A URL is checked against its own issuer (public endpoints, no API key). A JWT with --jwks is
+verified fully offline (no revocation status). A certificate id is looked up at --issuer-url, or in
+the local issuer's --data-dir.
+
+Exit codes: 0 valid, 1 not valid (every reason is printed), 2 bad input, 3 issuer unreachable.`
+  ).action(runCommand((certificate, options) => verify(certificate, options)));
+}
+var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+async function verify(input, options) {
+  const certificate = readCertificateArgument(input);
+  const selection = issuerSelection(options);
+  const issuerUrl = selection.issuerUrl && selection.issuerUrl !== "local" ? selection.issuerUrl : void 0;
+  const useLocal = !issuerUrl && !options.jwks && (UUID2.test(certificate) || selection.issuerUrl === "local");
+  let local;
+  try {
+    if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: "local" });
+    const report = await verifyCertificate({
+      certificate,
+      ...issuerUrl !== void 0 && { issuerBase: issuerUrl },
+      ...local !== void 0 && { issuer: local },
+      ...options.jwks !== void 0 && { jwks: await loadJwks(options.jwks) },
+      ...options.issuer !== void 0 && { issuerId: options.issuer },
+      checks: {
+        ...options.requireStandard !== void 0 && {
+          requireStandard: resolveStandard(options.requireStandard).id
+        },
+        ...options.minDaysRemaining !== void 0 && { minDaysRemaining: options.minDaysRemaining }
+      },
+      ...options.credentialFrom !== void 0 && {
+        credentialFrom: await openStore(options.credentialFrom)
+      }
+    });
+    if (options.json) printJson(report);
+    else printText(describe(report));
+    return report.valid ? 0 : 1;
+  } finally {
+    await local?.close();
+  }
+}
+function readCertificateArgument(input) {
+  const trimmed = input.trim();
+  if (/^https?:\/\//.test(trimmed) || UUID2.test(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
+    return trimmed;
+  if (existsSync(trimmed)) return readFileSync(trimmed, "utf8").trim();
+  return trimmed;
+}
+function describe(report) {
+  const head = report.valid ? "VALID" : `NOT VALID (${report.status})`;
+  const lines = [head, ...report.reasons.map((r) => `  - ${r.message} [${r.code}]`)];
+  const c = report.claims;
+  if (c) {
+    lines.push(
+      `  certificate   ${report.cert_url ?? c.jti}`,
+      `  issuer        ${c.iss}`,
+      `  standard      ${c.compliance_standard}`,
+      `  standards met ${c.standards_met.join(", ")}`,
+      `  entropy       ${c.entropy_bits} bits, ${c.generation_params.length} characters from a pool of ${c.generation_params.char_pool_size}`,
+      `  generated at  ${c.generated_at}`,
+      `  expires       ${new Date(c.exp * 1e3).toISOString()}`,
+      ...c.rotate_by ? [`  rotate by     ${c.rotate_by}`] : [],
+      `  FIPS mode     ${c.entropy_source.fips_mode ? "yes" : "no"} (${c.entropy_source.api}, ${c.entropy_source.runtime}, OpenSSL ${c.entropy_source.openssl})`
+    );
+  }
+  lines.push(
+    report.live ? `  status        ${report.status} (checked with the issuer)` : "  status        not checked with the issuer (offline verification: signature and claims only)"
+  );
+  if (report.binding !== "not-checked") lines.push(`  binding       ${report.binding}`);
+  return lines.join("\n");
+}
+
+// src/cli/commands/revoke.ts
+function register3(program) {
+  const command = program.command("revoke").description("Revoke a certificate. Non-destructive: the record stays, its status becomes revoked.").argument("<certificate>", "certificate id or URL").requiredOption("-r, --reason <reason>", "why, e.g. rotated, compromised, decommissioned, not-stored");
+  addIssuerOptions(command).option("--json", "print the result as JSON").addHelpText(
+    "after",
+    "\nA certificate URL selects its own issuer unless --issuer-url is given. Exit codes: 0 revoked, 2 bad input, 3 issuer failure."
+  ).action(runCommand((certificate, options) => revoke(certificate, options)));
+}
+async function revoke(input, options) {
+  const fromUrl = parseCertificateUrl(input);
+  const selection = issuerSelection(options);
+  if (fromUrl && !selection.issuerUrl) selection.issuerUrl = fromUrl.base;
+  const issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  try {
+    const record2 = await issuer.revokeCertificate(fromUrl?.id ?? input.trim(), options.reason);
+    if (options.json) {
+      printJson({
+        cert_id: record2.claims.jti,
+        status: record2.status,
+        revoked_at: record2.revoked_at,
+        revocation_reason: record2.revocation_reason
+      });
+    } else {
+      printText(
+        `Revoked ${record2.claims.jti}${record2.revoked_at ? ` at ${record2.revoked_at}` : ""} (reason: ${record2.revocation_reason ?? options.reason}).`
+      );
+    }
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
+
+// src/cli/commands/rotate.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { resolve } from "node:path";
+import { InvalidArgumentError as InvalidArgumentError2 } from "commander";
+
+// src/rotation/manifest.ts
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+
+// src/rotation/manifest-schema.ts
+import { z as z3 } from "zod";
+var CLASS = z3.enum(["upper", "lower", "digit", "special"]);
+var ID = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,127}$/;
+var PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+var CERTIFIABLE = STANDARDS.filter((s) => s.certifiable).map((s) => s.id);
+var standard = z3.string().min(1).meta({
+  description: `The standard to certify to: ${CERTIFIABLE.join(", ")} (ids or their aliases, case-insensitive).`,
+  examples: CERTIFIABLE
+});
+var rotateEveryDays = z3.number().int().min(0).max(3650).meta({
+  description: "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply)."
+});
+var policyFields = {
+  length: z3.number().int().min(1).max(MAX_LENGTH).meta({
+    description: "Credential length; default: the standard's default length. Never below its minimum."
+  }),
+  exclude: z3.string().max(256).meta({ description: "Characters the target system rejects; they are never generated." }),
+  symbols: z3.string().min(1).max(256).meta({ description: "Use this set of punctuation characters instead of all 32." }),
+  classes: z3.array(CLASS).min(1).meta({ description: "Character classes to include (default: all four)." }),
+  bind: z3.boolean().meta({
+    description: "Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one."
+  })
+};
+var defaultsSchema = z3.strictObject({
+  standard: standard.optional(),
+  rotate_every_days: rotateEveryDays.optional(),
+  length: policyFields.length.optional(),
+  exclude: policyFields.exclude.optional(),
+  symbols: policyFields.symbols.optional(),
+  classes: policyFields.classes.optional(),
+  bind: policyFields.bind.optional()
+}).meta({ description: "Values every credential inherits unless it sets its own." });
+var credentialSchema = z3.strictObject({
+  id: z3.string().regex(ID).meta({
+    description: "Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable."
+  }),
+  standard: standard.optional().meta({
+    description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(", ")}, or an alias.`,
+    examples: CERTIFIABLE
+  }),
+  stores: z3.array(z3.string().min(1).max(2048)).min(1).max(16).meta({
+    description: "Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest."
+  }),
+  rotate_every_days: rotateEveryDays.optional(),
+  label: z3.string().min(1).max(128).regex(PRINTABLE).optional().meta({ description: "Label recorded in the certificate (certificates are public: no secrets)." }),
+  length: policyFields.length.optional(),
+  exclude: policyFields.exclude.optional(),
+  symbols: policyFields.symbols.optional(),
+  classes: policyFields.classes.optional(),
+  bind: policyFields.bind.optional()
+}).meta({ description: "One credential to keep certified and rotated." });
+var manifestSchema = z3.strictObject({
+  version: z3.literal(1).meta({ description: "Manifest format version. Always 1." }),
+  defaults: defaultsSchema.optional(),
+  credentials: z3.array(credentialSchema).min(1).meta({ description: "The credentials to rotate." })
+}).meta({
+  title: "PassGeni rotation manifest",
+  description: "passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md."
+});
+
+// src/rotation/manifest.ts
+var ManifestError = class extends InputError {
+  issues;
+  constructor(source, issues) {
+    const listed = issues.map(
+      (i) => `  ${source}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ""}${i.message}`
+    );
+    super(
+      "MANIFEST_INVALID",
+      `The rotation manifest ${source} has ${issues.length} problem${issues.length === 1 ? "" : "s"}; nothing was rotated:
+${listed.join("\n")}`,
+      { details: { manifest: source, errors: issues } }
+    );
+    this.issues = issues;
+  }
+};
+async function loadManifest(file) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new InputError(
+      "MANIFEST_UNREADABLE",
+      `Cannot read the rotation manifest ${file}${code ? ` (${code})` : ""}: ${code === "ENOENT" ? "no such file" : errorMessage(error)}.`
+    );
+  }
+  return parseManifest(text, { source: file, baseDir: path.dirname(path.resolve(file)) });
+}
+function parseManifest(text, options = {}) {
+  const source = options.source ?? "passgeni.yml";
+  const baseDir = path.resolve(options.baseDir ?? process.cwd());
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const locate = new Locator(doc, lineCounter);
+  const issues = [];
+  for (const error of doc.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    issues.push({ path: "", line: pos.line, column: pos.col, message: `YAML: ${firstLine(error.message)}` });
+  }
+  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) throw new ManifestError(source, sortIssues(issues));
+  const raw = doc.toJS({ maxAliasCount: 1e3 });
+  const shape = manifestSchema.safeParse(raw);
+  const shapeIssuePaths = [];
+  if (!shape.success) {
+    const wrongType = new Set(
+      shape.error.issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(i.path))
+    );
+    const relevant = shape.error.issues.filter(
+      (i) => i.code === "invalid_type" || !wrongType.has(JSON.stringify(i.path))
+    );
+    for (const issue of relevant) {
+      issues.push(...describeZodIssue(issue, locate));
+      shapeIssuePaths.push(formatPath(issue.path.filter((p) => typeof p !== "symbol")));
+    }
+  }
+  const shapeFailedWithin = (prefix) => shapeIssuePaths.some((p) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`));
+  const view = record(raw);
+  const defaults = record(view?.defaults);
+  let defaultStandard;
+  if (typeof defaults?.standard === "string") {
+    defaultStandard = standardOrIssue(defaults.standard, ["defaults", "standard"], locate, issues);
+  }
+  const rules = [];
+  const firstIdAt = /* @__PURE__ */ new Map();
+  const storeOwner = /* @__PURE__ */ new Map();
+  const list2 = Array.isArray(view?.credentials) ? view.credentials : [];
+  list2.forEach((item, index) => {
+    const input = record(item);
+    if (!input) return;
+    const at = (...rest) => ["credentials", index, ...rest];
+    const id = typeof input.id === "string" ? input.id : void 0;
+    if (id !== void 0) {
+      const seen = firstIdAt.get(id);
+      if (seen !== void 0) {
+        const first = locate.position(["credentials", seen, "id"]).line;
+        issues.push(
+          locate.issue(
+            at("id"),
+            `duplicate id "${id}" (first used by credentials[${seen}] on line ${first})`
+          )
+        );
+      } else {
+        firstIdAt.set(id, index);
+      }
+    }
+    let rule;
+    if (typeof input.standard === "string")
+      rule = standardOrIssue(input.standard, at("standard"), locate, issues);
+    else if (input.standard === void 0 && typeof defaults?.standard === "string") rule = defaultStandard;
+    else if (input.standard === void 0 && defaults?.standard === void 0) {
+      issues.push(locate.issue(at(), 'no standard: set "standard" here or in "defaults"'));
+    }
+    rules[index] = rule;
+    const stores = Array.isArray(input.stores) ? input.stores : [];
+    stores.forEach((uri, storeIndex) => {
+      if (typeof uri !== "string") return;
+      let key;
+      try {
+        const storeUri = parseStoreUri(uri);
+        key = storeUri.kind === "file" ? `file:${path.resolve(baseDir, storeUri.path)}#${storeUri.key}` : storeUri.uri;
+      } catch (error) {
+        const message = errorMessage(error).replace(
+          "resolved against the working directory",
+          "relative to the manifest"
+        );
+        issues.push(locate.issue(at("stores", storeIndex), message));
+        return;
+      }
+      const owner = storeOwner.get(key);
+      if (owner === void 0) {
+        storeOwner.set(key, index);
+      } else {
+        const ownerId = record(list2[owner])?.id;
+        issues.push(
+          locate.issue(
+            at("stores", storeIndex),
+            owner === index ? `"${uri}" is listed twice for this credential` : `"${uri}" is also a store of credentials[${owner}]${typeof ownerId === "string" ? ` ("${ownerId}")` : ""}; two credentials would overwrite each other`
+          )
+        );
+      }
+    });
+    if (!rule) return;
+    if (!rule.certifiable) {
+      issues.push(
+        locate.issue(
+          input.standard !== void 0 ? at("standard") : ["defaults", "standard"],
+          `${rule.id} is reported in standards_met but cannot be certified to; use FIPS-140-3 (which meets it) or another certifiable standard`
+        )
+      );
+      return;
+    }
+    const policyFields2 = ["length", "exclude", "symbols", "classes"];
+    if (policyFields2.some((f) => shapeFailedWithin(formatPath(at(f))) || shapeFailedWithin(`defaults.${f}`)))
+      return;
+    try {
+      const loose = input;
+      resolvePolicy({
+        standard: rule.id,
+        ...mergeDefaults(loose, defaults ?? {}).policy
+      });
+    } catch (error) {
+      const own = policyFields2.find((f) => input[f] !== void 0);
+      const inherited = policyFields2.find((f) => defaults?.[f] !== void 0);
+      const where = own ? at(own) : inherited ? ["defaults", inherited] : at();
+      issues.push(locate.issue(where, errorMessage(error)));
+    }
+  });
+  if (issues.length > 0 || !shape.success) throw new ManifestError(source, sortIssues(issues));
+  const manifestDefaults = shape.data.defaults ?? {};
+  const credentials = shape.data.credentials.map((input, index) => {
+    const rule = rules[index];
+    const merged = mergeDefaults(input, manifestDefaults);
+    return {
+      id: input.id,
+      standard: rule.id,
+      stores: input.stores.map((s) => s.trim()),
+      ...rotationPeriod(input, manifestDefaults, rule),
+      ...input.label !== void 0 && { label: input.label },
+      ...merged.policy,
+      bind: merged.bind,
+      line: locate.position(["credentials", index]).line
+    };
+  });
+  return { source, baseDir, credentials };
+}
+function record(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+function rotationPeriod(input, defaults, rule) {
+  if (input.rotate_every_days !== void 0)
+    return { rotateEveryDays: input.rotate_every_days, rotationFrom: "credential" };
+  const fromDefaults = defaults.rotate_every_days ?? 0;
+  const fromStandard = rule.rotationDays;
+  if (fromDefaults > 0 && (fromStandard === 0 || fromDefaults <= fromStandard)) {
+    return { rotateEveryDays: fromDefaults, rotationFrom: "defaults" };
+  }
+  if (fromStandard > 0) return { rotateEveryDays: fromStandard, rotationFrom: "standard" };
+  return { rotateEveryDays: 0, rotationFrom: "none" };
+}
+function mergeDefaults(input, defaults) {
+  const length = input.length ?? defaults.length;
+  const exclude = input.exclude ?? defaults.exclude;
+  const symbols = input.symbols ?? defaults.symbols;
+  const classes = input.classes ?? defaults.classes;
+  return {
+    policy: {
+      ...length !== void 0 && { length },
+      ...exclude !== void 0 && { exclude },
+      ...symbols !== void 0 && { symbols },
+      ...classes !== void 0 && { classes: [...new Set(classes)] }
+    },
+    bind: input.bind ?? defaults.bind ?? false
+  };
+}
+function standardOrIssue(name, at, locate, issues) {
+  try {
+    return resolveStandard(name);
+  } catch (error) {
+    issues.push(locate.issue(at, errorMessage(error)));
+    return void 0;
+  }
+}
+var KNOWN_KEYS = {
+  "": ["version", "defaults", "credentials"],
+  defaults: Object.keys(manifestSchema.shape.defaults.unwrap().shape),
+  credential: Object.keys(manifestSchema.shape.credentials.element.shape)
+};
+function describeZodIssue(issue, locate) {
+  const at = issue.path.filter((p) => typeof p !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    const kind = at.length === 0 ? "" : at[0] === "defaults" ? "defaults" : "credential";
+    const allowed = KNOWN_KEYS[kind] ?? [];
+    return issue.keys.map(
+      (key) => locate.issue([...at, key], `unknown key "${key}" (allowed here: ${allowed.join(", ")})`, {
+        atKey: true
+      })
+    );
+  }
+  if (issue.code === "invalid_type" && locate.node(at) === void 0 && at.length > 0) {
+    const field = at[at.length - 1];
+    return [locate.issue(at, typeof field === "number" ? "is missing" : `"${String(field)}" is required`)];
+  }
+  if (issue.code === "invalid_value" && at.length === 1 && at[0] === "version") {
+    return [locate.issue(at, "must be 1 (the only manifest version)")];
+  }
+  if (issue.code === "invalid_type" && at.length === 0) {
+    return [
+      locate.issue(at, 'the manifest must be a YAML mapping with "version: 1" and a "credentials" list')
+    ];
+  }
+  if (issue.code === "invalid_format" && at[at.length - 1] === "id") {
+    return [
+      locate.issue(
+        at,
+        "an id is 1-128 characters: letters, digits and . _ / : @ -, starting with a letter or digit"
+      )
+    ];
+  }
+  if (issue.code === "invalid_format" && at[at.length - 1] === "label") {
+    return [locate.issue(at, "a label is printable text (no control characters or line breaks)")];
+  }
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+    const word = issue.code === "too_small" ? "at least" : "at most";
+    const unit = issue.origin === "array" ? ` item${Number(bound) === 1 ? "" : "s"}` : issue.origin === "string" ? " characters" : "";
+    return [locate.issue(at, `must be ${word} ${String(bound)}${unit}`)];
+  }
+  return [locate.issue(at, issue.message.replace(/^Invalid input: /, ""))];
+}
+var Locator = class {
+  constructor(doc, lines) {
+    this.doc = doc;
+    this.lines = lines;
+  }
+  doc;
+  lines;
+  node(at) {
+    if (at.length === 0) return this.doc.contents ?? void 0;
+    const found = this.doc.getIn(at, true);
+    return found && typeof found === "object" && "range" in found ? found : void 0;
+  }
+  /** The key of `at`'s last step inside its map, e.g. the `bogus` in `bogus: 1`. */
+  keyNode(at) {
+    const parent = this.node(at.slice(0, -1));
+    const last = at[at.length - 1];
+    if (!isMap(parent)) return void 0;
+    for (const pair of parent.items) {
+      if (isPair(pair) && isScalar(pair.key) && pair.key.value === last) return pair.key;
+    }
+    return void 0;
+  }
+  position(at, options = {}) {
+    let node = options.atKey ? this.keyNode(at) : void 0;
+    for (let depth = at.length; node === void 0 && depth >= 0; depth--)
+      node = this.node(at.slice(0, depth));
+    const offset = node?.range?.[0];
+    if (offset === void 0) return { line: 1, column: 1 };
+    const pos = this.lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  }
+  issue(at, message, options = {}) {
+    return { path: formatPath(at), ...this.position(at, options), message };
+  }
+};
+function formatPath(at) {
+  let out = "";
+  for (const step of at) out += typeof step === "number" ? `[${step}]` : out === "" ? step : `.${step}`;
+  return out;
+}
+function firstLine(message) {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+function sortIssues(issues) {
+  const seen = /* @__PURE__ */ new Set();
+  return issues.filter((i) => {
+    const key = `${i.line}:${i.column}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+// src/rotation/rotate.ts
+import path2 from "node:path";
+
+// src/rotation/due.ts
+var DUE_REASONS = [
+  "missing",
+  "invalid",
+  "revoked",
+  "expired",
+  "standard-changed",
+  "stores-disagree",
+  "expiring",
+  "age"
+];
+var DAY_MS = 864e5;
+function assess(input) {
+  const { credential, urls, lookup, now } = input;
+  const reasons = [];
+  const details = {};
+  const add = (reason, detail2) => {
+    reasons.push(reason);
+    details[reason] = detail2;
+  };
+  const certUrl = urls[0];
+  let expiresAt;
+  let rotateAfter;
+  if (certUrl === void 0 || lookup === void 0) {
+    add(
+      "missing",
+      `${credential.stores[0]} has no certificate URL attached: it was never certified by passgeni.`
+    );
+  } else if (lookup.kind === "malformed" || lookup.kind === "not-found") {
+    add("invalid", lookup.message);
+  } else {
+    const { report } = lookup;
+    const claims = report.claims;
+    const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || claims !== void 0 && claims.exp * 1e3 <= now;
+    const sound = claims !== void 0 && (report.status === "valid" || report.status === "expired");
+    if (report.status === "revoked") {
+      add(
+        "revoked",
+        `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ""}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ""}.`
+      );
+    } else if (!sound) {
+      add(
+        "invalid",
+        `The certificate does not verify: ${report.reasons.map((r) => r.message).join(" ") || report.status}`
+      );
+    } else if (expired) {
+      const message = report.reasons.find((r) => r.code === "EXPIRED")?.message;
+      add(
+        "expired",
+        message ?? `The certificate expired on ${new Date((claims?.exp ?? 0) * 1e3).toISOString()}.`
+      );
+    }
+    const current = sound && !expired && report.status === "valid";
+    if (claims) {
+      const expires = claims.exp * 1e3;
+      expiresAt = new Date(expires).toISOString();
+      if (current && !claims.standards_met.includes(credential.standard)) {
+        add(
+          "standard-changed",
+          `The manifest asks for ${credential.standard}; the certificate meets ${claims.standards_met.join(", ") || "no standard"}.`
+        );
+      }
+      if (current && expires - now <= input.expiringWithinDays * DAY_MS) {
+        add("expiring", `The certificate expires on ${expiresAt}, within ${input.expiringWithinDays} days.`);
+      }
+      const generated = Date.parse(claims.generated_at);
+      if (credential.rotateEveryDays > 0 && Number.isFinite(generated)) {
+        const deadline = generated + credential.rotateEveryDays * DAY_MS;
+        rotateAfter = new Date(deadline).toISOString();
+        if (now >= deadline && current) {
+          const ageDays = Math.floor((now - generated) / DAY_MS);
+          add(
+            "age",
+            `Generated on ${claims.generated_at}, ${ageDays} days ago; the rotation period is ${credential.rotateEveryDays} days (from ${periodSource(credential)}).`
+          );
+        }
+      }
+    }
+  }
+  const distinct = new Set(urls.map((u) => u ?? ""));
+  if (urls.length > 1 && distinct.size > 1) {
+    add(
+      "stores-disagree",
+      `The stores point at different certificates: ${credential.stores.map((s, i) => `${s} \u2192 ${urls[i] ?? "(none)"}`).join("; ")}.`
+    );
+  }
+  reasons.sort((a, b) => DUE_REASONS.indexOf(a) - DUE_REASONS.indexOf(b));
+  const first = reasons[0];
+  const detail = first !== void 0 ? details[first] : `Current: valid until ${expiresAt ?? "?"}${rotateAfter ? `, rotates after ${rotateAfter}` : credential.rotateEveryDays === 0 ? " (no age-based rotation)" : ""}.`;
+  return {
+    due: first !== void 0,
+    reasons,
+    detail,
+    ...certUrl !== void 0 && { certUrl },
+    ...expiresAt !== void 0 && { expiresAt },
+    ...rotateAfter !== void 0 && { rotateAfter }
+  };
+}
+function periodSource(credential) {
+  switch (credential.rotationFrom) {
+    case "credential":
+      return "its rotate_every_days";
+    case "defaults":
+      return "defaults.rotate_every_days";
+    case "standard":
+      return `the ${credential.standard} recommendation`;
+    case "none":
+      return "nowhere";
+  }
+}
+
+// src/rotation/lookup.ts
+var CertificateLookup = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
+  }
+  options;
+  jwks = /* @__PURE__ */ new Map();
+  refreshed = /* @__PURE__ */ new Set();
+  issuerBase;
+  async check(certUrl, credentialFrom) {
+    const parsed = parseCertificateUrl(certUrl);
+    if (!parsed) {
+      return {
+        kind: "malformed",
+        message: `The stored certificate reference "${shorten(certUrl)}" is not a certificate URL (https://\u2026/cert/<id>).`
+      };
+    }
+    const base = trimBase(parsed.base);
+    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : void 0;
+    try {
+      let report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+      if (report.reasons.some((r) => r.code === "UNKNOWN_KID") && !this.refreshed.has(base)) {
+        this.refreshed.add(base);
+        this.jwks.delete(base);
+        report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+      }
+      if (report.status === "expired" && !report.claims) {
+        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
+        return { kind: "verified", report, ...expiredClaims !== void 0 && { expiredClaims } };
+      }
+      return { kind: "verified", report };
+    } catch (error) {
+      if (isPassgeniError(error) && error.code === "CERTIFICATE_NOT_FOUND") {
+        return { kind: "not-found", message: `The issuer at ${base} has no certificate ${parsed.id}.` };
+      }
+      return {
+        kind: "error",
+        code: isPassgeniError(error) ? error.code : "LOOKUP_FAILED",
+        message: errorMessage(error)
+      };
+    }
+  }
+  async verify(certUrl, id, base, issuer, credentialFrom) {
+    const jwks = await this.keysOf(base, issuer);
+    return verifyCertificate({
+      ...issuer ? { certificate: id, issuer } : { certificate: certUrl },
+      jwks,
+      ...this.options.now !== void 0 && { now: this.options.now },
+      ...this.options.fetch !== void 0 && { fetch: this.options.fetch },
+      ...credentialFrom !== void 0 && { credentialFrom }
+    });
+  }
+  async claimsOf(base, id, issuer) {
+    try {
+      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.options.fetch ? { fetch: this.options.fetch } : {});
+      return decodeCertificate(record2.certificate).claims;
+    } catch {
+      return void 0;
+    }
+  }
+  /**
+   * One request per issuer per run, shared by every concurrent lookup. A failure is cached too:
+   * an unreachable issuer then costs one timeout, not one per certificate.
+   */
+  keysOf(base, issuer) {
+    let keys = this.jwks.get(base);
+    if (!keys) {
+      keys = issuer ? issuer.jwks() : fetchPublicJwks(base, this.options.fetch ? { fetch: this.options.fetch } : {});
+      keys.catch(() => {
+      });
+      this.jwks.set(base, keys);
+    }
+    return keys;
+  }
+};
+function trimBase(url) {
+  return url.trim().replace(/\/+$/, "");
+}
+function shorten(text) {
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}
+
+// src/rotation/rate-limit.ts
+import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
+var DEFAULT_WRITE_RATES = {
+  "aws-sm": 16,
+  vault: 100,
+  doppler: 0.5,
+  k8s: 20,
+  file: Number.POSITIVE_INFINITY
+};
+var realClock = {
+  now: () => performance.now(),
+  sleep: (ms) => delay(ms)
+};
+var TokenBucket = class {
+  intervalMs;
+  clock;
+  /** How many operations the guard window may hold, and its length. */
+  windowCount;
+  windowMs;
+  /** Times of the last `windowCount` operations, oldest first. */
+  recent = [];
+  /** When the next token falls due on the schedule; -Infinity until the first take. */
+  dueAt = Number.NEGATIVE_INFINITY;
+  queue = Promise.resolve();
+  constructor(ratePerSecond, clock = realClock) {
+    if (!(ratePerSecond > 0)) throw new RangeError("rate must be greater than 0");
+    this.intervalMs = Number.isFinite(ratePerSecond) ? 1e3 / ratePerSecond : 0;
+    this.windowCount = Math.max(1, Math.floor(ratePerSecond));
+    this.windowMs = this.windowCount * 1e3 / ratePerSecond * 1.01;
+    this.clock = clock;
+  }
+  /** Resolves when the caller may perform one operation. */
+  take() {
+    if (this.intervalMs === 0) return Promise.resolve();
+    const turn = this.queue.then(() => this.waitForToken());
+    this.queue = turn;
+    return turn;
+  }
+  async waitForToken() {
+    for (; ; ) {
+      const now2 = this.clock.now();
+      if (now2 - this.dueAt > this.windowMs) this.dueAt = now2;
+      let wait = this.dueAt - now2;
+      if (this.recent.length === this.windowCount) {
+        wait = Math.max(wait, this.recent[0] + this.windowMs - now2);
+      }
+      if (wait <= 0) break;
+      await this.clock.sleep(wait);
+    }
+    const now = this.clock.now();
+    this.recent.push(now);
+    if (this.recent.length > this.windowCount) this.recent.shift();
+    this.dueAt += this.intervalMs;
+  }
+};
+var StoreRateLimiter = class {
+  buckets = /* @__PURE__ */ new Map();
+  rates;
+  constructor(options = {}) {
+    if (options.maxRate !== void 0 && !(options.maxRate > 0)) {
+      throw new InputError(
+        "INVALID_MAX_RATE",
+        "--max-rate must be a number of operations per second greater than 0."
+      );
+    }
+    const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };
+    for (const kind of Object.keys(rates)) {
+      if (options.maxRate !== void 0) rates[kind] = Math.min(rates[kind], options.maxRate);
+      this.buckets.set(kind, new TokenBucket(rates[kind], options.clock));
+    }
+    this.rates = rates;
+  }
+  take(kind) {
+    return this.buckets.get(kind).take();
+  }
+};
+
+// src/rotation/shard.ts
+import { createHash } from "node:crypto";
+var MAX_SHARDS = 1024;
+function parseShard(text) {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new InputError(
+      "INVALID_SHARD",
+      `--shard must be I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/3 for the second of three runners); got "${text}".`
+    );
+  }
+  return { index, count };
+}
+function shardOf(id, count) {
+  const digest = createHash("sha256").update(id, "utf8").digest();
+  return digest.readUIntBE(0, 6) % count + 1;
+}
+function inShard(id, shard) {
+  return shard === void 0 || shardOf(id, shard.count) === shard.index;
+}
+
+// src/rotation/rotate.ts
+async function rotateFromManifest(manifest, options) {
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InputError("INVALID_CONCURRENCY", "concurrency must be a whole number of at least 1.");
+  }
+  const issuer = options.issuer;
+  if (!issuer && !options.dryRun) {
+    throw new InputError(
+      "ISSUER_REQUIRED",
+      "Rotating needs an issuer client (only a dry run can do without one)."
+    );
+  }
+  const expiringWithinDays = options.expiringWithinDays ?? 30;
+  if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
+    throw new InputError("INVALID_EXPIRING_WITHIN", "--expiring-within must be a number of days, 0 or more.");
+  }
+  const locks = new KeyedLock();
+  const limiter = new StoreRateLimiter({
+    ...options.maxRate !== void 0 && { maxRate: options.maxRate },
+    ...options.rates !== void 0 && { rates: options.rates },
+    ...options.clock !== void 0 && { clock: options.clock }
+  });
+  const now = options.now ?? Date.now;
+  const lookup = new CertificateLookup({
+    ...issuer !== void 0 && { issuer },
+    ...options.issuerPublicUrl !== void 0 && { issuerPublicUrl: options.issuerPublicUrl },
+    ...options.fetch !== void 0 && { fetch: options.fetch },
+    now
+  });
+  const open = options.openStore ?? ((uri) => openStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir }));
+  const progress = options.onProgress ?? (() => {
+  });
+  const dryRun = options.dryRun ?? false;
+  const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
+  const outcomes = new Array(selected.length);
+  progress({ type: "start", total: selected.length, dryRun });
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (let i = next++; i < selected.length; i = next++) {
+      const credential = selected[i];
+      const context = {
+        open,
+        lookup,
+        limiter,
+        locks,
+        baseDir: manifest.baseDir,
+        issuer,
+        dryRun,
+        now,
+        expiringWithinDays,
+        progress
+      };
+      const outcome = await rotateOne(credential, context).catch((error) => ({
+        failed: {
+          id: credential.id,
+          stage: "check",
+          code: isPassgeniError(error) ? error.code : "INTERNAL",
+          message: errorMessage(error)
+        }
+      }));
+      outcomes[i] = outcome;
+      done++;
+      progress({
+        type: "done",
+        id: credential.id,
+        outcome: "rotated" in outcome ? "rotated" : "skipped" in outcome ? "skipped" : "failed",
+        done,
+        total: selected.length
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, selected.length) }, worker));
+  const report = {
+    manifest: manifest.source,
+    dry_run: dryRun,
+    shard: options.shard ?? null,
+    total: selected.length,
+    rotated: [],
+    skipped: [],
+    failed: []
+  };
+  for (const outcome of outcomes) {
+    if ("rotated" in outcome) report.rotated.push(outcome.rotated);
+    else if ("skipped" in outcome) report.skipped.push(outcome.skipped);
+    else report.failed.push(outcome.failed);
+  }
+  return report;
+}
+function rotationExitCode(report) {
+  return report.failed.length === 0 ? 0 : 3;
+}
+async function rotateOne(credential, ctx) {
+  const { id } = credential;
+  const checkFailed = (error) => ({
+    failed: {
+      id,
+      stage: "check",
+      code: isPassgeniError(error) ? error.code : "CHECK_FAILED",
+      message: errorMessage(error)
+    }
+  });
+  let stores;
+  let urls;
+  try {
+    stores = await Promise.all(credential.stores.map((uri) => ctx.open(uri)));
+    urls = await Promise.all(stores.map((store) => store.readCertificateUrl()));
+  } catch (error) {
+    return checkFailed(error);
+  }
+  const current = urls[0];
+  let assessment;
+  if (current === void 0) {
+    assessment = assess({ credential, urls, now: ctx.now(), expiringWithinDays: ctx.expiringWithinDays });
+  } else {
+    const found = await ctx.lookup.check(current);
+    if (found.kind === "error") {
+      return {
+        failed: {
+          id,
+          stage: "check",
+          code: found.code,
+          message: `Could not check the current certificate ${current}: ${found.message}`
+        }
+      };
+    }
+    assessment = assess({
+      credential,
+      urls,
+      lookup: found,
+      now: ctx.now(),
+      expiringWithinDays: ctx.expiringWithinDays
+    });
+  }
+  const reason = assessment.reasons[0];
+  ctx.progress({ type: "checked", id, due: assessment.due, ...reason !== void 0 && { reason } });
+  if (reason === void 0) {
+    return {
+      skipped: {
+        id,
+        reason: "current",
+        detail: assessment.detail,
+        cert_url: assessment.certUrl ?? "",
+        expires_at: assessment.expiresAt ?? "",
+        ...assessment.rotateAfter !== void 0 && { rotate_after: assessment.rotateAfter }
+      }
+    };
+  }
+  const base = {
+    id,
+    reason,
+    reasons: assessment.reasons,
+    detail: assessment.detail,
+    stores: credential.stores,
+    ...current !== void 0 && { previous_cert_url: current },
+    stored: []
+  };
+  if (ctx.dryRun || !ctx.issuer) return { rotated: base };
+  const issuer = ctx.issuer;
+  const byUri = new Map(stores.map((store, i) => [credential.stores[i], store]));
+  try {
+    const result = await certifyAndStore(
+      {
+        standard: credential.standard,
+        stores: credential.stores,
+        ...credential.length !== void 0 && { length: credential.length },
+        ...credential.exclude !== void 0 && { exclude: credential.exclude },
+        ...credential.symbols !== void 0 && { symbols: credential.symbols },
+        ...credential.classes !== void 0 && { classes: credential.classes },
+        ...credential.label !== void 0 && { label: credential.label },
+        ...credential.bind && { bind: true }
+      },
+      {
+        issuer,
+        openStore: async (uri) => guarded(byUri.get(uri) ?? await ctx.open(uri), ctx)
+      }
+    );
+    return {
+      rotated: {
+        ...base,
+        cert_url: result.cert_url,
+        cert_id: result.cert_id,
+        expires_at: result.expires_at,
+        stored: result.stored.map((s) => s.store)
+      }
+    };
+  } catch (error) {
+    if (error instanceof CertifyStoreError) {
+      return {
+        failed: {
+          id,
+          stage: "certify",
+          code: error.code,
+          message: error.message,
+          reason,
+          stored: error.stored.map((s) => s.store),
+          ...error.certificateState === "valid" && { cert_url: error.certUrl }
+        }
+      };
+    }
+    return {
+      failed: {
+        id,
+        stage: "certify",
+        code: isPassgeniError(error) ? error.code : "ROTATION_FAILED",
+        message: errorMessage(error),
+        reason
+      }
+    };
+  }
+}
+function guarded(store, ctx) {
+  return {
+    uri: store.uri,
+    kind: store.kind,
+    // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
+    ...store.unsupportedCharacters !== void 0 && { unsupportedCharacters: store.unsupportedCharacters },
+    write: (request) => ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
+      await ctx.limiter.take(store.kind);
+      return store.write(request);
+    }),
+    readCredential: () => store.readCredential(),
+    readCertificateUrl: () => store.readCertificateUrl()
+  };
+}
+function resourceOf(uri, baseDir) {
+  const parsed = parseStoreUri(uri);
+  switch (parsed.kind) {
+    case "file":
+      return `file:${path2.resolve(baseDir, parsed.path)}`;
+    case "aws-sm":
+      return `aws-sm:${parsed.secretId}`;
+    case "vault":
+      return `vault:${parsed.mount}/${parsed.path}`;
+    case "k8s":
+      return `k8s:${parsed.namespace}/${parsed.name}`;
+    case "doppler":
+      return parsed.uri;
+  }
+}
+var KeyedLock = class {
+  tails = /* @__PURE__ */ new Map();
+  async run(key, task) {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const turn = previous.then(task, task);
+    const tail = turn.catch(() => {
+    });
+    this.tails.set(key, tail);
+    try {
+      return await turn;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+};
+
+// src/rotation/progress-bar.ts
+var ProgressBar = class {
+  constructor(stream, label, options = {}) {
+    this.stream = stream;
+    this.label = label;
+    this.enabled = options.force ?? stream.isTTY === true;
+  }
+  stream;
+  label;
+  enabled;
+  lastDraw = 0;
+  drawn = false;
+  /** `total` undefined draws a counter (inventory does not know how many secrets there are). */
+  update(done, total, note = "") {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100 && done !== total) return;
+    this.lastDraw = now;
+    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50));
+    let line;
+    if (total !== void 0 && total > 0) {
+      const filled = Math.round(done / total * width);
+      line = `${this.label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`;
+    } else {
+      line = `${this.label} ${done}`;
+    }
+    if (note) line += ` ${note}`;
+    const max = (this.stream.columns ?? 80) - 1;
+    this.stream.write(`\r${line.length > max ? line.slice(0, max) : line}\x1B[K`);
+    this.drawn = true;
+  }
+  /** Clears the line so whatever is printed next starts clean. */
+  finish() {
+    if (this.enabled && this.drawn) this.stream.write("\r\x1B[K");
+    this.drawn = false;
+  }
+};
+
+// src/cli/commands/rotate.ts
+function register4(program) {
+  const command = program.command("rotate").description(
+    "Rotate what a manifest (passgeni.yml) says is due: missing, invalid, revoked, expired or expiring certificates, credentials older than their period, a changed standard, stores that disagree."
+  ).option("-m, --manifest <file>", "the rotation manifest", "passgeni.yml").option("--dry-run", "decide and report what would be rotated and why; issue and write nothing").option("--shard <i/n>", "rotate only shard I of N (1-based), for a matrix of runners").option("--max-rate <r>", "cap writes to every kind of store at R per second", parseRate).option(
+    "--expiring-within <days>",
+    "rotate certificates expiring within this many days",
+    parseNonNegativeInt,
+    30
+  ).option("--concurrency <n>", "credentials checked and rotated at the same time", parsePositiveInt, 8);
+  addIssuerOptions(command).option("--json", "print the report as JSON").addHelpText(
+    "after",
+    `
+Each credential's first store is read for its current certificate URL, and the certificate is
+verified (signature, claims, live revocation status). Manifest format, due reasons, sharding and
+rate limits: docs/rotation.md. Default write rates per store kind: AWS 16/s, Vault 100/s,
+Kubernetes 20/s, Doppler 0.5/s, files unlimited; --max-rate lowers them all.
+
+Examples:
+  passgeni rotate --manifest passgeni.yml --dry-run
+  passgeni rotate --manifest passgeni.yml --shard 2/3 --issuer-url https://certs.example.com --json
+
+Exit codes: 0 everything current or rotated, 2 the manifest or a flag is invalid (nothing was
+rotated), 3 some credentials failed (the others were still rotated; the report says which and why).`
+  ).action(runCommand((options) => rotate(options)));
+}
+function parseRate(value) {
+  const rate = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(rate > 0)) {
+    throw new InvalidArgumentError2("expected a number of writes per second above 0.");
+  }
+  return rate;
+}
+async function rotate(options) {
+  const manifest = await loadManifest(options.manifest);
+  const shard = options.shard !== void 0 ? parseShard(options.shard) : void 0;
+  const selection = issuerSelection(options);
+  const local = !selection.issuerUrl || selection.issuerUrl === "local";
+  const skipIssuer = options.dryRun === true && local && !existsSync2(resolve(selection.dataDir ?? DEFAULT_DATA_DIR));
+  let issuer;
+  if (!skipIssuer) issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  const bar = new ProgressBar(process.stderr, options.dryRun ? "checking" : "rotating");
+  let rotated = 0;
+  let failed2 = 0;
+  try {
+    const report = await rotateFromManifest(manifest, {
+      ...issuer !== void 0 && { issuer },
+      ...local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL },
+      dryRun: options.dryRun === true,
+      ...shard !== void 0 && { shard },
+      ...options.maxRate !== void 0 && { maxRate: options.maxRate },
+      expiringWithinDays: options.expiringWithin,
+      concurrency: options.concurrency,
+      onProgress: (event) => {
+        if (event.type !== "done") return;
+        if (event.outcome === "rotated") rotated++;
+        if (event.outcome === "failed") failed2++;
+        bar.update(
+          event.done,
+          event.total,
+          `${rotated} ${options.dryRun ? "due" : "rotated"}, ${failed2} failed`
+        );
+      }
+    });
+    bar.finish();
+    if (options.json) printJson(report);
+    else printText(describe2(report));
+    return rotationExitCode(report);
+  } finally {
+    bar.finish();
+    await issuer?.close();
+  }
+}
+function describe2(report) {
+  const scope = [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : "",
+    report.dry_run ? "dry run" : ""
+  ].filter(Boolean).join(", ");
+  const lines = [
+    `Rotation of ${report.manifest}${scope ? ` (${scope})` : ""}: ${report.total} credential${report.total === 1 ? "" : "s"}`
+  ];
+  const width = Math.max(
+    8,
+    ...[...report.rotated, ...report.skipped, ...report.failed].map((e) => e.id.length)
+  );
+  for (const entry of report.rotated) {
+    const verb = report.dry_run ? "WOULD ROTATE" : "ROTATED";
+    lines.push(`  ${verb.padEnd(12)} ${entry.id.padEnd(width)} ${entry.reason}: ${entry.detail}`);
+    if (entry.cert_url)
+      lines.push(
+        `  ${"".padEnd(12)} ${"".padEnd(width)} new certificate ${entry.cert_url} in ${entry.stored.join(", ")}`
+      );
+  }
+  for (const entry of report.failed) {
+    lines.push(`  ${"FAILED".padEnd(12)} ${entry.id.padEnd(width)} ${entry.message} [${entry.code}]`);
+  }
+  for (const entry of report.skipped) {
+    lines.push(`  ${"current".padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
+  }
+  const counts = [
+    `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}`,
+    `${report.skipped.length} current`,
+    `${report.failed.length} failed`
+  ];
+  lines.push(counts.join(", ") + (report.dry_run ? ". Dry run: nothing was issued or written." : "."));
+  return lines.join("\n");
+}
+
+// src/cli/commands/inventory.ts
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync as existsSync3 } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve as resolve2 } from "node:path";
+import { finished } from "node:stream/promises";
+import { Option } from "commander";
+
+// src/inventory/index.ts
+import { once } from "node:events";
+
+// src/inventory/concurrency.ts
+async function* mapConcurrent(source, limit, fn) {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError("limit must be a whole number of at least 1");
+  const iterator = source[Symbol.asyncIterator]();
+  const window = [];
+  let exhausted = false;
+  try {
+    for (; ; ) {
+      while (!exhausted && window.length < limit) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const pending = fn(next.value);
+        pending.catch(() => {
+        });
+        window.push(pending);
+      }
+      const head = window.shift();
+      if (head === void 0) return;
+      yield await head;
+    }
+  } finally {
+    if (!exhausted) await iterator.return?.();
+  }
+}
+
+// src/inventory/scan.ts
+var INVENTORY_STATUSES = [
+  "valid",
+  "expiring",
+  "expired",
+  "revoked",
+  "missing",
+  "invalid",
+  "binding-mismatch",
+  "unknown"
+];
+var DAY_MS2 = 864e5;
+async function* scanInventory(options) {
+  for (const prefix of options.prefixes) parseStorePrefix(prefix);
+  const now = options.now ?? Date.now;
+  const lookup = new CertificateLookup({ now, ...options.lookup });
+  const openLister = options.openLister ?? ((prefix) => openStoreLister(prefix, options.storeOptions));
+  const openStore2 = options.openStore ?? ((uri) => openStore(uri, options.storeOptions));
+  const expiringMs = (options.expiringWithinDays ?? 30) * DAY_MS2;
+  yield* mapConcurrent(
+    listAll(options.prefixes, openLister),
+    options.concurrency ?? 16,
+    (entry) => "failedPrefix" in entry ? Promise.resolve(listingFailed(entry)) : inspect(entry, lookup, openStore2, options.checkBinding === true, now, expiringMs)
+  );
+}
+async function* listAll(prefixes, openLister) {
+  for (const prefix of prefixes) {
+    try {
+      const lister = await openLister(prefix);
+      yield* lister.list(prefix);
+    } catch (error) {
+      yield { failedPrefix: prefix, error };
+    }
+  }
+}
+function emptyRow(store, status, certUrl, detail) {
+  return {
+    store,
+    status,
+    cert_url: certUrl ?? null,
+    standard: null,
+    standards_met: [],
+    expires_at: null,
+    label: null,
+    cert_id: null,
+    generated_at: null,
+    binding: "not-checked",
+    detail
+  };
+}
+function listingFailed(entry) {
+  const code = isPassgeniError(entry.error) ? ` [${entry.error.code}]` : "";
+  return emptyRow(
+    entry.failedPrefix,
+    "unknown",
+    void 0,
+    `Could not list this prefix: ${errorMessage(entry.error)}${code}`
+  );
+}
+async function inspect(ref, lookup, openStore2, checkBinding2, now, expiringMs) {
+  if (ref.certUrl === void 0) {
+    return emptyRow(ref.uri, "missing", void 0, "No certificate URL is attached to this secret.");
+  }
+  let credentialFrom;
+  let bindingNote = "";
+  if (checkBinding2) {
+    try {
+      parseStoreUri(ref.uri);
+      credentialFrom = await openStore2(ref.uri);
+    } catch (error) {
+      bindingNote = ` The binding was not checked: ${errorMessage(error)}`;
+    }
+  }
+  let found = await lookup.check(ref.certUrl, credentialFrom);
+  if (found.kind === "error" && credentialFrom !== void 0) {
+    bindingNote = ` The binding was not checked: ${found.message}`;
+    found = await lookup.check(ref.certUrl);
+  }
+  switch (found.kind) {
+    case "malformed":
+    case "not-found":
+      return emptyRow(ref.uri, "invalid", ref.certUrl, found.message);
+    case "error":
+      return emptyRow(
+        ref.uri,
+        "unknown",
+        ref.certUrl,
+        `Could not check the certificate: ${found.message} [${found.code}]`
+      );
+    case "verified":
+      break;
+  }
+  const { report } = found;
+  const claims = report.claims ? report.claims : found.expiredClaims;
+  const exp = typeof claims?.exp === "number" ? claims.exp * 1e3 : void 0;
+  const row = {
+    store: ref.uri,
+    status: "valid",
+    cert_url: report.cert_url ?? ref.certUrl,
+    standard: typeof claims?.compliance_standard === "string" ? claims.compliance_standard : null,
+    standards_met: Array.isArray(claims?.standards_met) ? claims.standards_met.filter((s) => typeof s === "string") : [],
+    expires_at: exp !== void 0 && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
+    label: typeof claims?.label === "string" ? claims.label : null,
+    cert_id: report.cert_id ?? null,
+    generated_at: typeof claims?.generated_at === "string" ? claims.generated_at : null,
+    binding: report.binding,
+    detail: ""
+  };
+  const reasons = report.reasons.filter((r) => r.code !== "NOT_BOUND").map((r) => r.message).join(" ");
+  const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || exp !== void 0 && exp <= now();
+  if (report.status === "revoked") {
+    row.status = "revoked";
+    row.detail = reasons;
+  } else if (report.status !== "valid" && report.status !== "expired" || !claims) {
+    row.status = "invalid";
+    row.detail = reasons || `The certificate does not verify (${report.status}).`;
+  } else if (expired) {
+    row.status = "expired";
+    row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
+  } else if (report.binding === "mismatch" || report.binding === "not-found") {
+    row.status = "binding-mismatch";
+    row.detail = reasons;
+  } else if (exp !== void 0 && exp - now() <= expiringMs) {
+    row.status = "expiring";
+    row.detail = `The certificate expires on ${row.expires_at}; rotate and re-certify before then.`;
+  } else if (report.binding === "not-bound") {
+    row.detail = "The certificate has no credential binding (certify with --bind to make it checkable).";
+  }
+  row.detail += bindingNote;
+  row.detail = row.detail.trim();
+  return row;
+}
+
+// src/inventory/columns.ts
+function emptyTotals() {
+  const totals = { total: 0 };
+  for (const status of INVENTORY_STATUSES) totals[status] = 0;
+  return totals;
+}
+var COLUMNS = [
+  { key: "store", title: "Store" },
+  { key: "status", title: "Status" },
+  { key: "standard", title: "Standard" },
+  { key: "expires_at", title: "Expires" },
+  { key: "label", title: "Label" },
+  { key: "cert_url", title: "Certificate" },
+  { key: "cert_id", title: "Certificate id" },
+  { key: "generated_at", title: "Generated" },
+  { key: "binding", title: "Binding" },
+  { key: "detail", title: "Detail" }
+];
+function cellText(row, key) {
+  const value = row[key];
+  if (value === null || value === void 0) return "";
+  return Array.isArray(value) ? value.join(" ") : String(value);
+}
+
+// src/inventory/html.ts
+import { createHash as createHash2 } from "node:crypto";
+var STYLE = `
+:root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; }
+main { display: flex; flex-direction: column; gap: 1rem; padding: 1.5rem; }
+header { order: -2; }
+#totals { order: -1; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+p.meta { color: var(--muted); margin: 0; }
+table { border-collapse: collapse; }
+#totals table td, #totals table th { padding: .25rem .75rem; border: 1px solid #d0d7de; text-align: left; }
+#totals td { text-align: right; font-variant-numeric: tabular-nums; }
+#registry { width: 100%; }
+#registry th, #registry td { border-bottom: 1px solid #d0d7de; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+#registry thead th { position: sticky; top: 0; background: Canvas; }
+#registry th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+#registry th[aria-sort="ascending"] button::after { content: " \\25B2"; }
+#registry th[aria-sort="descending"] button::after { content: " \\25BC"; }
+td.store, td.url { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
+td.store { min-width: 16rem; }
+td.url { min-width: 20rem; }
+td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.status { font-weight: 600; white-space: nowrap; }
+.s-valid .status { color: var(--ok); }
+.s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
+.s-expired .status, .s-revoked .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
+td.detail { color: var(--muted); }
+`;
+var SCRIPT = `
+(function () {
+  var table = document.getElementById('registry');
+  var body = table.tBodies[0];
+  var headers = table.tHead.rows[0].cells;
+  function key(row, col) {
+    var cell = row.cells[col];
+    var sort = cell.getAttribute('data-sort');
+    return sort !== null ? sort : cell.textContent;
+  }
+  Array.prototype.forEach.call(headers, function (th, col) {
+    th.querySelector('button').addEventListener('click', function () {
+      var ascending = th.getAttribute('aria-sort') !== 'ascending';
+      Array.prototype.forEach.call(headers, function (h) { h.setAttribute('aria-sort', 'none'); });
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var order = key(a, col).localeCompare(key(b, col), undefined, { numeric: true });
+        return ascending ? order : -order;
+      });
+      var fragment = document.createDocumentFragment();
+      rows.forEach(function (row) { fragment.appendChild(row); });
+      body.appendChild(fragment);
+    });
+  });
+})();
+`;
+function cspHash(text) {
+  return `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
+}
+var HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "base-uri 'none'",
+  "form-action 'none'"
+].join("; ");
+var STATUS_RANK = {
+  revoked: 0,
+  invalid: 1,
+  "binding-mismatch": 2,
+  expired: 3,
+  missing: 4,
+  unknown: 5,
+  expiring: 6,
+  valid: 7
+};
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+var HTML_COLUMNS = [
+  { key: "store", title: "Store", className: "store" },
+  { key: "status", title: "Status", className: "status" },
+  { key: "standard", title: "Standard" },
+  { key: "expires_at", title: "Expires", className: "date" },
+  { key: "label", title: "Label" },
+  { key: "cert_url", title: "Certificate", className: "url" },
+  { key: "generated_at", title: "Generated", className: "date" },
+  { key: "binding", title: "Binding" },
+  { key: "detail", title: "Detail", className: "detail" }
+];
+function cell(row, column) {
+  const text = cellText(row, column.key);
+  const cls = column.className ? ` class="${column.className}"` : "";
+  if (column.key === "status")
+    return `<td${cls} data-sort="${STATUS_RANK[row.status]}">${escapeHtml(text)}</td>`;
+  if (column.key === "cert_url" && /^https?:\/\//i.test(text)) {
+    return `<td${cls}><a href="${escapeHtml(text)}" rel="noopener noreferrer">${escapeHtml(text)}</a></td>`;
+  }
+  return `<td${cls}>${escapeHtml(text)}</td>`;
+}
+function htmlWriter(meta) {
+  return {
+    begin: () => [
+      "<!doctype html>",
+      '<html lang="en">',
+      "<head>",
+      '<meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(HTML_CSP)}">`,
+      '<meta name="referrer" content="no-referrer">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      "<title>PassGeni certificate registry</title>",
+      `<style>${STYLE}</style>`,
+      "</head>",
+      "<body>",
+      "<main>",
+      "<header>",
+      "<h1>Certificate registry</h1>",
+      `<p class="meta">Generated ${escapeHtml(meta.generatedAt)} from ${meta.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(", ")}. "expiring" means within ${meta.expiringWithinDays} days.${meta.checkBinding ? " Stored credentials were checked against their certificate bindings." : ""} Click a column heading to sort.</p>`,
+      "</header>",
+      '<table id="registry">',
+      `<thead><tr>${HTML_COLUMNS.map((c) => `<th scope="col" aria-sort="none"><button type="button">${c.title}</button></th>`).join("")}</tr></thead>`,
+      "<tbody>",
+      ""
+    ].join("\n"),
+    row: (row) => `<tr class="s-${row.status}">${HTML_COLUMNS.map((c) => cell(row, c)).join("")}</tr>
+`,
+    end: (totals) => [
+      "</tbody>",
+      "</table>",
+      '<section id="totals" aria-label="Totals">',
+      "<table>",
+      `<thead><tr><th scope="col">Status</th><th scope="col">Count</th></tr></thead>`,
+      "<tbody>",
+      ...INVENTORY_STATUSES.map(
+        (s) => `<tr class="s-${s}"><th scope="row" class="status">${s}</th><td data-total="${s}">${totals[s]}</td></tr>`
+      ),
+      `<tr><th scope="row">total</th><td data-total="total">${totals.total}</td></tr>`,
+      "</tbody>",
+      "</table>",
+      "</section>",
+      "</main>",
+      `<script>${SCRIPT}</script>`,
+      "</body>",
+      "</html>",
+      ""
+    ].join("\n")
+  };
+}
+
+// src/inventory/formats.ts
+var INVENTORY_FORMATS = ["json", "jsonl", "csv", "md", "html"];
+function createWriter(format, meta) {
+  switch (format) {
+    case "json":
+      return jsonWriter();
+    case "jsonl":
+      return { begin: () => "", row: (row) => `${JSON.stringify(row)}
+`, end: () => "" };
+    case "csv":
+      return csvWriter();
+    case "md":
+      return markdownWriter(meta);
+    case "html":
+      return htmlWriter(meta);
+  }
+}
+function jsonWriter() {
+  let first = true;
+  return {
+    begin: () => "[",
+    row: (row) => {
+      const chunk = `${first ? "\n" : ",\n"}  ${JSON.stringify(row)}`;
+      first = false;
+      return chunk;
+    },
+    end: () => first ? "]\n" : "\n]\n"
+  };
+}
+function csvCell(text) {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+function csvWriter() {
+  return {
+    begin: () => `${COLUMNS.map((c) => csvCell(c.key)).join(",")}\r
+`,
+    row: (row) => `${COLUMNS.map((c) => csvCell(cellText(row, c.key))).join(",")}\r
+`,
+    end: () => ""
+  };
+}
+function markdownCell(text) {
+  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]|#~]/g, (c) => `\\${c}`).replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function markdownCode(text) {
+  if (text === "") return "";
+  if (/[`\r\n]/.test(text)) return markdownCell(text);
+  return `\`${text.replace(/\|/g, "\\|")}\``;
+}
+var CODE_COLUMNS = /* @__PURE__ */ new Set(["store", "cert_url", "cert_id"]);
+function markdownWriter(meta) {
+  return {
+    begin: () => [
+      "# Certificate registry",
+      "",
+      `Generated ${meta.generatedAt} from ${meta.prefixes.map((p) => `\`${p.replace(/`/g, "")}\``).join(", ")}; "expiring" means within ${meta.expiringWithinDays} days${meta.checkBinding ? "; credentials checked against their certificate bindings" : ""}.`,
+      "",
+      `| ${COLUMNS.map((c) => c.title).join(" | ")} |`,
+      `|${COLUMNS.map(() => " --- |").join("")}`,
+      ""
+    ].join("\n"),
+    row: (row) => `| ${COLUMNS.map((c) => (CODE_COLUMNS.has(c.key) ? markdownCode : markdownCell)(cellText(row, c.key))).join(" | ")} |
+`,
+    end: (totals) => [
+      "",
+      "## Totals",
+      "",
+      "| Status | Count |",
+      "| --- | ---: |",
+      ...INVENTORY_STATUSES.map((s) => `| ${s} | ${totals[s]} |`),
+      `| **total** | **${totals.total}** |`,
+      ""
+    ].join("\n")
+  };
+}
+
+// src/inventory/index.ts
+async function runInventory(options) {
+  const { format, out, onRow, ...scan } = options;
+  const writer = createWriter(format, {
+    prefixes: scan.prefixes,
+    generatedAt: new Date((scan.now ?? Date.now)()).toISOString(),
+    expiringWithinDays: scan.expiringWithinDays ?? 30,
+    checkBinding: scan.checkBinding === true
+  });
+  const totals = emptyTotals();
+  let begun = false;
+  for await (const row of scanInventory(scan)) {
+    if (!begun) {
+      await write(out, writer.begin());
+      begun = true;
+    }
+    totals[row.status]++;
+    totals.total++;
+    await write(out, writer.row(row));
+    onRow?.(row, totals);
+  }
+  if (!begun) await write(out, writer.begin());
+  await write(out, writer.end(totals));
+  return totals;
+}
+async function write(out, chunk) {
+  if (chunk === "") return;
+  if (!out.write(chunk)) await once(out, "drain");
+}
+
+// src/cli/commands/inventory.ts
+function register5(program) {
+  program.command("inventory").description(
+    "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, expired, revoked, missing, invalid, binding-mismatch, unknown)."
+  ).requiredOption(
+    "-p, --store-prefix <uri>",
+    "what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory",
+    collect2,
+    []
+  ).addOption(
+    new Option(
+      "-f, --format <format>",
+      "report format (default: from the --out extension, else md)"
+    ).choices([...INVENTORY_FORMATS])
+  ).option(
+    "-o, --out <file>",
+    "write the report to this file (replaced only once complete) instead of stdout"
+  ).option("--check-binding", "read each credential and check it against its certificate's binding").option(
+    "--expiring-within <days>",
+    "report valid certificates expiring within this many days as expiring",
+    parseNonNegativeInt,
+    30
+  ).option("--concurrency <n>", "certificate look-ups in flight at once", parsePositiveInt, 16).option(
+    "--data-dir <dir>",
+    "look up the local issuer's certificates in this data directory (env PASSGENI_DATA_DIR)"
+  ).option(
+    "--public-url <url>",
+    "public URL of that local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)"
+  ).option("--json", "JSON report (same as --format json) and errors as JSON").addHelpText(
+    "after",
+    `
+Certificates are looked up at their URLs (public endpoints, no API key), one request per
+certificate and one JWKS per issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
+self-contained page with totals and sortable columns). Doppler and Kubernetes cannot be listed.
+
+Examples:
+  passgeni inventory --store-prefix vault://secret/prod --store-prefix aws-sm://prod/ --out registry.html
+  passgeni inventory --store-prefix file://./config --format csv --check-binding > registry.csv
+
+Exit codes: 0 every secret's certificate is valid, 1 any is not (expiring included: lower
+--expiring-within to tolerate it), 2 bad input, 3 a store or the issuer failed.`
+  ).action(runCommand((options) => inventory(options)));
+}
+function collect2(value, previous) {
+  return [...previous, value];
+}
+function formatFor(options) {
+  if (options.format) return options.format;
+  if (options.json) return "json";
+  const ext = options.out ? extname(options.out).slice(1).toLowerCase() : "";
+  const byExtension = {
+    json: "json",
+    jsonl: "jsonl",
+    ndjson: "jsonl",
+    csv: "csv",
+    md: "md",
+    markdown: "md",
+    html: "html",
+    htm: "html"
+  };
+  return byExtension[ext] ?? "md";
+}
+async function inventory(options) {
+  const format = formatFor(options);
+  const dataDir = options.dataDir ?? process.env.PASSGENI_DATA_DIR;
+  const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;
+  if (options.dataDir !== void 0 && !existsSync3(resolve2(options.dataDir))) {
+    throw new InputError("DATA_DIR_NOT_FOUND", `The data directory ${options.dataDir} does not exist.`);
+  }
+  let issuer;
+  if (dataDir !== void 0 && existsSync3(resolve2(dataDir))) {
+    issuer = await openIssuerClient({ issuerUrl: "local", dataDir, publicUrl });
+  }
+  const target = options.out ? await openReportFile(options.out) : void 0;
+  const bar = new ProgressBar(process.stderr, "inventory", {
+    force: process.stderr.isTTY === true && target !== void 0
+  });
+  let totals;
+  try {
+    totals = await runInventory({
+      prefixes: options.storePrefix,
+      format,
+      out: target?.stream ?? process.stdout,
+      ...options.checkBinding && { checkBinding: true },
+      expiringWithinDays: options.expiringWithin,
+      concurrency: options.concurrency,
+      ...issuer !== void 0 && { lookup: { issuer, issuerPublicUrl: publicUrl } },
+      onRow: (_row, running) => bar.update(running.total, void 0, `secrets, ${running.total - running.valid} not valid`)
+    });
+    bar.finish();
+    await target?.commit();
+  } catch (error) {
+    bar.finish();
+    await target?.discard();
+    throw error;
+  } finally {
+    await issuer?.close();
+  }
+  if (options.json && options.out) printJson({ out: options.out, format, totals });
+  else if (!options.json) printNotice(summary(totals, options.out));
+  return totals.total === totals.valid ? 0 : 1;
+}
+function summary(totals, out) {
+  const parts = INVENTORY_STATUSES.filter((s) => totals[s] > 0).map((s) => `${totals[s]} ${s}`);
+  const found = totals.total === 0 ? "no secrets found" : `${totals.total} secret${totals.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
+  return `inventory: ${found}${out ? ` (report: ${out})` : ""}`;
+}
+async function openReportFile(file) {
+  const target = resolve2(file);
+  if (!existsSync3(dirname(target))) {
+    throw new InputError("OUT_DIR_NOT_FOUND", `The directory of --out ${file} does not exist.`);
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const stream = createWriteStream(temp, { flags: "wx" });
+  return {
+    stream,
+    async commit() {
+      stream.end();
+      await finished(stream);
+      await rename(temp, target);
+    },
+    async discard() {
+      stream.destroy();
+      await rm(temp, { force: true });
+    }
+  };
+}
+
+// src/cli/commands/generate.ts
+import { Option as Option2 } from "commander";
+function register6(program) {
+  program.command("generate").description("Generate credentials to a compliance standard (locally; nothing is sent anywhere).").requiredOption("-s, --standard <standard>", "standard to generate to (see `passgeni standards`)").option("-l, --length <n>", "length (default: the standard's default length)", parsePositiveInt).option("-x, --exclude <chars>", `characters the target system rejects, e.g. "'\\"\\\\/@"`).option("--symbols <set>", "use this set of punctuation characters instead of all 32").option(
+    "--classes <list>",
+    "character classes to include: upper,lower,digit,special (default: all)",
+    parseClassList
+  ).addOption(new Option2("-n, --count <k>", "how many credentials").argParser(parsePositiveInt).default(1)).option("--json", "print JSON (one object per line with --count)").addHelpText(
+    "after",
+    "\nThe credential is printed on stdout and nowhere else. Exit codes: 0 ok, 2 bad input or a request weaker than the standard."
+  ).action(runCommand((options) => generate(options)));
+}
+function generate(options) {
+  const policy = resolvePolicy({
+    standard: options.standard,
+    ...options.length !== void 0 && { length: options.length },
+    ...options.exclude !== void 0 && { exclude: options.exclude },
+    ...options.symbols !== void 0 && { symbols: options.symbols },
+    ...options.classes !== void 0 && { classes: options.classes }
+  });
+  if (options.count === 1) {
+    const { password } = generateCredential(policy);
+    emit(password, policy, options.json === true);
+  } else {
+    const next = createGenerator(policy.charset, policy.length);
+    for (let i = 0; i < options.count; i++) emit(next(), policy, options.json === true);
+  }
+  if (!options.json && process.stderr.isTTY) {
+    printNotice(
+      `${policy.standard.id}: ${policy.length} characters, ${policy.entropyBits} bits, meets ${policy.standardsMet.join(", ")}`
+    );
+  }
+  return 0;
+}
+function emit(password, policy, json) {
+  if (!json) {
+    printText(password);
+    return;
+  }
+  const { length, has_upper, has_lower, has_numbers, has_special, char_pool_size } = policy.params;
+  printJsonLine({
+    standard: policy.standard.id,
+    password,
+    length,
+    entropy_bits: policy.entropyBits,
+    char_pool_size,
+    standards_met: policy.standardsMet,
+    generation_params: { length, has_upper, has_lower, has_numbers, has_special, char_pool_size }
+  });
+}
+
+// src/cli/commands/standards.ts
+function register7(program) {
+  program.command("standards").description("List the standards, their rules and what each rule rests on.").option("--json", "print JSON").action(
+    runCommand((options) => {
+      if (options.json) {
+        printJson(STANDARDS);
+        return 0;
+      }
+      const rows = STANDARDS.map((s) => [
+        s.id,
+        String(s.minLength),
+        s.requiredClasses.length ? s.requiredClasses.join("+") : "none",
+        String(s.minEntropyBits),
+        s.rotationDays ? `${s.rotationDays} d` : "on compromise",
+        s.certifiable ? "yes" : "standards_met only",
+        s.basis.kind === "clause" ? "framework clause" : "product baseline"
+      ]);
+      printText(
+        table(["standard", "min length", "classes", "min bits", "rotation", "certifiable", "basis"], rows)
+      );
+      printText("\nRun `passgeni policy --standard <id>` for the basis of each rule and its sources.");
+      return 0;
+    })
+  );
+}
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+// src/cli/commands/policy.ts
+import { Option as Option3 } from "commander";
+import { writeFileSync } from "node:fs";
+function register8(program) {
+  program.command("policy").description(
+    "Write a password policy for a standard that an organisation can adopt, with the basis of each rule."
+  ).requiredOption("-s, --standard <standard>", "standard (see `passgeni standards`)").addOption(new Option3("-f, --format <format>", "output format").choices(["md", "html"]).default("md")).option("--organisation <name>", "organisation name to put in the policy").option("-o, --out <file>", "write to a file instead of stdout").option("--json", "print { standard, format, policy } as JSON").action(
+    runCommand((options) => {
+      const rule = resolveStandard(options.standard);
+      const text = renderPolicy(rule, options.format, {
+        ...options.organisation !== void 0 && { organisation: options.organisation }
+      });
+      if (options.out) writeFileSync(options.out, text);
+      if (options.json)
+        printJson({
+          standard: rule.id,
+          format: options.format,
+          ...options.out ? { file: options.out } : { policy: text }
+        });
+      else if (!options.out) printText(text);
+      return 0;
+    })
+  );
+}
+
+// src/cli/commands/serve.ts
+import { join as join2 } from "node:path";
+import { InvalidArgumentError as InvalidArgumentError3, Option as Option4 } from "commander";
+var LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+function register9(program) {
+  program.command("serve").description(
+    "Run the certificate authority (issuer) over HTTP: sessions, certificates, revocation, JWKS."
+  ).option("--port <port>", "port to listen on", parsePort, 8787).option(
+    "--host <address>",
+    "address to listen on (0.0.0.0 for every interface, e.g. in a container)",
+    "127.0.0.1"
+  ).option(
+    "--data-dir <dir>",
+    "data directory: embedded database and generated key (env PASSGENI_DATA_DIR; default ./.passgeni)"
+  ).option(
+    "--database-url <url>",
+    "PostgreSQL instead of the embedded database, for several replicas (env DATABASE_URL)"
+  ).option(
+    "--public-url <url>",
+    "URL certificates are published under (env PASSGENI_PUBLIC_URL; default http://<host>:<port>)"
+  ).option(
+    "--issuer-id <id>",
+    "the iss claim of certificates (env PASSGENI_ISSUER_ID; default: the public URL)"
+  ).option(
+    "--key-file <file>",
+    `ES256 private key, JWK or PEM, mode 0600 (default: ${SIGNING_KEY_ENV}, else <data-dir>/signing-key.jwk)`
+  ).option(
+    "--rotate-key",
+    "write a new signing key over the key file before starting; older keys stay in the JWKS"
+  ).option(
+    "--trust-proxy <value>",
+    'believe X-Forwarded-For from: "true" (any), a hop count, or comma-separated proxy addresses/CIDRs (default: no proxy)'
+  ).option("--cert-days <days>", "certificate lifetime in days", parseWhole(1, 3650), 365).option(
+    "--ip-cert-limit <n>",
+    "certificate requests per client address per hour (0 = off)",
+    parseWhole(0),
+    10
+  ).option("--key-minute-limit <n>", "requests per API key per minute (0 = off)", parseWhole(0), 60).option(
+    "--key-burst <n>",
+    "requests per API key at once before the steady rate applies (0 = off)",
+    parseWhole(0),
+    5
+  ).option("--key-refill <per-second>", "steady requests per second per API key after a burst", parseRate2, 1).option(
+    "--flag-threshold <n>",
+    "flag a team issuing more than this many certificates in 24 h (0 = off)",
+    parseWhole(0),
+    50
+  ).option("--metrics-token <token>", "require this bearer token on /metrics (env PASSGENI_METRICS_TOKEN)").option("--pool-size <n>", "PostgreSQL connections per pool (two pools per process)", parseWhole(1, 1e3)).addOption(
+    new Option4("--log-level <level>", "log level of the JSON logs on stdout").choices(LOG_LEVELS).default("info")
+  ).option("--json", "print the start-up summary as one JSON line on stdout").addHelpText(
+    "after",
+    `
+Logs are JSON lines on stdout; keys, tokens and Authorization headers are never logged.
+SIGINT/SIGTERM stop accepting connections, finish requests in flight and close the database.
+Create API keys with \`passgeni api-key create --team NAME\` (same --data-dir or DATABASE_URL).
+Operations (replicas, key rotation, backups, metrics): docs/operations.md.`
+  ).action(runCommand((options) => serve(options)));
+}
+async function serve(options, env = process.env) {
+  const databaseUrl = options.databaseUrl ?? nonEmpty(env.DATABASE_URL);
+  const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR) ?? ".passgeni";
+  const publicUrl = options.publicUrl ?? nonEmpty(env.PASSGENI_PUBLIC_URL) ?? `http://${urlHost(options.host)}:${options.port}`;
+  if (options.publicUrl === void 0 && nonEmpty(env.PASSGENI_PUBLIC_URL) === void 0 && !isLoopback(options.host)) {
+    printNotice(
+      `passgeni: no --public-url: certificate URLs and the issuer id will be ${publicUrl}. Set --public-url to the address people and verifiers use; it is written into every certificate.`
+    );
+  }
+  const issuerId = options.issuerId ?? nonEmpty(env.PASSGENI_ISSUER_ID);
+  const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
+  const trustProxy = parseTrustProxy(options.trustProxy);
+  const notice = (m) => printNotice(m);
+  const issuerModule = await import("./chunks/cli-issuer-6XVPVRQL.js");
+  let retireKid;
+  if (options.rotateKey) {
+    if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
+      throw new InputError(
+        "ROTATE_KEY_UNSUPPORTED",
+        `The signing key comes from ${SIGNING_KEY_ENV}; rotate it by putting a new key there (\`passgeni keygen\`) and restarting. The old key stays in the JWKS.`
+      );
+    }
+    if (!options.keyFile && databaseUrl !== void 0) {
+      throw new InputError("ROTATE_KEY_UNSUPPORTED", "With DATABASE_URL, pass the --key-file to rotate.");
+    }
+    const path3 = options.keyFile ?? join2(dataDir, issuerModule.DATA_DIR_KEY_FILE);
+    const rotated = issuerModule.rotateKeyFile(path3);
+    retireKid = rotated.previous?.kid;
+    notice(
+      `passgeni: rotated the signing key in ${path3}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
+    );
+  }
+  const limits = {
+    ...options.ipCertLimit !== void 0 && { ipCertificatesPerHour: options.ipCertLimit },
+    ...options.keyMinuteLimit !== void 0 && { keyRequestsPerMinute: options.keyMinuteLimit },
+    ...options.keyBurst !== void 0 && { keyBurst: options.keyBurst },
+    ...options.keyRefill !== void 0 && { keyRefillPerSecond: options.keyRefill },
+    ...options.flagThreshold !== void 0 && { teamFlagThreshold: options.flagThreshold }
+  };
+  const logger = new DeferredLogger();
+  const logStream = new issuerModule.BufferedLogStream(1);
+  let issuer;
+  let server;
+  try {
+    issuer = await issuerModule.openIssuer({
+      publicUrl,
+      ...issuerId !== void 0 && { issuerId },
+      ...databaseUrl !== void 0 ? { databaseUrl } : { dataDir },
+      ...options.keyFile !== void 0 && { keyFile: options.keyFile },
+      env,
+      limits,
+      ...options.certDays !== void 0 && { certificateDays: options.certDays },
+      ...options.poolSize !== void 0 && { poolSize: options.poolSize },
+      logger,
+      onNotice: notice
+    });
+    if (retireKid !== void 0 && retireKid !== issuer.kid) await issuer.retireSigningKey(retireKid);
+    server = await issuerModule.startServer({
+      issuer,
+      port: options.port,
+      host: options.host,
+      ...trustProxy !== void 0 && { trustProxy },
+      ...metricsToken !== void 0 && { metricsToken },
+      logger: { level: options.logLevel, stream: logStream }
+    });
+  } catch (error) {
+    await server?.close().catch(() => void 0);
+    await issuer?.close().catch(() => void 0);
+    logStream.close();
+    throw error;
+  }
+  logger.attach(server.app.log);
+  const summary2 = {
+    url: server.url,
+    public_url: issuer.publicUrl,
+    issuer_id: issuer.issuerId,
+    jwks_url: issuer.jwksUrl,
+    kid: issuer.kid,
+    key_source: issuer.keySource,
+    database: databaseUrl !== void 0 ? issuerModule.redactDatabaseUrl(databaseUrl) : `pglite:${join2(dataDir, "db")}`,
+    pid: process.pid
+  };
+  server.app.log.info(summary2, "issuer listening");
+  if (options.json) printJsonLine(summary2);
+  else {
+    printNotice(
+      `passgeni issuer listening on ${server.url}
+  public URL  ${summary2.public_url}
+  issuer id   ${summary2.issuer_id}
+  signing kid ${summary2.kid} (${summary2.key_source})
+  database    ${summary2.database}`
+    );
+  }
+  await waitForSignal(server.app.log);
+  server.app.log.info({}, "shutting down: finishing requests in flight");
+  await server.close();
+  await issuer.close();
+  server.app.log.info({}, "stopped");
+  logStream.close();
+  return 0;
+}
+function waitForSignal(log) {
+  return new Promise((resolve3) => {
+    let received = false;
+    const onSignal = (signal) => {
+      if (received) {
+        log.warn({ signal }, "second signal: exiting without waiting");
+        process.exit(1);
+      }
+      received = true;
+      log.info({ signal }, "signal received");
+      resolve3();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+var DeferredLogger = class {
+  target;
+  attach(target) {
+    this.target = target;
+  }
+  info(obj, msg) {
+    this.write("info", obj, msg);
+  }
+  warn(obj, msg) {
+    this.write("warn", obj, msg);
+  }
+  error(obj, msg) {
+    this.write("error", obj, msg);
+  }
+  write(level, obj, msg) {
+    if (this.target) this.target[level](obj, msg);
+    else process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}
+`);
+  }
+};
+function nonEmpty(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value;
+}
+function isLoopback(host) {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+function urlHost(host) {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+function parsePort(value) {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError3("expected a port from 0 to 65535.");
+  return Number(value);
+}
+function parseWhole(min, max = 2147483647) {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError3(`expected a whole number from ${min} to ${max}.`);
+    }
+    return Number(value);
+  };
+}
+function parseRate2(value) {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 1e6) {
+    throw new InvalidArgumentError3("expected a number of requests per second above 0.");
+  }
+  return n;
+}
+function parseTrustProxy(value) {
+  if (value === void 0) return void 0;
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false" || v === "") return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (!/^[0-9a-f.:/,\s]+$/i.test(v)) {
+    throw new InputError(
+      "INVALID_TRUST_PROXY",
+      '--trust-proxy takes "true", "false", a number of hops, or comma-separated proxy addresses/CIDRs (e.g. 10.0.0.0/8).'
+    );
+  }
+  return value;
+}
+
+// src/cli/commands/keygen.ts
+import { Option as Option5 } from "commander";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+function register10(program) {
+  program.command("keygen").description("Create an ES256 (P-256) signing key for an issuer.").option("-o, --out <file>", "write the private key to this file (mode 0600) instead of stdout").addOption(
+    new Option5("-f, --format <format>", "private key format").choices(["jwk", "pem"]).default("jwk")
+  ).option("--force", "overwrite an existing file").option("--json", "print { kid, public_jwk, file } (and the private key when no --out) as JSON").addHelpText(
+    "after",
+    "\nUse the key with `passgeni serve --key-file FILE` or the PASSGENI_SIGNING_KEY environment variable."
+  ).action(runCommand((options) => keygen(options)));
+}
+function keygen(options) {
+  const key = generateSigningKey();
+  const privateKey = exportSigningKey(key, options.format);
+  if (options.out) writePrivateFile(options.out, privateKey, options.force === true);
+  if (options.json) {
+    printJson({
+      kid: key.kid,
+      public_jwk: key.publicJwk,
+      ...options.out ? { file: options.out } : { private_key: privateKey }
+    });
+  } else if (options.out) {
+    printText(`Wrote the private key to ${options.out} (mode 0600). kid: ${key.kid}`);
+  } else {
+    printText(privateKey.trimEnd());
+    printNotice(`kid: ${key.kid} (keep the private key secret; store it in your secrets manager)`);
+  }
+  return 0;
+}
+function writePrivateFile(path3, content, force) {
+  const flags = constants.O_WRONLY | constants.O_CREAT | (force ? constants.O_TRUNC : constants.O_EXCL);
+  let fd;
+  try {
+    fd = openSync(path3, flags, 384);
+  } catch (error) {
+    if (error.code === "EEXIST") {
+      throw new InputError(
+        "KEY_FILE_EXISTS",
+        `${path3} already exists. Choose another --out, or pass --force to replace it.`
+      );
+    }
+    throw error;
+  }
+  try {
+    writeSync(fd, content.endsWith("\n") ? content : `${content}
+`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// src/cli/commands/api-key.ts
+function register11(program) {
+  const apiKey = program.command("api-key").description("Manage the issuer's API keys (directly in its database: --data-dir or DATABASE_URL).");
+  withStorage(
+    apiKey.command("create").description("Create an API key for a team (the team is created if new). The key is printed once.").requiredOption(
+      "--team <name>",
+      "team name (letters, digits, . _ -); certificates carry only its opaque id"
+    ).option("--name <text>", 'what the key is for, e.g. "github-actions prod"')
+  ).action(runCommand((options) => create(options)));
+  withStorage(
+    apiKey.command("list").description("List API keys (never the keys themselves).").option("--team <name>", "only this team")
+  ).action(runCommand((options) => list(options)));
+  withStorage(
+    apiKey.command("revoke").description(
+      "Revoke an API key by id (see `passgeni api-key list`); it stops working on every replica at once."
+    ).argument("<id>", "key id, e.g. key_0123456789abcdef")
+  ).action(runCommand((id, options) => revoke2(id, options)));
+}
+function withStorage(command) {
+  return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
+}
+async function withDatabase(options, fn) {
+  const { openDatabase } = await import("./chunks/cli-core-45SL3ATE.js");
+  const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
+  const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
+  const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+async function create(options) {
+  const { createApiKey } = await import("./chunks/cli-core-45SL3ATE.js");
+  const created = await withDatabase(
+    options,
+    (db) => createApiKey(db, {
+      team: options.team,
+      now: /* @__PURE__ */ new Date(),
+      ...options.name !== void 0 && { name: options.name }
+    })
+  );
+  if (options.json) {
+    printJson(created);
+    return 0;
+  }
+  printText(created.key);
+  printNotice(
+    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).
+Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.`
+  );
+  return 0;
+}
+async function list(options) {
+  const { listApiKeys } = await import("./chunks/cli-core-45SL3ATE.js");
+  const keys = await withDatabase(
+    options,
+    (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
+  );
+  if (options.json) {
+    printJson({ keys });
+    return 0;
+  }
+  if (keys.length === 0) {
+    printNotice("No API keys. Create one with `passgeni api-key create --team NAME`.");
+    return 0;
+  }
+  printText(table2(keys));
+  return 0;
+}
+async function revoke2(id, options) {
+  const { revokeApiKey } = await import("./chunks/cli-core-45SL3ATE.js");
+  const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
+  if (options.json) printJson(key);
+  else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
+  return 0;
+}
+function table2(keys) {
+  const rows = [
+    ["ID", "TEAM", "KEY", "NAME", "CREATED", "LAST USED", "STATUS"],
+    ...keys.map((k) => [
+      k.id,
+      k.team_name,
+      k.hint,
+      k.name ?? "",
+      k.created_at.slice(0, 19).replace("T", " "),
+      k.last_used_at ? k.last_used_at.slice(0, 16).replace("T", " ") : "never",
+      k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : "active"
+    ])
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...r[i] ?? ""].length))) ?? [];
+  return rows.map(
+    (r) => r.map((cell2, i) => cell2.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
+  ).join("\n");
+}
+function nonEmpty2(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value;
+}
+
+// src/cli/commands/index.ts
+var registrations = [
+  register,
+  register2,
+  register3,
+  register4,
+  register5,
+  register6,
+  register7,
+  register8,
+  register9,
+  register10,
+  register11
+];
+function registerCommands(program) {
+  for (const register12 of registrations) register12(program);
+}
+
+// src/cli/main.ts
+function buildProgram() {
+  const program = new Command("passgeni").description("Generate, certify and store compliance-grade credentials.").version(VERSION).showHelpAfterError("(run with --help for usage)").exitOverride();
+  registerCommands(program);
+  return program;
+}
+async function main(argv = process.argv) {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
+await main();
+export {
+  buildProgram,
+  main
+};
