@@ -1,5 +1,9 @@
 import type { CertificateClaims, CredentialBinding, EntropySource, Jwks } from '../certificate/index.js';
+import type { CertificateStatus, IssuedCertificate, SessionResponse } from '../issuer/types.js';
 import type { GenerationParams, StandardId } from '../policy/types.js';
+
+// The protocol's answers are the issuer's own types (type-only: nothing of the issuer is bundled).
+export type { CertificateStatus, IssuedCertificate, SessionResponse };
 
 /**
  * What the certify-and-store engine needs from a certificate authority. Two implementations:
@@ -24,31 +28,12 @@ export interface SessionRequest {
   entropy_source: EntropySource;
 }
 
-export interface SessionResponse {
-  generation_session_id: string;
-  expires_at: string;
-  entropy_bits: number;
-  standards_met: StandardId[];
-}
-
 export interface CertificateRequest {
   generation_session_id: string;
   generated_at: string;
   credential_binding?: CredentialBinding;
   label?: string;
 }
-
-export interface IssuedCertificate {
-  cert_id: string;
-  cert_url: string;
-  certificate: string;
-  expires_at: string;
-  standards_met: StandardId[];
-  compliance_standard: StandardId;
-  entropy_bits: number;
-}
-
-export type CertificateStatus = 'valid' | 'expired' | 'revoked';
 
 export interface CertificateStatusResponse {
   status: CertificateStatus;
