@@ -28,7 +28,7 @@ import {
   type StoreAccessDeps,
   type StoreAccessInputs,
 } from './store-access.js';
-import { escapeHtml, heading, paragraph, type Cell } from './summary.js';
+import { escapeHtml, heading, paragraph, renderCell, type Cell } from './summary.js';
 
 /**
  * The scheduled-rotation action (actions/rotate/action.yml): a rotation manifest in the
@@ -429,13 +429,4 @@ function grid(
       ? paragraph(`… and ${rows.length - shown.length} more; the report output lists every one.`)
       : '';
   return `<table>\n${[head, ...body].join('\n')}\n</table>\n\n${more}`;
-}
-
-function renderCell(cell: Cell): string {
-  if (typeof cell === 'string') return escapeHtml(cell);
-  const text = cell.code ? `<code>${escapeHtml(cell.text)}</code>` : escapeHtml(cell.text);
-  // A hostile issuer or store must not turn a javascript: URL into a clickable link.
-  return cell.href && /^https?:\/\//i.test(cell.href)
-    ? `<a href="${escapeHtml(cell.href)}">${text}</a>`
-    : text;
 }

@@ -15,7 +15,7 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function renderCell(cell: Cell): string {
+export function renderCell(cell: Cell): string {
   if (typeof cell === 'string') return escapeHtml(cell);
   const text = cell.code ? `<code>${escapeHtml(cell.text)}</code>` : escapeHtml(cell.text);
   // Only http(s) links: a javascript: URL from a hostile issuer must not become clickable.
