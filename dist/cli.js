@@ -109,46 +109,50 @@ var defaultRandom = (buffer) => {
   }
 };
 
+// src/generate/common-passwords.ts
+import { createRequire } from "node:module";
+function loadCommonPasswords() {
+  const require2 = createRequire(import.meta.url);
+  return require2("@zxcvbn-ts/language-common/dist/passwords.json.cjs");
+}
+
 // src/generate/blocklist.ts
-import passwords from "@zxcvbn-ts/language-common/dist/passwords.json.mjs";
 var entries;
-var kindsByLength;
+var COMMON_PASSWORD_KINDS = [
+  0,
+  0,
+  0,
+  14,
+  46,
+  174,
+  238,
+  238,
+  238,
+  238,
+  110,
+  46,
+  174,
+  14,
+  14,
+  174,
+  14,
+  14,
+  12,
+  4,
+  12
+];
 var KIND_LETTER = 1;
 var KIND_DIGIT = 2;
 var KIND_SPECIAL = 4;
-var KIND_OTHER = 8;
-function kindOf(code) {
-  if (code >= 97 && code <= 122 || code >= 65 && code <= 90) return KIND_LETTER;
-  if (code >= 48 && code <= 57) return KIND_DIGIT;
-  if (code > 32 && code < 127) return KIND_SPECIAL;
-  return KIND_OTHER;
-}
 function load() {
-  if (entries) return entries;
-  const set = /* @__PURE__ */ new Set();
-  let longest = 0;
-  for (const entry of passwords) {
-    const lower = entry.toLowerCase();
-    set.add(lower);
-    if (lower.length > longest) longest = lower.length;
-  }
-  const kinds = new Uint16Array(longest + 1);
-  for (const entry of set) {
-    let mask = 0;
-    for (let i = 0; i < entry.length; i++) mask |= kindOf(entry.charCodeAt(i));
-    kinds[entry.length] = kinds[entry.length] | 1 << mask;
-  }
-  kindsByLength = kinds;
-  entries = set;
-  return set;
+  entries ??= new Set(loadCommonPasswords().map((entry) => entry.toLowerCase()));
+  return entries;
 }
 function isCommonPassword(candidate) {
   return load().has(candidate.toLowerCase());
 }
 function commonPasswordsMayMatch(length, kinds) {
-  load();
-  const byLength = kindsByLength;
-  return length < byLength.length && (byLength[length] & 1 << kinds) !== 0;
+  return ((COMMON_PASSWORD_KINDS[length] ?? 0) & 1 << kinds) !== 0;
 }
 
 // src/generate/sampler.ts
@@ -232,7 +236,7 @@ function compile(charset, length) {
     }
     if (chars.length > 0) {
       need |= 1 << index;
-      kinds |= kindOf2(cls);
+      kinds |= kindOf(cls);
     }
   }
   const n = codes.length;
@@ -253,7 +257,7 @@ function compile(charset, length) {
   }
   return { table: table3, need: need << CLASS_SHIFT, kinds };
 }
-function kindOf2(cls) {
+function kindOf(cls) {
   return cls === "digit" ? KIND_DIGIT : cls === "special" ? KIND_SPECIAL : KIND_LETTER;
 }
 function invalidCharset(cls, duplicate) {

@@ -56,6 +56,23 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * src/generate/common-passwords.ts loads the common-password list with createRequire, which finds
+ * node_modules at run time; the runner has none. Here it becomes a bare require() that esbuild
+ * bundles as a wrapper evaluated on first call, so the list is in the bundle yet still decoded
+ * only when a generator needs it.
+ */
+const lazyCommonPasswords = {
+  name: 'lazy-common-passwords',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]common-passwords\.ts$/ }, () => ({
+      contents:
+        'export function loadCommonPasswords() { return require("@zxcvbn-ts/language-common/dist/passwords.json.cjs"); }',
+      loader: 'js',
+    }));
+  },
+};
+
 const action = await build({
   entryPoints: {
     certify: 'src/action/entries/certify.ts',
@@ -81,7 +98,7 @@ const action = await build({
   define,
   legalComments: 'none',
   metafile: true,
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, lazyCommonPasswords],
   logLevel: 'warning',
 });
 writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses(action.metafile));

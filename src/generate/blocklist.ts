@@ -1,4 +1,4 @@
-import passwords from '@zxcvbn-ts/language-common/dist/passwords.json.mjs';
+import { loadCommonPasswords } from './common-passwords.js';
 
 /**
  * The common-password list shipped with zxcvbn-ts (49,233 entries, all lower-case ASCII, at most
@@ -7,8 +7,16 @@ import passwords from '@zxcvbn-ts/language-common/dist/passwords.json.mjs';
  */
 
 let entries: Set<string> | undefined;
-/** Per length, bit m set when some entry of that length has exactly the character kinds m. */
-let kindsByLength: Uint16Array | undefined;
+
+/**
+ * Per length (index), bit m set when some entry of that length, lower-cased, has exactly the
+ * character kinds m (KIND_* bits). Precomputed from the list so that deciding whether a generator
+ * needs the list at all does not load it; test/generate/generator.test.ts recomputes it from the
+ * shipped list and fails, printing the new table, when a package update changes it.
+ */
+export const COMMON_PASSWORD_KINDS: readonly number[] = [
+  0, 0, 0, 14, 46, 174, 238, 238, 238, 238, 110, 46, 174, 14, 14, 174, 14, 14, 12, 4, 12,
+];
 
 /** Character kinds, with case folded because the comparison ignores case. */
 export const KIND_LETTER = 1;
@@ -17,7 +25,7 @@ export const KIND_SPECIAL = 4;
 /** Anything the generator never emits (space, non-ASCII): such entries can never match. */
 const KIND_OTHER = 8;
 
-function kindOf(code: number): number {
+export function kindOf(code: number): number {
   if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return KIND_LETTER;
   if (code >= 0x30 && code <= 0x39) return KIND_DIGIT;
   if (code > 0x20 && code < 0x7f) return KIND_SPECIAL;
@@ -25,23 +33,8 @@ function kindOf(code: number): number {
 }
 
 function load(): Set<string> {
-  if (entries) return entries;
-  const set = new Set<string>();
-  let longest = 0;
-  for (const entry of passwords) {
-    const lower = entry.toLowerCase();
-    set.add(lower);
-    if (lower.length > longest) longest = lower.length;
-  }
-  const kinds = new Uint16Array(longest + 1);
-  for (const entry of set) {
-    let mask = 0;
-    for (let i = 0; i < entry.length; i++) mask |= kindOf(entry.charCodeAt(i));
-    kinds[entry.length] = (kinds[entry.length] as number) | (1 << mask);
-  }
-  kindsByLength = kinds;
-  entries = set;
-  return set;
+  entries ??= new Set(loadCommonPasswords().map((entry) => entry.toLowerCase()));
+  return entries;
 }
 
 /** True when the whole candidate, ignoring case, is on the common-password list. */
@@ -56,7 +49,5 @@ export function isCommonPassword(candidate: string): boolean {
  * never an approximation: an equal string has equal length and equal kinds.
  */
 export function commonPasswordsMayMatch(length: number, kinds: number): boolean {
-  load();
-  const byLength = kindsByLength as Uint16Array;
-  return length < byLength.length && ((byLength[length] as number) & (1 << kinds)) !== 0;
+  return ((COMMON_PASSWORD_KINDS[length] ?? 0) & (1 << kinds)) !== 0;
 }

@@ -68,6 +68,22 @@ describe('bundled actions are self-contained', () => {
     expect(verified.outputs.status).toBe('valid');
   });
 
+  it('a credential short enough to collide with a common password is checked against the bundled list', async () => {
+    // At 12 characters every class mix of the default pool occurs on the list, so the generator
+    // must load it; from the copy that works only if the list is inside the bundle.
+    const certified = await runAction(join(copy, 'action.yml'), {
+      with: {
+        standard: 'PCI-DSS',
+        length: '12',
+        store: 'file://./app.json#SECRET',
+        'issuer-url': issuer.url,
+        'api-key': issuer.apiKey,
+      },
+    });
+    expect(certified.code, certified.stdout + certified.stderr).toBe(0);
+    expect(certified.stderr).toBe('');
+  });
+
   it('every store adapter and its SDK load from the copy (all five stores opened in one run)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'passgeni-home-'));
     const kubeconfig = join(home, 'kubeconfig');

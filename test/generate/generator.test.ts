@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGenerator, generateCredential, isCommonPassword } from '../../src/generate/index.js';
+import { COMMON_PASSWORD_KINDS, kindOf } from '../../src/generate/blocklist.js';
+import { loadCommonPasswords } from '../../src/generate/common-passwords.js';
 import type { CharClass } from '../../src/policy/index.js';
 import {
   CHAR_CLASSES,
@@ -301,14 +303,25 @@ describe('isCommonPassword', () => {
     expect(isCommonPassword('')).toBe(false);
   });
 
-  it('holds every entry of the shipped list', async () => {
-    const { default: list } = (await import('@zxcvbn-ts/language-common/dist/passwords.json.mjs')) as {
-      default: string[];
-    };
+  it('holds every entry of the shipped list', () => {
+    const list = loadCommonPasswords();
     expect(list).toHaveLength(49_233);
     expect(list.every((entry) => isCommonPassword(entry) && isCommonPassword(entry.toUpperCase()))).toBe(
       true,
     );
+  });
+
+  it('the precomputed length/kinds table matches the shipped list, so skipped lookups are safe', () => {
+    const list = loadCommonPasswords();
+    const table: number[] = [];
+    for (const entry of new Set(list.map((e) => e.toLowerCase()))) {
+      let kinds = 0;
+      for (let i = 0; i < entry.length; i++) kinds |= kindOf(entry.charCodeAt(i));
+      while (table.length <= entry.length) table.push(0);
+      table[entry.length] = (table[entry.length] as number) | (1 << kinds);
+    }
+    // On failure, paste the received table into COMMON_PASSWORD_KINDS in src/generate/blocklist.ts.
+    expect([...COMMON_PASSWORD_KINDS]).toEqual(table);
   });
 });
 
