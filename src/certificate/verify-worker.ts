@@ -42,7 +42,7 @@ export function runVerifyWorker(
     const results: Array<0 | VerificationFailure[]> = new Array(tokens.length);
     // in groups, so parsed payloads (unused here: only reasons travel back) die young
     for (let start = 0; start < tokens.length; start += 64) {
-      const outcomes = checker.checkMany(tokens.slice(start, start + 64), init.nowMs, init.checks);
+      const outcomes = checker.checkMany(tokens.slice(start, start + 64), init.nowMs, init.checks, false);
       for (let i = 0; i < outcomes.length; i++) {
         const reasons = outcomes[i]?.reasons ?? [{ code: 'MALFORMED' as const, message: 'not checked' }];
         results[start + i] = reasons.length === 0 ? 0 : reasons;

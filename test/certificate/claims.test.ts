@@ -10,6 +10,7 @@ import {
   signCertificate,
   type CertificateClaims,
 } from '../../src/certificate/index.js';
+import { core } from '../../src/certificate/shared-core.js';
 import { PassgeniError } from '../../src/errors.js';
 import { claims } from './fixtures.js';
 
@@ -259,6 +260,128 @@ describe('the hot-path validator agrees with claimsSchema', () => {
     for (const input of [null, undefined, 42, 'claims', [], [claims()]]) {
       expect(claimsSchema.safeParse(input).success).toBe(false);
       expect(fastValidatorAccepts(input)).toBe(false);
+    }
+  });
+});
+
+/** The full path's verdict on payload text: JSON.parse, then the hand validator. */
+function fullPathAccepts(payload: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return false;
+  }
+  return core.claimIssues(parsed).length === 0;
+}
+
+/** Rewrites that leave the fast path's JSON subset (whitespace, escapes, repeats, number forms). */
+const outsideSubset: Array<(json: string) => string> = [
+  (j) => JSON.stringify(JSON.parse(j), null, 1),
+  (j) => j.replace('"sub":"', '"sub": "'),
+  (j) => j.replace(/"iss":"h/, '"iss":"\\u0068'),
+  (j) => j.replace('"team_', '"t\u00e9am_'),
+  (j) => `${j} `,
+  (j) => j.slice(0, -1),
+  (j) => j.slice(0, j.length >> 1),
+  (j) => j.replace('{', '{"exp":1,'),
+  (j) => j.replace(/}$/, ',"exp":1}'),
+  (j) => j.replace(/}$/, ',"__proto__":{}}'),
+  (j) => j.replace(/"iat":(\d+)/, '"iat":$1.0'),
+  (j) => j.replace(/"iat":(\d+)/, '"iat":$1e0'),
+  (j) => j.replace(/"iat":(\d+)/, '"iat":0$1'),
+  (j) => j.replace(/"entropy_bits":[^,]+/, '"entropy_bits":1e2'),
+  (j) => j.replace(/"entropy_bits":[^,]+/, '"entropy_bits":65536'),
+  (j) => j.replace(/"entropy_bits":[^,]+/, '"entropy_bits":-0'),
+  (j) => j.replace(/"entropy_bits":[^,]+/, '"entropy_bits":12.'),
+  (j) => j.replace('"has_upper":true', '"has_upper":tru'),
+  (j) => j.replace('"fips_mode":false', '"fips_mode":null'),
+];
+
+/** Rewrites inside the subset that sit on a rule's edge: both paths must give the same verdict. */
+const ruleEdges: Array<(json: string) => string> = [
+  (j) => j.replace(/"standards_met":\[/, '"standards_met":["PCI-DSS",'),
+  (j) => j.replace(/"standards_met":\[[^\]]*\]/, '"standards_met":[]'),
+  (j) => j.replace(/"jti":"[^"]*"/, '"jti":"3f1c2a9e-0d6b-4f4e-8a7b-1c2d3e4f5a6"'),
+  (j) => j.replace(/"generated_at":"[^"]*"/, '"generated_at":"2026-06-01T00:00:00.000ZZ"'),
+  (j) => j.replace(/"rotate_by":"[^"]*"/, '"rotate_by":"2024-02-30T00:00:00Z"'),
+  (j) => j.replace(/"rotate_by":"[^"]*"/, '"rotate_by":"2024-02-29T00:00:00.1Z"'),
+  (j) => j.replace(/"rotate_by":"[^"]*"/, '"rotate_by":"2024-02-29T00:00:00.Z"'),
+  (j) => j.replace(/"salt":"[^"]*"/, '"salt":"AAECAwQFBgcICQoLDA0ODx"'),
+  (j) => j.replace(/"salt":"[^"]*"/, '"salt":"AAECAwQFBgcICQoLDA0OD_"'),
+  (j) => j.replace(/"N":\d+/, '"N":32767'),
+  (j) => j.replace(/"N":\d+/, '"N":1048576'),
+  (j) => j.replace(/"r":\d+/, '"r":32'),
+  (j) => j.replace(/"r":\d+/, '"r":33'),
+  (j) => j.replace(/"p":\d+/, '"p":16'),
+  (j) => j.replace(/"exp":\d+/, '"exp":1780272000'),
+  (j) => j.replace(/"cert_version":\d+/, '"cert_version":2'),
+  (j) => j.replace(/"label":"[^"]*"/, `"label":"${'x'.repeat(128)}"`),
+  (j) => j.replace(/"label":"[^"]*"/, `"label":"${'x'.repeat(129)}"`),
+  (j) => j.replace(/"label":"[^"]*"/, '"label":""'),
+];
+
+/** A number form outside the fast path's subset, which it leaves to the full path by design. */
+const OUTSIDE_NUMBERS = /\d{16}|\d[eE]|-0[,}\]]|"entropy_bits":65536[,}]/;
+
+describe('the bulk fast path never accepts what the full path rejects', () => {
+  it('on thousands of mutated claim sets, each written several ways (fast-check)', () => {
+    const mutation = fc.record({
+      path: fc.constantFrom(...paths),
+      value: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...edgeValues) },
+        { weight: 1, arbitrary: fc.jsonValue() },
+      ),
+    });
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(mutation, { minLength: 0, maxLength: 3 }),
+        fc.constantFrom<(json: string) => string>((j) => j, ...outsideSubset, ...ruleEdges),
+        (binding, mutations, variant) => {
+          let input: unknown = binding ? withBinding() : claims();
+          for (const m of mutations) input = mutate(input as Record<string, unknown>, m.path, m.value);
+          const canonical = JSON.stringify(input);
+          const text = variant(canonical);
+          const fast = core.fastPathAccepts(text);
+          const full = fullPathAccepts(text);
+          if (fast) accepted++;
+          // the safety property: never valid on the fast path alone
+          if (fast) expect(full, text).toBe(true);
+          // and it takes what it should: everything valid written as JSON.stringify writes it
+          if (text === canonical && !OUTSIDE_NUMBERS.test(text)) expect(fast, text).toBe(full);
+        },
+      ),
+      { numRuns: 6000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('takes canonical valid claims, with and without the optional claims', () => {
+    expect(core.fastPathAccepts(JSON.stringify(claims()))).toBe(true);
+    expect(core.fastPathAccepts(JSON.stringify(withBinding()))).toBe(true);
+  });
+
+  it('never reads past the payload into what an earlier token left in its buffer', () => {
+    const whole = JSON.stringify(withBinding());
+    expect(core.fastPathAccepts(whole)).toBe(true);
+    for (const cut of [1, 2, 10, whole.length >> 1, whole.length - 2, whole.length - 1]) {
+      expect(core.fastPathAccepts(whole.slice(0, cut)), whole.slice(0, cut)).toBe(false);
+    }
+  });
+
+  it('leaves every rewrite outside its subset to the full path', () => {
+    for (const variant of outsideSubset) {
+      const text = variant(JSON.stringify(withBinding()));
+      expect(core.fastPathAccepts(text), text).toBe(false);
+    }
+  });
+
+  it('agrees with the full path on each rule edge', () => {
+    for (const variant of ruleEdges) {
+      const text = variant(JSON.stringify(withBinding()));
+      expect(core.fastPathAccepts(text), text).toBe(fullPathAccepts(text));
     }
   });
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,39 @@ describe('verifyMany', () => {
     });
     expect(calls).toBe(1);
     expect(summary(results)).toEqual(batch.map((_, i) => (i % 2 === 0 ? 'EXPIRES_SOON' : 'valid')));
+  });
+
+  it('agrees with verify on signed payloads its workers read either way, and on each check', async () => {
+    // Workers judge payloads written as the signer writes them without JSON.parse (core.ts, scan);
+    // these are signed as written, so each is decided on its claims, whichever path reads it.
+    const signText = (payload: string): string => {
+      const header = b64({ alg: 'ES256', typ: 'JWT', kid: key.kid });
+      const input = `${header}.${Buffer.from(payload).toString('base64url')}`;
+      const signature = sign('sha256', Buffer.from(input), {
+        key: key.privateKey,
+        dsaEncoding: 'ieee-p1363',
+      });
+      return `${input}.${signature.toString('base64url')}`;
+    };
+    const canonical = JSON.stringify(claims({ label: 'prod/db' }));
+    const texts = [
+      canonical,
+      JSON.stringify(JSON.parse(canonical), null, 2),
+      canonical.replace('"prod/db"', '"pr\\u006fd/db"'),
+      canonical.replace('"prod/db"', '"pr\u00f6d/db"'),
+      canonical.replace(/}$/, ',"iat":1}'),
+      canonical.replace(/}$/, `,"nbf":${NOW_SEC + DAY}}`),
+      canonical.replace(/}$/, `,"nbf":${NOW_SEC - DAY}}`),
+      canonical.replace(/"exp":\d+/, `"exp":${NOW_SEC + 20 * DAY}`),
+      canonical.replace(/"standards_met":\[[^\]]*\]/, '"standards_met":["PCI-DSS"]'),
+      canonical.replace(/"iss":"[^"]*"/, '"iss":"https://issuer.tes"'),
+    ];
+    const batch = Array.from({ length: 300 }, (_, i) => signText(texts[i % texts.length] as string));
+    for (const checks of [undefined, { requireStandard: 'HIPAA' as const, minDaysRemaining: 30 }]) {
+      const results = await verifyMany(batch, { ...options, workers: 2, ...(checks && { checks }) });
+      expect(results).toEqual(batch.map((jwt) => verifier.verify(jwt, checks)));
+      expect(new Set(summary(results)).size).toBeGreaterThan(checks ? 3 : 2);
+    }
   });
 
   it('treats entries that are not strings as MALFORMED rather than failing the batch', async () => {
