@@ -3,6 +3,9 @@ import {
   InputError,
   PassgeniError
 } from "./cli-chunk-QWWLQ3TS.js";
+import {
+  __reExport
+} from "./cli-chunk-DCNTUQYV.js";
 
 // src/version.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
@@ -185,7 +188,14 @@ function loadSigningKeyFile(path, options = {}) {
 import { createPublicKey as createPublicKey2 } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+
+// src/zod.ts
+var zod_exports = {};
+__reExport(zod_exports, mini_star);
+import { config } from "zod/mini";
+import en from "zod/v4/locales/en.js";
+import * as mini_star from "zod/mini";
+config(en());
 
 // src/certificate/shared-core.ts
 import * as crypto from "node:crypto";
@@ -514,22 +524,22 @@ function createCertificateCore(crypto2, constants) {
       else if (!is.isoMs(c.generated_at)) {
         validate.fail(issues, "generated_at", "must be an ISO 8601 UTC time with milliseconds");
       }
-      let optional = 0;
+      let optional3 = 0;
       if (c.rotate_by !== void 0) {
-        optional++;
+        optional3++;
         if (!is.isoInstant(c.rotate_by))
           validate.fail(issues, "rotate_by", "must be an ISO 8601 UTC date-time");
       }
       if (c.credential_binding !== void 0) {
-        optional++;
+        optional3++;
         validate.binding(c.credential_binding, "credential_binding", issues);
       }
       if (c.label !== void 0) {
-        optional++;
+        optional3++;
         if (!is.printable(c.label, 128)) validate.fail(issues, "label", "must be 1-128 printable characters");
       }
-      if (c.nbf !== void 0) optional++;
-      if (issues.length > 0 || Object.keys(c).length !== REQUIRED_CLAIMS.length + optional) {
+      if (c.nbf !== void 0) optional3++;
+      if (issues.length > 0 || Object.keys(c).length !== REQUIRED_CLAIMS.length + optional3) {
         validate.unknownKeys(c, KNOWN_CLAIMS, "", issues);
       }
       return issues;
@@ -850,16 +860,18 @@ function buildJwks(keys) {
   }
   return { keys: out };
 }
-var coordinate = z.string().refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" });
-var jwkSchema = z.object({
-  kty: z.literal("EC"),
-  crv: z.literal("P-256"),
+var coordinate = zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" }));
+var jwkSchema = zod_exports.object({
+  kty: zod_exports.literal("EC"),
+  crv: zod_exports.literal("P-256"),
   x: coordinate,
   y: coordinate,
-  kid: z.string().min(1).max(256).optional(),
-  alg: z.literal("ES256").optional(),
-  use: z.literal("sig").optional(),
-  key_ops: z.array(z.string()).refine((ops) => ops.includes("verify"), { error: "must allow verify" }).optional()
+  kid: zod_exports.optional(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(256))),
+  alg: zod_exports.optional(zod_exports.literal("ES256")),
+  use: zod_exports.optional(zod_exports.literal("sig")),
+  key_ops: zod_exports.optional(
+    zod_exports.array(zod_exports.string()).check(zod_exports.refine((ops) => ops.includes("verify"), { error: "must allow verify" }))
+  )
 });
 function isOnCurve(jwk) {
   try {
@@ -979,71 +991,86 @@ async function loadJwks(source, options = {}) {
 import { sign } from "node:crypto";
 
 // src/certificate/claims.ts
-import { z as z2 } from "zod";
 var MAX_SIZE = 4096;
 var limits = core.limits;
-var printable = (max) => z2.string().refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` });
-var numericDate = z2.int().min(0);
-var size = (min) => z2.int().min(min).max(MAX_SIZE);
-var standardId = z2.enum(STANDARD_IDS);
-var generationParamsSchema = z2.strictObject({
+var printable = (max) => zod_exports.string().check(zod_exports.refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` }));
+var numericDate = zod_exports.int().check(zod_exports.minimum(0));
+var size = (min) => zod_exports.int().check(zod_exports.minimum(min), zod_exports.maximum(MAX_SIZE));
+var standardId = zod_exports.enum(STANDARD_IDS);
+var generationParamsSchema = zod_exports.strictObject({
   length: size(1),
-  has_upper: z2.boolean(),
-  has_lower: z2.boolean(),
-  has_numbers: z2.boolean(),
-  has_special: z2.boolean(),
+  has_upper: zod_exports.boolean(),
+  has_lower: zod_exports.boolean(),
+  has_numbers: zod_exports.boolean(),
+  has_special: zod_exports.boolean(),
   char_pool_size: size(1),
   excluded_characters: size(0),
-  class_sizes: z2.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) })
+  class_sizes: zod_exports.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) })
 });
-var entropySourceSchema = z2.strictObject({
+var entropySourceSchema = zod_exports.strictObject({
   api: printable(128),
   runtime: printable(128),
   openssl: printable(128),
-  fips_mode: z2.boolean()
+  fips_mode: zod_exports.boolean()
 });
-var credentialBindingSchema = z2.strictObject({
-  alg: z2.literal("scrypt"),
-  N: z2.int().min(limits.scryptMinN).max(limits.scryptMaxN).refine((n) => (n & n - 1) === 0, { error: "must be a power of two" }),
-  r: z2.int().min(1).max(limits.scryptMaxR),
-  p: z2.int().min(1).max(limits.scryptMaxP),
-  salt: z2.string().refine((v) => core.is.base64urlBytes(v, 16), { error: "must be 16 bytes of base64url" }),
-  digest: z2.string().refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" })
-}).superRefine((b, ctx) => {
-  if (128 * b.N * b.r > limits.scryptMaxMemory) {
-    ctx.addIssue({ code: "custom", message: "needs more than 256 MiB of memory (128\xB7N\xB7r)" });
-  }
-  if (b.N * b.r * b.p > limits.scryptMaxWork) {
-    ctx.addIssue({ code: "custom", message: "costs more than 16\xD7 the default binding (N\xB7r\xB7p > 2^22)" });
-  }
-});
-var claimsSchema = z2.strictObject({
-  jti: z2.string().refine(core.is.uuid, { error: "must be a lower-case RFC 9562 UUID" }),
+var credentialBindingSchema = zod_exports.strictObject({
+  alg: zod_exports.literal("scrypt"),
+  N: zod_exports.int().check(
+    zod_exports.minimum(limits.scryptMinN),
+    zod_exports.maximum(limits.scryptMaxN),
+    zod_exports.refine((n) => (n & n - 1) === 0, { error: "must be a power of two" })
+  ),
+  r: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(limits.scryptMaxR)),
+  p: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(limits.scryptMaxP)),
+  salt: zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 16), { error: "must be 16 bytes of base64url" })),
+  digest: zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" }))
+}).check(
+  zod_exports.superRefine((b, ctx) => {
+    if (128 * b.N * b.r > limits.scryptMaxMemory) {
+      ctx.addIssue({ code: "custom", message: "needs more than 256 MiB of memory (128\xB7N\xB7r)" });
+    }
+    if (b.N * b.r * b.p > limits.scryptMaxWork) {
+      ctx.addIssue({ code: "custom", message: "costs more than 16\xD7 the default binding (N\xB7r\xB7p > 2^22)" });
+    }
+  })
+);
+var claimsSchema = zod_exports.strictObject({
+  jti: zod_exports.string().check(zod_exports.refine(core.is.uuid, { error: "must be a lower-case RFC 9562 UUID" })),
   iss: printable(256),
   sub: printable(128),
   iat: numericDate,
-  nbf: numericDate.optional(),
+  nbf: zod_exports.optional(numericDate),
   exp: numericDate,
-  cert_version: z2.int().min(1).max(CERT_VERSION),
+  cert_version: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(CERT_VERSION)),
   compliance_standard: standardId,
-  standards_met: z2.array(standardId).refine((ids) => new Set(ids).size === ids.length, { error: "must not list a standard twice" }),
+  standards_met: zod_exports.array(standardId).check(
+    zod_exports.refine((ids) => new Set(ids).size === ids.length, { error: "must not list a standard twice" })
+  ),
   generation_params: generationParamsSchema,
-  entropy_bits: z2.number().min(0).max(65536),
+  entropy_bits: zod_exports.number().check(zod_exports.minimum(0), zod_exports.maximum(65536)),
   entropy_source: entropySourceSchema,
   generation_session_id: printable(128),
-  generated_at: z2.string().refine(core.is.isoMs, { error: "must be an ISO 8601 UTC time with milliseconds" }),
-  rotate_by: z2.string().refine(core.is.isoInstant, { error: "must be an ISO 8601 UTC date-time" }).optional(),
-  credential_binding: credentialBindingSchema.optional(),
-  label: printable(128).optional()
-}).superRefine((c, ctx) => {
-  if (c.exp <= c.iat) ctx.addIssue({ code: "custom", path: ["exp"], message: "must be later than iat" });
-  if (c.nbf !== void 0 && c.nbf >= c.exp) {
-    ctx.addIssue({ code: "custom", path: ["nbf"], message: "must be earlier than exp" });
-  }
-  if (!c.standards_met.includes(c.compliance_standard)) {
-    ctx.addIssue({ code: "custom", path: ["standards_met"], message: "must include compliance_standard" });
-  }
-});
+  generated_at: zod_exports.string().check(zod_exports.refine(core.is.isoMs, { error: "must be an ISO 8601 UTC time with milliseconds" })),
+  rotate_by: zod_exports.optional(
+    zod_exports.string().check(zod_exports.refine(core.is.isoInstant, { error: "must be an ISO 8601 UTC date-time" }))
+  ),
+  credential_binding: zod_exports.optional(credentialBindingSchema),
+  label: zod_exports.optional(printable(128))
+}).check(
+  zod_exports.superRefine((c, ctx) => {
+    if (c.exp <= c.iat) ctx.addIssue({ code: "custom", path: ["exp"], message: "must be later than iat" });
+    if (c.nbf !== void 0 && c.nbf >= c.exp) {
+      ctx.addIssue({ code: "custom", path: ["nbf"], message: "must be earlier than exp" });
+    }
+    if (!c.standards_met.includes(c.compliance_standard)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["standards_met"],
+        message: "must include compliance_standard"
+      });
+    }
+  })
+);
 function invalidClaimsError(issues) {
   const first = issues[0];
   const summary = first === void 0 ? "" : ` (first: ${first.path} ${first.message})`;
@@ -1675,9 +1702,6 @@ function standardsMet(params) {
   return STANDARDS.filter((rule) => evaluate(params, rule, bits).length === 0).map((rule) => rule.id);
 }
 
-// src/policy/params-schema.ts
-import { z as z3 } from "zod";
-
 // src/policy/charset.ts
 function range(from, to) {
   let s = "";
@@ -1730,20 +1754,20 @@ function parseSymbols(symbols) {
 }
 
 // src/policy/params-schema.ts
-var count = (max) => z3.int().min(0).max(max);
-var classSizes = z3.strictObject({
+var count = (max) => zod_exports.int().check(zod_exports.minimum(0), zod_exports.maximum(max));
+var classSizes = zod_exports.strictObject({
   upper: count(DEFAULT_CLASS_SETS.upper.length),
   lower: count(DEFAULT_CLASS_SETS.lower.length),
   digit: count(DEFAULT_CLASS_SETS.digit.length),
   special: count(DEFAULT_CLASS_SETS.special.length)
 });
 var DEFAULT_POOL = CHAR_CLASSES.reduce((n, c) => n + DEFAULT_CLASS_SETS[c].length, 0);
-var shape = z3.strictObject({
-  length: z3.int().min(1).max(MAX_LENGTH),
-  has_upper: z3.boolean(),
-  has_lower: z3.boolean(),
-  has_numbers: z3.boolean(),
-  has_special: z3.boolean(),
+var shape = zod_exports.strictObject({
+  length: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(MAX_LENGTH)),
+  has_upper: zod_exports.boolean(),
+  has_lower: zod_exports.boolean(),
+  has_numbers: zod_exports.boolean(),
+  has_special: zod_exports.boolean(),
   char_pool_size: count(DEFAULT_POOL),
   excluded_characters: count(DEFAULT_POOL),
   class_sizes: classSizes
@@ -2085,6 +2109,7 @@ function renderPolicy(rule, format, options = {}) {
 export {
   CERT_VERSION,
   STANDARD_IDS,
+  zod_exports,
   claimsSchema,
   parseClaims,
   entropySource,

@@ -28,12 +28,13 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-5HFHZVRS.js";
-import "./cli-chunk-DASYQ2YY.js";
+} from "./cli-chunk-MGKVB7OF.js";
+import "./cli-chunk-L7M6G2HU.js";
 import {
   PassgeniError,
   isPassgeniError
 } from "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // src/issuer/http/server.ts
 import { createHash as createHash2, timingSafeEqual } from "node:crypto";
