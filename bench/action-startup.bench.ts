@@ -25,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { median, record } from './harness.js';
@@ -84,22 +84,6 @@ console.log(
 
 // ---------------------------------------------------------------------------------------------
 // Variants, built like the action (these settings mirror the action build in scripts/build.mjs).
-const zodEnglishOnly: Plugin = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
-        ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: dirname(args.importer) }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: 'export { default as en } from "../locales/en.js";',
-      resolveDir: args.pluginData as string,
-      loader: 'js',
-    }));
-  },
-};
-
 /** Replaces one source module of the action with other contents. */
 function replaceModule(name: string, pattern: RegExp, contents: (original: string) => string): Plugin {
   return {
@@ -133,7 +117,7 @@ async function bundle(outdir: string, options: BuildOptions, plugins: Plugin[] =
     legalComments: 'none',
     logLevel: 'warning',
     ...options,
-    plugins: [zodEnglishOnly, ...plugins],
+    plugins,
   });
 }
 

@@ -30,8 +30,9 @@ import {
   parseJwks,
   renderPolicy,
   resolvePolicy,
-  resolveStandard
-} from "./chunks/cli-chunk-DASYQ2YY.js";
+  resolveStandard,
+  zod_exports
+} from "./chunks/cli-chunk-KWBTGNTB.js";
 import {
   InputError,
   PassgeniError,
@@ -41,7 +42,8 @@ import {
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-NYPJFJXT.js";
+} from "./chunks/cli-chunk-NQ7KNYRJ.js";
+import "./chunks/cli-chunk-DCNTUQYV.js";
 
 // src/cli/main.ts
 import { Command, CommanderError } from "commander";
@@ -70,15 +72,15 @@ async function openStore(uri, options) {
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-MCZ6GEMB.js")).openAwsStore(parsed, context);
+      return (await import("./chunks/cli-aws-secrets-manager-ZLUVXZSH.js")).openAwsStore(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-RVOPM7FG.js")).openVaultStore(parsed, context);
+      return (await import("./chunks/cli-vault-K2KPP22D.js")).openVaultStore(parsed, context);
     case "doppler":
-      return (await import("./chunks/cli-doppler-MPYEW2S5.js")).openDopplerStore(parsed, context);
+      return (await import("./chunks/cli-doppler-YHJ4NXLK.js")).openDopplerStore(parsed, context);
     case "k8s":
-      return (await import("./chunks/cli-kubernetes-54QVAOEK.js")).openKubernetesStore(parsed, context);
+      return (await import("./chunks/cli-kubernetes-L72JNMMM.js")).openKubernetesStore(parsed, context);
     case "file":
-      return (await import("./chunks/cli-file-3P75LXLZ.js")).openFileStore(parsed, context);
+      return (await import("./chunks/cli-file-6SH4QA3S.js")).openFileStore(parsed, context);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -86,11 +88,11 @@ async function openStoreLister(prefixUri, options) {
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-MCZ6GEMB.js")).openAwsLister(parsed, context);
+      return (await import("./chunks/cli-aws-secrets-manager-ZLUVXZSH.js")).openAwsLister(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-RVOPM7FG.js")).openVaultLister(parsed, context);
+      return (await import("./chunks/cli-vault-K2KPP22D.js")).openVaultLister(parsed, context);
     case "file":
-      return (await import("./chunks/cli-file-3P75LXLZ.js")).openFileLister(parsed, context);
+      return (await import("./chunks/cli-file-6SH4QA3S.js")).openFileLister(parsed, context);
   }
 }
 
@@ -472,9 +474,6 @@ function scrub(text, secret) {
   return secret ? text.split(secret).join("[REDACTED]") : text;
 }
 
-// src/issuer-client/http.ts
-import { z } from "zod";
-
 // src/issuer-client/errors.ts
 var IssuerError = class extends PassgeniError {
   status;
@@ -511,30 +510,30 @@ function networkCode(cause) {
 }
 
 // src/issuer-client/http.ts
-var standardId = z.enum(STANDARD_IDS);
-var sessionResponse = z.object({
-  generation_session_id: z.string().min(1).max(200),
-  expires_at: z.string(),
-  entropy_bits: z.number(),
-  standards_met: z.array(standardId)
+var standardId = zod_exports.enum(STANDARD_IDS);
+var sessionResponse = zod_exports.object({
+  generation_session_id: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(200)),
+  expires_at: zod_exports.string(),
+  entropy_bits: zod_exports.number(),
+  standards_met: zod_exports.array(standardId)
 });
-var issuedCertificate = z.object({
-  cert_id: z.string().min(1).max(200),
-  cert_url: z.url(),
-  certificate: z.string().min(1),
-  expires_at: z.string(),
-  standards_met: z.array(standardId),
+var issuedCertificate = zod_exports.object({
+  cert_id: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(200)),
+  cert_url: zod_exports.url(),
+  certificate: zod_exports.string().check(zod_exports.minLength(1)),
+  expires_at: zod_exports.string(),
+  standards_met: zod_exports.array(standardId),
   compliance_standard: standardId,
-  entropy_bits: z.number()
+  entropy_bits: zod_exports.number()
 });
-var statusResponse = z.object({
-  status: z.enum(["valid", "expired", "revoked"]),
-  certificate: z.string().min(1),
-  claims: z.unknown(),
-  revoked_at: z.string().optional(),
-  revocation_reason: z.string().optional()
+var statusResponse = zod_exports.object({
+  status: zod_exports.enum(["valid", "expired", "revoked"]),
+  certificate: zod_exports.string().check(zod_exports.minLength(1)),
+  claims: zod_exports.unknown(),
+  revoked_at: zod_exports.optional(zod_exports.string()),
+  revocation_reason: zod_exports.optional(zod_exports.string())
 });
-var errorBody = z.object({ error: z.string(), code: z.string() }).loose();
+var errorBody = zod_exports.looseObject({ error: zod_exports.string(), code: zod_exports.string() });
 var HttpIssuerClient = class {
   constructor(config) {
     this.config = config;
@@ -625,12 +624,12 @@ var HttpIssuerClient = class {
     };
   }
   async request(method, path3, body, ok, auth = true) {
-    const url = new URL(path3, this.base);
+    const url2 = new URL(path3, this.base);
     let retried = false;
     for (let attempt = 1; ; attempt++) {
       let response;
       try {
-        response = await this.options.fetch(url, {
+        response = await this.options.fetch(url2, {
           method,
           headers: {
             accept: "application/json",
@@ -699,15 +698,15 @@ function fromErrorResponse(status, payload, issuer, retried) {
 
 // src/issuer-client/index.ts
 async function openIssuerClient(selection) {
-  const url = selection.issuerUrl?.trim();
-  if (url && url !== "local") {
+  const url2 = selection.issuerUrl?.trim();
+  if (url2 && url2 !== "local") {
     return new HttpIssuerClient({
-      url,
+      url: url2,
       apiKey: selection.apiKey ?? "",
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-3LE6HCJ3.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-PISGAXVA.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -751,8 +750,8 @@ function parseNonNegativeInt(value) {
 }
 function parseClassList(value) {
   const parts = value.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
-  const unknown = parts.filter((p) => !CLASSES.includes(p));
-  if (unknown.length > 0 || parts.length === 0) {
+  const unknown2 = parts.filter((p) => !CLASSES.includes(p));
+  if (unknown2.length > 0 || parts.length === 0) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${CLASSES.join(", ")}.`);
   }
   return [...new Set(parts)];
@@ -924,24 +923,23 @@ function print(report, options) {
 import { existsSync, readFileSync } from "node:fs";
 
 // src/issuer-client/public.ts
-import { z as z2 } from "zod";
-var publicCertificate = z2.object({
-  status: z2.enum(["valid", "expired", "revoked"]),
-  certificate: z2.string().min(1).max(2e4),
-  revoked_at: z2.string().max(64).optional(),
-  revocation_reason: z2.string().max(500).optional()
-}).loose();
+var publicCertificate = zod_exports.looseObject({
+  status: zod_exports.enum(["valid", "expired", "revoked"]),
+  certificate: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(2e4)),
+  revoked_at: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(64))),
+  revocation_reason: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(500)))
+});
 function parseCertificateUrl(input) {
-  let url;
+  let url2;
   try {
-    url = new URL(input);
+    url2 = new URL(input);
   } catch {
     return void 0;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
-  const match = /^(.*)\/cert\/([^/]+)\/?$/.exec(url.pathname);
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") return void 0;
+  const match = /^(.*)\/cert\/([^/]+)\/?$/.exec(url2.pathname);
   if (!match) return void 0;
-  return { base: `${url.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
+  return { base: `${url2.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
 }
 async function fetchPublicCertificate(base, id, options = {}) {
   const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
@@ -963,10 +961,10 @@ async function fetchPublicCertificate(base, id, options = {}) {
 async function fetchPublicJwks(base, options = {}) {
   return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
 }
-async function getJson(url, base, options) {
+async function getJson(url2, base, options) {
   let response;
   try {
-    response = await (options.fetch ?? fetch)(url, {
+    response = await (options.fetch ?? fetch)(url2, {
       headers: { accept: "application/json" },
       signal: AbortSignal.timeout(options.timeoutMs ?? 15e3)
     });
@@ -976,14 +974,14 @@ async function getJson(url, base, options) {
   if (response.status === 404) {
     throw new IssuerError(
       "CERTIFICATE_NOT_FOUND",
-      `The issuer at ${base} has no such certificate (${url}).`,
+      `The issuer at ${base} has no such certificate (${url2}).`,
       { status: 404, exitCode: 1 }
     );
   }
   if (!response.ok) {
     throw new IssuerError(
       `HTTP_${response.status}`,
-      `The issuer at ${base} answered HTTP ${response.status} for ${url}.`,
+      `The issuer at ${base} answered HTTP ${response.status} for ${url2}.`,
       { status: response.status }
     );
   }
@@ -992,7 +990,7 @@ async function getJson(url, base, options) {
   } catch {
     throw new IssuerError(
       "ISSUER_BAD_RESPONSE",
-      `The issuer at ${base} did not answer with JSON for ${url}.`
+      `The issuer at ${base} did not answer with JSON for ${url2}.`
     );
   }
 }
@@ -1008,13 +1006,13 @@ async function verifyCertificate(target) {
   let jwks = target.jwks;
   let live;
   let certUrl;
-  const url = parseCertificateUrl(input);
-  if (url) {
-    const record2 = await fetchPublicCertificate(url.base, url.id, fetchOptions);
+  const url2 = parseCertificateUrl(input);
+  if (url2) {
+    const record2 = await fetchPublicCertificate(url2.base, url2.id, fetchOptions);
     jwt = record2.certificate;
     live = record2;
-    certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
-    jwks ??= await fetchPublicJwks(url.base, fetchOptions);
+    certUrl = `${url2.base}/cert/${encodeURIComponent(url2.id)}`;
+    jwks ??= await fetchPublicJwks(url2.base, fetchOptions);
   } else if (UUID.test(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
@@ -1258,65 +1256,99 @@ import path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 
 // src/rotation/manifest-schema.ts
-import { z as z3 } from "zod";
-var CLASS = z3.enum(["upper", "lower", "digit", "special"]);
+var CLASS = zod_exports.enum(["upper", "lower", "digit", "special"]);
 var ID = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,127}$/;
 var PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 var CERTIFIABLE = STANDARDS.filter((s) => s.certifiable).map((s) => s.id);
-var standard = z3.string().min(1).meta({
-  description: `The standard to certify to: ${CERTIFIABLE.join(", ")} (ids or their aliases, case-insensitive).`,
-  examples: CERTIFIABLE
-});
-var rotateEveryDays = z3.number().int().min(0).max(3650).meta({
-  description: "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply)."
-});
-var policyFields = {
-  length: z3.number().int().min(1).max(MAX_LENGTH).meta({
-    description: "Credential length; default: the standard's default length. Never below its minimum."
-  }),
-  exclude: z3.string().max(256).meta({ description: "Characters the target system rejects; they are never generated." }),
-  symbols: z3.string().min(1).max(256).meta({ description: "Use this set of punctuation characters instead of all 32." }),
-  classes: z3.array(CLASS).min(1).meta({ description: "Character classes to include (default: all four)." }),
-  bind: z3.boolean().meta({
-    description: "Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one."
-  })
-};
-var defaultsSchema = z3.strictObject({
-  standard: standard.optional(),
-  rotate_every_days: rotateEveryDays.optional(),
-  length: policyFields.length.optional(),
-  exclude: policyFields.exclude.optional(),
-  symbols: policyFields.symbols.optional(),
-  classes: policyFields.classes.optional(),
-  bind: policyFields.bind.optional()
-}).meta({ description: "Values every credential inherits unless it sets its own." });
-var credentialSchema = z3.strictObject({
-  id: z3.string().regex(ID).meta({
-    description: "Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable."
-  }),
-  standard: standard.optional().meta({
-    description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(", ")}, or an alias.`,
+var standard = zod_exports.string().check(
+  zod_exports.minLength(1),
+  zod_exports.meta({
+    description: `The standard to certify to: ${CERTIFIABLE.join(", ")} (ids or their aliases, case-insensitive).`,
     examples: CERTIFIABLE
-  }),
-  stores: z3.array(z3.string().min(1).max(2048)).min(1).max(16).meta({
-    description: "Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest."
-  }),
-  rotate_every_days: rotateEveryDays.optional(),
-  label: z3.string().min(1).max(128).regex(PRINTABLE).optional().meta({ description: "Label recorded in the certificate (certificates are public: no secrets)." }),
-  length: policyFields.length.optional(),
-  exclude: policyFields.exclude.optional(),
-  symbols: policyFields.symbols.optional(),
-  classes: policyFields.classes.optional(),
-  bind: policyFields.bind.optional()
-}).meta({ description: "One credential to keep certified and rotated." });
-var manifestSchema = z3.strictObject({
-  version: z3.literal(1).meta({ description: "Manifest format version. Always 1." }),
-  defaults: defaultsSchema.optional(),
-  credentials: z3.array(credentialSchema).min(1).meta({ description: "The credentials to rotate." })
-}).meta({
-  title: "PassGeni rotation manifest",
-  description: "passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md."
-});
+  })
+);
+var rotateEveryDays = zod_exports.number().check(
+  zod_exports.int(),
+  zod_exports.minimum(0),
+  zod_exports.maximum(3650),
+  zod_exports.meta({
+    description: "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply)."
+  })
+);
+var policyFields = {
+  length: zod_exports.number().check(
+    zod_exports.int(),
+    zod_exports.minimum(1),
+    zod_exports.maximum(MAX_LENGTH),
+    zod_exports.meta({
+      description: "Credential length; default: the standard's default length. Never below its minimum."
+    })
+  ),
+  exclude: zod_exports.string().check(
+    zod_exports.maxLength(256),
+    zod_exports.meta({ description: "Characters the target system rejects; they are never generated." })
+  ),
+  symbols: zod_exports.string().check(
+    zod_exports.minLength(1),
+    zod_exports.maxLength(256),
+    zod_exports.meta({ description: "Use this set of punctuation characters instead of all 32." })
+  ),
+  classes: zod_exports.array(CLASS).check(zod_exports.minLength(1), zod_exports.meta({ description: "Character classes to include (default: all four)." })),
+  bind: zod_exports.boolean().check(
+    zod_exports.meta({
+      description: "Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one."
+    })
+  )
+};
+var defaultsSchema = zod_exports.strictObject({
+  standard: zod_exports.optional(standard),
+  rotate_every_days: zod_exports.optional(rotateEveryDays),
+  length: zod_exports.optional(policyFields.length),
+  exclude: zod_exports.optional(policyFields.exclude),
+  symbols: zod_exports.optional(policyFields.symbols),
+  classes: zod_exports.optional(policyFields.classes),
+  bind: zod_exports.optional(policyFields.bind)
+}).check(zod_exports.meta({ description: "Values every credential inherits unless it sets its own." }));
+var credentialSchema = zod_exports.strictObject({
+  id: zod_exports.string().check(
+    zod_exports.regex(ID),
+    zod_exports.meta({
+      description: "Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable."
+    })
+  ),
+  standard: zod_exports.optional(standard).check(
+    zod_exports.meta({
+      description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(", ")}, or an alias.`,
+      examples: CERTIFIABLE
+    })
+  ),
+  stores: zod_exports.array(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(2048))).check(
+    zod_exports.minLength(1),
+    zod_exports.maxLength(16),
+    zod_exports.meta({
+      description: "Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest."
+    })
+  ),
+  rotate_every_days: zod_exports.optional(rotateEveryDays),
+  label: zod_exports.optional(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(128), zod_exports.regex(PRINTABLE))).check(
+    zod_exports.meta({ description: "Label recorded in the certificate (certificates are public: no secrets)." })
+  ),
+  length: zod_exports.optional(policyFields.length),
+  exclude: zod_exports.optional(policyFields.exclude),
+  symbols: zod_exports.optional(policyFields.symbols),
+  classes: zod_exports.optional(policyFields.classes),
+  bind: zod_exports.optional(policyFields.bind)
+}).check(zod_exports.meta({ description: "One credential to keep certified and rotated." }));
+var manifestSchema = zod_exports.strictObject({
+  version: zod_exports.literal(1).check(zod_exports.meta({ description: "Manifest format version. Always 1." })),
+  defaults: zod_exports.optional(defaultsSchema),
+  credentials: zod_exports.array(credentialSchema).check(zod_exports.minLength(1), zod_exports.meta({ description: "The credentials to rotate." }))
+}).check(
+  zod_exports.meta({
+    title: "PassGeni rotation manifest",
+    description: "passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md."
+  })
+);
 
 // src/rotation/manifest.ts
 var ManifestError = class extends InputError {
@@ -1523,8 +1555,8 @@ function standardOrIssue(name, at, locate, issues) {
 }
 var KNOWN_KEYS = {
   "": ["version", "defaults", "credentials"],
-  defaults: Object.keys(manifestSchema.shape.defaults.unwrap().shape),
-  credential: Object.keys(manifestSchema.shape.credentials.element.shape)
+  defaults: Object.keys(defaultsSchema.shape),
+  credential: Object.keys(credentialSchema.shape)
 };
 function describeZodIssue(issue, locate) {
   const at = issue.path.filter((p) => typeof p !== "symbol");
@@ -1811,8 +1843,8 @@ var CertificateLookup = class {
     return keys;
   }
 };
-function trimBase(url) {
-  return url.trim().replace(/\/+$/, "");
+function trimBase(url2) {
+  return url2.trim().replace(/\/+$/, "");
 }
 function shorten(text) {
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
@@ -2620,7 +2652,7 @@ function cell(row, column) {
   }
   return `<td${cls}>${escapeHtml(text)}</td>`;
 }
-function htmlWriter(meta) {
+function htmlWriter(meta2) {
   return {
     begin: () => [
       "<!doctype html>",
@@ -2637,7 +2669,7 @@ function htmlWriter(meta) {
       "<main>",
       "<header>",
       "<h1>Certificate registry</h1>",
-      `<p class="meta">Generated ${escapeHtml(meta.generatedAt)} from ${meta.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(", ")}. "expiring" means within ${meta.expiringWithinDays} days.${meta.checkBinding ? " Stored credentials were checked against their certificate bindings." : ""} Click a column heading to sort.</p>`,
+      `<p class="meta">Generated ${escapeHtml(meta2.generatedAt)} from ${meta2.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(", ")}. "expiring" means within ${meta2.expiringWithinDays} days.${meta2.checkBinding ? " Stored credentials were checked against their certificate bindings." : ""} Click a column heading to sort.</p>`,
       "</header>",
       '<table id="registry">',
       `<thead><tr>${HTML_COLUMNS.map((c) => `<th scope="col" aria-sort="none"><button type="button">${c.title}</button></th>`).join("")}</tr></thead>`,
@@ -2671,7 +2703,7 @@ function htmlWriter(meta) {
 
 // src/inventory/formats.ts
 var INVENTORY_FORMATS = ["json", "jsonl", "csv", "md", "html"];
-function createWriter(format, meta) {
+function createWriter(format, meta2) {
   switch (format) {
     case "json":
       return jsonWriter();
@@ -2681,9 +2713,9 @@ function createWriter(format, meta) {
     case "csv":
       return csvWriter();
     case "md":
-      return markdownWriter(meta);
+      return markdownWriter(meta2);
     case "html":
-      return htmlWriter(meta);
+      return htmlWriter(meta2);
   }
 }
 function jsonWriter() {
@@ -2720,12 +2752,12 @@ function markdownCode(text) {
   return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 var CODE_COLUMNS = /* @__PURE__ */ new Set(["store", "cert_url", "cert_id"]);
-function markdownWriter(meta) {
+function markdownWriter(meta2) {
   return {
     begin: () => [
       "# Certificate registry",
       "",
-      `Generated ${meta.generatedAt} from ${meta.prefixes.map((p) => `\`${p.replace(/`/g, "")}\``).join(", ")}; "expiring" means within ${meta.expiringWithinDays} days${meta.checkBinding ? "; credentials checked against their certificate bindings" : ""}.`,
+      `Generated ${meta2.generatedAt} from ${meta2.prefixes.map((p) => `\`${p.replace(/`/g, "")}\``).join(", ")}; "expiring" means within ${meta2.expiringWithinDays} days${meta2.checkBinding ? "; credentials checked against their certificate bindings" : ""}.`,
       "",
       `| ${COLUMNS.map((c) => c.title).join(" | ")} |`,
       `|${COLUMNS.map(() => " --- |").join("")}`,
@@ -3082,7 +3114,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-6XVPVRQL.js");
+  const issuerModule = await import("./chunks/cli-issuer-AHGU73G7.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3324,7 +3356,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-45SL3ATE.js");
+  const { openDatabase } = await import("./chunks/cli-core-BV3D3ST3.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3335,7 +3367,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-45SL3ATE.js");
+  const { createApiKey } = await import("./chunks/cli-core-BV3D3ST3.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3356,7 +3388,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-45SL3ATE.js");
+  const { listApiKeys } = await import("./chunks/cli-core-BV3D3ST3.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3373,7 +3405,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-45SL3ATE.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-BV3D3ST3.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);

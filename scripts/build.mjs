@@ -3,7 +3,7 @@
 // fresh build means someone forgot to rebuild (CI checks it with `npm run check-dist`).
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __PASSGENI_VERSION__: JSON.stringify(pkg.version) };
@@ -34,27 +34,6 @@ chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 // dependency is bundled. Code splitting puts each store adapter (and its SDK) in chunks that are
 // imported only when a store URI of that kind is opened.
 const ACTION_OUT = 'dist/action';
-
-/**
- * zod's classic entry exports its locale table as a namespace value, which esbuild cannot
- * tree-shake (Rollup can: zod#6050), so every run would parse ~260 KB of translated messages.
- * Nothing here reads `z.locales`; English, which zod configures itself, stays available.
- */
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
-        ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: dirname(args.importer) }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
-      contents: 'export { default as en } from "../locales/en.js";',
-      resolveDir: args.pluginData,
-      loader: 'js',
-    }));
-  },
-};
 
 /**
  * src/generate/common-passwords.ts loads the common-password list with createRequire, which finds
@@ -98,7 +77,7 @@ const action = await build({
   define,
   legalComments: 'none',
   metafile: true,
-  plugins: [zodEnglishOnly, lazyCommonPasswords],
+  plugins: [lazyCommonPasswords],
   logLevel: 'warning',
 });
 writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses(action.metafile));

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { STANDARD_IDS } from '../policy/types.js';
+import * as z from '../zod.js';
 import { core } from './shared-core.js';
 import { CERT_VERSION } from './types.js';
 import type { CertificateClaims } from './types.js';
@@ -14,9 +14,11 @@ const MAX_SIZE = 4096;
 const limits = core.limits;
 
 const printable = (max: number) =>
-  z.string().refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` });
-const numericDate = z.int().min(0);
-const size = (min: number) => z.int().min(min).max(MAX_SIZE);
+  z
+    .string()
+    .check(z.refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` }));
+const numericDate = z.int().check(z.minimum(0));
+const size = (min: number) => z.int().check(z.minimum(min), z.maximum(MAX_SIZE));
 const standardId = z.enum(STANDARD_IDS);
 
 export const generationParamsSchema = z.strictObject({
@@ -40,63 +42,74 @@ export const entropySourceSchema = z.strictObject({
 export const credentialBindingSchema = z
   .strictObject({
     alg: z.literal('scrypt'),
-    N: z
-      .int()
-      .min(limits.scryptMinN)
-      .max(limits.scryptMaxN)
-      .refine((n) => (n & (n - 1)) === 0, { error: 'must be a power of two' }),
-    r: z.int().min(1).max(limits.scryptMaxR),
-    p: z.int().min(1).max(limits.scryptMaxP),
-    salt: z.string().refine((v) => core.is.base64urlBytes(v, 16), { error: 'must be 16 bytes of base64url' }),
+    N: z.int().check(
+      z.minimum(limits.scryptMinN),
+      z.maximum(limits.scryptMaxN),
+      z.refine((n) => (n & (n - 1)) === 0, { error: 'must be a power of two' }),
+    ),
+    r: z.int().check(z.minimum(1), z.maximum(limits.scryptMaxR)),
+    p: z.int().check(z.minimum(1), z.maximum(limits.scryptMaxP)),
+    salt: z
+      .string()
+      .check(z.refine((v) => core.is.base64urlBytes(v, 16), { error: 'must be 16 bytes of base64url' })),
     digest: z
       .string()
-      .refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' }),
+      .check(z.refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' })),
   })
-  .superRefine((b, ctx) => {
-    if (128 * b.N * b.r > limits.scryptMaxMemory) {
-      ctx.addIssue({ code: 'custom', message: 'needs more than 256 MiB of memory (128·N·r)' });
-    }
-    if (b.N * b.r * b.p > limits.scryptMaxWork) {
-      ctx.addIssue({ code: 'custom', message: 'costs more than 16× the default binding (N·r·p > 2^22)' });
-    }
-  });
+  .check(
+    z.superRefine((b, ctx) => {
+      if (128 * b.N * b.r > limits.scryptMaxMemory) {
+        ctx.addIssue({ code: 'custom', message: 'needs more than 256 MiB of memory (128·N·r)' });
+      }
+      if (b.N * b.r * b.p > limits.scryptMaxWork) {
+        ctx.addIssue({ code: 'custom', message: 'costs more than 16× the default binding (N·r·p > 2^22)' });
+      }
+    }),
+  );
 
 export const claimsSchema = z
   .strictObject({
-    jti: z.string().refine(core.is.uuid, { error: 'must be a lower-case RFC 9562 UUID' }),
+    jti: z.string().check(z.refine(core.is.uuid, { error: 'must be a lower-case RFC 9562 UUID' })),
     iss: printable(256),
     sub: printable(128),
     iat: numericDate,
-    nbf: numericDate.optional(),
+    nbf: z.optional(numericDate),
     exp: numericDate,
-    cert_version: z.int().min(1).max(CERT_VERSION),
+    cert_version: z.int().check(z.minimum(1), z.maximum(CERT_VERSION)),
     compliance_standard: standardId,
     standards_met: z
       .array(standardId)
-      .refine((ids) => new Set(ids).size === ids.length, { error: 'must not list a standard twice' }),
+      .check(
+        z.refine((ids) => new Set(ids).size === ids.length, { error: 'must not list a standard twice' }),
+      ),
     generation_params: generationParamsSchema,
-    entropy_bits: z.number().min(0).max(65_536),
+    entropy_bits: z.number().check(z.minimum(0), z.maximum(65_536)),
     entropy_source: entropySourceSchema,
     generation_session_id: printable(128),
     generated_at: z
       .string()
-      .refine(core.is.isoMs, { error: 'must be an ISO 8601 UTC time with milliseconds' }),
-    rotate_by: z
-      .string()
-      .refine(core.is.isoInstant, { error: 'must be an ISO 8601 UTC date-time' })
-      .optional(),
-    credential_binding: credentialBindingSchema.optional(),
-    label: printable(128).optional(),
+      .check(z.refine(core.is.isoMs, { error: 'must be an ISO 8601 UTC time with milliseconds' })),
+    rotate_by: z.optional(
+      z.string().check(z.refine(core.is.isoInstant, { error: 'must be an ISO 8601 UTC date-time' })),
+    ),
+    credential_binding: z.optional(credentialBindingSchema),
+    label: z.optional(printable(128)),
   })
-  .superRefine((c, ctx) => {
-    if (c.exp <= c.iat) ctx.addIssue({ code: 'custom', path: ['exp'], message: 'must be later than iat' });
-    if (c.nbf !== undefined && c.nbf >= c.exp) {
-      ctx.addIssue({ code: 'custom', path: ['nbf'], message: 'must be earlier than exp' });
-    }
-    if (!c.standards_met.includes(c.compliance_standard)) {
-      ctx.addIssue({ code: 'custom', path: ['standards_met'], message: 'must include compliance_standard' });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      if (c.exp <= c.iat) ctx.addIssue({ code: 'custom', path: ['exp'], message: 'must be later than iat' });
+      if (c.nbf !== undefined && c.nbf >= c.exp) {
+        ctx.addIssue({ code: 'custom', path: ['nbf'], message: 'must be earlier than exp' });
+      }
+      if (!c.standards_met.includes(c.compliance_standard)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['standards_met'],
+          message: 'must include compliance_standard',
+        });
+      }
+    }),
+  );
 
 export interface ClaimsIssue {
   path: string;

@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { InputError, PassgeniError } from '../errors.js';
+import * as z from '../zod.js';
 import { jwkThumbprint } from './keys.js';
 import { core } from './shared-core.js';
 import type { Jwks, PublicJwk, SigningKey } from './types.js';
@@ -26,7 +26,7 @@ export function buildJwks(keys: ReadonlyArray<SigningKey | PublicJwk>): Jwks {
 
 const coordinate = z
   .string()
-  .refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' });
+  .check(z.refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' }));
 
 /** One usable verification key; other members (x5c, a stray "d" …) are ignored and never copied. */
 const jwkSchema = z.object({
@@ -34,13 +34,12 @@ const jwkSchema = z.object({
   crv: z.literal('P-256'),
   x: coordinate,
   y: coordinate,
-  kid: z.string().min(1).max(256).optional(),
-  alg: z.literal('ES256').optional(),
-  use: z.literal('sig').optional(),
-  key_ops: z
-    .array(z.string())
-    .refine((ops) => ops.includes('verify'), { error: 'must allow verify' })
-    .optional(),
+  kid: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  alg: z.optional(z.literal('ES256')),
+  use: z.optional(z.literal('sig')),
+  key_ops: z.optional(
+    z.array(z.string()).check(z.refine((ops) => ops.includes('verify'), { error: 'must allow verify' })),
+  ),
 });
 
 function isOnCurve(jwk: { x: string; y: string }): boolean {

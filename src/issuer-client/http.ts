@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { parseClaims, parseJwks, type Jwks } from '../certificate/index.js';
 import { STANDARD_IDS } from '../policy/types.js';
+import * as z from '../zod.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 import type {
   CertificateRequest,
@@ -30,16 +30,16 @@ export interface HttpIssuerOptions {
 const standardId = z.enum(STANDARD_IDS);
 
 const sessionResponse = z.object({
-  generation_session_id: z.string().min(1).max(200),
+  generation_session_id: z.string().check(z.minLength(1), z.maxLength(200)),
   expires_at: z.string(),
   entropy_bits: z.number(),
   standards_met: z.array(standardId),
 });
 
 const issuedCertificate = z.object({
-  cert_id: z.string().min(1).max(200),
+  cert_id: z.string().check(z.minLength(1), z.maxLength(200)),
   cert_url: z.url(),
-  certificate: z.string().min(1),
+  certificate: z.string().check(z.minLength(1)),
   expires_at: z.string(),
   standards_met: z.array(standardId),
   compliance_standard: standardId,
@@ -48,13 +48,13 @@ const issuedCertificate = z.object({
 
 const statusResponse = z.object({
   status: z.enum(['valid', 'expired', 'revoked']),
-  certificate: z.string().min(1),
+  certificate: z.string().check(z.minLength(1)),
   claims: z.unknown(),
-  revoked_at: z.string().optional(),
-  revocation_reason: z.string().optional(),
+  revoked_at: z.optional(z.string()),
+  revocation_reason: z.optional(z.string()),
 });
 
-const errorBody = z.object({ error: z.string(), code: z.string() }).loose();
+const errorBody = z.looseObject({ error: z.string(), code: z.string() });
 
 /**
  * Client for the issuer's HTTP protocol (docs/protocol.md). Every response is validated before

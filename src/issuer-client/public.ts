@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { parseJwks, type Jwks } from '../certificate/index.js';
+import * as z from '../zod.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 
 /**
@@ -13,14 +13,12 @@ export interface PublicCertificate {
   revocation_reason?: string;
 }
 
-const publicCertificate = z
-  .object({
-    status: z.enum(['valid', 'expired', 'revoked']),
-    certificate: z.string().min(1).max(20_000),
-    revoked_at: z.string().max(64).optional(),
-    revocation_reason: z.string().max(500).optional(),
-  })
-  .loose();
+const publicCertificate = z.looseObject({
+  status: z.enum(['valid', 'expired', 'revoked']),
+  certificate: z.string().check(z.minLength(1), z.maxLength(20_000)),
+  revoked_at: z.optional(z.string().check(z.maxLength(64))),
+  revocation_reason: z.optional(z.string().check(z.maxLength(500))),
+});
 
 /** Splits `https://host/base/cert/<id>` into the issuer's base URL and the certificate id. */
 export function parseCertificateUrl(input: string): { base: string; id: string } | undefined {

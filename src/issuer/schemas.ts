@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { claimsSchema } from '../certificate/index.js';
 import type { CredentialBinding, EntropySource } from '../certificate/index.js';
+import * as z from '../zod.js';
 import { invalidRequest } from './errors.js';
 
 /**
@@ -15,33 +15,34 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
 
-const uuid = z
-  .string()
-  .regex(UUID_RE, { error: 'must be a UUID' })
-  .transform((v) => v.toLowerCase());
+const uuid = z.pipe(
+  z.string().check(z.regex(UUID_RE, { error: 'must be a UUID' })),
+  z.transform((v: string) => v.toLowerCase()),
+);
 
 const printable = (max: number) =>
-  z
-    .string()
-    .min(1, { error: 'must not be empty' })
-    .refine((v) => [...v].length <= max && !NOT_PRINTABLE_RE.test(v), {
+  z.string().check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.refine((v) => [...v].length <= max && !NOT_PRINTABLE_RE.test(v), {
       error: `must be 1-${max} printable characters`,
-    });
+    }),
+  );
 
 export const sessionBodySchema = z.object({
-  standard: z.string().min(1).max(64),
+  standard: z.string().check(z.minLength(1), z.maxLength(64)),
   // validated by the policy module (parseGenerationParams), which owns those rules
-  generation_params: z.unknown().refine((v) => v !== undefined, { error: 'is required' }),
+  generation_params: z.unknown().check(z.refine((v) => v !== undefined, { error: 'is required' })),
   entropy_source: claimShape.entropy_source,
 });
 
 export const certificateBodySchema = z.object({
   generation_session_id: uuid,
-  generated_at: z
-    .string()
-    .regex(ISO_UTC_RE, { error: 'must be an ISO 8601 UTC time, e.g. 2025-01-31T12:00:00.000Z' })
-    .refine((v) => Number.isFinite(Date.parse(v)), { error: 'is not a real date' })
-    .optional(),
+  generated_at: z.optional(
+    z.string().check(
+      z.regex(ISO_UTC_RE, { error: 'must be an ISO 8601 UTC time, e.g. 2025-01-31T12:00:00.000Z' }),
+      z.refine((v) => Number.isFinite(Date.parse(v)), { error: 'is not a real date' }),
+    ),
+  ),
   credential_binding: claimShape.credential_binding,
   label: claimShape.label,
 });
@@ -53,17 +54,19 @@ export const revokeBodySchema = z.object({
 export const certificateIdSchema = uuid;
 
 export const listQuerySchema = z.object({
-  status: z.enum(['valid', 'expired', 'revoked']).optional(),
-  standard: z.string().min(1).max(64).optional(),
-  label: printable(128).optional(),
-  label_prefix: printable(128).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 200' })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })
-    .optional(),
-  cursor: z.string().max(200).optional(),
+  status: z.optional(z.enum(['valid', 'expired', 'revoked'])),
+  standard: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  label: z.optional(printable(128)),
+  label_prefix: z.optional(printable(128)),
+  limit: z.optional(
+    z
+      .pipe(
+        z.string().check(z.regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 200' })),
+        z.transform(Number),
+      )
+      .check(z.refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })),
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export interface SessionBody {
@@ -80,7 +83,7 @@ export interface CertificateBody {
 }
 
 /** Parses with a schema, turning every zod issue into INVALID_REQUEST's `issues`. */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { InputError } from '../errors.js';
+import * as z from '../zod.js';
 import { DEFAULT_CLASS_SETS } from './charset.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
 import type { CharClass, GenerationParams } from './types.js';
 
-const count = (max: number) => z.int().min(0).max(max);
+const count = (max: number) => z.int().check(z.minimum(0), z.maximum(max));
 
 const classSizes = z.strictObject({
   upper: count(DEFAULT_CLASS_SETS.upper.length),
@@ -16,7 +16,7 @@ const classSizes = z.strictObject({
 const DEFAULT_POOL = CHAR_CLASSES.reduce((n, c) => n + DEFAULT_CLASS_SETS[c].length, 0);
 
 const shape = z.strictObject({
-  length: z.int().min(1).max(MAX_LENGTH),
+  length: z.int().check(z.minimum(1), z.maximum(MAX_LENGTH)),
   has_upper: z.boolean(),
   has_lower: z.boolean(),
   has_numbers: z.boolean(),
@@ -24,7 +24,7 @@ const shape = z.strictObject({
   char_pool_size: count(DEFAULT_POOL),
   excluded_characters: count(DEFAULT_POOL),
   class_sizes: classSizes,
-}) satisfies z.ZodType<GenerationParams>;
+}) satisfies z.ZodMiniType<GenerationParams>;
 
 const FLAG: Record<CharClass, 'has_upper' | 'has_lower' | 'has_numbers' | 'has_special'> = {
   upper: 'has_upper',

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { MAX_LENGTH, STANDARDS } from '../policy/index.js';
+import * as z from '../zod.js';
 
 /**
  * The rotation manifest (`passgeni.yml`), as a zod schema. It is the single source of truth:
@@ -21,92 +21,121 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 
 const CERTIFIABLE = STANDARDS.filter((s) => s.certifiable).map((s) => s.id);
 
-const standard = z
-  .string()
-  .min(1)
-  .meta({
+const standard = z.string().check(
+  z.minLength(1),
+  z.meta({
     description: `The standard to certify to: ${CERTIFIABLE.join(', ')} (ids or their aliases, case-insensitive).`,
     examples: CERTIFIABLE,
-  });
+  }),
+);
 
-const rotateEveryDays = z.number().int().min(0).max(3650).meta({
-  description:
-    "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply).",
-});
+const rotateEveryDays = z.number().check(
+  z.int(),
+  z.minimum(0),
+  z.maximum(3650),
+  z.meta({
+    description:
+      "Rotate when the credential is older than this many days (from the certificate's generated_at). 0 = no age-based rotation (expiry, revocation and the other checks still apply).",
+  }),
+);
 
 const policyFields = {
-  length: z.number().int().min(1).max(MAX_LENGTH).meta({
-    description: "Credential length; default: the standard's default length. Never below its minimum.",
-  }),
+  length: z.number().check(
+    z.int(),
+    z.minimum(1),
+    z.maximum(MAX_LENGTH),
+    z.meta({
+      description: "Credential length; default: the standard's default length. Never below its minimum.",
+    }),
+  ),
   exclude: z
     .string()
-    .max(256)
-    .meta({ description: 'Characters the target system rejects; they are never generated.' }),
+    .check(
+      z.maxLength(256),
+      z.meta({ description: 'Characters the target system rejects; they are never generated.' }),
+    ),
   symbols: z
     .string()
-    .min(1)
-    .max(256)
-    .meta({ description: 'Use this set of punctuation characters instead of all 32.' }),
-  classes: z.array(CLASS).min(1).meta({ description: 'Character classes to include (default: all four).' }),
-  bind: z.boolean().meta({
-    description:
-      'Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one.',
-  }),
+    .check(
+      z.minLength(1),
+      z.maxLength(256),
+      z.meta({ description: 'Use this set of punctuation characters instead of all 32.' }),
+    ),
+  classes: z
+    .array(CLASS)
+    .check(z.minLength(1), z.meta({ description: 'Character classes to include (default: all four).' })),
+  bind: z.boolean().check(
+    z.meta({
+      description:
+        'Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one.',
+    }),
+  ),
 };
 
 export const defaultsSchema = z
   .strictObject({
-    standard: standard.optional(),
-    rotate_every_days: rotateEveryDays.optional(),
-    length: policyFields.length.optional(),
-    exclude: policyFields.exclude.optional(),
-    symbols: policyFields.symbols.optional(),
-    classes: policyFields.classes.optional(),
-    bind: policyFields.bind.optional(),
+    standard: z.optional(standard),
+    rotate_every_days: z.optional(rotateEveryDays),
+    length: z.optional(policyFields.length),
+    exclude: z.optional(policyFields.exclude),
+    symbols: z.optional(policyFields.symbols),
+    classes: z.optional(policyFields.classes),
+    bind: z.optional(policyFields.bind),
   })
-  .meta({ description: 'Values every credential inherits unless it sets its own.' });
+  .check(z.meta({ description: 'Values every credential inherits unless it sets its own.' }));
 
 export const credentialSchema = z
   .strictObject({
-    id: z.string().regex(ID).meta({
-      description:
-        'Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable.',
-    }),
-    standard: standard.optional().meta({
-      description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(', ')}, or an alias.`,
-      examples: CERTIFIABLE,
-    }),
-    stores: z.array(z.string().min(1).max(2048)).min(1).max(16).meta({
-      description:
-        'Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest.',
-    }),
-    rotate_every_days: rotateEveryDays.optional(),
+    id: z.string().check(
+      z.regex(ID),
+      z.meta({
+        description:
+          'Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable.',
+      }),
+    ),
+    standard: z.optional(standard).check(
+      z.meta({
+        description: `The standard to certify to (default: defaults.standard): ${CERTIFIABLE.join(', ')}, or an alias.`,
+        examples: CERTIFIABLE,
+      }),
+    ),
+    stores: z.array(z.string().check(z.minLength(1), z.maxLength(2048))).check(
+      z.minLength(1),
+      z.maxLength(16),
+      z.meta({
+        description:
+          'Store URIs the credential is written to (aws-sm://, vault://, doppler://, k8s://, file://). The first one is read to find the current certificate. Relative file:// paths are relative to the manifest.',
+      }),
+    ),
+    rotate_every_days: z.optional(rotateEveryDays),
     label: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(PRINTABLE)
-      .optional()
-      .meta({ description: 'Label recorded in the certificate (certificates are public: no secrets).' }),
-    length: policyFields.length.optional(),
-    exclude: policyFields.exclude.optional(),
-    symbols: policyFields.symbols.optional(),
-    classes: policyFields.classes.optional(),
-    bind: policyFields.bind.optional(),
+      .optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(PRINTABLE)))
+      .check(
+        z.meta({ description: 'Label recorded in the certificate (certificates are public: no secrets).' }),
+      ),
+    length: z.optional(policyFields.length),
+    exclude: z.optional(policyFields.exclude),
+    symbols: z.optional(policyFields.symbols),
+    classes: z.optional(policyFields.classes),
+    bind: z.optional(policyFields.bind),
   })
-  .meta({ description: 'One credential to keep certified and rotated.' });
+  .check(z.meta({ description: 'One credential to keep certified and rotated.' }));
 
 export const manifestSchema = z
   .strictObject({
-    version: z.literal(1).meta({ description: 'Manifest format version. Always 1.' }),
-    defaults: defaultsSchema.optional(),
-    credentials: z.array(credentialSchema).min(1).meta({ description: 'The credentials to rotate.' }),
+    version: z.literal(1).check(z.meta({ description: 'Manifest format version. Always 1.' })),
+    defaults: z.optional(defaultsSchema),
+    credentials: z
+      .array(credentialSchema)
+      .check(z.minLength(1), z.meta({ description: 'The credentials to rotate.' })),
   })
-  .meta({
-    title: 'PassGeni rotation manifest',
-    description:
-      'passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md.',
-  });
+  .check(
+    z.meta({
+      title: 'PassGeni rotation manifest',
+      description:
+        'passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md.',
+    }),
+  );
 
 export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ManifestDefaults = z.infer<typeof defaultsSchema>;

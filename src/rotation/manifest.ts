@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
 import { parseStoreUri } from '../../adapters/index.js';
 import { InputError, errorMessage } from '../errors.js';
 import {
@@ -11,7 +10,14 @@ import {
   type StandardId,
   type StandardRule,
 } from '../policy/index.js';
-import { manifestSchema, type ManifestCredentialInput, type ManifestDefaults } from './manifest-schema.js';
+import type * as z from '../zod.js';
+import {
+  credentialSchema,
+  defaultsSchema,
+  manifestSchema,
+  type ManifestCredentialInput,
+  type ManifestDefaults,
+} from './manifest-schema.js';
 
 /**
  * Loading a manifest: YAML with source positions → shape (zod) → meaning (standards, store URIs,
@@ -308,8 +314,8 @@ function standardOrIssue(
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': ['version', 'defaults', 'credentials'],
-  defaults: Object.keys(manifestSchema.shape.defaults.unwrap().shape),
-  credential: Object.keys(manifestSchema.shape.credentials.element.shape),
+  defaults: Object.keys(defaultsSchema.shape),
+  credential: Object.keys(credentialSchema.shape),
 };
 
 function describeZodIssue(issue: z.core.$ZodIssue, locate: Locator): ManifestIssue[] {

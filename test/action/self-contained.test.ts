@@ -175,4 +175,12 @@ describe('bundled actions are self-contained', () => {
     expect(all.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(readFileSync(join(copy, 'dist', 'action', 'licenses.txt'), 'utf8')).toContain('zod@');
   });
+
+  it('carries zod/mini only: classic zod costs every start ~40 ms building its method tables', () => {
+    const dir = join(copy, 'dist', 'action');
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    // classic's classes are named "ZodString", "ZodObject" …, mini's "ZodMiniString" …
+    const classic = files.filter((f) => /"Zod(?!Mini)[A-Z]\w*"/.test(readFileSync(join(dir, f), 'utf8')));
+    expect(classic).toEqual([]);
+  });
 });

@@ -28,12 +28,13 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-5HFHZVRS.js";
-import "./cli-chunk-DASYQ2YY.js";
+} from "./cli-chunk-5STANHTF.js";
+import "./cli-chunk-KWBTGNTB.js";
 import {
   PassgeniError,
   isPassgeniError
 } from "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // src/issuer/http/server.ts
 import { createHash as createHash2, timingSafeEqual } from "node:crypto";

@@ -6,6 +6,7 @@ import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";
 import "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // adapters/kubernetes.ts
 import path from "node:path";

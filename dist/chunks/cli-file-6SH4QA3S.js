@@ -12,6 +12,7 @@ import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";
 import "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // adapters/file.ts
 import { createHash, randomBytes } from "node:crypto";

@@ -28,9 +28,10 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-5HFHZVRS.js";
-import "./cli-chunk-DASYQ2YY.js";
+} from "./cli-chunk-5STANHTF.js";
+import "./cli-chunk-KWBTGNTB.js";
 import "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 export {
   API_KEY_PREFIX,
   DATA_DIR_KEY_FILE,

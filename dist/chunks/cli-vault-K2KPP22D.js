@@ -22,6 +22,7 @@ import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";
 import "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // adapters/vault.ts
 import { readFile } from "node:fs/promises";

@@ -4,7 +4,8 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./cli-chunk-NYPJFJXT.js";
+} from "./cli-chunk-NQ7KNYRJ.js";
+import "./cli-chunk-DCNTUQYV.js";
 export {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL,

@@ -17,8 +17,9 @@ import {
   parseGenerationParams,
   resolveStandard,
   signCertificate,
-  standardsMet
-} from "./cli-chunk-DASYQ2YY.js";
+  standardsMet,
+  zod_exports
+} from "./cli-chunk-KWBTGNTB.js";
 import {
   InputError,
   PassgeniError,
@@ -905,38 +906,53 @@ var IssuerMetrics = class {
 };
 
 // src/issuer/schemas.ts
-import { z } from "zod";
 var claimShape = claimsSchema.shape;
 var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 var NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
-var uuid = z.string().regex(UUID_RE, { error: "must be a UUID" }).transform((v) => v.toLowerCase());
-var printable = (max) => z.string().min(1, { error: "must not be empty" }).refine((v) => [...v].length <= max && !NOT_PRINTABLE_RE.test(v), {
-  error: `must be 1-${max} printable characters`
-});
-var sessionBodySchema = z.object({
-  standard: z.string().min(1).max(64),
+var uuid = zod_exports.pipe(
+  zod_exports.string().check(zod_exports.regex(UUID_RE, { error: "must be a UUID" })),
+  zod_exports.transform((v) => v.toLowerCase())
+);
+var printable = (max) => zod_exports.string().check(
+  zod_exports.minLength(1, { error: "must not be empty" }),
+  zod_exports.refine((v) => [...v].length <= max && !NOT_PRINTABLE_RE.test(v), {
+    error: `must be 1-${max} printable characters`
+  })
+);
+var sessionBodySchema = zod_exports.object({
+  standard: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(64)),
   // validated by the policy module (parseGenerationParams), which owns those rules
-  generation_params: z.unknown().refine((v) => v !== void 0, { error: "is required" }),
+  generation_params: zod_exports.unknown().check(zod_exports.refine((v) => v !== void 0, { error: "is required" })),
   entropy_source: claimShape.entropy_source
 });
-var certificateBodySchema = z.object({
+var certificateBodySchema = zod_exports.object({
   generation_session_id: uuid,
-  generated_at: z.string().regex(ISO_UTC_RE, { error: "must be an ISO 8601 UTC time, e.g. 2025-01-31T12:00:00.000Z" }).refine((v) => Number.isFinite(Date.parse(v)), { error: "is not a real date" }).optional(),
+  generated_at: zod_exports.optional(
+    zod_exports.string().check(
+      zod_exports.regex(ISO_UTC_RE, { error: "must be an ISO 8601 UTC time, e.g. 2025-01-31T12:00:00.000Z" }),
+      zod_exports.refine((v) => Number.isFinite(Date.parse(v)), { error: "is not a real date" })
+    )
+  ),
   credential_binding: claimShape.credential_binding,
   label: claimShape.label
 });
-var revokeBodySchema = z.object({
+var revokeBodySchema = zod_exports.object({
   reason: printable(200)
 });
 var certificateIdSchema = uuid;
-var listQuerySchema = z.object({
-  status: z.enum(["valid", "expired", "revoked"]).optional(),
-  standard: z.string().min(1).max(64).optional(),
-  label: printable(128).optional(),
-  label_prefix: printable(128).optional(),
-  limit: z.string().regex(/^\d{1,4}$/, { error: "must be a whole number from 1 to 200" }).transform(Number).refine((n) => n >= 1 && n <= 200, { error: "must be a whole number from 1 to 200" }).optional(),
-  cursor: z.string().max(200).optional()
+var listQuerySchema = zod_exports.object({
+  status: zod_exports.optional(zod_exports.enum(["valid", "expired", "revoked"])),
+  standard: zod_exports.optional(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(64))),
+  label: zod_exports.optional(printable(128)),
+  label_prefix: zod_exports.optional(printable(128)),
+  limit: zod_exports.optional(
+    zod_exports.pipe(
+      zod_exports.string().check(zod_exports.regex(/^\d{1,4}$/, { error: "must be a whole number from 1 to 200" })),
+      zod_exports.transform(Number)
+    ).check(zod_exports.refine((n) => n >= 1 && n <= 200, { error: "must be a whole number from 1 to 200" }))
+  ),
+  cursor: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(200)))
 });
 function parseWith(schema, input, what) {
   const result = schema.safeParse(input);

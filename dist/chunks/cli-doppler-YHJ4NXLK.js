@@ -13,6 +13,7 @@ import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";
 import "./cli-chunk-QWWLQ3TS.js";
+import "./cli-chunk-DCNTUQYV.js";
 
 // adapters/doppler.ts
 var DEFAULT_API = "https://api.doppler.com";
