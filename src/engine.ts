@@ -1,7 +1,11 @@
 import { getFips } from 'node:crypto';
 import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
 import { StoreError } from '../adapters/store.js';
-import { computeCredentialBinding, entropySource, type CredentialBinding } from './certificate/index.js';
+// Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
+// barrel would make the zod claims schema part of every start-up of the certify action.
+import { computeCredentialBinding } from './certificate/binding.js';
+import { entropySource } from './certificate/entropy-source.js';
+import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
 import { generateCredential, type GeneratedCredential } from './generate/index.js';
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';

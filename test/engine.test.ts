@@ -183,6 +183,25 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(readFileSync(envFile, 'utf8')).toBe(before);
   });
 
+  it('an issuer answering off-protocol: a clear error naming the issuer, nothing stored', async () => {
+    const before = readFileSync(envFile, 'utf8');
+    const offProtocol = 'https://not-an-issuer.example';
+    const scope = nock(offProtocol)
+      .post('/api/v1/sessions')
+      .reply(201, { session: 'abc' }, { 'content-type': 'application/json' });
+    const error = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
+      issuer: new HttpIssuerClient({ url: offProtocol, apiKey: 'passgeni_key', maxAttempts: 1 }),
+      openStore: open,
+    }).catch((e: unknown) => e);
+    scope.done();
+    expect(error).toBeInstanceOf(IssuerError);
+    expect((error as IssuerError).code).toBe('ISSUER_RESPONSE_INVALID');
+    expect((error as IssuerError).exitCode).toBe(3);
+    expect((error as IssuerError).message).toContain(offProtocol);
+    expect((error as IssuerError).message).toMatch(/generation_session_id/);
+    expect(readFileSync(envFile, 'utf8')).toBe(before);
+  });
+
   it('session expired between session and certificate: no certificate, nothing stored', async () => {
     let now = Date.now();
     const clocked = await startTestIssuer({ clock: () => new Date(now) });

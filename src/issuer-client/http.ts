@@ -1,7 +1,6 @@
-import { parseClaims, parseJwks, type Jwks } from '../certificate/index.js';
-import { STANDARD_IDS } from '../policy/types.js';
-import * as z from '../zod.js';
+import type { Jwks } from '../certificate/index.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
+import type * as Responses from './responses.js';
 import type {
   CertificateRequest,
   CertificateStatusResponse,
@@ -27,34 +26,12 @@ export interface HttpIssuerOptions {
   userAgent?: string;
 }
 
-const standardId = z.enum(STANDARD_IDS);
-
-const sessionResponse = z.object({
-  generation_session_id: z.string().check(z.minLength(1), z.maxLength(200)),
-  expires_at: z.string(),
-  entropy_bits: z.number(),
-  standards_met: z.array(standardId),
-});
-
-const issuedCertificate = z.object({
-  cert_id: z.string().check(z.minLength(1), z.maxLength(200)),
-  cert_url: z.url(),
-  certificate: z.string().check(z.minLength(1)),
-  expires_at: z.string(),
-  standards_met: z.array(standardId),
-  compliance_standard: standardId,
-  entropy_bits: z.number(),
-});
-
-const statusResponse = z.object({
-  status: z.enum(['valid', 'expired', 'revoked']),
-  certificate: z.string().check(z.minLength(1)),
-  claims: z.unknown(),
-  revoked_at: z.optional(z.string()),
-  revocation_reason: z.optional(z.string()),
-});
-
-const errorBody = z.looseObject({ error: z.string(), code: z.string() });
+/** The response schemas, loaded with the first answer (see responses.ts). */
+let responses: Promise<typeof Responses> | undefined;
+function loadResponses(): Promise<typeof Responses> {
+  responses ??= import('./responses.js');
+  return responses;
+}
 
 /**
  * Client for the issuer's HTTP protocol (docs/protocol.md). Every response is validated before
@@ -109,12 +86,14 @@ export class HttpIssuerClient implements IssuerClient {
   }
 
   async createSession(request: SessionRequest): Promise<SessionResponse> {
-    return sessionResponse.parse(await this.request('POST', 'api/v1/sessions', request, [201]));
+    const body = await this.request('POST', 'api/v1/sessions', request, [201]);
+    return (await loadResponses()).parseSessionResponse(body, this.description);
   }
 
   async issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
     try {
-      return issuedCertificate.parse(await this.request('POST', 'api/v1/certificates', request, [201]));
+      const body = await this.request('POST', 'api/v1/certificates', request, [201]);
+      return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
       // A retry after a lost 201 finds the session used; the issuer tells its owner which
       // certificate that session produced, so the run can use (or revoke) it.
@@ -153,20 +132,15 @@ export class HttpIssuerClient implements IssuerClient {
   }
 
   async jwks(): Promise<Jwks> {
-    return parseJwks(await this.request('GET', '.well-known/jwks.json', undefined, [200], false));
+    const body = await this.request('GET', '.well-known/jwks.json', undefined, [200], false);
+    const { parseJwks } = await import('../certificate/jwks.js');
+    return parseJwks(body);
   }
 
   async close(): Promise<void> {}
 
-  private toStatus(body: unknown): CertificateStatusResponse {
-    const parsed = statusResponse.parse(body);
-    return {
-      status: parsed.status,
-      certificate: parsed.certificate,
-      claims: parseClaims(parsed.claims),
-      ...(parsed.revoked_at !== undefined && { revoked_at: parsed.revoked_at }),
-      ...(parsed.revocation_reason !== undefined && { revocation_reason: parsed.revocation_reason }),
-    };
+  private async toStatus(body: unknown): Promise<CertificateStatusResponse> {
+    return (await loadResponses()).parseStatusResponse(body, this.description);
   }
 
   private async request(
@@ -210,7 +184,8 @@ export class HttpIssuerClient implements IssuerClient {
         await this.options.sleep(wait);
         continue;
       }
-      throw fromErrorResponse(response.status, payload, this.description, retried);
+      const { parseErrorBody } = await loadResponses();
+      throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
     }
   }
 
@@ -240,14 +215,16 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function fromErrorResponse(status: number, payload: unknown, issuer: string, retried: boolean): IssuerError {
-  const parsed = errorBody.safeParse(payload);
-  const code = parsed.success ? parsed.data.code : `HTTP_${status}`;
+function fromErrorResponse(
+  status: number,
+  body: ({ error: string; code: string } & Record<string, unknown>) | undefined,
+  issuer: string,
+  retried: boolean,
+): IssuerError {
+  const code = body ? body.code : `HTTP_${status}`;
   // The issuer's message is shown (it is ours and holds no secret), trimmed so a hostile or
   // broken server cannot flood the terminal.
-  const serverMessage = parsed.success
-    ? parsed.data.error.slice(0, 500).replace(/\.$/, '')
-    : `HTTP ${status}`;
+  const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, '') : `HTTP ${status}`;
   const hint =
     status === 401
       ? ' Check the API key (--api-key / PASSGENI_API_KEY).'
@@ -258,6 +235,6 @@ function fromErrorResponse(status: number, payload: unknown, issuer: string, ret
     status,
     retried,
     exitCode: status === 422 || status === 400 ? 2 : 3,
-    ...(parsed.success && { body: parsed.data }),
+    ...(body && { body }),
   });
 }
