@@ -3,6 +3,7 @@
 // fresh build means someone forgot to rebuild (CI checks it with `npm run check-dist`).
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -52,6 +53,32 @@ const lazyCommonPasswords = {
   },
 };
 
+/**
+ * Node built-ins reached through `import` become CommonJS lookups. An ESM import of a built-in
+ * makes Node build a namespace from every export, which reads every lazy getter: `node:http`'s
+ * WebSocket loads undici and `node:crypto`'s webcrypto sets up Web Crypto, ~40 ms of a ~60 ms
+ * start-up budget before the action does anything. As a CommonJS module, esbuild reads each
+ * export where it is used, so only what runs is loaded. The runner's node24 has
+ * process.getBuiltinModule.
+ */
+const builtinsOnUse = {
+  name: 'builtins-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      (args.kind === 'import-statement' || args.kind === 'dynamic-import') && isBuiltin(args.path)
+        ? {
+            path: args.path.startsWith('node:') ? args.path : `node:${args.path}`,
+            namespace: 'builtin-on-use',
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const action = await build({
   entryPoints: {
     certify: 'src/action/entries/certify.ts',
@@ -77,7 +104,7 @@ const action = await build({
   define,
   legalComments: 'none',
   metafile: true,
-  plugins: [lazyCommonPasswords],
+  plugins: [lazyCommonPasswords, builtinsOnUse],
   logLevel: 'warning',
 });
 writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses(action.metafile));
