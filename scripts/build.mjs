@@ -38,20 +38,38 @@ const ACTION_OUT = 'dist/action';
 
 /**
  * src/generate/common-passwords.ts loads the common-password list with createRequire, which finds
- * node_modules at run time; the runner has none. Here it becomes a bare require() that esbuild
- * bundles as a wrapper evaluated on first call, so the list is in the bundle yet still decoded
- * only when a generator needs it.
+ * node_modules at run time; the runner has none. The list goes into its own file,
+ * dist/action/common-passwords.cjs, required on first need: inside a chunk, its ~380 KB string
+ * would be scanned on every start (~3-7 ms) though most runs never consult it. The loader may
+ * land in an entry file or in chunks/, so it finds the file from either.
  */
 const lazyCommonPasswords = {
   name: 'lazy-common-passwords',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]common-passwords\.ts$/ }, () => ({
-      contents:
-        'export function loadCommonPasswords() { return require("@zxcvbn-ts/language-common/dist/passwords.json.cjs"); }',
+      contents: [
+        'export function loadCommonPasswords() {',
+        '  const inChunks = new URL(".", import.meta.url).pathname.endsWith("/chunks/");',
+        '  const file = inChunks ? "../common-passwords.cjs" : "./common-passwords.cjs";',
+        '  return require(process.getBuiltinModule("node:url").fileURLToPath(new URL(file, import.meta.url)));',
+        '}',
+      ].join('\n'),
       loader: 'js',
     }));
   },
 };
+const commonPasswords = await build({
+  entryPoints: ['node_modules/@zxcvbn-ts/language-common/dist/passwords.json.cjs'],
+  outfile: join(ACTION_OUT, 'common-passwords.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node24',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
 
 /**
  * Node built-ins reached through `import` become CommonJS lookups. An ESM import of a built-in
@@ -107,7 +125,10 @@ const action = await build({
   plugins: [lazyCommonPasswords, builtinsOnUse],
   logLevel: 'warning',
 });
-writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses(action.metafile));
+writeFileSync(
+  join(ACTION_OUT, 'licenses.txt'),
+  thirdPartyLicenses({ inputs: { ...action.metafile.inputs, ...commonPasswords.metafile.inputs } }),
+);
 
 /**
  * The licences of every package bundled into the actions (MIT and friends require the notice to

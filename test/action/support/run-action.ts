@@ -210,8 +210,8 @@ export function copyActions(): string {
       rmSync(join(copy, 'dist'), { recursive: true, force: true });
       cpSync(join(ROOT, 'dist', 'action'), join(copy, 'dist', 'action'), { recursive: true });
       if (
-        ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'licenses.txt'].every((f) =>
-          existsSync(join(copy, 'dist', 'action', f)),
+        ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'common-passwords.cjs', 'licenses.txt'].every(
+          (f) => existsSync(join(copy, 'dist', 'action', f)),
         )
       )
         return copy;
