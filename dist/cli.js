@@ -1,5 +1,25 @@
 #!/usr/bin/env node
 import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL
+} from "./chunks/cli-chunk-E2C4TQ2E.js";
+import {
+  CHAR_CLASSES,
+  DEFAULT_CLASS_SETS,
+  MAX_LENGTH,
+  STANDARDS,
+  VERSION,
+  checkCredentialBinding,
+  computeCredentialBinding,
+  countStrings,
+  createVerifier,
+  decodeCertificate,
+  entropySource,
+  renderPolicy,
+  resolvePolicy,
+  resolveStandard
+} from "./chunks/cli-chunk-GT2WY66L.js";
+import {
   DEFAULT_RETRY
 } from "./chunks/cli-chunk-6MBVSVAE.js";
 import {
@@ -10,39 +30,28 @@ import {
   StoreError
 } from "./chunks/cli-chunk-ZV2SD3UK.js";
 import {
-  CHAR_CLASSES,
-  DEFAULT_CLASS_SETS,
-  MAX_LENGTH,
+  IssuerError,
+  issuerUnreachable
+} from "./chunks/cli-chunk-4TINKPXC.js";
+import {
+  parseClaims
+} from "./chunks/cli-chunk-BDAQS2ON.js";
+import {
   SIGNING_KEY_ENV,
-  STANDARDS,
-  STANDARD_IDS,
-  VERSION,
-  checkCredentialBinding,
-  computeCredentialBinding,
-  countStrings,
-  createVerifier,
-  decodeCertificate,
-  entropySource,
   exportSigningKey,
   generateSigningKey,
   loadJwks,
-  parseClaims,
-  parseJwks,
-  renderPolicy,
-  resolvePolicy,
-  resolveStandard,
+  parseJwks
+} from "./chunks/cli-chunk-I5WXGRVI.js";
+import {
   zod_exports
-} from "./chunks/cli-chunk-KWBTGNTB.js";
+} from "./chunks/cli-chunk-JJZ2FFUC.js";
 import {
   InputError,
   PassgeniError,
   errorMessage,
   isPassgeniError
 } from "./chunks/cli-chunk-QWWLQ3TS.js";
-import {
-  DEFAULT_DATA_DIR,
-  DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-NQ7KNYRJ.js";
 import "./chunks/cli-chunk-DCNTUQYV.js";
 
 // src/cli/main.ts
@@ -474,66 +483,12 @@ function scrub(text, secret) {
   return secret ? text.split(secret).join("[REDACTED]") : text;
 }
 
-// src/issuer-client/errors.ts
-var IssuerError = class extends PassgeniError {
-  status;
-  retried;
-  body;
-  constructor(code, message, options = {}) {
-    const violations = options.body?.violations;
-    super(code, message, {
-      exitCode: options.exitCode ?? 3,
-      details: {
-        ...options.status !== void 0 && { status: options.status },
-        ...Array.isArray(violations) && { violations }
-      }
-    });
-    this.status = options.status;
-    this.retried = options.retried ?? false;
-    this.body = options.body;
-  }
-};
-function issuerUnreachable(issuer, cause) {
-  const code = networkCode(cause);
-  return new IssuerError(
-    "ISSUER_UNREACHABLE",
-    `Could not reach the issuer at ${issuer} (${code}). Check the issuer URL and that the issuer is running.`
-  );
-}
-function networkCode(cause) {
-  if (cause instanceof Error) {
-    if (cause.name === "TimeoutError" || cause.name === "AbortError") return "timed out";
-    const inner = cause.cause;
-    if (inner && typeof inner.code === "string") return inner.code;
-  }
-  return "network error";
-}
-
 // src/issuer-client/http.ts
-var standardId = zod_exports.enum(STANDARD_IDS);
-var sessionResponse = zod_exports.object({
-  generation_session_id: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(200)),
-  expires_at: zod_exports.string(),
-  entropy_bits: zod_exports.number(),
-  standards_met: zod_exports.array(standardId)
-});
-var issuedCertificate = zod_exports.object({
-  cert_id: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(200)),
-  cert_url: zod_exports.url(),
-  certificate: zod_exports.string().check(zod_exports.minLength(1)),
-  expires_at: zod_exports.string(),
-  standards_met: zod_exports.array(standardId),
-  compliance_standard: standardId,
-  entropy_bits: zod_exports.number()
-});
-var statusResponse = zod_exports.object({
-  status: zod_exports.enum(["valid", "expired", "revoked"]),
-  certificate: zod_exports.string().check(zod_exports.minLength(1)),
-  claims: zod_exports.unknown(),
-  revoked_at: zod_exports.optional(zod_exports.string()),
-  revocation_reason: zod_exports.optional(zod_exports.string())
-});
-var errorBody = zod_exports.looseObject({ error: zod_exports.string(), code: zod_exports.string() });
+var responses;
+function loadResponses() {
+  responses ??= import("./chunks/cli-responses-VPZJUPMK.js");
+  return responses;
+}
 var HttpIssuerClient = class {
   constructor(config) {
     this.config = config;
@@ -576,11 +531,13 @@ var HttpIssuerClient = class {
   base;
   options;
   async createSession(request) {
-    return sessionResponse.parse(await this.request("POST", "api/v1/sessions", request, [201]));
+    const body = await this.request("POST", "api/v1/sessions", request, [201]);
+    return (await loadResponses()).parseSessionResponse(body, this.description);
   }
   async issueCertificate(request) {
     try {
-      return issuedCertificate.parse(await this.request("POST", "api/v1/certificates", request, [201]));
+      const body = await this.request("POST", "api/v1/certificates", request, [201]);
+      return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
       if (error instanceof IssuerError && error.code === "SESSION_USED" && error.retried && typeof error.body?.cert_id === "string") {
         const existing = await this.getCertificate(error.body.cert_id);
@@ -609,27 +566,22 @@ var HttpIssuerClient = class {
     );
   }
   async jwks() {
-    return parseJwks(await this.request("GET", ".well-known/jwks.json", void 0, [200], false));
+    const body = await this.request("GET", ".well-known/jwks.json", void 0, [200], false);
+    const { parseJwks: parseJwks2 } = await import("./chunks/cli-jwks-W4W6XZB4.js");
+    return parseJwks2(body);
   }
   async close() {
   }
-  toStatus(body) {
-    const parsed = statusResponse.parse(body);
-    return {
-      status: parsed.status,
-      certificate: parsed.certificate,
-      claims: parseClaims(parsed.claims),
-      ...parsed.revoked_at !== void 0 && { revoked_at: parsed.revoked_at },
-      ...parsed.revocation_reason !== void 0 && { revocation_reason: parsed.revocation_reason }
-    };
+  async toStatus(body) {
+    return (await loadResponses()).parseStatusResponse(body, this.description);
   }
   async request(method, path3, body, ok, auth = true) {
-    const url2 = new URL(path3, this.base);
+    const url = new URL(path3, this.base);
     let retried = false;
     for (let attempt = 1; ; attempt++) {
       let response;
       try {
-        response = await this.options.fetch(url2, {
+        response = await this.options.fetch(url, {
           method,
           headers: {
             accept: "application/json",
@@ -657,7 +609,8 @@ var HttpIssuerClient = class {
         await this.options.sleep(wait);
         continue;
       }
-      throw fromErrorResponse(response.status, payload, this.description, retried);
+      const { parseErrorBody } = await loadResponses();
+      throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
     }
   }
   /** Full-jitter exponential backoff: spreads retries from many runners hitting one issuer. */
@@ -683,30 +636,29 @@ async function readJson(response) {
     return void 0;
   }
 }
-function fromErrorResponse(status, payload, issuer, retried) {
-  const parsed = errorBody.safeParse(payload);
-  const code = parsed.success ? parsed.data.code : `HTTP_${status}`;
-  const serverMessage = parsed.success ? parsed.data.error.slice(0, 500).replace(/\.$/, "") : `HTTP ${status}`;
+function fromErrorResponse(status, body, issuer, retried) {
+  const code = body ? body.code : `HTTP_${status}`;
+  const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, "") : `HTTP ${status}`;
   const hint = status === 401 ? " Check the API key (--api-key / PASSGENI_API_KEY)." : status === 429 ? " The issuer is rate-limiting this key or address; try again later." : "";
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${hint}`, {
     status,
     retried,
     exitCode: status === 422 || status === 400 ? 2 : 3,
-    ...parsed.success && { body: parsed.data }
+    ...body && { body }
   });
 }
 
 // src/issuer-client/index.ts
 async function openIssuerClient(selection) {
-  const url2 = selection.issuerUrl?.trim();
-  if (url2 && url2 !== "local") {
+  const url = selection.issuerUrl?.trim();
+  if (url && url !== "local") {
     return new HttpIssuerClient({
-      url: url2,
+      url,
       apiKey: selection.apiKey ?? "",
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-PISGAXVA.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-ARBO5B45.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -750,8 +702,8 @@ function parseNonNegativeInt(value) {
 }
 function parseClassList(value) {
   const parts = value.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
-  const unknown2 = parts.filter((p) => !CLASSES.includes(p));
-  if (unknown2.length > 0 || parts.length === 0) {
+  const unknown = parts.filter((p) => !CLASSES.includes(p));
+  if (unknown.length > 0 || parts.length === 0) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${CLASSES.join(", ")}.`);
   }
   return [...new Set(parts)];
@@ -930,16 +882,16 @@ var publicCertificate = zod_exports.looseObject({
   revocation_reason: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(500)))
 });
 function parseCertificateUrl(input) {
-  let url2;
+  let url;
   try {
-    url2 = new URL(input);
+    url = new URL(input);
   } catch {
     return void 0;
   }
-  if (url2.protocol !== "https:" && url2.protocol !== "http:") return void 0;
-  const match = /^(.*)\/cert\/([^/]+)\/?$/.exec(url2.pathname);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
+  const match = /^(.*)\/cert\/([^/]+)\/?$/.exec(url.pathname);
   if (!match) return void 0;
-  return { base: `${url2.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
+  return { base: `${url.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
 }
 async function fetchPublicCertificate(base, id, options = {}) {
   const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
@@ -961,10 +913,10 @@ async function fetchPublicCertificate(base, id, options = {}) {
 async function fetchPublicJwks(base, options = {}) {
   return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
 }
-async function getJson(url2, base, options) {
+async function getJson(url, base, options) {
   let response;
   try {
-    response = await (options.fetch ?? fetch)(url2, {
+    response = await (options.fetch ?? fetch)(url, {
       headers: { accept: "application/json" },
       signal: AbortSignal.timeout(options.timeoutMs ?? 15e3)
     });
@@ -974,14 +926,14 @@ async function getJson(url2, base, options) {
   if (response.status === 404) {
     throw new IssuerError(
       "CERTIFICATE_NOT_FOUND",
-      `The issuer at ${base} has no such certificate (${url2}).`,
+      `The issuer at ${base} has no such certificate (${url}).`,
       { status: 404, exitCode: 1 }
     );
   }
   if (!response.ok) {
     throw new IssuerError(
       `HTTP_${response.status}`,
-      `The issuer at ${base} answered HTTP ${response.status} for ${url2}.`,
+      `The issuer at ${base} answered HTTP ${response.status} for ${url}.`,
       { status: response.status }
     );
   }
@@ -990,7 +942,7 @@ async function getJson(url2, base, options) {
   } catch {
     throw new IssuerError(
       "ISSUER_BAD_RESPONSE",
-      `The issuer at ${base} did not answer with JSON for ${url2}.`
+      `The issuer at ${base} did not answer with JSON for ${url}.`
     );
   }
 }
@@ -1006,13 +958,13 @@ async function verifyCertificate(target) {
   let jwks = target.jwks;
   let live;
   let certUrl;
-  const url2 = parseCertificateUrl(input);
-  if (url2) {
-    const record2 = await fetchPublicCertificate(url2.base, url2.id, fetchOptions);
+  const url = parseCertificateUrl(input);
+  if (url) {
+    const record2 = await fetchPublicCertificate(url.base, url.id, fetchOptions);
     jwt = record2.certificate;
     live = record2;
-    certUrl = `${url2.base}/cert/${encodeURIComponent(url2.id)}`;
-    jwks ??= await fetchPublicJwks(url2.base, fetchOptions);
+    certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
+    jwks ??= await fetchPublicJwks(url.base, fetchOptions);
   } else if (UUID.test(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
@@ -1843,8 +1795,8 @@ var CertificateLookup = class {
     return keys;
   }
 };
-function trimBase(url2) {
-  return url2.trim().replace(/\/+$/, "");
+function trimBase(url) {
+  return url.trim().replace(/\/+$/, "");
 }
 function shorten(text) {
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
@@ -3114,7 +3066,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-AHGU73G7.js");
+  const issuerModule = await import("./chunks/cli-issuer-PFUJNZEW.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3356,7 +3308,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-BV3D3ST3.js");
+  const { openDatabase } = await import("./chunks/cli-core-6YXID4FQ.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3367,7 +3319,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-BV3D3ST3.js");
+  const { createApiKey } = await import("./chunks/cli-core-6YXID4FQ.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3388,7 +3340,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-BV3D3ST3.js");
+  const { listApiKeys } = await import("./chunks/cli-core-6YXID4FQ.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3405,7 +3357,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-BV3D3ST3.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-6YXID4FQ.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
