@@ -2,6 +2,7 @@ import type { SecretStore } from '../../adapters/store.js';
 import { decodeCertificate, type Jwks } from '../certificate/index.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
+import { nodeFetch } from '../issuer-client/node-fetch.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from '../issuer-client/public.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 
@@ -18,6 +19,11 @@ export interface CertificateLookupOptions {
    */
   issuer?: IssuerClient;
   issuerPublicUrl?: string;
+  /**
+   * Default: the node:http subset (src/issuer-client/node-fetch.ts), not the built-in fetch, whose
+   * every response survives young-generation collections: over thousands of look-ups that made
+   * peak memory grow with the run.
+   */
   fetch?: typeof fetch;
   /** Clock in milliseconds, for the signature/expiry checks. */
   now?: () => number;
@@ -44,9 +50,11 @@ export class CertificateLookup {
   private readonly jwks = new Map<string, Promise<Jwks>>();
   private readonly refreshed = new Set<string>();
   private readonly issuerBase: string | undefined;
+  private readonly fetchOptions: { fetch: typeof fetch };
 
   constructor(private readonly options: CertificateLookupOptions = {}) {
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : undefined;
+    this.fetchOptions = { fetch: options.fetch ?? nodeFetch };
   }
 
   async check(certUrl: string, credentialFrom?: SecretStore): Promise<LookupOutcome> {
@@ -96,7 +104,7 @@ export class CertificateLookup {
       ...(issuer ? { certificate: id, issuer } : { certificate: certUrl }),
       jwks,
       ...(this.options.now !== undefined && { now: this.options.now }),
-      ...(this.options.fetch !== undefined && { fetch: this.options.fetch }),
+      fetch: this.fetchOptions.fetch,
       ...(credentialFrom !== undefined && { credentialFrom }),
     });
   }
@@ -109,7 +117,7 @@ export class CertificateLookup {
     try {
       const record = issuer
         ? await issuer.getCertificate(id)
-        : await fetchPublicCertificate(base, id, this.options.fetch ? { fetch: this.options.fetch } : {});
+        : await fetchPublicCertificate(base, id, this.fetchOptions);
       return decodeCertificate(record.certificate).claims;
     } catch {
       return undefined;
@@ -123,9 +131,7 @@ export class CertificateLookup {
   private keysOf(base: string, issuer: IssuerClient | undefined): Promise<Jwks> {
     let keys = this.jwks.get(base);
     if (!keys) {
-      keys = issuer
-        ? issuer.jwks()
-        : fetchPublicJwks(base, this.options.fetch ? { fetch: this.options.fetch } : {});
+      keys = issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions);
       // Handled by whoever awaits it; this only keeps a rejected, not-yet-awaited promise quiet.
       keys.catch(() => {});
       this.jwks.set(base, keys);
