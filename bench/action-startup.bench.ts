@@ -14,7 +14,7 @@
  *
  * Besides the shipped bundle, the same entry is rebuilt here (with the settings of
  * scripts/build.mjs) in two variants that undo one start-up decision each, to measure it:
- * issuer requests through Node's built-in fetch instead of node:http (src/action/node-fetch.ts),
+ * issuer requests through Node's built-in fetch instead of node:http (src/issuer-client/node-fetch.ts),
  * and @actions/core imported at start instead of the runner-protocol module
  * (src/action/runtime.ts). For scale: the entry's static imports alone (a run with no inputs,
  * which fails right after loading), the "engine floor" (engine + issuer client + store router,
@@ -127,7 +127,7 @@ const certifyEntry = { entryPoints: { certify: 'src/action/entries/certify.ts' }
 await bundle('with-fetch', certifyEntry, [
   replaceModule(
     'built-in-fetch',
-    /src[\\/]action[\\/]node-fetch\.ts$/,
+    /src[\\/]issuer-client[\\/]node-fetch\.ts$/,
     () => 'export const nodeFetch = globalThis.fetch;',
   ),
 ]);

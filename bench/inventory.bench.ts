@@ -10,9 +10,14 @@
  * records pointing at those 200 certificate URLs round-robin (every 50th key has none: "missing").
  * Every row is still looked up on its own over HTTP: the inventory does not cache certificates.
  *
- * Measured (child process per run, so each starts cold): rows, seconds, rows/s and peak RSS
- * (process.resourceUsage().maxRSS) for HTML and JSON reports written to a file, plus a child that
- * only loads the same modules, as the floor.
+ * Measured (child process per run, so each starts cold): rows, seconds, rows/s, peak RSS, peak
+ * heap, heap after a full GC, and how many full (mark-compact) collections the run needed, for
+ * HTML and JSON reports written to a file, plus a child that only loads the same modules, as the
+ * floor.
+ *
+ * Goal (issue #6): peak RSS at 10,000 secrets at most 1.25x the peak at 1,000, with V8's default
+ * flags, as `passgeni inventory` runs. Rows per second are printed beside it, so that a change
+ * trading speed for memory (a capped heap collecting all the time) shows.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -27,7 +32,12 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import {
+  constants as perfConstants,
+  performance,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { runInventory, type InventoryFormat, type InventoryTotals } from '../src/inventory/index.js';
@@ -36,17 +46,18 @@ import { record } from './harness.js';
 const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 200);
 const KEYS_PER_FILE = 100;
 const SIZES = [1_000, 10_000];
+const GOAL = 1.25;
 /**
- * With V8's defaults on a machine with plenty of memory, the old generation is allowed to fill
- * with garbage for a while before it is collected, so peak RSS follows the allocation rate and
- * the run's length rather than what is kept. The capped runs (what Node does by itself inside a
- * container with a memory limit) show the working set; "heap after GC" shows what is retained.
+ * The goal is judged on the V8-defaults runs: that is how the CLI ships and how a user runs it.
+ * The capped runs (what Node does by itself inside a container with a memory limit) are for
+ * information: they show the working set, and a capped run much slower than its uncapped twin
+ * would mean garbage is reaching the old generation again.
  */
 const RUNS: Array<{ name: string; format: InventoryFormat; flags: string[]; goal: boolean }> = [
-  { name: 'html, V8 defaults', format: 'html', flags: [], goal: false },
-  { name: 'json, V8 defaults', format: 'json', flags: [], goal: false },
-  { name: 'html, old space 48 MiB', format: 'html', flags: ['--max-old-space-size=48'], goal: true },
-  { name: 'json, old space 48 MiB', format: 'json', flags: ['--max-old-space-size=48'], goal: true },
+  { name: 'html, V8 defaults', format: 'html', flags: [], goal: true },
+  { name: 'json, V8 defaults', format: 'json', flags: [], goal: true },
+  { name: 'html, old space 48 MiB', format: 'html', flags: ['--max-old-space-size=48'], goal: false },
+  { name: 'json, old space 48 MiB', format: 'json', flags: ['--max-old-space-size=48'], goal: false },
 ];
 
 interface ChildResult {
@@ -63,6 +74,12 @@ interface ChildResult {
   peakHeapKb: number;
   /** Heap in use after a full GC at the end: anything kept per row would show here. */
   heapAfterGcKb: number;
+  /**
+   * Full (mark-compact) collections during the run. Rows are garbage within milliseconds; only
+   * what survives young-generation collections needs these, so a count that grows with the run
+   * means per-row objects are being promoted.
+   */
+  majorGcs: number;
   totals?: Record<string, number>;
 }
 
@@ -85,6 +102,13 @@ async function child(args: string[]): Promise<void> {
   };
   sample();
   const sampler = setInterval(sample, 20);
+  let majorGcs = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+      if (entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   let rows = 0;
   let seconds = 0;
   let totals: InventoryTotals | undefined;
@@ -104,6 +128,9 @@ async function child(args: string[]): Promise<void> {
   }
   sample();
   clearInterval(sampler);
+  // Entries are delivered asynchronously: let the last ones in before counting.
+  await new Promise((resolve) => setImmediate(resolve));
+  gcs.disconnect();
   (globalThis as { gc?: () => void }).gc?.();
   const result: ChildResult = {
     rows,
@@ -111,6 +138,7 @@ async function child(args: string[]): Promise<void> {
     peakRssKb: Math.round(peakRss / 1024),
     peakHeapKb: Math.round(peakHeap / 1024),
     heapAfterGcKb: Math.round(process.memoryUsage().heapUsed / 1024),
+    majorGcs,
     ...(totals !== undefined && { totals }),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -269,21 +297,28 @@ async function parent(): Promise<void> {
         (results[run.name] ??= {})[size] = result;
         console.log(
           `${run.name.padEnd(24)} ${String(size).padStart(6)} secrets: ${result.seconds.toFixed(1)} s, ${Math.round(result.rows / result.seconds)} rows/s, ` +
-            `peak RSS ${mib(peak(result))}, peak heap ${mib(result.peakHeapKb)}, heap after GC ${mib(result.heapAfterGcKb)}`,
+            `peak RSS ${mib(peak(result))}, peak heap ${mib(result.peakHeapKb)}, heap after GC ${mib(result.heapAfterGcKb)}, ` +
+            `${result.majorGcs} full GC${result.majorGcs === 1 ? '' : 's'}`,
         );
       }
     }
     console.log(`totals at 10,000: ${JSON.stringify(results[RUNS[0]?.name ?? '']?.[10_000]?.totals)}`);
-    const summary: Record<string, { ratio: number; heapAfterGcRatio: number }> = {};
+    const summary: Record<
+      string,
+      { ratio: number; heapAfterGcRatio: number; rowsPerSecond1k: number; rowsPerSecond10k: number }
+    > = {};
     for (const run of RUNS) {
       const small = results[run.name]?.[1_000] as ChildResult;
       const large = results[run.name]?.[10_000] as ChildResult;
       const ratio = peak(large) / peak(small);
       const heapAfterGcRatio = large.heapAfterGcKb / small.heapAfterGcKb;
-      summary[run.name] = { ratio, heapAfterGcRatio };
-      const goal = run.goal ? ` (goal <= 1.25x: ${ratio <= 1.25 ? 'MET' : 'NOT MET'})` : '';
+      const rowsPerSecond1k = small.rows / small.seconds;
+      const rowsPerSecond10k = large.rows / large.seconds;
+      summary[run.name] = { ratio, heapAfterGcRatio, rowsPerSecond1k, rowsPerSecond10k };
+      const goal = run.goal ? ` (goal <= ${GOAL}x: ${ratio <= GOAL ? 'MET' : 'NOT MET'})` : ' (information)';
       console.log(
-        `${run.name}: peak RSS 10,000 / 1,000 = ${ratio.toFixed(2)}x${goal}; heap retained after GC ${heapAfterGcRatio.toFixed(2)}x`,
+        `${run.name}: peak RSS 10,000 / 1,000 = ${ratio.toFixed(2)}x${goal}; heap retained after GC ${heapAfterGcRatio.toFixed(2)}x; ` +
+          `${Math.round(rowsPerSecond1k)} -> ${Math.round(rowsPerSecond10k)} rows/s`,
       );
     }
     record('inventory', { certificates: CERTIFICATES, floor, results, summary });

@@ -5,6 +5,7 @@ import {
   decodeCertificate,
   parseClaims,
   type CertificateClaims,
+  type CertificateVerifier,
   type Jwks,
   type VerifyChecks,
 } from './certificate/index.js';
@@ -30,6 +31,12 @@ export interface VerifyTarget {
   issuer?: IssuerClient;
   /** Public keys to verify against; default: the issuer's JWKS. */
   jwks?: Jwks;
+  /**
+   * A verifier already built for the issuer's keys (`createVerifier`), used instead of `jwks`,
+   * `issuerId` and `now`, and no JWKS is fetched. Building one turns every key of the JWKS into a
+   * key object, so callers checking many certificates of one issuer build it once and pass it.
+   */
+  verifier?: CertificateVerifier;
   /** Require this `iss`; default: none (a URL input is still checked against its own issuer's keys). */
   issuerId?: string;
   checks?: VerifyChecks;
@@ -72,6 +79,8 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
   let jwt: string;
   let jwks = target.jwks;
+  // A prepared verifier holds the keys already: nothing to fetch.
+  const needKeys = target.verifier === undefined;
   let live:
     { status: 'valid' | 'expired' | 'revoked'; revoked_at?: string; revocation_reason?: string } | undefined;
   let certUrl: string | undefined;
@@ -82,7 +91,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     jwt = record.certificate;
     live = record;
     certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
-    jwks ??= await fetchPublicJwks(url.base, fetchOptions);
+    if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
   } else if (UUID.test(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
@@ -96,7 +105,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       } else {
         jwt = input;
       }
-      jwks ??= await fetchPublicJwks(base, fetchOptions);
+      if (needKeys) jwks ??= await fetchPublicJwks(base, fetchOptions);
     } else if (target.issuer) {
       const record = id ? await target.issuer.getCertificate(id) : undefined;
       live = record;
@@ -115,21 +124,23 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       'Give a certificate URL (https://…/cert/<id>), a certificate id, or the certificate itself (a JWT).',
     );
   }
-  if (!jwks) {
-    if (!target.issuer) {
-      throw new InputError(
-        'JWKS_REQUIRED',
-        "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url.",
-      );
+  let verifier = target.verifier;
+  if (!verifier) {
+    if (!jwks) {
+      if (!target.issuer) {
+        throw new InputError(
+          'JWKS_REQUIRED',
+          "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url.",
+        );
+      }
+      jwks = await target.issuer.jwks();
     }
-    jwks = await target.issuer.jwks();
+    verifier = createVerifier({
+      jwks,
+      ...(target.issuerId !== undefined && { issuer: target.issuerId }),
+      ...(target.now !== undefined && { now: target.now }),
+    });
   }
-
-  const verifier = createVerifier({
-    jwks,
-    ...(target.issuerId !== undefined && { issuer: target.issuerId }),
-    ...(target.now !== undefined && { now: target.now }),
-  });
   const result = verifier.verify(jwt, target.checks);
   const reasons: VerifyReason[] = result.valid ? [] : [...result.reasons];
   // When only the caller's extra checks (or time) fail, the signature and claims are sound: keep

@@ -1,7 +1,7 @@
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { VERSION } from '../version.js';
-import { nodeFetch } from './node-fetch.js';
+import { nodeFetch } from '../issuer-client/node-fetch.js';
 import type { ActionRuntime } from './runtime.js';
 
 export const USER_AGENT = `passgeni-action/${VERSION}`;

@@ -20,7 +20,7 @@ import {
 import { actionWording, fail } from './failure.js';
 import { Inputs, quote } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { nodeFetch } from './node-fetch.js';
+import { nodeFetch } from '../issuer-client/node-fetch.js';
 import { createRuntime, type ActionRuntime } from './runtime.js';
 import {
   readStoreAccess,
@@ -54,7 +54,7 @@ export interface RotateDeps extends StoreAccessDeps {
   /** Defaults to the HTTP client for `issuerUrl`. */
   issuer?: IssuerClient;
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** For the public certificate lookups. Default: the node:http fetch subset (src/action/node-fetch.ts). */
+  /** For the public certificate lookups. Default: the node:http fetch subset (src/issuer-client/node-fetch.ts). */
   fetch?: typeof fetch;
   /** Wall clock in milliseconds, for due-ness. Default Date.now. */
   now?: () => number;

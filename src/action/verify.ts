@@ -8,7 +8,7 @@ import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 import { actionWording, fail } from './failure.js';
 import { Inputs } from './inputs.js';
-import { nodeFetch } from './node-fetch.js';
+import { nodeFetch } from '../issuer-client/node-fetch.js';
 import { createRuntime, type ActionRuntime } from './runtime.js';
 import {
   readStoreAccess,
@@ -40,7 +40,7 @@ export interface VerifyInputs {
 export interface VerifyDeps extends StoreAccessDeps {
   runtime: ActionRuntime;
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** Default: the node:http fetch subset (src/action/node-fetch.ts). */
+  /** Default: the node:http fetch subset (src/issuer-client/node-fetch.ts). */
   fetch?: typeof fetch;
 }
 

@@ -68,12 +68,51 @@ async function getJson(
   base: string,
   options: { fetch?: typeof fetch; timeoutMs?: number },
 ): Promise<unknown> {
+  const deadline = new Deadline(options.timeoutMs ?? 15_000);
+  try {
+    return await readJson(url, base, options.fetch ?? fetch, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+}
+
+/**
+ * A request's time limit, ended as soon as the request is. Not `AbortSignal.timeout`: Node
+ * registers each of those signals in a FinalizationRegistry and keeps its timer for the full
+ * limit, so in a bulk look-up every request left a signal and a timer behind that survived
+ * young-generation collections (see src/issuer-client/node-fetch.ts); this timer is cleared, and
+ * the controller dies with the request.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, 'TimeoutError'));
+    }, ms);
+    // A pending limit must not keep the process alive on its own.
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+async function readJson(
+  url: string,
+  base: string,
+  fetchImpl: typeof fetch,
+  signal: AbortSignal,
+): Promise<unknown> {
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
+    response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
   } catch (cause) {
     throw issuerUnreachable(base, cause);
   }

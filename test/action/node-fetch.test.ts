@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeFetch } from '../../src/action/node-fetch.js';
+import { nodeFetch } from '../../src/issuer-client/node-fetch.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
 import { isPassgeniError } from '../../src/errors.js';
 import { freePort } from '../support/issuer-server.js';

@@ -4,9 +4,14 @@ import type { IncomingMessage } from 'node:http';
  * The subset of `fetch` the issuer clients use (method, headers, a string body, an abort signal;
  * status, headers.get, text, json), over node:http/https.
  *
- * Why: the first call of Node's built-in fetch loads its bundled undici and compiles undici's
- * WebAssembly HTTP parser, a fixed cost on every action start that node:http (already part of
- * Node's startup snapshot) does not have; see docs/performance.md, "Action start-up". TLS, CA
+ * Why, twice over. Start-up: the first call of Node's built-in fetch loads its bundled undici and
+ * compiles undici's WebAssembly HTTP parser, a fixed cost on every action start that node:http
+ * (already part of Node's startup snapshot) does not have; see docs/performance.md, "Action
+ * start-up". Memory, for bulk look-ups (inventory, rotation): undici registers every Response it
+ * creates in a FinalizationRegistry, and V8's young-generation collector never clears such
+ * registrations, so every response — its headers, body stream and buffers, about 8 KiB — is
+ * promoted to the old generation and freed only by a full collection; peak RSS then grows with
+ * the number of requests (docs/performance.md, "Inventory"). Nothing here is registered. TLS, CA
  * certificates (NODE_EXTRA_CA_CERTS) and proxy support (NODE_USE_ENV_PROXY) are Node's own in
  * both. Responses are read whole: issuer responses are small JSON documents, capped here.
  *
