@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 
 /**
  * The subset of `fetch` the issuer clients use (method, headers, a string body, an abort signal;
@@ -21,6 +22,12 @@ import type { IncomingMessage } from 'node:http';
  */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** process.getBuiltinModule arrived in Node 22.3 and engines allows 22.0: require serves before it. */
+const loadBuiltin: typeof process.getBuiltinModule =
+  typeof process.getBuiltinModule === 'function'
+    ? process.getBuiltinModule.bind(process)
+    : (createRequire(import.meta.url) as unknown as typeof process.getBuiltinModule);
+
 interface MinimalResponse {
   readonly status: number;
   readonly ok: boolean;
@@ -41,9 +48,9 @@ export const nodeFetch = ((
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   const send =
     url.protocol === 'https:'
-      ? process.getBuiltinModule('node:https').request
+      ? loadBuiltin('node:https').request
       : url.protocol === 'http:'
-        ? process.getBuiltinModule('node:http').request
+        ? loadBuiltin('node:http').request
         : undefined;
   if (!send) return Promise.reject(new TypeError(`Unsupported protocol ${url.protocol}`));
 
