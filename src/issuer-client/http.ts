@@ -1,5 +1,6 @@
 import type { Jwks } from '../certificate/index.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
+import { nodeFetch } from './node-fetch.js';
 import type * as Responses from './responses.js';
 import type {
   CertificateRequest,
@@ -79,7 +80,8 @@ export class HttpIssuerClient implements IssuerClient {
       baseDelayMs: config.baseDelayMs ?? 250,
       maxRetryAfterMs: config.maxRetryAfterMs ?? 30_000,
       timeoutMs: config.timeoutMs ?? 15_000,
-      fetch: config.fetch ?? globalThis.fetch,
+      // node:http rather than the built-in fetch: see node-fetch.ts (start-up, and memory per request)
+      fetch: config.fetch ?? nodeFetch,
       sleep: config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       userAgent: config.userAgent ?? 'passgeni',
     };
