@@ -97,6 +97,7 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
   const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
   const VISIBLE_ASCII_RE = /^[\x20-\x7e]*$/;
   const MAX_TOKEN_LENGTH = 16_384;
+  const NOT_P1363 = 'the signature is not a 64-byte ES256 (IEEE P1363) signature';
   const HEADER_CACHE_LIMIT = 256;
   const DAY_SEC = 86_400;
   const MAX_SIZE = 4096;
@@ -1009,9 +1010,9 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
             header.algOk &&
             header.failures.length === 0 &&
             scan.claims(size) &&
-            steps.holds(nowMs / 1000, checks) &&
-            der.fromBase64url(jwt.slice(d2 + 1)) !== undefined
+            steps.holds(nowMs / 1000, checks)
           ) {
+            // the signature's form is checked once, when it is verified (settle)
             const outcome: CheckOutcome = { reasons: [], claims: undefined, header: header.view };
             queue.push({ outcome, jwt, d2, key, at: 0 });
             return outcome;
@@ -1040,9 +1041,7 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
           let pending: Pending | undefined;
           if (header.algOk && key !== undefined) {
             if (der.fromBase64url(jwt.slice(d2 + 1)) === undefined) {
-              reasons.push(
-                text.failure('BAD_SIGNATURE', 'the signature is not a 64-byte ES256 (IEEE P1363) signature'),
-              );
+              reasons.push(text.failure('BAD_SIGNATURE', NOT_P1363));
             } else {
               // reported at this position in the list if it fails
               pending = { outcome: undefined, jwt, d2, key, at: reasons.length };
@@ -1125,10 +1124,9 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
         /** Verifies one queued signature and files BAD_SIGNATURE where it belongs. */
         settle(p: Pending): void {
           const signature = der.fromBase64url(p.jwt.slice(p.d2 + 1));
-          if (
-            signature === undefined ||
-            !crypto.verify('sha256', der.signingInput(p.jwt, p.d2), p.key, signature)
-          ) {
+          if (signature === undefined) {
+            p.outcome?.reasons.splice(p.at, 0, text.failure('BAD_SIGNATURE', NOT_P1363));
+          } else if (!crypto.verify('sha256', der.signingInput(p.jwt, p.d2), p.key, signature)) {
             p.outcome?.reasons.splice(
               p.at,
               0,
