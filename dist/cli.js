@@ -2,7 +2,7 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-E2C4TQ2E.js";
+} from "./chunks/cli-chunk-ZJRC7RYU.js";
 import {
   CHAR_CLASSES,
   DEFAULT_CLASS_SETS,
@@ -18,7 +18,7 @@ import {
   renderPolicy,
   resolvePolicy,
   resolveStandard
-} from "./chunks/cli-chunk-GT2WY66L.js";
+} from "./chunks/cli-chunk-A45FOXJN.js";
 import {
   DEFAULT_RETRY
 } from "./chunks/cli-chunk-6MBVSVAE.js";
@@ -35,17 +35,17 @@ import {
 } from "./chunks/cli-chunk-4TINKPXC.js";
 import {
   parseClaims
-} from "./chunks/cli-chunk-BDAQS2ON.js";
+} from "./chunks/cli-chunk-RDXGNAIT.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
   loadJwks,
   parseJwks
-} from "./chunks/cli-chunk-I5WXGRVI.js";
+} from "./chunks/cli-chunk-AMXBSU5L.js";
 import {
   zod_exports
-} from "./chunks/cli-chunk-JJZ2FFUC.js";
+} from "./chunks/cli-chunk-T4N7PYYB.js";
 import {
   InputError,
   PassgeniError,
@@ -483,10 +483,73 @@ function scrub(text, secret) {
   return secret ? text.split(secret).join("[REDACTED]") : text;
 }
 
+// src/issuer-client/node-fetch.ts
+import { createRequire as createRequire2 } from "node:module";
+var MAX_BODY_BYTES = 1024 * 1024;
+var loadBuiltin = typeof process.getBuiltinModule === "function" ? process.getBuiltinModule.bind(process) : createRequire2(import.meta.url);
+var nodeFetch = ((input, init = {}) => {
+  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  const headers = {};
+  for (const [name, value] of Object.entries(init.headers ?? {}))
+    headers[name] = value;
+  const body = typeof init.body === "string" ? init.body : void 0;
+  if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
+  const send = url.protocol === "https:" ? loadBuiltin("node:https").request : url.protocol === "http:" ? loadBuiltin("node:http").request : void 0;
+  if (!send) return Promise.reject(new TypeError(`Unsupported protocol ${url.protocol}`));
+  return new Promise((resolve3, reject) => {
+    const req = send(
+      url,
+      { method: init.method ?? "GET", headers, ...init.signal && { signal: init.signal } },
+      (res) => {
+        readBody(res).then((text) => resolve3(toResponse(res, text)), reject);
+      }
+    );
+    req.on(
+      "error",
+      (error) => reject(
+        init.signal?.aborted ? init.signal.reason ?? error : new TypeError("fetch failed", { cause: error })
+      )
+    );
+    req.end(body);
+  });
+});
+function readBody(res) {
+  return new Promise((resolve3, reject) => {
+    const chunks = [];
+    let size = 0;
+    res.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`The response is larger than ${MAX_BODY_BYTES} bytes.`));
+        res.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on("end", () => resolve3(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+  });
+}
+function toResponse(res, text) {
+  const status = res.statusCode ?? 0;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: {
+      get(name) {
+        const value = res.headers[name.toLowerCase()];
+        return value === void 0 ? null : Array.isArray(value) ? value.join(", ") : value;
+      }
+    },
+    text: async () => text,
+    json: async () => JSON.parse(text)
+  };
+}
+
 // src/issuer-client/http.ts
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/cli-responses-VPZJUPMK.js");
+  responses ??= import("./chunks/cli-responses-U4G2ZOAP.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -521,7 +584,8 @@ var HttpIssuerClient = class {
       baseDelayMs: config.baseDelayMs ?? 250,
       maxRetryAfterMs: config.maxRetryAfterMs ?? 3e4,
       timeoutMs: config.timeoutMs ?? 15e3,
-      fetch: config.fetch ?? globalThis.fetch,
+      // node:http rather than the built-in fetch: see node-fetch.ts (start-up, and memory per request)
+      fetch: config.fetch ?? nodeFetch,
       sleep: config.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms))),
       userAgent: config.userAgent ?? "passgeni"
     };
@@ -567,7 +631,7 @@ var HttpIssuerClient = class {
   }
   async jwks() {
     const body = await this.request("GET", ".well-known/jwks.json", void 0, [200], false);
-    const { parseJwks: parseJwks2 } = await import("./chunks/cli-jwks-W4W6XZB4.js");
+    const { parseJwks: parseJwks2 } = await import("./chunks/cli-jwks-P3UA6D4B.js");
     return parseJwks2(body);
   }
   async close() {
@@ -658,7 +722,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-ARBO5B45.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-SJC2RYLY.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -914,12 +978,33 @@ async function fetchPublicJwks(base, options = {}) {
   return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
 }
 async function getJson(url, base, options) {
+  const deadline = new Deadline(options.timeoutMs ?? 15e3);
+  try {
+    return await readJson2(url, base, options.fetch ?? fetch, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+}
+var Deadline = class {
+  controller = new AbortController();
+  timer;
+  constructor(ms) {
+    this.timer = setTimeout(() => {
+      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
+    }, ms);
+    this.timer.unref();
+  }
+  get signal() {
+    return this.controller.signal;
+  }
+  clear() {
+    clearTimeout(this.timer);
+  }
+};
+async function readJson2(url, base, fetchImpl, signal) {
   let response;
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      headers: { accept: "application/json" },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15e3)
-    });
+    response = await fetchImpl(url, { headers: { accept: "application/json" }, signal });
   } catch (cause) {
     throw issuerUnreachable(base, cause);
   }
@@ -956,6 +1041,7 @@ async function verifyCertificate(target) {
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
   let jwt;
   let jwks = target.jwks;
+  const needKeys = target.verifier === void 0;
   let live;
   let certUrl;
   const url = parseCertificateUrl(input);
@@ -964,7 +1050,7 @@ async function verifyCertificate(target) {
     jwt = record2.certificate;
     live = record2;
     certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
-    jwks ??= await fetchPublicJwks(url.base, fetchOptions);
+    if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
   } else if (UUID.test(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
@@ -978,7 +1064,7 @@ async function verifyCertificate(target) {
       } else {
         jwt = input;
       }
-      jwks ??= await fetchPublicJwks(base, fetchOptions);
+      if (needKeys) jwks ??= await fetchPublicJwks(base, fetchOptions);
     } else if (target.issuer) {
       const record2 = id ? await target.issuer.getCertificate(id) : void 0;
       live = record2;
@@ -997,20 +1083,23 @@ async function verifyCertificate(target) {
       "Give a certificate URL (https://\u2026/cert/<id>), a certificate id, or the certificate itself (a JWT)."
     );
   }
-  if (!jwks) {
-    if (!target.issuer) {
-      throw new InputError(
-        "JWKS_REQUIRED",
-        "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url."
-      );
+  let verifier = target.verifier;
+  if (!verifier) {
+    if (!jwks) {
+      if (!target.issuer) {
+        throw new InputError(
+          "JWKS_REQUIRED",
+          "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url."
+        );
+      }
+      jwks = await target.issuer.jwks();
     }
-    jwks = await target.issuer.jwks();
+    verifier = createVerifier({
+      jwks,
+      ...target.issuerId !== void 0 && { issuer: target.issuerId },
+      ...target.now !== void 0 && { now: target.now }
+    });
   }
-  const verifier = createVerifier({
-    jwks,
-    ...target.issuerId !== void 0 && { issuer: target.issuerId },
-    ...target.now !== void 0 && { now: target.now }
-  });
   const result = verifier.verify(jwt, target.checks);
   const reasons = result.valid ? [] : [...result.reasons];
   const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
@@ -1724,11 +1813,13 @@ var CertificateLookup = class {
   constructor(options = {}) {
     this.options = options;
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
+    this.fetchOptions = { fetch: options.fetch ?? nodeFetch };
   }
   options;
-  jwks = /* @__PURE__ */ new Map();
+  verifiers = /* @__PURE__ */ new Map();
   refreshed = /* @__PURE__ */ new Set();
   issuerBase;
+  fetchOptions;
   async check(certUrl, credentialFrom) {
     const parsed = parseCertificateUrl(certUrl);
     if (!parsed) {
@@ -1743,7 +1834,7 @@ var CertificateLookup = class {
       let report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
       if (report.reasons.some((r) => r.code === "UNKNOWN_KID") && !this.refreshed.has(base)) {
         this.refreshed.add(base);
-        this.jwks.delete(base);
+        this.verifiers.delete(base);
         report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
       }
       if (report.status === "expired" && !report.claims) {
@@ -1763,36 +1854,40 @@ var CertificateLookup = class {
     }
   }
   async verify(certUrl, id, base, issuer, credentialFrom) {
-    const jwks = await this.keysOf(base, issuer);
+    const verifier = await this.verifierOf(base, issuer);
     return verifyCertificate({
       ...issuer ? { certificate: id, issuer } : { certificate: certUrl },
-      jwks,
-      ...this.options.now !== void 0 && { now: this.options.now },
-      ...this.options.fetch !== void 0 && { fetch: this.options.fetch },
+      verifier,
+      fetch: this.fetchOptions.fetch,
       ...credentialFrom !== void 0 && { credentialFrom }
     });
   }
   async claimsOf(base, id, issuer) {
     try {
-      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.options.fetch ? { fetch: this.options.fetch } : {});
+      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.fetchOptions);
       return decodeCertificate(record2.certificate).claims;
     } catch {
       return void 0;
     }
   }
   /**
-   * One request per issuer per run, shared by every concurrent lookup. A failure is cached too:
-   * an unreachable issuer then costs one timeout, not one per certificate.
+   * One JWKS request per issuer per run, shared by every concurrent lookup, and one verifier built
+   * from it: building a verifier turns each key into a key object, which done per certificate was
+   * about 4.5 of the 58 KiB an inventory allocated per secret. A failure is cached too: an
+   * unreachable issuer then costs one timeout, not one per certificate.
    */
-  keysOf(base, issuer) {
-    let keys = this.jwks.get(base);
-    if (!keys) {
-      keys = issuer ? issuer.jwks() : fetchPublicJwks(base, this.options.fetch ? { fetch: this.options.fetch } : {});
-      keys.catch(() => {
+  verifierOf(base, issuer) {
+    let verifier = this.verifiers.get(base);
+    if (!verifier) {
+      const now = this.options.now;
+      verifier = (issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions)).then(
+        (jwks) => createVerifier({ jwks, ...now !== void 0 && { now } })
+      );
+      verifier.catch(() => {
       });
-      this.jwks.set(base, keys);
+      this.verifiers.set(base, verifier);
     }
-    return keys;
+    return verifier;
   }
 };
 function trimBase(url) {
@@ -3066,7 +3161,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-PFUJNZEW.js");
+  const issuerModule = await import("./chunks/cli-issuer-6A7ZHFZJ.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3308,7 +3403,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-6YXID4FQ.js");
+  const { openDatabase } = await import("./chunks/cli-core-A3YQHBTE.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3319,7 +3414,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-6YXID4FQ.js");
+  const { createApiKey } = await import("./chunks/cli-core-A3YQHBTE.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3340,7 +3435,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-6YXID4FQ.js");
+  const { listApiKeys } = await import("./chunks/cli-core-A3YQHBTE.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3357,7 +3452,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-6YXID4FQ.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-A3YQHBTE.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);

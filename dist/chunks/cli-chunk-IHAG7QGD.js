@@ -10,10 +10,10 @@ import {
   resolveStandard,
   signCertificate,
   standardsMet
-} from "./cli-chunk-GT2WY66L.js";
+} from "./cli-chunk-A45FOXJN.js";
 import {
   claimsSchema
-} from "./cli-chunk-BDAQS2ON.js";
+} from "./cli-chunk-RDXGNAIT.js";
 import {
   SIGNING_KEY_ENV,
   buildJwks,
@@ -21,11 +21,11 @@ import {
   generateSigningKey,
   loadSigningKeyFile,
   loadSigningKeyFromEnv
-} from "./cli-chunk-I5WXGRVI.js";
+} from "./cli-chunk-AMXBSU5L.js";
 import {
   CERT_VERSION,
   zod_exports
-} from "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-T4N7PYYB.js";
 import {
   InputError,
   PassgeniError,

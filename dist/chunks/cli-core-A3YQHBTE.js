@@ -28,11 +28,11 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-WFPPFBKK.js";
-import "./cli-chunk-GT2WY66L.js";
-import "./cli-chunk-BDAQS2ON.js";
-import "./cli-chunk-I5WXGRVI.js";
-import "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-IHAG7QGD.js";
+import "./cli-chunk-A45FOXJN.js";
+import "./cli-chunk-RDXGNAIT.js";
+import "./cli-chunk-AMXBSU5L.js";
+import "./cli-chunk-T4N7PYYB.js";
 import "./cli-chunk-QWWLQ3TS.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {

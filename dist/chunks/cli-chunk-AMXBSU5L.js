@@ -2,7 +2,7 @@
 import {
   core,
   zod_exports
-} from "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-T4N7PYYB.js";
 import {
   InputError,
   PassgeniError

@@ -4,11 +4,11 @@ import {
 } from "./cli-chunk-4TINKPXC.js";
 import {
   parseClaims
-} from "./cli-chunk-BDAQS2ON.js";
+} from "./cli-chunk-RDXGNAIT.js";
 import {
   STANDARD_IDS,
   zod_exports
-} from "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-T4N7PYYB.js";
 import "./cli-chunk-QWWLQ3TS.js";
 import "./cli-chunk-DCNTUQYV.js";
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import {
   invalidClaimsError
-} from "./cli-chunk-BDAQS2ON.js";
+} from "./cli-chunk-RDXGNAIT.js";
 import {
   STANDARD_IDS,
   core,
   zod_exports
-} from "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-T4N7PYYB.js";
 import {
   InputError
 } from "./cli-chunk-QWWLQ3TS.js";

@@ -3,8 +3,8 @@ import {
   buildJwks,
   loadJwks,
   parseJwks
-} from "./cli-chunk-I5WXGRVI.js";
-import "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-AMXBSU5L.js";
+import "./cli-chunk-T4N7PYYB.js";
 import "./cli-chunk-QWWLQ3TS.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {

@@ -27,6 +27,7 @@ function createCertificateCore(crypto2, constants) {
   const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
   const VISIBLE_ASCII_RE = /^[\x20-\x7e]*$/;
   const MAX_TOKEN_LENGTH = 16384;
+  const NOT_P1363 = "the signature is not a 64-byte ES256 (IEEE P1363) signature";
   const HEADER_CACHE_LIMIT = 256;
   const DAY_SEC = 86400;
   const MAX_SIZE = 4096;
@@ -832,7 +833,7 @@ function createCertificateCore(crypto2, constants) {
           if (!header.parsed) return text.malformed("the header is not a base64url-encoded JSON object");
           const key = header.kid === void 0 ? void 0 : keys.get(header.kid);
           const size = payloadScratch.write(jwt.slice(d1 + 1, d2), 0, "base64url");
-          if (!withClaims && key !== void 0 && header.algOk && header.failures.length === 0 && scan.claims(size) && steps.holds(nowMs / 1e3, checks) && der.fromBase64url(jwt.slice(d2 + 1)) !== void 0) {
+          if (!withClaims && key !== void 0 && header.algOk && header.failures.length === 0 && scan.claims(size) && steps.holds(nowMs / 1e3, checks)) {
             const outcome2 = { reasons: [], claims: void 0, header: header.view };
             queue.push({ outcome: outcome2, jwt, d2, key, at: 0 });
             return outcome2;
@@ -858,9 +859,7 @@ function createCertificateCore(crypto2, constants) {
           let pending;
           if (header.algOk && key !== void 0) {
             if (der.fromBase64url(jwt.slice(d2 + 1)) === void 0) {
-              reasons.push(
-                text.failure("BAD_SIGNATURE", "the signature is not a 64-byte ES256 (IEEE P1363) signature")
-              );
+              reasons.push(text.failure("BAD_SIGNATURE", NOT_P1363));
             } else {
               pending = { outcome: void 0, jwt, d2, key, at: reasons.length };
               queue.push(pending);
@@ -936,7 +935,9 @@ function createCertificateCore(crypto2, constants) {
         /** Verifies one queued signature and files BAD_SIGNATURE where it belongs. */
         settle(p) {
           const signature = der.fromBase64url(p.jwt.slice(p.d2 + 1));
-          if (signature === void 0 || !crypto2.verify("sha256", der.signingInput(p.jwt, p.d2), p.key, signature)) {
+          if (signature === void 0) {
+            p.outcome?.reasons.splice(p.at, 0, text.failure("BAD_SIGNATURE", NOT_P1363));
+          } else if (!crypto2.verify("sha256", der.signingInput(p.jwt, p.d2), p.key, signature)) {
             p.outcome?.reasons.splice(
               p.at,
               0,

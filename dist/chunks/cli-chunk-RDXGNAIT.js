@@ -4,7 +4,7 @@ import {
   STANDARD_IDS,
   core,
   zod_exports
-} from "./cli-chunk-JJZ2FFUC.js";
+} from "./cli-chunk-T4N7PYYB.js";
 import {
   InputError
 } from "./cli-chunk-QWWLQ3TS.js";
