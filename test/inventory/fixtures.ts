@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../adapters/index.js';
 import { certifyAndStore, type CertifyRequest } from '../../src/engine.js';
 import { HttpIssuerClient } from '../../src/issuer-client/index.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
-import type { TestIssuer } from '../support/issuer-server.js';
+import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 
 export function client(issuer: TestIssuer): HttpIssuerClient {
   return new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey, baseDelayMs: 1, maxAttempts: 3 });
@@ -66,4 +67,28 @@ export async function registryFixture(
   await unknown.write({ credential: 'another-value-0123456789', certUrl: unknownUrl, certId: 'manual' });
   urls.UNKNOWN_ID = unknownUrl;
   return { urls };
+}
+
+export interface Registry {
+  main: TestIssuer;
+  /** Issues certificates that last 10 days. */
+  shortLived: TestIssuer;
+  dir: string;
+  urls: Record<string, string>;
+}
+
+/** Two issuers and a registryFixture directory, for a test file's beforeAll. */
+export async function openRegistry(prefix: string): Promise<Registry> {
+  const main = await startTestIssuer();
+  const shortLived = await startTestIssuer({ certificateDays: 10 });
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const { urls } = await registryFixture(dir, main, shortLived);
+  return { main, shortLived, dir, urls };
+}
+
+export async function closeRegistry(registry: Registry | undefined): Promise<void> {
+  if (registry === undefined) return;
+  await registry.main.close();
+  await registry.shortLived.close();
+  rmSync(registry.dir, { recursive: true, force: true });
 }

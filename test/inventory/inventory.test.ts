@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
@@ -17,26 +16,22 @@ import {
   type InventoryOptions,
   type InventoryRow,
 } from '../../src/inventory/index.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import type { TestIssuer } from '../support/issuer-server.js';
 import { runCommands } from '../rotation/helpers.js';
-import { registryFixture } from './fixtures.js';
+import { closeRegistry, openRegistry, type Registry } from './fixtures.js';
 
 let main: TestIssuer;
 let shortLived: TestIssuer;
 let dir: string;
 let urls: Record<string, string>;
 
+let registry: Registry | undefined;
+
 beforeAll(async () => {
-  main = await startTestIssuer();
-  shortLived = await startTestIssuer({ certificateDays: 10 });
-  dir = mkdtempSync(join(tmpdir(), 'passgeni-inventory-'));
-  ({ urls } = await registryFixture(dir, main, shortLived));
+  registry = await openRegistry('passgeni-inventory-');
+  ({ main, shortLived, dir, urls } = registry);
 });
-afterAll(async () => {
-  await main.close();
-  await shortLived.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeRegistry(registry));
 
 async function collect(options: Partial<InventoryOptions> = {}): Promise<InventoryRow[]> {
   const rows: InventoryRow[] = [];

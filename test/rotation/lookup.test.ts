@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import type * as Certificate from '../../src/certificate/index.js';
 import { buildJwks, createVerifier, generateSigningKey } from '../../src/certificate/index.js';
 import { CertificateLookup } from '../../src/rotation/lookup.js';
 import { verifyCertificate } from '../../src/verification.js';
-import { registryFixture } from '../inventory/fixtures.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import { closeRegistry, openRegistry, type Registry } from '../inventory/fixtures.js';
+import type { TestIssuer } from '../support/issuer-server.js';
 
 /**
  * The look-up that inventory and rotation run once per secret. What it shares across look-ups —
@@ -25,17 +22,13 @@ let shortLived: TestIssuer;
 let dir: string;
 let urls: Record<string, string>;
 
+let registry: Registry | undefined;
+
 beforeAll(async () => {
-  main = await startTestIssuer();
-  shortLived = await startTestIssuer({ certificateDays: 10 });
-  dir = mkdtempSync(join(tmpdir(), 'passgeni-lookup-'));
-  ({ urls } = await registryFixture(dir, main, shortLived));
+  registry = await openRegistry('passgeni-lookup-');
+  ({ main, shortLived, dir, urls } = registry);
 });
-afterAll(async () => {
-  await main.close();
-  await shortLived.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeRegistry(registry));
 afterEach(() => {
   vi.restoreAllMocks();
 });
