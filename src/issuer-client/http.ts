@@ -1,4 +1,5 @@
 import type { Jwks } from '../certificate/index.js';
+import { Deadline } from './deadline.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 import { nodeFetch } from './node-fetch.js';
 import type * as Responses from './responses.js';
@@ -156,6 +157,7 @@ export class HttpIssuerClient implements IssuerClient {
     let retried = false;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      const deadline = new Deadline(this.options.timeoutMs);
       try {
         response = await this.options.fetch(url, {
           method,
@@ -166,9 +168,10 @@ export class HttpIssuerClient implements IssuerClient {
             ...(body !== undefined && { 'content-type': 'application/json' }),
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+          signal: deadline.signal,
         });
       } catch (cause) {
+        deadline.clear();
         if (attempt < this.options.maxAttempts) {
           retried = true;
           await this.options.sleep(this.backoff(attempt));
@@ -176,7 +179,12 @@ export class HttpIssuerClient implements IssuerClient {
         }
         throw issuerUnreachable(this.description, cause);
       }
-      const payload = await readJson(response);
+      let payload: unknown;
+      try {
+        payload = await readJson(response);
+      } finally {
+        deadline.clear();
+      }
       if (ok.includes(response.status)) return payload;
 
       const retryable = response.status === 429 || response.status >= 500;

@@ -1,5 +1,6 @@
 import { parseJwks, type Jwks } from '../certificate/index.js';
 import * as z from '../zod.js';
+import { Deadline } from './deadline.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 
 /**
@@ -73,34 +74,6 @@ async function getJson(
     return await readJson(url, base, options.fetch ?? fetch, deadline.signal);
   } finally {
     deadline.clear();
-  }
-}
-
-/**
- * A request's time limit, ended as soon as the request is. Not `AbortSignal.timeout`: Node
- * registers each of those signals in a FinalizationRegistry and keeps its timer for the full
- * limit, so in a bulk look-up every request left a signal and a timer behind that survived
- * young-generation collections (see src/issuer-client/node-fetch.ts); this timer is cleared, and
- * the controller dies with the request.
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(ms: number) {
-    this.timer = setTimeout(() => {
-      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, 'TimeoutError'));
-    }, ms);
-    // A pending limit must not keep the process alive on its own.
-    this.timer.unref();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
   }
 }
 
