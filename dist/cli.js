@@ -483,6 +483,24 @@ function scrub(text, secret) {
   return secret ? text.split(secret).join("[REDACTED]") : text;
 }
 
+// src/issuer-client/deadline.ts
+var Deadline = class {
+  controller = new AbortController();
+  timer;
+  constructor(ms) {
+    this.timer = setTimeout(() => {
+      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
+    }, ms);
+    this.timer.unref();
+  }
+  get signal() {
+    return this.controller.signal;
+  }
+  clear() {
+    clearTimeout(this.timer);
+  }
+};
+
 // src/issuer-client/node-fetch.ts
 import { createRequire as createRequire2 } from "node:module";
 var MAX_BODY_BYTES = 1024 * 1024;
@@ -644,6 +662,7 @@ var HttpIssuerClient = class {
     let retried = false;
     for (let attempt = 1; ; attempt++) {
       let response;
+      const deadline = new Deadline(this.options.timeoutMs);
       try {
         response = await this.options.fetch(url, {
           method,
@@ -654,9 +673,10 @@ var HttpIssuerClient = class {
             ...body !== void 0 && { "content-type": "application/json" }
           },
           ...body !== void 0 && { body: JSON.stringify(body) },
-          signal: AbortSignal.timeout(this.options.timeoutMs)
+          signal: deadline.signal
         });
       } catch (cause) {
+        deadline.clear();
         if (attempt < this.options.maxAttempts) {
           retried = true;
           await this.options.sleep(this.backoff(attempt));
@@ -664,7 +684,12 @@ var HttpIssuerClient = class {
         }
         throw issuerUnreachable(this.description, cause);
       }
-      const payload = await readJson(response);
+      let payload;
+      try {
+        payload = await readJson(response);
+      } finally {
+        deadline.clear();
+      }
       if (ok.includes(response.status)) return payload;
       const retryable = response.status === 429 || response.status >= 500;
       const wait = retryable ? this.retryDelay(response, attempt) : void 0;
@@ -985,22 +1010,6 @@ async function getJson(url, base, options) {
     deadline.clear();
   }
 }
-var Deadline = class {
-  controller = new AbortController();
-  timer;
-  constructor(ms) {
-    this.timer = setTimeout(() => {
-      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
-    }, ms);
-    this.timer.unref();
-  }
-  get signal() {
-    return this.controller.signal;
-  }
-  clear() {
-    clearTimeout(this.timer);
-  }
-};
 async function readJson2(url, base, fetchImpl, signal) {
   let response;
   try {
