@@ -2,13 +2,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isPassgeniError } from '../../src/errors.js';
 import { entropySource } from '../../src/certificate/entropy-source.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
+import { fetchPublicCertificate } from '../../src/issuer-client/public.js';
 import type { SessionRequest } from '../../src/issuer-client/types.js';
+import { strongParams } from '../issuer/support/fixtures.js';
 
 /**
- * The issuer client's per-request time limit ends with the request, as the public look-ups' does
- * (test/issuer-client/public.test.ts): rotation issues many certificates in one process, and a
- * limit left pending after its answer would outlive each request by the whole limit.
+ * The time limit of a request to an issuer, for public look-ups and for the issuing client alike.
+ * It must end with the request: a limit left pending after its answer (as `AbortSignal.timeout`
+ * leaves one) outlives the request by the whole limit, and over a bulk look-up or a rotation
+ * issuing many certificates those pile up. Fake timers make both outcomes deterministic.
  */
+const BASE = 'https://issuer.test';
+const RECORD = JSON.stringify({ status: 'valid', certificate: 'a.b.c' });
 const SESSION = JSON.stringify({
   generation_session_id: 'session-1',
   expires_at: '2026-11-22T12:01:00.000Z',
@@ -18,16 +23,7 @@ const SESSION = JSON.stringify({
 const REQUEST: SessionRequest = {
   standard: 'HIPAA',
   entropy_source: entropySource(),
-  generation_params: {
-    length: 20,
-    has_upper: true,
-    has_lower: true,
-    has_numbers: true,
-    has_special: true,
-    char_pool_size: 94,
-    excluded_characters: 0,
-    class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
-  },
+  generation_params: strongParams(),
 };
 
 beforeEach(() => {
@@ -35,6 +31,40 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe('public look-up time limit', () => {
+  it('is cleared as soon as the answer is read', async () => {
+    let signal: AbortSignal | undefined;
+    let timersDuringRequest = 0;
+    const answering: typeof fetch = (_input, init) => {
+      signal = init?.signal ?? undefined;
+      timersDuringRequest = vi.getTimerCount();
+      return Promise.resolve(new Response(RECORD, { status: 200 }));
+    };
+    await expect(fetchPublicCertificate(BASE, 'id', { fetch: answering, timeoutMs: 1_000 })).resolves.toEqual(
+      { status: 'valid', certificate: 'a.b.c' },
+    );
+    expect(timersDuringRequest).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(5_000);
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('aborts a request that gets no answer, reported as a timeout', async () => {
+    const silent: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const pending = fetchPublicCertificate(BASE, 'id', { fetch: silent, timeoutMs: 1_000 }).catch(
+      (error: unknown) => error,
+    );
+    vi.advanceTimersByTime(1_000);
+    const error = await pending;
+    expect(isPassgeniError(error) && error.code).toBe('ISSUER_UNREACHABLE');
+    expect(error instanceof Error && error.message).toContain('(timed out)');
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 describe('issuer client time limit', () => {
