@@ -638,7 +638,7 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
           return v >= 1 && v <= constants.certVersion;
         }
         case 6:
-          found.compliance = scan.standard(0);
+          found.compliance = scan.member(STANDARD_BYTES, 0);
           return found.compliance >= 0;
         case 7:
           return scan.standards();
@@ -753,10 +753,6 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
       while ((scanBytes[at] as number) >= 0x30 && (scanBytes[at] as number) <= 0x39) at++;
       return at > start;
     },
-    /** The index of a known standard id, trying STANDARD_LIST[hint] first; or -1. */
-    standard(hint: number): number {
-      return scan.member(STANDARD_BYTES, hint);
-    },
     /** A list of known standard ids, none twice. */
     standards(): boolean {
       if (scanBytes[at] !== 0x5b) return false;
@@ -767,7 +763,7 @@ export function createCertificateCore(crypto: CoreCrypto, constants: CoreConstan
       }
       let id = -1;
       for (;;) {
-        id = scan.standard(id + 1);
+        id = scan.member(STANDARD_BYTES, id + 1);
         if (id < 0 || (found.standards & (1 << id)) !== 0) return false;
         found.standards |= 1 << id;
         const c = scanBytes[at++];

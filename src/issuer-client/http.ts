@@ -136,8 +136,7 @@ export class HttpIssuerClient implements IssuerClient {
 
   async jwks(): Promise<Jwks> {
     const body = await this.request('GET', '.well-known/jwks.json', undefined, [200], false);
-    const { parseJwks } = await import('../certificate/jwks.js');
-    return parseJwks(body);
+    return (await loadResponses()).parseJwks(body);
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,5 @@
 import { parseClaims } from '../certificate/claims.js';
+export { parseJwks } from '../certificate/jwks.js';
 import { STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
 import { IssuerError } from './errors.js';
