@@ -2,23 +2,7 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-ZJRC7RYU.js";
-import {
-  CHAR_CLASSES,
-  DEFAULT_CLASS_SETS,
-  MAX_LENGTH,
-  STANDARDS,
-  VERSION,
-  checkCredentialBinding,
-  computeCredentialBinding,
-  countStrings,
-  createVerifier,
-  decodeCertificate,
-  entropySource,
-  renderPolicy,
-  resolvePolicy,
-  resolveStandard
-} from "./chunks/cli-chunk-A45FOXJN.js";
+} from "./chunks/cli-chunk-477J3RNH.js";
 import {
   DEFAULT_RETRY
 } from "./chunks/cli-chunk-6MBVSVAE.js";
@@ -34,18 +18,30 @@ import {
   issuerUnreachable
 } from "./chunks/cli-chunk-4TINKPXC.js";
 import {
-  parseClaims
-} from "./chunks/cli-chunk-RDXGNAIT.js";
+  CHAR_CLASSES,
+  DEFAULT_CLASS_SETS,
+  MAX_LENGTH,
+  STANDARDS,
+  VERSION,
+  checkCredentialBinding,
+  computeCredentialBinding,
+  countStrings,
+  createVerifier,
+  decodeCertificate,
+  entropySource,
+  renderPolicy,
+  resolvePolicy,
+  resolveStandard
+} from "./chunks/cli-chunk-AIVMHXCK.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
   loadJwks,
-  parseJwks
-} from "./chunks/cli-chunk-AMXBSU5L.js";
-import {
+  parseClaims,
+  parseJwks,
   zod_exports
-} from "./chunks/cli-chunk-T4N7PYYB.js";
+} from "./chunks/cli-chunk-BOXF7Z4K.js";
 import {
   InputError,
   PassgeniError,
@@ -567,7 +563,7 @@ function toResponse(res, text) {
 // src/issuer-client/http.ts
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/cli-responses-U4G2ZOAP.js");
+  responses ??= import("./chunks/cli-responses-6XCPMCR4.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -649,8 +645,7 @@ var HttpIssuerClient = class {
   }
   async jwks() {
     const body = await this.request("GET", ".well-known/jwks.json", void 0, [200], false);
-    const { parseJwks: parseJwks2 } = await import("./chunks/cli-jwks-P3UA6D4B.js");
-    return parseJwks2(body);
+    return (await loadResponses()).parseJwks(body);
   }
   async close() {
   }
@@ -747,7 +742,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-SJC2RYLY.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-UQEJM4Y4.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -3170,7 +3165,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-6A7ZHFZJ.js");
+  const issuerModule = await import("./chunks/cli-issuer-5WNJTEQN.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3412,7 +3407,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-A3YQHBTE.js");
+  const { openDatabase } = await import("./chunks/cli-core-I3OKFH4L.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3423,7 +3418,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-A3YQHBTE.js");
+  const { createApiKey } = await import("./chunks/cli-core-I3OKFH4L.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3444,7 +3439,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-A3YQHBTE.js");
+  const { listApiKeys } = await import("./chunks/cli-core-I3OKFH4L.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3461,7 +3456,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-A3YQHBTE.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-I3OKFH4L.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);

@@ -3,12 +3,11 @@ import {
   IssuerError
 } from "./cli-chunk-4TINKPXC.js";
 import {
-  parseClaims
-} from "./cli-chunk-RDXGNAIT.js";
-import {
   STANDARD_IDS,
+  parseClaims,
+  parseJwks,
   zod_exports
-} from "./cli-chunk-T4N7PYYB.js";
+} from "./cli-chunk-BOXF7Z4K.js";
 import "./cli-chunk-QWWLQ3TS.js";
 import "./cli-chunk-DCNTUQYV.js";
 
@@ -69,6 +68,7 @@ function parseErrorBody(body) {
 export {
   parseErrorBody,
   parseIssuedCertificate,
+  parseJwks,
   parseSessionResponse,
   parseStatusResponse
 };

@@ -28,11 +28,9 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-IHAG7QGD.js";
-import "./cli-chunk-A45FOXJN.js";
-import "./cli-chunk-RDXGNAIT.js";
-import "./cli-chunk-AMXBSU5L.js";
-import "./cli-chunk-T4N7PYYB.js";
+} from "./cli-chunk-ZK4IOHIE.js";
+import "./cli-chunk-AIVMHXCK.js";
+import "./cli-chunk-BOXF7Z4K.js";
 import {
   PassgeniError,
   isPassgeniError

@@ -4,7 +4,7 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./cli-chunk-ZJRC7RYU.js";
+} from "./cli-chunk-477J3RNH.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {
   DEFAULT_DATA_DIR,

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 import {
-  invalidClaimsError
-} from "./cli-chunk-RDXGNAIT.js";
-import {
   STANDARD_IDS,
   core,
+  invalidClaimsError,
   zod_exports
-} from "./cli-chunk-T4N7PYYB.js";
+} from "./cli-chunk-BOXF7Z4K.js";
 import {
   InputError
 } from "./cli-chunk-QWWLQ3TS.js";

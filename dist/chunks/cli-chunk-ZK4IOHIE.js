@@ -10,22 +10,18 @@ import {
   resolveStandard,
   signCertificate,
   standardsMet
-} from "./cli-chunk-A45FOXJN.js";
+} from "./cli-chunk-AIVMHXCK.js";
 import {
-  claimsSchema
-} from "./cli-chunk-RDXGNAIT.js";
-import {
+  CERT_VERSION,
   SIGNING_KEY_ENV,
   buildJwks,
+  claimsSchema,
   exportSigningKey,
   generateSigningKey,
   loadSigningKeyFile,
-  loadSigningKeyFromEnv
-} from "./cli-chunk-AMXBSU5L.js";
-import {
-  CERT_VERSION,
+  loadSigningKeyFromEnv,
   zod_exports
-} from "./cli-chunk-T4N7PYYB.js";
+} from "./cli-chunk-BOXF7Z4K.js";
 import {
   InputError,
   PassgeniError,

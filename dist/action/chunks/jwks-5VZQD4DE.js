@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-IAFMRCVL.js";import"./chunk-CUOD7WBJ.js";import"./chunk-YZXXLDMJ.js";import"./chunk-4PPOGSGV.js";import"./chunk-BYSOOJQ2.js";import"./chunk-YJOO5FGL.js";import"./chunk-LS3N3XKG.js";import"./chunk-7KY47JFE.js";import"./chunk-5LC73X4D.js";export{a as buildJwks,c as loadJwks,b as parseJwks};
