@@ -563,7 +563,7 @@ function toResponse(res, text) {
 // src/issuer-client/http.ts
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/cli-responses-6XCPMCR4.js");
+  responses ??= import("./chunks/cli-responses-JEWDUNU7.js");
   return responses;
 }
 var HttpIssuerClient = class {

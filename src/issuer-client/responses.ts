@@ -1,9 +1,10 @@
 import { parseClaims } from '../certificate/claims.js';
-export { parseJwks } from '../certificate/jwks.js';
 import { STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
 import { IssuerError } from './errors.js';
 import type { CertificateStatusResponse, IssuedCertificate, SessionResponse } from './types.js';
+
+export { parseJwks } from '../certificate/jwks.js';
 
 /**
  * The schemas of the issuer's answers. http.ts imports this module only when the first answer
