@@ -4,9 +4,12 @@
  * 1. Bulk: verifyMany over 100,000 certificates on 2 workers vs raw `crypto.verify` on 2 worker
  *    threads over the same signatures, pre-split (signing input + signature, no JWT parsing),
  *    already loaded in the workers before the clock starts. Two raw baselines are measured:
- *    "raw P1363" is the call as usually written (`{ key, dsaEncoding: 'ieee-p1363' }`); "raw DER"
- *    passes the bare KeyObject and a DER signature, which is the fastest call Node 24 offers and
- *    so the real ceiling. The goal (>= 0.9x) is judged against the DER ceiling. Rounds interleave.
+ *    "raw P1363" is the ceiling the goal is set against (shared/research/perf-anchors.md §1 and
+ *    §6: `crypto.verify(…, { key, dsaEncoding: 'ieee-p1363' })` on 2 workers, the call that
+ *    verifies a JWS signature as it stands); "raw DER" passes the bare KeyObject and a DER
+ *    signature made for the purpose, the fastest call Node 24 offers, which no JWS verifier gets
+ *    without converting first. The goal (>= 0.9x) is judged against the first; the ratio to the
+ *    second is printed beside it. Rounds interleave.
  * 2. Single thread: createVerifier().verify vs jose jwtVerify(createLocalJWKSet) awaited one at a time.
  * 3. signCertificate vs jose SignJWT awaited one at a time.
  *
@@ -237,20 +240,22 @@ async function bulk(key: SigningKey): Promise<void> {
     'verifyMany, 2 workers, then reading every result.claims',
     rates(rounds.manyRead),
   );
-  report('verify-bulk', der, many, { ratio: 0.9, direction: '>=' });
-  console.log(`vs raw P1363 baseline: ${(many.opsPerSec / p1363.opsPerSec).toFixed(2)}x`);
+  report('verify-bulk', p1363, many, { ratio: 0.9, direction: '>=' });
+  console.log(`vs the stricter raw DER ceiling: ${(many.opsPerSec / der.opsPerSec).toFixed(2)}x`);
   console.log(
-    `verifyMany + reading every claims: ${fmt(manyRead.opsPerSec)} ops/s = ${(manyRead.opsPerSec / der.opsPerSec).toFixed(2)}x raw DER`,
+    `verifyMany + reading every claims: ${fmt(manyRead.opsPerSec)} ops/s = ${(manyRead.opsPerSec / p1363.opsPerSec).toFixed(2)}x raw P1363, ${(manyRead.opsPerSec / der.opsPerSec).toFixed(2)}x raw DER`,
   );
   // CPU time per certificate is what wall-clock throughput converges to on an otherwise idle
   // machine, and it is far less disturbed than wall time when other processes share the cores
-  const cpuRatio = cpu(rounds.der) / cpu(rounds.many);
-  const cpuReadRatio = cpu(rounds.der) / cpu(rounds.manyRead);
+  const cpuRatio = cpu(rounds.p1363) / cpu(rounds.many);
+  const cpuDerRatio = cpu(rounds.der) / cpu(rounds.many);
+  const cpuReadRatio = cpu(rounds.p1363) / cpu(rounds.manyRead);
   console.log(
-    `CPU per certificate (median): raw DER ${cpu(rounds.der).toFixed(1)} µs, verifyMany ${cpu(rounds.many).toFixed(1)} µs ` +
-      `(${cpuRatio.toFixed(2)}x), verifyMany + reading claims ${cpu(rounds.manyRead).toFixed(1)} µs (${cpuReadRatio.toFixed(2)}x)`,
+    `CPU per certificate (median): raw P1363 ${cpu(rounds.p1363).toFixed(1)} µs, raw DER ${cpu(rounds.der).toFixed(1)} µs, ` +
+      `verifyMany ${cpu(rounds.many).toFixed(1)} µs (${cpuRatio.toFixed(2)}x P1363, ${cpuDerRatio.toFixed(2)}x DER), ` +
+      `verifyMany + reading claims ${cpu(rounds.manyRead).toFixed(1)} µs (${cpuReadRatio.toFixed(2)}x P1363)`,
   );
-  record('verify-bulk-all', { der, p1363, many, manyRead, rounds, cpuRatio, cpuReadRatio });
+  record('verify-bulk-all', { der, p1363, many, manyRead, rounds, cpuRatio, cpuDerRatio, cpuReadRatio });
 }
 
 async function single(key: SigningKey): Promise<void> {
