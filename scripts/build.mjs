@@ -89,6 +89,7 @@ writeFileSync(
 function thirdPartyLicenses(metafile) {
   const packages = new Map();
   for (const input of Object.keys(metafile.inputs)) {
+    if (input.startsWith('builtin-on-use:')) continue; // a built-in's one-line wrapper, no package
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (!match || packages.has(match[1])) continue;
     const pkg = JSON.parse(readFileSync(join(match[1], 'package.json'), 'utf8'));
