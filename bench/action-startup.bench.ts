@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 // @ts-expect-error -- plain JavaScript build script without type declarations
-import { builtinsOnUse, lazyCommonPasswords } from '../scripts/build-plugins.mjs';
+import { actionBuildOptions } from '../scripts/build-plugins.mjs';
 import { median, record } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -102,24 +102,12 @@ function replaceModule(name: string, pattern: RegExp, contents: (original: strin
 const scratch = mkdtempSync(join(tmpdir(), 'passgeni-bench-'));
 async function bundle(outdir: string, options: BuildOptions, plugins: Plugin[] = []): Promise<void> {
   await build({
+    ...(actionBuildOptions as BuildOptions),
     absWorkingDir: ROOT,
     ...(options.outfile === undefined && { outdir: join(scratch, outdir) }),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    mainFields: ['module', 'main'],
-    banner: {
-      js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
-    },
-    minify: true,
     define: { __PASSGENI_VERSION__: '"bench"' },
-    legalComments: 'none',
-    logLevel: 'warning',
     ...options,
-    plugins: [lazyCommonPasswords, builtinsOnUse, ...plugins],
+    plugins: [...(actionBuildOptions.plugins as Plugin[]), ...plugins],
   });
 }
 

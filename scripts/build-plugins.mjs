@@ -1,5 +1,5 @@
-// esbuild plugins shared by scripts/build.mjs and the start-up benchmark, so that what is
-// measured is built the way it ships.
+// esbuild settings and plugins shared by scripts/build.mjs and the start-up benchmark, so that
+// what is measured is built the way it ships.
 import { isBuiltin } from 'node:module';
 import { relative } from 'node:path';
 
@@ -53,4 +53,29 @@ export const builtinsOnUse = {
       loader: 'js',
     }));
   },
+};
+
+/**
+ * How every action bundle is built (the entries, output place and version come from the caller).
+ * The runner has no node_modules, so everything is bundled; code splitting puts each store
+ * adapter (and its SDK) in chunks imported only when a store URI of that kind is opened.
+ */
+export const actionBuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // The SDKs ship ESM under "module" and CJS under "main"; a CJS copy inside a split chunk hands
+  // back undefined named exports once the lazy branch runs (shared/research/perf-anchors.md §4).
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner: {
+    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
+  },
+  minify: true,
+  legalComments: 'none',
+  plugins: [lazyCommonPasswords, builtinsOnUse],
+  logLevel: 'warning',
 };

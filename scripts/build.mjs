@@ -2,7 +2,7 @@
 // Builds everything under dist/ from a clean slate, so a committed dist/ that differs from a
 // fresh build means someone forgot to rebuild (CI checks it with `npm run check-dist`).
 import { build } from 'esbuild';
-import { builtinsOnUse, lazyCommonPasswords } from './build-plugins.mjs';
+import { actionBuildOptions } from './build-plugins.mjs';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -50,6 +50,7 @@ const commonPasswords = await build({
 });
 
 const action = await build({
+  ...actionBuildOptions,
   entryPoints: {
     certify: 'src/action/entries/certify.ts',
     verify: 'src/action/entries/verify.ts',
@@ -57,25 +58,8 @@ const action = await build({
     rotate: 'src/action/entries/rotate.ts',
   },
   outdir: ACTION_OUT,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // The SDKs ship ESM under "module" and CJS under "main"; a CJS copy inside a split chunk hands
-  // back undefined named exports once the lazy branch runs (shared/research/perf-anchors.md §4).
-  mainFields: ['module', 'main'],
-  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: {
-    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
-  },
-  minify: true,
   define,
-  legalComments: 'none',
   metafile: true,
-  plugins: [lazyCommonPasswords, builtinsOnUse],
-  logLevel: 'warning',
 });
 writeFileSync(
   join(ACTION_OUT, 'licenses.txt'),
