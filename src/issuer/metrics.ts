@@ -90,6 +90,12 @@ export class Histogram implements Metric {
     s.count += 1;
   }
 
+  /** Observations and their sum, for one label set. */
+  totals(labels: Labels): { count: number; sum: number } {
+    const s = this.series.get(labelKey(labels));
+    return { count: s?.count ?? 0, sum: s?.sum ?? 0 };
+  }
+
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const s of this.series.values()) {
@@ -137,6 +143,11 @@ export class IssuerMetrics {
     'passgeni_http_request_duration_seconds',
     'Time from receiving a request to sending the response, by route.',
     LATENCY_BUCKETS,
+  );
+  readonly statementBatchSize = new Histogram(
+    'passgeni_statement_batch_size',
+    'Requests served by one database statement, by statement (concurrent requests share one).',
+    [1, 2, 4, 8, 16, 32, 64],
   );
   readonly sessionsCreated = new Counter(
     'passgeni_sessions_created_total',
@@ -196,6 +207,7 @@ export class IssuerMetrics {
       this.info,
       this.httpRequests,
       this.httpDuration,
+      this.statementBatchSize,
       this.sessionsCreated,
       this.sessionsRejected,
       this.certificatesIssued,

@@ -14,6 +14,7 @@ import {
 import type { GenerationParams, StandardId } from '../policy/index.js';
 import { VERSION } from '../version.js';
 import * as admin from './admin.js';
+import { StatementBatcher } from './batcher.js';
 import type { ApiKeyInfo, CreatedApiKey, Team } from './admin.js';
 import { openDatabase } from './db/open.js';
 import type { Database } from './db/types.js';
@@ -107,6 +108,7 @@ const DAY_MS = 86_400_000;
 const noopLogger: IssuerLogger = { info() {}, warn() {}, error() {} };
 
 interface GuardRow {
+  n: number;
   key_id: string | null;
   team_id: string | null;
   key_hits: number | null;
@@ -140,6 +142,63 @@ interface CertificateRow {
   revoked_at: Date | null;
   revocation_reason: string | null;
 }
+
+/** One request's part of a guarded statement (see sql.ts for the fields). */
+interface GuardRequest {
+  key_hash: string | null;
+  team: string | null;
+  op: string;
+  now: Date;
+  minute_start: Date;
+  hour_start: Date;
+  ip_subject: string | null;
+  client_ip: string | null;
+  ev_type: string | null;
+  ev_detail: Record<string, unknown> | null;
+  ev_cert: string | null;
+}
+
+interface SessionInsert extends GuardRequest {
+  id: string;
+  standard: StandardId;
+  params: GenerationParams;
+  entropy_bits: number;
+  standards_met: StandardId[];
+  entropy_source: EntropySource;
+  expires_at: Date;
+}
+
+interface SessionConsume extends GuardRequest {
+  session_id: string;
+}
+
+interface CertificateInsert {
+  id: string;
+  team_id: string;
+  key_id: string | null;
+  session_id: string;
+  kid: string;
+  standard: StandardId;
+  standards_met: StandardId[];
+  entropy_bits: number;
+  label: string | null;
+  jwt: string;
+  issued_at: Date;
+  expires_at: Date;
+  window_start: Date;
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+interface CertificateInserted {
+  n: number;
+  recent: number;
+  flagged: boolean;
+}
+
+/** Statements of one kind in flight at once, per issuer (see batcher.ts). */
+const BATCH_CONCURRENCY = 2;
+const MAX_BATCH = 64;
 
 interface Authorized {
   teamId: string;
@@ -291,6 +350,10 @@ export class Issuer {
   private jwksJson = '{"keys":[]}';
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
+  private readonly guards: StatementBatcher<GuardRequest, GuardRow>;
+  private readonly sessionInserts: StatementBatcher<SessionInsert, GuardRow & { created: boolean }>;
+  private readonly sessionConsumes: StatementBatcher<SessionConsume, ConsumeRow>;
+  private readonly certificateInserts: StatementBatcher<CertificateInsert, CertificateInserted>;
 
   constructor(init: IssuerInit) {
     this.database = init.db;
@@ -307,6 +370,21 @@ export class Issuer {
     this.sessionTtlMs = init.sessionTtlSeconds * 1000;
     this.jwksRefreshMs = init.jwksRefreshMs;
     this.housekeepingMs = init.housekeepingMs;
+    const limits = [
+      this.limits.keyRequestsPerMinute,
+      this.limits.keyBurst,
+      this.limits.keyRefillPerSecond,
+      this.limits.ipCertificatesPerHour,
+    ];
+    this.guards = this.batcher(GUARD_SQL, 'passgeni_guard', limits, false);
+    this.sessionInserts = this.batcher(CREATE_SESSION_SQL, 'passgeni_session_create', limits, false);
+    this.sessionConsumes = this.batcher(CONSUME_SESSION_SQL, 'passgeni_session_consume', limits, false);
+    this.certificateInserts = this.batcher(
+      INSERT_CERTIFICATE_SQL,
+      'passgeni_certificate_insert',
+      [this.limits.teamFlagThreshold],
+      true,
+    );
     this.metrics.info.set({ version: VERSION, backend: init.db.kind, kid: this.kid }, 1);
   }
 
@@ -360,26 +438,21 @@ export class Issuer {
     }
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + this.sessionTtlMs);
-    const rows = await this.database.query<GuardRow & { created: number }>(
-      CREATE_SESSION_SQL,
-      [
-        ...this.guardParams(caller, now, op, false, {
-          type: 'session.created',
-          detail: { session_id: id, standard: prepared.standard },
-        }),
-        id,
-        prepared.standard,
-        JSON.stringify(prepared.params),
-        prepared.entropyBits,
-        JSON.stringify(prepared.standardsMet),
-        JSON.stringify(prepared.entropySource),
-        expiresAt,
-      ],
-      { name: 'passgeni_session_create', durable: false },
-    );
-    const row = firstRow(rows);
+    const row = await this.sessionInserts.submit({
+      ...this.guardRequest(caller, now, op, false, {
+        type: 'session.created',
+        detail: { session_id: id, standard: prepared.standard },
+      }),
+      id,
+      standard: prepared.standard,
+      params: prepared.params,
+      entropy_bits: prepared.entropyBits,
+      standards_met: prepared.standardsMet,
+      entropy_source: prepared.entropySource,
+      expires_at: expiresAt,
+    });
     this.authorize(row, caller, now);
-    if (row.created !== 1) throw new Error('session was not stored');
+    if (!row.created) throw new Error('session was not stored');
     this.metrics.sessionsCreated.inc({ standard: prepared.standard });
     return {
       generation_session_id: id,
@@ -432,12 +505,10 @@ export class Issuer {
       this.metrics.certificatesRejected.inc({ code: error.code });
       throw error;
     }
-    const rows = await this.database.query<ConsumeRow>(
-      CONSUME_SESSION_SQL,
-      [...this.guardParams(caller, now, op, true), request.sessionId],
-      { name: 'passgeni_session_consume', durable: false },
-    );
-    const row = firstRow(rows);
+    const row = await this.sessionConsumes.submit({
+      ...this.guardRequest(caller, now, op, true),
+      session_id: request.sessionId,
+    });
     const who = this.authorize(row, caller, now);
     if (
       row.s_standard === null ||
@@ -484,30 +555,25 @@ export class Issuer {
     const jwt = signCertificate(claims, this.signingKey);
     const expiresAt = new Date(exp * 1000);
     const windowMs = this.limits.teamFlagWindowHours * HOUR_MS;
-    const [result] = await this.database.query<{ recent: number; flagged: number }>(
-      INSERT_CERTIFICATE_SQL,
-      [
-        certId,
-        who.teamId,
-        who.keyId,
-        request.sessionId,
-        this.kid,
-        rule.id,
-        JSON.stringify(claims.standards_met),
-        claims.entropy_bits,
-        request.label ?? null,
-        jwt,
-        now,
-        expiresAt,
-        new Date(now.getTime() - windowMs),
-        this.limits.teamFlagThreshold,
-        caller.ip ?? null,
-        JSON.stringify({ op, standard: rule.id, session_id: request.sessionId, kid: this.kid }),
-      ],
-      { name: 'passgeni_certificate_insert' },
-    );
+    const result = await this.certificateInserts.submit({
+      id: certId,
+      team_id: who.teamId,
+      key_id: who.keyId,
+      session_id: request.sessionId,
+      kid: this.kid,
+      standard: rule.id,
+      standards_met: claims.standards_met,
+      entropy_bits: claims.entropy_bits,
+      label: request.label ?? null,
+      jwt,
+      issued_at: now,
+      expires_at: expiresAt,
+      window_start: new Date(now.getTime() - windowMs),
+      ip: caller.ip ?? null,
+      detail: { op, standard: rule.id, session_id: request.sessionId, kid: this.kid },
+    });
     this.metrics.certificatesIssued.inc({ standard: rule.id });
-    if (result && result.flagged > 0) {
+    if (result.flagged) {
       this.metrics.teamsFlaggedTotal.inc();
       this.logger.warn(
         { team: who.teamId, certificates_in_window: result.recent, threshold: this.limits.teamFlagThreshold },
@@ -820,36 +886,31 @@ export class Issuer {
 
   // ---------------------------------------------------------------- guard
 
-  private guardParams(
+  private guardRequest(
     caller: Caller,
     now: Date,
     op: string,
     perAddress: boolean,
     event?: GuardEvent,
-  ): unknown[] {
+  ): GuardRequest {
     const byKey = caller.apiKey !== undefined;
     if (!byKey && caller.teamId === undefined) {
       throw new IssuerServiceError('AUTH_REQUIRED', 401, 'An API key is required.');
     }
     const ip = caller.ip ?? null;
-    const limits = this.limits;
-    return [
-      byKey ? admin.hashApiKey(caller.apiKey ?? '') : null,
-      byKey ? null : (caller.teamId ?? null),
-      now,
-      windowStart(now, MINUTE_MS),
-      limits.keyRequestsPerMinute,
-      limits.keyBurst,
-      limits.keyRefillPerSecond,
-      perAddress && ip !== null && limits.ipCertificatesPerHour > 0 ? ipSubject(ip) : null,
-      windowStart(now, HOUR_MS),
-      limits.ipCertificatesPerHour,
+    return {
+      key_hash: byKey ? admin.hashApiKey(caller.apiKey ?? '') : null,
+      team: byKey ? null : (caller.teamId ?? null),
       op,
-      ip,
-      event?.type ?? null,
-      event ? JSON.stringify(event.detail) : null,
-      event?.certId ?? null,
-    ];
+      now,
+      minute_start: windowStart(now, MINUTE_MS),
+      hour_start: windowStart(now, HOUR_MS),
+      ip_subject: perAddress && ip !== null && this.limits.ipCertificatesPerHour > 0 ? ipSubject(ip) : null,
+      client_ip: ip,
+      ev_type: event?.type ?? null,
+      ev_detail: event?.detail ?? null,
+      ev_cert: event?.certId ?? null,
+    };
   }
 
   /** Authentication + limits as one statement, for operations whose action is a separate one. */
@@ -860,15 +921,36 @@ export class Issuer {
     perAddress: boolean,
     event?: GuardEvent,
   ): Promise<Authorized> {
-    const rows = await this.database.query<GuardRow>(
-      GUARD_SQL,
-      this.guardParams(caller, now, op, perAddress, event),
+    const row = await this.guards.submit(this.guardRequest(caller, now, op, perAddress, event));
+    return this.authorize(row, caller, now);
+  }
+
+  /**
+   * A batcher for one of the batched statements: $1 is the requests as a JSON array (each with
+   * its index `n`), then `scalars`; the statement returns one row per request, ordered by `n`.
+   */
+  private batcher<T extends object, R extends { n: number }>(
+    sql: string,
+    name: string,
+    scalars: readonly unknown[],
+    durable: boolean,
+  ): StatementBatcher<T, R> {
+    return new StatementBatcher<T, R>(
+      async (items) => {
+        const json = JSON.stringify(items.map((item, n) => ({ ...item, n })));
+        const rows = await this.database.query<R>(sql, [json, ...scalars], { name, durable });
+        if (rows.some((row, i) => row.n !== i)) throw new Error(`${name} returned rows out of order`);
+        return rows;
+      },
       {
-        name: 'passgeni_guard',
-        durable: false,
+        maxConcurrent: BATCH_CONCURRENCY,
+        maxBatch: MAX_BATCH,
+        // a failed statement changed nothing, so its requests can be retried alone; not when
+        // the database is unreachable, which would only fail each of them again
+        retrySingly: (error) => !(error instanceof IssuerServiceError),
+        onBatch: (size) => this.metrics.statementBatchSize.observe({ statement: name }, size),
       },
     );
-    return this.authorize(firstRow(rows), caller, now);
   }
 
   private authorize(row: GuardRow, caller: Caller, now: Date): Authorized {
@@ -934,12 +1016,6 @@ export class Issuer {
       { name: 'passgeni_event', durable: false },
     );
   }
-}
-
-function firstRow<T>(rows: T[]): T {
-  const row = rows[0];
-  if (row === undefined) throw new Error('guarded statement returned no row');
-  return row;
 }
 
 function sessionRefusal(row: ConsumeRow, now: Date): IssuerServiceError {

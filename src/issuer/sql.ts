@@ -5,153 +5,198 @@
  * RETURNING, which is atomic per row on PostgreSQL, so the limits hold across any number of
  * replicas sharing the database.
  *
- * Guard parameters, shared by every guarded statement ($1–$15):
- *   $1 API key SHA-256 (hex) or null   $2 team id (in-process caller) or null   $3 now
- *   $4 start of the current minute     $5 requests per key per minute (0 = off)
- *   $6 burst size (0 = off)            $7 refill per second
- *   $8 address subject or null (only certificate requests are limited per address)
- *   $9 start of the current hour       $10 certificate requests per address per hour (0 = off)
- *   $11 operation name (audit detail)  $12 client address (audit) or null
- *   $13 event type written when the request passes, or null   $14 its detail (jsonb) or null
- *   $15 certificate id for that event, or null
- * Action parameters start at $16.
+ * The guarded statements and the certificate insert each handle a batch of requests (see
+ * batcher.ts): $1 is a JSON array with one object per request, `n` numbering them from 0, and
+ * the statement returns one row per request, ordered by `n`. A counter row is updated once per
+ * statement (ON CONFLICT cannot touch a row twice), by the number of the batch's requests that
+ * count against it; each request's own count is what the counter held before the batch plus its
+ * rank among them, so a batch decides as its requests would one after another (one that
+ * straddles a window boundary counts wholly in the newer window).
+ * Counter rows are upserted in key order, so two batches never lock one table's counters in
+ * opposite orders (and should they ever deadlock, the batcher retries their requests singly).
+ *
+ * Guard fields of each request object:
+ *   key_hash  API key SHA-256 (hex) or null   team  team id (in-process caller) or null
+ *   op        operation name (audit detail)   now   the request's time
+ *   minute_start, hour_start   the windows the request falls in
+ *   ip_subject  address subject, or null (only certificate requests are limited per address)
+ *   client_ip   client address (audit) or null
+ *   ev_type, ev_detail, ev_cert   the event written when the request passes (type null = none)
+ * Scalars: $2 requests per key per minute (0 = off), $3 burst size (0 = off), $4 refill per
+ * second, $5 certificate requests per address per hour (0 = off).
  */
 
-const WINDOW_UPDATE = `ON CONFLICT (subject) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits + 1 ELSE 1 END,
-      window_start = GREATEST(w.window_start, EXCLUDED.window_start)
-    RETURNING hits, window_start`;
+const GUARD_FIELDS = `n int, key_hash text, team text, op text, now timestamptz, minute_start timestamptz,
+      hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, ev_cert uuid`;
 
 // tokens available now: what was left plus the refill since the last request, capped at the burst
 // size (the clock never runs backwards here, even between replicas whose clocks differ slightly)
-const REFILLED = `LEAST($6::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * $7::float8)`;
+const REFILLED = `LEAST($3::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * $4::float8)`;
 
-const GUARD_CTES = `WITH k AS (
-    SELECT id AS key_id, team_id FROM api_keys
-    WHERE $1::text IS NOT NULL AND token_hash = $1::text AND revoked_at IS NULL
+/** The guard CTEs; `actionFields` are the statement's own fields of each request object. */
+function guardCtes(actionFields = ''): string {
+  return `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${GUARD_FIELDS}${actionFields})
+  ), k AS (
+    SELECT r.n, a.id AS key_id, a.team_id FROM r
+    JOIN api_keys AS a ON a.token_hash = r.key_hash AND a.revoked_at IS NULL
     UNION ALL
-    SELECT NULL::text, id FROM teams WHERE $2::text IS NOT NULL AND id = $2::text
+    SELECT r.n, NULL::text, t.id FROM r JOIN teams AS t ON t.id = r.team
+  ), kr AS (
+    SELECT k.n, k.key_id, r.now, r.minute_start,
+      row_number() OVER (PARTITION BY k.key_id ORDER BY k.n) AS rank,
+      count(*) OVER (PARTITION BY k.key_id) AS batch
+    FROM k JOIN r USING (n)
+    WHERE k.key_id IS NOT NULL AND ($2::int > 0 OR $3::float8 > 0)
   ), kl AS (
-    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok)
-    SELECT key_id, $4::timestamptz, 1, GREATEST($6::float8 - 1, 0), $3::timestamptz, true
-    FROM k WHERE key_id IS NOT NULL AND ($5::int > 0 OR $6::float8 > 0)
+    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok, granted)
+    SELECT key_id, max(minute_start), count(*)::int, $3::float8 - LEAST(count(*), floor($3::float8)),
+      max(now), count(*) <= floor($3::float8), LEAST(count(*), floor($3::float8))::int
+    FROM kr GROUP BY key_id ORDER BY key_id
     ON CONFLICT (key_id) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits + 1 ELSE 1 END,
+      hits = CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
       window_start = GREATEST(l.window_start, EXCLUDED.window_start),
-      tokens = ${REFILLED} - CASE WHEN ${REFILLED} >= 1 THEN 1 ELSE 0 END,
-      burst_ok = $6::float8 = 0 OR ${REFILLED} >= 1,
+      tokens = ${REFILLED} - LEAST(EXCLUDED.hits, floor(${REFILLED})),
+      granted = LEAST(EXCLUDED.hits, floor(${REFILLED}))::int,
+      burst_ok = EXCLUDED.hits <= floor(${REFILLED}),
       updated_at = GREATEST(l.updated_at, EXCLUDED.updated_at)
-    RETURNING hits, window_start, tokens, burst_ok
+    RETURNING key_id, hits, window_start, tokens, granted
+  ), ir AS (
+    SELECT k.n, 'ip-hour:' || r.ip_subject AS subject, r.hour_start,
+      row_number() OVER (PARTITION BY r.ip_subject ORDER BY k.n) AS rank,
+      count(*) OVER (PARTITION BY r.ip_subject) AS batch
+    FROM k JOIN r USING (n)
+    WHERE r.ip_subject IS NOT NULL AND $5::int > 0
   ), iw AS (
     INSERT INTO rate_windows AS w (subject, window_start, hits)
-    SELECT 'ip-hour:' || $8::text, $9::timestamptz, 1 FROM k WHERE $8::text IS NOT NULL AND $10::int > 0
-    ${WINDOW_UPDATE}
+    SELECT subject, max(hour_start), count(*)::int FROM ir GROUP BY subject ORDER BY subject
+    ON CONFLICT (subject) DO UPDATE SET
+      hits = CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+      window_start = GREATEST(w.window_start, EXCLUDED.window_start)
+    RETURNING subject, hits, window_start
   ), g AS (
-    SELECT k.key_id, k.team_id,
-      CASE WHEN $5::int > 0 THEN (SELECT hits FROM kl) END AS key_hits,
-      CASE WHEN $5::int > 0 THEN (SELECT window_start FROM kl) END AS key_window_start,
-      CASE WHEN $6::float8 > 0 THEN (SELECT tokens FROM kl) END AS key_tokens,
-      CASE WHEN $6::float8 > 0 THEN (SELECT burst_ok FROM kl) END AS key_burst_ok,
-      (SELECT hits FROM iw) AS ip_hits, (SELECT window_start FROM iw) AS ip_window_start
-    FROM k
+    SELECT r.n, k.key_id, k.team_id,
+      CASE WHEN $2::int > 0 THEN (kl.hits - kr.batch + kr.rank)::int END AS key_hits,
+      CASE WHEN $2::int > 0 THEN kl.window_start END AS key_window_start,
+      CASE WHEN $3::float8 > 0 THEN kl.tokens + (kl.granted - LEAST(kr.rank, kl.granted)) END AS key_tokens,
+      CASE WHEN $3::float8 > 0 THEN kr.rank <= kl.granted END AS key_burst_ok,
+      (iw.hits - ir.batch + ir.rank)::int AS ip_hits, iw.window_start AS ip_window_start
+    FROM r LEFT JOIN k USING (n) LEFT JOIN kr USING (n) LEFT JOIN kl ON kl.key_id = kr.key_id
+      LEFT JOIN ir USING (n) LEFT JOIN iw ON iw.subject = ir.subject
   ), ok AS (
-    SELECT key_id, team_id FROM g
-    WHERE ($5::int = 0 OR COALESCE(key_hits, 0) <= $5::int)
+    SELECT n, key_id, team_id FROM g
+    WHERE team_id IS NOT NULL
+      AND ($2::int = 0 OR COALESCE(key_hits, 0) <= $2::int)
       AND COALESCE(key_burst_ok, true)
-      AND ($10::int = 0 OR COALESCE(ip_hits, 0) <= $10::int)
+      AND ($5::int = 0 OR COALESCE(ip_hits, 0) <= $5::int)
   ), ev AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
     SELECT CASE WHEN g.team_id IS NULL THEN 'auth.failed' ELSE 'rate_limited' END,
-      g.team_id, g.key_id, $12::text, NULL, $3::timestamptz,
-      jsonb_strip_nulls(jsonb_build_object('op', $11::text, 'key_hits', g.key_hits,
+      g.team_id, g.key_id, r.client_ip, NULL, r.now,
+      jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', g.key_hits,
         'key_burst_ok', g.key_burst_ok, 'ip_hits', g.ip_hits))
-    FROM (SELECT 1) AS one LEFT JOIN g ON true
-    WHERE NOT EXISTS (SELECT 1 FROM ok)
+    FROM g JOIN r USING (n)
+    WHERE NOT EXISTS (SELECT 1 FROM ok WHERE ok.n = g.n)
     UNION ALL
-    SELECT $13::text, ok.team_id, ok.key_id, $12::text, $15::uuid, $3::timestamptz,
-      jsonb_build_object('op', $11::text) || COALESCE($14::jsonb, '{}'::jsonb)
-    FROM ok WHERE $13::text IS NOT NULL
+    SELECT r.ev_type, ok.team_id, ok.key_id, r.client_ip, r.ev_cert, r.now,
+      jsonb_build_object('op', r.op) || COALESCE(r.ev_detail, '{}'::jsonb)
+    FROM ok JOIN r USING (n) WHERE r.ev_type IS NOT NULL
   )`;
+}
 
-const GUARD_COLUMNS = `g.key_id, g.team_id, g.key_hits, g.key_window_start, g.key_tokens, g.key_burst_ok,
-  g.ip_hits, g.ip_window_start, EXISTS (SELECT 1 FROM ok) AS allowed`;
+const GUARD_COLUMNS = `g.n, g.key_id, g.team_id, g.key_hits, g.key_window_start, g.key_tokens, g.key_burst_ok,
+  g.ip_hits, g.ip_window_start, EXISTS (SELECT 1 FROM ok WHERE ok.n = g.n) AS allowed`;
 
 /** Authentication and limits only (plus the event for a passing request, if given). */
-export const GUARD_SQL = `${GUARD_CTES}
-SELECT ${GUARD_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN g ON true`;
+export const GUARD_SQL = `${guardCtes()}
+SELECT ${GUARD_COLUMNS} FROM g ORDER BY g.n`;
 
-/**
- * POST /sessions: guard + insert. $16 id, $17 standard, $18 params, $19 entropy bits,
- * $20 standards met, $21 entropy source, $22 expires at.
- */
-export const CREATE_SESSION_SQL = `${GUARD_CTES}, s AS (
+/** POST /sessions: guard + insert. Request fields: the session's columns. */
+export const CREATE_SESSION_SQL = `${guardCtes(`, id uuid, standard text, params jsonb,
+      entropy_bits float8, standards_met jsonb, entropy_source jsonb, expires_at timestamptz`)}, s AS (
     INSERT INTO sessions (id, team_id, api_key_id, standard, params, entropy_bits, standards_met,
       entropy_source, ip, created_at, expires_at)
-    SELECT $16::uuid, team_id, key_id, $17::text, $18::jsonb, $19::float8, $20::jsonb, $21::jsonb,
-      $12::text, $3::timestamptz, $22::timestamptz
-    FROM ok
+    SELECT r.id, ok.team_id, ok.key_id, r.standard, r.params, r.entropy_bits, r.standards_met,
+      r.entropy_source, r.client_ip, r.now, r.expires_at
+    FROM ok JOIN r USING (n)
     RETURNING id
   )
-SELECT ${GUARD_COLUMNS}, (SELECT count(*)::int FROM s) AS created
-FROM (SELECT 1) AS one LEFT JOIN g ON true`;
+SELECT ${GUARD_COLUMNS}, s.id IS NOT NULL AS created
+FROM g JOIN r USING (n) LEFT JOIN s ON s.id = r.id ORDER BY g.n`;
 
 /**
  * POST /certificates, first half: guard + consume the session. Single use is the UPDATE's
  * `used_at IS NULL` condition: of two concurrent requests for one session, the second waits for
- * the first's row lock, re-checks the condition, and updates nothing. `p` is the statement's
- * snapshot of the session, to say why nothing was updated. $16 session id.
+ * the first's row lock, re-checks the condition, and updates nothing; within one batch only the
+ * first request for a session tries (`x`). `p` is the statement's snapshot of the session, to
+ * say why nothing was updated. Request field: session_id.
  */
-export const CONSUME_SESSION_SQL = `${GUARD_CTES}, u AS (
-    UPDATE sessions AS s SET used_at = $3::timestamptz
-    FROM ok
-    WHERE s.id = $16::uuid AND s.team_id = ok.team_id AND s.used_at IS NULL AND s.expires_at > $3::timestamptz
-    RETURNING s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source, s.created_at
+export const CONSUME_SESSION_SQL = `${guardCtes(', session_id uuid')}, x AS (
+    SELECT DISTINCT ON (r.session_id) ok.n, ok.team_id, r.session_id, r.now
+    FROM ok JOIN r USING (n) ORDER BY r.session_id, ok.n
+  ), u AS (
+    UPDATE sessions AS s SET used_at = x.now
+    FROM x
+    WHERE s.id = x.session_id AND s.team_id = x.team_id AND s.used_at IS NULL AND s.expires_at > x.now
+    RETURNING x.n, s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source, s.created_at
   ), p AS (
-    SELECT s.used_at, s.expires_at, (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
-    FROM sessions AS s JOIN ok ON s.team_id = ok.team_id
-    WHERE s.id = $16::uuid
+    SELECT ok.n, s.used_at, s.expires_at,
+      (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
+    FROM ok JOIN r USING (n) JOIN sessions AS s ON s.id = r.session_id AND s.team_id = ok.team_id
   )
 SELECT ${GUARD_COLUMNS},
   u.standard AS s_standard, u.params AS s_params, u.entropy_bits AS s_entropy_bits,
   u.standards_met AS s_standards_met, u.entropy_source AS s_entropy_source, u.created_at AS s_created_at,
   p.expires_at IS NOT NULL AS p_found, p.used_at AS p_used_at, p.expires_at AS p_expires_at, p.cert_id AS p_cert_id
-FROM (SELECT 1) AS one LEFT JOIN g ON true LEFT JOIN u ON true LEFT JOIN p ON true`;
+FROM g LEFT JOIN u USING (n) LEFT JOIN p USING (n) ORDER BY g.n`;
 
 /**
- * POST /certificates, second half (durable): store the signed certificate, write the audit
- * event, and flag the team when this issuance takes it over the threshold within the window. The
- * count reads at most `threshold` index entries, whatever the team's volume, and takes no lock
- * that other issuances wait on (the team row is touched only when it gets flagged).
- * $1 id, $2 team, $3 key, $4 session, $5 kid, $6 standard, $7 standards met, $8 entropy bits,
- * $9 label, $10 jwt, $11 issued at, $12 expires at, $13 window start, $14 threshold (0 = off),
- * $15 client address, $16 event detail.
+ * POST /certificates, second half (durable): store the signed certificates, write their audit
+ * events, and flag a team when an issuance takes it over the threshold within the window. The
+ * count reads at most `threshold` index entries per team, whatever its volume, and takes no
+ * lock that other issuances wait on (the team row is touched only when it gets flagged). Within a
+ * batch, a team's issuances count in order (`recent`), so the one that crosses the threshold is
+ * the one reported. $1 one object per certificate, $2 threshold (0 = off).
  */
-export const INSERT_CERTIFICATE_SQL = `WITH c AS (
+export const INSERT_CERTIFICATE_SQL = `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, team_id text, key_id text,
+      session_id uuid, kid text, standard text, standards_met jsonb, entropy_bits float8, label text,
+      jwt text, issued_at timestamptz, expires_at timestamptz, window_start timestamptz, ip text, detail jsonb)
+  ), c AS (
     INSERT INTO certificates (id, team_id, api_key_id, session_id, kid, standard, standards_met, entropy_bits,
       label, jwt, issued_at, expires_at)
-    VALUES ($1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::text, $7::jsonb, $8::float8, $9::text,
-      $10::text, $11::timestamptz, $12::timestamptz)
+    SELECT id, team_id, key_id, session_id, kid, standard, standards_met, entropy_bits, label, jwt,
+      issued_at, expires_at
+    FROM r
     RETURNING id
-  ), r AS (
-    SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM certificates
-      WHERE team_id = $2::text AND issued_at > $13::timestamptz
-      LIMIT $14::int
-    ) AS recent
+  ), t AS (
+    SELECT t.team_id, (
+      SELECT count(*)::int FROM (
+        SELECT 1 FROM certificates
+        WHERE team_id = t.team_id AND issued_at > t.window_start
+        LIMIT $2::int
+      ) AS recent) AS before
+    FROM (SELECT team_id, min(window_start) AS window_start FROM r GROUP BY team_id) AS t
+  ), rr AS (
+    SELECT r.n, r.id, r.team_id, r.key_id, r.ip, r.issued_at, r.window_start,
+      (t.before + row_number() OVER (PARTITION BY r.team_id ORDER BY r.n))::int AS recent
+    FROM r JOIN t USING (team_id)
   ), f AS (
-    UPDATE teams SET flagged_at = $11::timestamptz, flag_count = flag_count + 1
-    WHERE id = $2::text AND $14::int > 0 AND (SELECT n FROM r) >= $14::int
-      AND (flagged_at IS NULL OR flagged_at <= $13::timestamptz)
-    RETURNING id
+    UPDATE teams SET flagged_at = rr.issued_at, flag_count = flag_count + 1
+    FROM rr
+    WHERE teams.id = rr.team_id AND $2::int > 0 AND rr.recent = $2::int + 1
+      AND (teams.flagged_at IS NULL OR teams.flagged_at <= rr.window_start)
+    RETURNING rr.n
   ), e AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
-    SELECT 'certificate.issued', $2::text, $3::text, $15::text, id, $11::timestamptz, $16::jsonb FROM c
+    SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail
+    FROM r JOIN c USING (id)
     UNION ALL
-    SELECT 'team.flagged', $2::text, $3::text, $15::text, $1::uuid, $11::timestamptz,
-      jsonb_build_object('certificates_in_window', (SELECT n FROM r) + 1, 'threshold', $14::int)
-    FROM f
+    SELECT 'team.flagged', rr.team_id, rr.key_id, rr.ip, rr.id, rr.issued_at,
+      jsonb_build_object('certificates_in_window', rr.recent, 'threshold', $2::int)
+    FROM rr JOIN f USING (n)
   )
-SELECT (SELECT n FROM r) + 1 AS recent, (SELECT count(*)::int FROM f) AS flagged`;
+SELECT rr.n, rr.recent, EXISTS (SELECT 1 FROM f WHERE f.n = rr.n) AS flagged FROM rr ORDER BY rr.n`;
 
 /** One audit event on its own (refusals decided after the guard). */
 export const INSERT_EVENT_SQL = `INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)

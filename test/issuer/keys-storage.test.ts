@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, generateSigningKey } from '../../src/certificate/index.js';
 import {
   IssuerServiceError,
+  MIGRATIONS,
   migrate,
   openDatabase,
   openIssuer,
@@ -32,8 +33,37 @@ describe.each(BACKENDS)('signing keys and schema on %s', (backend) => {
     const rows = await tdb.db.query<{ version: number }>(
       'SELECT version FROM schema_migrations ORDER BY version',
     );
-    expect(rows.map((r) => r.version)).toEqual([SCHEMA_VERSION]);
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(rows.at(-1)?.version).toBe(SCHEMA_VERSION);
     expect(await migrate(tdb.db)).toEqual({ applied: [], databaseVersion: SCHEMA_VERSION });
+  });
+
+  it('upgrades a database made by an older version, keeping its rate counters', async () => {
+    const own = await freshDatabase(backend);
+    const issuer = await openIssuer({
+      database: own.db,
+      publicUrl: 'https://issuer.test',
+      signingKey: generateSigningKey(),
+      limits: { keyBurst: 5, keyRefillPerSecond: 1 },
+    });
+    try {
+      const key = await issuer.createApiKey({ team: 'upgrade' });
+      for (let i = 0; i < 3; i++) await issuer.createSession({ apiKey: key.key }, sessionBody());
+      // back to schema version 1, as a replica of the previous release left it
+      await own.db.query('ALTER TABLE key_limits DROP COLUMN granted');
+      await own.db.query('DELETE FROM schema_migrations WHERE version > 1');
+      expect(await migrate(own.db)).toEqual({ applied: [2], databaseVersion: SCHEMA_VERSION });
+      // the bucket carried over: 2 of its 5 tokens are left (plus what refilled meanwhile)
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => issuer.createSession({ apiKey: key.key }, sessionBody())),
+      );
+      const passed = results.filter((r) => r.status === 'fulfilled').length;
+      expect(passed).toBeGreaterThanOrEqual(2);
+      expect(passed).toBeLessThanOrEqual(3);
+    } finally {
+      await issuer.close();
+      await own.drop();
+    }
   });
 
   it('rotates keys: a new key signs, retired keys stay in the JWKS, old certificates still verify', async () => {
@@ -163,9 +193,9 @@ describePg('PostgreSQL start-up', () => {
         [0, 1, 2].map(() => openDatabase({ databaseUrl: database.url, poolSize: 2 })),
       );
       const applied = opened.map((o) => o.migrations.applied);
-      expect(applied.filter((a) => a.length === 1)).toHaveLength(1);
+      expect(applied.filter((a) => a.length === MIGRATIONS.length)).toHaveLength(1);
       expect(applied.filter((a) => a.length === 0)).toHaveLength(2);
-      expect(await countRows(opened[0]?.db ?? (null as never), 'schema_migrations')).toBe(1);
+      expect(await countRows(opened[0]?.db ?? (null as never), 'schema_migrations')).toBe(MIGRATIONS.length);
       for (const o of opened) await o.db.close();
     } finally {
       await database.drop();

@@ -106,6 +106,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX usage_events_team_at ON usage_events (team_id, at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'batched rate limits',
+    statements: [
+      // how many requests of the last batch the token bucket let through (see sql.ts); replicas
+      // still on version 1 keep writing burst_ok and leave this at its default
+      `ALTER TABLE key_limits ADD COLUMN granted integer NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -4,7 +4,7 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./cli-chunk-477J3RNH.js";
+} from "./cli-chunk-MTCLBOBM.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {
   DEFAULT_DATA_DIR,

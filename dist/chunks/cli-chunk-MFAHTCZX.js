@@ -198,6 +198,74 @@ async function revokeApiKey(db, id, now) {
   return toKeyInfo({ ...row, revoked_at: row.revoked_at ?? now });
 }
 
+// src/issuer/batcher.ts
+var StatementBatcher = class {
+  /** `run` returns one result per item, in the items' order. */
+  constructor(run, options) {
+    this.run = run;
+    this.options = options;
+  }
+  run;
+  options;
+  queue = [];
+  running = 0;
+  scheduled = false;
+  submit(item) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+  schedule() {
+    if (this.scheduled || this.running >= this.options.maxConcurrent || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+  flush() {
+    while (this.running < this.options.maxConcurrent && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.options.onBatch?.(batch.length);
+      this.running++;
+      void this.execute(batch).finally(() => {
+        this.running--;
+        this.schedule();
+      });
+    }
+  }
+  async execute(batch) {
+    try {
+      settle(batch, await this.runChecked(batch.map((p) => p.item)));
+    } catch (error) {
+      if (batch.length === 1 || !this.options.retrySingly(error)) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      await Promise.all(
+        batch.map(async (p) => {
+          try {
+            settle([p], await this.runChecked([p.item]));
+          } catch (single) {
+            p.reject(single);
+          }
+        })
+      );
+    }
+  }
+  async runChecked(items) {
+    const results = await this.run(items);
+    if (results.length !== items.length) {
+      throw new Error(`batched statement returned ${results.length} results for ${items.length} requests`);
+    }
+    return results;
+  }
+};
+function settle(batch, results) {
+  batch.forEach((p, i) => p.resolve(results[i]));
+}
+
 // src/issuer/db/migrations.ts
 var MIGRATIONS = [
   {
@@ -291,6 +359,15 @@ var MIGRATIONS = [
         detail jsonb NOT NULL DEFAULT '{}'::jsonb
       )`,
       `CREATE INDEX usage_events_team_at ON usage_events (team_id, at)`
+    ]
+  },
+  {
+    version: 2,
+    name: "batched rate limits",
+    statements: [
+      // how many requests of the last batch the token bucket let through (see sql.ts); replicas
+      // still on version 1 keep writing burst_ok and leave this at its default
+      `ALTER TABLE key_limits ADD COLUMN granted integer NOT NULL DEFAULT 0`
     ]
   }
 ];
@@ -789,6 +866,11 @@ var Histogram = class {
     s.sum += value;
     s.count += 1;
   }
+  /** Observations and their sum, for one label set. */
+  totals(labels) {
+    const s = this.series.get(labelKey(labels));
+    return { count: s?.count ?? 0, sum: s?.sum ?? 0 };
+  }
   render() {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const s of this.series.values()) {
@@ -831,6 +913,11 @@ var IssuerMetrics = class {
     "passgeni_http_request_duration_seconds",
     "Time from receiving a request to sending the response, by route.",
     LATENCY_BUCKETS
+  );
+  statementBatchSize = new Histogram(
+    "passgeni_statement_batch_size",
+    "Requests served by one database statement, by statement (concurrent requests share one).",
+    [1, 2, 4, 8, 16, 32, 64]
   );
   sessionsCreated = new Counter(
     "passgeni_sessions_created_total",
@@ -889,6 +976,7 @@ var IssuerMetrics = class {
       this.info,
       this.httpRequests,
       this.httpDuration,
+      this.statementBatchSize,
       this.sessionsCreated,
       this.sessionsRejected,
       this.certificatesIssued,
@@ -1059,112 +1147,150 @@ function jwksOf(keys) {
 }
 
 // src/issuer/sql.ts
-var WINDOW_UPDATE = `ON CONFLICT (subject) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits + 1 ELSE 1 END,
-      window_start = GREATEST(w.window_start, EXCLUDED.window_start)
-    RETURNING hits, window_start`;
-var REFILLED = `LEAST($6::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * $7::float8)`;
-var GUARD_CTES = `WITH k AS (
-    SELECT id AS key_id, team_id FROM api_keys
-    WHERE $1::text IS NOT NULL AND token_hash = $1::text AND revoked_at IS NULL
+var GUARD_FIELDS = `n int, key_hash text, team text, op text, now timestamptz, minute_start timestamptz,
+      hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, ev_cert uuid`;
+var REFILLED = `LEAST($3::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * $4::float8)`;
+function guardCtes(actionFields = "") {
+  return `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${GUARD_FIELDS}${actionFields})
+  ), k AS (
+    SELECT r.n, a.id AS key_id, a.team_id FROM r
+    JOIN api_keys AS a ON a.token_hash = r.key_hash AND a.revoked_at IS NULL
     UNION ALL
-    SELECT NULL::text, id FROM teams WHERE $2::text IS NOT NULL AND id = $2::text
+    SELECT r.n, NULL::text, t.id FROM r JOIN teams AS t ON t.id = r.team
+  ), kr AS (
+    SELECT k.n, k.key_id, r.now, r.minute_start,
+      row_number() OVER (PARTITION BY k.key_id ORDER BY k.n) AS rank,
+      count(*) OVER (PARTITION BY k.key_id) AS batch
+    FROM k JOIN r USING (n)
+    WHERE k.key_id IS NOT NULL AND ($2::int > 0 OR $3::float8 > 0)
   ), kl AS (
-    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok)
-    SELECT key_id, $4::timestamptz, 1, GREATEST($6::float8 - 1, 0), $3::timestamptz, true
-    FROM k WHERE key_id IS NOT NULL AND ($5::int > 0 OR $6::float8 > 0)
+    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok, granted)
+    SELECT key_id, max(minute_start), count(*)::int, $3::float8 - LEAST(count(*), floor($3::float8)),
+      max(now), count(*) <= floor($3::float8), LEAST(count(*), floor($3::float8))::int
+    FROM kr GROUP BY key_id ORDER BY key_id
     ON CONFLICT (key_id) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits + 1 ELSE 1 END,
+      hits = CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
       window_start = GREATEST(l.window_start, EXCLUDED.window_start),
-      tokens = ${REFILLED} - CASE WHEN ${REFILLED} >= 1 THEN 1 ELSE 0 END,
-      burst_ok = $6::float8 = 0 OR ${REFILLED} >= 1,
+      tokens = ${REFILLED} - LEAST(EXCLUDED.hits, floor(${REFILLED})),
+      granted = LEAST(EXCLUDED.hits, floor(${REFILLED}))::int,
+      burst_ok = EXCLUDED.hits <= floor(${REFILLED}),
       updated_at = GREATEST(l.updated_at, EXCLUDED.updated_at)
-    RETURNING hits, window_start, tokens, burst_ok
+    RETURNING key_id, hits, window_start, tokens, granted
+  ), ir AS (
+    SELECT k.n, 'ip-hour:' || r.ip_subject AS subject, r.hour_start,
+      row_number() OVER (PARTITION BY r.ip_subject ORDER BY k.n) AS rank,
+      count(*) OVER (PARTITION BY r.ip_subject) AS batch
+    FROM k JOIN r USING (n)
+    WHERE r.ip_subject IS NOT NULL AND $5::int > 0
   ), iw AS (
     INSERT INTO rate_windows AS w (subject, window_start, hits)
-    SELECT 'ip-hour:' || $8::text, $9::timestamptz, 1 FROM k WHERE $8::text IS NOT NULL AND $10::int > 0
-    ${WINDOW_UPDATE}
+    SELECT subject, max(hour_start), count(*)::int FROM ir GROUP BY subject ORDER BY subject
+    ON CONFLICT (subject) DO UPDATE SET
+      hits = CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+      window_start = GREATEST(w.window_start, EXCLUDED.window_start)
+    RETURNING subject, hits, window_start
   ), g AS (
-    SELECT k.key_id, k.team_id,
-      CASE WHEN $5::int > 0 THEN (SELECT hits FROM kl) END AS key_hits,
-      CASE WHEN $5::int > 0 THEN (SELECT window_start FROM kl) END AS key_window_start,
-      CASE WHEN $6::float8 > 0 THEN (SELECT tokens FROM kl) END AS key_tokens,
-      CASE WHEN $6::float8 > 0 THEN (SELECT burst_ok FROM kl) END AS key_burst_ok,
-      (SELECT hits FROM iw) AS ip_hits, (SELECT window_start FROM iw) AS ip_window_start
-    FROM k
+    SELECT r.n, k.key_id, k.team_id,
+      CASE WHEN $2::int > 0 THEN (kl.hits - kr.batch + kr.rank)::int END AS key_hits,
+      CASE WHEN $2::int > 0 THEN kl.window_start END AS key_window_start,
+      CASE WHEN $3::float8 > 0 THEN kl.tokens + (kl.granted - LEAST(kr.rank, kl.granted)) END AS key_tokens,
+      CASE WHEN $3::float8 > 0 THEN kr.rank <= kl.granted END AS key_burst_ok,
+      (iw.hits - ir.batch + ir.rank)::int AS ip_hits, iw.window_start AS ip_window_start
+    FROM r LEFT JOIN k USING (n) LEFT JOIN kr USING (n) LEFT JOIN kl ON kl.key_id = kr.key_id
+      LEFT JOIN ir USING (n) LEFT JOIN iw ON iw.subject = ir.subject
   ), ok AS (
-    SELECT key_id, team_id FROM g
-    WHERE ($5::int = 0 OR COALESCE(key_hits, 0) <= $5::int)
+    SELECT n, key_id, team_id FROM g
+    WHERE team_id IS NOT NULL
+      AND ($2::int = 0 OR COALESCE(key_hits, 0) <= $2::int)
       AND COALESCE(key_burst_ok, true)
-      AND ($10::int = 0 OR COALESCE(ip_hits, 0) <= $10::int)
+      AND ($5::int = 0 OR COALESCE(ip_hits, 0) <= $5::int)
   ), ev AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
     SELECT CASE WHEN g.team_id IS NULL THEN 'auth.failed' ELSE 'rate_limited' END,
-      g.team_id, g.key_id, $12::text, NULL, $3::timestamptz,
-      jsonb_strip_nulls(jsonb_build_object('op', $11::text, 'key_hits', g.key_hits,
+      g.team_id, g.key_id, r.client_ip, NULL, r.now,
+      jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', g.key_hits,
         'key_burst_ok', g.key_burst_ok, 'ip_hits', g.ip_hits))
-    FROM (SELECT 1) AS one LEFT JOIN g ON true
-    WHERE NOT EXISTS (SELECT 1 FROM ok)
+    FROM g JOIN r USING (n)
+    WHERE NOT EXISTS (SELECT 1 FROM ok WHERE ok.n = g.n)
     UNION ALL
-    SELECT $13::text, ok.team_id, ok.key_id, $12::text, $15::uuid, $3::timestamptz,
-      jsonb_build_object('op', $11::text) || COALESCE($14::jsonb, '{}'::jsonb)
-    FROM ok WHERE $13::text IS NOT NULL
+    SELECT r.ev_type, ok.team_id, ok.key_id, r.client_ip, r.ev_cert, r.now,
+      jsonb_build_object('op', r.op) || COALESCE(r.ev_detail, '{}'::jsonb)
+    FROM ok JOIN r USING (n) WHERE r.ev_type IS NOT NULL
   )`;
-var GUARD_COLUMNS = `g.key_id, g.team_id, g.key_hits, g.key_window_start, g.key_tokens, g.key_burst_ok,
-  g.ip_hits, g.ip_window_start, EXISTS (SELECT 1 FROM ok) AS allowed`;
-var GUARD_SQL = `${GUARD_CTES}
-SELECT ${GUARD_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN g ON true`;
-var CREATE_SESSION_SQL = `${GUARD_CTES}, s AS (
+}
+var GUARD_COLUMNS = `g.n, g.key_id, g.team_id, g.key_hits, g.key_window_start, g.key_tokens, g.key_burst_ok,
+  g.ip_hits, g.ip_window_start, EXISTS (SELECT 1 FROM ok WHERE ok.n = g.n) AS allowed`;
+var GUARD_SQL = `${guardCtes()}
+SELECT ${GUARD_COLUMNS} FROM g ORDER BY g.n`;
+var CREATE_SESSION_SQL = `${guardCtes(`, id uuid, standard text, params jsonb,
+      entropy_bits float8, standards_met jsonb, entropy_source jsonb, expires_at timestamptz`)}, s AS (
     INSERT INTO sessions (id, team_id, api_key_id, standard, params, entropy_bits, standards_met,
       entropy_source, ip, created_at, expires_at)
-    SELECT $16::uuid, team_id, key_id, $17::text, $18::jsonb, $19::float8, $20::jsonb, $21::jsonb,
-      $12::text, $3::timestamptz, $22::timestamptz
-    FROM ok
+    SELECT r.id, ok.team_id, ok.key_id, r.standard, r.params, r.entropy_bits, r.standards_met,
+      r.entropy_source, r.client_ip, r.now, r.expires_at
+    FROM ok JOIN r USING (n)
     RETURNING id
   )
-SELECT ${GUARD_COLUMNS}, (SELECT count(*)::int FROM s) AS created
-FROM (SELECT 1) AS one LEFT JOIN g ON true`;
-var CONSUME_SESSION_SQL = `${GUARD_CTES}, u AS (
-    UPDATE sessions AS s SET used_at = $3::timestamptz
-    FROM ok
-    WHERE s.id = $16::uuid AND s.team_id = ok.team_id AND s.used_at IS NULL AND s.expires_at > $3::timestamptz
-    RETURNING s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source, s.created_at
+SELECT ${GUARD_COLUMNS}, s.id IS NOT NULL AS created
+FROM g JOIN r USING (n) LEFT JOIN s ON s.id = r.id ORDER BY g.n`;
+var CONSUME_SESSION_SQL = `${guardCtes(", session_id uuid")}, x AS (
+    SELECT DISTINCT ON (r.session_id) ok.n, ok.team_id, r.session_id, r.now
+    FROM ok JOIN r USING (n) ORDER BY r.session_id, ok.n
+  ), u AS (
+    UPDATE sessions AS s SET used_at = x.now
+    FROM x
+    WHERE s.id = x.session_id AND s.team_id = x.team_id AND s.used_at IS NULL AND s.expires_at > x.now
+    RETURNING x.n, s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source, s.created_at
   ), p AS (
-    SELECT s.used_at, s.expires_at, (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
-    FROM sessions AS s JOIN ok ON s.team_id = ok.team_id
-    WHERE s.id = $16::uuid
+    SELECT ok.n, s.used_at, s.expires_at,
+      (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
+    FROM ok JOIN r USING (n) JOIN sessions AS s ON s.id = r.session_id AND s.team_id = ok.team_id
   )
 SELECT ${GUARD_COLUMNS},
   u.standard AS s_standard, u.params AS s_params, u.entropy_bits AS s_entropy_bits,
   u.standards_met AS s_standards_met, u.entropy_source AS s_entropy_source, u.created_at AS s_created_at,
   p.expires_at IS NOT NULL AS p_found, p.used_at AS p_used_at, p.expires_at AS p_expires_at, p.cert_id AS p_cert_id
-FROM (SELECT 1) AS one LEFT JOIN g ON true LEFT JOIN u ON true LEFT JOIN p ON true`;
-var INSERT_CERTIFICATE_SQL = `WITH c AS (
+FROM g LEFT JOIN u USING (n) LEFT JOIN p USING (n) ORDER BY g.n`;
+var INSERT_CERTIFICATE_SQL = `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, team_id text, key_id text,
+      session_id uuid, kid text, standard text, standards_met jsonb, entropy_bits float8, label text,
+      jwt text, issued_at timestamptz, expires_at timestamptz, window_start timestamptz, ip text, detail jsonb)
+  ), c AS (
     INSERT INTO certificates (id, team_id, api_key_id, session_id, kid, standard, standards_met, entropy_bits,
       label, jwt, issued_at, expires_at)
-    VALUES ($1::uuid, $2::text, $3::text, $4::uuid, $5::text, $6::text, $7::jsonb, $8::float8, $9::text,
-      $10::text, $11::timestamptz, $12::timestamptz)
+    SELECT id, team_id, key_id, session_id, kid, standard, standards_met, entropy_bits, label, jwt,
+      issued_at, expires_at
+    FROM r
     RETURNING id
-  ), r AS (
-    SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM certificates
-      WHERE team_id = $2::text AND issued_at > $13::timestamptz
-      LIMIT $14::int
-    ) AS recent
+  ), t AS (
+    SELECT t.team_id, (
+      SELECT count(*)::int FROM (
+        SELECT 1 FROM certificates
+        WHERE team_id = t.team_id AND issued_at > t.window_start
+        LIMIT $2::int
+      ) AS recent) AS before
+    FROM (SELECT team_id, min(window_start) AS window_start FROM r GROUP BY team_id) AS t
+  ), rr AS (
+    SELECT r.n, r.id, r.team_id, r.key_id, r.ip, r.issued_at, r.window_start,
+      (t.before + row_number() OVER (PARTITION BY r.team_id ORDER BY r.n))::int AS recent
+    FROM r JOIN t USING (team_id)
   ), f AS (
-    UPDATE teams SET flagged_at = $11::timestamptz, flag_count = flag_count + 1
-    WHERE id = $2::text AND $14::int > 0 AND (SELECT n FROM r) >= $14::int
-      AND (flagged_at IS NULL OR flagged_at <= $13::timestamptz)
-    RETURNING id
+    UPDATE teams SET flagged_at = rr.issued_at, flag_count = flag_count + 1
+    FROM rr
+    WHERE teams.id = rr.team_id AND $2::int > 0 AND rr.recent = $2::int + 1
+      AND (teams.flagged_at IS NULL OR teams.flagged_at <= rr.window_start)
+    RETURNING rr.n
   ), e AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
-    SELECT 'certificate.issued', $2::text, $3::text, $15::text, id, $11::timestamptz, $16::jsonb FROM c
+    SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail
+    FROM r JOIN c USING (id)
     UNION ALL
-    SELECT 'team.flagged', $2::text, $3::text, $15::text, $1::uuid, $11::timestamptz,
-      jsonb_build_object('certificates_in_window', (SELECT n FROM r) + 1, 'threshold', $14::int)
-    FROM f
+    SELECT 'team.flagged', rr.team_id, rr.key_id, rr.ip, rr.id, rr.issued_at,
+      jsonb_build_object('certificates_in_window', rr.recent, 'threshold', $2::int)
+    FROM rr JOIN f USING (n)
   )
-SELECT (SELECT n FROM r) + 1 AS recent, (SELECT count(*)::int FROM f) AS flagged`;
+SELECT rr.n, rr.recent, EXISTS (SELECT 1 FROM f WHERE f.n = rr.n) AS flagged FROM rr ORDER BY rr.n`;
 var INSERT_EVENT_SQL = `INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
 VALUES ($1::text, $2::text, $3::text, $4::text, $5::uuid, $6::timestamptz, $7::jsonb)`;
 var VIEW_CERTIFICATE_SQL = `WITH c AS (
@@ -1235,6 +1361,8 @@ var noopLogger = { info() {
 }, warn() {
 }, error() {
 } };
+var BATCH_CONCURRENCY = 2;
+var MAX_BATCH = 64;
 async function openIssuer(options) {
   const clock = options.clock ?? (() => /* @__PURE__ */ new Date());
   const logger = options.logger ?? noopLogger;
@@ -1346,6 +1474,10 @@ var Issuer = class {
   jwksJson = '{"keys":[]}';
   timers = [];
   closed = false;
+  guards;
+  sessionInserts;
+  sessionConsumes;
+  certificateInserts;
   constructor(init) {
     this.database = init.db;
     this.ownsDatabase = init.ownsDatabase;
@@ -1361,6 +1493,21 @@ var Issuer = class {
     this.sessionTtlMs = init.sessionTtlSeconds * 1e3;
     this.jwksRefreshMs = init.jwksRefreshMs;
     this.housekeepingMs = init.housekeepingMs;
+    const limits = [
+      this.limits.keyRequestsPerMinute,
+      this.limits.keyBurst,
+      this.limits.keyRefillPerSecond,
+      this.limits.ipCertificatesPerHour
+    ];
+    this.guards = this.batcher(GUARD_SQL, "passgeni_guard", limits, false);
+    this.sessionInserts = this.batcher(CREATE_SESSION_SQL, "passgeni_session_create", limits, false);
+    this.sessionConsumes = this.batcher(CONSUME_SESSION_SQL, "passgeni_session_consume", limits, false);
+    this.certificateInserts = this.batcher(
+      INSERT_CERTIFICATE_SQL,
+      "passgeni_certificate_insert",
+      [this.limits.teamFlagThreshold],
+      true
+    );
     this.metrics.info.set({ version: VERSION, backend: init.db.kind, kid: this.kid }, 1);
   }
   /** `<publicUrl>/cert/<id>` */
@@ -1403,26 +1550,21 @@ var Issuer = class {
     }
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + this.sessionTtlMs);
-    const rows = await this.database.query(
-      CREATE_SESSION_SQL,
-      [
-        ...this.guardParams(caller, now, op, false, {
-          type: "session.created",
-          detail: { session_id: id, standard: prepared.standard }
-        }),
-        id,
-        prepared.standard,
-        JSON.stringify(prepared.params),
-        prepared.entropyBits,
-        JSON.stringify(prepared.standardsMet),
-        JSON.stringify(prepared.entropySource),
-        expiresAt
-      ],
-      { name: "passgeni_session_create", durable: false }
-    );
-    const row = firstRow(rows);
+    const row = await this.sessionInserts.submit({
+      ...this.guardRequest(caller, now, op, false, {
+        type: "session.created",
+        detail: { session_id: id, standard: prepared.standard }
+      }),
+      id,
+      standard: prepared.standard,
+      params: prepared.params,
+      entropy_bits: prepared.entropyBits,
+      standards_met: prepared.standardsMet,
+      entropy_source: prepared.entropySource,
+      expires_at: expiresAt
+    });
     this.authorize(row, caller, now);
-    if (row.created !== 1) throw new Error("session was not stored");
+    if (!row.created) throw new Error("session was not stored");
     this.metrics.sessionsCreated.inc({ standard: prepared.standard });
     return {
       generation_session_id: id,
@@ -1471,12 +1613,10 @@ var Issuer = class {
       this.metrics.certificatesRejected.inc({ code: error.code });
       throw error;
     }
-    const rows = await this.database.query(
-      CONSUME_SESSION_SQL,
-      [...this.guardParams(caller, now, op, true), request.sessionId],
-      { name: "passgeni_session_consume", durable: false }
-    );
-    const row = firstRow(rows);
+    const row = await this.sessionConsumes.submit({
+      ...this.guardRequest(caller, now, op, true),
+      session_id: request.sessionId
+    });
     const who = this.authorize(row, caller, now);
     if (row.s_standard === null || row.s_params === null || row.s_entropy_bits === null || row.s_standards_met === null || row.s_entropy_source === null) {
       const error = sessionRefusal(row, now);
@@ -1516,30 +1656,25 @@ var Issuer = class {
     const jwt = signCertificate(claims, this.signingKey);
     const expiresAt = new Date(exp * 1e3);
     const windowMs = this.limits.teamFlagWindowHours * HOUR_MS;
-    const [result] = await this.database.query(
-      INSERT_CERTIFICATE_SQL,
-      [
-        certId,
-        who.teamId,
-        who.keyId,
-        request.sessionId,
-        this.kid,
-        rule.id,
-        JSON.stringify(claims.standards_met),
-        claims.entropy_bits,
-        request.label ?? null,
-        jwt,
-        now,
-        expiresAt,
-        new Date(now.getTime() - windowMs),
-        this.limits.teamFlagThreshold,
-        caller.ip ?? null,
-        JSON.stringify({ op, standard: rule.id, session_id: request.sessionId, kid: this.kid })
-      ],
-      { name: "passgeni_certificate_insert" }
-    );
+    const result = await this.certificateInserts.submit({
+      id: certId,
+      team_id: who.teamId,
+      key_id: who.keyId,
+      session_id: request.sessionId,
+      kid: this.kid,
+      standard: rule.id,
+      standards_met: claims.standards_met,
+      entropy_bits: claims.entropy_bits,
+      label: request.label ?? null,
+      jwt,
+      issued_at: now,
+      expires_at: expiresAt,
+      window_start: new Date(now.getTime() - windowMs),
+      ip: caller.ip ?? null,
+      detail: { op, standard: rule.id, session_id: request.sessionId, kid: this.kid }
+    });
     this.metrics.certificatesIssued.inc({ standard: rule.id });
-    if (result && result.flagged > 0) {
+    if (result.flagged) {
       this.metrics.teamsFlaggedTotal.inc();
       this.logger.warn(
         { team: who.teamId, certificates_in_window: result.recent, threshold: this.limits.teamFlagThreshold },
@@ -1816,42 +1951,52 @@ var Issuer = class {
     if (this.ownsDatabase) await this.database.close();
   }
   // ---------------------------------------------------------------- guard
-  guardParams(caller, now, op, perAddress, event) {
+  guardRequest(caller, now, op, perAddress, event) {
     const byKey = caller.apiKey !== void 0;
     if (!byKey && caller.teamId === void 0) {
       throw new IssuerServiceError("AUTH_REQUIRED", 401, "An API key is required.");
     }
     const ip = caller.ip ?? null;
-    const limits = this.limits;
-    return [
-      byKey ? hashApiKey(caller.apiKey ?? "") : null,
-      byKey ? null : caller.teamId ?? null,
-      now,
-      windowStart(now, MINUTE_MS),
-      limits.keyRequestsPerMinute,
-      limits.keyBurst,
-      limits.keyRefillPerSecond,
-      perAddress && ip !== null && limits.ipCertificatesPerHour > 0 ? ipSubject(ip) : null,
-      windowStart(now, HOUR_MS),
-      limits.ipCertificatesPerHour,
+    return {
+      key_hash: byKey ? hashApiKey(caller.apiKey ?? "") : null,
+      team: byKey ? null : caller.teamId ?? null,
       op,
-      ip,
-      event?.type ?? null,
-      event ? JSON.stringify(event.detail) : null,
-      event?.certId ?? null
-    ];
+      now,
+      minute_start: windowStart(now, MINUTE_MS),
+      hour_start: windowStart(now, HOUR_MS),
+      ip_subject: perAddress && ip !== null && this.limits.ipCertificatesPerHour > 0 ? ipSubject(ip) : null,
+      client_ip: ip,
+      ev_type: event?.type ?? null,
+      ev_detail: event?.detail ?? null,
+      ev_cert: event?.certId ?? null
+    };
   }
   /** Authentication + limits as one statement, for operations whose action is a separate one. */
   async guard(caller, now, op, perAddress, event) {
-    const rows = await this.database.query(
-      GUARD_SQL,
-      this.guardParams(caller, now, op, perAddress, event),
+    const row = await this.guards.submit(this.guardRequest(caller, now, op, perAddress, event));
+    return this.authorize(row, caller, now);
+  }
+  /**
+   * A batcher for one of the batched statements: $1 is the requests as a JSON array (each with
+   * its index `n`), then `scalars`; the statement returns one row per request, ordered by `n`.
+   */
+  batcher(sql, name, scalars, durable) {
+    return new StatementBatcher(
+      async (items) => {
+        const json = JSON.stringify(items.map((item, n) => ({ ...item, n })));
+        const rows = await this.database.query(sql, [json, ...scalars], { name, durable });
+        if (rows.some((row, i) => row.n !== i)) throw new Error(`${name} returned rows out of order`);
+        return rows;
+      },
       {
-        name: "passgeni_guard",
-        durable: false
+        maxConcurrent: BATCH_CONCURRENCY,
+        maxBatch: MAX_BATCH,
+        // a failed statement changed nothing, so its requests can be retried alone; not when
+        // the database is unreachable, which would only fail each of them again
+        retrySingly: (error) => !(error instanceof IssuerServiceError),
+        onBatch: (size) => this.metrics.statementBatchSize.observe({ statement: name }, size)
       }
     );
-    return this.authorize(firstRow(rows), caller, now);
   }
   authorize(row, caller, now) {
     if (row.team_id === null) {
@@ -1909,11 +2054,6 @@ var Issuer = class {
     );
   }
 };
-function firstRow(rows) {
-  const row = rows[0];
-  if (row === void 0) throw new Error("guarded statement returned no row");
-  return row;
-}
 function sessionRefusal(row, now) {
   if (!row.p_found) {
     return new IssuerServiceError(
