@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { IssuerServiceError } from './errors.js';
 import type { Queryable } from './db/types.js';
@@ -46,7 +46,7 @@ export interface CreatedApiKey extends ApiKeyInfo {
  * request and no security. A stolen table of hashes cannot be turned back into keys either way.
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function isWellFormedApiKey(key: string): boolean {

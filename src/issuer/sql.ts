@@ -153,8 +153,9 @@ FROM g LEFT JOIN u USING (n) LEFT JOIN p USING (n) ORDER BY g.n`;
 /**
  * POST /certificates, second half (durable): store the signed certificates, write their audit
  * events, and flag a team when an issuance takes it over the threshold within the window. The
- * count reads at most `threshold` index entries per team, whatever its volume, and takes no
- * lock that other issuances wait on (the team row is touched only when it gets flagged). Within a
+ * count reads at most `threshold` index entries per team, whatever its volume (none for a team
+ * already flagged within the window: busy teams cost nothing extra), and takes no lock that
+ * other issuances wait on (the team row is touched only when it gets flagged). Within a
  * batch, a team's issuances count in order (`recent`), so the one that crosses the threshold is
  * the one reported. $1 one object per certificate, $2 threshold (0 = off).
  */
@@ -170,13 +171,15 @@ export const INSERT_CERTIFICATE_SQL = `WITH r AS (
     FROM r
     RETURNING id
   ), t AS (
-    SELECT t.team_id, (
+    -- a team flagged within every request's window cannot be flagged again: not counted
+    SELECT b.team_id, CASE WHEN $2::int > 0 AND (tm.flagged_at IS NULL OR tm.flagged_at <= b.last_start) THEN (
       SELECT count(*)::int FROM (
         SELECT 1 FROM certificates
-        WHERE team_id = t.team_id AND issued_at > t.window_start
+        WHERE team_id = b.team_id AND issued_at > b.first_start
         LIMIT $2::int
-      ) AS recent) AS before
-    FROM (SELECT team_id, min(window_start) AS window_start FROM r GROUP BY team_id) AS t
+      ) AS recent) END AS before
+    FROM (SELECT team_id, min(window_start) AS first_start, max(window_start) AS last_start FROM r GROUP BY team_id) AS b
+    LEFT JOIN teams AS tm ON tm.id = b.team_id
   ), rr AS (
     SELECT r.n, r.id, r.team_id, r.key_id, r.ip, r.issued_at, r.window_start,
       (t.before + row_number() OVER (PARTITION BY r.team_id ORDER BY r.n))::int AS recent
