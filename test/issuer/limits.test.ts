@@ -24,6 +24,12 @@ async function refusal(promise: Promise<unknown>): Promise<IssuerServiceError> {
   throw new Error('expected a refusal');
 }
 
+/** How many statements served how many requests, from the batch-size histogram. */
+function batchCounts(issuer: Issuer, statement: string): { statements: number; requests: number } {
+  const { count, sum } = issuer.metrics.statementBatchSize.totals({ statement });
+  return { statements: count, requests: sum };
+}
+
 describe.each(BACKENDS)('abuse controls on %s', (backend) => {
   let tdb: TestDatabase;
   const clock = testClock('2030-03-01T10:00:00.000Z');
@@ -246,128 +252,100 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       await countRows(issuer.database, 'teams', 'id = $1 AND flagged_at IS NOT NULL', [steady.team_id]),
     ).toBe(0);
   });
+
+  // concurrent requests share statements (batcher.ts); each rule must decide as if they came one by one
+  async function settle<T>(promises: Array<Promise<T>>) {
+    const results = await Promise.allSettled(promises);
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' && r.reason instanceof IssuerServiceError ? [r.reason] : [],
+    );
+    const unexpected = results.filter(
+      (r) => r.status === 'rejected' && !(r.reason instanceof IssuerServiceError),
+    );
+    expect(unexpected).toEqual([]);
+    return { passed: results.length - refused.length, refused };
+  }
+
+  it('lets exactly the burst through when many requests with one key arrive together', async () => {
+    clock.set('2030-04-01T10:00:20.000Z');
+    const issuer = await withLimits({ keyBurst: 5, keyRefillPerSecond: 1 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const remaining: number[] = [];
+    const caller = { apiKey: key.key, onRateLimit: (s: RateLimitState) => remaining.push(s.remaining) };
+    const { passed, refused } = await settle(
+      Array.from({ length: 12 }, () => issuer.createSession(caller, sessionBody())),
+    );
+    expect(passed).toBe(5);
+    expect(refused.map((e) => [e.code, e.retryAfter])).toEqual(Array(7).fill(['RATE_LIMITED', 1]));
+    // each passing request saw its own place in the bucket, as if they had come one by one
+    expect(remaining.sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
+    expect(await countRows(issuer.database, 'sessions', 'api_key_id = $1', [key.id])).toBe(5);
+    expect(
+      await countRows(issuer.database, 'usage_events', "api_key_id = $1 AND type = 'rate_limited'", [key.id]),
+    ).toBe(7);
+    const batches = batchCounts(issuer, 'passgeni_session_create');
+    expect(batches.requests).toBe(12);
+    expect(batches.statements).toBeLessThan(12);
+    // refusals did not drain the bucket: one second later exactly one more passes
+    clock.advance(1000);
+    expect((await settle([1, 2, 3].map(() => issuer.createSession(caller, sessionBody())))).passed).toBe(1);
+  });
+
+  it('counts a batch against the per-key minute and per-address hour exactly', async () => {
+    clock.set('2030-04-01T11:00:20.000Z');
+    const issuer = await withLimits({ keyRequestsPerMinute: 20, ipCertificatesPerHour: 10 });
+    const ip = uniqueIp();
+    const keys = await Promise.all([0, 1, 2].map(() => issuer.createApiKey({ team: uniqueTeam() })));
+    // 24 certificate attempts from one address with three keys: 10 get past the limits (and
+    // find no such session), 14 are refused by the per-address limit
+    const attempts = await settle(
+      Array.from({ length: 24 }, (_, i) =>
+        issuer.issueCertificate(
+          { apiKey: keys[i % 3]?.key ?? '', ip },
+          { generation_session_id: crypto.randomUUID() },
+        ),
+      ),
+    );
+    const codes = attempts.refused.map((e) => e.code);
+    expect(codes.filter((c) => c === 'SESSION_NOT_FOUND')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(14);
+    // 30 requests with one key in one minute (its 8 attempts above count too): 12 pass
+    const key = keys[0]?.key ?? '';
+    const listed = await settle(
+      Array.from({ length: 30 }, () => issuer.listCertificates({ apiKey: key }, {})),
+    );
+    expect(listed.passed).toBe(12);
+    expect(listed.refused.every((e) => e.code === 'RATE_LIMITED' && e.toJSON().limit === 'key-minute')).toBe(
+      true,
+    );
+    expect(batchCounts(issuer, 'passgeni_guard').statements).toBeLessThan(30);
+  });
+
+  it('flags a team once when concurrent issuances cross the threshold, naming the one that crossed it', async () => {
+    clock.set('2030-04-01T12:00:20.000Z');
+    const issuer = await withLimits({ teamFlagThreshold: 5 });
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const caller = { apiKey: key.key };
+    const sessions = await Promise.all(
+      Array.from({ length: 9 }, () => issuer.createSession(caller, sessionBody())),
+    );
+    const issued = await Promise.all(
+      sessions.map((s) =>
+        issuer.issueCertificate(caller, { generation_session_id: s.generation_session_id }),
+      ),
+    );
+    expect(new Set(issued.map((c) => c.cert_id)).size).toBe(9);
+    const flags = await issuer.database.query<{ cert_id: string; detail: Record<string, unknown> }>(
+      "SELECT cert_id, detail FROM usage_events WHERE team_id = $1 AND type = 'team.flagged'",
+      [key.team_id],
+    );
+    expect(flags).toHaveLength(1);
+    expect(flags[0]?.detail).toEqual({ certificates_in_window: 6, threshold: 5 });
+    expect(issued.map((c) => c.cert_id)).toContain(flags[0]?.cert_id);
+    expect(issuer.metrics.teamsFlaggedTotal.get()).toBe(1);
+    expect(batchCounts(issuer, 'passgeni_certificate_insert').statements).toBeLessThan(9);
+  });
 });
-
-/** How many statements served how many requests, from the batch-size histogram. */
-function batchCounts(issuer: Issuer, statement: string): { statements: number; requests: number } {
-  const { count, sum } = issuer.metrics.statementBatchSize.totals({ statement });
-  return { statements: count, requests: sum };
-}
-
-describe.each(BACKENDS)(
-  'abuse controls under concurrency on %s (requests batched into shared statements)',
-  (backend) => {
-    let tdb: TestDatabase;
-    const clock = testClock('2030-04-01T10:00:20.000Z');
-    const issuers: Issuer[] = [];
-
-    beforeAll(async () => {
-      tdb = await freshDatabase(backend);
-    });
-
-    afterAll(async () => {
-      for (const issuer of issuers) await issuer.close();
-      await tdb?.drop();
-    });
-
-    async function withLimits(limits: Partial<AbuseLimits>): Promise<Issuer> {
-      const issuer = await testIssuer(tdb.db, { clock, limits: { ...NO_LIMITS, ...limits } });
-      issuers.push(issuer);
-      return issuer;
-    }
-
-    async function settle<T>(promises: Array<Promise<T>>) {
-      const results = await Promise.allSettled(promises);
-      const refused = results.flatMap((r) =>
-        r.status === 'rejected' && r.reason instanceof IssuerServiceError ? [r.reason] : [],
-      );
-      const unexpected = results.filter(
-        (r) => r.status === 'rejected' && !(r.reason instanceof IssuerServiceError),
-      );
-      expect(unexpected).toEqual([]);
-      return { passed: results.length - refused.length, refused };
-    }
-
-    it('lets exactly the burst through when many requests with one key arrive together', async () => {
-      const issuer = await withLimits({ keyBurst: 5, keyRefillPerSecond: 1 });
-      const key = await issuer.createApiKey({ team: uniqueTeam() });
-      const remaining: number[] = [];
-      const caller = { apiKey: key.key, onRateLimit: (s: RateLimitState) => remaining.push(s.remaining) };
-      const { passed, refused } = await settle(
-        Array.from({ length: 12 }, () => issuer.createSession(caller, sessionBody())),
-      );
-      expect(passed).toBe(5);
-      expect(refused.map((e) => [e.code, e.retryAfter])).toEqual(Array(7).fill(['RATE_LIMITED', 1]));
-      // each passing request saw its own place in the bucket, as if they had come one by one
-      expect(remaining.sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
-      expect(await countRows(issuer.database, 'sessions', 'api_key_id = $1', [key.id])).toBe(5);
-      expect(
-        await countRows(issuer.database, 'usage_events', "api_key_id = $1 AND type = 'rate_limited'", [
-          key.id,
-        ]),
-      ).toBe(7);
-      const batches = batchCounts(issuer, 'passgeni_session_create');
-      expect(batches.requests).toBe(12);
-      expect(batches.statements).toBeLessThan(12);
-      // refusals did not drain the bucket: one second later exactly one more passes
-      clock.advance(1000);
-      expect((await settle([1, 2, 3].map(() => issuer.createSession(caller, sessionBody())))).passed).toBe(1);
-    });
-
-    it('counts a batch against the per-key minute and per-address hour exactly', async () => {
-      const issuer = await withLimits({ keyRequestsPerMinute: 20, ipCertificatesPerHour: 10 });
-      const ip = uniqueIp();
-      const keys = await Promise.all([0, 1, 2].map(() => issuer.createApiKey({ team: uniqueTeam() })));
-      // 24 certificate attempts from one address with three keys: 10 get past the limits (and
-      // find no such session), 14 are refused by the per-address limit
-      const attempts = await settle(
-        Array.from({ length: 24 }, (_, i) =>
-          issuer.issueCertificate(
-            { apiKey: keys[i % 3]?.key ?? '', ip },
-            { generation_session_id: crypto.randomUUID() },
-          ),
-        ),
-      );
-      const codes = attempts.refused.map((e) => e.code);
-      expect(codes.filter((c) => c === 'SESSION_NOT_FOUND')).toHaveLength(10);
-      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(14);
-      // 30 requests with one key in one minute (its 8 attempts above count too): 12 pass
-      const key = keys[0]?.key ?? '';
-      const listed = await settle(
-        Array.from({ length: 30 }, () => issuer.listCertificates({ apiKey: key }, {})),
-      );
-      expect(listed.passed).toBe(12);
-      expect(
-        listed.refused.every((e) => e.code === 'RATE_LIMITED' && e.toJSON().limit === 'key-minute'),
-      ).toBe(true);
-      expect(batchCounts(issuer, 'passgeni_guard').statements).toBeLessThan(30);
-    });
-
-    it('flags a team once when concurrent issuances cross the threshold, naming the one that crossed it', async () => {
-      const issuer = await withLimits({ teamFlagThreshold: 5 });
-      const key = await issuer.createApiKey({ team: uniqueTeam() });
-      const caller = { apiKey: key.key };
-      const sessions = await Promise.all(
-        Array.from({ length: 9 }, () => issuer.createSession(caller, sessionBody())),
-      );
-      const issued = await Promise.all(
-        sessions.map((s) =>
-          issuer.issueCertificate(caller, { generation_session_id: s.generation_session_id }),
-        ),
-      );
-      expect(new Set(issued.map((c) => c.cert_id)).size).toBe(9);
-      const flags = await issuer.database.query<{ cert_id: string; detail: Record<string, unknown> }>(
-        "SELECT cert_id, detail FROM usage_events WHERE team_id = $1 AND type = 'team.flagged'",
-        [key.team_id],
-      );
-      expect(flags).toHaveLength(1);
-      expect(flags[0]?.detail).toEqual({ certificates_in_window: 6, threshold: 5 });
-      expect(issued.map((c) => c.cert_id)).toContain(flags[0]?.cert_id);
-      expect(issuer.metrics.teamsFlaggedTotal.get()).toBe(1);
-      expect(batchCounts(issuer, 'passgeni_certificate_insert').statements).toBeLessThan(9);
-    });
-  },
-);
 
 describe('limit arithmetic', () => {
   it('names the limit closest to refusing, and the longest wait when several refuse', () => {
