@@ -14,8 +14,8 @@ import {
 import type { GenerationParams, StandardId } from '../policy/index.js';
 import { VERSION } from '../version.js';
 import * as admin from './admin.js';
-import { StatementBatcher } from './batcher.js';
 import type { ApiKeyInfo, CreatedApiKey, Team } from './admin.js';
+import { StatementBatcher } from './batcher.js';
 import { openDatabase } from './db/open.js';
 import type { Database } from './db/types.js';
 import { IssuerServiceError } from './errors.js';
@@ -201,6 +201,16 @@ interface CertificateInserted {
   flagged: boolean;
 }
 
+interface CertificateView {
+  id: string;
+  ip: string | null;
+  at: string;
+  via: ViewChannel;
+}
+
+/** A view's row: the certificate's columns, all null when there is no such certificate. */
+type CertificateViewRow = { n: number } & (CertificateRow | { [K in keyof CertificateRow]: null });
+
 /** Statements of one kind in flight at once, per issuer (see batcher.ts). */
 const BATCH_CONCURRENCY = 2;
 const MAX_BATCH = 64;
@@ -362,6 +372,7 @@ export class Issuer {
   private readonly sessionInserts: StatementBatcher<SessionInsert, GuardRow & { created: boolean }>;
   private readonly sessionConsumes: StatementBatcher<SessionConsume, ConsumeRow>;
   private readonly certificateInserts: StatementBatcher<CertificateInsert, CertificateInserted>;
+  private readonly certificateViews: StatementBatcher<CertificateView, CertificateViewRow>;
 
   constructor(init: IssuerInit) {
     this.database = init.db;
@@ -393,6 +404,7 @@ export class Issuer {
       [this.limits.teamFlagThreshold],
       true,
     );
+    this.certificateViews = this.batcher(VIEW_CERTIFICATE_SQL, 'passgeni_certificate_view', [], false);
     this.metrics.info.set({ version: VERSION, backend: init.db.kind, kid: this.kid }, 1);
   }
 
@@ -653,14 +665,14 @@ export class Issuer {
       throw certificateNotFound();
     }
     const now = this.clock();
-    const rows = await this.database.query<CertificateRow>(
-      VIEW_CERTIFICATE_SQL,
-      [parsedId.data, view.ip ?? null, now, view.via ?? 'api'],
-      { name: 'passgeni_certificate_view', durable: false },
-    );
-    const row = rows[0];
-    this.metrics.certificateViews.inc({ found: row ? 'true' : 'false' });
-    if (!row) throw certificateNotFound();
+    const row = await this.certificateViews.submit({
+      id: parsedId.data,
+      ip: view.ip ?? null,
+      at: now.toISOString(),
+      via: view.via ?? 'api',
+    });
+    this.metrics.certificateViews.inc({ found: row.id ? 'true' : 'false' });
+    if (!row.id) throw certificateNotFound();
     return this.statusOf(row, now);
   }
 

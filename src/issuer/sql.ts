@@ -205,16 +205,24 @@ SELECT rr.n, rr.recent, EXISTS (SELECT 1 FROM f WHERE f.n = rr.n) AS flagged FRO
 export const INSERT_EVENT_SQL = `INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
 VALUES ($1::text, $2::text, $3::text, $4::text, $5::uuid, $6::timestamptz, $7::jsonb)`;
 
-/** A certificate's record, with the view written to the audit trail. $1 id, $2 address, $3 now, $4 channel. */
-export const VIEW_CERTIFICATE_SQL = `WITH c AS (
-    SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
-    FROM certificates WHERE id = $1::uuid
+/**
+ * Certificates' records, with each view written to the audit trail (batched like the guarded
+ * statements). $1 one object per view: n, id, ip, at, via. One row per view; `id` is null when
+ * there is no such certificate.
+ */
+export const VIEW_CERTIFICATE_SQL = `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, ip text, at timestamptz, via text)
+  ), c AS (
+    SELECT r.n, x.id, x.team_id, x.jwt, x.issued_at, x.expires_at, x.revoked_at, x.revocation_reason
+    FROM r JOIN certificates AS x ON x.id = r.id
   ), e AS (
     INSERT INTO usage_events (type, team_id, ip, cert_id, at, detail)
-    SELECT 'certificate.viewed', (SELECT team_id FROM c), $2::text, (SELECT id FROM c), $3::timestamptz,
-      jsonb_build_object('via', $4::text, 'found', EXISTS (SELECT 1 FROM c))
+    SELECT 'certificate.viewed', c.team_id, r.ip, c.id, r.at,
+      jsonb_build_object('via', r.via, 'found', c.id IS NOT NULL)
+    FROM r LEFT JOIN c USING (n)
   )
-SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason FROM c`;
+SELECT r.n, c.id, c.team_id, c.jwt, c.issued_at, c.expires_at, c.revoked_at, c.revocation_reason
+FROM r LEFT JOIN c USING (n) ORDER BY r.n`;
 
 /**
  * Revocation (durable), by the owning team only; the record stays and only its status changes.

@@ -467,4 +467,30 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect(dump).not.toContain(key.key);
     expect(dump).not.toContain('passgeni_wrong');
   });
+
+  it('answers concurrent look-ups each with its own certificate, and records each view', async () => {
+    const { caller } = await newCaller();
+    const certs = [];
+    for (let i = 0; i < 3; i++) {
+      const session = await issuer.createSession(caller, sessionBody());
+      certs.push(
+        await issuer.issueCertificate(caller, { generation_session_id: session.generation_session_id }),
+      );
+    }
+    const unknown = '6f1c2a9e-1111-4222-8333-444455556666';
+    const ip = '203.0.113.77';
+    const ids = [...certs.map((c) => c.cert_id), unknown, certs[0]?.cert_id ?? ''];
+    const results = await Promise.allSettled(ids.map((id) => issuer.getCertificate(id, { ip, via: 'json' })));
+    expect(
+      results.map((r) =>
+        r.status === 'fulfilled' ? r.value.cert_id : (r.reason as IssuerServiceError).code,
+      ),
+    ).toEqual([...certs.map((c) => c.cert_id), 'CERTIFICATE_NOT_FOUND', certs[0]?.cert_id]);
+    const views = await issuer.database.query<{ cert_id: string | null; found: boolean }>(
+      "SELECT cert_id, (detail->>'found')::boolean AS found FROM usage_events WHERE type = 'certificate.viewed' AND ip = $1 ORDER BY cert_id NULLS LAST",
+      [ip],
+    );
+    expect(views).toHaveLength(5);
+    expect(views.filter((v) => !v.found)).toEqual([{ cert_id: null, found: false }]);
+  });
 });

@@ -1295,15 +1295,19 @@ var INSERT_CERTIFICATE_SQL = `WITH r AS (
 SELECT rr.n, rr.recent, EXISTS (SELECT 1 FROM f WHERE f.n = rr.n) AS flagged FROM rr ORDER BY rr.n`;
 var INSERT_EVENT_SQL = `INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
 VALUES ($1::text, $2::text, $3::text, $4::text, $5::uuid, $6::timestamptz, $7::jsonb)`;
-var VIEW_CERTIFICATE_SQL = `WITH c AS (
-    SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
-    FROM certificates WHERE id = $1::uuid
+var VIEW_CERTIFICATE_SQL = `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, ip text, at timestamptz, via text)
+  ), c AS (
+    SELECT r.n, x.id, x.team_id, x.jwt, x.issued_at, x.expires_at, x.revoked_at, x.revocation_reason
+    FROM r JOIN certificates AS x ON x.id = r.id
   ), e AS (
     INSERT INTO usage_events (type, team_id, ip, cert_id, at, detail)
-    SELECT 'certificate.viewed', (SELECT team_id FROM c), $2::text, (SELECT id FROM c), $3::timestamptz,
-      jsonb_build_object('via', $4::text, 'found', EXISTS (SELECT 1 FROM c))
+    SELECT 'certificate.viewed', c.team_id, r.ip, c.id, r.at,
+      jsonb_build_object('via', r.via, 'found', c.id IS NOT NULL)
+    FROM r LEFT JOIN c USING (n)
   )
-SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason FROM c`;
+SELECT r.n, c.id, c.team_id, c.jwt, c.issued_at, c.expires_at, c.revoked_at, c.revocation_reason
+FROM r LEFT JOIN c USING (n) ORDER BY r.n`;
 var REVOKE_CERTIFICATE_SQL = `WITH c AS (
     SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
     FROM certificates WHERE id = $1::uuid
@@ -1482,6 +1486,7 @@ var Issuer = class {
   sessionInserts;
   sessionConsumes;
   certificateInserts;
+  certificateViews;
   constructor(init) {
     this.database = init.db;
     this.ownsDatabase = init.ownsDatabase;
@@ -1512,6 +1517,7 @@ var Issuer = class {
       [this.limits.teamFlagThreshold],
       true
     );
+    this.certificateViews = this.batcher(VIEW_CERTIFICATE_SQL, "passgeni_certificate_view", [], false);
     this.metrics.info.set({ version: VERSION, backend: init.db.kind, kid: this.kid }, 1);
   }
   /** `<publicUrl>/cert/<id>` */
@@ -1744,14 +1750,14 @@ var Issuer = class {
       throw certificateNotFound();
     }
     const now = this.clock();
-    const rows = await this.database.query(
-      VIEW_CERTIFICATE_SQL,
-      [parsedId.data, view.ip ?? null, now, view.via ?? "api"],
-      { name: "passgeni_certificate_view", durable: false }
-    );
-    const row = rows[0];
-    this.metrics.certificateViews.inc({ found: row ? "true" : "false" });
-    if (!row) throw certificateNotFound();
+    const row = await this.certificateViews.submit({
+      id: parsedId.data,
+      ip: view.ip ?? null,
+      at: now.toISOString(),
+      via: view.via ?? "api"
+    });
+    this.metrics.certificateViews.inc({ found: row.id ? "true" : "false" });
+    if (!row.id) throw certificateNotFound();
     return this.statusOf(row, now);
   }
   /** GET /api/v1/certificates: the caller's team's certificates, newest first. */
