@@ -2,7 +2,7 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-22XHYJU7.js";
+} from "./chunks/cli-chunk-LHL4A4J7.js";
 import {
   DEFAULT_RETRY
 } from "./chunks/cli-chunk-6MBVSVAE.js";
@@ -742,7 +742,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-3TCLAS2A.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-PEHEGSPJ.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -3165,7 +3165,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-5UFZ2JYV.js");
+  const issuerModule = await import("./chunks/cli-issuer-MABAMW2E.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3407,7 +3407,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-3U6HKNDM.js");
+  const { openDatabase } = await import("./chunks/cli-core-YQYHFQFI.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3418,7 +3418,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-3U6HKNDM.js");
+  const { createApiKey } = await import("./chunks/cli-core-YQYHFQFI.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3439,7 +3439,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-3U6HKNDM.js");
+  const { listApiKeys } = await import("./chunks/cli-core-YQYHFQFI.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3456,7 +3456,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-3U6HKNDM.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-YQYHFQFI.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);

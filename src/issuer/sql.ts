@@ -129,7 +129,7 @@ FROM g JOIN r USING (n) LEFT JOIN s ON s.id = r.id ORDER BY g.n`;
  * `used_at IS NULL` condition: of two concurrent requests for one session, the second waits for
  * the first's row lock, re-checks the condition, and updates nothing; within one batch only the
  * first request for a session tries (`x`). `p` is the statement's snapshot of the session, to
- * say why nothing was updated. Request field: session_id.
+ * say why nothing was updated (read only for those requests). Request field: session_id.
  */
 export const CONSUME_SESSION_SQL = `${guardCtes(', session_id uuid')}, x AS (
     SELECT DISTINCT ON (r.session_id) ok.n, ok.team_id, r.session_id, r.now
@@ -143,6 +143,7 @@ export const CONSUME_SESSION_SQL = `${guardCtes(', session_id uuid')}, x AS (
     SELECT ok.n, s.used_at, s.expires_at,
       (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
     FROM ok JOIN r USING (n) JOIN sessions AS s ON s.id = r.session_id AND s.team_id = ok.team_id
+    WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.n = ok.n)
   )
 SELECT ${GUARD_COLUMNS},
   u.standard AS s_standard, u.params AS s_params, u.entropy_bits AS s_entropy_bits,

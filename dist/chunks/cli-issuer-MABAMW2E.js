@@ -28,7 +28,7 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-SSHM5WED.js";
+} from "./cli-chunk-ADZMJ2XC.js";
 import "./cli-chunk-AIVMHXCK.js";
 import "./cli-chunk-BOXF7Z4K.js";
 import {

@@ -4,7 +4,7 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./cli-chunk-22XHYJU7.js";
+} from "./cli-chunk-LHL4A4J7.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {
   DEFAULT_DATA_DIR,

@@ -1246,6 +1246,7 @@ var CONSUME_SESSION_SQL = `${guardCtes(", session_id uuid")}, x AS (
     SELECT ok.n, s.used_at, s.expires_at,
       (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
     FROM ok JOIN r USING (n) JOIN sessions AS s ON s.id = r.session_id AND s.team_id = ok.team_id
+    WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.n = ok.n)
   )
 SELECT ${GUARD_COLUMNS},
   u.standard AS s_standard, u.params AS s_params, u.entropy_bits AS s_entropy_bits,
