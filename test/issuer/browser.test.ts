@@ -94,9 +94,10 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
     expect(text).toContain('FIPS mode off');
     expect(text).toContain('prod/db/admin');
     expect(text).toContain('Rotate by');
-    // the copy button works (its script is allowed by the CSP hash)
+    // the copy button works (its script is allowed by the CSP hash); the label changes only
+    // once the asynchronous clipboard write settles, so wait for it rather than read at once
     await page.locator('#copy').click();
-    expect(await page.locator('#copy').innerText()).toBe('Copied');
+    await page.locator('#copy', { hasText: /^Copied$/ }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `/tmp/passgeni-cert-valid-${backend}.png`, fullPage: true });
     await page.close();
     expect(blocked).toEqual([]);
