@@ -2,7 +2,21 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-LHL4A4J7.js";
+} from "./chunks/cli-chunk-6W6HMWNW.js";
+import {
+  CHAR_CLASSES,
+  DEFAULT_CLASS_SETS,
+  MAX_LENGTH,
+  STANDARDS,
+  VERSION,
+  countStrings,
+  createVerifier,
+  decodeCertificate,
+  entropySource,
+  renderPolicy,
+  resolvePolicy,
+  resolveStandard
+} from "./chunks/cli-chunk-GJURAKEP.js";
 import {
   DEFAULT_RETRY
 } from "./chunks/cli-chunk-6MBVSVAE.js";
@@ -14,25 +28,12 @@ import {
   StoreError
 } from "./chunks/cli-chunk-ZV2SD3UK.js";
 import {
+  checkCredentialBinding
+} from "./chunks/cli-chunk-FRPPN7GT.js";
+import {
   IssuerError,
   issuerUnreachable
 } from "./chunks/cli-chunk-4TINKPXC.js";
-import {
-  CHAR_CLASSES,
-  DEFAULT_CLASS_SETS,
-  MAX_LENGTH,
-  STANDARDS,
-  VERSION,
-  checkCredentialBinding,
-  computeCredentialBinding,
-  countStrings,
-  createVerifier,
-  decodeCertificate,
-  entropySource,
-  renderPolicy,
-  resolvePolicy,
-  resolveStandard
-} from "./chunks/cli-chunk-AIVMHXCK.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
@@ -41,7 +42,8 @@ import {
   parseClaims,
   parseJwks,
   zod_exports
-} from "./chunks/cli-chunk-BOXF7Z4K.js";
+} from "./chunks/cli-chunk-SMFXZF6E.js";
+import "./chunks/cli-chunk-DDHX42YJ.js";
 import {
   InputError,
   PassgeniError,
@@ -399,7 +401,10 @@ async function certifyAndStore(request, deps) {
     entropy_source: { ...entropySource(), fips_mode: fips }
   });
   let binding;
-  if (request.bind) binding = await computeCredentialBinding(generated.password);
+  if (request.bind) {
+    const { computeCredentialBinding } = await import("./chunks/cli-binding-E4QERIH4.js");
+    binding = await computeCredentialBinding(generated.password);
+  }
   const cert = await deps.issuer.issueCertificate({
     generation_session_id: session.generation_session_id,
     generated_at: generated.generatedAt.toISOString(),
@@ -563,7 +568,7 @@ function toResponse(res, text) {
 // src/issuer-client/http.ts
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/cli-responses-JEWDUNU7.js");
+  responses ??= import("./chunks/cli-responses-NILV5JJE.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -742,7 +747,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-PEHEGSPJ.js");
+  const { openLocalIssuerClient } = await import("./chunks/cli-local-PJ3JU6FB.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -3165,7 +3170,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-MABAMW2E.js");
+  const issuerModule = await import("./chunks/cli-issuer-LYUCY3SS.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3407,7 +3412,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-YQYHFQFI.js");
+  const { openDatabase } = await import("./chunks/cli-core-Y3RHJCBR.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3418,7 +3423,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-YQYHFQFI.js");
+  const { createApiKey } = await import("./chunks/cli-core-Y3RHJCBR.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3439,7 +3444,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-YQYHFQFI.js");
+  const { listApiKeys } = await import("./chunks/cli-core-Y3RHJCBR.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3456,7 +3461,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-YQYHFQFI.js");
+  const { revokeApiKey } = await import("./chunks/cli-core-Y3RHJCBR.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);

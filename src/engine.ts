@@ -3,7 +3,6 @@ import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
 import { StoreError } from '../adapters/store.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
 // barrel would make the zod claims schema part of every start-up of the certify action.
-import { computeCredentialBinding } from './certificate/binding.js';
 import { entropySource } from './certificate/entropy-source.js';
 import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
@@ -193,7 +192,12 @@ export async function certifyAndStore(
     entropy_source: { ...entropySource(), fips_mode: fips },
   });
   let binding: CredentialBinding | undefined;
-  if (request.bind) binding = await computeCredentialBinding(generated.password);
+  if (request.bind) {
+    // Imported on request: the binding module brings the verification core (~18 KB evaluated at
+    // import), which a run without a binding never needs; scrypt's ~0.1 s dwarfs the import.
+    const { computeCredentialBinding } = await import('./certificate/binding.js');
+    binding = await computeCredentialBinding(generated.password);
+  }
   const cert = await deps.issuer.issueCertificate({
     generation_session_id: session.generation_session_id,
     generated_at: generated.generatedAt.toISOString(),

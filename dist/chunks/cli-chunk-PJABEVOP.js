@@ -10,9 +10,8 @@ import {
   resolveStandard,
   signCertificate,
   standardsMet
-} from "./cli-chunk-AIVMHXCK.js";
+} from "./cli-chunk-GJURAKEP.js";
 import {
-  CERT_VERSION,
   SIGNING_KEY_ENV,
   buildJwks,
   claimsSchema,
@@ -21,7 +20,10 @@ import {
   loadSigningKeyFile,
   loadSigningKeyFromEnv,
   zod_exports
-} from "./cli-chunk-BOXF7Z4K.js";
+} from "./cli-chunk-SMFXZF6E.js";
+import {
+  CERT_VERSION
+} from "./cli-chunk-DDHX42YJ.js";
 import {
   InputError,
   PassgeniError,

@@ -4,7 +4,7 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./cli-chunk-LHL4A4J7.js";
+} from "./cli-chunk-6W6HMWNW.js";
 import "./cli-chunk-DCNTUQYV.js";
 export {
   DEFAULT_DATA_DIR,

@@ -1,11 +1,4 @@
 #!/usr/bin/env node
-import {
-  InputError,
-  PassgeniError
-} from "./cli-chunk-QWWLQ3TS.js";
-import {
-  __reExport
-} from "./cli-chunk-DCNTUQYV.js";
 
 // src/policy/types.ts
 var STANDARD_IDS = [
@@ -18,14 +11,6 @@ var STANDARD_IDS = [
   "DOD-STIG",
   "CMMC-L2"
 ];
-
-// src/zod.ts
-var zod_exports = {};
-__reExport(zod_exports, mini_star);
-import { config } from "zod/mini";
-import en from "zod/v4/locales/en.js";
-import * as mini_star from "zod/mini";
-config(en());
 
 // src/certificate/shared-core.ts
 import * as crypto from "node:crypto";
@@ -42,7 +27,7 @@ function createCertificateCore(crypto2, constants) {
   const NOT_P1363 = "the signature is not a 64-byte ES256 (IEEE P1363) signature";
   const HEADER_CACHE_LIMIT = 256;
   const DAY_SEC = 86400;
-  const MAX_SIZE2 = 4096;
+  const MAX_SIZE = 4096;
   const REQUIRED_CLAIMS = [
     "jti",
     "iss",
@@ -85,7 +70,7 @@ function createCertificateCore(crypto2, constants) {
   const CLAIM_LIST = [...REQUIRED_CLAIMS, "nbf", "rotate_by", "credential_binding", "label"];
   const REQUIRED_MASK = (1 << REQUIRED_CLAIMS.length) - 1;
   const STANDARD_LIST = [...constants.standardIds];
-  const limits2 = {
+  const limits = {
     scryptMinN: 2 ** 14,
     scryptMaxN: 2 ** 20,
     scryptMaxR: 32,
@@ -195,8 +180,8 @@ function createCertificateCore(crypto2, constants) {
       }
     },
     size(v, min, path, issues) {
-      if (!is.int(v, min, MAX_SIZE2))
-        validate.fail(issues, path, `must be an integer from ${min} to ${MAX_SIZE2}`);
+      if (!is.int(v, min, MAX_SIZE))
+        validate.fail(issues, path, `must be an integer from ${min} to ${MAX_SIZE}`);
     },
     bool(v, path, issues) {
       if (typeof v !== "boolean") validate.fail(issues, path, "must be a boolean");
@@ -208,19 +193,19 @@ function createCertificateCore(crypto2, constants) {
       }
       validate.unknownKeys(b, BINDING_KEYS, `${path}.`, issues);
       if (b.alg !== "scrypt") validate.fail(issues, `${path}.alg`, 'must be "scrypt"');
-      const nOk = is.int(b.N, limits2.scryptMinN, limits2.scryptMaxN) && (b.N & b.N - 1) === 0;
+      const nOk = is.int(b.N, limits.scryptMinN, limits.scryptMaxN) && (b.N & b.N - 1) === 0;
       if (!nOk) validate.fail(issues, `${path}.N`, "must be a power of two from 2^14 to 2^20");
-      const rOk = is.int(b.r, 1, limits2.scryptMaxR);
-      if (!rOk) validate.fail(issues, `${path}.r`, `must be an integer from 1 to ${limits2.scryptMaxR}`);
-      const pOk = is.int(b.p, 1, limits2.scryptMaxP);
-      if (!pOk) validate.fail(issues, `${path}.p`, `must be an integer from 1 to ${limits2.scryptMaxP}`);
+      const rOk = is.int(b.r, 1, limits.scryptMaxR);
+      if (!rOk) validate.fail(issues, `${path}.r`, `must be an integer from 1 to ${limits.scryptMaxR}`);
+      const pOk = is.int(b.p, 1, limits.scryptMaxP);
+      if (!pOk) validate.fail(issues, `${path}.p`, `must be an integer from 1 to ${limits.scryptMaxP}`);
       if (nOk && rOk && pOk) {
         const n = b.N;
         const r = b.r;
-        if (128 * n * r > limits2.scryptMaxMemory) {
+        if (128 * n * r > limits.scryptMaxMemory) {
           validate.fail(issues, path, "needs more than 256 MiB of memory (128\xB7N\xB7r); refusing to run it");
         }
-        if (n * r * b.p > limits2.scryptMaxWork) {
+        if (n * r * b.p > limits.scryptMaxWork) {
           validate.fail(
             issues,
             path,
@@ -358,22 +343,22 @@ function createCertificateCore(crypto2, constants) {
       else if (!is.isoMs(c.generated_at)) {
         validate.fail(issues, "generated_at", "must be an ISO 8601 UTC time with milliseconds");
       }
-      let optional3 = 0;
+      let optional = 0;
       if (c.rotate_by !== void 0) {
-        optional3++;
+        optional++;
         if (!is.isoInstant(c.rotate_by))
           validate.fail(issues, "rotate_by", "must be an ISO 8601 UTC date-time");
       }
       if (c.credential_binding !== void 0) {
-        optional3++;
+        optional++;
         validate.binding(c.credential_binding, "credential_binding", issues);
       }
       if (c.label !== void 0) {
-        optional3++;
+        optional++;
         if (!is.printable(c.label, 128)) validate.fail(issues, "label", "must be 1-128 printable characters");
       }
-      if (c.nbf !== void 0) optional3++;
-      if (issues.length > 0 || Object.keys(c).length !== REQUIRED_CLAIMS.length + optional3) {
+      if (c.nbf !== void 0) optional++;
+      if (issues.length > 0 || Object.keys(c).length !== REQUIRED_CLAIMS.length + optional) {
         validate.unknownKeys(c, KNOWN_CLAIMS, "", issues);
       }
       return issues;
@@ -453,12 +438,12 @@ function createCertificateCore(crypto2, constants) {
   const KIND_BINDING = 4;
   const scan = {
     /** Whether the payload of `size` bytes (in payloadScratch) is certainly valid; fills `found`. */
-    claims(size2) {
-      scanBytes[size2] = 0;
+    claims(size) {
+      scanBytes[size] = 0;
       at = 0;
       found.nbf = -1;
       found.standards = 0;
-      if (!scan.object(CLAIM_BYTES, KIND_CLAIMS) || at !== size2) return false;
+      if (!scan.object(CLAIM_BYTES, KIND_CLAIMS) || at !== size) return false;
       return found.exp > found.iat && (found.nbf < 0 || found.nbf < found.exp) && (found.standards & 1 << found.compliance) !== 0;
     },
     /** `{"key":value,...}`: known keys, none twice, every key present except optional claims. */
@@ -573,11 +558,11 @@ function createCertificateCore(crypto2, constants) {
     quoted(name) {
       const b = scanBytes;
       const first = at + 1;
-      const size2 = name.length;
+      const size = name.length;
       if (b[at] !== 34 || b[first] !== name[0]) return false;
-      for (let i = 1; i < size2; i++) if (b[first + i] !== name[i]) return false;
-      if (b[first + size2] !== 34) return false;
-      at = first + size2 + 1;
+      for (let i = 1; i < size; i++) if (b[first + i] !== name[i]) return false;
+      if (b[first + size] !== 34) return false;
+      at = first + size + 1;
       return true;
     },
     printable(max) {
@@ -601,7 +586,7 @@ function createCertificateCore(crypto2, constants) {
     },
     size(min) {
       const v = scan.int();
-      return v >= min && v <= MAX_SIZE2;
+      return v >= min && v <= MAX_SIZE;
     },
     bool() {
       const b = scanBytes;
@@ -668,12 +653,12 @@ function createCertificateCore(crypto2, constants) {
     iso(ms) {
       if (!scan.str()) return false;
       const s = strStart;
-      const size2 = strEnd - s;
-      if (ms ? size2 !== 24 : size2 !== 20 && (size2 < 22 || size2 > 24)) return false;
+      const size = strEnd - s;
+      if (ms ? size !== 24 : size !== 20 && (size < 22 || size > 24)) return false;
       const b = scanBytes;
       if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58) return false;
-      if (b[s + 16] !== 58 || b[s + size2 - 1] !== 90) return false;
-      if (size2 > 20 && (b[s + 19] !== 46 || scan.digits(s + 20, size2 - 21) < 0)) return false;
+      if (b[s + 16] !== 58 || b[s + size - 1] !== 90) return false;
+      if (size > 20 && (b[s + 19] !== 46 || scan.digits(s + 20, size - 21) < 0)) return false;
       const year = scan.digits(s, 4);
       const month = scan.digits(s + 5, 2);
       const day = scan.digits(s + 8, 2);
@@ -702,13 +687,13 @@ function createCertificateCore(crypto2, constants) {
     binding() {
       if (!scan.object(BINDING_BYTES, KIND_BINDING)) return false;
       const { N, r, p } = binding;
-      return N >= limits2.scryptMinN && N <= limits2.scryptMaxN && (N & N - 1) === 0 && r >= 1 && r <= limits2.scryptMaxR && p >= 1 && p <= limits2.scryptMaxP && 128 * N * r <= limits2.scryptMaxMemory && N * r * p <= limits2.scryptMaxWork;
+      return N >= limits.scryptMinN && N <= limits.scryptMaxN && (N & N - 1) === 0 && r >= 1 && r <= limits.scryptMaxR && p >= 1 && p <= limits.scryptMaxP && 128 * N * r <= limits.scryptMaxMemory && N * r * p <= limits.scryptMaxWork;
     },
     /** Whether the string at [found.issStart, found.issEnd) is `name`. */
     issuerIs(name) {
-      const size2 = found.issEnd - found.issStart;
-      if (name.length !== size2) return false;
-      for (let i = 0; i < size2; i++) if (name.charCodeAt(i) !== scanBytes[found.issStart + i]) return false;
+      const size = found.issEnd - found.issStart;
+      if (name.length !== size) return false;
+      for (let i = 0; i < size; i++) if (name.charCodeAt(i) !== scanBytes[found.issStart + i]) return false;
       return true;
     }
   };
@@ -770,7 +755,7 @@ function createCertificateCore(crypto2, constants) {
   };
   return {
     is,
-    limits: limits2,
+    limits,
     /** Every issue with a set of claims; empty when valid. */
     claimIssues(c) {
       return validate.claims(c);
@@ -786,8 +771,8 @@ function createCertificateCore(crypto2, constants) {
     },
     /** For tests: whether the bulk fast path (see scan) finds this payload text certainly valid. */
     fastPathAccepts(payload) {
-      const size2 = Buffer.byteLength(payload, "utf8");
-      return size2 < MAX_TOKEN_LENGTH && scan.claims(payloadScratch.write(payload, 0, "utf8"));
+      const size = Buffer.byteLength(payload, "utf8");
+      return size < MAX_TOKEN_LENGTH && scan.claims(payloadScratch.write(payload, 0, "utf8"));
     },
     /** The header of a token whose first dot is at d1 (fast when it repeats the previous one). */
     headerOf(jwt, d1) {
@@ -840,15 +825,15 @@ function createCertificateCore(crypto2, constants) {
           const header = jose.headerOf(jwt, d1);
           if (!header.parsed) return text.malformed("the header is not a base64url-encoded JSON object");
           const key = header.kid === void 0 ? void 0 : keys.get(header.kid);
-          const size2 = payloadScratch.write(jwt.slice(d1 + 1, d2), 0, "base64url");
-          if (!withClaims && key !== void 0 && header.algOk && header.failures.length === 0 && scan.claims(size2) && steps.holds(nowMs / 1e3, checks)) {
+          const size = payloadScratch.write(jwt.slice(d1 + 1, d2), 0, "base64url");
+          if (!withClaims && key !== void 0 && header.algOk && header.failures.length === 0 && scan.claims(size) && steps.holds(nowMs / 1e3, checks)) {
             const outcome2 = { reasons: [], claims: void 0, header: header.view };
             queue.push({ outcome: outcome2, jwt, d2, key, at: 0 });
             return outcome2;
           }
           let claims;
           try {
-            const payload = JSON.parse(payloadScratch.toString("utf8", 0, size2));
+            const payload = JSON.parse(payloadScratch.toString("utf8", 0, size));
             if (is.record(payload)) claims = payload;
           } catch {
             claims = void 0;
@@ -998,438 +983,8 @@ var CERT_VERSION = 1;
 var CORE_CONSTANTS = { standardIds: STANDARD_IDS, certVersion: CERT_VERSION };
 var core = createCertificateCore(crypto, CORE_CONSTANTS);
 
-// src/certificate/claims.ts
-var MAX_SIZE = 4096;
-var limits = core.limits;
-var printable = (max) => zod_exports.string().check(zod_exports.refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` }));
-var numericDate = zod_exports.int().check(zod_exports.minimum(0));
-var size = (min) => zod_exports.int().check(zod_exports.minimum(min), zod_exports.maximum(MAX_SIZE));
-var standardId = zod_exports.enum(STANDARD_IDS);
-var generationParamsSchema = zod_exports.strictObject({
-  length: size(1),
-  has_upper: zod_exports.boolean(),
-  has_lower: zod_exports.boolean(),
-  has_numbers: zod_exports.boolean(),
-  has_special: zod_exports.boolean(),
-  char_pool_size: size(1),
-  excluded_characters: size(0),
-  class_sizes: zod_exports.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) })
-});
-var entropySourceSchema = zod_exports.strictObject({
-  api: printable(128),
-  runtime: printable(128),
-  openssl: printable(128),
-  fips_mode: zod_exports.boolean()
-});
-var credentialBindingSchema = zod_exports.strictObject({
-  alg: zod_exports.literal("scrypt"),
-  N: zod_exports.int().check(
-    zod_exports.minimum(limits.scryptMinN),
-    zod_exports.maximum(limits.scryptMaxN),
-    zod_exports.refine((n) => (n & n - 1) === 0, { error: "must be a power of two" })
-  ),
-  r: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(limits.scryptMaxR)),
-  p: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(limits.scryptMaxP)),
-  salt: zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 16), { error: "must be 16 bytes of base64url" })),
-  digest: zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" }))
-}).check(
-  zod_exports.superRefine((b, ctx) => {
-    if (128 * b.N * b.r > limits.scryptMaxMemory) {
-      ctx.addIssue({ code: "custom", message: "needs more than 256 MiB of memory (128\xB7N\xB7r)" });
-    }
-    if (b.N * b.r * b.p > limits.scryptMaxWork) {
-      ctx.addIssue({ code: "custom", message: "costs more than 16\xD7 the default binding (N\xB7r\xB7p > 2^22)" });
-    }
-  })
-);
-var claimsSchema = zod_exports.strictObject({
-  jti: zod_exports.string().check(zod_exports.refine(core.is.uuid, { error: "must be a lower-case RFC 9562 UUID" })),
-  iss: printable(256),
-  sub: printable(128),
-  iat: numericDate,
-  nbf: zod_exports.optional(numericDate),
-  exp: numericDate,
-  cert_version: zod_exports.int().check(zod_exports.minimum(1), zod_exports.maximum(CERT_VERSION)),
-  compliance_standard: standardId,
-  standards_met: zod_exports.array(standardId).check(
-    zod_exports.refine((ids) => new Set(ids).size === ids.length, { error: "must not list a standard twice" })
-  ),
-  generation_params: generationParamsSchema,
-  entropy_bits: zod_exports.number().check(zod_exports.minimum(0), zod_exports.maximum(65536)),
-  entropy_source: entropySourceSchema,
-  generation_session_id: printable(128),
-  generated_at: zod_exports.string().check(zod_exports.refine(core.is.isoMs, { error: "must be an ISO 8601 UTC time with milliseconds" })),
-  rotate_by: zod_exports.optional(
-    zod_exports.string().check(zod_exports.refine(core.is.isoInstant, { error: "must be an ISO 8601 UTC date-time" }))
-  ),
-  credential_binding: zod_exports.optional(credentialBindingSchema),
-  label: zod_exports.optional(printable(128))
-}).check(
-  zod_exports.superRefine((c, ctx) => {
-    if (c.exp <= c.iat) ctx.addIssue({ code: "custom", path: ["exp"], message: "must be later than iat" });
-    if (c.nbf !== void 0 && c.nbf >= c.exp) {
-      ctx.addIssue({ code: "custom", path: ["nbf"], message: "must be earlier than exp" });
-    }
-    if (!c.standards_met.includes(c.compliance_standard)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["standards_met"],
-        message: "must include compliance_standard"
-      });
-    }
-  })
-);
-function invalidClaimsError(issues) {
-  const first = issues[0];
-  const summary = first === void 0 ? "" : ` (first: ${first.path} ${first.message})`;
-  return new InputError(
-    "INVALID_CLAIMS",
-    `The certificate claims do not match the schema: ${issues.length} problem(s)${summary}. See details.issues and docs/certificate.md.`,
-    { details: { issues: issues.map((i) => ({ path: i.path, message: i.message })) } }
-  );
-}
-function parseClaims(input) {
-  const result = claimsSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw invalidClaimsError(
-    result.error.issues.map((issue) => ({
-      path: issue.path.length === 0 ? "(claims)" : issue.path.map(String).join("."),
-      message: issue.message
-    }))
-  );
-}
-
-// src/certificate/jwks.ts
-import { createPublicKey as createPublicKey2 } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-
-// src/certificate/keys.ts
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-var SIGNING_KEY_ENV = "PASSGENI_SIGNING_KEY";
-var MAX_KEY_FILE_BYTES = 64 * 1024;
-function jwkThumbprint(jwk) {
-  const canonical = `{"crv":${JSON.stringify(jwk.crv)},"kty":${JSON.stringify(jwk.kty)},"x":${JSON.stringify(jwk.x)},"y":${JSON.stringify(jwk.y)}}`;
-  return createHash("sha256").update(canonical).digest("base64url");
-}
-function publicJwkOf(publicKey) {
-  const jwk = publicKey.export({ format: "jwk" });
-  const x = jwk.x ?? "";
-  const y = jwk.y ?? "";
-  const kid = jwkThumbprint({ kty: "EC", crv: "P-256", x, y });
-  return { kty: "EC", crv: "P-256", x, y, kid, alg: "ES256", use: "sig" };
-}
-function signingKeyOf(privateKey) {
-  const publicKey = createPublicKey(privateKey);
-  const publicJwk = publicJwkOf(publicKey);
-  return { kid: publicJwk.kid, privateKey, publicKey, publicJwk };
-}
-function generateSigningKey() {
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  return signingKeyOf(privateKey);
-}
-function exportSigningKey(key, format) {
-  if (format === "pem") return key.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  if (format === "jwk") {
-    const jwk = key.privateKey.export({ format: "jwk" });
-    return JSON.stringify({ ...jwk, kid: key.kid, alg: "ES256", use: "sig" });
-  }
-  throw new InputError(
-    "INVALID_KEY_FORMAT",
-    `Unknown key format ${JSON.stringify(format)}: use "jwk" or "pem".`
-  );
-}
-function invalidKey(source, problem) {
-  return new InputError(
-    "INVALID_SIGNING_KEY",
-    `${source} ${problem}. passgeni signs with an ES256 (EC P-256) private key: a JWK or a PKCS#8/SEC1 PEM, as written by \`passgeni keygen\`.`
-  );
-}
-function unwrap(material) {
-  const text = material.trim();
-  if (text.startsWith("-----BEGIN")) return text.replace(/\\n/g, "\n");
-  if (text.startsWith("{")) return text;
-  if (/^[A-Za-z0-9+/=_-]+$/.test(text)) {
-    const decoded = Buffer.from(text, "base64").toString("utf8").trim();
-    if (decoded.startsWith("-----BEGIN") || decoded.startsWith("{")) return decoded;
-  }
-  return text;
-}
-function fromJwk(text, source) {
-  let jwk;
-  try {
-    jwk = JSON.parse(text);
-  } catch {
-    throw invalidKey(source, "looks like JSON but does not parse");
-  }
-  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk))
-    throw invalidKey(source, "is not a JWK object");
-  const k = jwk;
-  if ("keys" in k) throw invalidKey(source, "is a JWKS (public keys); it needs the private key itself");
-  if (k.kty !== "EC") throw invalidKey(source, `is a ${describe(k.kty)} key, not EC`);
-  if (k.crv !== "P-256") throw invalidKey(source, `uses curve ${describe(k.crv)}, not P-256`);
-  if (k.alg !== void 0 && k.alg !== "ES256")
-    throw invalidKey(source, `is marked for ${describe(k.alg)}, not ES256`);
-  if (typeof k.d !== "string") throw invalidKey(source, 'is a public key only (no "d")');
-  let key;
-  try {
-    key = createPrivateKey({ key: k, format: "jwk" });
-  } catch {
-    throw invalidKey(source, "is not a valid EC P-256 private JWK");
-  }
-  if (k.kid !== void 0) {
-    const expected = jwkThumbprint({ kty: "EC", crv: "P-256", x: String(k.x), y: String(k.y) });
-    if (k.kid !== expected) {
-      throw invalidKey(
-        source,
-        `has kid ${describe(k.kid)}, but the kid must be the key's RFC 7638 thumbprint ${expected}`
-      );
-    }
-  }
-  return key;
-}
-function fromPem(text, source) {
-  const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1] ?? "");
-  const label = labels.find((l) => l.endsWith("PRIVATE KEY")) ?? labels[0] ?? "";
-  if (label === "PUBLIC KEY" || label === "RSA PUBLIC KEY" || label === "CERTIFICATE") {
-    throw invalidKey(source, `is a ${label} PEM (public only)`);
-  }
-  if (label === "ENCRYPTED PRIVATE KEY" || /Proc-Type: 4,ENCRYPTED/.test(text)) {
-    throw invalidKey(source, "is encrypted; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)");
-  }
-  if (label === "RSA PRIVATE KEY") throw invalidKey(source, "is an RSA key, not EC");
-  if (label !== "PRIVATE KEY" && label !== "EC PRIVATE KEY") {
-    throw invalidKey(
-      source,
-      `is a ${label ? `"${label}"` : "unlabelled"} PEM, not a PKCS#8 or SEC1 private key`
-    );
-  }
-  const begin = text.indexOf(`-----BEGIN ${label}-----`);
-  const endMarker = `-----END ${label}-----`;
-  const end = text.indexOf(endMarker, begin);
-  if (end < 0) throw invalidKey(source, `is a truncated ${label} PEM`);
-  try {
-    return createPrivateKey({ key: text.slice(begin, end + endMarker.length), format: "pem" });
-  } catch {
-    throw invalidKey(source, `could not be read as a ${label} PEM`);
-  }
-}
-function describe(value) {
-  const s = JSON.stringify(value) ?? String(value);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-function loadFrom(material, source) {
-  if (typeof material !== "string" || material.trim() === "") throw invalidKey(source, "is empty");
-  const text = unwrap(material);
-  let key;
-  if (text.startsWith("{")) key = fromJwk(text, source);
-  else if (text.startsWith("-----BEGIN")) key = fromPem(text, source);
-  else throw invalidKey(source, "is neither a JWK (JSON) nor a PEM");
-  if (key.asymmetricKeyType !== "ec")
-    throw invalidKey(source, `is an ${key.asymmetricKeyType ?? "unknown"} key, not EC`);
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve !== "prime256v1") throw invalidKey(source, `uses curve ${curve ?? "unknown"}, not P-256`);
-  return signingKeyOf(key);
-}
-function loadSigningKeyFromEnv(env = process.env) {
-  const material = env[SIGNING_KEY_ENV];
-  if (material === void 0 || material.trim() === "") return void 0;
-  return loadFrom(material, SIGNING_KEY_ENV);
-}
-function loadSigningKeyFile(path, options = {}) {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    const code = error.code;
-    const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "unknown error"})`;
-    throw new InputError(
-      "SIGNING_KEY_UNREADABLE",
-      `Signing key file ${path} ${why}. Create one with \`passgeni keygen --out ${path}\`.`
-    );
-  }
-  if (!stat.isFile())
-    throw new InputError("SIGNING_KEY_UNREADABLE", `Signing key file ${path} is not a regular file.`);
-  if (stat.size > MAX_KEY_FILE_BYTES) {
-    throw new InputError(
-      "SIGNING_KEY_UNREADABLE",
-      `Signing key file ${path} is larger than 64 KiB; it is not a key.`
-    );
-  }
-  const mode = stat.mode & 511;
-  if (process.platform !== "win32" && (mode & 63) !== 0 && options.allowInsecurePermissions !== true) {
-    throw new InputError(
-      "SIGNING_KEY_PERMISSIONS",
-      `Signing key file ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, "0")}). Run: chmod 600 ${path}`,
-      { details: { path, mode: mode.toString(8) } }
-    );
-  }
-  let material;
-  try {
-    material = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = error.code ?? "unknown error";
-    throw new InputError("SIGNING_KEY_UNREADABLE", `Signing key file ${path} cannot be read (${code}).`);
-  }
-  return loadFrom(material, `Signing key file ${path}`);
-}
-
-// src/certificate/jwks.ts
-var MAX_JWKS_BYTES = 1024 * 1024;
-var DEFAULT_TIMEOUT_MS = 1e4;
-function buildJwks(keys) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const key of keys) {
-    const jwk = "publicJwk" in key ? key.publicJwk : key;
-    if (seen.has(jwk.kid)) continue;
-    seen.add(jwk.kid);
-    out.push({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, kid: jwk.kid, alg: "ES256", use: "sig" });
-  }
-  return { keys: out };
-}
-var coordinate = zod_exports.string().check(zod_exports.refine((v) => core.is.base64urlBytes(v, 32), { error: "must be 32 bytes of base64url" }));
-var jwkSchema = zod_exports.object({
-  kty: zod_exports.literal("EC"),
-  crv: zod_exports.literal("P-256"),
-  x: coordinate,
-  y: coordinate,
-  kid: zod_exports.optional(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(256))),
-  alg: zod_exports.optional(zod_exports.literal("ES256")),
-  use: zod_exports.optional(zod_exports.literal("sig")),
-  key_ops: zod_exports.optional(
-    zod_exports.array(zod_exports.string()).check(zod_exports.refine((ops) => ops.includes("verify"), { error: "must allow verify" }))
-  )
-});
-function isOnCurve(jwk) {
-  try {
-    createPublicKey2({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-function parseJwks(input) {
-  let value = input;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new InputError("INVALID_JWKS", 'The JWKS is not valid JSON. Expected {"keys": [...]}.');
-    }
-  }
-  if (typeof value === "object" && value !== null && "kty" in value) value = { keys: [value] };
-  const entries = typeof value === "object" && value !== null ? value.keys : void 0;
-  if (!Array.isArray(entries)) {
-    throw new InputError(
-      "INVALID_JWKS",
-      'The JWKS has no "keys" array. Expected {"keys": [...]}, as served at /.well-known/jwks.json.'
-    );
-  }
-  const keys = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const entry of entries) {
-    const parsed = jwkSchema.safeParse(entry);
-    if (!parsed.success || !isOnCurve(parsed.data)) continue;
-    const { x, y } = parsed.data;
-    const kid = parsed.data.kid ?? jwkThumbprint({ kty: "EC", crv: "P-256", x, y });
-    if (seen.has(kid)) continue;
-    seen.add(kid);
-    keys.push({ kty: "EC", crv: "P-256", x, y, kid, alg: "ES256", use: "sig" });
-  }
-  if (keys.length === 0) {
-    throw new InputError(
-      "INVALID_JWKS",
-      `The JWKS holds no usable ES256 signing key (${entries.length} key(s), none EC P-256 for signatures). Use the issuer's /.well-known/jwks.json.`
-    );
-  }
-  return { keys };
-}
-function displayUrl(url) {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
-async function fetchJwks(source, fetchFn, timeoutMs) {
-  let url;
-  try {
-    url = new URL(source);
-  } catch {
-    throw new InputError("INVALID_JWKS_URL", "The JWKS URL is not a valid URL.");
-  }
-  const where = displayUrl(url);
-  if (url.username !== "" || url.password !== "") {
-    throw new InputError(
-      "INVALID_JWKS_URL",
-      `The JWKS URL ${where} contains a user name or password; remove them (a JWKS is public).`
-    );
-  }
-  let body;
-  try {
-    const response = await fetchFn(url, {
-      headers: { accept: "application/json, application/jwk-set+json" },
-      signal: AbortSignal.timeout(timeoutMs)
-    });
-    if (!response.ok) {
-      throw new PassgeniError(
-        "JWKS_UNAVAILABLE",
-        `Fetching the JWKS from ${where} failed with HTTP ${response.status}. Check the URL, or pass a saved jwks.json file.`,
-        { details: { url: where, status: response.status } }
-      );
-    }
-    body = await response.text();
-  } catch (error) {
-    if (error instanceof PassgeniError) throw error;
-    const name = error instanceof Error ? error.name : "";
-    const cause = error instanceof Error ? error.cause?.code : void 0;
-    const why = name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `could not connect${typeof cause === "string" ? ` (${cause})` : ""}`;
-    throw new PassgeniError(
-      "JWKS_UNAVAILABLE",
-      `Fetching the JWKS from ${where} ${why}. Check the URL and network, or pass a saved jwks.json file.`,
-      { details: { url: where } }
-    );
-  }
-  if (body.length > MAX_JWKS_BYTES) {
-    throw new InputError("INVALID_JWKS", `The JWKS at ${where} is larger than 1 MiB; that is not a key set.`);
-  }
-  return parseJwks(body);
-}
-async function readJwksFile(source) {
-  const path = source.startsWith("file:") ? fileURLToPath(source) : source;
-  let text;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = error.code;
-    throw new InputError(
-      code === "ENOENT" ? "JWKS_NOT_FOUND" : "JWKS_UNREADABLE",
-      `Cannot read the JWKS file ${path} (${code ?? "unknown error"}). Pass a jwks.json file or the issuer's https URL.`
-    );
-  }
-  if (text.length > MAX_JWKS_BYTES)
-    throw new InputError("INVALID_JWKS", `The JWKS file ${path} is larger than 1 MiB.`);
-  return parseJwks(text);
-}
-async function loadJwks(source, options = {}) {
-  if (/^https?:\/\//i.test(source)) {
-    return fetchJwks(source, options.fetch ?? globalThis.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
-  return readJwksFile(source);
-}
-
 export {
   STANDARD_IDS,
   CERT_VERSION,
-  core,
-  zod_exports,
-  claimsSchema,
-  invalidClaimsError,
-  parseClaims,
-  SIGNING_KEY_ENV,
-  generateSigningKey,
-  exportSigningKey,
-  loadSigningKeyFromEnv,
-  loadSigningKeyFile,
-  buildJwks,
-  parseJwks,
-  loadJwks
+  core
 };

@@ -3,11 +3,13 @@ import {
   IssuerError
 } from "./cli-chunk-4TINKPXC.js";
 import {
-  STANDARD_IDS,
   parseClaims,
   parseJwks,
   zod_exports
-} from "./cli-chunk-BOXF7Z4K.js";
+} from "./cli-chunk-SMFXZF6E.js";
+import {
+  STANDARD_IDS
+} from "./cli-chunk-DDHX42YJ.js";
 import "./cli-chunk-QWWLQ3TS.js";
 import "./cli-chunk-DCNTUQYV.js";
 

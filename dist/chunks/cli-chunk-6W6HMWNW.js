@@ -6,7 +6,7 @@ var DEFAULT_DATA_DIR = ".passgeni";
 var DEFAULT_LOCAL_PUBLIC_URL = "http://127.0.0.1:8787";
 var LOCAL_TEAM = "local";
 async function openLocalIssuerClient(options = {}) {
-  const { openIssuer } = await import("./cli-core-YQYHFQFI.js");
+  const { openIssuer } = await import("./cli-core-Y3RHJCBR.js");
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const issuer = await openIssuer({
     dataDir,

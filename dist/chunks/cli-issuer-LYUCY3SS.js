@@ -28,9 +28,11 @@ import {
   revokeApiKey,
   rotateKeyFile,
   withdrawSigningKey
-} from "./cli-chunk-ADZMJ2XC.js";
-import "./cli-chunk-AIVMHXCK.js";
-import "./cli-chunk-BOXF7Z4K.js";
+} from "./cli-chunk-PJABEVOP.js";
+import "./cli-chunk-GJURAKEP.js";
+import "./cli-chunk-FRPPN7GT.js";
+import "./cli-chunk-SMFXZF6E.js";
+import "./cli-chunk-DDHX42YJ.js";
 import {
   PassgeniError,
   isPassgeniError
