@@ -1,6 +1,7 @@
 import type { ListableStore, SecretStore } from './store.js';
 import { parseStorePrefix, parseStoreUri } from './uri.js';
 import { resolveContext } from './options.js';
+import { openFileLister, openFileStore } from './file.js';
 import type { StoreOptions } from './options.js';
 
 export { parseStoreUri, parseStorePrefix, STORE_SHAPES, PREFIX_SHAPES } from './uri.js';
@@ -16,8 +17,11 @@ export type {
 export type { StoreOptions, VaultOptions } from './options.js';
 
 /**
- * Opens the store a URI names. The adapter module (and its SDK) is imported only here, when a URI
- * of its scheme is opened, so a run that writes to Vault never loads the AWS SDK. Opening checks
+ * Opens the store a URI names. A cloud adapter (and its SDK) is imported only here, when a URI of
+ * its scheme is opened, so a run that writes to Vault never loads the AWS SDK. The file adapter,
+ * the embedded default with no SDK behind it, is imported with this module: in the bundled
+ * actions, the first dynamic `import()` of a run cost ~6 ms more than evaluating the adapter
+ * (docs/performance.md, "Action start-up"). Opening checks
  * the URI and that credentials/settings are present, without network calls, so a typo fails
  * before anything is generated or certified.
  */
@@ -34,7 +38,7 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
     case 'k8s':
       return (await import('./kubernetes.js')).openKubernetesStore(parsed, context);
     case 'file':
-      return (await import('./file.js')).openFileStore(parsed, context);
+      return openFileStore(parsed, context);
   }
 }
 
@@ -52,7 +56,7 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
     case 'vault':
       return (await import('./vault.js')).openVaultLister(parsed, context);
     case 'file':
-      return (await import('./file.js')).openFileLister(parsed, context);
+      return openFileLister(parsed, context);
   }
 }
 

@@ -4,6 +4,24 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL
 } from "./chunks/cli-chunk-6W6HMWNW.js";
 import {
+  JsonTextError,
+  encodeUriComponentLoose,
+  parseObjectText,
+  parseStorePrefix,
+  parseStoreUri,
+  spliceMember
+} from "./chunks/cli-chunk-R6OBAEU2.js";
+import {
+  DEFAULT_RETRY
+} from "./chunks/cli-chunk-6MBVSVAE.js";
+import {
+  StoreError
+} from "./chunks/cli-chunk-ZV2SD3UK.js";
+import {
+  IssuerError,
+  issuerUnreachable
+} from "./chunks/cli-chunk-4TINKPXC.js";
+import {
   CHAR_CLASSES,
   DEFAULT_CLASS_SETS,
   MAX_LENGTH,
@@ -18,22 +36,8 @@ import {
   resolveStandard
 } from "./chunks/cli-chunk-GJURAKEP.js";
 import {
-  DEFAULT_RETRY
-} from "./chunks/cli-chunk-6MBVSVAE.js";
-import {
-  parseStorePrefix,
-  parseStoreUri
-} from "./chunks/cli-chunk-P74K2EHE.js";
-import {
-  StoreError
-} from "./chunks/cli-chunk-ZV2SD3UK.js";
-import {
   checkCredentialBinding
 } from "./chunks/cli-chunk-FRPPN7GT.js";
-import {
-  IssuerError,
-  issuerUnreachable
-} from "./chunks/cli-chunk-4TINKPXC.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
@@ -73,21 +77,521 @@ function resolveContext(options = {}) {
   };
 }
 
+// adapters/file.ts
+import { createHash, randomBytes } from "node:crypto";
+import { constants, promises as fs } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+
+// adapters/internal/dotenv-text.ts
+var DotenvValueError = class extends Error {
+};
+var BACKTICK = "`";
+var ENTRY = new RegExp(
+  [
+    String.raw`^\s*(?:export\s+)?`,
+    String.raw`([\w.-]+)`,
+    String.raw`(\s*=\s*?|:\s+?)`,
+    "(",
+    String.raw`\s*'(?:\\'|[^'])*'`,
+    String.raw`|\s*"(?:\\"|[^"])*"`,
+    String.raw`|\s*${BACKTICK}(?:\\${BACKTICK}|[^${BACKTICK}])*${BACKTICK}`,
+    String.raw`|[^#\r\n]+`,
+    ")?",
+    String.raw`\s*(?:#.*)?$`
+  ].join(""),
+  "gmd"
+);
+var QUOTED = /^(['"`])([\s\S]*)\1$/gm;
+function normalise(text) {
+  let normalised = "";
+  const toOriginal = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    toOriginal.push(i);
+    if (ch === "\r") {
+      normalised += "\n";
+      if (text[i + 1] === "\n") i++;
+    } else {
+      normalised += ch;
+    }
+  }
+  toOriginal.push(text.length);
+  return { normalised, toOriginal };
+}
+function decodeValue(raw) {
+  let value = raw.trim();
+  const quote = value[0];
+  value = value.replace(QUOTED, "$2");
+  if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
+  return value;
+}
+function parseDotenvEntries(text) {
+  const { normalised, toOriginal } = normalise(text);
+  const entries2 = [];
+  ENTRY.lastIndex = 0;
+  for (let match = ENTRY.exec(normalised); match !== null; match = ENTRY.exec(normalised)) {
+    if (match[0] === "") {
+      ENTRY.lastIndex++;
+      continue;
+    }
+    const indices = match.indices;
+    const key = match[1];
+    const raw = match[3];
+    let coreStart;
+    let coreEnd;
+    if (raw === void 0 || raw.trim() === "") {
+      const at = raw === void 0 ? indices?.[2]?.[1] ?? 0 : indices?.[3]?.[0] ?? 0;
+      coreStart = at;
+      coreEnd = at;
+    } else {
+      const groupStart = indices?.[3]?.[0] ?? 0;
+      coreStart = groupStart + (raw.length - raw.trimStart().length);
+      coreEnd = groupStart + raw.trimEnd().length;
+    }
+    entries2.push({
+      key,
+      value: decodeValue(raw ?? ""),
+      coreStart: toOriginal[coreStart] ?? text.length,
+      coreEnd: toOriginal[coreEnd] ?? text.length
+    });
+  }
+  return entries2;
+}
+function parseDotenv(text) {
+  const map = /* @__PURE__ */ new Map();
+  for (const entry of parseDotenvEntries(text)) map.set(entry.key, entry.value);
+  return map;
+}
+var BARE_SAFE = /^[A-Za-z0-9_@%+=:,./~^-]+$/;
+var UNWRITABLE = /[\u0000-\u001f\u007f\u2028\u2029]/;
+function candidateEncodings(value) {
+  const candidates = [];
+  if (BARE_SAFE.test(value)) candidates.push(value);
+  if (!value.includes("'")) candidates.push(`'${value}'`);
+  if (!value.includes(BACKTICK)) candidates.push(`${BACKTICK}${value}${BACKTICK}`);
+  if (!value.includes('"') && !/\\[nr]/.test(value)) candidates.push(`"${value}"`);
+  return candidates;
+}
+function sameOthers(before, after, key) {
+  for (const [k, v] of before) if (k !== key && after.get(k) !== v) return false;
+  for (const k of after.keys()) if (k !== key && !before.has(k)) return false;
+  return true;
+}
+function setDotenvValue(text, key, value) {
+  if (UNWRITABLE.test(value)) {
+    throw new DotenvValueError(
+      "the value contains a control character or line break, which a one-line dotenv value cannot hold"
+    );
+  }
+  const before = parseDotenv(text);
+  const target = parseDotenvEntries(text).filter((e) => e.key === key).at(-1);
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  for (const encoded of candidateEncodings(value)) {
+    let next;
+    if (target) {
+      next = text.slice(0, target.coreStart) + encoded + text.slice(target.coreEnd);
+    } else {
+      const separator = text === "" || text.endsWith("\n") || text.endsWith("\r") ? "" : eol;
+      next = `${text}${separator}${key}=${encoded}${eol}`;
+    }
+    const after = parseDotenv(next);
+    if (after.get(key) === value && sameOthers(before, after, key)) return next;
+  }
+  throw new DotenvValueError(
+    "the value cannot be written so that dotenv reads it back exactly: it contains all three quote characters ' \" ` (or \" together with a literal \\n or \\r). Exclude ' or ` from the generated character set"
+  );
+}
+
+// adapters/file.ts
+var SIDECAR_SUFFIX = ".passgeni.json";
+var BACKUP_SUFFIX = ".passgeni.bak";
+var LOCK_SUFFIX = ".passgeni.lock";
+var FILE_MODE = 384;
+function fsError(store, error, doing, credentialWritten = false) {
+  const code = error.code;
+  let storeCode = "STORE_WRITE_FAILED";
+  if (code === "ENOENT" || code === "ENOTDIR") storeCode = "STORE_NOT_FOUND";
+  else if (code === "EACCES" || code === "EPERM" || code === "EROFS") storeCode = "STORE_ACCESS_DENIED";
+  if (credentialWritten) storeCode = "STORE_METADATA_FAILED";
+  return new StoreError(storeCode, `Could not ${doing}${code ? ` (${code})` : ""}.`, {
+    store,
+    credentialWritten
+  });
+}
+async function readIfExists(file) {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+}
+function digest(content) {
+  return content === void 0 ? "absent" : createHash("sha256").update(content).digest("hex");
+}
+async function syncDirectory(dir) {
+  let handle;
+  try {
+    handle = await fs.open(dir, "r");
+    await handle.sync();
+  } catch {
+  } finally {
+    await handle?.close();
+  }
+}
+async function writeTemp(target, content) {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`
+  );
+  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  try {
+    await handle.writeFile(content);
+    await handle.chmod(FILE_MODE);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+async function atomicWrite(target, content) {
+  const temp = await writeTemp(target, content);
+  try {
+    await fs.rename(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(path.dirname(target));
+}
+async function resolveTarget(file) {
+  try {
+    return await fs.realpath(file);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+    return path.join(await fs.realpath(path.dirname(file)), path.basename(file));
+  }
+}
+function processIsGone(pid) {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === "ESRCH";
+  }
+}
+async function acquireLock(target, store) {
+  const lockPath = target + LOCK_SUFFIX;
+  const body = JSON.stringify({ pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await fs.open(lockPath, "wx", FILE_MODE);
+      await handle.writeFile(body);
+      await handle.close();
+      return async () => {
+        await fs.rm(lockPath, { force: true });
+      };
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      let holder = {};
+      try {
+        holder = JSON.parse(await fs.readFile(lockPath, "utf8"));
+      } catch {
+      }
+      const stale = holder.host === hostname() && typeof holder.pid === "number" && processIsGone(holder.pid);
+      if (attempt === 0 && stale) {
+        await fs.rm(lockPath, { force: true });
+        continue;
+      }
+      const who = typeof holder.pid === "number" ? ` (pid ${holder.pid} on ${String(holder.host)})` : "";
+      throw new StoreError(
+        "STORE_CONFLICT",
+        `Another writer${who} is updating this file: ${lockPath} exists. Nothing was written. If no passgeni process is running, delete the lock file and retry.`,
+        { store }
+      );
+    }
+  }
+}
+function renderJson(before, key, credential, store) {
+  const value = JSON.stringify(credential);
+  const bom = before?.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const body = before === void 0 ? "" : before.slice(bom.length);
+  if (body.trim() === "") return `${bom}{
+  ${JSON.stringify(key)}: ${value}
+}
+`;
+  try {
+    return bom + spliceMember(body, key, value);
+  } catch (error) {
+    const reason = error instanceof JsonTextError ? error.message : "the file could not be read as JSON";
+    throw new StoreError(
+      "STORE_INVALID_VALUE",
+      `Cannot set "${key}" in this JSON file: ${reason}. Nothing was written.`,
+      {
+        store
+      }
+    );
+  }
+}
+function renderDotenv(before, key, credential, store) {
+  try {
+    return setDotenvValue(before ?? "", key, credential);
+  } catch (error) {
+    const reason = error instanceof DotenvValueError ? error.message : "the file could not be parsed";
+    throw new StoreError(
+      "STORE_INVALID_VALUE",
+      `Cannot write "${key}" to this dotenv file: ${reason}. Nothing was written.`,
+      {
+        store
+      }
+    );
+  }
+}
+function readValue(text, format, key, store) {
+  if (format === "dotenv") return parseDotenv(text).get(key);
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  if (body.trim() === "") return void 0;
+  let value;
+  try {
+    value = parseObjectText(body).value;
+  } catch (error) {
+    const reason = error instanceof JsonTextError ? error.message : "invalid JSON";
+    throw new StoreError("STORE_INVALID_VALUE", `The JSON file cannot be read: ${reason}.`, { store });
+  }
+  if (!Object.hasOwn(value, key)) return void 0;
+  const found = value[key];
+  if (typeof found !== "string") {
+    throw new StoreError("STORE_INVALID_VALUE", `"${key}" in the JSON file is not a string.`, { store });
+  }
+  return found;
+}
+async function readSidecar(target) {
+  const raw = await readIfExists(target + SIDECAR_SUFFIX);
+  if (raw === void 0) return {};
+  const parsed = JSON.parse(raw.toString("utf8"));
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new SyntaxError("sidecar is not a JSON object");
+  }
+  return parsed;
+}
+var FileStore = class {
+  kind = "file";
+  uri;
+  parsed;
+  baseDir;
+  filePath;
+  /**
+   * dotenv has no escape that works inside every quote style, so a value holding ', " and `
+   * together cannot be written back exactly; without ` it always can (in backticks).
+   */
+  unsupportedCharacters;
+  constructor(parsed, baseDir) {
+    this.parsed = parsed;
+    this.unsupportedCharacters = parsed.format === "dotenv" ? "`" : "";
+    this.uri = parsed.uri;
+    this.baseDir = baseDir;
+    this.filePath = path.resolve(baseDir, parsed.path);
+  }
+  list(prefixUri) {
+    return new FileLister(this.baseDir).list(prefixUri);
+  }
+  /** Where reads go: the file itself or, for a symlink, its target (where writes go too). */
+  async readTarget() {
+    try {
+      return await resolveTarget(this.filePath);
+    } catch {
+      return this.filePath;
+    }
+  }
+  async write(request) {
+    const store = this.uri;
+    const { key, format } = this.parsed;
+    let target;
+    try {
+      target = await resolveTarget(this.filePath);
+    } catch (error) {
+      throw fsError(store, error, `find the directory of ${this.filePath}`);
+    }
+    let release;
+    try {
+      release = await acquireLock(target, store);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw fsError(store, error, `create a lock file next to ${target}`);
+    }
+    try {
+      let before;
+      try {
+        before = await readIfExists(target);
+      } catch (error) {
+        throw fsError(store, error, `read ${target}`);
+      }
+      const beforeText = before?.toString("utf8");
+      const next = format === "json" ? renderJson(beforeText, key, request.credential, store) : renderDotenv(beforeText, key, request.credential, store);
+      let temp;
+      try {
+        temp = await writeTemp(target, next);
+        if (before !== void 0) await atomicWrite(target + BACKUP_SUFFIX, before);
+        const current = await readIfExists(target);
+        if (digest(current) !== digest(before)) {
+          throw new StoreError(
+            "STORE_CONFLICT",
+            `${target} changed while the new value was being prepared; nothing was written. Re-run to write on top of the current file.`,
+            { store }
+          );
+        }
+        await fs.rename(temp, target);
+        temp = void 0;
+        await syncDirectory(path.dirname(target));
+      } catch (error) {
+        if (temp !== void 0) await fs.rm(temp, { force: true });
+        if (error instanceof StoreError) throw error;
+        throw fsError(store, error, `replace ${target}`);
+      }
+      try {
+        const records = await readSidecar(target);
+        records[key] = {
+          cert_url: request.certUrl,
+          cert_id: request.certId,
+          updated_at: (/* @__PURE__ */ new Date()).toISOString()
+        };
+        await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}
+`);
+      } catch (error) {
+        const reason = error instanceof SyntaxError ? "it is not valid JSON; fix or delete it" : `(${error.code ?? "error"})`;
+        throw new StoreError(
+          "STORE_METADATA_FAILED",
+          `The credential was written to ${target}, but the certificate record ${target + SIDECAR_SUFFIX} could not be updated: ${reason}.`,
+          { store, credentialWritten: true }
+        );
+      }
+      return { store };
+    } finally {
+      await release();
+    }
+  }
+  async readCredential() {
+    const target = await this.readTarget();
+    let raw;
+    try {
+      raw = await readIfExists(target);
+    } catch (error) {
+      throw fsError(this.uri, error, `read ${target}`);
+    }
+    if (raw === void 0) return void 0;
+    return readValue(raw.toString("utf8"), this.parsed.format, this.parsed.key, this.uri);
+  }
+  async readCertificateUrl() {
+    const target = await this.readTarget();
+    let records;
+    try {
+      records = await readSidecar(target);
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new StoreError("STORE_INVALID_VALUE", `${target + SIDECAR_SUFFIX} is not valid JSON.`, {
+          store: this.uri
+        });
+      }
+      throw fsError(this.uri, error, `read ${target + SIDECAR_SUFFIX}`);
+    }
+    const record2 = Object.hasOwn(records, this.parsed.key) ? records[this.parsed.key] : void 0;
+    return typeof record2?.cert_url === "string" ? record2.cert_url : void 0;
+  }
+};
+function openFileStore(parsed, context) {
+  return new FileStore(parsed, context.baseDir);
+}
+var OWN_SUFFIXES = [SIDECAR_SUFFIX, BACKUP_SUFFIX, LOCK_SUFFIX, ".tmp"];
+var TEMPLATE_SUFFIXES = [".example", ".sample", ".template", ".dist"];
+function looksLikeDotenv(name) {
+  if (TEMPLATE_SUFFIXES.some((s) => name.endsWith(s))) return false;
+  return name === ".env" || name.startsWith(".env.") || name.endsWith(".env");
+}
+var FileLister = class {
+  baseDir;
+  constructor(baseDir) {
+    this.baseDir = baseDir;
+  }
+  async *list(prefixUri) {
+    const prefix = parseStorePrefix(prefixUri);
+    if (prefix.kind !== "file") {
+      throw new StoreError("STORE_URI_INVALID", `A file lister cannot list ${prefixUri}.`, {
+        store: prefixUri
+      });
+    }
+    const absolute = path.resolve(this.baseDir, prefix.path);
+    let stat;
+    try {
+      stat = await fs.stat(absolute);
+    } catch (error) {
+      throw fsError(prefixUri, error, `read ${absolute}`);
+    }
+    const files = [];
+    if (stat.isDirectory()) {
+      const names = (await fs.readdir(absolute)).sort();
+      const present = new Set(names);
+      for (const name of names) {
+        if (OWN_SUFFIXES.some((s) => name.endsWith(s))) continue;
+        if (looksLikeDotenv(name) || present.has(name + SIDECAR_SUFFIX)) {
+          files.push({ shown: path.posix.join(prefix.path, name), absolute: path.join(absolute, name) });
+        }
+      }
+    } else {
+      files.push({ shown: prefix.path, absolute });
+    }
+    for (const file of files) {
+      const format = file.absolute.toLowerCase().endsWith(".json") ? "json" : "dotenv";
+      const text = (await fs.readFile(file.absolute)).toString("utf8");
+      let keys;
+      if (format === "dotenv") {
+        keys = [...parseDotenv(text).keys()];
+      } else {
+        const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+        try {
+          const value = parseObjectText(body).value;
+          keys = Object.keys(value).filter((k) => typeof value[k] === "string");
+        } catch {
+          continue;
+        }
+      }
+      let records = {};
+      try {
+        records = await readSidecar(file.absolute);
+      } catch {
+      }
+      for (const key of keys) {
+        const record2 = Object.hasOwn(records, key) ? records[key] : void 0;
+        yield {
+          uri: `file://${encodeUriComponentLoose(file.shown)}#${encodeUriComponentLoose(key)}`,
+          certUrl: typeof record2?.cert_url === "string" ? record2.cert_url : void 0
+        };
+      }
+    }
+  }
+};
+function openFileLister(_prefix, context) {
+  return new FileLister(context.baseDir);
+}
+
 // adapters/index.ts
 async function openStore(uri, options) {
   const parsed = parseStoreUri(uri);
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-ZLUVXZSH.js")).openAwsStore(parsed, context);
+      return (await import("./chunks/cli-aws-secrets-manager-4YTTCDXY.js")).openAwsStore(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-K2KPP22D.js")).openVaultStore(parsed, context);
+      return (await import("./chunks/cli-vault-52H7RG3Y.js")).openVaultStore(parsed, context);
     case "doppler":
       return (await import("./chunks/cli-doppler-YHJ4NXLK.js")).openDopplerStore(parsed, context);
     case "k8s":
       return (await import("./chunks/cli-kubernetes-L72JNMMM.js")).openKubernetesStore(parsed, context);
     case "file":
-      return (await import("./chunks/cli-file-6SH4QA3S.js")).openFileStore(parsed, context);
+      return openFileStore(parsed, context);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -95,11 +599,11 @@ async function openStoreLister(prefixUri, options) {
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-ZLUVXZSH.js")).openAwsLister(parsed, context);
+      return (await import("./chunks/cli-aws-secrets-manager-4YTTCDXY.js")).openAwsLister(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-K2KPP22D.js")).openVaultLister(parsed, context);
+      return (await import("./chunks/cli-vault-52H7RG3Y.js")).openVaultLister(parsed, context);
     case "file":
-      return (await import("./chunks/cli-file-6SH4QA3S.js")).openFileLister(parsed, context);
+      return openFileLister(parsed, context);
   }
 }
 
@@ -657,8 +1161,8 @@ var HttpIssuerClient = class {
   async toStatus(body) {
     return (await loadResponses()).parseStatusResponse(body, this.description);
   }
-  async request(method, path3, body, ok, auth = true) {
-    const url = new URL(path3, this.base);
+  async request(method, path4, body, ok, auth = true) {
+    const url = new URL(path4, this.base);
     let retried = false;
     for (let attempt = 1; ; attempt++) {
       let response;
@@ -1302,7 +1806,7 @@ import { InvalidArgumentError as InvalidArgumentError2 } from "commander";
 
 // src/rotation/manifest.ts
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 
 // src/rotation/manifest-schema.ts
@@ -1427,11 +1931,11 @@ async function loadManifest(file) {
       `Cannot read the rotation manifest ${file}${code ? ` (${code})` : ""}: ${code === "ENOENT" ? "no such file" : errorMessage(error)}.`
     );
   }
-  return parseManifest(text, { source: file, baseDir: path.dirname(path.resolve(file)) });
+  return parseManifest(text, { source: file, baseDir: path2.dirname(path2.resolve(file)) });
 }
 function parseManifest(text, options = {}) {
   const source = options.source ?? "passgeni.yml";
-  const baseDir = path.resolve(options.baseDir ?? process.cwd());
+  const baseDir = path2.resolve(options.baseDir ?? process.cwd());
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const locate = new Locator(doc, lineCounter);
@@ -1500,7 +2004,7 @@ function parseManifest(text, options = {}) {
       let key;
       try {
         const storeUri = parseStoreUri(uri);
-        key = storeUri.kind === "file" ? `file:${path.resolve(baseDir, storeUri.path)}#${storeUri.key}` : storeUri.uri;
+        key = storeUri.kind === "file" ? `file:${path2.resolve(baseDir, storeUri.path)}#${storeUri.key}` : storeUri.uri;
       } catch (error) {
         const message = errorMessage(error).replace(
           "resolved against the working directory",
@@ -1704,7 +2208,7 @@ function sortIssues(issues) {
 }
 
 // src/rotation/rotate.ts
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/rotation/due.ts
 var DUE_REASONS = [
@@ -1986,7 +2490,7 @@ var StoreRateLimiter = class {
 };
 
 // src/rotation/shard.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var MAX_SHARDS = 1024;
 function parseShard(text) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -2001,8 +2505,8 @@ function parseShard(text) {
   return { index, count };
 }
 function shardOf(id, count) {
-  const digest = createHash("sha256").update(id, "utf8").digest();
-  return digest.readUIntBE(0, 6) % count + 1;
+  const digest2 = createHash2("sha256").update(id, "utf8").digest();
+  return digest2.readUIntBE(0, 6) % count + 1;
 }
 function inShard(id, shard) {
   return shard === void 0 || shardOf(id, shard.count) === shard.index;
@@ -2238,7 +2742,7 @@ function resourceOf(uri, baseDir) {
   const parsed = parseStoreUri(uri);
   switch (parsed.kind) {
     case "file":
-      return `file:${path2.resolve(baseDir, parsed.path)}`;
+      return `file:${path3.resolve(baseDir, parsed.path)}`;
     case "aws-sm":
       return `aws-sm:${parsed.secretId}`;
     case "vault":
@@ -2412,7 +2916,7 @@ function describe2(report) {
 }
 
 // src/cli/commands/inventory.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { createWriteStream, existsSync as existsSync3 } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve as resolve2 } from "node:path";
@@ -2609,7 +3113,7 @@ function cellText(row, key) {
 }
 
 // src/inventory/html.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; }
@@ -2665,7 +3169,7 @@ var SCRIPT = `
 })();
 `;
 function cspHash(text) {
-  return `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
+  return `'sha256-${createHash3("sha256").update(text, "utf8").digest("base64")}'`;
 }
 var HTML_CSP = [
   "default-src 'none'",
@@ -2976,7 +3480,7 @@ async function openReportFile(file) {
   if (!existsSync3(dirname(target))) {
     throw new InputError("OUT_DIR_NOT_FOUND", `The directory of --out ${file} does not exist.`);
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes2(6).toString("hex")}.tmp`);
   const stream = createWriteStream(temp, { flags: "wx" });
   return {
     stream,
@@ -3182,11 +3686,11 @@ async function serve(options, env = process.env) {
     if (!options.keyFile && databaseUrl !== void 0) {
       throw new InputError("ROTATE_KEY_UNSUPPORTED", "With DATABASE_URL, pass the --key-file to rotate.");
     }
-    const path3 = options.keyFile ?? join2(dataDir, issuerModule.DATA_DIR_KEY_FILE);
-    const rotated = issuerModule.rotateKeyFile(path3);
+    const path4 = options.keyFile ?? join2(dataDir, issuerModule.DATA_DIR_KEY_FILE);
+    const rotated = issuerModule.rotateKeyFile(path4);
     retireKid = rotated.previous?.kid;
     notice(
-      `passgeni: rotated the signing key in ${path3}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
+      `passgeni: rotated the signing key in ${path4}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
     );
   }
   const limits = {
@@ -3341,7 +3845,7 @@ function parseTrustProxy(value) {
 
 // src/cli/commands/keygen.ts
 import { Option as Option5 } from "commander";
-import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { closeSync, constants as constants2, openSync, writeSync } from "node:fs";
 function register10(program) {
   program.command("keygen").description("Create an ES256 (P-256) signing key for an issuer.").option("-o, --out <file>", "write the private key to this file (mode 0600) instead of stdout").addOption(
     new Option5("-f, --format <format>", "private key format").choices(["jwk", "pem"]).default("jwk")
@@ -3368,16 +3872,16 @@ function keygen(options) {
   }
   return 0;
 }
-function writePrivateFile(path3, content, force) {
-  const flags = constants.O_WRONLY | constants.O_CREAT | (force ? constants.O_TRUNC : constants.O_EXCL);
+function writePrivateFile(path4, content, force) {
+  const flags = constants2.O_WRONLY | constants2.O_CREAT | (force ? constants2.O_TRUNC : constants2.O_EXCL);
   let fd;
   try {
-    fd = openSync(path3, flags, 384);
+    fd = openSync(path4, flags, 384);
   } catch (error) {
     if (error.code === "EEXIST") {
       throw new InputError(
         "KEY_FILE_EXISTS",
-        `${path3} already exists. Choose another --out, or pass --force to replace it.`
+        `${path4} already exists. Choose another --out, or pass --force to replace it.`
       );
     }
     throw error;

@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 import {
   JsonTextError,
-  parseObjectText,
-  spliceMember
-} from "./cli-chunk-EHD4ETJG.js";
-import {
   encodeUriComponentLoose,
-  parseStorePrefix
-} from "./cli-chunk-P74K2EHE.js";
+  parseObjectText,
+  parseStorePrefix,
+  spliceMember
+} from "./cli-chunk-R6OBAEU2.js";
 import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 import {
+  JsonTextError,
+  encodeUriComponentLoose,
+  memberText,
+  parseStorePrefix,
+  spliceMember
+} from "./cli-chunk-R6OBAEU2.js";
+import {
   TransportError,
   httpRequest,
   jsonBody,
@@ -9,15 +16,6 @@ import {
   parseRetryAfter,
   withRetry
 } from "./cli-chunk-6MBVSVAE.js";
-import {
-  JsonTextError,
-  memberText,
-  spliceMember
-} from "./cli-chunk-EHD4ETJG.js";
-import {
-  encodeUriComponentLoose,
-  parseStorePrefix
-} from "./cli-chunk-P74K2EHE.js";
 import {
   StoreError
 } from "./cli-chunk-ZV2SD3UK.js";
