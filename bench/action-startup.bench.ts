@@ -98,12 +98,14 @@ function replaceModule(name: string, pattern: RegExp, contents: (original: strin
   };
 }
 
-/** Replaces one passage of a source module; a passage that is gone fails the bench, not the variant. */
-function replacePassage(name: string, pattern: RegExp, from: string, to: string): Plugin {
-  return replaceModule(name, pattern, (original) => {
-    if (!original.includes(from)) throw new Error(`${name}: the passage to replace is no longer in the source`);
-    return original.replace(from, to);
-  });
+/** Replaces passages of a source module; a passage that is gone fails the bench, not the variant. */
+function replacePassages(name: string, pattern: RegExp, passages: [from: string, to: string][]): Plugin {
+  return replaceModule(name, pattern, (original) =>
+    passages.reduce((text, [from, to]) => {
+      if (!text.includes(from)) throw new Error(`${name}: "${from}" is no longer in the source`);
+      return text.replace(from, to);
+    }, original),
+  );
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'passgeni-bench-'));
@@ -139,12 +141,17 @@ await bundle('with-core', certifyEntry, [
   ),
 ]);
 await bundle('with-lazy-file-adapter', certifyEntry, [
-  replacePassage(
-    'lazy-file-adapter',
-    /adapters[\\/]index\.ts$/,
-    'return openFileStore(parsed, context);',
-    "return (await import('./file.js')).openFileStore(parsed, context);",
-  ),
+  replacePassages('lazy-file-adapter', /adapters[\\/]index\.ts$/, [
+    ["import { openFileLister, openFileStore } from './file.js';", ''],
+    [
+      'return openFileStore(parsed, context);',
+      "return (await import('./file.js')).openFileStore(parsed, context);",
+    ],
+    [
+      'return openFileLister(parsed, context);',
+      "return (await import('./file.js')).openFileLister(parsed, context);",
+    ],
+  ]),
 ]);
 await bundle('engine', {
   stdin: {
