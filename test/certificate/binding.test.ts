@@ -1,5 +1,6 @@
 import { scryptSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import type * as NodeCrypto from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import {
   checkCredentialBinding,
   claimsSchema,
@@ -9,6 +10,19 @@ import {
 import { claims } from './fixtures.js';
 
 const credential = 'V9#qL2!xR7@mT4$wZ8&kP3*nB6^hJ1%c';
+
+// The real scrypt, watched, so a test can tell that a refused binding never reached it.
+const scrypt = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('node:crypto', async (original) => {
+  const crypto = await original<typeof NodeCrypto>();
+  return {
+    ...crypto,
+    scrypt: (...args: Parameters<typeof crypto.scrypt>) => {
+      scrypt.calls += 1;
+      return crypto.scrypt(...args);
+    },
+  };
+});
 
 describe('computeCredentialBinding', () => {
   it('produces the DESIGN §5 scrypt parameters, a 16-byte salt and a 32-byte digest', async () => {
@@ -112,13 +126,17 @@ describe('checkCredentialBinding', () => {
       { digest: Buffer.alloc(16).toString('base64url') },
     ];
     for (const override of bad) {
-      const started = Date.now();
+      const callsBefore = scrypt.calls;
       await expect(
         checkCredentialBinding(credential, { ...good, ...override } as CredentialBinding),
         JSON.stringify(override),
       ).rejects.toMatchObject({ code: 'INVALID_BINDING', exitCode: 2 });
-      expect(Date.now() - started).toBeLessThan(50); // refused up front, no scrypt ran
+      expect(scrypt.calls, JSON.stringify(override)).toBe(callsBefore); // refused up front
     }
+    // the watch does see scrypt: a good binding runs it
+    const callsBefore = scrypt.calls;
+    expect(await checkCredentialBinding(credential, good)).toBe(true);
+    expect(scrypt.calls).toBe(callsBefore + 1);
   });
 
   it('the error does not echo the credential', async () => {
