@@ -121,26 +121,26 @@ async function bundle(outdir: string, options: BuildOptions, plugins: Plugin[] =
 }
 
 // All four entries, as scripts/build.mjs builds them, so each variant's chunks split as shipped.
-const certifyEntry = {
+const actionEntries = {
   entryPoints: Object.fromEntries(
     ['certify', 'verify', 'revoke', 'rotate'].map((name) => [name, `src/action/entries/${name}.ts`]),
   ),
 };
-await bundle('with-fetch', certifyEntry, [
+await bundle('with-fetch', actionEntries, [
   replaceModule(
     'built-in-fetch',
     /src[\\/]issuer-client[\\/]node-fetch\.ts$/,
     () => 'export const nodeFetch = globalThis.fetch;',
   ),
 ]);
-await bundle('with-core', certifyEntry, [
+await bundle('with-core', actionEntries, [
   replaceModule(
     'eager-actions-core',
     /src[\\/]action[\\/]runtime\.ts$/,
     (original) => `import '@actions/core';\n${original}`,
   ),
 ]);
-await bundle('with-lazy-file-adapter', certifyEntry, [
+await bundle('with-lazy-file-adapter', actionEntries, [
   replacePassages('lazy-file-adapter', /adapters[\\/]index\.ts$/, [
     ["import { openFileLister, openFileStore } from './file.js';", ''],
     [
