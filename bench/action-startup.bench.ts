@@ -5,19 +5,19 @@
  * Method. The bench process runs a stand-in issuer on loopback that answers every request with
  * 401 and notes when the first request arrives. The action is spawned as the runner spawns it
  * (`node certify.js`, inputs as INPUT_* variables, stdout and stderr as pipes, a file store in a
- * temporary workspace), so it loads everything the happy path loads — entry, shared chunks, the
- * policy, the generator and its blocklist — generates a credential, and then contacts the issuer.
+ * temporary workspace), so it loads everything the happy path loads — the entry, the kernel chunk,
+ * the policy and the generator — generates a credential, and then contacts the issuer.
  * "to first issuer request" is the wall time from spawn to that request: the start-up cost a user
  * pays before any network work. The 401 ends the run at once, without retries, so "to exit" is
  * measured too. Subjects are interleaved round by round, so load from other processes hits every
  * subject alike; each figure is the median of ROUNDS runs.
  *
- * Besides the shipped bundle, the actions are rebuilt here (with the settings of
- * scripts/build.mjs) in variants that undo one start-up decision each, to measure it:
+ * Besides the shipped bundle, the actions are rebuilt here (by scripts/action-build.mjs, as
+ * scripts/build.mjs builds them) in variants that undo one start-up decision each, to measure it:
  * issuer requests through Node's built-in fetch instead of node:http (src/issuer-client/node-fetch.ts),
  * @actions/core imported at start instead of the runner-protocol module (src/action/runtime.ts),
- * and the file adapter imported when a file URI is opened instead of with the store router
- * (adapters/index.ts). For scale: the entry's static imports alone (a run with no inputs,
+ * the file adapter imported when a file URI is opened instead of with the store router
+ * (adapters/index.ts), and the start path split into esbuild's shared chunks instead of one file. For scale: the entry's static imports alone (a run with no inputs,
  * which fails right after loading), the "engine floor" (engine + issuer client + store router,
  * bundled alike, evaluated and nothing else: what any front end must load), and @actions/core
  * alone.
@@ -29,8 +29,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-// @ts-expect-error -- plain JavaScript build script without type declarations
-import { actionBuildOptions } from '../scripts/build-plugins.mjs';
+import {
+  ACTION_ENTRIES,
+  actionBaseOptions,
+  buildActions,
+  builtinsOnUse,
+  lazyCommonPasswords,
+  // @ts-expect-error -- plain JavaScript build script without type declarations
+} from '../scripts/action-build.mjs';
 import { median, record } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -109,38 +115,40 @@ function replacePassages(name: string, pattern: RegExp, passages: [from: string,
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'passgeni-bench-'));
-async function bundle(outdir: string, options: BuildOptions, plugins: Plugin[] = []): Promise<void> {
-  await build({
-    ...(actionBuildOptions as BuildOptions),
-    absWorkingDir: ROOT,
-    ...(options.outfile === undefined && { outdir: join(scratch, outdir) }),
-    define: { __PASSGENI_VERSION__: '"bench"' },
-    ...options,
-    plugins: [...(actionBuildOptions.plugins as Plugin[]), ...plugins],
+// As beside the shipped bundles (the repository's package.json): without a "type", Node would parse
+// each variant as CommonJS first, fail, and parse it again as an ES module.
+writeFileSync(join(scratch, 'package.json'), '{"type":"module"}\n');
+const define = { __PASSGENI_VERSION__: '"bench"' };
+/** A variant built exactly as scripts/build.mjs builds the actions, with `plugins` first. */
+async function buildVariant(
+  outdir: string,
+  plugins: Plugin[],
+  entryPoints?: Record<string, string>,
+): Promise<void> {
+  await buildActions({
+    root: ROOT,
+    outdir: join(scratch, outdir),
+    define,
+    plugins,
+    ...(entryPoints && { entryPoints }),
   });
 }
 
-// All four entries, as scripts/build.mjs builds them, so each variant's chunks split as shipped.
-const actionEntries = {
-  entryPoints: Object.fromEntries(
-    ['certify', 'verify', 'revoke', 'rotate'].map((name) => [name, `src/action/entries/${name}.ts`]),
-  ),
-};
-await bundle('with-fetch', actionEntries, [
+await buildVariant('with-fetch', [
   replaceModule(
     'built-in-fetch',
     /src[\\/]issuer-client[\\/]node-fetch\.ts$/,
     () => 'export const nodeFetch = globalThis.fetch;',
   ),
 ]);
-await bundle('with-core', actionEntries, [
+await buildVariant('with-core', [
   replaceModule(
     'eager-actions-core',
     /src[\\/]action[\\/]runtime\.ts$/,
     (original) => `import '@actions/core';\n${original}`,
   ),
 ]);
-await bundle('with-lazy-file-adapter', actionEntries, [
+await buildVariant('with-lazy-file-adapter', [
   replacePassages('lazy-file-adapter', /adapters[\\/]index\.ts$/, [
     ["import { openFileLister, openFileStore } from './file.js';", ''],
     [
@@ -153,27 +161,39 @@ await bundle('with-lazy-file-adapter', actionEntries, [
     ],
   ]),
 ]);
-await bundle('engine', {
-  stdin: {
-    contents: [
-      "import { certifyAndStore } from './src/engine.js';",
-      "import { HttpIssuerClient } from './src/issuer-client/http.js';",
-      "import { openStore } from './adapters/index.js';",
-      'if (process.argv.length > 5) console.log(certifyAndStore, HttpIssuerClient, openStore);',
-    ].join('\n'),
-    resolveDir: ROOT,
-    loader: 'ts',
-    sourcefile: 'engine-floor.ts',
-  },
+// The start path as it shipped before: one esbuild build of all four entries with code splitting,
+// which spread certify's start path over the entry and eleven shared chunks, and every built-in
+// in the CommonJS form.
+await build({
+  ...(actionBaseOptions as BuildOptions),
+  absWorkingDir: ROOT,
+  define,
+  entryPoints: ACTION_ENTRIES as Record<string, string>,
+  outdir: join(scratch, 'split'),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [lazyCommonPasswords as Plugin, builtinsOnUse({ named: false }) as Plugin],
 });
-await bundle('core', {
+const engineFloor = join(scratch, 'engine-floor.ts');
+writeFileSync(
+  engineFloor,
+  [
+    `import { certifyAndStore } from ${JSON.stringify(join(ROOT, 'src/engine.ts'))};`,
+    `import { HttpIssuerClient } from ${JSON.stringify(join(ROOT, 'src/issuer-client/http.ts'))};`,
+    `import { openStore } from ${JSON.stringify(join(ROOT, 'adapters/index.ts'))};`,
+    'if (process.argv.length > 5) console.log(certifyAndStore, HttpIssuerClient, openStore);',
+  ].join('\n'),
+);
+await buildVariant('engine', [], { engine: engineFloor });
+await build({
+  ...(actionBaseOptions as BuildOptions),
+  absWorkingDir: ROOT,
   stdin: {
     contents: "import * as core from '@actions/core'; core.setOutput('x', '1');",
     resolveDir: ROOT,
     loader: 'js',
     sourcefile: 'core.js',
   },
-  splitting: false,
   outfile: join(scratch, 'core', 'core.js'),
 });
 
@@ -288,6 +308,13 @@ const subjects: Subject[] = [
     contact: true,
     exitCode: 1,
   },
+  {
+    name: 'variant   certify.js with its start path in shared chunks',
+    args: [join(scratch, 'split', 'certify.js')],
+    env: certifyEnv,
+    contact: true,
+    exitCode: 1,
+  },
   { name: 'floor     minimal script, same job', args: [FLOOR], env: certifyEnv, contact: true, exitCode: 1 },
   {
     name: 'info      certify.js static imports only',
@@ -298,7 +325,7 @@ const subjects: Subject[] = [
   },
   {
     name: 'info      engine floor, static imports only',
-    args: [join(scratch, 'engine', 'stdin.js')],
+    args: [join(scratch, 'engine', 'engine.js')],
     env: baseEnv,
     contact: false,
     exitCode: 0,

@@ -2,9 +2,10 @@
 // Builds everything under dist/ from a clean slate, so a committed dist/ that differs from a
 // fresh build means someone forgot to rebuild (CI checks it with `npm run check-dist`).
 import { build } from 'esbuild';
-import { actionBuildOptions } from './build-plugins.mjs';
+import { buildActions } from './action-build.mjs';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __PASSGENI_VERSION__: JSON.stringify(pkg.version) };
@@ -30,10 +31,9 @@ await build({
 chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 
 // ---------------------------------------------------------------------------------------------
-// The GitHub Actions (action.yml, actions/verify, actions/revoke, actions/rotate): one entry per action, run by
-// the runner as `node dist/action/<name>.js` from a checkout that has no node_modules, so every
-// dependency is bundled. Code splitting puts each store adapter (and its SDK) in chunks that are
-// imported only when a store URI of that kind is opened.
+// The GitHub Actions (action.yml, actions/verify, actions/revoke, actions/rotate), run by the
+// runner as `node dist/action/<name>.js` from a checkout that has no node_modules, so every
+// dependency is bundled. How, and why so: scripts/action-build.mjs.
 const ACTION_OUT = 'dist/action';
 
 const commonPasswords = await build({
@@ -49,22 +49,13 @@ const commonPasswords = await build({
   logLevel: 'warning',
 });
 
-const action = await build({
-  ...actionBuildOptions,
-  entryPoints: {
-    certify: 'src/action/entries/certify.ts',
-    verify: 'src/action/entries/verify.ts',
-    revoke: 'src/action/entries/revoke.ts',
-    rotate: 'src/action/entries/rotate.ts',
-  },
+const action = await buildActions({
+  root: fileURLToPath(new URL('..', import.meta.url)),
   outdir: ACTION_OUT,
   define,
-  metafile: true,
 });
-writeFileSync(
-  join(ACTION_OUT, 'licenses.txt'),
-  thirdPartyLicenses({ inputs: { ...action.metafile.inputs, ...commonPasswords.metafile.inputs } }),
-);
+const inputs = Object.assign({}, commonPasswords.metafile.inputs, ...action.metafiles.map((m) => m.inputs));
+writeFileSync(join(ACTION_OUT, 'licenses.txt'), thirdPartyLicenses({ inputs }));
 
 /**
  * The licences of every package bundled into the actions (MIT and friends require the notice to

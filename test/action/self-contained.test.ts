@@ -129,6 +129,25 @@ describe('bundled actions are self-contained', () => {
     expect(result.stdout).toContain('Policy: HIPAA');
   });
 
+  it('an error thrown in a lazily loaded store adapter keeps its code across the chunk boundary', async () => {
+    // The Vault adapter is its own chunk; the engine that catches its StoreError is in the entry.
+    // Both must share one StoreError class (chunks/kernel.js), or the engine would report the
+    // generic STORE_WRITE_FAILED instead of the adapter's code.
+    const vault = 'vault://secret/app/db#password';
+    const result = await runAction(join(copy, 'action.yml'), {
+      with: {
+        standard: 'HIPAA',
+        store: ['file://./app.json#SECRET', vault].join('\n'),
+        'issuer-url': issuer.url,
+        'api-key': issuer.apiKey,
+      },
+      env: { VAULT_ADDR: 'http://127.0.0.1:1', VAULT_TOKEN: 'hvs.example-token-0123456789' },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.summary).toContain(`${vault}: STORE_UNAVAILABLE`);
+    expect(result.stdout).toContain('Could not reach Vault at http://127.0.0.1:1');
+  });
+
   it('every output resolves with nothing but its sibling chunks and Node built-ins; each chunk loads on its own', async () => {
     const dir = join(copy, 'dist', 'action');
     const chunks = readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f));
