@@ -17,10 +17,10 @@
  * issuer requests through Node's built-in fetch instead of node:http (src/issuer-client/node-fetch.ts),
  * @actions/core imported at start instead of the runner-protocol module (src/action/runtime.ts),
  * the file adapter imported when a file URI is opened instead of with the store router
- * (adapters/index.ts), and the start path split into esbuild's shared chunks instead of one file. For scale: the entry's static imports alone (a run with no inputs,
- * which fails right after loading), the "engine floor" (engine + issuer client + store router,
- * bundled alike, evaluated and nothing else: what any front end must load), and @actions/core
- * alone.
+ * (adapters/index.ts), and the start path split into esbuild's shared chunks instead of one file.
+ * For scale: the entry's static imports alone (a run with no inputs, which fails right after
+ * loading), the "engine floor" (engine + issuer client + store router, bundled alike, evaluated
+ * and nothing else: what any front end must load), and @actions/core alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

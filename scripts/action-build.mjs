@@ -222,6 +222,7 @@ export async function buildActions({ root, outdir, define, entryPoints = ACTION_
     outdir,
     plugins: [kernelExternal(root, './chunks/kernel.js'), lazyExternal(lazy), ...start],
   });
+  if (lazy.size === 0) return { metafiles: [kernel.metafile, entries.metafile] };
   const lazyModules = await build({
     ...common,
     entryPoints: Object.fromEntries(lazy),
