@@ -34,10 +34,10 @@ export const lazyCommonPasswords = {
  * export, which reads every lazy getter: `node:http`'s WebSocket loads undici and `node:crypto`'s
  * webcrypto sets up Web Crypto, ~40 ms of a ~60 ms start-up budget before the action does
  * anything.
- * - For our own modules, the built-in's module exports each name through its own pure one-line
- *   read, so esbuild keeps only the names the importer uses; each is read when the module is
- *   evaluated. (The CommonJS form below costs every start ~1 ms and 110 KB of heap: esbuild's
- *   __toESM defines a getter for each export of each built-in.)
+ * - For our own modules, the built-in's module exports just the names the importer's `import`
+ *   statements name (read from its source, so the output does not depend on which Node builds
+ *   it), each read when the module is evaluated. (The CommonJS form below costs every start ~1 ms
+ *   and 110 KB of heap: esbuild's __toESM defines a getter for each export of each built-in.)
  * - Otherwise the module is CommonJS, and esbuild reads each export where it is used: for
  *   dependencies, for `import()` and for `import * as crypto`, which take the whole namespace
  *   and so, in the first form, would read every export, deprecated ones (crypto.fips) included.
@@ -56,31 +56,21 @@ export function builtinsOnUse({ named }) {
               namespace: 'builtin-on-use',
               pluginData: {
                 builtin: args.path.startsWith('node:') ? args.path : `node:${args.path}`,
-                named:
-                  named &&
-                  args.kind === 'import-statement' &&
-                  !args.importer.includes('node_modules') &&
-                  !importsNamespace(args.importer, args.path),
+                names:
+                  named && args.kind === 'import-statement' && !args.importer.includes('node_modules')
+                    ? namedImports(args.importer, args.path)
+                    : undefined,
               },
             }
           : undefined,
       );
-      b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, ({ pluginData: { builtin, named } }) => {
+      b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, ({ pluginData: { builtin, names } }) => {
         const load = `process.getBuiltinModule(${JSON.stringify(builtin)})`;
-        if (!named) return { contents: `module.exports = ${load};`, loader: 'js' };
-        // The names come from the Node that builds; a name the runner's Node lacks reads undefined.
-        const names = Object.getOwnPropertyNames(process.getBuiltinModule(builtin)).filter(
-          (n) => n !== 'default',
-        );
         return {
-          contents: [
-            `const builtin = ${load};`,
-            'export default builtin;',
-            ...names.map(
-              (name, i) =>
-                `const e${i} = /* @__PURE__ */ (() => builtin[${JSON.stringify(name)}])();\nexport { e${i} as ${JSON.stringify(name)} };`,
-            ),
-          ].join('\n'),
+          contents:
+            names === undefined
+              ? `module.exports = ${load};`
+              : `const builtin = ${load};\nexport default builtin;\nexport const { ${names.join(', ')} } = builtin;`,
           loader: 'js',
         };
       });
@@ -88,10 +78,21 @@ export function builtinsOnUse({ named }) {
   };
 }
 
-/** Whether `importer` takes the whole namespace of `specifier` (`import * as x from '…'`). */
-function importsNamespace(importer, specifier) {
-  const pattern = new RegExp(`^\\s*import\\s*\\*\\s*as\\s+\\w+\\s+from\\s*['"]${specifier}['"]`, 'm');
-  return pattern.test(readFileSync(importer, 'utf8'));
+/**
+ * The names `importer` imports from `specifier`, or undefined when it takes the whole namespace
+ * (`import * as x from '…'`). Type-only imports name nothing that exists at run time.
+ */
+function namedImports(importer, specifier) {
+  const names = new Set();
+  const statement = new RegExp(`^\\s*import\\s+(?!type\\s)([^'"]*?)\\s*from\\s*['"]${specifier}['"]`, 'gm');
+  for (const [, clause] of readFileSync(importer, 'utf8').matchAll(statement)) {
+    if (clause.includes('*')) return undefined;
+    for (const binding of /\{([^}]*)\}/.exec(clause)?.[1].split(',') ?? []) {
+      const name = binding.trim().split(/\s+as\s+/)[0];
+      if (name && !name.startsWith('type ')) names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 /** esbuild settings every action output shares. */

@@ -7,6 +7,10 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Paths below are relative to the repository, wherever the build is started from.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(ROOT);
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __PASSGENI_VERSION__: JSON.stringify(pkg.version) };
 
@@ -14,6 +18,7 @@ rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 
 // The CLI keeps its dependencies external: `npx passgeni` installs them from package.json.
 await build({
+  absWorkingDir: ROOT,
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   bundle: true,
@@ -37,6 +42,7 @@ chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 const ACTION_OUT = 'dist/action';
 
 const commonPasswords = await build({
+  absWorkingDir: ROOT,
   entryPoints: ['node_modules/@zxcvbn-ts/language-common/dist/passwords.json.cjs'],
   outfile: join(ACTION_OUT, 'common-passwords.cjs'),
   bundle: true,
@@ -50,7 +56,7 @@ const commonPasswords = await build({
 });
 
 const action = await buildActions({
-  root: fileURLToPath(new URL('..', import.meta.url)),
+  root: ROOT,
   outdir: ACTION_OUT,
   define,
 });
