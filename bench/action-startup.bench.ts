@@ -284,37 +284,21 @@ interface Subject {
   /** Every run must end so, or the subject measured something else (e.g. a missing file). */
   exitCode: number;
 }
+/** A rebuilt certify action, run and judged like the shipped one. */
+const variant = (name: string, dir: string): Subject => ({
+  name: `variant   certify.js ${name}`,
+  args: [join(scratch, dir, 'certify.js')],
+  env: certifyEnv,
+  contact: true,
+  exitCode: 1,
+});
 const subjects: Subject[] = [
   { name: 'baseline  node -e 0', args: ['-e', '0'], env: baseEnv, contact: false, exitCode: 0 },
   { name: 'candidate certify.js (shipped)', args: [ENTRY], env: certifyEnv, contact: true, exitCode: 1 },
-  {
-    name: 'variant   certify.js with built-in fetch',
-    args: [join(scratch, 'with-fetch', 'certify.js')],
-    env: certifyEnv,
-    contact: true,
-    exitCode: 1,
-  },
-  {
-    name: 'variant   certify.js with @actions/core',
-    args: [join(scratch, 'with-core', 'certify.js')],
-    env: certifyEnv,
-    contact: true,
-    exitCode: 1,
-  },
-  {
-    name: 'variant   certify.js importing the file adapter on use',
-    args: [join(scratch, 'with-lazy-file-adapter', 'certify.js')],
-    env: certifyEnv,
-    contact: true,
-    exitCode: 1,
-  },
-  {
-    name: 'variant   certify.js with its start path in shared chunks',
-    args: [join(scratch, 'split', 'certify.js')],
-    env: certifyEnv,
-    contact: true,
-    exitCode: 1,
-  },
+  variant('with built-in fetch', 'with-fetch'),
+  variant('with @actions/core', 'with-core'),
+  variant('importing the file adapter on use', 'with-lazy-file-adapter'),
+  variant('with its start path in shared chunks', 'split'),
   { name: 'floor     minimal script, same job', args: [FLOOR], env: certifyEnv, contact: true, exitCode: 1 },
   {
     name: 'info      certify.js static imports only',
