@@ -1,5 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+// `fs.promises` is read where it is used, not imported by name: it is a getter that loads Node's
+// promise file API (and readline with it) when first read. An action start reads its imports when
+// it loads, so a named import cost every run ~3-4 ms before the issuer is contacted, though nothing
+// is written until a certificate exists (docs/performance.md, "Action start-up").
+import fs, { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreError } from './store.js';
@@ -47,7 +52,7 @@ function fsError(store: string, error: unknown, doing: string, credentialWritten
 
 async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file);
+    return await fs.promises.readFile(file);
   } catch (error) {
     if ((error as FsError).code === 'ENOENT') return undefined;
     throw error;
@@ -59,9 +64,9 @@ function digest(content: Buffer | undefined): string {
 }
 
 async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+  let handle: FileHandle | undefined;
   try {
-    handle = await fs.open(dir, 'r');
+    handle = await fs.promises.open(dir, 'r');
     await handle.sync();
   } catch {
     // Some filesystems refuse fsync on a directory; the rename is still atomic there.
@@ -79,7 +84,11 @@ async function writeTemp(target: string, content: string | Buffer): Promise<stri
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  const handle = await fs.promises.open(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+    FILE_MODE,
+  );
   try {
     await handle.writeFile(content);
     // The creation mode is reduced by the umask but never widened; chmod makes it exact.
@@ -87,7 +96,7 @@ async function writeTemp(target: string, content: string | Buffer): Promise<stri
     await handle.sync();
   } catch (error) {
     await handle.close();
-    await fs.rm(temp, { force: true });
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
   await handle.close();
@@ -97,9 +106,9 @@ async function writeTemp(target: string, content: string | Buffer): Promise<stri
 async function atomicWrite(target: string, content: string | Buffer): Promise<void> {
   const temp = await writeTemp(target, content);
   try {
-    await fs.rename(temp, target);
+    await fs.promises.rename(temp, target);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
   await syncDirectory(path.dirname(target));
@@ -108,10 +117,10 @@ async function atomicWrite(target: string, content: string | Buffer): Promise<vo
 /** Follows a symlinked secrets file so the link is kept and its target replaced. */
 async function resolveTarget(file: string): Promise<string> {
   try {
-    return await fs.realpath(file);
+    return await fs.promises.realpath(file);
   } catch (error) {
     if ((error as FsError).code !== 'ENOENT') throw error;
-    return path.join(await fs.realpath(path.dirname(file)), path.basename(file));
+    return path.join(await fs.promises.realpath(path.dirname(file)), path.basename(file));
   }
 }
 
@@ -133,23 +142,23 @@ async function acquireLock(target: string, store: string): Promise<() => Promise
   const body = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
   for (let attempt = 0; ; attempt++) {
     try {
-      const handle = await fs.open(lockPath, 'wx', FILE_MODE);
+      const handle = await fs.promises.open(lockPath, 'wx', FILE_MODE);
       await handle.writeFile(body);
       await handle.close();
       return async () => {
-        await fs.rm(lockPath, { force: true });
+        await fs.promises.rm(lockPath, { force: true });
       };
     } catch (error) {
       if ((error as FsError).code !== 'EEXIST') throw error;
       let holder: { pid?: unknown; host?: unknown } = {};
       try {
-        holder = JSON.parse(await fs.readFile(lockPath, 'utf8')) as typeof holder;
+        holder = JSON.parse(await fs.promises.readFile(lockPath, 'utf8')) as typeof holder;
       } catch {
         // An unreadable or half-written lock is treated as held.
       }
       const stale = holder.host === hostname() && typeof holder.pid === 'number' && processIsGone(holder.pid);
       if (attempt === 0 && stale) {
-        await fs.rm(lockPath, { force: true });
+        await fs.promises.rm(lockPath, { force: true });
         continue;
       }
       const who = typeof holder.pid === 'number' ? ` (pid ${holder.pid} on ${String(holder.host)})` : '';
@@ -307,11 +316,11 @@ export class FileStore implements SecretStore, ListableStore {
             { store },
           );
         }
-        await fs.rename(temp, target);
+        await fs.promises.rename(temp, target);
         temp = undefined;
         await syncDirectory(path.dirname(target));
       } catch (error) {
-        if (temp !== undefined) await fs.rm(temp, { force: true });
+        if (temp !== undefined) await fs.promises.rm(temp, { force: true });
         if (error instanceof StoreError) throw error;
         throw fsError(store, error, `replace ${target}`);
       }
@@ -399,13 +408,13 @@ class FileLister implements ListableStore {
     const absolute = path.resolve(this.baseDir, prefix.path);
     let stat;
     try {
-      stat = await fs.stat(absolute);
+      stat = await fs.promises.stat(absolute);
     } catch (error) {
       throw fsError(prefixUri, error, `read ${absolute}`);
     }
     const files: { shown: string; absolute: string }[] = [];
     if (stat.isDirectory()) {
-      const names = (await fs.readdir(absolute)).sort();
+      const names = (await fs.promises.readdir(absolute)).sort();
       const present = new Set(names);
       for (const name of names) {
         if (OWN_SUFFIXES.some((s) => name.endsWith(s))) continue;
@@ -418,7 +427,7 @@ class FileLister implements ListableStore {
     }
     for (const file of files) {
       const format = file.absolute.toLowerCase().endsWith('.json') ? 'json' : 'dotenv';
-      const text = (await fs.readFile(file.absolute)).toString('utf8');
+      const text = (await fs.promises.readFile(file.absolute)).toString('utf8');
       let keys: string[];
       if (format === 'dotenv') {
         keys = [...parseDotenv(text).keys()];

@@ -79,7 +79,7 @@ function resolveContext(options = {}) {
 
 // adapters/file.ts
 import { createHash, randomBytes } from "node:crypto";
-import { constants, promises as fs } from "node:fs";
+import fs, { constants } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 
@@ -221,7 +221,7 @@ function fsError(store, error, doing, credentialWritten = false) {
 }
 async function readIfExists(file) {
   try {
-    return await fs.readFile(file);
+    return await fs.promises.readFile(file);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
@@ -233,7 +233,7 @@ function digest(content) {
 async function syncDirectory(dir) {
   let handle;
   try {
-    handle = await fs.open(dir, "r");
+    handle = await fs.promises.open(dir, "r");
     await handle.sync();
   } catch {
   } finally {
@@ -245,14 +245,18 @@ async function writeTemp(target, content) {
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`
   );
-  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  const handle = await fs.promises.open(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+    FILE_MODE
+  );
   try {
     await handle.writeFile(content);
     await handle.chmod(FILE_MODE);
     await handle.sync();
   } catch (error) {
     await handle.close();
-    await fs.rm(temp, { force: true });
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
   await handle.close();
@@ -261,19 +265,19 @@ async function writeTemp(target, content) {
 async function atomicWrite(target, content) {
   const temp = await writeTemp(target, content);
   try {
-    await fs.rename(temp, target);
+    await fs.promises.rename(temp, target);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
   await syncDirectory(path.dirname(target));
 }
 async function resolveTarget(file) {
   try {
-    return await fs.realpath(file);
+    return await fs.promises.realpath(file);
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
-    return path.join(await fs.realpath(path.dirname(file)), path.basename(file));
+    return path.join(await fs.promises.realpath(path.dirname(file)), path.basename(file));
   }
 }
 function processIsGone(pid) {
@@ -289,22 +293,22 @@ async function acquireLock(target, store) {
   const body = JSON.stringify({ pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() });
   for (let attempt = 0; ; attempt++) {
     try {
-      const handle = await fs.open(lockPath, "wx", FILE_MODE);
+      const handle = await fs.promises.open(lockPath, "wx", FILE_MODE);
       await handle.writeFile(body);
       await handle.close();
       return async () => {
-        await fs.rm(lockPath, { force: true });
+        await fs.promises.rm(lockPath, { force: true });
       };
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
       let holder = {};
       try {
-        holder = JSON.parse(await fs.readFile(lockPath, "utf8"));
+        holder = JSON.parse(await fs.promises.readFile(lockPath, "utf8"));
       } catch {
       }
       const stale = holder.host === hostname() && typeof holder.pid === "number" && processIsGone(holder.pid);
       if (attempt === 0 && stale) {
-        await fs.rm(lockPath, { force: true });
+        await fs.promises.rm(lockPath, { force: true });
         continue;
       }
       const who = typeof holder.pid === "number" ? ` (pid ${holder.pid} on ${String(holder.host)})` : "";
@@ -444,11 +448,11 @@ var FileStore = class {
             { store }
           );
         }
-        await fs.rename(temp, target);
+        await fs.promises.rename(temp, target);
         temp = void 0;
         await syncDirectory(path.dirname(target));
       } catch (error) {
-        if (temp !== void 0) await fs.rm(temp, { force: true });
+        if (temp !== void 0) await fs.promises.rm(temp, { force: true });
         if (error instanceof StoreError) throw error;
         throw fsError(store, error, `replace ${target}`);
       }
@@ -526,13 +530,13 @@ var FileLister = class {
     const absolute = path.resolve(this.baseDir, prefix.path);
     let stat;
     try {
-      stat = await fs.stat(absolute);
+      stat = await fs.promises.stat(absolute);
     } catch (error) {
       throw fsError(prefixUri, error, `read ${absolute}`);
     }
     const files = [];
     if (stat.isDirectory()) {
-      const names = (await fs.readdir(absolute)).sort();
+      const names = (await fs.promises.readdir(absolute)).sort();
       const present = new Set(names);
       for (const name of names) {
         if (OWN_SUFFIXES.some((s) => name.endsWith(s))) continue;
@@ -545,7 +549,7 @@ var FileLister = class {
     }
     for (const file of files) {
       const format = file.absolute.toLowerCase().endsWith(".json") ? "json" : "dotenv";
-      const text = (await fs.readFile(file.absolute)).toString("utf8");
+      const text = (await fs.promises.readFile(file.absolute)).toString("utf8");
       let keys;
       if (format === "dotenv") {
         keys = [...parseDotenv(text).keys()];

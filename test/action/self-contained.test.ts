@@ -188,6 +188,38 @@ describe('bundled actions are self-contained', () => {
     expect(child.status).toBe(0);
   });
 
+  it('certify reaches its issuer without loading what its start does not need', async () => {
+    // Node modules that cost every start milliseconds and that the first request needs none of:
+    // undici (Node's fetch), the promise file API (a file store writes only once a certificate
+    // exists) and readline, which the promise file API loads. Recorded by a preload at the moment
+    // the first request leaves, so the run itself goes on unchanged.
+    const dir = mkdtempSync(join(tmpdir(), 'passgeni-start-'));
+    const probe = join(dir, 'probe.cjs');
+    const loaded = join(dir, 'loaded.json');
+    writeFileSync(
+      probe,
+      `const fs = process.getBuiltinModule('node:fs');
+let done = false;
+process.getBuiltinModule('node:diagnostics_channel').subscribe('http.client.request.start', () => {
+  if (!done) fs.writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList));
+  done = true;
+});`,
+    );
+    const result = await runAction(join(copy, 'action.yml'), {
+      with: {
+        standard: 'HIPAA',
+        store: 'file://./app.env#SECRET',
+        'issuer-url': refusingUrl,
+        'api-key': 'pgk_x',
+      },
+      env: { NODE_OPTIONS: `--require ${probe}` },
+    });
+    expect(result.code, result.stderr).toBe(1);
+    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+    expect(modules).toContain('NativeModule http');
+    expect(modules.filter((m) => /undici|internal\/fs\/promises|readline/.test(m))).toEqual([]);
+  });
+
   it('the certify entry stays within its size budget; no source maps are shipped', () => {
     expect(statSync(join(copy, 'dist', 'action', 'certify.js')).size).toBeLessThanOrEqual(500 * 1024);
     const all = readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[];
