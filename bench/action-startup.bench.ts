@@ -17,7 +17,9 @@
  * issuer requests through Node's built-in fetch instead of node:http (src/issuer-client/node-fetch.ts),
  * @actions/core imported at start instead of the runner-protocol module (src/action/runtime.ts),
  * the file adapter imported when a file URI is opened instead of with the store router
- * (adapters/index.ts), and the start path split into esbuild's shared chunks instead of one file.
+ * (adapters/index.ts), the file adapter reading Node's `fs.promises` (a getter that loads the
+ * promise file API and readline) when it loads instead of when it writes (adapters/file.ts), and
+ * the start path split into esbuild's shared chunks instead of one file.
  * For scale: the entry's static imports alone (a run with no inputs, which fails right after
  * loading), the "engine floor" (engine + issuer client + store router, bundled alike, evaluated
  * and nothing else: what any front end must load), and @actions/core alone.
@@ -161,6 +163,15 @@ await buildVariant('with-lazy-file-adapter', [
     ],
   ]),
 ]);
+await buildVariant('with-eager-fs-promises', [
+  replacePassages('eager-fs-promises', /adapters[\\/]file\.ts$/, [
+    // Read at evaluation, as `import { promises } from 'node:fs'` did.
+    [
+      "import fs, { constants } from 'node:fs';",
+      "import fs, { constants } from 'node:fs';\nvoid fs.promises;",
+    ],
+  ]),
+]);
 // The start path as it shipped before: one esbuild build of all four entries with code splitting,
 // which spread certify's start path over the entry and eleven shared chunks, and every built-in
 // in the CommonJS form.
@@ -298,6 +309,7 @@ const subjects: Subject[] = [
   variant('with built-in fetch', 'with-fetch'),
   variant('with @actions/core', 'with-core'),
   variant('importing the file adapter on use', 'with-lazy-file-adapter'),
+  variant('reading fs.promises when it loads', 'with-eager-fs-promises'),
   variant('with its start path in shared chunks', 'split'),
   { name: 'floor     minimal script, same job', args: [FLOOR], env: certifyEnv, contact: true, exitCode: 1 },
   {
