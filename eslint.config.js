@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layer import rules of DESIGN §2 are checked by dependency-cruiser (.dependency-cruiser.mjs).
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.mjs', '.passgeni/**'] },
   js.configs.recommended,
@@ -11,40 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
-    },
-  },
-  {
-    // DESIGN §2: the authority must never be able to touch a credential, and the pure core
-    // must not depend on the things built on top of it.
-    files: ['src/issuer/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/generate/**', '**/adapters/**', '../../adapters/*'],
-              message: 'The issuer must never import the generator or a store adapter (DESIGN §2).',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/policy/**/*.ts', 'src/generate/**/*.ts', 'src/certificate/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/issuer/**', '**/cli/**', '**/action/**', '**/adapters/**', '**/engine*'],
-              message: 'policy, generate and certificate are the pure core (DESIGN §2).',
-            },
-          ],
-        },
-      ],
     },
   },
 );
