@@ -1,22 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../support/cli.js';
+import { runCli, startServe, type ServeProcess } from '../support/cli.js';
 import { freePort, startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 
 describe('passgeni certify on the embedded defaults (local issuer, file store)', () => {
   let dir: string;
-  let serve: ChildProcess | undefined;
+  let serve: ServeProcess | undefined;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'passgeni-certify-'));
     writeFileSync(join(dir, 'secrets.env'), '# app settings\nDB_HOST=db.internal\n');
   });
-  afterAll(() => {
-    serve?.kill('SIGTERM');
+  afterAll(async () => {
+    await serve?.stop();
   });
 
   it(
@@ -44,18 +43,7 @@ describe('passgeni certify on the embedded defaults (local issuer, file store)',
         /^# app settings\nDB_HOST=db.internal\n/,
       );
 
-      serve = spawn(
-        process.execPath,
-        [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--public-url', publicUrl],
-        {
-          cwd: dir,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let serveLog = '';
-      serve.stderr?.on('data', (d: Buffer) => (serveLog += d.toString()));
-      serve.stdout?.on('data', (d: Buffer) => (serveLog += d.toString()));
-      await waitFor(`${publicUrl}/healthz`, () => serveLog);
+      serve = await startServe(['--host', '127.0.0.1', '--public-url', publicUrl], { cwd: dir, port });
       const page = await fetch(report.cert_url);
       expect(page.status).toBe(200);
       const html = await page.text();
@@ -158,15 +146,3 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(error.failures[0].store).toBe('file://./missing-dir/x.env#K');
   });
 });
-
-async function waitFor(url: string, log: () => string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up:\n${log()}`);
-}

@@ -17,7 +17,7 @@ import {
   type InventoryRow,
 } from '../../src/inventory/index.js';
 import type { TestIssuer } from '../support/issuer-server.js';
-import { runCommands } from '../rotation/helpers.js';
+import { runCli } from '../support/cli.js';
 import { closeRegistry, openRegistry, type Registry } from './fixtures.js';
 
 let main: TestIssuer;
@@ -318,7 +318,7 @@ describe('bounded, ordered concurrency', () => {
 
 describe('passgeni inventory', () => {
   it('writes the report to --out only once complete, and exits 1 when any certificate is not valid', async () => {
-    const run = await runCommands(
+    const run = await runCli(
       ['inventory', '--store-prefix', 'file://.', '--out', 'registry.html', '--check-binding'],
       {
         cwd: dir,
@@ -336,11 +336,11 @@ describe('passgeni inventory', () => {
   });
 
   it('prints JSON with --json, and exits 0 only when every certificate is valid', async () => {
-    const run = await runCommands(['inventory', '--store-prefix', 'file://app.env', '--json'], { cwd: dir });
+    const run = await runCli(['inventory', '--store-prefix', 'file://app.env', '--json'], { cwd: dir });
     expect(run.code).toBe(1);
     const rows = JSON.parse(run.stdout) as InventoryRow[];
     expect(rows).toHaveLength(6);
-    const bound = await runCommands(['inventory', '-p', 'file://evil.json', '--format', 'csv'], { cwd: dir });
+    const bound = await runCli(['inventory', '-p', 'file://evil.json', '--format', 'csv'], { cwd: dir });
     expect(bound.code).toBe(0);
     expect(bound.stdout.split('\r\n')[1]).toMatch(
       /^file:\/\/evil\.json#<img src=x onerror=alert\(1\)>,valid,HIPAA,/,
@@ -348,10 +348,9 @@ describe('passgeni inventory', () => {
   });
 
   it('fails on a bad prefix before creating the output file (exit 2)', async () => {
-    const run = await runCommands(
-      ['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json'],
-      { cwd: dir },
-    );
+    const run = await runCli(['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json'], {
+      cwd: dir,
+    });
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toMatchObject({ code: 'STORE_URI_INVALID' });
     expect(existsSync(join(dir, 'r.csv'))).toBe(false);

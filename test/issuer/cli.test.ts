@@ -6,8 +6,8 @@ import { exportSigningKey, generateSigningKey } from '../../src/certificate/inde
 import { BACKENDS, createPostgresDatabase } from './support/backends.js';
 import type { BackendName } from './support/backends.js';
 import { sessionBody } from './support/fixtures.js';
-import { runCliEntry, startServeProcess } from './support/process.js';
 import { api } from './support/server.js';
+import { runCli, startServe } from '../support/cli.js';
 
 /**
  * `passgeni api-key` and `passgeni serve` as processes, on a data directory (embedded database)
@@ -41,16 +41,15 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
   });
 
   it('creates a key (printed once), lists it without the key, serves with it, and revokes it', async () => {
-    const created = await runCliEntry(
-      ['api-key', 'create', '--team', 'acme', '--name', 'ci', ...storage],
+    const created = await runCli(['api-key', 'create', '--team', 'acme', '--name', 'ci', ...storage], {
       env,
-    );
+    });
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     expect(key).toMatch(/^passgeni_[A-Za-z0-9_-]{43}$/);
     expect(created.stderr).toContain('shown only once');
 
-    const listed = await runCliEntry(['api-key', 'list', '--json', ...storage], env);
+    const listed = await runCli(['api-key', 'list', '--json', ...storage], { env });
     expect(listed.code).toBe(0);
     const keys = (
       JSON.parse(listed.stdout) as { keys: Array<{ id: string; team_name: string; revoked_at: null }> }
@@ -58,17 +57,17 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
     expect(keys).toEqual([expect.objectContaining({ team_name: 'acme', name: 'ci', revoked_at: null })]);
     expect(listed.stdout).not.toContain(key);
     const id = keys[0]?.id ?? '';
-    const table = await runCliEntry(['api-key', 'list', ...storage], env);
+    const table = await runCli(['api-key', 'list', ...storage], { env });
     expect(table.stdout).toMatch(new RegExp(`^${id}\\s+acme\\s+passgeni_\\S+…\\s+ci\\s+`, 'm'));
 
-    const server = await startServeProcess(storage, env);
+    const server = await startServe(storage, { env });
     try {
       if (backend === 'pglite') {
         // first start on a fresh data directory: the key is generated, 0600, with a notice
         expect(server.stderr()).toContain('generated a new ES256 signing key');
         expect(statSync(join(dir, 'signing-key.jwk')).mode & 0o777).toBe(0o600);
         // the embedded database belongs to the running server
-        const busy = await runCliEntry(['api-key', 'list', ...storage], env);
+        const busy = await runCli(['api-key', 'list', ...storage], { env });
         expect(busy.code).toBe(3);
         expect(busy.stderr).toContain('DATA_DIR_IN_USE');
       }
@@ -81,27 +80,27 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
     }
     expect(server.stdout()).not.toContain(key);
 
-    const revoked = await runCliEntry(['api-key', 'revoke', id, '--json', ...storage], env);
+    const revoked = await runCli(['api-key', 'revoke', id, '--json', ...storage], { env });
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ id, revoked_at: expect.any(String) });
-    const unknown = await runCliEntry(['api-key', 'revoke', 'key_0000000000000000', ...storage], env);
+    const unknown = await runCli(['api-key', 'revoke', 'key_0000000000000000', ...storage], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('API_KEY_NOT_FOUND');
-    const bad = await runCliEntry(['api-key', 'create', '--team', 'no spaces allowed', ...storage], env);
+    const bad = await runCli(['api-key', 'create', '--team', 'no spaces allowed', ...storage], { env });
     expect(bad.code).toBe(2);
   }, 180_000);
 
   it('rotates the signing key with --rotate-key and keeps the old one in the JWKS', async () => {
     const keyFile = join(dir, 'explicit.jwk');
-    const first = await runCliEntry(['api-key', 'list', ...storage], env);
+    const first = await runCli(['api-key', 'list', ...storage], { env });
     expect(first.code).toBe(0);
     const rotateEnv = { ...env, PASSGENI_SIGNING_KEY: '' };
-    const a = await startServeProcess([...storage, '--key-file', keyFile, '--rotate-key'], rotateEnv);
+    const a = await startServe([...storage, '--key-file', keyFile, '--rotate-key'], { env: rotateEnv });
     const kidA = (
       (await (await fetch(`${a.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
     ).keys;
     expect(await a.stop()).toBe(0);
-    const b = await startServeProcess([...storage, '--key-file', keyFile, '--rotate-key'], rotateEnv);
+    const b = await startServe([...storage, '--key-file', keyFile, '--rotate-key'], { env: rotateEnv });
     try {
       expect(b.stderr()).toContain('previous kid');
       const jwks = (
@@ -112,9 +111,11 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
     } finally {
       await b.stop();
     }
-    const refused = await runCliEntry(['serve', '--rotate-key', ...storage], {
-      ...env,
-      PASSGENI_SIGNING_KEY: exportSigningKey(generateSigningKey(), 'jwk'),
+    const refused = await runCli(['serve', '--rotate-key', ...storage], {
+      env: {
+        ...env,
+        PASSGENI_SIGNING_KEY: exportSigningKey(generateSigningKey(), 'jwk'),
+      },
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('ROTATE_KEY_UNSUPPORTED');

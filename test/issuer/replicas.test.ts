@@ -4,8 +4,8 @@ import { createApiKey, openDatabase } from '../../src/issuer/index.js';
 import type { Database } from '../../src/issuer/index.js';
 import { TEST_DATABASE_URL, createPostgresDatabase } from './support/backends.js';
 import { sessionBody, uniqueTeam } from './support/fixtures.js';
-import { awayFromWindowEdge, startServeProcess } from './support/process.js';
-import type { ServeProcess } from './support/process.js';
+import { awayFromWindowEdge } from './support/clock.js';
+import { startServe, type ServeProcess } from '../support/cli.js';
 import { api } from './support/server.js';
 import type { ApiResponse } from './support/server.js';
 
@@ -36,7 +36,7 @@ describePg('two replicas sharing one PostgreSQL', () => {
 
   async function pair(args: string[]): Promise<[ServeProcess, ServeProcess]> {
     const env = { DATABASE_URL: database.url, PASSGENI_SIGNING_KEY: signingKey };
-    const started = await Promise.all([startServeProcess(args, env), startServeProcess(args, env)]);
+    const started = await Promise.all([startServe(args, { env }), startServe(args, { env })]);
     replicas.push(...started);
     return started;
   }

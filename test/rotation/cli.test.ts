@@ -6,7 +6,7 @@ import type { RotationReport } from '../../src/rotation/index.js';
 import { ProgressBar } from '../../src/rotation/progress-bar.js';
 import { runCli } from '../support/cli.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-import { certificateCount, runCommands, snapshot } from './helpers.js';
+import { certificateCount, snapshot } from './helpers.js';
 
 let issuer: TestIssuer;
 let dir: string;
@@ -58,7 +58,7 @@ credentials:
     );
     const files = snapshot(dir);
     const count = await certificateCount(issuer);
-    const run = await runCommands(['rotate', '--manifest', 'passgeni.yml', '--json', ...issuerFlags()], {
+    const run = await runCli(['rotate', '--manifest', 'passgeni.yml', '--json', ...issuerFlags()], {
       cwd: dir,
     });
     expect(run.code).toBe(2);
@@ -76,7 +76,7 @@ credentials:
     expect(snapshot(dir)).toEqual(files);
     expect(await certificateCount(issuer)).toBe(count);
 
-    const text = await runCommands(['rotate', '--manifest', 'passgeni.yml', ...issuerFlags()], { cwd: dir });
+    const text = await runCli(['rotate', '--manifest', 'passgeni.yml', ...issuerFlags()], { cwd: dir });
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('passgeni.yml:5:15: credentials[0].standard: Unknown standard "HIPPA"');
     expect(text.stderr).toContain('passgeni.yml:9:9: credentials[2].id: duplicate id "db-admin"');
@@ -86,7 +86,7 @@ credentials:
     writeFileSync(join(dir, 'db.env'), 'PASSWORD=old\n');
     writeFileSync(join(dir, 'passgeni.yml'), GOOD);
     // A dry run with the default local issuer must not create its data directory and key.
-    const before = await runCommands(['rotate', '--dry-run'], { cwd: dir });
+    const before = await runCli(['rotate', '--dry-run'], { cwd: dir });
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(
       /WOULD ROTATE +db-admin +missing: file:\/\/\.\/db\.env#PASSWORD has no certificate URL/,
@@ -94,7 +94,7 @@ credentials:
     expect(before.stdout).toContain('2 due, 0 current, 0 failed.');
     expect(existsSync(join(dir, '.passgeni'))).toBe(false);
 
-    const run = await runCommands(['rotate', '--manifest', 'passgeni.yml', '--json', ...issuerFlags()], {
+    const run = await runCli(['rotate', '--manifest', 'passgeni.yml', '--json', ...issuerFlags()], {
       cwd: dir,
     });
     expect(run.stderr).toBe('');
@@ -114,7 +114,7 @@ credentials:
     ]);
     expect(report.rotated[0]?.cert_url).toMatch(new RegExp(`^${issuer.url}/cert/`));
 
-    const dry = await runCommands(['rotate', '--dry-run', ...issuerFlags()], { cwd: dir });
+    const dry = await runCli(['rotate', '--dry-run', ...issuerFlags()], { cwd: dir });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^Rotation of passgeni\.yml \(dry run\): 2 credentials\n/);
     expect(dry.stdout).toMatch(/current +db-admin +Current: valid until /);
@@ -131,7 +131,7 @@ credentials:
   - { id: fine, stores: ["file://./fine.env#A"] }
 `,
     );
-    const run = await runCommands(['rotate', '--json', ...issuerFlags()], { cwd: dir });
+    const run = await runCli(['rotate', '--json', ...issuerFlags()], { cwd: dir });
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout) as RotationReport;
     expect(report.rotated.map((r) => r.id)).toEqual(['fine']);
@@ -142,13 +142,13 @@ credentials:
 
   it('treats bad flags as usage errors (exit 2)', async () => {
     writeFileSync(join(dir, 'passgeni.yml'), GOOD);
-    const shard = await runCommands(['rotate', '--shard', '4/3', '--json'], { cwd: dir });
+    const shard = await runCli(['rotate', '--shard', '4/3', '--json'], { cwd: dir });
     expect(shard.code).toBe(2);
     expect(JSON.parse(shard.stderr)).toMatchObject({ code: 'INVALID_SHARD' });
-    const rate = await runCommands(['rotate', '--max-rate', '0'], { cwd: dir });
+    const rate = await runCli(['rotate', '--max-rate', '0'], { cwd: dir });
     expect(rate.code).toBe(2);
     expect(rate.stderr).toContain('--max-rate');
-    const missing = await runCommands(['rotate', '--manifest', 'nope.yml', '--json'], { cwd: dir });
+    const missing = await runCli(['rotate', '--manifest', 'nope.yml', '--json'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'MANIFEST_UNREADABLE' });
   });

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HttpIssuerClient } from '../../src/issuer-client/index.js';
 import type { TestIssuer } from '../support/issuer-server.js';
 
@@ -55,40 +53,4 @@ export function sidecarUrl(file: string, key: string): string | undefined {
     { cert_url?: string }
   >;
   return records[key]?.cert_url;
-}
-
-const RUNNER = fileURLToPath(new URL('./support/cli-runner.ts', import.meta.url));
-
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `passgeni rotate|inventory` in a separate Node process, from source (the commands are
- * registered into the bundled CLI by src/cli/commands/index.ts).
- */
-export function runCommands(
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    // The loader is named by its resolved URL: the child's working directory has no node_modules.
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), RUNNER, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

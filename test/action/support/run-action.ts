@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runNode } from '../../support/cli.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -98,7 +98,11 @@ export async function runAction(actionYml: string, options: RunOptions = {}): Pr
     else env[key] = value;
   }
 
-  const { code, stdout, stderr } = await spawnNode(entry, env, workspace, options.timeoutMs ?? 60_000);
+  const { code, stdout, stderr } = await runNode([entry], {
+    cwd: workspace,
+    env,
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
   const result: RunResult = {
     code,
     stdout,
@@ -111,27 +115,6 @@ export async function runAction(actionYml: string, options: RunOptions = {}): Pr
   };
   rmSync(runnerDir, { recursive: true, force: true });
   return result;
-}
-
-function spawnNode(
-  entry: string,
-  env: Record<string, string>,
-  cwd: string,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
 }
 
 /**
