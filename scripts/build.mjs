@@ -1,37 +1,37 @@
 #!/usr/bin/env node
-// Builds dist/ from a clean slate: the CLI (dist/cli.js) and the GitHub Actions
-// (dist/action/<name>.js, what each action.yml runs), in one esbuild build. CI rebuilds and
-// compares with the committed dist/ (`npm run check-dist`), so the output must not depend on the
-// machine or the Node version that builds it: esbuild's own output is deterministic, and the
-// licence file below is sorted.
+// Builds dist/ from a clean slate: the GitHub Actions (dist/action/<name>.js, what each action.yml
+// runs) and the CLI (dist/cli.js). CI rebuilds and compares with the committed dist/
+// (`npm run check-dist`), so the output must not depend on the machine or the Node version that
+// builds it: esbuild's output is deterministic, and the licence file below is sorted.
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-process.chdir(new URL('..', import.meta.url).pathname);
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync('dist', { recursive: true, force: true });
 
-const { metafile } = await build({
-  entryPoints: {
-    cli: 'src/cli/main.ts',
-    'action/certify': 'src/action/entries/certify.ts',
-    'action/verify': 'src/action/entries/verify.ts',
-    'action/revoke': 'src/action/entries/revoke.ts',
-    'action/rotate': 'src/action/entries/rotate.ts',
-  },
-  outdir: 'dist',
-  // The runner runs an action from a checkout with no node_modules, so every dependency is
-  // bundled. The code an entry reaches through `import()` (each store adapter and its SDK) lands
-  // in chunks of its own, loaded only when a run needs it.
+// Code reached through `import()` (each store adapter and its SDK, the common-password list)
+// lands in chunks of its own, loaded only when a run needs it.
+const common = {
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // Only the CLI's issuer (`passgeni serve`, `passgeni api-key`) uses these, from an npm install:
-  // PGlite loads its WebAssembly from beside its own files, which a bundle would not carry.
-  external: ['@electric-sql/pglite', 'pg', 'fastify'],
   platform: 'node',
   format: 'esm',
   target: 'node22',
+  define: { __PASSGENI_VERSION__: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// The runner runs an action from a checkout with no node_modules, so every dependency is bundled.
+// The actions are built apart from the CLI: chunks shared with it would carry the CLI's share of
+// the shared modules into every action start (+8 files, +40 KB, ~0.4x `node -e 0`).
+const actions = await build({
+  ...common,
+  entryPoints: ['certify', 'verify', 'revoke', 'rotate'].map((name) => `src/action/entries/${name}.ts`),
+  outdir: 'dist/action',
   // Several SDKs ship both ESM ("module") and CommonJS ("main"); ESM keeps a split chunk's named
   // exports intact.
   mainFields: ['module', 'main'],
@@ -39,14 +39,14 @@ const { metafile } = await build({
   banner: {
     js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
   },
-  define: { __PASSGENI_VERSION__: JSON.stringify(pkg.version) },
   minify: true,
-  legalComments: 'none',
   metafile: true,
-  logLevel: 'warning',
 });
+writeFileSync('dist/action/licenses.txt', thirdPartyLicenses(actions.metafile));
+
+// `npx passgeni` installs the dependencies from package.json, PGlite's WebAssembly among them.
+await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', packages: 'external' });
 chmodSync('dist/cli.js', 0o755);
-writeFileSync('dist/licenses.txt', thirdPartyLicenses(metafile));
 
 /**
  * The licences of every package bundled (MIT and friends require the notice to travel with the
@@ -62,7 +62,8 @@ function thirdPartyLicenses({ inputs }) {
       .filter((f) => /^(licen[cs]e|copying)/i.test(f))
       .sort()[0];
     const text = file ? readFileSync(`${dir}/${file}`, 'utf8').trim() : '(no licence file in the package)';
-    notices.set(`${name}@${version}`, `${name}@${version} (${license ?? 'see below'})\n\n${text}\n`);
+    const id = `${name}@${version}`;
+    notices.set(id, `${id} (${typeof license === 'string' ? license : 'see below'})\n\n${text}\n`);
   }
   return [...notices.keys()]
     .sort()

@@ -12,7 +12,7 @@ import { copyActions, runAction } from './support/run-action.js';
 /**
  * The runner checks out the action's repository and runs `node dist/action/<name>.js`; there is no
  * node_modules. These tests copy only what a checkout of the action holds (the action.yml files
- * and dist/) to a directory with no node_modules above it and run the actions from there.
+ * and dist/action) to a directory with no node_modules above it and run the actions from there.
  */
 let copy: string;
 let issuer: TestIssuer;
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 /**
- * The files of dist/ that a certify run storing to `store` loads (recorded by a resolve hook
+ * The files of dist/action that a certify run storing to `store` loads (recorded by a resolve hook
  * preloaded into the run); the issuer refuses at once, after every store has been opened.
  */
 async function filesLoadedBy(store: string): Promise<string[]> {
@@ -64,7 +64,9 @@ registerHooks({ resolve(specifier, context, next) {
   });
   expect(result.code, result.stdout + result.stderr).toBe(1);
   const urls = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
-  return [...urls].map((url) => fileURLToPath(url)).filter((file) => file.startsWith(join(copy, 'dist')));
+  return [...urls]
+    .map((url) => fileURLToPath(url))
+    .filter((file) => file.startsWith(join(copy, 'dist', 'action')));
 }
 
 function ancestors(dir: string): string[] {
@@ -177,11 +179,9 @@ describe('bundled actions are self-contained', () => {
     expect(result.stdout).toContain('Could not reach Vault at http://127.0.0.1:1');
   });
 
-  it('every action resolves with nothing but dist/ and Node built-ins; each chunk loads on its own', async () => {
-    const dist = join(copy, 'dist');
-    const entries = ['certify', 'verify', 'revoke', 'rotate'].map((name) =>
-      join(dist, 'action', `${name}.js`),
-    );
+  it('every action resolves with nothing but dist/action and Node built-ins; each chunk loads on its own', async () => {
+    const dir = join(copy, 'dist', 'action');
+    const entries = ['certify', 'verify', 'revoke', 'rotate'].map((name) => join(dir, `${name}.js`));
     // Re-bundling the copy resolves every import and require() statically: with no node_modules
     // in reach, a dependency left outside the bundle fails to resolve here.
     const rebuilt = await build({
@@ -197,9 +197,9 @@ describe('bundled actions are self-contained', () => {
       metafile: true,
     });
     const inputs = Object.keys(rebuilt.metafile.inputs);
-    expect(inputs.filter((f) => !f.startsWith('dist/'))).toEqual([]);
+    expect(inputs.filter((f) => !f.startsWith('dist/action/'))).toEqual([]);
     // Each chunk an action reaches, even through import(), loads on its own in a fresh process.
-    const reached = inputs.filter((f) => f.startsWith('dist/chunks/')).map((f) => join(copy, f));
+    const reached = inputs.filter((f) => f.startsWith('dist/action/chunks/')).map((f) => join(copy, f));
     expect(reached.length).toBeGreaterThan(0);
     const script = `for (const f of ${JSON.stringify(reached)}) await import(f);`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -226,6 +226,6 @@ describe('bundled actions are self-contained', () => {
   it('ships no source maps, and the licences of the bundled packages', () => {
     const all = readdirSync(join(copy, 'dist'), { recursive: true }) as string[];
     expect(all.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(readFileSync(join(copy, 'dist', 'licenses.txt'), 'utf8')).toContain('zod@');
+    expect(readFileSync(join(copy, 'dist', 'action', 'licenses.txt'), 'utf8')).toContain('zod@');
   });
 });

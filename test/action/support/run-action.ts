@@ -193,7 +193,7 @@ export function expectMaskedFirst(
 }
 
 /**
- * What a checkout of the action holds — the action.yml files and dist/ — copied to a
+ * What a checkout of the action holds — the action.yml files and dist/action — copied to a
  * directory of its own, as the runner has it. Tests run the copy: it proves the bundles need
  * nothing else, and a rebuild of dist/ by another test run in the same tree cannot pull files
  * from under a running test.
@@ -208,13 +208,13 @@ export function copyActions(): string {
         cpSync(join(ROOT, 'actions', name, 'action.yml'), join(copy, 'actions', name, 'action.yml'));
       }
       rmSync(join(copy, 'dist'), { recursive: true, force: true });
-      cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
-      const built = ['certify', 'verify', 'revoke', 'rotate'].map((name) => `action/${name}.js`);
-      if ([...built, 'chunks', 'licenses.txt'].every((f) => existsSync(join(copy, 'dist', f)))) return copy;
+      cpSync(join(ROOT, 'dist', 'action'), join(copy, 'dist', 'action'), { recursive: true });
+      const built = ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'chunks', 'licenses.txt'];
+      if (built.every((f) => existsSync(join(copy, 'dist', 'action', f)))) return copy;
     } catch (error) {
       if (attempt >= 20) throw error;
     }
-    if (attempt >= 20) throw new Error('dist/ is incomplete; run npm run build');
+    if (attempt >= 20) throw new Error('dist/action is incomplete; run npm run build');
     // dist/ is being rebuilt right now (rebuilds start from an empty directory): try again.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
