@@ -38,7 +38,7 @@ export interface EngineDependencies {
   issuer: IssuerClient;
   openStore: (uri: string) => Promise<SecretStore>;
   /** Injected for tests; defaults to the real generator. */
-  generate?: (policy: ResolvedPolicy) => GeneratedCredential;
+  generate?: (policy: ResolvedPolicy) => Promise<GeneratedCredential>;
   fipsMode?: () => boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -184,7 +184,7 @@ export async function certifyAndStore(
     entropyBits: policy.entropyBits,
   });
 
-  const generated = (deps.generate ?? generateCredential)(policy);
+  const generated = await (deps.generate ?? generateCredential)(policy);
   progress({ step: 'session', issuer: deps.issuer.description });
   const session = await deps.issuer.createSession({
     standard: policy.standard.id,

@@ -106,8 +106,8 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
           openStore: (uri) => open(uri, storeOptions),
           // The credential is masked the moment it exists, before any store, log line, error or
           // output could carry it.
-          generate: (policy) => {
-            const generated = generateCredential(policy);
+          generate: async (policy) => {
+            const generated = await generateCredential(policy);
             runtime.mask(generated.password);
             return generated;
           },

@@ -1,12 +1,10 @@
-import { loadCommonPasswords } from './common-passwords.js';
-
 /**
  * The common-password list shipped with zxcvbn-ts (49,233 entries, all lower-case ASCII, at most
  * 20 characters). NIST SP 800-63B-4 checks the whole password, not substrings, so a candidate is
  * common when its lower-case form is an entry.
  */
 
-let entries: Set<string> | undefined;
+let entries: Promise<ReadonlySet<string>> | undefined;
 
 /**
  * Per length (index), bit m set when some entry of that length, lower-cased, has exactly the
@@ -32,14 +30,22 @@ export function kindOf(code: number): number {
   return KIND_OTHER;
 }
 
-function load(): Set<string> {
-  entries ??= new Set(loadCommonPasswords().map((entry) => entry.toLowerCase()));
+/**
+ * The list's entries, lower-cased, loaded on first call. The package decodes its compressed list
+ * when it is evaluated (~20 ms), which most runs would pay for nothing: a generator of the usual
+ * lengths and class mixes never consults the list (COMMON_PASSWORD_KINDS). Behind `import()`, a
+ * bundle keeps it in a chunk of its own that only a run that needs it loads.
+ */
+export function loadCommonPasswords(): Promise<ReadonlySet<string>> {
+  entries ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((entry) => entry.toLowerCase())),
+  );
   return entries;
 }
 
 /** True when the whole candidate, ignoring case, is on the common-password list. */
-export function isCommonPassword(candidate: string): boolean {
-  return load().has(candidate.toLowerCase());
+export async function isCommonPassword(candidate: string): Promise<boolean> {
+  return (await loadCommonPasswords()).has(candidate.toLowerCase());
 }
 
 /**

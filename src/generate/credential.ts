@@ -25,12 +25,12 @@ function poolSizeFor(length: number): number {
  * One credential to a resolved policy. Every buffer that held random bytes or characters is
  * zeroed before this returns; only the returned string (which JavaScript cannot wipe) remains.
  */
-export function generateCredential(
+export async function generateCredential(
   policy: ResolvedPolicy,
   options: GenerateOptions = {},
-): GeneratedCredential {
+): Promise<GeneratedCredential> {
   const random: RandomFill = options.random ?? defaultRandom;
-  const sampler = createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  const sampler = await createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
   try {
     const password = sampler.next();
     return {

@@ -13,11 +13,11 @@ const BULK_POOL_BYTES = 65536;
  * buffer after each credential, so nothing that became part of a credential stays behind; the
  * unconsumed rest of the pool has not become part of any credential.
  */
-export function createGenerator(
+export async function createGenerator(
   charset: Charset,
   length: number,
   options: { random?: (buffer: Uint8Array) => void } = {},
-): () => string {
+): Promise<() => string> {
   const random: RandomFill = options.random ?? defaultRandom;
-  return createSampler(charset, length, random, BULK_POOL_BYTES).next;
+  return (await createSampler(charset, length, random, BULK_POOL_BYTES)).next;
 }

@@ -6,7 +6,7 @@ import {
   KIND_LETTER,
   KIND_SPECIAL,
   commonPasswordsMayMatch,
-  isCommonPassword,
+  loadCommonPasswords,
 } from './blocklist.js';
 import type { RandomFill } from './random.js';
 
@@ -37,15 +37,16 @@ export interface Sampler {
   wipe(): void;
 }
 
-export function createSampler(
+/** Async only to load the common-password list, and only when this shape could be on it. */
+export async function createSampler(
   charset: Charset,
   length: number,
   random: RandomFill,
   poolSize: number,
-): Sampler {
+): Promise<Sampler> {
   const { table, need, kinds } = compile(charset, length);
   const maxAttempts = attemptsFor(charset, length);
-  const checkBlocklist = commonPasswordsMayMatch(length, kinds);
+  const blocklist = commonPasswordsMayMatch(length, kinds) ? await loadCommonPasswords() : undefined;
   const pool = new Uint8Array(poolSize);
   const out = Buffer.alloc(length);
   let pos = poolSize;
@@ -77,7 +78,7 @@ export function createSampler(
       }
       if ((mask & need) !== need) continue;
       const candidate = out.toString('latin1', 0, length);
-      if (checkBlocklist && isCommonPassword(candidate)) continue;
+      if (blocklist?.has(candidate.toLowerCase())) continue;
       wipeOut();
       return candidate;
     }

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse as parsePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-import { ROOT, copyActions, runAction } from './support/run-action.js';
+import { copyActions, runAction } from './support/run-action.js';
 
 /**
  * The runner checks out the action's repository and runs `node dist/action/<name>.js`; there is no
@@ -37,6 +38,36 @@ afterAll(async () => {
   await issuer?.close();
   await new Promise((resolve) => refusing?.close(resolve));
 });
+
+/**
+ * The files of dist/action that a certify run storing to `store` loads (recorded by a resolve hook
+ * preloaded into the run); the issuer refuses at once, after every store has been opened.
+ */
+async function filesLoadedBy(store: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'passgeni-loaded-'));
+  const log = join(dir, 'loaded.txt');
+  const probe = join(dir, 'probe.mjs');
+  writeFileSync(log, '');
+  writeFileSync(
+    probe,
+    `import { registerHooks } from 'node:module';
+import { appendFileSync } from 'node:fs';
+registerHooks({ resolve(specifier, context, next) {
+  const result = next(specifier, context);
+  if (result.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
+  return result;
+} });`,
+  );
+  const result = await runAction(join(copy, 'action.yml'), {
+    with: { standard: 'HIPAA', store, 'issuer-url': refusingUrl, 'api-key': 'pgk_refused_0123456789' },
+    env: { NODE_OPTIONS: `--import ${probe}`, AWS_REGION: 'us-east-1' },
+  });
+  expect(result.code, result.stdout + result.stderr).toBe(1);
+  const urls = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+  return [...urls]
+    .map((url) => fileURLToPath(url))
+    .filter((file) => file.startsWith(join(copy, 'dist', 'action')));
+}
 
 function ancestors(dir: string): string[] {
   const out: string[] = [];
@@ -130,8 +161,8 @@ describe('bundled actions are self-contained', () => {
   });
 
   it('an error thrown in a lazily loaded store adapter keeps its code across the chunk boundary', async () => {
-    // The Vault adapter is its own chunk; the engine that catches its StoreError is in the entry.
-    // Both must share one StoreError class (chunks/kernel.js), or the engine would report the
+    // The Vault adapter is its own chunk, loaded on use; the engine that catches its StoreError
+    // is on the start path. Both must share one StoreError class, or the engine would report the
     // generic STORE_WRITE_FAILED instead of the adapter's code.
     const vault = 'vault://secret/app/db#password';
     const result = await runAction(join(copy, 'action.yml'), {
@@ -148,13 +179,13 @@ describe('bundled actions are self-contained', () => {
     expect(result.stdout).toContain('Could not reach Vault at http://127.0.0.1:1');
   });
 
-  it('every output resolves with nothing but its sibling chunks and Node built-ins; each chunk loads on its own', async () => {
+  it('every action resolves with nothing but dist/action and Node built-ins; each chunk loads on its own', async () => {
     const dir = join(copy, 'dist', 'action');
-    const chunks = readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f));
+    const entries = ['certify', 'verify', 'revoke', 'rotate'].map((name) => join(dir, `${name}.js`));
     // Re-bundling the copy resolves every import and require() statically: with no node_modules
     // in reach, a dependency left outside the bundle fails to resolve here.
     const rebuilt = await build({
-      entryPoints: ['certify.js', 'verify.js', 'revoke.js', 'rotate.js'].map((f) => join(dir, f)),
+      entryPoints: entries,
       absWorkingDir: copy,
       bundle: true,
       write: false,
@@ -167,18 +198,10 @@ describe('bundled actions are self-contained', () => {
     });
     const inputs = Object.keys(rebuilt.metafile.inputs);
     expect(inputs.filter((f) => !f.startsWith('dist/action/'))).toEqual([]);
-    // Every chunk some output names was reached. (esbuild can leave a chunk no output names, when
-    // the dynamic import that created it was tree-shaken away; it is dead weight, never loaded.)
-    const text = ['certify.js', 'verify.js', 'revoke.js', 'rotate.js']
-      .map((f) => readFileSync(join(dir, f), 'utf8'))
-      .concat(chunks.map((f) => readFileSync(f, 'utf8')))
-      .join('\n');
-    for (const chunk of chunks) {
-      const name = chunk.slice(chunk.lastIndexOf('/') + 1);
-      if (text.includes(`/${name}"`)) expect(inputs, name).toContain(`dist/action/chunks/${name}`);
-    }
-
-    const script = `for (const f of ${JSON.stringify(chunks)}) await import(f);`;
+    // Each chunk an action reaches, even through import(), loads on its own in a fresh process.
+    const reached = inputs.filter((f) => f.startsWith('dist/action/chunks/')).map((f) => join(copy, f));
+    expect(reached.length).toBeGreaterThan(0);
+    const script = `for (const f of ${JSON.stringify(reached)}) await import(f);`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: copy,
       encoding: 'utf8',
@@ -188,50 +211,21 @@ describe('bundled actions are self-contained', () => {
     expect(child.status).toBe(0);
   });
 
-  it('certify reaches its issuer without loading what its start does not need', async () => {
-    // Node modules that cost every start milliseconds and that the first request needs none of:
-    // undici (Node's fetch), the promise file API (a file store writes only once a certificate
-    // exists) and readline, which the promise file API loads. Recorded by a preload at the moment
-    // the first request leaves, so the run itself goes on unchanged.
-    const dir = mkdtempSync(join(tmpdir(), 'passgeni-start-'));
-    const probe = join(dir, 'probe.cjs');
-    const loaded = join(dir, 'loaded.json');
-    writeFileSync(
-      probe,
-      `const fs = process.getBuiltinModule('node:fs');
-let done = false;
-process.getBuiltinModule('node:diagnostics_channel').subscribe('http.client.request.start', () => {
-  if (!done) fs.writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList));
-  done = true;
-});`,
-    );
-    const result = await runAction(join(copy, 'action.yml'), {
-      with: {
-        standard: 'HIPAA',
-        store: 'file://./app.env#SECRET',
-        'issuer-url': refusingUrl,
-        'api-key': 'pgk_x',
-      },
-      env: { NODE_OPTIONS: `--require ${probe}` },
-    });
-    expect(result.code, result.stderr).toBe(1);
-    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
-    expect(modules).toContain('NativeModule http');
-    expect(modules.filter((m) => /undici|internal\/fs\/promises|readline/.test(m))).toEqual([]);
+  it('a run loads a store SDK only when one of its stores needs it', async () => {
+    const sdks = (files: string[]): string[] =>
+      Object.entries({ aws: 'aws-sdk-js', kubernetes: 'CoreV1Api' })
+        .filter(([, marker]) => files.some((f) => readFileSync(f, 'utf8').includes(marker)))
+        .map(([name]) => name);
+    const fileOnly = await filesLoadedBy('file://./app.env#SECRET');
+    expect(fileOnly.length).toBeGreaterThan(0);
+    expect(sdks(fileOnly)).toEqual([]);
+    const withAws = await filesLoadedBy('aws-sm://prod/db#password');
+    expect(sdks(withAws)).toEqual(['aws']);
   });
 
-  it('the certify entry stays within its size budget; no source maps are shipped', () => {
-    expect(statSync(join(copy, 'dist', 'action', 'certify.js')).size).toBeLessThanOrEqual(500 * 1024);
-    const all = readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[];
+  it('ships no source maps, and the licences of the bundled packages', () => {
+    const all = readdirSync(join(copy, 'dist'), { recursive: true }) as string[];
     expect(all.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(readFileSync(join(copy, 'dist', 'action', 'licenses.txt'), 'utf8')).toContain('zod@');
-  });
-
-  it('carries zod/mini only: classic zod costs every start ~40 ms building its method tables', () => {
-    const dir = join(copy, 'dist', 'action');
-    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
-    // classic's classes are named "ZodString", "ZodObject" …, mini's "ZodMiniString" …
-    const classic = files.filter((f) => /"Zod(?!Mini)[A-Z]\w*"/.test(readFileSync(join(dir, f), 'utf8')));
-    expect(classic).toEqual([]);
   });
 });

@@ -25,21 +25,21 @@ function* take(next: () => string, n: number): Generator<string> {
 }
 
 describe('uniformity', () => {
-  it('characters within each class are uniform over 4 million characters (94-character pool)', () => {
+  it('characters within each class are uniform over 4 million characters (94-character pool)', async () => {
     const charset = buildCharset();
-    const results = perClassChiSquare(charset, take(createGenerator(charset, 20), 200_000));
+    const results = perClassChiSquare(charset, take(await createGenerator(charset, 20), 200_000));
     expect(results).toHaveLength(4);
     for (const r of results) expect(r.stat, `${r.cls}: ${r.stat} vs ${r.critical}`).toBeLessThan(r.critical);
   });
 
-  it('stays uniform with exclusions and a custom symbol set (pool of 68)', () => {
+  it('stays uniform with exclusions and a custom symbol set (pool of 68)', async () => {
     const charset = buildCharset({ symbols: '!#$%&*+-=?@^_', exclude: 'O0Il1oi' });
     expect(charset.pool.length).toBe(24 + 23 + 8 + 13);
-    const results = perClassChiSquare(charset, take(createGenerator(charset, 16), 100_000));
+    const results = perClassChiSquare(charset, take(await createGenerator(charset, 16), 100_000));
     for (const r of results) expect(r.stat, `${r.cls}: ${r.stat} vs ${r.critical}`).toBeLessThan(r.critical);
   });
 
-  it('every allowed whole string is equally likely (class and blocklist rejection keep it uniform)', () => {
+  it('every allowed whole string is equally likely (class and blocklist rejection keep it uniform)', async () => {
     // Upper-case A/B and digits 1/2, length 3: 4^3 strings minus those missing a class, minus any
     // the blocklist removes. Each must come up equally often.
     const charset: Charset = {
@@ -52,11 +52,11 @@ describe('uniformity', () => {
       for (const b of 'AB12')
         for (const c of 'AB12') {
           const s = a + b + c;
-          if (/[AB]/.test(s) && /[12]/.test(s) && !isCommonPassword(s)) allowed.push(s);
+          if (/[AB]/.test(s) && /[12]/.test(s) && !(await isCommonPassword(s))) allowed.push(s);
         }
     expect(allowed.length).toBeGreaterThan(40);
     const counts = new Map(allowed.map((s) => [s, 0]));
-    const next = createGenerator(charset, 3);
+    const next = await createGenerator(charset, 3);
     for (let i = 0; i < 400_000; i++) {
       const s = next();
       const seen = counts.get(s);

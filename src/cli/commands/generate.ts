@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .action(runCommand((options: GenerateOptions) => generate(options)));
 }
 
-function generate(options: GenerateOptions): number {
+async function generate(options: GenerateOptions): Promise<number> {
   const policy = resolvePolicy({
     standard: options.standard,
     ...(options.length !== undefined && { length: options.length }),
@@ -48,11 +48,11 @@ function generate(options: GenerateOptions): number {
     ...(options.classes !== undefined && { classes: options.classes }),
   });
   if (options.count === 1) {
-    const { password } = generateCredential(policy);
+    const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
   } else {
     // The bulk path: one generator with its random pool kept warm across credentials.
-    const next = createGenerator(policy.charset, policy.length);
+    const next = await createGenerator(policy.charset, policy.length);
     for (let i = 0; i < options.count; i++) emit(next(), policy, options.json === true);
   }
   if (!options.json && process.stderr.isTTY) {

@@ -192,12 +192,8 @@ export function copyActions(): string {
       }
       rmSync(join(copy, 'dist'), { recursive: true, force: true });
       cpSync(join(ROOT, 'dist', 'action'), join(copy, 'dist', 'action'), { recursive: true });
-      if (
-        ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'common-passwords.cjs', 'licenses.txt'].every(
-          (f) => existsSync(join(copy, 'dist', 'action', f)),
-        )
-      )
-        return copy;
+      const built = ['certify.js', 'verify.js', 'revoke.js', 'rotate.js', 'chunks', 'licenses.txt'];
+      if (built.every((f) => existsSync(join(copy, 'dist', 'action', f)))) return copy;
     } catch (error) {
       if (attempt >= 20) throw error;
     }
