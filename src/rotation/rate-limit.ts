@@ -112,7 +112,8 @@ export class StoreRateLimiter {
     if (options.maxRate !== undefined && !(options.maxRate > 0)) {
       throw new InputError(
         'INVALID_MAX_RATE',
-        '--max-rate must be a number of operations per second greater than 0.',
+        'The maximum rate must be a number of operations per second greater than 0.',
+        { hint: { option: 'max-rate', fix: 'check' } },
       );
     }
     const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore, StoreKind } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
-import { InputError, errorMessage, isPassgeniError } from '../errors.js';
+import { InputError, errorHint, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { assess, type Assessment, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
@@ -84,6 +84,8 @@ export interface FailedEntry {
   stage: 'check' | 'certify';
   code: string;
   message: string;
+  /** What to do about it, for the front end to word (e.g. check the API key). */
+  hint?: ErrorHint;
   /** Why it was being rotated, when it got that far. */
   reason?: DueReason;
   /** Stores that DO hold a new credential despite the failure (partial writes). */
@@ -122,7 +124,11 @@ export async function rotateFromManifest(
   }
   const expiringWithinDays = options.expiringWithinDays ?? 30;
   if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
-    throw new InputError('INVALID_EXPIRING_WITHIN', '--expiring-within must be a number of days, 0 or more.');
+    throw new InputError(
+      'INVALID_EXPIRING_WITHIN',
+      'The expiry window must be a number of days, 0 or more.',
+      { hint: { option: 'expiring-within', fix: 'check' } },
+    );
   }
   const locks = new KeyedLock();
   const limiter = new StoreRateLimiter({
@@ -171,6 +177,7 @@ export async function rotateFromManifest(
           stage: 'check',
           code: isPassgeniError(error) ? error.code : 'INTERNAL',
           message: errorMessage(error),
+          ...withHint(error),
         },
       }));
       outcomes[i] = outcome;
@@ -229,6 +236,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       stage: 'check',
       code: isPassgeniError(error) ? error.code : 'CHECK_FAILED',
       message: errorMessage(error),
+      ...withHint(error),
     },
   });
 
@@ -294,22 +302,11 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
 
   const byUri = new Map(stores.map((store, i) => [credential.stores[i] as string, store]));
   try {
-    const result = await certifyAndStore(
-      {
-        standard: credential.standard,
-        stores: credential.stores,
-        ...(credential.length !== undefined && { length: credential.length }),
-        ...(credential.exclude !== undefined && { exclude: credential.exclude }),
-        ...(credential.symbols !== undefined && { symbols: credential.symbols }),
-        ...(credential.classes !== undefined && { classes: credential.classes }),
-        ...(credential.label !== undefined && { label: credential.label }),
-        ...(credential.bind && { bind: true }),
-      },
-      {
-        issuer,
-        openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
-      },
-    );
+    // A manifest credential is a certify request (same field names); the engine reads only those.
+    const result = await certifyAndStore(credential, {
+      issuer,
+      openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
+    });
     // The report also carries the credential; only what is safe to print is kept.
     return {
       rotated: {
@@ -328,6 +325,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
           stage: 'certify',
           code: error.code,
           message: error.message,
+          ...withHint(error),
           reason,
           stored: error.stored.map((s) => s.store),
           ...(error.certificateState === 'valid' && { cert_url: error.certUrl }),
@@ -340,6 +338,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
         stage: 'certify',
         code: isPassgeniError(error) ? error.code : 'ROTATION_FAILED',
         message: errorMessage(error),
+        ...withHint(error),
         reason,
       },
     };
@@ -402,4 +401,9 @@ class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+}
+
+function withHint(error: unknown): { hint?: ErrorHint } {
+  const hint = errorHint(error);
+  return hint ? { hint } : {};
 }

@@ -402,7 +402,9 @@ credentials:
     const zero = await rotate(newWorkspace(), { shard: '0/3' });
     expect(zero.code).toBe(1);
     expect(errorLines(zero)).toEqual([
-      expect.stringMatching(/^::error::Input 'shard' must be I\/N .*got "0\/3"\. Shards count from 1/),
+      expect.stringMatching(
+        /^::error::The shard must be I\/N .*got "0\/3"\. Shards count from 1.* Check the shard input\.$/,
+      ),
     ]);
 
     const rate = await rotate(newWorkspace(), { 'max-rate': 'fast' });

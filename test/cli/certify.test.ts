@@ -130,6 +130,18 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(after.stdout).toContain('REVOKED');
   });
 
+  it("words the issuer's refusal of the API key with the flag and variable to check (exit 3)", async () => {
+    const run = await runCli(['certify', '--standard', 'HIPAA', '--store', 'file://./refused.env#K'], {
+      cwd: dir,
+      env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: `${issuer.apiKey.slice(0, -6)}zzzzzz` },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^passgeni: The issuer at .* refused the request: .*\. Check --api-key \(env PASSGENI_API_KEY\)\. \[\w+\]\n$/,
+    );
+    expect(run.stderr).not.toContain('api-key input');
+  });
+
   it('exits 2 and writes nothing for a request weaker than the standard', async () => {
     writeFileSync(join(dir, 'weak.env'), 'K=previous\n');
     const run = await runCli(

@@ -144,7 +144,10 @@ credentials:
     writeFileSync(join(dir, 'passgeni.yml'), GOOD);
     const shard = await runCommands(['rotate', '--shard', '4/3', '--json'], { cwd: dir });
     expect(shard.code).toBe(2);
-    expect(JSON.parse(shard.stderr)).toMatchObject({ code: 'INVALID_SHARD' });
+    expect(JSON.parse(shard.stderr)).toMatchObject({
+      code: 'INVALID_SHARD',
+      error: expect.stringMatching(/got "4\/3"\. Check --shard I\/N\.$/),
+    });
     const rate = await runCommands(['rotate', '--max-rate', '0'], { cwd: dir });
     expect(rate.code).toBe(2);
     expect(rate.stderr).toContain('--max-rate');

@@ -13,6 +13,7 @@ import {
 } from '../../rotation/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
 import { VERSION } from '../../version.js';
+import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
@@ -109,8 +110,12 @@ async function rotate(options: RotateCliOptions): Promise<number> {
       },
     });
     bar.finish();
-    if (options.json) printJson(report);
-    else printText(describe(report));
+    const worded = {
+      ...report,
+      failed: report.failed.map((e) => ({ ...e, message: withCliHint(e.message, e.hint) })),
+    };
+    if (options.json) printJson(worded);
+    else printText(describe(worded));
     return rotationExitCode(report);
   } finally {
     bar.finish();

@@ -5,6 +5,7 @@ import { loadJwks } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { resolveStandard } from '../../policy/index.js';
 import { verifyCertificate, type VerifyReport } from '../../verification.js';
+import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
 import { parseNonNegativeInt } from '../parse.js';
@@ -79,8 +80,12 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
         credentialFrom: await openStore(options.credentialFrom),
       }),
     });
-    if (options.json) printJson(report);
-    else printText(describe(report));
+    const worded = {
+      ...report,
+      reasons: report.reasons.map((r) => ({ ...r, message: withCliHint(r.message, r.hint) })),
+    };
+    if (options.json) printJson(worded);
+    else printText(describe(worded));
     return report.valid ? 0 : 1;
   } finally {
     await local?.close();
