@@ -8,8 +8,11 @@ import {
   ManifestError,
   inShard,
   loadManifest,
+  parseRate,
   parseShard,
   rotateFromManifest,
+  rotationCounts,
+  rotationScope,
   type FailedEntry,
   type Manifest,
   type RotationProgress,
@@ -17,7 +20,7 @@ import {
   type Shard,
 } from '../rotation/index.js';
 import { withActionHint } from './hints.js';
-import { Inputs, quote } from './inputs.js';
+import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
 import { nodeFetch } from '../issuer-client/node-fetch.js';
 import type { ActionRuntime } from './runtime.js';
@@ -89,7 +92,7 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
     ...(shard !== undefined && { shard: readShard(shard) }),
-    ...(maxRate !== undefined && { maxRate: readRate(maxRate) }),
+    ...(maxRate !== undefined && { maxRate: parseRate(maxRate) }),
   };
 }
 
@@ -105,18 +108,6 @@ function readShard(text: string): Shard {
       { ...(error.hint && { hint: error.hint }) },
     );
   }
-}
-
-/** Writes per second above 0; fractions are meaningful (Doppler's default is 0.5/s). */
-function readRate(text: string): number {
-  const rate = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(rate > 0) || !Number.isFinite(rate)) {
-    throw new InputError(
-      'INPUT_INVALID',
-      `Input 'max-rate' must be a number of writes per second above 0, e.g. 5 or 0.5; got ${quote(text)}.`,
-    );
-  }
-  return rate;
 }
 
 export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<RotateOutcome> {
@@ -163,7 +154,7 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
       // ones that were rotated.
       writeOutputs(runtime, report);
       if (inputs.showSummary) writeSummary(runtime, report);
-      runtime.info(countsLine(report));
+      runtime.info(rotationCounts(report));
       if (report.failed.length > 0) runtime.setFailed(failureAnnotation(report));
       return { ok: report.failed.length === 0, report };
     },
@@ -231,15 +222,6 @@ function assertNoCredential(report: RotationReport, credentials: ReadonlySet<str
   }
 }
 
-function scopeOf(report: Pick<RotationReport, 'shard' | 'dry_run'>): string {
-  return [
-    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
-    report.dry_run ? 'dry run' : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-}
-
 /** One log line per credential as it finishes; the reasons come from its `checked` event. */
 function progressLog(
   runtime: ActionRuntime,
@@ -250,7 +232,7 @@ function progressLog(
   return (event) => {
     switch (event.type) {
       case 'start': {
-        const scope = scopeOf({ shard: inputs.shard ?? null, dry_run: event.dryRun });
+        const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
         runtime.info(
           `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
         );
@@ -272,13 +254,6 @@ function progressLog(
       }
     }
   };
-}
-
-function countsLine(report: RotationReport): string {
-  return (
-    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
-    (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
-  );
 }
 
 function writeOutputs(runtime: ActionRuntime, report: RotationReport): void {
@@ -332,11 +307,11 @@ function storeCells(stores: readonly string[]): Cell[] {
 }
 
 function writeSummary(runtime: ActionRuntime, report: RotationReport): void {
-  const scope = scopeOf(report);
+  const scope = rotationScope(report);
   let text =
     heading(`PassGeni rotation${report.dry_run ? ' (dry run)' : ''}`) +
     paragraph(
-      `${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}. ${countsLine(report)}`,
+      `${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}. ${rotationCounts(report)}`,
     );
 
   if (report.rotated.length) {

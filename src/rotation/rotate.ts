@@ -215,6 +215,24 @@ export function rotationExitCode(report: RotationReport): 0 | 3 {
   return report.failed.length === 0 ? 0 : 3;
 }
 
+/** What a run covers, e.g. `shard 2/3, dry run`; empty for a whole run that writes. */
+export function rotationScope(report: Pick<RotationReport, 'shard' | 'dry_run'>): string {
+  return [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
+    report.dry_run ? 'dry run' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The outcome in one sentence, as every front end reports it. */
+export function rotationCounts(report: RotationReport): string {
+  return (
+    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
+    (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
+  );
+}
+
 interface Context {
   open: (uri: string) => Promise<SecretStore>;
   lookup: CertificateLookup;

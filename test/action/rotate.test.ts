@@ -410,7 +410,7 @@ credentials:
     const rate = await rotate(newWorkspace(), { 'max-rate': 'fast' });
     expect(rate.code).toBe(1);
     expect(errorLines(rate)).toEqual([
-      '::error::Input \'max-rate\' must be a number of writes per second above 0, e.g. 5 or 0.5; got "fast".',
+      '::error::The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5; got "fast". Check the max-rate input.',
     ]);
     expect(rate.outputs).toEqual({});
     expectMaskedFirst(rate, issuer.apiKey);

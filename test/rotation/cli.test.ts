@@ -150,7 +150,7 @@ credentials:
     });
     const rate = await runCommands(['rotate', '--max-rate', '0'], { cwd: dir });
     expect(rate.code).toBe(2);
-    expect(rate.stderr).toContain('--max-rate');
+    expect(rate.stderr).toContain('Check --max-rate.');
     const missing = await runCommands(['rotate', '--manifest', 'nope.yml', '--json'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'MANIFEST_UNREADABLE' });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, type Clock } from '../../src/rotation/index.js';
+import {
+  DEFAULT_WRITE_RATES,
+  StoreRateLimiter,
+  TokenBucket,
+  parseRate,
+  type Clock,
+} from '../../src/rotation/index.js';
 
 /**
  * A clock the test drives: sleeping advances it. `lateBy` makes every timer fire late (a loaded
@@ -136,5 +142,20 @@ describe('store rate limiter', () => {
     expect(() => new StoreRateLimiter({ maxRate: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_MAX_RATE', hint: { option: 'max-rate', fix: 'check' } }),
     );
+  });
+});
+
+describe('parseRate', () => {
+  it('reads whole and fractional rates above 0', () => {
+    expect(parseRate('5')).toBe(5);
+    expect(parseRate('0.5')).toBe(0.5);
+  });
+
+  it('rejects anything else with a hint at the setting', () => {
+    for (const text of ['0', 'fast', '-1', '1e3', '']) {
+      expect(() => parseRate(text)).toThrow(
+        expect.objectContaining({ code: 'INVALID_MAX_RATE', hint: { option: 'max-rate', fix: 'check' } }),
+      );
+    }
   });
 });
