@@ -73,7 +73,14 @@ describe('passgeni certify on the embedded defaults (local issuer, file store)',
         { cwd: dir },
       );
       expect(unbound.code).toBe(1);
-      expect(JSON.parse(unbound.stdout).reasons.map((r: { code: string }) => r.code)).toEqual(['NOT_BOUND']);
+      expect(JSON.parse(unbound.stdout).reasons).toEqual([
+        expect.objectContaining({ code: 'NOT_BOUND', hint: { option: 'bind', certify: true } }),
+      ]);
+      const unboundText = await runCli(
+        ['verify', report.cert_url, '--credential-from', 'file://./secrets.env#DB_PASSWORD'],
+        { cwd: dir },
+      );
+      expect(unboundText.stdout).toContain('checked against it. Certify with --bind. [NOT_BOUND]');
     },
   );
 });

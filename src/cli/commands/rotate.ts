@@ -105,12 +105,9 @@ async function rotate(options: RotateCliOptions): Promise<number> {
       },
     });
     bar.finish();
-    const worded = {
-      ...report,
-      failed: report.failed.map((e) => ({ ...e, message: withCliHint(e.message, e.hint) })),
-    };
-    if (options.json) printJson(worded);
-    else printText(describe(worded));
+    // JSON is the report as data (a failure's hint included); the text words hints as flags.
+    if (options.json) printJson(report);
+    else printText(describe(report));
     return rotationExitCode(report);
   } finally {
     bar.finish();
@@ -136,7 +133,8 @@ function describe(report: RotationReport): string {
       );
   }
   for (const entry of report.failed) {
-    lines.push(`  ${'FAILED'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.message} [${entry.code}]`);
+    const message = withCliHint(entry.message, entry.hint);
+    lines.push(`  ${'FAILED'.padEnd(12)} ${entry.id.padEnd(width)} ${message} [${entry.code}]`);
   }
   for (const entry of report.skipped) {
     lines.push(`  ${'current'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);

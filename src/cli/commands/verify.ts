@@ -80,12 +80,9 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
         credentialFrom: await openStore(options.credentialFrom),
       }),
     });
-    const worded = {
-      ...report,
-      reasons: report.reasons.map((r) => ({ ...r, message: withCliHint(r.message, r.hint) })),
-    };
-    if (options.json) printJson(worded);
-    else printText(describe(worded));
+    // JSON is the report as data (a reason's hint included); the text words hints as flags.
+    if (options.json) printJson(report);
+    else printText(describe(report));
     return report.valid ? 0 : 1;
   } finally {
     await local?.close();
@@ -103,7 +100,7 @@ export function readCertificateArgument(input: string): string {
 
 function describe(report: VerifyReport): string {
   const head = report.valid ? 'VALID' : `NOT VALID (${report.status})`;
-  const lines = [head, ...report.reasons.map((r) => `  - ${r.message} [${r.code}]`)];
+  const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
     lines.push(
