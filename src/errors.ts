@@ -35,7 +35,7 @@ export type ErrorHint =
   | { option: HintOption; fix?: 'set' | 'check' | 'drop'; or?: HintOption; certify?: boolean }
   | { revoke: string; reason: string };
 
-export interface ErrorOptions {
+export interface PassgeniErrorOptions {
   exitCode?: ExitCode;
   details?: Record<string, unknown>;
   hint?: ErrorHint;
@@ -50,7 +50,7 @@ export class PassgeniError extends Error {
   /** What to do about it; the message itself never names a front end's flag or input. */
   readonly hint: ErrorHint | undefined;
 
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: string, message: string, options: PassgeniErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -71,14 +71,14 @@ export class PassgeniError extends Error {
 
 /** Bad input from a user: wrong flag, unknown standard, impossible parameters. Exit 2. */
 export class InputError extends PassgeniError {
-  constructor(code: string, message: string, options: Omit<ErrorOptions, 'exitCode'> = {}) {
+  constructor(code: string, message: string, options: Omit<PassgeniErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: 2 });
   }
 }
 
 /** A check the user asked for did not hold: verification failed, binding mismatch. Exit 1. */
 export class CheckFailedError extends PassgeniError {
-  constructor(code: string, message: string, options: Omit<ErrorOptions, 'exitCode'> = {}) {
+  constructor(code: string, message: string, options: Omit<PassgeniErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: 1 });
   }
 }
@@ -91,9 +91,4 @@ export function isPassgeniError(value: unknown): value is PassgeniError {
 export function errorMessage(value: unknown): string {
   if (value instanceof Error) return value.message;
   return String(value);
-}
-
-/** The hint of anything thrown, for reports that keep a failure as data (rotation's failed entries). */
-export function errorHint(value: unknown): ErrorHint | undefined {
-  return isPassgeniError(value) ? value.hint : undefined;
 }

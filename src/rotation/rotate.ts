@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore, StoreKind } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
-import { InputError, errorHint, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
+import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { assess, type Assessment, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
@@ -421,7 +421,7 @@ class KeyedLock {
   }
 }
 
+/** A failed entry keeps the error's hint as data, for each front end to word. */
 function withHint(error: unknown): { hint?: ErrorHint } {
-  const hint = errorHint(error);
-  return hint ? { hint } : {};
+  return isPassgeniError(error) && error.hint ? { hint: error.hint } : {};
 }
