@@ -18,20 +18,24 @@ import { resolvePolicy, type CharClass, type ResolvedPolicy, type StandardId } f
  * The credential exists only in this process and in the stores' write requests. The issuer sees
  * parameters, the scrypt binding and the label; the report returned to the front end carries
  * the credential only so a front end that was explicitly asked to output it can do so.
+ *
+ * Front ends name their fields as the request does (CLI options, action inputs, a manifest's
+ * credential) and pass them as they are: the engine reads only these fields, and an unset one
+ * may be undefined, so there is no per-front-end mapping to keep in step.
  */
 export interface CertifyRequest {
   standard: string;
-  length?: number;
-  exclude?: string;
-  symbols?: string;
-  classes?: readonly CharClass[];
+  length?: number | undefined;
+  exclude?: string | undefined;
+  symbols?: string | undefined;
+  classes?: readonly CharClass[] | undefined;
   /** Store URIs; at least one. */
   stores: readonly string[];
-  label?: string;
+  label?: string | undefined;
   /** Attach a scrypt credential binding to the certificate (DESIGN §5). */
-  bind?: boolean;
+  bind?: boolean | undefined;
   /** Fail unless the runtime's OpenSSL is in FIPS mode. */
-  requireFipsMode?: boolean;
+  requireFipsMode?: boolean | undefined;
 }
 
 export interface EngineDependencies {
@@ -104,7 +108,7 @@ export class CertifyStoreError extends PassgeniError {
       certificateState === 'revoked'
         ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).`
         : certificateState === 'revocation-failed'
-          ? ` Certificate ${cert.cert_id} could NOT be revoked; revoke it with: passgeni revoke ${cert.cert_id} --reason not-stored.`
+          ? ` Certificate ${cert.cert_id} could NOT be revoked.`
           : '';
     const code = stored.length ? 'PARTIALLY_STORED' : 'NOT_STORED';
     super(
@@ -119,6 +123,9 @@ export class CertifyStoreError extends PassgeniError {
           cert_url: cert.cert_url,
           certificate_state: certificateState,
         },
+        ...(certificateState === 'revocation-failed' && {
+          hint: { revoke: cert.cert_id, reason: 'not-stored' },
+        }),
       },
     );
     this.stored = stored;
@@ -137,8 +144,8 @@ export async function certifyAndStore(
   if (request.stores.length === 0) {
     throw new PassgeniError(
       'NO_STORE',
-      'Name at least one store to write the credential to (e.g. --store file://./secrets.env#DB_PASSWORD).',
-      { exitCode: 2 },
+      'Name at least one store to write the credential to, e.g. file://./secrets.env#DB_PASSWORD.',
+      { exitCode: 2, hint: { option: 'store' } },
     );
   }
   const policyRequest = {
@@ -163,8 +170,8 @@ export async function certifyAndStore(
   if (request.requireFipsMode && !fips) {
     throw new PassgeniError(
       'FIPS_MODE_REQUIRED',
-      'FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider), or drop the require-fips-mode option.',
-      { exitCode: 2 },
+      'FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider).',
+      { exitCode: 2, hint: { option: 'require-fips-mode', fix: 'drop' } },
     );
   }
 

@@ -8,47 +8,77 @@
  */
 export type ExitCode = 1 | 2 | 3;
 
+/**
+ * The settings an error can point the user at, by meaning. Each front end names them in its own
+ * vocabulary (the CLI as `--issuer-url` / PASSGENI_ISSUER_URL, an action as its `issuer-url`
+ * input), so the core never words a flag or an input itself.
+ */
+export type HintOption =
+  | 'issuer-url'
+  | 'api-key'
+  | 'jwks'
+  | 'store'
+  | 'bind'
+  | 'require-fips-mode'
+  | 'shard'
+  | 'max-rate'
+  | 'expiring-within';
+
+/**
+ * What the user can do about an error, as data; front ends render it after the message.
+ * - `set`: give the setting (or `or`, the alternative); `check`: its value is wrong or refused;
+ *   `drop`: turn it off to go on without what it requires.
+ * - `certify`: the setting belongs to certifying (it is named from another command, e.g. verify).
+ * - `revoke`: revoke this certificate by hand, with this reason.
+ */
+export type ErrorHint =
+  | { option: HintOption; fix?: 'set' | 'check' | 'drop'; or?: HintOption; certify?: boolean }
+  | { revoke: string; reason: string };
+
+export interface PassgeniErrorOptions {
+  exitCode?: ExitCode;
+  details?: Record<string, unknown>;
+  hint?: ErrorHint;
+  cause?: unknown;
+}
+
 export class PassgeniError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;
   /** Extra machine-readable detail, safe to print (never secret material). */
   readonly details: Record<string, unknown> | undefined;
+  /** What to do about it; the message itself never names a front end's flag or input. */
+  readonly hint: ErrorHint | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { exitCode?: ExitCode; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: PassgeniErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.exitCode = options.exitCode ?? 3;
     this.details = options.details;
+    this.hint = options.hint;
   }
 
   toJSON(): Record<string, unknown> {
-    return { error: this.message, code: this.code, ...(this.details ?? {}) };
+    return {
+      error: this.message,
+      code: this.code,
+      ...(this.hint && { hint: this.hint }),
+      ...(this.details ?? {}),
+    };
   }
 }
 
 /** Bad input from a user: wrong flag, unknown standard, impossible parameters. Exit 2. */
 export class InputError extends PassgeniError {
-  constructor(
-    code: string,
-    message: string,
-    options: { details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: Omit<PassgeniErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: 2 });
   }
 }
 
 /** A check the user asked for did not hold: verification failed, binding mismatch. Exit 1. */
 export class CheckFailedError extends PassgeniError {
-  constructor(
-    code: string,
-    message: string,
-    options: { details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: Omit<PassgeniErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: 1 });
   }
 }

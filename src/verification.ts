@@ -9,7 +9,7 @@ import {
   type Jwks,
   type VerifyChecks,
 } from './certificate/index.js';
-import { InputError } from './errors.js';
+import { InputError, type ErrorHint } from './errors.js';
 import type { IssuerClient } from './issuer-client/types.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from './issuer-client/public.js';
 
@@ -51,6 +51,8 @@ export type BindingOutcome = 'match' | 'mismatch' | 'not-bound' | 'not-found' | 
 export interface VerifyReason {
   code: string;
   message: string;
+  /** What would make the check possible; each front end words it. */
+  hint?: ErrorHint;
 }
 
 export interface VerifyReport {
@@ -115,7 +117,8 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     } else {
       throw new InputError(
         'ISSUER_REQUIRED',
-        'A certificate id needs an issuer: pass --issuer-url (or give the certificate URL instead of its id).',
+        'A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.',
+        { hint: { option: 'issuer-url' } },
       );
     }
   } else {
@@ -130,7 +133,8 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       if (!target.issuer) {
         throw new InputError(
           'JWKS_REQUIRED',
-          "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url.",
+          "Verifying a certificate offline needs the issuer's public keys.",
+          { hint: { option: 'jwks', or: 'issuer-url' } },
         );
       }
       jwks = await target.issuer.jwks();
@@ -167,7 +171,8 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       reasons.push({
         code: 'NOT_BOUND',
         message:
-          'This certificate has no credential binding, so the stored credential cannot be checked against it (certify with --bind).',
+          'This certificate has no credential binding, so the stored credential cannot be checked against it.',
+        hint: { option: 'bind', certify: true },
       });
     } else if (binding === 'not-found') {
       reasons.push({

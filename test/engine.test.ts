@@ -180,6 +180,9 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(error).toBeInstanceOf(IssuerError);
     expect((error as IssuerError).status).toBe(401);
     expect((error as IssuerError).message).toMatch(/API key/);
+    // What to check is data for the front end to word; the message names no flag.
+    expect((error as IssuerError).hint).toEqual({ option: 'api-key', fix: 'check' });
+    expect((error as IssuerError).message).not.toMatch(/--|PASSGENI_/);
     expect(readFileSync(envFile, 'utf8')).toBe(before);
   });
 
@@ -248,6 +251,29 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(failure.message).toContain('not stored anywhere');
     const status = await issuer.issuer.getCertificate(failure.certId);
     expect(status).toMatchObject({ status: 'revoked', revocation_reason: 'not-stored' });
+  });
+
+  it('every store write fails and revoking fails too: the error hints at revoking by hand', async () => {
+    const missing = `file://${join(dir, 'no-such-dir', 'secrets.env')}#DB_PASSWORD`;
+    const real = client();
+    const refusingRevocation: IssuerClient = {
+      description: real.description,
+      createSession: (body) => real.createSession(body),
+      issueCertificate: (body) => real.issueCertificate(body),
+      getCertificate: (id) => real.getCertificate(id),
+      revokeCertificate: () => Promise.reject(new Error('issuer went away')),
+      jwks: () => real.jwks(),
+      close: () => real.close(),
+    };
+    const error = await certifyAndStore(request([missing]), {
+      issuer: refusingRevocation,
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CertifyStoreError);
+    const failure = error as CertifyStoreError;
+    expect(failure.certificateState).toBe('revocation-failed');
+    expect(failure.message).toContain(`Certificate ${failure.certId} could NOT be revoked.`);
+    expect(failure.hint).toEqual({ revoke: failure.certId, reason: 'not-stored' });
   });
 
   it('network reset on a store write: revoked, previous secret intact', async () => {

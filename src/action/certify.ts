@@ -1,15 +1,21 @@
 import type { SecretStore } from '../../adapters/store.js';
 import type { StoreOptions } from '../../adapters/options.js';
 import { openStore as openAdapterStore } from '../../adapters/index.js';
-import { CertifyStoreError, certifyAndStore, type CertifyReport, type ProgressEvent } from '../engine.js';
+import {
+  CertifyStoreError,
+  certifyAndStore,
+  type CertifyReport,
+  type CertifyRequest,
+  type ProgressEvent,
+} from '../engine.js';
 import { InputError } from '../errors.js';
 import { generateCredential } from '../generate/index.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { MAX_LENGTH } from '../policy/limits.js';
-import { fail } from './failure.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { createRuntime, type ActionRuntime } from './runtime.js';
+import type { ActionRuntime } from './runtime.js';
+import { actionMain, runStep, type Failed } from './step.js';
 import {
   readStoreAccess,
   resolveStoreOptions,
@@ -20,21 +26,15 @@ import { heading, paragraph, table, type Cell } from './summary.js';
 
 /**
  * The certify-and-store action (action.yml): inputs → engine → outputs and job summary. All the
- * work is the engine's (src/engine.ts); this file only translates, masks and reports.
+ * work is the engine's (src/engine.ts); this file only translates, masks and reports. The inputs
+ * are read straight into the engine's request fields, so they are the request.
  */
-export interface CertifyInputs {
-  standard: string;
-  length?: number;
-  excludeCharacters?: string;
-  symbols?: string;
+export interface CertifyInputs extends CertifyRequest {
   stores: string[];
   issuerUrl: string;
   apiKey: string;
-  label?: string;
-  bindCredential: boolean;
   outputCredential: boolean;
   showSummary: boolean;
-  requireFipsMode: boolean;
   access: StoreAccessInputs;
 }
 
@@ -45,8 +45,7 @@ export interface CertifyDeps extends StoreAccessDeps {
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
 }
 
-export type CertifyOutcome =
-  { ok: true; report: Omit<CertifyReport, 'credential'> } | { ok: false; error: unknown };
+export type CertifyOutcome = { ok: true; report: Omit<CertifyReport, 'credential'> } | Failed;
 
 const MAX_STORES = 20;
 
@@ -59,49 +58,36 @@ export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
       `Input 'store' names ${stores.length} stores; at most ${MAX_STORES} are allowed in one step.`,
     );
   }
-  const length = inputs.integer('length', { min: 1, max: MAX_LENGTH });
-  const excludeCharacters = inputs.string('exclude-characters', { maxLength: 200 });
-  const symbols = inputs.string('symbols', { maxLength: 200 });
-  const label = inputs.string('label', { maxLength: 128 });
   return {
     standard: inputs.required('standard', { maxLength: 100 }),
     stores,
+    length: inputs.integer('length', { min: 1, max: MAX_LENGTH }),
+    exclude: inputs.string('exclude-characters', { maxLength: 200 }),
+    symbols: inputs.string('symbols', { maxLength: 200 }),
+    label: inputs.string('label', { maxLength: 128 }),
+    bind: inputs.boolean('bind-credential', false),
+    requireFipsMode: inputs.boolean('require-fips-mode', false),
     issuerUrl: inputs.required('issuer-url', { maxLength: 2048 }),
     apiKey: inputs.required('api-key', { maxLength: 4096 }),
-    bindCredential: inputs.boolean('bind-credential', false),
     outputCredential: inputs.boolean('output-credential', false),
     showSummary: inputs.boolean('show-summary', true),
-    requireFipsMode: inputs.boolean('require-fips-mode', false),
     access: readStoreAccess(inputs),
-    ...(length !== undefined && { length }),
-    ...(excludeCharacters !== undefined && { excludeCharacters }),
-    ...(symbols !== undefined && { symbols }),
-    ...(label !== undefined && { label }),
   };
 }
 
 export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<CertifyOutcome> {
   const { runtime } = deps;
   // Before anything else can print: the API key, then (inside) the store tokens and OIDC JWT.
-  runtime.mask(inputs.apiKey);
-  try {
-    const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime, deps);
-    const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
-    const open = deps.openStore ?? openAdapterStore;
-    let report: CertifyReport;
-    try {
-      report = await certifyAndStore(
-        {
-          standard: inputs.standard,
-          stores: inputs.stores,
-          ...(inputs.length !== undefined && { length: inputs.length }),
-          ...(inputs.excludeCharacters !== undefined && { exclude: inputs.excludeCharacters }),
-          ...(inputs.symbols !== undefined && { symbols: inputs.symbols }),
-          ...(inputs.label !== undefined && { label: inputs.label }),
-          ...(inputs.bindCredential && { bind: true }),
-          ...(inputs.requireFipsMode && { requireFipsMode: true }),
-        },
-        {
+  return runStep(
+    runtime,
+    [inputs.apiKey],
+    async () => {
+      const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime, deps);
+      const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const open = deps.openStore ?? openAdapterStore;
+      let report: CertifyReport;
+      try {
+        report = await certifyAndStore(inputs, {
           issuer,
           openStore: (uri) => open(uri, storeOptions),
           // The credential is masked the moment it exists, before any store, log line, error or
@@ -112,35 +98,23 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
             return generated;
           },
           onProgress: (event) => runtime.info(describeProgress(event)),
-        },
-      );
-    } finally {
-      await issuer.close();
-    }
-    const { credential, ...published } = report;
-    writeOutputs(runtime, published);
-    if (inputs.outputCredential) runtime.setOutput('credential', credential);
-    if (inputs.showSummary) writeSummary(runtime, published, inputs);
-    return { ok: true, report: published };
-  } catch (error) {
-    if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
-    fail(runtime, error);
-    return { ok: false, error };
-  }
+        });
+      } finally {
+        await issuer.close();
+      }
+      const { credential, ...published } = report;
+      writeOutputs(runtime, published);
+      if (inputs.outputCredential) runtime.setOutput('credential', credential);
+      if (inputs.showSummary) writeSummary(runtime, published, inputs);
+      return { ok: true as const, report: published };
+    },
+    (error) => {
+      if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
+    },
+  );
 }
 
-export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
-  let inputs: CertifyInputs;
-  try {
-    inputs = readCertifyInputs(runtime.env);
-  } catch (error) {
-    // The API key may be among the inputs; mask it before the message could echo anything.
-    runtime.mask(runtime.env[Inputs.envName('api-key')]);
-    fail(runtime, error);
-    return;
-  }
-  await run(inputs, { runtime });
-}
+export const main = actionMain(readCertifyInputs, run);
 
 function describeProgress(event: ProgressEvent): string {
   switch (event.step) {
@@ -186,7 +160,7 @@ function writeSummary(
     ['Stored in', storedCells(report.stored)],
   ];
   if (inputs.label !== undefined) rows.push(['Label', inputs.label]);
-  if (inputs.bindCredential) rows.push(['Credential binding', 'scrypt digest in the certificate']);
+  if (inputs.bind) rows.push(['Credential binding', 'scrypt digest in the certificate']);
   runtime.appendSummary(
     heading('PassGeni compliance certificate') +
       table(rows) +

@@ -1,10 +1,10 @@
 import { InputError } from '../errors.js';
 import type { CertificateStatusResponse, IssuerClient } from '../issuer-client/types.js';
 import { parseCertificateUrl } from '../issuer-client/public.js';
-import { fail } from './failure.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { createRuntime, type ActionRuntime } from './runtime.js';
+import type { ActionRuntime } from './runtime.js';
+import { actionMain, runStep, type Failed } from './step.js';
 import { heading, table } from './summary.js';
 
 /**
@@ -26,7 +26,7 @@ export interface RevokeDeps {
   issuer?: IssuerClient;
 }
 
-export type RevokeOutcome = { ok: true; record: CertificateStatusResponse } | { ok: false; error: unknown };
+export type RevokeOutcome = { ok: true; record: CertificateStatusResponse } | Failed;
 
 export function readRevokeInputs(env: NodeJS.ProcessEnv): RevokeInputs {
   const inputs = new Inputs(env);
@@ -42,8 +42,7 @@ export function readRevokeInputs(env: NodeJS.ProcessEnv): RevokeInputs {
 
 export async function run(inputs: RevokeInputs, deps: RevokeDeps): Promise<RevokeOutcome> {
   const { runtime } = deps;
-  runtime.mask(inputs.apiKey);
-  try {
+  return runStep(runtime, [inputs.apiKey], async () => {
     const fromUrl = parseCertificateUrl(inputs.certificate);
     const id = fromUrl?.id ?? inputs.certificate;
     const issuerUrl = inputs.issuerUrl ?? fromUrl?.base;
@@ -88,21 +87,8 @@ export async function run(inputs: RevokeInputs, deps: RevokeDeps): Promise<Revok
           ]),
       );
     }
-    return { ok: true, record };
-  } catch (error) {
-    fail(runtime, error);
-    return { ok: false, error };
-  }
+    return { ok: true as const, record };
+  });
 }
 
-export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
-  let inputs: RevokeInputs;
-  try {
-    inputs = readRevokeInputs(runtime.env);
-  } catch (error) {
-    runtime.mask(runtime.env[Inputs.envName('api-key')]);
-    fail(runtime, error);
-    return;
-  }
-  await run(inputs, { runtime });
-}
+export const main = actionMain(readRevokeInputs, run);

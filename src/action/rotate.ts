@@ -1,27 +1,30 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { SecretStore } from '../../adapters/store.js';
 import type { StoreOptions } from '../../adapters/options.js';
 import { openStore as openAdapterStore } from '../../adapters/index.js';
-import { InputError, errorMessage, isPassgeniError } from '../errors.js';
+import { InputError, isPassgeniError } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import {
   ManifestError,
   inShard,
-  parseManifest,
+  loadManifest,
+  parseRate,
   parseShard,
   rotateFromManifest,
+  rotationCounts,
+  rotationScope,
   type FailedEntry,
   type Manifest,
   type RotationProgress,
   type RotationReport,
   type Shard,
 } from '../rotation/index.js';
-import { actionWording, fail } from './failure.js';
-import { Inputs, quote } from './inputs.js';
+import { withActionHint } from './hints.js';
+import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
 import { nodeFetch } from '../issuer-client/node-fetch.js';
-import { createRuntime, type ActionRuntime } from './runtime.js';
+import type { ActionRuntime } from './runtime.js';
+import { actionMain, runStep, type Failed } from './step.js';
 import {
   readStoreAccess,
   resolveStoreOptions,
@@ -60,8 +63,7 @@ export interface RotateDeps extends StoreAccessDeps {
   now?: () => number;
 }
 
-export type RotateOutcome =
-  { ok: true; report: RotationReport } | { ok: false; report?: RotationReport; error?: unknown };
+export type RotateOutcome = { ok: boolean; report: RotationReport } | Failed;
 
 /** The CLI's default too (`passgeni rotate --expiring-within`). */
 const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
@@ -90,11 +92,11 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
     ...(shard !== undefined && { shard: readShard(shard) }),
-    ...(maxRate !== undefined && { maxRate: readRate(maxRate) }),
+    ...(maxRate !== undefined && { maxRate: parseRate(maxRate) }),
   };
 }
 
-/** The engine's parser, with the message naming the input instead of the CLI flag. */
+/** The engine's parser, with how a matrix passes its shard. */
 function readShard(text: string): Shard {
   try {
     return parseShard(text);
@@ -102,112 +104,85 @@ function readShard(text: string): Shard {
     if (!isPassgeniError(error)) throw error;
     throw new InputError(
       'INPUT_INVALID',
-      `${error.message.replace(/^--shard/, "Input 'shard'")} Shards count from 1: a matrix of shard [1, 2, 3] with shard: <matrix value>/3.`,
+      `${error.message} Shards count from 1: a matrix of shard [1, 2, 3] with shard: <matrix value>/3.`,
+      { ...(error.hint && { hint: error.hint }) },
     );
   }
-}
-
-/** Writes per second above 0; fractions are meaningful (Doppler's default is 0.5/s). */
-function readRate(text: string): number {
-  const rate = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(rate > 0) || !Number.isFinite(rate)) {
-    throw new InputError(
-      'INPUT_INVALID',
-      `Input 'max-rate' must be a number of writes per second above 0, e.g. 5 or 0.5; got ${quote(text)}.`,
-    );
-  }
-  return rate;
 }
 
 export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<RotateOutcome> {
   const { runtime } = deps;
   // Before anything else can print: the API key, then (inside resolveStoreOptions, before any
   // store is opened) the store tokens and the OIDC JWT.
-  runtime.mask(inputs.apiKey);
-  try {
-    const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
-    // Everything that can be wrong with the input is found before an issuer or a store is touched.
-    const manifest = await readManifest(inputs.manifest, workspace);
-    const selected = manifest.credentials.filter((c) => inShard(c.id, inputs.shard));
-    const storeOptions = await resolveStoreOptions(
-      inputs.access,
-      selected.flatMap((c) => c.stores),
-      runtime,
-      deps,
-    );
-    const open = deps.openStore ?? openAdapterStore;
-    const written = new Set<string>();
-    const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
-    let report: RotationReport;
-    try {
-      report = await rotateFromManifest(manifest, {
-        issuer,
-        // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
-        openStore: async (uri) =>
-          maskingWrites(await open(uri, { ...storeOptions, baseDir: manifest.baseDir }), runtime, written),
-        dryRun: inputs.dryRun,
-        ...(inputs.shard !== undefined && { shard: inputs.shard }),
-        ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
-        expiringWithinDays: inputs.expiringWithinDays,
-        fetch: deps.fetch ?? nodeFetch,
-        ...(deps.now !== undefined && { now: deps.now }),
-        onProgress: progressLog(runtime, manifest, inputs),
-      });
-    } finally {
-      await issuer.close();
-    }
-    assertNoCredential(report, written);
-    // Set even when some credentials failed: a later step (or the person on call) acts on the
-    // ones that were rotated.
-    writeOutputs(runtime, report);
-    if (inputs.showSummary) writeSummary(runtime, report);
-    runtime.info(countsLine(report));
-    if (report.failed.length > 0) {
-      runtime.setFailed(failureAnnotation(report));
-      return { ok: false, report };
-    }
-    return { ok: true, report };
-  } catch (error) {
-    if (error instanceof ManifestError && inputs.showSummary) writeManifestSummary(runtime, error);
-    fail(runtime, error);
-    return { ok: false, error };
-  }
+  return runStep(
+    runtime,
+    [inputs.apiKey],
+    async () => {
+      const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
+      // Everything that can be wrong with the input is found before an issuer or a store is touched.
+      const manifest = await readManifest(inputs.manifest, workspace);
+      const selected = manifest.credentials.filter((c) => inShard(c.id, inputs.shard));
+      const storeOptions = await resolveStoreOptions(
+        inputs.access,
+        selected.flatMap((c) => c.stores),
+        runtime,
+        deps,
+      );
+      const open = deps.openStore ?? openAdapterStore;
+      const written = new Set<string>();
+      const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      let report: RotationReport;
+      try {
+        report = await rotateFromManifest(manifest, {
+          issuer,
+          // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
+          openStore: async (uri) =>
+            maskingWrites(await open(uri, { ...storeOptions, baseDir: manifest.baseDir }), runtime, written),
+          dryRun: inputs.dryRun,
+          ...(inputs.shard !== undefined && { shard: inputs.shard }),
+          ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
+          expiringWithinDays: inputs.expiringWithinDays,
+          fetch: deps.fetch ?? nodeFetch,
+          ...(deps.now !== undefined && { now: deps.now }),
+          onProgress: progressLog(runtime, manifest, inputs),
+        });
+      } finally {
+        await issuer.close();
+      }
+      assertNoCredential(report, written);
+      // Set even when some credentials failed: a later step (or the person on call) acts on the
+      // ones that were rotated.
+      writeOutputs(runtime, report);
+      if (inputs.showSummary) writeSummary(runtime, report);
+      runtime.info(rotationCounts(report));
+      if (report.failed.length > 0) runtime.setFailed(failureAnnotation(report));
+      return { ok: report.failed.length === 0, report };
+    },
+    (error) => {
+      if (error instanceof ManifestError && inputs.showSummary) writeManifestSummary(runtime, error);
+    },
+  );
 }
 
-export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
-  let inputs: RotateInputs;
-  try {
-    inputs = readRotateInputs(runtime.env);
-  } catch (error) {
-    // The secrets may be among the inputs; mask them before the message could echo anything.
-    runtime.mask(runtime.env[Inputs.envName('api-key')]);
-    runtime.mask(runtime.env[Inputs.envName('doppler-token')]);
-    fail(runtime, error);
-    return;
-  }
-  await run(inputs, { runtime });
-}
+export const main = actionMain(readRotateInputs, run);
 
 /**
- * Reads the manifest relative to the workspace: on the runner the action's working directory is
- * the workspace, but nothing checks the repository out for it, so a missing file usually means a
- * missing actions/checkout step. Messages name the path as the user wrote it.
+ * The manifest input is relative to the workspace: on the runner the action's working directory
+ * is the workspace, but nothing checks the repository out for it, so a missing file usually means
+ * a missing actions/checkout step. Messages name the path as the user wrote it.
  */
 async function readManifest(input: string, workspace: string): Promise<Manifest> {
-  const file = isAbsolute(input) ? input : resolve(workspace, input);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return await loadManifest(isAbsolute(input) ? input : resolve(workspace, input), { source: input });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      'MANIFEST_UNREADABLE',
-      code === 'ENOENT'
-        ? `No rotation manifest at ${input} in the workspace (${workspace}). The manifest input is a path relative to the workspace: check the repository out first (actions/checkout) and check the path.`
-        : `Cannot read the rotation manifest ${input}${code ? ` (${code})` : ''}: ${errorMessage(error)}.`,
-    );
+    if (isPassgeniError(error) && error.details?.errno === 'ENOENT') {
+      throw new InputError(
+        'MANIFEST_UNREADABLE',
+        `No rotation manifest at ${input} in the workspace (${workspace}). The manifest input is a path relative to the workspace: check the repository out first (actions/checkout) and check the path.`,
+      );
+    }
+    throw error;
   }
-  return parseManifest(text, { source: input, baseDir: dirname(file) });
 }
 
 /**
@@ -247,15 +222,6 @@ function assertNoCredential(report: RotationReport, credentials: ReadonlySet<str
   }
 }
 
-function scopeOf(report: Pick<RotationReport, 'shard' | 'dry_run'>): string {
-  return [
-    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
-    report.dry_run ? 'dry run' : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-}
-
 /** One log line per credential as it finishes; the reasons come from its `checked` event. */
 function progressLog(
   runtime: ActionRuntime,
@@ -266,7 +232,7 @@ function progressLog(
   return (event) => {
     switch (event.type) {
       case 'start': {
-        const scope = scopeOf({ shard: inputs.shard ?? null, dry_run: event.dryRun });
+        const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
         runtime.info(
           `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
         );
@@ -288,13 +254,6 @@ function progressLog(
       }
     }
   };
-}
-
-function countsLine(report: RotationReport): string {
-  return (
-    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
-    (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
-  );
 }
 
 function writeOutputs(runtime: ActionRuntime, report: RotationReport): void {
@@ -320,7 +279,9 @@ function failureAnnotation(report: RotationReport): string {
   }
   const lines = [...groups.values()]
     .slice(0, MAX_ANNOTATED_FAILURES)
-    .map(({ ids, entry }) => `- ${ids.join(', ')}: ${actionWording(entry.message)} [${entry.code}]`);
+    .map(
+      ({ ids, entry }) => `- ${ids.join(', ')}: ${withActionHint(entry.message, entry.hint)} [${entry.code}]`,
+    );
   if (groups.size > MAX_ANNOTATED_FAILURES) {
     lines.push(
       `- … ${groups.size - MAX_ANNOTATED_FAILURES} more (the job summary and the report output list every one)`,
@@ -346,11 +307,11 @@ function storeCells(stores: readonly string[]): Cell[] {
 }
 
 function writeSummary(runtime: ActionRuntime, report: RotationReport): void {
-  const scope = scopeOf(report);
+  const scope = rotationScope(report);
   let text =
     heading(`PassGeni rotation${report.dry_run ? ' (dry run)' : ''}`) +
     paragraph(
-      `${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}. ${countsLine(report)}`,
+      `${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}. ${rotationCounts(report)}`,
     );
 
   if (report.rotated.length) {
@@ -370,7 +331,7 @@ function writeSummary(runtime: ActionRuntime, report: RotationReport): void {
     text += grid(
       ['Credential', 'Code', 'Message'],
       report.failed.map((e) => {
-        const message: Cell[] = [actionWording(e.message)];
+        const message: Cell[] = [withActionHint(e.message, e.hint)];
         if (e.stored?.length) message.push(`The new credential is stored in: ${e.stored.join(', ')}`);
         if (e.cert_url) message.push({ text: `certificate ${e.cert_url}`, href: e.cert_url });
         return [{ text: e.id, code: true }, { text: e.code, code: true }, message];

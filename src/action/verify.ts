@@ -6,10 +6,11 @@ import { loadJwks, parseJwks, type Jwks } from '../certificate/index.js';
 import { resolveStandard } from '../policy/lookup.js';
 import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
-import { actionWording, fail } from './failure.js';
+import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { nodeFetch } from '../issuer-client/node-fetch.js';
-import { createRuntime, type ActionRuntime } from './runtime.js';
+import type { ActionRuntime } from './runtime.js';
+import { actionMain, runStep, type Failed } from './step.js';
 import {
   readStoreAccess,
   resolveStoreOptions,
@@ -44,8 +45,7 @@ export interface VerifyDeps extends StoreAccessDeps {
   fetch?: typeof fetch;
 }
 
-export type VerifyOutcome =
-  { ok: true; report: VerifyReport } | { ok: false; report?: VerifyReport; error?: unknown };
+export type VerifyOutcome = { ok: boolean; report: VerifyReport } | Failed;
 
 export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
   const inputs = new Inputs(env);
@@ -71,7 +71,7 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
 
 export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<VerifyOutcome> {
   const { runtime } = deps;
-  try {
+  return runStep(runtime, [], async () => {
     // Checked before any request, so a typo fails with the list of valid standards.
     const requireStandard: StandardId | undefined = inputs.requireStandard
       ? resolveStandard(inputs.requireStandard).id
@@ -109,27 +109,15 @@ export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<Verif
         );
       return { ok: true, report };
     }
-    const reasons = actionWording(report.reasons.map((r) => `${r.message} [${r.code}]`).join(' '));
+    const reasons = report.reasons.map((r) => `${withActionHint(r.message, r.hint)} [${r.code}]`).join(' ');
     const message = `Certificate ${shown} does not hold: ${reasons} (certificate status: ${report.status})`;
     if (inputs.failOnInvalid) runtime.setFailed(message);
     else runtime.warning(message);
     return { ok: false, report };
-  } catch (error) {
-    fail(runtime, error);
-    return { ok: false, error };
-  }
+  });
 }
 
-export async function main(runtime: ActionRuntime = createRuntime()): Promise<void> {
-  let inputs: VerifyInputs;
-  try {
-    inputs = readVerifyInputs(runtime.env);
-  } catch (error) {
-    fail(runtime, error);
-    return;
-  }
-  await run(inputs, { runtime });
-}
+export const main = actionMain(readVerifyInputs, run);
 
 /** Inline JSON, a URL, or a file in the workspace. */
 async function readJwks(source: string, workspace: string, fetchImpl: typeof fetch): Promise<Jwks> {
@@ -175,6 +163,7 @@ function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
       `${report.revoked_at}${report.revocation_reason ? ` (${report.revocation_reason})` : ''}`,
     ]);
   if (report.binding !== 'not-checked') rows.push(['Credential binding', report.binding]);
-  if (report.reasons.length) rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${r.message}`)]);
+  if (report.reasons.length)
+    rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${withActionHint(r.message, r.hint)}`)]);
   runtime.appendSummary(heading('PassGeni certificate verification') + table(rows));
 }

@@ -1,4 +1,5 @@
 import { isPassgeniError, errorMessage } from '../errors.js';
+import { cliErrorMessage } from './hints.js';
 
 /**
  * The one place the CLI writes results and errors, so `--json` behaves the same on every
@@ -30,11 +31,13 @@ export function printNotice(text: string): void {
 export function reportError(error: unknown, options: OutputOptions): number {
   const exitCode = isPassgeniError(error) ? error.exitCode : 3;
   if (options.json) {
-    const body = isPassgeniError(error) ? error.toJSON() : { error: errorMessage(error), code: 'INTERNAL' };
+    const body = isPassgeniError(error)
+      ? { ...error.toJSON(), error: cliErrorMessage(error) }
+      : { error: errorMessage(error), code: 'INTERNAL' };
     process.stderr.write(`${JSON.stringify(body)}\n`);
   } else {
     const code = isPassgeniError(error) ? ` [${error.code}]` : '';
-    process.stderr.write(`passgeni: ${errorMessage(error)}${code}\n`);
+    process.stderr.write(`passgeni: ${cliErrorMessage(error)}${code}\n`);
     if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
   }

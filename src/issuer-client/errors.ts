@@ -1,4 +1,4 @@
-import { PassgeniError, type ExitCode } from '../errors.js';
+import { PassgeniError, type ErrorHint, type ExitCode } from '../errors.js';
 
 /**
  * The issuer refused or could not be reached. `code` is the issuer's own code when it sent one
@@ -13,11 +13,18 @@ export class IssuerError extends PassgeniError {
   constructor(
     code: string,
     message: string,
-    options: { status?: number; retried?: boolean; body?: Record<string, unknown>; exitCode?: ExitCode } = {},
+    options: {
+      status?: number;
+      retried?: boolean;
+      body?: Record<string, unknown>;
+      exitCode?: ExitCode;
+      hint?: ErrorHint;
+    } = {},
   ) {
     const violations = options.body?.violations;
     super(code, message, {
       exitCode: options.exitCode ?? 3,
+      ...(options.hint && { hint: options.hint }),
       details: {
         ...(options.status !== undefined && { status: options.status }),
         ...(Array.isArray(violations) && { violations }),

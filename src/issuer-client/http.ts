@@ -58,21 +58,21 @@ export class HttpIssuerClient implements IssuerClient {
     } catch {
       throw new IssuerError('ISSUER_URL_INVALID', `The issuer URL "${config.url}" is not a valid URL.`, {
         exitCode: 2,
+        hint: { option: 'issuer-url', fix: 'check' },
       });
     }
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
       throw new IssuerError(
         'ISSUER_URL_INVALID',
         'The issuer URL must start with https:// (or http:// for a local issuer).',
-        { exitCode: 2 },
+        { exitCode: 2, hint: { option: 'issuer-url', fix: 'check' } },
       );
     }
     if (!config.apiKey) {
-      throw new IssuerError(
-        'ISSUER_API_KEY_MISSING',
-        'An API key is needed for the issuer: pass --api-key or set PASSGENI_API_KEY (create one with `passgeni api-key create --team NAME` on the issuer).',
-        { exitCode: 2 },
-      );
+      throw new IssuerError('ISSUER_API_KEY_MISSING', 'An API key is needed for the issuer.', {
+        exitCode: 2,
+        hint: { option: 'api-key' },
+      });
     }
     this.base = base;
     this.description = base.origin + base.pathname.replace(/\/$/, '');
@@ -234,16 +234,12 @@ function fromErrorResponse(
   // The issuer's message is shown (it is ours and holds no secret), trimmed so a hostile or
   // broken server cannot flood the terminal.
   const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, '') : `HTTP ${status}`;
-  const hint =
-    status === 401
-      ? ' Check the API key (--api-key / PASSGENI_API_KEY).'
-      : status === 429
-        ? ' The issuer is rate-limiting this key or address; try again later.'
-        : '';
-  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${hint}`, {
+  const advice = status === 429 ? ' The issuer is rate-limiting this key or address; try again later.' : '';
+  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,
     exitCode: status === 422 || status === 400 ? 2 : 3,
     ...(body && { body }),
+    ...(status === 401 && { hint: { option: 'api-key', fix: 'check' } }),
   });
 }

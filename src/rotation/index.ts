@@ -10,7 +10,7 @@ export { loadManifest, parseManifest, ManifestError } from './manifest.js';
 export type { Manifest, ManifestCredential, ManifestIssue } from './manifest.js';
 export { manifestSchema, manifestJsonSchema, MANIFEST_SCHEMA_ID } from './manifest-schema.js';
 export type { ManifestInput } from './manifest-schema.js';
-export { rotateFromManifest, rotationExitCode } from './rotate.js';
+export { rotateFromManifest, rotationCounts, rotationExitCode, rotationScope } from './rotate.js';
 export type {
   RotateOptions,
   RotationProgress,
@@ -23,7 +23,7 @@ export { assess, DUE_REASONS } from './due.js';
 export type { Assessment, DueReason } from './due.js';
 export { parseShard, shardOf, inShard } from './shard.js';
 export type { Shard } from './shard.js';
-export { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, realClock } from './rate-limit.js';
+export { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, parseRate, realClock } from './rate-limit.js';
 export type { Clock } from './rate-limit.js';
 export { CertificateLookup } from './lookup.js';
 export type { CertificateLookupOptions, LookupOutcome } from './lookup.js';

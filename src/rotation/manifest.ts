@@ -77,7 +77,13 @@ export interface Manifest {
   credentials: ManifestCredential[];
 }
 
-export async function loadManifest(file: string): Promise<Manifest> {
+/**
+ * Reads and parses the manifest at `file`. Messages name it as `source` (default: `file`), e.g.
+ * the path as the user wrote it when `file` was resolved against another directory. An
+ * unreadable file's error code (ENOENT, EACCES) is in the error's details as `errno`.
+ */
+export async function loadManifest(file: string, options: { source?: string } = {}): Promise<Manifest> {
+  const source = options.source ?? file;
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -85,10 +91,11 @@ export async function loadManifest(file: string): Promise<Manifest> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(
       'MANIFEST_UNREADABLE',
-      `Cannot read the rotation manifest ${file}${code ? ` (${code})` : ''}: ${code === 'ENOENT' ? 'no such file' : errorMessage(error)}.`,
+      `Cannot read the rotation manifest ${source}${code ? ` (${code})` : ''}: ${code === 'ENOENT' ? 'no such file' : errorMessage(error)}.`,
+      { details: { manifest: source, ...(code !== undefined && { errno: code }) } },
     );
   }
-  return parseManifest(text, { source: file, baseDir: path.dirname(path.resolve(file)) });
+  return parseManifest(text, { source, baseDir: path.dirname(path.resolve(file)) });
 }
 
 export function parseManifest(text: string, options: { source?: string; baseDir?: string } = {}): Manifest {

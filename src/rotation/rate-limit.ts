@@ -16,7 +16,7 @@ import { InputError } from '../errors.js';
  *     API server's default priority and fairness.
  *   - Vault has no quota unless an operator sets one; 100/s is polite to a small cluster.
  *   - A file store has no quota at all.
- * `--max-rate` lowers every one of them; none is ever raised by it.
+ * A maximum rate (`maxRate`) lowers every one of them; none is ever raised by it.
  */
 export const DEFAULT_WRITE_RATES: Readonly<Record<StoreKind, number>> = {
   'aws-sm': 16,
@@ -103,6 +103,19 @@ export class TokenBucket {
   }
 }
 
+const INVALID_RATE = 'The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5';
+
+/** A maximum rate as the user wrote it; fractions are meaningful (Doppler's default is 0.5/s). */
+export function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(rate > 0) || !Number.isFinite(rate)) {
+    throw new InputError('INVALID_MAX_RATE', `${INVALID_RATE}; got ${JSON.stringify(text.slice(0, 60))}.`, {
+      hint: { option: 'max-rate', fix: 'check' },
+    });
+  }
+  return rate;
+}
+
 /** One bucket per store kind; `maxRate` caps every kind. */
 export class StoreRateLimiter {
   private readonly buckets = new Map<StoreKind, TokenBucket>();
@@ -110,10 +123,9 @@ export class StoreRateLimiter {
 
   constructor(options: { maxRate?: number; rates?: Partial<Record<StoreKind, number>>; clock?: Clock } = {}) {
     if (options.maxRate !== undefined && !(options.maxRate > 0)) {
-      throw new InputError(
-        'INVALID_MAX_RATE',
-        '--max-rate must be a number of operations per second greater than 0.',
-      );
+      throw new InputError('INVALID_MAX_RATE', `${INVALID_RATE}.`, {
+        hint: { option: 'max-rate', fix: 'check' },
+      });
     }
     const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };
     for (const kind of Object.keys(rates) as StoreKind[]) {

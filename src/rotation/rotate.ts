@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore, StoreKind } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
-import { InputError, errorMessage, isPassgeniError } from '../errors.js';
+import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { assess, type Assessment, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
@@ -84,6 +84,8 @@ export interface FailedEntry {
   stage: 'check' | 'certify';
   code: string;
   message: string;
+  /** What to do about it, for the front end to word (e.g. check the API key). */
+  hint?: ErrorHint;
   /** Why it was being rotated, when it got that far. */
   reason?: DueReason;
   /** Stores that DO hold a new credential despite the failure (partial writes). */
@@ -122,7 +124,11 @@ export async function rotateFromManifest(
   }
   const expiringWithinDays = options.expiringWithinDays ?? 30;
   if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
-    throw new InputError('INVALID_EXPIRING_WITHIN', '--expiring-within must be a number of days, 0 or more.');
+    throw new InputError(
+      'INVALID_EXPIRING_WITHIN',
+      'The expiry window must be a number of days, 0 or more.',
+      { hint: { option: 'expiring-within', fix: 'check' } },
+    );
   }
   const locks = new KeyedLock();
   const limiter = new StoreRateLimiter({
@@ -171,6 +177,7 @@ export async function rotateFromManifest(
           stage: 'check',
           code: isPassgeniError(error) ? error.code : 'INTERNAL',
           message: errorMessage(error),
+          ...withHint(error),
         },
       }));
       outcomes[i] = outcome;
@@ -208,6 +215,24 @@ export function rotationExitCode(report: RotationReport): 0 | 3 {
   return report.failed.length === 0 ? 0 : 3;
 }
 
+/** What a run covers, e.g. `shard 2/3, dry run`; empty for a whole run that writes. */
+export function rotationScope(report: Pick<RotationReport, 'shard' | 'dry_run'>): string {
+  return [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
+    report.dry_run ? 'dry run' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The outcome in one sentence, as every front end reports it. */
+export function rotationCounts(report: RotationReport): string {
+  return (
+    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
+    (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
+  );
+}
+
 interface Context {
   open: (uri: string) => Promise<SecretStore>;
   lookup: CertificateLookup;
@@ -229,6 +254,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       stage: 'check',
       code: isPassgeniError(error) ? error.code : 'CHECK_FAILED',
       message: errorMessage(error),
+      ...withHint(error),
     },
   });
 
@@ -294,22 +320,11 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
 
   const byUri = new Map(stores.map((store, i) => [credential.stores[i] as string, store]));
   try {
-    const result = await certifyAndStore(
-      {
-        standard: credential.standard,
-        stores: credential.stores,
-        ...(credential.length !== undefined && { length: credential.length }),
-        ...(credential.exclude !== undefined && { exclude: credential.exclude }),
-        ...(credential.symbols !== undefined && { symbols: credential.symbols }),
-        ...(credential.classes !== undefined && { classes: credential.classes }),
-        ...(credential.label !== undefined && { label: credential.label }),
-        ...(credential.bind && { bind: true }),
-      },
-      {
-        issuer,
-        openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
-      },
-    );
+    // A manifest credential is a certify request (same field names); the engine reads only those.
+    const result = await certifyAndStore(credential, {
+      issuer,
+      openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
+    });
     // The report also carries the credential; only what is safe to print is kept.
     return {
       rotated: {
@@ -328,6 +343,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
           stage: 'certify',
           code: error.code,
           message: error.message,
+          ...withHint(error),
           reason,
           stored: error.stored.map((s) => s.store),
           ...(error.certificateState === 'valid' && { cert_url: error.certUrl }),
@@ -340,6 +356,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
         stage: 'certify',
         code: isPassgeniError(error) ? error.code : 'ROTATION_FAILED',
         message: errorMessage(error),
+        ...withHint(error),
         reason,
       },
     };
@@ -402,4 +419,9 @@ class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+}
+
+/** A failed entry keeps the error's hint as data, for each front end to word. */
+function withHint(error: unknown): { hint?: ErrorHint } {
+  return isPassgeniError(error) && error.hint ? { hint: error.hint } : {};
 }

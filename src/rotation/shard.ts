@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 
-/** Shard `index` of `count`, 1-based as written on the command line (`--shard 2/3`). */
+/** Shard `index` of `count`, 1-based as written by the user (`2/3`). */
 export interface Shard {
   index: number;
   count: number;
@@ -16,7 +16,8 @@ export function parseShard(text: string): Shard {
   if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
     throw new InputError(
       'INVALID_SHARD',
-      `--shard must be I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/3 for the second of three runners); got "${text}".`,
+      `The shard must be I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/3 for the second of three runners); got "${text}".`,
+      { hint: { option: 'shard', fix: 'check' } },
     );
   }
   return { index, count };

@@ -93,7 +93,6 @@ function inputs(overrides: Partial<CertifyInputs> = {}): CertifyInputs {
     stores: ['vault://secret/app/db#password'],
     issuerUrl: issuer.url,
     apiKey: issuer.apiKey,
-    bindCredential: false,
     outputCredential: false,
     showSummary: true,
     requireFipsMode: false,

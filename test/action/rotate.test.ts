@@ -402,13 +402,15 @@ credentials:
     const zero = await rotate(newWorkspace(), { shard: '0/3' });
     expect(zero.code).toBe(1);
     expect(errorLines(zero)).toEqual([
-      expect.stringMatching(/^::error::Input 'shard' must be I\/N .*got "0\/3"\. Shards count from 1/),
+      expect.stringMatching(
+        /^::error::The shard must be I\/N .*got "0\/3"\. Shards count from 1.* Check the shard input\.$/,
+      ),
     ]);
 
     const rate = await rotate(newWorkspace(), { 'max-rate': 'fast' });
     expect(rate.code).toBe(1);
     expect(errorLines(rate)).toEqual([
-      '::error::Input \'max-rate\' must be a number of writes per second above 0, e.g. 5 or 0.5; got "fast".',
+      '::error::The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5; got "fast". Check the max-rate input.',
     ]);
     expect(rate.outputs).toEqual({});
     expectMaskedFirst(rate, issuer.apiKey);

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionWording } from '../../src/action/failure.js';
 import { Inputs } from '../../src/action/inputs.js';
 import { isTrivial, maskablePieces } from '../../src/action/mask.js';
 import { createRuntime } from '../../src/action/runtime.js';
@@ -180,21 +179,5 @@ describe('summary and wording', () => {
     expect(html).not.toContain('javascript:');
     expect(html).toContain('<a href="https://certs.example/cert/1">id</a>');
     expect(escapeHtml("'")).toBe('&#39;');
-  });
-
-  it('rewords CLI flags into action inputs', () => {
-    expect(
-      actionWording(
-        'The issuer refused the request: bad key. Check the API key (--api-key / PASSGENI_API_KEY).',
-      ),
-    ).toContain('(the api-key input;');
-    expect(
-      actionWording(
-        'A certificate id needs an issuer: pass --issuer-url (or give the certificate URL instead of its id).',
-      ),
-    ).toBe(
-      'A certificate id needs an issuer: set the issuer-url input (or give the certificate URL instead of its id).',
-    );
-    expect(actionWording('(certify with --bind)')).toBe('(certify with bind-credential: true)');
   });
 });

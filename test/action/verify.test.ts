@@ -124,8 +124,17 @@ describe('verify action', () => {
     const result = await verify({ certificate: bound.cert_id });
     expect(result.code).toBe(1);
     expect(errorLines(result)).toHaveLength(1);
-    expect(errorLines(result)[0]).toContain('set the issuer-url input');
+    expect(errorLines(result)[0]).toContain('Set the issuer-url input.');
     expect(result.outputs).toEqual({});
+  });
+
+  it("words the core's hint as inputs: a JWT with neither jwks nor issuer-url names both inputs, no flag", async () => {
+    const result = await verify({ certificate: pci12.certificate });
+    expect(result.code).toBe(1);
+    expect(errorLines(result)).toEqual([
+      "::error::Verifying a certificate offline needs the issuer's public keys. Set the jwks input (a URL, a file or inline JSON) or the issuer-url input.",
+    ]);
+    expect(result.stdout).not.toMatch(/--[a-z]|PASSGENI_/);
   });
 
   it('require-standard: met passes; not met fails with STANDARD_NOT_MET; unknown lists the valid ones', async () => {
@@ -170,7 +179,7 @@ describe('verify action', () => {
     const unbound = await verify({ certificate: pci12.cert_url, 'credential-from': 'file://./pci.json#KEY' });
     expect(unbound.code).toBe(1);
     expect(unbound.outputs.binding).toBe('not-bound');
-    expect(errorLines(unbound)[0]).toContain('certify with bind-credential: true');
+    expect(errorLines(unbound)[0]).toContain('Certify with bind-credential: true.');
 
     writeFileSync(join(workspace, 'changed.env'), 'DB_PASSWORD=not-the-certified-one-0123456789\n');
     const mismatch = await verify({

@@ -61,7 +61,14 @@ describe('passgeni certify on the embedded defaults (local issuer, file store)',
         { cwd: dir },
       );
       expect(unbound.code).toBe(1);
-      expect(JSON.parse(unbound.stdout).reasons.map((r: { code: string }) => r.code)).toEqual(['NOT_BOUND']);
+      expect(JSON.parse(unbound.stdout).reasons).toEqual([
+        expect.objectContaining({ code: 'NOT_BOUND', hint: { option: 'bind', certify: true } }),
+      ]);
+      const unboundText = await runCli(
+        ['verify', report.cert_url, '--credential-from', 'file://./secrets.env#DB_PASSWORD'],
+        { cwd: dir },
+      );
+      expect(unboundText.stdout).toContain('checked against it. Certify with --bind. [NOT_BOUND]');
     },
   );
 });
@@ -116,6 +123,18 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(after.code).toBe(1);
     expect(after.stdout).toMatch(/NOT VALID \(revoked\)/);
     expect(after.stdout).toContain('REVOKED');
+  });
+
+  it("words the issuer's refusal of the API key with the flag and variable to check (exit 3)", async () => {
+    const run = await runCli(['certify', '--standard', 'HIPAA', '--store', 'file://./refused.env#K'], {
+      cwd: dir,
+      env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: `${issuer.apiKey.slice(0, -6)}zzzzzz` },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^passgeni: The issuer at .* refused the request: .*\. Check --api-key \(env PASSGENI_API_KEY\)\. \[\w+\]\n$/,
+    );
+    expect(run.stderr).not.toContain('api-key input');
   });
 
   it('exits 2 and writes nothing for a request weaker than the standard', async () => {

@@ -85,6 +85,22 @@ describe('passgeni verify', () => {
     expect(r.stdout).toContain('STANDARD_NOT_MET');
   });
 
+  it("words the core's hint as flags: a JWT with neither --jwks nor --issuer-url names both (exit 2)", async () => {
+    const jwt = signCertificate(sampleClaims(), key);
+    const env = { PASSGENI_ISSUER_URL: '' };
+    const r = await runCli(['verify', jwt], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "passgeni: Verifying a certificate offline needs the issuer's public keys. Pass --jwks FILE|URL or --issuer-url (env PASSGENI_ISSUER_URL). [JWKS_REQUIRED]\n",
+    );
+    const json = await runCli(['verify', jwt, '--json'], { env });
+    expect(JSON.parse(json.stderr)).toMatchObject({
+      code: 'JWKS_REQUIRED',
+      error: expect.stringContaining('Pass --jwks FILE|URL or --issuer-url'),
+      hint: { option: 'jwks', or: 'issuer-url' },
+    });
+  });
+
   it('is a usage error (exit 2) when the argument is neither a JWT nor a file', async () => {
     const r = await runCli(['verify', 'no-such-file.jwt', '--jwks', jwksFile]);
     expect(r.code).toBe(2);

@@ -144,10 +144,13 @@ credentials:
     writeFileSync(join(dir, 'passgeni.yml'), GOOD);
     const shard = await runCli(['rotate', '--shard', '4/3', '--json'], { cwd: dir });
     expect(shard.code).toBe(2);
-    expect(JSON.parse(shard.stderr)).toMatchObject({ code: 'INVALID_SHARD' });
+    expect(JSON.parse(shard.stderr)).toMatchObject({
+      code: 'INVALID_SHARD',
+      error: expect.stringMatching(/got "4\/3"\. Check --shard I\/N\.$/),
+    });
     const rate = await runCli(['rotate', '--max-rate', '0'], { cwd: dir });
     expect(rate.code).toBe(2);
-    expect(rate.stderr).toContain('--max-rate');
+    expect(rate.stderr).toContain('Check --max-rate.');
     const missing = await runCli(['rotate', '--manifest', 'nope.yml', '--json'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'MANIFEST_UNREADABLE' });

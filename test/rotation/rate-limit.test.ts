@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, type Clock } from '../../src/rotation/index.js';
+import {
+  DEFAULT_WRITE_RATES,
+  StoreRateLimiter,
+  TokenBucket,
+  parseRate,
+  type Clock,
+} from '../../src/rotation/index.js';
 
 /**
  * A clock the test drives: sleeping advances it. `lateBy` makes every timer fire late (a loaded
@@ -133,6 +139,23 @@ describe('store rate limiter', () => {
   it('caps every kind at --max-rate, never raising one', async () => {
     const limiter = new StoreRateLimiter({ maxRate: 20 });
     expect(limiter.rates).toEqual({ 'aws-sm': 16, vault: 20, doppler: 0.5, k8s: 20, file: 20 });
-    expect(() => new StoreRateLimiter({ maxRate: 0 })).toThrow(/--max-rate/);
+    expect(() => new StoreRateLimiter({ maxRate: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_MAX_RATE', hint: { option: 'max-rate', fix: 'check' } }),
+    );
+  });
+});
+
+describe('parseRate', () => {
+  it('reads whole and fractional rates above 0', () => {
+    expect(parseRate('5')).toBe(5);
+    expect(parseRate('0.5')).toBe(0.5);
+  });
+
+  it('rejects anything else with a hint at the setting', () => {
+    for (const text of ['0', 'fast', '-1', '1e3', '']) {
+      expect(() => parseRate(text)).toThrow(
+        expect.objectContaining({ code: 'INVALID_MAX_RATE', hint: { option: 'max-rate', fix: 'check' } }),
+      );
+    }
   });
 });

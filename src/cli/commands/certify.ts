@@ -83,18 +83,9 @@ async function certify(options: CertifyOptions): Promise<number> {
     userAgent: `passgeni-cli/${VERSION}`,
   });
   try {
+    // The flags are named as the engine's request fields; it reads only those.
     const report = await certifyAndStore(
-      {
-        standard: options.standard,
-        stores: options.store,
-        ...(options.length !== undefined && { length: options.length }),
-        ...(options.exclude !== undefined && { exclude: options.exclude }),
-        ...(options.symbols !== undefined && { symbols: options.symbols }),
-        ...(options.classes !== undefined && { classes: options.classes }),
-        ...(options.label !== undefined && { label: options.label }),
-        ...(options.bind && { bind: true }),
-        ...(options.requireFipsMode && { requireFipsMode: true }),
-      },
+      { ...options, stores: options.store },
       {
         issuer,
         openStore: (uri) => openStore(uri),

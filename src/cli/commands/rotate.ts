@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { DEFAULT_DATA_DIR, DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
 import {
   loadManifest,
+  parseRate,
   parseShard,
   rotateFromManifest,
+  rotationCounts,
   rotationExitCode,
+  rotationScope,
   type RotationReport,
 } from '../../rotation/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
 import { VERSION } from '../../version.js';
+import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
@@ -22,7 +25,7 @@ interface RotateCliOptions extends IssuerCliOptions {
   manifest: string;
   dryRun?: boolean;
   shard?: string;
-  maxRate?: number;
+  maxRate?: string;
   expiringWithin: number;
   concurrency: number;
   json?: boolean;
@@ -37,7 +40,7 @@ export function register(program: Command): void {
     .option('-m, --manifest <file>', 'the rotation manifest', 'passgeni.yml')
     .option('--dry-run', 'decide and report what would be rotated and why; issue and write nothing')
     .option('--shard <i/n>', 'rotate only shard I of N (1-based), for a matrix of runners')
-    .option('--max-rate <r>', 'cap writes to every kind of store at R per second', parseRate)
+    .option('--max-rate <r>', 'cap writes to every kind of store at R per second')
     .option(
       '--expiring-within <days>',
       'rotate certificates expiring within this many days',
@@ -65,18 +68,11 @@ rotated), 3 some credentials failed (the others were still rotated; the report s
     .action(runCommand((options: RotateCliOptions) => rotate(options)));
 }
 
-function parseRate(value: string): number {
-  const rate = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(rate > 0)) {
-    throw new InvalidArgumentError('expected a number of writes per second above 0.');
-  }
-  return rate;
-}
-
 async function rotate(options: RotateCliOptions): Promise<number> {
   // Everything that can be wrong with the input is found before an issuer or a store is touched.
   const manifest = await loadManifest(options.manifest);
   const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const maxRate = options.maxRate !== undefined ? parseRate(options.maxRate) : undefined;
   const selection = issuerSelection(options);
   const local = !selection.issuerUrl || selection.issuerUrl === 'local';
   // A dry run must change nothing, and opening a local issuer that does not exist yet would
@@ -94,7 +90,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
       ...(local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL }),
       dryRun: options.dryRun === true,
       ...(shard !== undefined && { shard }),
-      ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
+      ...(maxRate !== undefined && { maxRate }),
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
       onProgress: (event) => {
@@ -109,6 +105,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
       },
     });
     bar.finish();
+    // JSON is the report as data (a failure's hint included); the text words hints as flags.
     if (options.json) printJson(report);
     else printText(describe(report));
     return rotationExitCode(report);
@@ -119,12 +116,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
 }
 
 function describe(report: RotationReport): string {
-  const scope = [
-    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : '',
-    report.dry_run ? 'dry run' : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const scope = rotationScope(report);
   const lines = [
     `Rotation of ${report.manifest}${scope ? ` (${scope})` : ''}: ${report.total} credential${report.total === 1 ? '' : 's'}`,
   ];
@@ -141,16 +133,12 @@ function describe(report: RotationReport): string {
       );
   }
   for (const entry of report.failed) {
-    lines.push(`  ${'FAILED'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.message} [${entry.code}]`);
+    const message = withCliHint(entry.message, entry.hint);
+    lines.push(`  ${'FAILED'.padEnd(12)} ${entry.id.padEnd(width)} ${message} [${entry.code}]`);
   }
   for (const entry of report.skipped) {
     lines.push(`  ${'current'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
   }
-  const counts = [
-    `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}`,
-    `${report.skipped.length} current`,
-    `${report.failed.length} failed`,
-  ];
-  lines.push(counts.join(', ') + (report.dry_run ? '. Dry run: nothing was issued or written.' : '.'));
+  lines.push(rotationCounts(report));
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { loadJwks } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { resolveStandard } from '../../policy/index.js';
 import { verifyCertificate, type VerifyReport } from '../../verification.js';
+import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
 import { parseNonNegativeInt } from '../parse.js';
@@ -79,6 +80,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
         credentialFrom: await openStore(options.credentialFrom),
       }),
     });
+    // JSON is the report as data (a reason's hint included); the text words hints as flags.
     if (options.json) printJson(report);
     else printText(describe(report));
     return report.valid ? 0 : 1;
@@ -98,7 +100,7 @@ export function readCertificateArgument(input: string): string {
 
 function describe(report: VerifyReport): string {
   const head = report.valid ? 'VALID' : `NOT VALID (${report.status})`;
-  const lines = [head, ...report.reasons.map((r) => `  - ${r.message} [${r.code}]`)];
+  const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
     lines.push(
