@@ -2,10 +2,10 @@ import { StoreError } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
 import type { ParsedDopplerUri } from './uri.js';
-import { httpRequest, jsonBody, TransportError } from './internal/http.js';
-import type { HttpResponse } from './internal/http.js';
-import { parseRetryAfter, withRetry } from './internal/retry.js';
-import type { RetryPolicy } from './internal/retry.js';
+import { HttpError, jsonBody } from '../src/lib/http.js';
+import type { HttpResponse } from '../src/lib/http.js';
+import { httpRequestWithRetry, parseRetryAfter } from '../src/lib/retry.js';
+import type { RetryPolicy } from '../src/lib/retry.js';
 import { quoteServerMessages } from './internal/redact.js';
 
 /*
@@ -19,6 +19,10 @@ import { quoteServerMessages } from './internal/redact.js';
  */
 
 const DEFAULT_API = 'https://api.doppler.com';
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+
+/** A response, with how many attempts it took (for the rate-limit message). */
+type DopplerResponse = HttpResponse & { attempts?: number };
 const NOTE_PREFIX = 'PassGeni certificate';
 
 const TOKEN_HINT =
@@ -79,7 +83,7 @@ export class DopplerStore implements SecretStore {
     path: string,
     payload?: unknown,
     query?: URLSearchParams,
-  ): Promise<HttpResponse> {
+  ): Promise<DopplerResponse> {
     const url = new URL(path, this.api);
     if (query) url.search = query.toString();
     const headers: Record<string, string> = {
@@ -87,31 +91,14 @@ export class DopplerStore implements SecretStore {
       authorization: `Bearer ${this.token}`,
     };
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    let attempts = 0;
     try {
-      const response = await withRetry(
+      return await httpRequestWithRetry(
         this.retry,
-        (attempt) => {
-          attempts = attempt;
-          return httpRequest({
-            method,
-            url,
-            headers,
-            ...(payload !== undefined && { body: JSON.stringify(payload) }),
-          });
-        },
-        (outcome) => {
-          if (!outcome.ok) return outcome.error instanceof TransportError ? 0 : null;
-          const { status } = outcome.value;
-          if (status === 429 || status === 500 || status === 502 || status === 503 || status === 504) {
-            return parseRetryAfter(outcome.value.headers['retry-after']) ?? 0;
-          }
-          return null;
-        },
+        { method, url, headers, ...(payload !== undefined && { body: JSON.stringify(payload) }) },
+        (response) => RETRYABLE.has(response.status),
       );
-      return { ...response, attempts };
     } catch (error) {
-      if (error instanceof TransportError) {
+      if (error instanceof HttpError) {
         throw new StoreError(
           'STORE_UNAVAILABLE',
           `Could not reach Doppler at ${this.api.origin}${error.code ? ` (${error.code})` : ''}.`,
@@ -125,7 +112,7 @@ export class DopplerStore implements SecretStore {
   }
 
   private failure(
-    response: HttpResponse,
+    response: DopplerResponse,
     doing: string,
     secrets: (string | undefined)[],
     extra: { credentialWritten?: boolean } = {},

@@ -1,7 +1,6 @@
 import type { ListableStore, SecretStore } from './store.js';
 import { parseStorePrefix, parseStoreUri } from './uri.js';
 import { resolveContext } from './options.js';
-import { openFileLister, openFileStore } from './file.js';
 import type { StoreOptions } from './options.js';
 
 export { parseStoreUri, parseStorePrefix, STORE_SHAPES, PREFIX_SHAPES } from './uri.js';
@@ -17,27 +16,25 @@ export type {
 export type { StoreOptions, VaultOptions } from './options.js';
 
 /**
- * Opens the store a URI names. A cloud adapter (and its SDK) is imported only here, when a URI of
- * its scheme is opened, so a run that writes to Vault never loads the AWS SDK. The file adapter,
- * the embedded default with no SDK behind it, is imported with this module: in the bundled
- * actions, importing it on use made the certify action reach its issuer 4-5 ms later
- * (docs/performance.md, "Action start-up"). Opening checks the URI and that credentials/settings
- * are present, without network calls, so a typo fails before anything is generated or certified.
+ * Opens the store a URI names. Each adapter (and its SDK) is imported only here, when a URI of
+ * its scheme is opened, so a run that writes to Vault never loads the AWS SDK. Opening checks the
+ * URI and that credentials/settings are present, without network calls, so a typo fails before
+ * anything is generated or certified.
  */
 export async function openStore(uri: string, options?: StoreOptions): Promise<SecretStore> {
   const parsed = parseStoreUri(uri);
   const context = resolveContext(options);
   switch (parsed.kind) {
     case 'aws-sm':
-      return (await import('./aws-secrets-manager.js')).openAwsStore(parsed, context);
+      return (await import('./aws-secrets-manager/index.js')).openAwsStore(parsed, context);
     case 'vault':
-      return (await import('./vault.js')).openVaultStore(parsed, context);
+      return (await import('./vault/index.js')).openVaultStore(parsed, context);
     case 'doppler':
       return (await import('./doppler.js')).openDopplerStore(parsed, context);
     case 'k8s':
       return (await import('./kubernetes.js')).openKubernetesStore(parsed, context);
     case 'file':
-      return openFileStore(parsed, context);
+      return (await import('./file/index.js')).openFileStore(parsed, context);
   }
 }
 
@@ -51,11 +48,11 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
   const context = resolveContext(options);
   switch (parsed.kind) {
     case 'aws-sm':
-      return (await import('./aws-secrets-manager.js')).openAwsLister(parsed, context);
+      return (await import('./aws-secrets-manager/index.js')).openAwsLister(parsed, context);
     case 'vault':
-      return (await import('./vault.js')).openVaultLister(parsed, context);
+      return (await import('./vault/index.js')).openVaultLister(parsed, context);
     case 'file':
-      return openFileLister(parsed, context);
+      return (await import('./file/index.js')).openFileLister(parsed, context);
   }
 }
 

@@ -11,8 +11,8 @@ import { StoreError } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
 import type { ParsedK8sUri } from './uri.js';
-import { withRetry } from './internal/retry.js';
-import type { RetryPolicy } from './internal/retry.js';
+import { withRetry } from '../src/lib/retry.js';
+import type { RetryPolicy } from '../src/lib/retry.js';
 
 /*
  * client-node 2.x sends requests with the `undici` package's fetch (not Node's global fetch and

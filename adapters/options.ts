@@ -1,5 +1,5 @@
-import type { RetryPolicy } from './internal/retry.js';
-import { DEFAULT_RETRY } from './internal/retry.js';
+import type { RetryPolicy } from '../src/lib/retry.js';
+import { DEFAULT_RETRY } from '../src/lib/retry.js';
 
 /** What front ends pass when opening a store. Every field is optional. */
 export interface StoreOptions {

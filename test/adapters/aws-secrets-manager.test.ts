@@ -7,7 +7,7 @@ import {
   CERT_URL_TAG,
   PENDING_STAGE,
   requestToken,
-} from '../../adapters/aws-secrets-manager.js';
+} from '../../adapters/aws-secrets-manager/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import { expectAllCallsMade, expectNoSecrets, resetNock, storeError } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { isListableStore, openStore, openStoreLister } from '../../adapters/index.js';
-import { BACKUP_SUFFIX, LOCK_SUFFIX, SIDECAR_SUFFIX } from '../../adapters/file.js';
+import { BACKUP_SUFFIX, LOCK_SUFFIX, SIDECAR_SUFFIX } from '../../adapters/file/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import { expectNoSecrets, storeError } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
-import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault.js';
+import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import { expectAllCallsMade, expectNoSecrets, recordBodies, resetNock, storeError } from './helpers.js';
 

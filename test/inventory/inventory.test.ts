@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault.js';
+import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault/index.js';
 import {
   csvCell,
   escapeHtml,

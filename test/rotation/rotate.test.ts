@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreOptions } from '../../adapters/index.js';
-import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault.js';
+import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault/index.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
 import {
   parseManifest,

@@ -1,32 +1,30 @@
-import { createHash } from 'node:crypto';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
-  ListSecretsCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretsManagerClientConfig, Tag } from '@aws-sdk/client-secrets-manager';
-import { StoreError } from './store.js';
+import type { SecretsManagerClient, Tag } from '@aws-sdk/client-secrets-manager';
+import { JsonTextError, parseObjectText, spliceMember } from '../internal/json-text.js';
+import type { AdapterContext } from '../options.js';
+import { StoreError } from '../store.js';
 import type {
   ListableStore,
   SecretStore,
   StoredSecretRef,
-  StoreErrorCode,
   StoreWriteRequest,
   StoreWriteResult,
-} from './store.js';
-import type { AdapterContext } from './options.js';
-import type { ParsedAwsUri, ParsedStorePrefix } from './uri.js';
-import { encodeUriComponentLoose, parseStorePrefix } from './uri.js';
-import { JsonTextError, parseObjectText, spliceMember } from './internal/json-text.js';
+} from '../store.js';
+import type { ParsedAwsUri } from '../uri.js';
+import { createClient } from './client.js';
+import { BAD_CREDENTIALS, errorName, mapAwsError, THROTTLING } from './errors.js';
+import type { AwsErrorShape, Failure } from './errors.js';
+import { listSecrets } from './list.js';
+import { requestToken } from './request-token.js';
+import { CERT_KEY_TAG, CERT_URL_TAG, certUrlFromTags } from './tags.js';
 
-export const CERT_URL_TAG = 'passgeni-cert-url';
-/** Which `#json-key` the URL tag describes ('' = the whole secret), so two keys never share a URL. */
-export const CERT_KEY_TAG = 'passgeni-cert-key';
 /**
  * Our own staging label for a version that is written but not yet current. AWSPENDING is not
  * used: a rotation Lambda treats an AWSPENDING version that is not AWSCURRENT as "rotation in
@@ -34,134 +32,6 @@ export const CERT_KEY_TAG = 'passgeni-cert-key';
  */
 export const PENDING_STAGE = 'PASSGENI_PENDING';
 const TAG_VALUE_MAX = 256;
-
-const IAM_HINT =
-  'The identity needs secretsmanager:GetSecretValue, secretsmanager:PutSecretValue, ' +
-  'secretsmanager:UpdateSecretVersionStage and secretsmanager:TagResource on this secret ' +
-  '(plus secretsmanager:CreateSecret with ?create=true, secretsmanager:DescribeSecret to read the ' +
-  'certificate URL, and kms:Decrypt and kms:GenerateDataKey when the secret uses a customer-managed KMS key).';
-
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-]);
-const BAD_CREDENTIALS = new Set([
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-]);
-
-// A fixed namespace so the same (secret, certificate) pair always yields the same token.
-const TOKEN_NAMESPACE = Buffer.from('6f1d3c1e8a0b4c52b1e4a7f0c2d9e8b3', 'hex');
-
-/**
- * ClientRequestToken for one certificate's write to one secret: a UUIDv5, because AWS wants
- * 32-64 characters and recommends a UUID. Retrying the same write then creates no second version,
- * and the token doubles as the new VersionId.
- */
-export function requestToken(secretId: string, certId: string): string {
-  const hash = createHash('sha1').update(TOKEN_NAMESPACE).update(`${secretId}\n${certId}`, 'utf8').digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-interface AwsErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number; attempts?: number };
-}
-
-function errorName(error: unknown): string {
-  return (error as AwsErrorShape | undefined)?.name ?? 'Error';
-}
-
-function createClient(context: AdapterContext, arnRegion: string | undefined): SecretsManagerClient {
-  const { env, options } = context;
-  const config: SecretsManagerClientConfig = {
-    maxAttempts: options.aws?.maxAttempts ?? context.retry.maxAttempts,
-  };
-  const region = arnRegion ?? options.aws?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region) config.region = region;
-  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
-  if (endpoint) config.endpoint = endpoint;
-  // The default chain reads process.env; when the caller hands us another environment, its static
-  // keys (the chain's first source) must come from there.
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    config.credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    };
-  }
-  return new SecretsManagerClient(config);
-}
-
-interface Failure {
-  /** Words to put before the explanation, saying what state the secret was left in. */
-  prefix?: string;
-}
-
-/** Turns an SDK error into a StoreError written by us: the SDK's message is never repeated. */
-function mapAwsError(
-  store: string,
-  secretId: string,
-  action: string,
-  error: unknown,
-  failure: Failure = {},
-): StoreError {
-  const shape = (error ?? {}) as AwsErrorShape;
-  const name = errorName(error);
-  const status = shape.$metadata?.httpStatusCode;
-  const attempts = shape.$metadata?.attempts;
-  let code: StoreErrorCode = 'STORE_WRITE_FAILED';
-  let message: string;
-  if (name === 'AccessDeniedException') {
-    code = 'STORE_ACCESS_DENIED';
-    message = `AWS denied secretsmanager:${action} on "${secretId}". ${IAM_HINT}`;
-  } else if (BAD_CREDENTIALS.has(name)) {
-    code = 'STORE_ACCESS_DENIED';
-    message = `AWS rejected the credentials (${name}) for secretsmanager:${action}: they are invalid or expired. Refresh them (e.g. aws-actions/configure-aws-credentials).`;
-  } else if (name === 'DecryptionFailure' || name === 'EncryptionFailure') {
-    code = 'STORE_ACCESS_DENIED';
-    message = `secretsmanager:${action} on "${secretId}" failed with ${name}: the identity needs kms:Decrypt and kms:GenerateDataKey on the secret's KMS key.`;
-  } else if (name === 'ResourceNotFoundException') {
-    code = 'STORE_NOT_FOUND';
-    message = `Secret "${secretId}" was not found (secretsmanager:${action}).`;
-  } else if (THROTTLING.has(name)) {
-    code = 'STORE_THROTTLED';
-    message = `AWS throttled secretsmanager:${action}${attempts ? ` ${attempts} times in a row` : ''}. Secrets Manager allows about 50 writes per second per region across PutSecretValue, UpdateSecret and UpdateSecretVersionStage; retry later or spread rotations out.`;
-  } else if (name === 'CredentialsProviderError') {
-    code = 'STORE_AUTH_MISSING';
-    message =
-      'No AWS credentials were found. Provide them the usual way: aws-actions/configure-aws-credentials (GitHub OIDC), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance/task role.';
-  } else if (/region is missing/i.test(shape.message ?? '')) {
-    code = 'STORE_AUTH_MISSING';
-    message = 'No AWS region is configured: set AWS_REGION, use a secret ARN, or configure a profile region.';
-  } else if (name === 'InternalServiceError' || (status !== undefined && status >= 500)) {
-    code = 'STORE_UNAVAILABLE';
-    message = `Secrets Manager failed secretsmanager:${action} (${name}${status ? `, HTTP ${status}` : ''}); retry later.`;
-  } else if (status === undefined) {
-    code = 'STORE_UNAVAILABLE';
-    message = `Could not reach Secrets Manager for secretsmanager:${action} (${shape.code ?? name}).`;
-  } else if (name === 'InvalidRequestException') {
-    message = `AWS refused secretsmanager:${action} on "${secretId}" (InvalidRequestException): the secret may be scheduled for deletion or managed by another service.`;
-  } else {
-    message = `secretsmanager:${action} on "${secretId}" failed (${name}, HTTP ${status}).`;
-  }
-  if (failure.prefix) message = `${failure.prefix} ${message}`;
-  return new StoreError(code, message, { store });
-}
 
 interface CurrentVersion {
   versionId: string;
@@ -453,56 +323,4 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   list(prefixUri: string): AsyncIterable<StoredSecretRef> {
     return listSecrets(this.client, prefixUri);
   }
-}
-
-/** The URL tag, unless the key tag says it belongs to another key of the same secret. */
-function certUrlFromTags(tags: Tag[] | undefined, key: string): string | undefined {
-  const url = tags?.find((t) => t.Key === CERT_URL_TAG)?.Value;
-  const taggedKey = tags?.find((t) => t.Key === CERT_KEY_TAG)?.Value;
-  if (taggedKey !== undefined && taggedKey !== key) return undefined;
-  return url === '' ? undefined : url;
-}
-
-async function* listSecrets(client: SecretsManagerClient, prefixUri: string): AsyncIterable<StoredSecretRef> {
-  const prefix = parseStorePrefix(prefixUri);
-  if (prefix.kind !== 'aws-sm') {
-    throw new StoreError('STORE_URI_INVALID', `An AWS lister cannot list ${prefixUri}.`, {
-      store: prefixUri,
-    });
-  }
-  let nextToken: string | undefined;
-  do {
-    let page;
-    try {
-      page = await client.send(
-        new ListSecretsCommand({
-          ...(prefix.namePrefix !== '' && { Filters: [{ Key: 'name', Values: [prefix.namePrefix] }] }),
-          ...(nextToken !== undefined && { NextToken: nextToken }),
-        }),
-      );
-    } catch (error) {
-      throw mapAwsError(prefixUri, prefix.namePrefix || '*', 'ListSecrets', error);
-    }
-    for (const entry of page.SecretList ?? []) {
-      if (!entry.Name) continue;
-      const key = entry.Tags?.find((t) => t.Key === CERT_KEY_TAG)?.Value ?? '';
-      yield {
-        uri: `aws-sm://${entry.Name}${key ? `#${encodeUriComponentLoose(key)}` : ''}`,
-        certUrl: certUrlFromTags(entry.Tags, key),
-      };
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
-}
-
-export function openAwsStore(parsed: ParsedAwsUri, context: AdapterContext): AwsSecretsManagerStore {
-  return new AwsSecretsManagerStore(parsed, context);
-}
-
-export function openAwsLister(
-  prefix: Extract<ParsedStorePrefix, { kind: 'aws-sm' }>,
-  context: AdapterContext,
-): ListableStore {
-  const client = createClient(context, prefix.arnRegion);
-  return { list: (prefixUri: string) => listSecrets(client, prefixUri) };
 }

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError, httpRequest } from './http.js';
+import type { HttpRequest, HttpResponse } from './http.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -20,7 +22,7 @@ export type RetryClassifier<T> = (outcome: Outcome<T>) => number | null;
 /**
  * Retries with capped exponential backoff and full jitter, so many runners rotating at once (a
  * matrix job) do not retry in lock-step. A server-supplied wait (Retry-After) replaces the backoff.
- * The last outcome is returned or thrown unchanged; callers turn it into a StoreError.
+ * The last outcome is returned or thrown unchanged, for the caller to word.
  */
 export async function withRetry<T>(
   policy: RetryPolicy,
@@ -53,3 +55,33 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/**
+ * httpRequest, retried after a failed exchange (but not a body over the limit or a refused
+ * redirect, which would fail again) and after the responses `retryable` names, honouring their
+ * Retry-After. The response says how many attempts it took.
+ */
+export async function httpRequestWithRetry(
+  policy: RetryPolicy,
+  request: HttpRequest,
+  retryable: (response: HttpResponse) => boolean,
+): Promise<HttpResponse & { attempts: number }> {
+  let attempts = 0;
+  const response = await withRetry(
+    policy,
+    (attempt) => {
+      attempts = attempt;
+      return httpRequest(request);
+    },
+    (outcome) => {
+      if (!outcome.ok) {
+        const { error } = outcome;
+        return error instanceof HttpError && !PERMANENT.has(error.code) ? 0 : null;
+      }
+      return retryable(outcome.value) ? (parseRetryAfter(outcome.value.headers['retry-after']) ?? 0) : null;
+    },
+  );
+  return { ...response, attempts };
+}
+
+const PERMANENT = new Set(['TOO_LARGE', 'REDIRECT', 'ABORTED', 'PROTOCOL']);

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Safe file replacement: a file is either its old or its new content, never a mix, and never wider than 0600. */
+export const FILE_MODE = 0o600;
+
+export async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export function digest(content: Buffer | undefined): string {
+  return content === undefined ? 'absent' : createHash('sha256').update(content).digest('hex');
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Writes a sibling temp file (created 0600 and exclusive, so it never exists with wider
+ * permissions or clobbers anything), flushes it, and returns its path for the caller to rename.
+ */
+export async function writeTemp(target: string, content: string | Buffer): Promise<string> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  try {
+    await handle.writeFile(content);
+    // The creation mode is reduced by the umask but never widened; chmod makes it exact.
+    await handle.chmod(FILE_MODE);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+export async function atomicWrite(target: string, content: string | Buffer): Promise<void> {
+  const temp = await writeTemp(target, content);
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(path.dirname(target));
+}
+
+/** Follows a symlinked secrets file so the link is kept and its target replaced. */
+export async function resolveTarget(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return path.join(await realpath(path.dirname(file)), path.basename(file));
+  }
+}

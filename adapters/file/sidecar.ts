@@ -1,0 +1,20 @@
+import { readIfExists } from './atomic.js';
+
+/** Certificate records live next to the secrets file, never inside it (the file is the app's). */
+export const SIDECAR_SUFFIX = '.passgeni.json';
+
+export interface SidecarRecord {
+  cert_url: string;
+  cert_id: string;
+  updated_at: string;
+}
+
+export async function readSidecar(target: string): Promise<Record<string, SidecarRecord>> {
+  const raw = await readIfExists(target + SIDECAR_SUFFIX);
+  if (raw === undefined) return {};
+  const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SyntaxError('sidecar is not a JSON object');
+  }
+  return parsed as Record<string, SidecarRecord>;
+}

@@ -1,0 +1,36 @@
+import { jsonBody } from '../../src/lib/http.js';
+import { StoreError } from '../store.js';
+import type { StoreErrorCode } from '../store.js';
+import type { VaultClient } from './client.js';
+
+/** Custom metadata on the secret: the certificate URL, and which key of the secret it is for. */
+export const CERT_URL_METADATA = 'passgeni-cert-url';
+export const CERT_KEY_METADATA = 'passgeni-cert-key';
+
+export async function readCustomMetadata(
+  client: VaultClient,
+  metadataPath: string,
+  store: string,
+  where: string,
+): Promise<Record<string, unknown> | undefined> {
+  const token = await client.token();
+  const response = await client.send('GET', metadataPath, undefined, undefined, token);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) {
+    const failure = client.failure(response, `read the metadata of ${where}`, {});
+    throw new StoreError(failure.code as StoreErrorCode, failure.message, { store });
+  }
+  const custom = (jsonBody(response) as { data?: { custom_metadata?: unknown } } | undefined)?.data
+    ?.custom_metadata;
+  return custom !== null && typeof custom === 'object' ? (custom as Record<string, unknown>) : undefined;
+}
+
+export function certUrlFromMetadata(
+  metadata: Record<string, unknown> | undefined,
+  key: string,
+): string | undefined {
+  const url = metadata?.[CERT_URL_METADATA];
+  const forKey = metadata?.[CERT_KEY_METADATA];
+  if (typeof forKey === 'string' && forKey !== key) return undefined;
+  return typeof url === 'string' ? url : undefined;
+}

@@ -1,0 +1,194 @@
+import { jsonBody } from '../../src/lib/http.js';
+import { JsonTextError, memberText, spliceMember } from '../internal/json-text.js';
+import { StoreError } from '../store.js';
+import type {
+  ListableStore,
+  SecretStore,
+  StoredSecretRef,
+  StoreWriteRequest,
+  StoreWriteResult,
+} from '../store.js';
+import type { ParsedVaultUri } from '../uri.js';
+import { encodePath, vaultErrors } from './client.js';
+import type { VaultClient } from './client.js';
+import { listVault } from './list.js';
+import { CERT_KEY_METADATA, CERT_URL_METADATA, certUrlFromMetadata, readCustomMetadata } from './metadata.js';
+
+const METADATA_VALUE_MAX_BYTES = 512;
+const CAS_MISMATCH = /check-and-set parameter did not match/i;
+
+interface KvCurrent {
+  /** Raw JSON text of the secret's data object ('{}' when there is none). */
+  dataText: string;
+  /** The version to pass as `cas`: 0 when the path has never been written. */
+  version: number;
+}
+
+function policyHint(mount: string, path: string): string {
+  return (
+    `The token's policy needs: path "${mount}/data/${path}" { capabilities = ["create", "update", "read"] } ` +
+    `and path "${mount}/metadata/${path}" { capabilities = ["patch", "read"] }.`
+  );
+}
+
+function byteLength(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
+
+export class VaultStore implements SecretStore, ListableStore {
+  readonly kind = 'vault' as const;
+  readonly uri: string;
+  private readonly parsed: ParsedVaultUri;
+  private readonly client: VaultClient;
+
+  constructor(parsed: ParsedVaultUri, client: VaultClient) {
+    this.parsed = parsed;
+    this.uri = parsed.uri;
+    this.client = client;
+  }
+
+  private get dataPath(): string {
+    return `${encodePath(this.parsed.mount)}/data/${encodePath(this.parsed.path)}`;
+  }
+
+  private get metadataPath(): string {
+    return `${encodePath(this.parsed.mount)}/metadata/${encodePath(this.parsed.path)}`;
+  }
+
+  private get where(): string {
+    return `${this.parsed.mount}/${this.parsed.path}`;
+  }
+
+  private async readCurrent(secrets: string[]): Promise<KvCurrent> {
+    const token = await this.client.token();
+    const response = await this.client.send('GET', this.dataPath, undefined, undefined, token);
+    const body = jsonBody(response) as
+      { data?: { data?: unknown; metadata?: { version?: unknown } } } | undefined;
+    const version = typeof body?.data?.metadata?.version === 'number' ? body.data.metadata.version : 0;
+    if (response.status === 200) {
+      const dataText = memberText(response.text, ['data', 'data']);
+      return { dataText: dataText === undefined || dataText === 'null' ? '{}' : dataText, version };
+    }
+    // 404 is "never written", or a deleted latest version whose metadata still carries the
+    // version number that check-and-set must name.
+    if (response.status === 404) return { dataText: '{}', version };
+    throw this.client.failure(response, `read ${this.where}`, {
+      hint: policyHint(this.parsed.mount, this.parsed.path),
+      extraSecrets: secrets,
+    });
+  }
+
+  private checkMetadataLimits(request: StoreWriteRequest): void {
+    for (const [name, value] of [
+      [CERT_URL_METADATA, request.certUrl],
+      [CERT_KEY_METADATA, this.parsed.key],
+    ] as const) {
+      if (byteLength(value) < 1 || byteLength(value) > METADATA_VALUE_MAX_BYTES) {
+        throw new StoreError(
+          'STORE_INVALID_VALUE',
+          `Custom metadata "${name}" would be ${byteLength(value)} bytes; Vault allows 1-${METADATA_VALUE_MAX_BYTES}. Nothing was written.`,
+          { store: this.uri },
+        );
+      }
+    }
+  }
+
+  async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
+    this.checkMetadataLimits(request);
+    const { key } = this.parsed;
+    const secrets = [request.credential];
+    const current = await this.readCurrent(secrets);
+    let version: number;
+    if (JSON.parse(current.dataText)?.[key] === request.credential) {
+      // A previous attempt of this write landed; only the metadata may be missing.
+      version = current.version;
+    } else {
+      let dataText: string;
+      try {
+        dataText = spliceMember(current.dataText, key, JSON.stringify(request.credential));
+      } catch (error) {
+        const reason = error instanceof JsonTextError ? error.message : 'it could not be parsed';
+        throw new StoreError(
+          'STORE_INVALID_VALUE',
+          `Cannot set #${key} in ${this.where}: ${reason}. Nothing was written.`,
+          {
+            store: this.uri,
+          },
+        );
+      }
+      const body = `{"options":{"cas":${current.version}},"data":${dataText}}`;
+      const token = await this.client.token();
+      const response = await this.client.send('POST', this.dataPath, body, 'application/json', token);
+      const written = (jsonBody(response) as { data?: { version?: unknown } } | undefined)?.data?.version;
+      if (response.status === 200 && typeof written === 'number') {
+        version = written;
+      } else if (response.status === 400 && vaultErrors(response).some((e) => CAS_MISMATCH.test(e))) {
+        const now = await this.readCurrent(secrets);
+        if (JSON.parse(now.dataText)?.[key] !== request.credential) {
+          throw new StoreError(
+            'STORE_CONFLICT',
+            `Vault secret ${this.where} changed while we were writing (check-and-set expected version ${current.version}, it is now ${now.version}); nothing was overwritten. Re-run to write on top of the new version.`,
+            { store: this.uri },
+          );
+        }
+        // Our own earlier attempt (retried after a lost response) is what moved the version.
+        version = now.version;
+      } else {
+        throw this.client.failure(response, `write ${this.where}`, {
+          hint: policyHint(this.parsed.mount, this.parsed.path),
+          extraSecrets: secrets,
+        });
+      }
+    }
+
+    const patch = JSON.stringify({
+      custom_metadata: { [CERT_URL_METADATA]: request.certUrl, [CERT_KEY_METADATA]: key },
+    });
+    const token = await this.client.token();
+    const response = await this.client.send(
+      'PATCH',
+      this.metadataPath,
+      patch,
+      'application/merge-patch+json',
+      token,
+    );
+    if (response.status !== 200 && response.status !== 204) {
+      const failure = this.client.failure(response, `update the metadata of ${this.where}`, {
+        hint: policyHint(this.parsed.mount, this.parsed.path),
+        extraSecrets: secrets,
+      });
+      throw new StoreError(
+        'STORE_METADATA_FAILED',
+        `The new credential is stored (KV version ${version}) but its certificate URL was not attached: ${failure.message}`,
+        { store: this.uri, credentialWritten: true, version: String(version) },
+      );
+    }
+    return { store: this.uri, version: String(version) };
+  }
+
+  async readCredential(): Promise<string | undefined> {
+    const token = await this.client.token();
+    const response = await this.client.send('GET', this.dataPath, undefined, undefined, token);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw this.client.failure(response, `read ${this.where}`, {});
+    const value = (jsonBody(response) as { data?: { data?: Record<string, unknown> | null } } | undefined)
+      ?.data?.data;
+    if (!value || !Object.hasOwn(value, this.parsed.key)) return undefined;
+    const found = value[this.parsed.key];
+    if (typeof found !== 'string') {
+      throw new StoreError('STORE_INVALID_VALUE', `#${this.parsed.key} in ${this.where} is not a string.`, {
+        store: this.uri,
+      });
+    }
+    return found;
+  }
+
+  async readCertificateUrl(): Promise<string | undefined> {
+    const metadata = await readCustomMetadata(this.client, this.metadataPath, this.uri, this.where);
+    return certUrlFromMetadata(metadata, this.parsed.key);
+  }
+
+  list(prefixUri: string): AsyncIterable<StoredSecretRef> {
+    return listVault(this.client, prefixUri);
+  }
+}

@@ -1,0 +1,251 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+/**
+ * The project's one HTTP client, on node:http/node:https (TLS, NODE_EXTRA_CA_CERTS and
+ * NODE_USE_ENV_PROXY are Node's own). It promises what the callers need from a network they do
+ * not control: a time limit on getting a connection and on the whole exchange, a bounded body
+ * (read whole, since every caller parses it, but never more than `maxBodyBytes` held in memory),
+ * and no redirect to another host (a request carrying a token must not be handed to a host the
+ * caller did not name). Every HTTP status is a response; only a failed exchange throws, and
+ * always an HttpError.
+ */
+export interface HttpRequest {
+  url: URL | string;
+  /** Default GET. */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Longest wait for a connection (DNS, TCP, TLS). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Longest wait for the whole exchange, redirects included, up to the body's last byte. Default 30 s. */
+  timeoutMs?: number;
+  /** Largest body read; a larger one ends the exchange with TOO_LARGE. Default 8 MiB. */
+  maxBodyBytes?: number;
+  /** Same-host redirects followed. Default 5. Redirects to another host are never followed. */
+  maxRedirects?: number;
+  signal?: AbortSignal;
+  /** Extra CA certificates (PEM), e.g. VAULT_CACERT. */
+  ca?: string;
+  rejectUnauthorized?: boolean;
+  agent?: Agent;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body exactly as received: callers that must not re-serialise JSON need the text. */
+  text: string;
+  /** Where the answer came from, after any same-host redirect. */
+  url: URL;
+}
+
+/** Failures of our own making; anything else is Node's system error code (ECONNREFUSED, ENOTFOUND …). */
+export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'ABORTED' | 'PROTOCOL';
+
+/**
+ * An exchange that did not produce a response. The message is ours and names only the origin:
+ * the path may name a secret, and Node's or a proxy's error could carry request details.
+ */
+export class HttpError extends Error {
+  readonly code: HttpFailure | string;
+  readonly origin: string;
+
+  constructor(code: HttpFailure | string, origin: string, message: string) {
+    super(message);
+    this.name = 'HttpError';
+    this.code = code;
+    this.origin = origin;
+  }
+
+  get timedOut(): boolean {
+    return this.code === 'CONNECT_TIMEOUT' || this.code === 'TIMEOUT';
+  }
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  timeoutMs: 30_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxRedirects: 5,
+};
+
+export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+  const url = new URL(request.url);
+  const deadline = Date.now() + (request.timeoutMs ?? DEFAULTS.timeoutMs);
+  return exchange(request, url, request.method ?? 'GET', request.body, deadline, 0);
+}
+
+/** Parses a JSON body, or undefined for an empty or non-JSON body. */
+export function jsonBody(response: HttpResponse): unknown {
+  if (response.text.trim() === '') return undefined;
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    return undefined;
+  }
+}
+
+function exchange(
+  request: HttpRequest,
+  url: URL,
+  method: string,
+  body: string | undefined,
+  deadline: number,
+  redirects: number,
+): Promise<HttpResponse> {
+  const { origin } = url;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return Promise.reject(new HttpError('PROTOCOL', origin, `Unsupported protocol ${url.protocol}`));
+  }
+  const connectMs = request.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const totalMs = Math.max(0, deadline - Date.now());
+  const maxBody = request.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const headers: Record<string, string> = { ...request.headers };
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+
+  return new Promise((resolve, reject) => {
+    const timers: NodeJS.Timeout[] = [];
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (code: HttpFailure | string, message: string): void => {
+      if (!settle()) return;
+      req.destroy();
+      reject(new HttpError(code, origin, message));
+    };
+    const onAbort = (): void => fail('ABORTED', `The request to ${origin} was aborted.`);
+
+    const transport = url.protocol === 'https:' ? https : http;
+    const req = transport.request(url, {
+      method,
+      headers,
+      ...(request.ca !== undefined && { ca: request.ca }),
+      ...(request.rejectUnauthorized !== undefined && { rejectUnauthorized: request.rejectUnauthorized }),
+      ...(request.agent !== undefined && { agent: request.agent }),
+    });
+    const limit = (ms: number, code: HttpFailure, message: string): NodeJS.Timeout => {
+      const timer = setTimeout(() => fail(code, message), ms);
+      timer.unref();
+      timers.push(timer);
+      return timer;
+    };
+    limit(
+      totalMs,
+      'TIMEOUT',
+      `${origin} did not answer within ${request.timeoutMs ?? DEFAULTS.timeoutMs} ms.`,
+    );
+    const connecting = limit(
+      connectMs,
+      'CONNECT_TIMEOUT',
+      `Could not connect to ${origin} within ${connectMs} ms.`,
+    );
+    req.on('socket', (socket) => {
+      // A kept-alive socket is connected already; a new one is ready after TCP (and TLS).
+      if (!socket.connecting) return clearTimeout(connecting);
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connecting));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code ?? 'ECONNRESET', `Could not reach ${origin} (${error.code ?? 'ECONNRESET'}).`),
+    );
+    req.on('response', (res) => {
+      clearTimeout(connecting);
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location !== undefined) {
+        res.resume();
+        if (!settle()) return;
+        follow(request, url, method, body, status, location, deadline, redirects).then(resolve, reject);
+        return;
+      }
+      read(res, maxBody, origin, fail, (text) => {
+        if (settle()) resolve({ status, headers: res.headers, text, url });
+      });
+    });
+
+    if (request.signal?.aborted) return onAbort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    req.end(body);
+  });
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function follow(
+  request: HttpRequest,
+  from: URL,
+  method: string,
+  body: string | undefined,
+  status: number,
+  location: string,
+  deadline: number,
+  redirects: number,
+): Promise<HttpResponse> {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    return Promise.reject(
+      new HttpError('REDIRECT', from.origin, `${from.origin} redirected to an invalid URL.`),
+    );
+  }
+  // The same host, and never from https down to http: anything else could hand the request's
+  // token to a server the caller did not name.
+  const sameHost = to.hostname === from.hostname && !(from.protocol === 'https:' && to.protocol === 'http:');
+  if (!sameHost) {
+    return Promise.reject(
+      new HttpError(
+        'REDIRECT',
+        from.origin,
+        `${from.origin} redirected to ${to.origin}; a redirect to another host is not followed.`,
+      ),
+    );
+  }
+  if (redirects >= (request.maxRedirects ?? DEFAULTS.maxRedirects)) {
+    return Promise.reject(
+      new HttpError('REDIRECT', from.origin, `${from.origin} redirected too many times.`),
+    );
+  }
+  // As browsers and fetch do: 303, and 301/302 after a POST, continue as a GET without the body.
+  const asGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
+  const next = asGet ? { ...request, headers: withoutBodyHeaders(request.headers) } : request;
+  return exchange(next, to, asGet ? 'GET' : method, asGet ? undefined : body, deadline, redirects + 1);
+}
+
+function withoutBodyHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !/^content-(type|length)$/i.test(name)),
+  );
+}
+
+function read(
+  res: IncomingMessage,
+  maxBody: number,
+  origin: string,
+  fail: (code: HttpFailure | string, message: string) => void,
+  done: (text: string) => void,
+): void {
+  const tooLarge = (): void =>
+    fail('TOO_LARGE', `The answer from ${origin} is larger than ${maxBody} bytes; it was not read.`);
+  if (Number(res.headers['content-length']) > maxBody) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBody) return tooLarge();
+    chunks.push(chunk);
+  });
+  res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+  res.on('error', (error: NodeJS.ErrnoException) =>
+    fail(error.code ?? 'ECONNRESET', `Could not reach ${origin} (${error.code ?? 'ECONNRESET'}).`),
+  );
+  res.on('close', () => {
+    if (!res.complete) fail('ECONNRESET', `${origin} closed the connection before the answer was complete.`);
+  });
+}
