@@ -1,7 +1,6 @@
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { VERSION } from '../version.js';
-import { nodeFetch } from '../issuer-client/node-fetch.js';
 import type { ActionRuntime } from './runtime.js';
 
 export const USER_AGENT = `passgeni-action/${VERSION}`;
@@ -14,7 +13,7 @@ export const USER_AGENT = `passgeni-action/${VERSION}`;
  */
 export function openHttpIssuer(url: string, apiKey: string, runtime: ActionRuntime): IssuerClient {
   warnIfPlainHttp(url, runtime);
-  return new HttpIssuerClient({ url, apiKey, userAgent: USER_AGENT, fetch: nodeFetch });
+  return new HttpIssuerClient({ url, apiKey, userAgent: USER_AGENT });
 }
 
 function warnIfPlainHttp(url: string, runtime: ActionRuntime): void {

@@ -22,7 +22,7 @@ import {
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { nodeFetch } from '../issuer-client/node-fetch.js';
+import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import {
@@ -57,7 +57,7 @@ export interface RotateDeps extends StoreAccessDeps {
   /** Defaults to the HTTP client for `issuerUrl`. */
   issuer?: IssuerClient;
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** For the public certificate lookups. Default: the node:http fetch subset (src/issuer-client/node-fetch.ts). */
+  /** For the public certificate lookups. Default: the project's HTTP client as a fetch (src/lib/fetch.ts). */
   fetch?: typeof fetch;
   /** Wall clock in milliseconds, for due-ness. Default Date.now. */
   now?: () => number;
@@ -142,7 +142,7 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
           expiringWithinDays: inputs.expiringWithinDays,
-          fetch: deps.fetch ?? nodeFetch,
+          fetch: deps.fetch ?? httpFetch,
           ...(deps.now !== undefined && { now: deps.now }),
           onProgress: progressLog(runtime, manifest, inputs),
         });

@@ -8,7 +8,7 @@ import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
-import { nodeFetch } from '../issuer-client/node-fetch.js';
+import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import {
@@ -41,7 +41,7 @@ export interface VerifyInputs {
 export interface VerifyDeps extends StoreAccessDeps {
   runtime: ActionRuntime;
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** Default: the node:http fetch subset (src/issuer-client/node-fetch.ts). */
+  /** Default: the project's HTTP client as a fetch (src/lib/fetch.ts). */
   fetch?: typeof fetch;
 }
 
@@ -77,7 +77,7 @@ export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<Verif
       ? resolveStandard(inputs.requireStandard).id
       : undefined;
     const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
-    const fetchImpl = deps.fetch ?? nodeFetch;
+    const fetchImpl = deps.fetch ?? httpFetch;
     const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace, fetchImpl) : undefined;
     let credentialFrom: SecretStore | undefined;
     if (inputs.credentialFrom !== undefined) {

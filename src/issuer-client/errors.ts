@@ -1,4 +1,5 @@
 import { PassgeniError, type ErrorHint, type ExitCode } from '../errors.js';
+import { HttpError } from '../lib/http.js';
 
 /**
  * The issuer refused or could not be reached. `code` is the issuer's own code when it sent one
@@ -49,6 +50,8 @@ export function issuerUnreachable(issuer: string, cause: unknown): IssuerError {
 }
 
 function networkCode(cause: unknown): string {
+  if (cause instanceof HttpError) return cause.timedOut ? 'timed out' : cause.code;
+  // A `fetch` given by the caller fails as fetch does.
   if (cause instanceof Error) {
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') return 'timed out';
     const inner = (cause as { cause?: { code?: unknown } }).cause;

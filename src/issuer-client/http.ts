@@ -1,7 +1,9 @@
 import type { Jwks } from '../certificate/index.js';
-import { Deadline } from './deadline.js';
+import { jsonBody } from '../lib/http.js';
+import type { HttpResponse } from '../lib/http.js';
+import { httpRequestWithRetry } from '../lib/retry.js';
+import type { RetryPolicy } from '../lib/retry.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
-import { nodeFetch } from './node-fetch.js';
 import type * as Responses from './responses.js';
 import type {
   CertificateRequest,
@@ -22,11 +24,13 @@ export interface HttpIssuerOptions {
   baseDelayMs?: number;
   /** Longest a single Retry-After is honoured before giving up. Default 30 s. */
   maxRetryAfterMs?: number;
+  /** Longest wait for one whole exchange. Default 15 s. */
   timeoutMs?: number;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
 }
+
+/** Issuer answers are small JSON documents; anything larger is not an issuer speaking. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The response schemas, loaded with the first answer (see responses.ts). */
 let responses: Promise<typeof Responses> | undefined;
@@ -47,9 +51,9 @@ function loadResponses(): Promise<typeof Responses> {
 export class HttpIssuerClient implements IssuerClient {
   readonly description: string;
   private readonly base: URL;
-  private readonly options: Required<Omit<HttpIssuerOptions, 'url' | 'apiKey' | 'userAgent'>> & {
-    userAgent: string;
-  };
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
 
   constructor(private readonly config: HttpIssuerOptions) {
     let base: URL;
@@ -76,16 +80,13 @@ export class HttpIssuerClient implements IssuerClient {
     }
     this.base = base;
     this.description = base.origin + base.pathname.replace(/\/$/, '');
-    this.options = {
+    this.retry = {
       maxAttempts: config.maxAttempts ?? 4,
       baseDelayMs: config.baseDelayMs ?? 250,
-      maxRetryAfterMs: config.maxRetryAfterMs ?? 30_000,
-      timeoutMs: config.timeoutMs ?? 15_000,
-      // node:http rather than the built-in fetch: see node-fetch.ts (start-up, and memory per request)
-      fetch: config.fetch ?? nodeFetch,
-      sleep: config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      userAgent: config.userAgent ?? 'passgeni',
+      maxDelayMs: config.maxRetryAfterMs ?? 30_000,
     };
+    this.timeoutMs = config.timeoutMs ?? 15_000;
+    this.userAgent = config.userAgent ?? 'passgeni';
   }
 
   async createSession(request: SessionRequest): Promise<SessionResponse> {
@@ -152,75 +153,37 @@ export class HttpIssuerClient implements IssuerClient {
     ok: number[],
     auth = true,
   ): Promise<unknown> {
-    const url = new URL(path, this.base);
-    let retried = false;
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      const deadline = new Deadline(this.options.timeoutMs);
-      try {
-        response = await this.options.fetch(url, {
+    let response: HttpResponse & { attempts: number };
+    try {
+      response = await httpRequestWithRetry(
+        this.retry,
+        {
+          url: new URL(path, this.base),
           method,
           headers: {
             accept: 'application/json',
-            'user-agent': this.options.userAgent,
+            'user-agent': this.userAgent,
             ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
             ...(body !== undefined && { 'content-type': 'application/json' }),
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
-          signal: deadline.signal,
-        });
-      } catch (cause) {
-        deadline.clear();
-        if (attempt < this.options.maxAttempts) {
-          retried = true;
-          await this.options.sleep(this.backoff(attempt));
-          continue;
-        }
-        throw issuerUnreachable(this.description, cause);
-      }
-      let payload: unknown;
-      try {
-        payload = await readJson(response);
-      } finally {
-        deadline.clear();
-      }
-      if (ok.includes(response.status)) return payload;
-
-      const retryable = response.status === 429 || response.status >= 500;
-      const wait = retryable ? this.retryDelay(response, attempt) : undefined;
-      if (wait !== undefined && attempt < this.options.maxAttempts) {
-        retried = true;
-        await this.options.sleep(wait);
-        continue;
-      }
-      const { parseErrorBody } = await loadResponses();
-      throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
+          timeoutMs: this.timeoutMs,
+          maxBodyBytes: MAX_BODY_BYTES,
+        },
+        (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),
+      );
+    } catch (cause) {
+      throw issuerUnreachable(this.description, cause);
     }
-  }
-
-  /** Full-jitter exponential backoff: spreads retries from many runners hitting one issuer. */
-  private backoff(attempt: number): number {
-    return Math.random() * this.options.baseDelayMs * 2 ** (attempt - 1);
-  }
-
-  /** Retry-After (seconds or an HTTP date) wins over our own backoff; too long a wait is not retried. */
-  private retryDelay(response: Response, attempt: number): number | undefined {
-    const header = response.headers.get('retry-after');
-    if (!header) return this.backoff(attempt);
-    const seconds = Number(header);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-    if (!Number.isFinite(ms)) return this.backoff(attempt);
-    return ms > this.options.maxRetryAfterMs ? undefined : Math.max(0, ms);
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    const payload = jsonBody(response);
+    if (ok.includes(response.status)) return payload;
+    const { parseErrorBody } = await loadResponses();
+    throw fromErrorResponse(
+      response.status,
+      parseErrorBody(payload),
+      this.description,
+      response.attempts > 1,
+    );
   }
 }
 

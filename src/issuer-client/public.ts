@@ -1,6 +1,6 @@
 import { parseJwks, type Jwks } from '../certificate/index.js';
 import * as z from '../zod.js';
-import { Deadline } from './deadline.js';
+import { httpFetch } from '../lib/fetch.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 
 /**
@@ -38,7 +38,7 @@ export function parseCertificateUrl(input: string): { base: string; id: string }
 export async function fetchPublicCertificate(
   base: string,
   id: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+  options: { fetch?: typeof fetch } = {},
 ): Promise<PublicCertificate> {
   const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
   const parsed = publicCertificate.safeParse(body);
@@ -57,35 +57,19 @@ export async function fetchPublicCertificate(
   };
 }
 
-export async function fetchPublicJwks(
-  base: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
-): Promise<Jwks> {
+export async function fetchPublicJwks(base: string, options: { fetch?: typeof fetch } = {}): Promise<Jwks> {
   return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
 }
 
-async function getJson(
-  url: string,
-  base: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number },
-): Promise<unknown> {
-  const deadline = new Deadline(options.timeoutMs ?? 15_000);
-  try {
-    return await readJson(url, base, options.fetch ?? fetch, deadline.signal);
-  } finally {
-    deadline.clear();
-  }
+/** Any `fetch` may be given (tests count requests); the default is the project's HTTP client. */
+function getJson(url: string, base: string, options: { fetch?: typeof fetch }): Promise<unknown> {
+  return readJson(url, base, options.fetch ?? httpFetch);
 }
 
-async function readJson(
-  url: string,
-  base: string,
-  fetchImpl: typeof fetch,
-  signal: AbortSignal,
-): Promise<unknown> {
+async function readJson(url: string, base: string, fetchImpl: typeof fetch): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
+    response = await fetchImpl(url, { headers: { accept: 'application/json' } });
   } catch (cause) {
     throw issuerUnreachable(base, cause);
   }

@@ -2,7 +2,7 @@ import type { SecretStore } from '../../adapters/store.js';
 import { createVerifier, decodeCertificate, type CertificateVerifier } from '../certificate/index.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
-import { nodeFetch } from '../issuer-client/node-fetch.js';
+import { httpFetch } from '../lib/fetch.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from '../issuer-client/public.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 
@@ -21,7 +21,7 @@ export interface CertificateLookupOptions {
   issuer?: IssuerClient;
   issuerPublicUrl?: string;
   /**
-   * Default: the node:http subset (src/issuer-client/node-fetch.ts), not the built-in fetch, whose
+   * Default: the project's HTTP client as a fetch (src/lib/fetch.ts), not the built-in fetch, whose
    * every response survives young-generation collections: over thousands of look-ups that made
    * peak memory grow with the run.
    */
@@ -55,7 +55,7 @@ export class CertificateLookup {
 
   constructor(private readonly options: CertificateLookupOptions = {}) {
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : undefined;
-    this.fetchOptions = { fetch: options.fetch ?? nodeFetch };
+    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
   }
 
   async check(certUrl: string, credentialFrom?: SecretStore): Promise<LookupOutcome> {

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPassgeniError } from '../../src/errors.js';
+import { HttpIssuerClient } from '../../src/issuer-client/http.js';
+import { fetchPublicCertificate } from '../../src/issuer-client/public.js';
+import { httpFetch } from '../../src/lib/fetch.js';
+import { freePort } from '../support/issuer-server.js';
+
+/**
+ * The fetch shape the public look-ups get by default, and the issuer client, over the project's
+ * HTTP client: answers as fetch gives them, failures as fetch reports them, and the issuer
+ * client's messages for an issuer it cannot reach.
+ */
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/cert/abc') {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-two': ['a', 'b'] });
+      res.end(JSON.stringify({ status: 'valid', certificate: 'a.b.c' }));
+    } else if (req.url?.startsWith('/slow')) {
+      // never answers
+    } else {
+      res.writeHead(404);
+      res.end('nope');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('httpFetch', () => {
+  it('answers with status, ok, headers, text and JSON', async () => {
+    const response = await httpFetch(`${base}/cert/abc`);
+    expect([response.status, response.ok]).toEqual([200, true]);
+    expect(response.headers.get('X-Two')).toBe('a, b');
+    expect(response.headers.get('x-missing')).toBeNull();
+    expect(await response.json()).toEqual({ status: 'valid', certificate: 'a.b.c' });
+    const missing = await httpFetch(new URL('/other', base));
+    expect([missing.status, missing.ok, await missing.text()]).toEqual([404, false, 'nope']);
+  });
+
+  it('fails as fetch does: the system error as the cause, the caller’s abort reason as is', async () => {
+    const port = await freePort();
+    const refused = await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(((refused as Error).cause as { code: string }).code).toBe('ECONNREFUSED');
+    const aborted = await httpFetch(`${base}/slow`, { signal: AbortSignal.timeout(100) }).catch(
+      (e: unknown) => e,
+    );
+    expect((aborted as Error).name).toBe('TimeoutError');
+  });
+
+  it('is what the public look-ups use by default', async () => {
+    await expect(fetchPublicCertificate(base, 'abc')).resolves.toEqual({
+      status: 'valid',
+      certificate: 'a.b.c',
+    });
+  });
+});
+
+describe('issuer client transport', () => {
+  it('names the system error of an issuer it cannot reach, and a time limit as timed out', async () => {
+    const port = await freePort();
+    const unreachable = new HttpIssuerClient({
+      url: `http://127.0.0.1:${port}`,
+      apiKey: 'k',
+      maxAttempts: 1,
+    });
+    const refused = await unreachable.jwks().catch((e: unknown) => e);
+    expect(isPassgeniError(refused) && refused.code).toBe('ISSUER_UNREACHABLE');
+    expect(isPassgeniError(refused) && refused.message).toContain('(ECONNREFUSED)');
+
+    const slow = new HttpIssuerClient({ url: `${base}/slow/`, apiKey: 'k', maxAttempts: 1, timeoutMs: 150 });
+    const started = Date.now();
+    const timedOut = await slow.jwks().catch((e: unknown) => e);
+    expect(isPassgeniError(timedOut) && timedOut.message).toContain('(timed out)');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
