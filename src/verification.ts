@@ -12,6 +12,7 @@ import {
 import { InputError, type ErrorHint } from './errors.js';
 import type { IssuerClient } from './issuer-client/types.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from './issuer-client/public.js';
+import { isIdAnyCase } from './lib/ids.js';
 
 /**
  * The verification every front end shares (CLI `verify`, the verify action, rotation, inventory):
@@ -73,7 +74,6 @@ export interface VerifyReport {
 /** Failures that leave the signature and claims sound: time, and the caller's own requirements. */
 const CHECK_ONLY = new Set(['EXPIRED', 'EXPIRES_SOON', 'STANDARD_NOT_MET']);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 export async function verifyCertificate(target: VerifyTarget): Promise<VerifyReport> {
@@ -94,7 +94,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     live = record;
     certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
     if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
-  } else if (UUID.test(input) || JWT.test(input)) {
+  } else if (isIdAnyCase(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
     if (target.issuerBase) {

@@ -31,7 +31,8 @@ import {
   type StoreAccessDeps,
   type StoreAccessInputs,
 } from './store-access.js';
-import { escapeHtml, heading, paragraph, renderCell, type Cell } from './summary.js';
+import { escapeHtml } from '../lib/html.js';
+import { heading, paragraph, renderCell, type Cell } from './summary.js';
 
 /**
  * The scheduled-rotation action (actions/rotate/action.yml): a rotation manifest in the

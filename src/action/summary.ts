@@ -4,16 +4,9 @@
  * is escaped, since store URIs, labels and issuer messages come from users or servers.
  * A summary never holds a credential, a token or an API key: callers pass only public values.
  */
-export type Cell = string | { text: string; href?: string; code?: boolean };
+import { escapeHtml } from '../lib/html.js';
 
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export type Cell = string | { text: string; href?: string; code?: boolean };
 
 export function renderCell(cell: Cell): string {
   if (typeof cell === 'string') return escapeHtml(cell);

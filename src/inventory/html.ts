@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../lib/html.js';
 import { INVENTORY_STATUSES, type InventoryRow, type InventoryStatus } from './scan.js';
 import { cellText, type ReportMeta, type ReportWriter } from './columns.js';
 
@@ -91,10 +92,6 @@ const STATUS_RANK: Record<InventoryStatus, number> = {
   expiring: 6,
   valid: 7,
 };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const HTML_COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string; className?: string }> = [
   { key: 'store', title: 'Store', className: 'store' },

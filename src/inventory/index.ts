@@ -18,7 +18,7 @@ export {
   emptyTotals,
 } from './formats.js';
 export type { InventoryFormat, InventoryTotals, ReportMeta } from './formats.js';
-export { escapeHtml, HTML_CSP } from './html.js';
+export { HTML_CSP } from './html.js';
 export { mapConcurrent } from './concurrency.js';
 
 export interface RunInventoryOptions extends InventoryOptions {

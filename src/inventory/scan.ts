@@ -7,6 +7,7 @@ import {
 } from '../../adapters/index.js';
 import type { ListableStore, SecretStore, StoredSecretRef } from '../../adapters/store.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
+import { DAY_MS } from '../lib/time.js';
 import { CertificateLookup, type CertificateLookupOptions, type LookupOutcome } from '../rotation/lookup.js';
 import type { BindingOutcome } from '../verification.js';
 import { mapConcurrent } from './concurrency.js';
@@ -60,8 +61,6 @@ export interface InventoryOptions {
   lookup?: CertificateLookupOptions;
   now?: () => number;
 }
-
-const DAY_MS = 86_400_000;
 
 export async function* scanInventory(options: InventoryOptions): AsyncGenerator<InventoryRow> {
   // Every prefix is checked before anything is listed, so a typo fails before a report starts.

@@ -1,5 +1,6 @@
 import { claimsSchema } from '../certificate/index.js';
 import type { CredentialBinding, EntropySource } from '../certificate/index.js';
+import { isIdAnyCase } from '../lib/ids.js';
 import * as z from '../zod.js';
 import { invalidRequest } from './errors.js';
 
@@ -11,12 +12,11 @@ import { invalidRequest } from './errors.js';
  * objects are strict.
  */
 const claimShape = claimsSchema.shape;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
 
 const uuid = z.pipe(
-  z.string().check(z.regex(UUID_RE, { error: 'must be a UUID' })),
+  z.string().check(z.refine(isIdAnyCase, { error: 'must be a UUID' })),
   z.transform((v: string) => v.toLowerCase()),
 );
 

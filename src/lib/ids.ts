@@ -14,10 +14,9 @@ export function isId(value: unknown): value is string {
 }
 
 /**
- * An id as a person types it or a URL carries it, in the issuer's spelling; undefined when it is
- * not one. RFC 9562 compares UUIDs case-insensitively, so upper case is accepted and folded.
+ * An id as a person types it or a URL carries it: RFC 9562 compares UUIDs case-insensitively, so
+ * upper case is accepted here (and folded to lower case before it is looked up).
  */
-export function parseId(text: string): string | undefined {
-  const id = text.toLowerCase();
-  return isId(id) ? id : undefined;
+export function isIdAnyCase(text: string): boolean {
+  return isId(text.toLowerCase());
 }

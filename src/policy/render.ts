@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { escapeHtml } from '../lib/html.js';
 import { DEFAULT_CLASS_SETS } from './charset.js';
 import { exactEntropyBits } from './entropy.js';
 import { CHAR_CLASSES } from './limits.js';
@@ -198,10 +199,6 @@ function renderMarkdown(blocks: Block[]): string {
 
 // ---------------------------------------------------------------------------------------------
 // HTML
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 const STYLE = [
   'body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}',

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../lib/time.js';
 import type { ManifestCredential } from './manifest.js';
 import type { LookupOutcome } from './lookup.js';
 
@@ -28,8 +29,6 @@ export interface Assessment {
   /** When age alone will make it due (absent when its period is 0). */
   rotateAfter?: string;
 }
-
-const DAY_MS = 86_400_000;
 
 export interface AssessInput {
   credential: ManifestCredential;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
-import { escapeHtml } from '../../src/action/summary.js';
+import { escapeHtml } from '../../src/lib/html.js';
 import { shardOf, type RotationReport } from '../../src/rotation/index.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './support/run-action.js';

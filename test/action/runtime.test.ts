@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Inputs } from '../../src/action/inputs.js';
 import { isTrivial, maskablePieces } from '../../src/action/mask.js';
 import { createRuntime } from '../../src/action/runtime.js';
-import { escapeHtml, table } from '../../src/action/summary.js';
+import { escapeHtml } from '../../src/lib/html.js';
+import { table } from '../../src/action/summary.js';
 import { isPassgeniError } from '../../src/errors.js';
 import { parseOutputFile } from './support/run-action.js';
 

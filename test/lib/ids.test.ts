@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isId, parseId } from '../../src/lib/ids.js';
+import { isId, isIdAnyCase } from '../../src/lib/ids.js';
 
 describe('certificate ids', () => {
   it('accepts every id the issuer makes (crypto.randomUUID)', () => {
@@ -20,8 +20,9 @@ describe('certificate ids', () => {
     }
   });
 
-  it('reads an id as typed, in any case, in the issuer’s spelling', () => {
-    expect(parseId('3F1C2A9E-0D6B-4F4E-8A7B-1C2D3E4F5A6B')).toBe('3f1c2a9e-0d6b-4f4e-8a7b-1c2d3e4f5a6b');
-    expect(parseId('not-an-id')).toBeUndefined();
+  it('accepts an id as typed in any case, and nothing else', () => {
+    expect(isIdAnyCase('3F1C2A9E-0D6B-4F4E-8A7B-1C2D3E4F5A6B')).toBe(true);
+    expect(isIdAnyCase('3F1C2A9E-0D6B-5F4E-8A7B-1C2D3E4F5A6B')).toBe(false);
+    expect(isIdAnyCase('not-an-id')).toBe(false);
   });
 });

@@ -63,7 +63,7 @@ describe('renderPolicy', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<meta charset="utf-8">');
     expect(html).not.toContain('<script');
-    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; Co');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
     expect(html).not.toMatch(/<link|<img|src=|href=/); // nothing fetched from elsewhere
     expect(html).toContain('<h2>7. Evidence</h2>');
     expect(html).toContain('2026-03-01');

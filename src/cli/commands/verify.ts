@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { openStore } from '../../../adapters/index.js';
 import { loadJwks } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
+import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
 import { verifyCertificate, type VerifyReport } from '../../verification.js';
 import { withCliHint } from '../hints.js';
@@ -52,15 +53,14 @@ Exit codes: 0 valid, 1 not valid (every reason is printed), 2 bad input, 3 issue
     .action(runCommand((certificate: string, options: VerifyOptions) => verify(certificate, options)));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function verify(input: string, options: VerifyOptions): Promise<number> {
   const certificate = readCertificateArgument(input);
   const selection = issuerSelection(options);
   const issuerUrl = selection.issuerUrl && selection.issuerUrl !== 'local' ? selection.issuerUrl : undefined;
   // The local issuer is opened only when asked for by id (or explicitly), never as a side effect
   // of an auditor verifying a JWT offline.
-  const useLocal = !issuerUrl && !options.jwks && (UUID.test(certificate) || selection.issuerUrl === 'local');
+  const useLocal =
+    !issuerUrl && !options.jwks && (isIdAnyCase(certificate) || selection.issuerUrl === 'local');
   let local: IssuerClient | undefined;
   try {
     if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: 'local' });
@@ -92,7 +92,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
 /** Anything that is not a URL, an id or a JWT is read as a file holding the JWT. */
 export function readCertificateArgument(input: string): string {
   const trimmed = input.trim();
-  if (/^https?:\/\//.test(trimmed) || UUID.test(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
+  if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
   if (existsSync(trimmed)) return readFileSync(trimmed, 'utf8').trim();
   return trimmed; // verifyCertificate explains what shapes it accepts

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CertificateClaims } from '../../certificate/index.js';
 import type { CertificateStatusResponse } from '../types.js';
+import { escapeHtml } from '../../lib/html.js';
 
 /**
  * The public certificate page (GET /cert/:id): what an auditor who follows a certificate URL
@@ -56,15 +57,6 @@ export const PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 function when(iso: string | undefined): string {
   if (!iso) return '';
