@@ -6,6 +6,7 @@ import { encodeUriComponentLoose, parseStorePrefix } from '../uri.js';
 import { mapAwsError } from './errors.js';
 import { CERT_KEY_TAG, certUrlFromTags } from './tags.js';
 
+/** Every secret whose name starts with the prefix, with its certificate URL tag. */
 export async function* listSecrets(
   client: SecretsManagerClient,
   prefixUri: string,

@@ -7,7 +7,6 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient, Tag } from '@aws-sdk/client-secrets-manager';
-import { JsonTextError, parseObjectText, spliceMember } from '../internal/json-text.js';
 import type { AdapterContext } from '../options.js';
 import { StoreError } from '../store.js';
 import type {
@@ -23,6 +22,7 @@ import { BAD_CREDENTIALS, errorName, mapAwsError, THROTTLING } from './errors.js
 import type { AwsErrorShape, Failure } from './errors.js';
 import { listSecrets } from './list.js';
 import { requestToken } from './request-token.js';
+import { credentialIn, withCredential } from './secret-string.js';
 import { CERT_KEY_TAG, CERT_URL_TAG, certUrlFromTags } from './tags.js';
 
 /**
@@ -38,6 +38,10 @@ interface CurrentVersion {
   text: string | undefined;
 }
 
+/**
+ * One secret, or one key of a JSON secret: the new value is written as a version and made current
+ * by compare-and-swap, then the certificate URL is attached as a tag.
+ */
 export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   readonly kind = 'aws-sm' as const;
   readonly uri: string;
@@ -97,30 +101,6 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
     }
   }
 
-  /** The new SecretString: the credential, or the JSON secret with only `jsonKey` changed. */
-  private render(previous: CurrentVersion | undefined, credential: string): string {
-    const { jsonKey } = this.parsed;
-    if (jsonKey === undefined) return credential;
-    if (previous === undefined) return JSON.stringify({ [jsonKey]: credential });
-    if (previous.text === undefined) {
-      throw new StoreError(
-        'STORE_INVALID_VALUE',
-        `Secret "${this.parsed.secretId}" holds binary data, so #${jsonKey} cannot be set inside it. Nothing was written.`,
-        { store: this.uri },
-      );
-    }
-    try {
-      return spliceMember(previous.text, jsonKey, JSON.stringify(credential));
-    } catch (error) {
-      const reason = error instanceof JsonTextError ? error.message : 'it could not be parsed';
-      throw new StoreError(
-        'STORE_INVALID_VALUE',
-        `Cannot set #${jsonKey} in secret "${this.parsed.secretId}": ${reason}. Nothing was written.`,
-        { store: this.uri },
-      );
-    }
-  }
-
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
     this.checkTagLimits(request);
     const secretId = this.parsed.secretId;
@@ -141,12 +121,12 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
       }
       // The secret exists but has no value yet (e.g. created by Terraform without a version):
       // its first version becomes AWSCURRENT on its own, and there is nothing to lose.
-      version = await this.put(this.render(undefined, request.credential), token, undefined);
+      version = await this.put(withCredential(undefined, request.credential, this.parsed), token, undefined);
     } else if (previous.versionId === token) {
       // An earlier attempt with this certificate already made its version current.
       version = token;
     } else {
-      const next = this.render(previous, request.credential);
+      const next = withCredential(previous, request.credential, this.parsed);
       version = await this.put(next, token, [PENDING_STAGE]);
       await this.promote(version, previous.versionId);
     }
@@ -262,7 +242,7 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
       const out = await this.client.send(
         new CreateSecretCommand({
           Name: this.parsed.secretId,
-          SecretString: this.render(undefined, request.credential),
+          SecretString: withCredential(undefined, request.credential, this.parsed),
           ClientRequestToken: token,
           Tags: this.tags(request),
         }),
@@ -285,28 +265,7 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   async readCredential(): Promise<string | undefined> {
     const current = await this.current();
     if (current?.text === undefined) return undefined;
-    const { jsonKey } = this.parsed;
-    if (jsonKey === undefined) return current.text;
-    let value: Record<string, unknown>;
-    try {
-      value = parseObjectText(current.text).value;
-    } catch {
-      throw new StoreError('STORE_INVALID_VALUE', `Secret "${this.parsed.secretId}" is not a JSON object.`, {
-        store: this.uri,
-      });
-    }
-    if (!Object.hasOwn(value, jsonKey)) return undefined;
-    const found = value[jsonKey];
-    if (typeof found !== 'string') {
-      throw new StoreError(
-        'STORE_INVALID_VALUE',
-        `#${jsonKey} in "${this.parsed.secretId}" is not a string.`,
-        {
-          store: this.uri,
-        },
-      );
-    }
-    return found;
+    return credentialIn(current.text, this.parsed);
   }
 
   async readCertificateUrl(): Promise<string | undefined> {

@@ -4,8 +4,13 @@ import { open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Safe file replacement: a file is either its old or its new content, never a mix, and never wider than 0600. */
+/*
+ * Safe file replacement: a reader sees the old or the new content, never a mix, and no file we
+ * write is ever readable beyond its owner.
+ */
 export const FILE_MODE = 0o600;
+/** The file as it was before our last write: the previous credential stays recoverable. */
+export const BACKUP_SUFFIX = '.passgeni.bak';
 
 export async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {

@@ -4,7 +4,8 @@ import type { ParsedFileUri, ParsedStorePrefix } from '../uri.js';
 import { FileLister } from './list.js';
 import { FileStore } from './store.js';
 
-export { FileStore, BACKUP_SUFFIX } from './store.js';
+export { BACKUP_SUFFIX } from './atomic.js';
+export { FileStore } from './store.js';
 export { LOCK_SUFFIX } from './lock.js';
 export { SIDECAR_SUFFIX } from './sidecar.js';
 

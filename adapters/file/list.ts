@@ -5,13 +5,13 @@ import { parseObjectText } from '../internal/json-text.js';
 import { StoreError } from '../store.js';
 import type { ListableStore, StoredSecretRef } from '../store.js';
 import { encodeUriComponentLoose, parseStorePrefix } from '../uri.js';
+import { BACKUP_SUFFIX } from './atomic.js';
 import { fsError } from './errors.js';
 import { LOCK_SUFFIX } from './lock.js';
 import { readSidecar, SIDECAR_SUFFIX } from './sidecar.js';
 import type { SidecarRecord } from './sidecar.js';
 
-// The backup's suffix, spelled here rather than imported from store.ts, which imports this file.
-const OWN_SUFFIXES = [SIDECAR_SUFFIX, '.passgeni.bak', LOCK_SUFFIX, '.tmp'];
+const OWN_SUFFIXES = [SIDECAR_SUFFIX, BACKUP_SUFFIX, LOCK_SUFFIX, '.tmp'];
 const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template', '.dist'];
 
 function looksLikeDotenv(name: string): boolean {
@@ -19,6 +19,7 @@ function looksLikeDotenv(name: string): boolean {
   return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
 }
 
+/** The keys of a file, or of the dotenv files (and files with a sidecar) in a directory. */
 export class FileLister implements ListableStore {
   private readonly baseDir: string;
   constructor(baseDir: string) {

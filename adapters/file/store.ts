@@ -9,7 +9,15 @@ import type {
   StoreWriteResult,
 } from '../store.js';
 import type { ParsedFileUri } from '../uri.js';
-import { atomicWrite, digest, readIfExists, resolveTarget, syncDirectory, writeTemp } from './atomic.js';
+import {
+  atomicWrite,
+  BACKUP_SUFFIX,
+  digest,
+  readIfExists,
+  resolveTarget,
+  syncDirectory,
+  writeTemp,
+} from './atomic.js';
 import { fsError } from './errors.js';
 import { readValue, renderDotenv, renderJson } from './formats.js';
 import { FileLister } from './list.js';
@@ -17,9 +25,10 @@ import { acquireLock } from './lock.js';
 import { readSidecar, SIDECAR_SUFFIX } from './sidecar.js';
 import type { SidecarRecord } from './sidecar.js';
 
-/** The file as it was before our last write: the previous credential stays recoverable. */
-export const BACKUP_SUFFIX = '.passgeni.bak';
-
+/**
+ * One key of a dotenv or JSON file: replaced atomically under a lock file, the previous file kept
+ * as a backup, and the certificate URL recorded in a sidecar file next to it.
+ */
 export class FileStore implements SecretStore, ListableStore {
   readonly kind = 'file' as const;
   readonly uri: string;

@@ -6,6 +6,7 @@ import { encodePath } from './client.js';
 import type { VaultClient } from './client.js';
 import { CERT_KEY_METADATA, CERT_URL_METADATA, readCustomMetadata } from './metadata.js';
 
+/** Walks the KV v2 metadata tree under a prefix: every secret, with the certificate URL it carries. */
 export async function* listVault(client: VaultClient, prefixUri: string): AsyncIterable<StoredSecretRef> {
   const prefix = parseStorePrefix(prefixUri);
   if (prefix.kind !== 'vault') {

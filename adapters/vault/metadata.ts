@@ -7,6 +7,7 @@ import type { VaultClient } from './client.js';
 export const CERT_URL_METADATA = 'passgeni-cert-url';
 export const CERT_KEY_METADATA = 'passgeni-cert-key';
 
+/** The secret's custom metadata; undefined when the secret does not exist. */
 export async function readCustomMetadata(
   client: VaultClient,
   metadataPath: string,

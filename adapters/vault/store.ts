@@ -35,6 +35,10 @@ function byteLength(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 
+/**
+ * One key of a KV v2 secret: written with check-and-set so a concurrent writer is detected, the
+ * other keys kept byte for byte, and the certificate URL attached as custom metadata.
+ */
 export class VaultStore implements SecretStore, ListableStore {
   readonly kind = 'vault' as const;
   readonly uri: string;
