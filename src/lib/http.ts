@@ -66,8 +66,9 @@ export class HttpError extends Error {
 /**
  * node:http and node:https come from `process.getBuiltinModule`, not an `import`: Node 24 builds
  * the ESM facade of node:http by reading every export, and one is a getter that loads undici
- * (Node's fetch), measured at about 80 ms on a 2-core machine: more than the rest of an action's
- * start. Before Node 22.3 (engines allows 22.0), require serves.
+ * (Node's fetch). With a plain import the certify action took 2.67x `node -e 0` to its first
+ * issuer request, against 2.11x without (same run conditions; the guard is 2.5x, see
+ * docs/performance.md). Before Node 22.3 (engines allows 22.0), require serves.
  */
 const loadBuiltin: typeof process.getBuiltinModule =
   typeof process.getBuiltinModule === 'function'
