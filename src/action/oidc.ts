@@ -1,4 +1,5 @@
 import { PassgeniError } from '../errors.js';
+import { withRetry } from '../lib/retry.js';
 
 /**
  * GitHub's OIDC token for the job, for logging in to Vault's JWT auth method.
@@ -20,7 +21,6 @@ export interface IdTokenOptions {
   request?: RequestIdToken;
   attempts?: number;
   baseDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export const defaultRequestIdToken: RequestIdToken = async (audience) => {
@@ -44,24 +44,23 @@ export async function getIdToken(options: IdTokenOptions): Promise<string> {
   }
   const request = options.request ?? defaultRequestIdToken;
   const attempts = Math.max(1, options.attempts ?? 3);
-  const baseDelay = options.baseDelayMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let last: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      const token = await request(options.audience);
-      if (typeof token === 'string' && token !== '') return token;
-      last = new Error('the response held no token');
-    } catch (error) {
-      last = error;
-    }
-    // The token service fails transiently under load; backoff with jitter spreads the retries
-    // of a matrix of jobs that all start at once.
-    if (attempt < attempts) await sleep(baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+  const policy = { maxAttempts: attempts, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: 30_000 };
+  try {
+    // The token service fails transiently under load; every failure is worth another try.
+    return await withRetry(
+      policy,
+      async () => {
+        const token = await request(options.audience);
+        if (typeof token === 'string' && token !== '') return token;
+        throw new Error('the response held no token');
+      },
+      (outcome) => (outcome.ok ? null : 0),
+    );
+  } catch (last) {
+    const reason = last instanceof Error ? last.message.replace(/\s+/g, ' ').trim() : String(last);
+    throw new PassgeniError(
+      'OIDC_TOKEN_FAILED',
+      `Could not get GitHub's OIDC token for ${options.purpose} after ${attempts} attempts: ${reason.slice(0, 300)}`,
+    );
   }
-  const reason = last instanceof Error ? last.message.replace(/\s+/g, ' ').trim() : String(last);
-  throw new PassgeniError(
-    'OIDC_TOKEN_FAILED',
-    `Could not get GitHub's OIDC token for ${options.purpose} after ${attempts} attempts: ${reason.slice(0, 300)}`,
-  );
 }

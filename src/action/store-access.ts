@@ -23,7 +23,6 @@ export interface StoreAccessInputs {
 
 export interface StoreAccessDeps {
   requestIdToken?: RequestIdToken;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export function readStoreAccess(inputs: Inputs): StoreAccessInputs {
@@ -94,7 +93,6 @@ export async function resolveStoreOptions(
           audience: access.vaultJwtAudience,
           purpose: 'vault-auth: jwt',
           ...(deps.requestIdToken !== undefined && { request: deps.requestIdToken }),
-          ...(deps.sleep !== undefined && { sleep: deps.sleep }),
         });
         runtime.mask(jwt);
         vault.jwt = jwt;
