@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InputError, PassgeniError } from '../errors.js';
+import { httpFetch } from '../lib/fetch.js';
 import * as z from '../zod.js';
 import { jwkThumbprint } from './keys.js';
 import { core } from './shared-core.js';
@@ -170,7 +171,7 @@ export async function loadJwks(
   options: { fetch?: typeof fetch; timeoutMs?: number } = {},
 ): Promise<Jwks> {
   if (/^https?:\/\//i.test(source)) {
-    return fetchJwks(source, options.fetch ?? globalThis.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return fetchJwks(source, options.fetch ?? httpFetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
   return readJwksFile(source);
 }
