@@ -5,12 +5,13 @@
  * type in lower case. The rule is the strictest that accepts all of them (version 4, variant
  * 10xx, lower case), so a truncated, made-up or other-version string is recognised as not an id
  * here rather than looked up, and an id signed in a certificate has exactly one spelling.
+ * Exported as a pattern too, for schemas that publish it (JSON Schema `pattern`).
  */
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** An id exactly as the issuer writes it (what a signed `jti` must be). */
 export function isId(value: unknown): value is string {
-  return typeof value === 'string' && ID.test(value);
+  return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
 /**
