@@ -46,13 +46,11 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   readonly kind = 'aws-sm' as const;
   readonly uri: string;
   private readonly parsed: ParsedAwsUri;
-  private readonly context: AdapterContext;
   private readonly client: SecretsManagerClient;
 
   constructor(parsed: ParsedAwsUri, context: AdapterContext) {
     this.parsed = parsed;
     this.uri = parsed.uri;
-    this.context = context;
     this.client = createClient(context, parsed.arnRegion);
   }
 

@@ -21,9 +21,7 @@ export function renderJson(
     throw new StoreError(
       'STORE_INVALID_VALUE',
       `Cannot set "${key}" in this JSON file: ${reason}. Nothing was written.`,
-      {
-        store,
-      },
+      { store },
     );
   }
 }
@@ -41,9 +39,7 @@ export function renderDotenv(
     throw new StoreError(
       'STORE_INVALID_VALUE',
       `Cannot write "${key}" to this dotenv file: ${reason}. Nothing was written.`,
-      {
-        store,
-      },
+      { store },
     );
   }
 }

@@ -115,9 +115,7 @@ export class VaultStore implements SecretStore, ListableStore {
         throw new StoreError(
           'STORE_INVALID_VALUE',
           `Cannot set #${key} in ${this.where}: ${reason}. Nothing was written.`,
-          {
-            store: this.uri,
-          },
+          { store: this.uri },
         );
       }
       const body = `{"options":{"cas":${current.version}},"data":${dataText}}`;
