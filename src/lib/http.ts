@@ -1,4 +1,4 @@
-import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 
 /**
@@ -22,13 +22,10 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Largest body read; a larger one ends the exchange with TOO_LARGE. Default 8 MiB. */
   maxBodyBytes?: number;
-  /** Same-host redirects followed. Default 5. Redirects to another host are never followed. */
-  maxRedirects?: number;
   signal?: AbortSignal;
   /** Extra CA certificates (PEM), e.g. VAULT_CACERT. */
   ca?: string;
   rejectUnauthorized?: boolean;
-  agent?: Agent;
 }
 
 export interface HttpResponse {
@@ -79,8 +76,9 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
   timeoutMs: 30_000,
   maxBodyBytes: 8 * 1024 * 1024,
-  maxRedirects: 5,
 };
+/** Same-host redirects followed in one exchange. */
+const MAX_REDIRECTS = 5;
 
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const url = new URL(request.url);
@@ -139,7 +137,6 @@ function exchange(
       headers,
       ...(request.ca !== undefined && { ca: request.ca }),
       ...(request.rejectUnauthorized !== undefined && { rejectUnauthorized: request.rejectUnauthorized }),
-      ...(request.agent !== undefined && { agent: request.agent }),
     });
     const limit = (ms: number, code: HttpFailure, message: string): NodeJS.Timeout => {
       const timer = setTimeout(() => fail(code, message), ms);
@@ -162,9 +159,7 @@ function exchange(
       if (!socket.connecting) return clearTimeout(connecting);
       socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connecting));
     });
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      fail(error.code ?? 'ECONNRESET', `Could not reach ${origin} (${error.code ?? 'ECONNRESET'}).`),
-    );
+    req.on('error', (error: NodeJS.ErrnoException) => unreachable(error, origin, fail));
     req.on('response', (res) => {
       clearTimeout(connecting);
       const status = res.statusCode ?? 0;
@@ -198,41 +193,30 @@ function follow(
   deadline: number,
   redirects: number,
 ): Promise<HttpResponse> {
+  const refuse = (why: string): Promise<never> =>
+    Promise.reject(new HttpError('REDIRECT', from.origin, `${from.origin} ${why}`));
   let to: URL;
   try {
     to = new URL(location, from);
   } catch {
-    return Promise.reject(
-      new HttpError('REDIRECT', from.origin, `${from.origin} redirected to an invalid URL.`),
-    );
+    return refuse('redirected to an invalid URL.');
   }
   // The same host, and never from https down to http: anything else could hand the request's
   // token to a server the caller did not name.
-  const sameHost = to.hostname === from.hostname && !(from.protocol === 'https:' && to.protocol === 'http:');
-  if (!sameHost) {
-    return Promise.reject(
-      new HttpError(
-        'REDIRECT',
-        from.origin,
-        `${from.origin} redirected to ${to.origin}; a redirect to another host is not followed.`,
-      ),
+  if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol === 'http:')) {
+    return refuse(
+      `redirected to ${to.origin}; only a redirect on the same host (over https if it was) is followed.`,
     );
   }
-  if (redirects >= (request.maxRedirects ?? DEFAULTS.maxRedirects)) {
-    return Promise.reject(
-      new HttpError('REDIRECT', from.origin, `${from.origin} redirected too many times.`),
-    );
-  }
+  if (redirects >= MAX_REDIRECTS) return refuse('redirected too many times.');
   // As browsers and fetch do: 303, and 301/302 after a POST, continue as a GET without the body.
-  const asGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
-  const next = asGet ? { ...request, headers: withoutBodyHeaders(request.headers) } : request;
-  return exchange(next, to, asGet ? 'GET' : method, asGet ? undefined : body, deadline, redirects + 1);
-}
-
-function withoutBodyHeaders(headers: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !/^content-(type|length)$/i.test(name)),
-  );
+  if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers ?? {}).filter(([name]) => !/^content-(type|length)$/i.test(name)),
+    );
+    return exchange({ ...request, headers }, to, 'GET', undefined, deadline, redirects + 1);
+  }
+  return exchange(request, to, method, body, deadline, redirects + 1);
 }
 
 function read(
@@ -253,10 +237,17 @@ function read(
     chunks.push(chunk);
   });
   res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-  res.on('error', (error: NodeJS.ErrnoException) =>
-    fail(error.code ?? 'ECONNRESET', `Could not reach ${origin} (${error.code ?? 'ECONNRESET'}).`),
-  );
+  res.on('error', (error: NodeJS.ErrnoException) => unreachable(error, origin, fail));
   res.on('close', () => {
     if (!res.complete) fail('ECONNRESET', `${origin} closed the connection before the answer was complete.`);
   });
+}
+
+function unreachable(
+  error: NodeJS.ErrnoException,
+  origin: string,
+  fail: (code: string, message: string) => void,
+): void {
+  const code = error.code ?? 'ECONNRESET';
+  fail(code, `Could not reach ${origin} (${code}).`);
 }
