@@ -316,3 +316,17 @@ describe('vault reads and listing', () => {
     expectAllCallsMade();
   });
 });
+
+describe('vault transport', () => {
+  it('does not follow a redirect to another host: the token goes nowhere but VAULT_ADDR', async () => {
+    vault()
+      .get(DATA)
+      .reply(307, '', { location: `https://active.test:8200${DATA}` });
+    const elsewhere = nock('https://active.test:8200').get(/.*/).reply(200, '{}');
+    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toBe(`Could not reach Vault at ${ADDR} (REDIRECT). Check VAULT_ADDR.`);
+    expect(elsewhere.isDone()).toBe(false);
+    expectNoSecrets(error, [TOKEN, CREDENTIAL]);
+  });
+});
