@@ -62,14 +62,10 @@ export async function fetchPublicJwks(base: string, options: { fetch?: typeof fe
 }
 
 /** Any `fetch` may be given (tests count requests); the default is the project's HTTP client. */
-function getJson(url: string, base: string, options: { fetch?: typeof fetch }): Promise<unknown> {
-  return readJson(url, base, options.fetch ?? httpFetch);
-}
-
-async function readJson(url: string, base: string, fetchImpl: typeof fetch): Promise<unknown> {
+async function getJson(url: string, base: string, options: { fetch?: typeof fetch }): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { accept: 'application/json' } });
+    response = await (options.fetch ?? httpFetch)(url, { headers: { accept: 'application/json' } });
   } catch (cause) {
     throw issuerUnreachable(base, cause);
   }
