@@ -144,11 +144,6 @@ export class IssuerMetrics {
     'Time from receiving a request to sending the response, by route.',
     LATENCY_BUCKETS,
   );
-  readonly statementBatchSize = new Histogram(
-    'passgeni_statement_batch_size',
-    'Requests served by one database statement, by statement (concurrent requests share one).',
-    [1, 2, 4, 8, 16, 32, 64],
-  );
   readonly sessionsCreated = new Counter(
     'passgeni_sessions_created_total',
     'Generation sessions created, by standard.',
@@ -207,7 +202,6 @@ export class IssuerMetrics {
       this.info,
       this.httpRequests,
       this.httpDuration,
-      this.statementBatchSize,
       this.sessionsCreated,
       this.sessionsRejected,
       this.certificatesIssued,

@@ -10,7 +10,7 @@ import type {
 import { PassgeniError, isPassgeniError } from '../../errors.js';
 import { httpStatusOf, IssuerServiceError } from '../errors.js';
 import type { RateLimitState } from '../limits.js';
-import type { Issuer } from '../service.js';
+import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
 import type { PageContext } from './page.js';
