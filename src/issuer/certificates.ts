@@ -7,9 +7,10 @@ import { DAY_MS, certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard } from './guard.js';
-import { HOUR_MS, MINUTE_MS } from './limits.js';
+import { MINUTE_MS } from './limits.js';
 import { certificateBodySchema, certificateIdSchema, parseWith } from './schemas.js';
 import { consumeSession } from './sessions.js';
+import { flagTeamIfOverThreshold } from './team-flag.js';
 import type {
   Caller,
   CertificateStatus,
@@ -22,17 +23,11 @@ import type {
 const GENERATED_AT_MAX_AGE_MS = 15 * MINUTE_MS;
 const GENERATED_AT_MAX_AHEAD_MS = MINUTE_MS;
 
-/**
- * Stores a signed certificate with its audit event (durably), and flags its team when this
- * issuance takes it over the threshold within the window. The count reads at most `threshold`
- * index entries whatever the team's volume, and takes no lock other issuances wait on (the team
- * row is touched only when it gets flagged). The certificate inserted here is not in the
- * statement's snapshot, hence the + 1. $1 the certificate's fields, $2 threshold (0 = off).
- */
+/** Stores a signed certificate with its audit event, durably. $1 the certificate's fields. */
 const STORE_CERTIFICATE_SQL = `WITH r AS (
     SELECT * FROM jsonb_to_record($1::jsonb) AS r(id uuid, team_id text, key_id text, session_id uuid,
       kid text, standard text, standards_met jsonb, entropy_bits float8, label text, jwt text,
-      issued_at timestamptz, expires_at timestamptz, window_start timestamptz, ip text, detail jsonb)
+      issued_at timestamptz, expires_at timestamptz, ip text, detail jsonb)
   ), c AS (
     INSERT INTO certificates (id, team_id, api_key_id, session_id, kid, standard, standards_met,
       entropy_bits, label, jwt, issued_at, expires_at)
@@ -40,26 +35,9 @@ const STORE_CERTIFICATE_SQL = `WITH r AS (
       issued_at, expires_at
     FROM r
     RETURNING id
-  ), recent AS (
-    SELECT (SELECT count(*)::int FROM (
-        SELECT 1 FROM certificates WHERE team_id = r.team_id AND issued_at > r.window_start LIMIT $2::int
-      ) AS x) + 1 AS n
-    FROM r WHERE $2::int > 0
-  ), f AS (
-    UPDATE teams SET flagged_at = r.issued_at, flag_count = flag_count + 1
-    FROM r, recent
-    WHERE teams.id = r.team_id AND recent.n > $2::int
-      AND (teams.flagged_at IS NULL OR teams.flagged_at <= r.window_start)
-    RETURNING recent.n
-  ), e AS (
-    INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
-    SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c
-    UNION ALL
-    SELECT 'team.flagged', r.team_id, r.key_id, r.ip, r.id, r.issued_at,
-      jsonb_build_object('certificates_in_window', f.n, 'threshold', $2::int)
-    FROM r, f
   )
-SELECT (SELECT n FROM recent) AS recent, EXISTS (SELECT 1 FROM f) AS flagged`;
+INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
+SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c`;
 
 /** A certificate's record, with the look-up written to the audit trail. $1 id, $2 ip, $3 at, $4 via. */
 const VIEW_CERTIFICATE_SQL = `WITH c AS (
@@ -137,8 +115,7 @@ export async function issueCertificate(
   const jwt = signCertificate(claims, ctx.signingKey);
   const expiresAt = new Date(exp * 1000);
   const kid = ctx.signingKey.kid;
-  const threshold = ctx.limits.teamFlagThreshold;
-  const [stored] = await ctx.db.query<{ recent: number | null; flagged: boolean }>(
+  await ctx.db.query(
     STORE_CERTIFICATE_SQL,
     [
       JSON.stringify({
@@ -154,22 +131,14 @@ export async function issueCertificate(
         jwt,
         issued_at: now,
         expires_at: expiresAt,
-        window_start: new Date(now.getTime() - ctx.limits.teamFlagWindowHours * HOUR_MS),
         ip: caller.ip ?? null,
         detail: { op, standard: rule.id, session_id: request.sessionId, kid },
       }),
-      threshold,
     ],
     { name: 'passgeni_certificate_store' },
   );
   ctx.metrics.certificatesIssued.inc({ standard: rule.id });
-  if (stored?.flagged) {
-    ctx.metrics.teamsFlaggedTotal.inc();
-    ctx.logger.warn(
-      { team: who.teamId, certificates_in_window: stored.recent, threshold },
-      'team flagged: issued more certificates than the threshold within the window',
-    );
-  }
+  await flagTeamIfOverThreshold(ctx, { ...who, certId, ip: caller.ip ?? null, now });
   return {
     cert_id: certId,
     cert_url: certUrl(ctx, certId),
