@@ -197,21 +197,14 @@ export class Issuer {
     return this.keys.jwks;
   }
 
-  /** The JWKS as served, serialised once per refresh. */
-  jwksBody(): string {
-    return this.keys.body;
-  }
-
   refreshJwks(): Promise<Jwks> {
     return this.keys.refresh();
   }
 
-  /** Marks a key retired (it keeps verifying, stops being current); see `passgeni serve --rotate-key`. */
   retireSigningKey(kid: string): Promise<void> {
     return this.keys.retire(kid);
   }
 
-  /** Removes a compromised key from the JWKS: its certificates stop verifying everywhere. */
   withdrawSigningKey(kid: string): Promise<boolean> {
     return this.keys.withdraw(kid);
   }
@@ -222,12 +215,10 @@ export class Issuer {
     return health(this.ctx);
   }
 
-  /** Prometheus text format: this process's counters plus the shared gauges read now. */
   metricsText(): Promise<string> {
     return metricsText(this.ctx);
   }
 
-  /** Deletes sessions and counters no request can need any more (expired over a day ago). */
   housekeeping(): Promise<void> {
     return housekeeping(this.ctx);
   }

@@ -11,7 +11,6 @@ import { jwksOf, publishedKeys, retireSigningKey, withdrawSigningKey } from './s
  */
 export class PublishedJwks {
   private current: Jwks = { keys: [] };
-  private json = '{"keys":[]}';
 
   constructor(
     private readonly db: Database,
@@ -23,17 +22,11 @@ export class PublishedJwks {
     return this.current;
   }
 
-  /** The key set as served (the HTTP layer hashes it for the ETag). */
-  get body(): string {
-    return this.json;
-  }
-
   async refresh(): Promise<Jwks> {
     const jwks = jwksOf(await publishedKeys(this.db));
     // this process's own key is published even if the read raced a rotation elsewhere
     if (!jwks.keys.some((k) => k.kid === this.ownKey.kid)) jwks.keys.unshift(this.ownKey.publicJwk);
     this.current = jwks;
-    this.json = JSON.stringify(jwks);
     return jwks;
   }
 

@@ -198,7 +198,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/.well-known/jwks.json', async (request, reply) => {
-    const body = issuer.jwksBody();
+    const body = JSON.stringify(issuer.jwks());
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     reply
       .header('cache-control', 'public, max-age=300')
