@@ -31,6 +31,7 @@ const FLAG_TEAM_SQL = `WITH recent AS (
   )
 SELECT n FROM f`;
 
+/** Runs after a certificate is stored; never fails the issuance. */
 export async function flagTeamIfOverThreshold(
   ctx: IssuerContext,
   issued: { teamId: string; keyId: string | null; certId: string; ip: string | null; now: Date },
@@ -38,11 +39,22 @@ export async function flagTeamIfOverThreshold(
   const threshold = ctx.limits.teamFlagThreshold;
   if (threshold === 0) return;
   const windowStart = new Date(issued.now.getTime() - ctx.limits.teamFlagWindowHours * HOUR_MS);
-  const [flagged] = await ctx.db.query<{ n: number }>(
-    FLAG_TEAM_SQL,
-    [issued.teamId, windowStart, threshold, issued.now, issued.keyId, issued.certId, issued.ip],
-    { name: 'passgeni_team_flag' },
-  );
+  let flagged: { n: number } | undefined;
+  try {
+    [flagged] = await ctx.db.query<{ n: number }>(
+      FLAG_TEAM_SQL,
+      [issued.teamId, windowStart, threshold, issued.now, issued.keyId, issued.certId, issued.ip],
+      { name: 'passgeni_team_flag' },
+    );
+  } catch (error) {
+    // the certificate is already stored: failing the request now would only make the client
+    // retry for a second one; the team's next issuance counts this one too
+    ctx.logger.warn(
+      { err: { message: error instanceof Error ? error.message : String(error) }, team: issued.teamId },
+      'team flag check failed',
+    );
+    return;
+  }
   if (!flagged) return;
   ctx.metrics.teamsFlaggedTotal.inc();
   ctx.logger.warn(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateLimits, ipSubject } from '../../src/issuer/limits.js';
 import { IssuerServiceError, resolveLimits } from '../../src/issuer/index.js';
-import type { AbuseLimits, Issuer, RateLimitState } from '../../src/issuer/index.js';
+import type { AbuseLimits, Database, Issuer, QueryOptions, RateLimitState } from '../../src/issuer/index.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
 import type { TestDatabase } from './support/backends.js';
 import {
@@ -334,6 +334,41 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
     expect(flags[0]?.detail).toEqual({ certificates_in_window: 6, threshold: 5 });
     expect(issued.map((c) => c.cert_id)).toContain(flags[0]?.cert_id);
     expect(issuer.metrics.teamsFlaggedTotal.get()).toBe(1);
+  });
+
+  it('issues the certificate when the flag check fails, and flags the team on its next issuance', async () => {
+    clock.set('2030-04-01T13:00:20.000Z');
+    let flagCheckFails = true;
+    const db = tdb.db;
+    const flaky: Database = {
+      kind: db.kind,
+      query: <R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]> =>
+        flagCheckFails && options?.name === 'passgeni_team_flag'
+          ? Promise.reject(new Error('connection reset'))
+          : db.query<R>(text, params, options),
+      transaction: (fn) => db.transaction(fn),
+      withSchemaLock: (fn) => db.withSchemaLock(fn),
+      close: async () => undefined,
+    };
+    const issuer = await testIssuer(flaky, { clock, limits: { ...NO_LIMITS, teamFlagThreshold: 2 } });
+    issuers.push(issuer);
+    const key = await issuer.createApiKey({ team: uniqueTeam() });
+    const caller = { apiKey: key.key };
+    const issue = async () => {
+      const s = await issuer.createSession(caller, sessionBody());
+      return issuer.issueCertificate(caller, { generation_session_id: s.generation_session_id });
+    };
+    for (let i = 0; i < 3; i++) await issue();
+    const flags = () =>
+      db.query<{ detail: Record<string, unknown> }>(
+        "SELECT detail FROM usage_events WHERE team_id = $1 AND type = 'team.flagged'",
+        [key.team_id],
+      );
+    expect(await countRows(db, 'certificates', 'team_id = $1', [key.team_id])).toBe(3);
+    expect(await flags()).toEqual([]);
+    flagCheckFails = false;
+    await issue();
+    expect((await flags()).map((f) => f.detail)).toEqual([{ certificates_in_window: 3, threshold: 2 }]);
   });
 });
 
