@@ -15,8 +15,8 @@
  *   const cert = await issuer.issueCertificate(caller, { generation_session_id: session.generation_session_id, generated_at });
  *   await issuer.close();
  */
-export { openIssuer, Issuer } from './service.js';
-export type { IssuerOptions } from './service.js';
+export { openIssuer, Issuer } from './issuer.js';
+export type { IssuerOptions } from './options.js';
 export { IssuerServiceError, httpStatusOf } from './errors.js';
 export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export type { AbuseLimits, LimitScope, RateLimitState } from './limits.js';

@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: Readonly<AbuseLimits> = Object.freeze({
 });
 
 /**
- * The flag check reads at most `teamFlagThreshold` index entries per issuance, so the threshold
+ * The flag check reads up to `teamFlagThreshold` + 1 index entries per issuance, so the threshold
  * is capped to keep that read small.
  */
 const MAX_FLAG_THRESHOLD = 100_000;

@@ -6,18 +6,9 @@
  */
 type Labels = Record<string, string>;
 
-const labelKeys = new Map<string, string>();
-
-/** Label sets repeat (route × method × status), so their rendering is memoised. */
+/** A label set's rendering, `{a="x",b="y"}` with names sorted: also the key of its series. */
 function labelKey(labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  const cacheKey = names.map((n) => `${n}\u0000${labels[n] ?? ''}`).join('\u0001');
-  let key = labelKeys.get(cacheKey);
-  if (key === undefined) {
-    key = renderLabels(names, labels);
-    if (labelKeys.size < 10_000) labelKeys.set(cacheKey, key);
-  }
-  return key;
+  return renderLabels(Object.keys(labels).sort(), labels);
 }
 
 function renderLabels(names: string[], labels: Labels): string {
@@ -90,12 +81,6 @@ export class Histogram implements Metric {
     s.count += 1;
   }
 
-  /** Observations and their sum, for one label set. */
-  totals(labels: Labels): { count: number; sum: number } {
-    const s = this.series.get(labelKey(labels));
-    return { count: s?.count ?? 0, sum: s?.sum ?? 0 };
-  }
-
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const s of this.series.values()) {
@@ -143,11 +128,6 @@ export class IssuerMetrics {
     'passgeni_http_request_duration_seconds',
     'Time from receiving a request to sending the response, by route.',
     LATENCY_BUCKETS,
-  );
-  readonly statementBatchSize = new Histogram(
-    'passgeni_statement_batch_size',
-    'Requests served by one database statement, by statement (concurrent requests share one).',
-    [1, 2, 4, 8, 16, 32, 64],
   );
   readonly sessionsCreated = new Counter(
     'passgeni_sessions_created_total',
@@ -207,7 +187,6 @@ export class IssuerMetrics {
       this.info,
       this.httpRequests,
       this.httpDuration,
-      this.statementBatchSize,
       this.sessionsCreated,
       this.sessionsRejected,
       this.certificatesIssued,

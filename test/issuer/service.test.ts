@@ -493,4 +493,32 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect(views).toHaveLength(5);
     expect(views.filter((v) => !v.found)).toEqual([{ cert_id: null, found: false }]);
   });
+
+  // last in this block: it deletes what every test before it left expired
+  it('housekeeping deletes sessions and rate counters idle for a day, never certificates or events', async () => {
+    const later = testClock(clock().toISOString());
+    const own = await testIssuer(tdb.db, { clock: later, limits: { keyBurst: 5, keyRefillPerSecond: 1 } });
+    try {
+      const key = await own.createApiKey({ team: uniqueTeam() });
+      const caller = { apiKey: key.key };
+      const used = await own.createSession(caller, sessionBody());
+      await own.issueCertificate(caller, { generation_session_id: used.generation_session_id });
+      await own.createSession(caller, sessionBody());
+      const counts = async () => [
+        await countRows(own.database, 'sessions', 'team_id = $1', [key.team_id]),
+        await countRows(own.database, 'key_limits', 'key_id = $1', [key.id]),
+        await countRows(own.database, 'certificates', 'team_id = $1', [key.team_id]),
+        await countRows(own.database, 'usage_events', 'team_id = $1', [key.team_id]),
+      ];
+      const before = await counts();
+      expect(before.slice(0, 3)).toEqual([2, 1, 1]);
+      await own.housekeeping();
+      expect(await counts()).toEqual(before);
+      later.advance(86_400_000 + 61_000);
+      await own.housekeeping();
+      expect(await counts()).toEqual([0, 0, 1, before[3]]);
+    } finally {
+      await own.close();
+    }
+  });
 });

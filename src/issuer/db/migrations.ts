@@ -110,8 +110,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'batched rate limits',
     statements: [
-      // how many requests of the last batch the token bucket let through (see sql.ts); replicas
-      // still on version 1 keep writing burst_ok and leave this at its default
+      // written by releases that batched requests (how many of a batch the token bucket let
+      // through); unused since, kept because a released migration is never edited
       `ALTER TABLE key_limits ADD COLUMN granted integer NOT NULL DEFAULT 0`,
     ],
   },

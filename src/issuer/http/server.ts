@@ -10,7 +10,7 @@ import type {
 import { PassgeniError, isPassgeniError } from '../../errors.js';
 import { httpStatusOf, IssuerServiceError } from '../errors.js';
 import type { RateLimitState } from '../limits.js';
-import type { Issuer } from '../service.js';
+import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
 import type { PageContext } from './page.js';
@@ -198,7 +198,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/.well-known/jwks.json', async (request, reply) => {
-    const body = issuer.jwksBody();
+    const body = JSON.stringify(issuer.jwks());
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     reply
       .header('cache-control', 'public, max-age=300')

@@ -1,0 +1,131 @@
+import { isPassgeniError } from '../errors.js';
+import { resolveStandard } from '../policy/index.js';
+import type { StandardId } from '../policy/index.js';
+import { statusAt } from './certificates.js';
+import { certUrl } from './context.js';
+import type { IssuerContext } from './context.js';
+import { IssuerServiceError } from './errors.js';
+import { guard } from './guard.js';
+import { certificateIdSchema, listQuerySchema, parseWith } from './schemas.js';
+import type { Caller, CertificateList, ListQuery } from './types.js';
+
+/**
+ * The team's registry (GET /api/v1/certificates): its certificates, newest first, filtered and
+ * keyset-paginated on (issued_at, id). $1 team, $2 standard, $3 label, $4 label prefix, $5 status,
+ * $6 now, $7/$8 cursor, $9 limit.
+ */
+const LIST_CERTIFICATES_SQL = `SELECT id, standard, standards_met, entropy_bits, label, issued_at, expires_at,
+  revoked_at, revocation_reason
+FROM certificates
+WHERE team_id = $1::text
+  AND ($2::text IS NULL OR standard = $2::text)
+  AND ($3::text IS NULL OR label = $3::text)
+  AND ($4::text IS NULL OR starts_with(label, $4::text))
+  AND ($5::text IS NULL
+       OR ($5::text = 'revoked' AND revoked_at IS NOT NULL)
+       OR ($5::text = 'expired' AND revoked_at IS NULL AND expires_at <= $6::timestamptz)
+       OR ($5::text = 'valid' AND revoked_at IS NULL AND expires_at > $6::timestamptz))
+  AND ($7::timestamptz IS NULL OR (issued_at, id) < ($7::timestamptz, $8::uuid))
+ORDER BY issued_at DESC, id DESC
+LIMIT $9::int`;
+
+interface ListedRow {
+  id: string;
+  standard: StandardId;
+  standards_met: StandardId[];
+  entropy_bits: number;
+  label: string | null;
+  issued_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revocation_reason: string | null;
+}
+
+const DEFAULT_PAGE = 50;
+
+export async function listCertificates(
+  ctx: IssuerContext,
+  caller: Caller,
+  query: ListQuery | Record<string, unknown> = {},
+): Promise<CertificateList> {
+  const now = ctx.clock();
+  const op = 'certificates.list';
+  // in-process callers may pass numbers; over HTTP every query value is a string
+  const stringQuery = Object.fromEntries(
+    Object.entries(query).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]),
+  );
+  let parsed: ReturnType<typeof parseListQuery>;
+  try {
+    parsed = parseListQuery(stringQuery);
+  } catch (error) {
+    if (!isPassgeniError(error)) throw error;
+    await guard(ctx, caller, now, { op, event: { type: 'api.rejected', detail: { code: error.code } } });
+    throw error;
+  }
+  const who = await guard(ctx, caller, now, { op, event: { type: 'certificates.listed', detail: {} } });
+  const limit = parsed.limit ?? DEFAULT_PAGE;
+  const rows = await ctx.db.query<ListedRow>(
+    LIST_CERTIFICATES_SQL,
+    [
+      who.teamId,
+      parsed.standard ?? null,
+      parsed.label ?? null,
+      parsed.label_prefix ?? null,
+      parsed.status ?? null,
+      now,
+      parsed.cursor?.issuedAt ?? null,
+      parsed.cursor?.id ?? null,
+      limit + 1,
+    ],
+    { name: 'passgeni_certificate_list' },
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    certificates: page.map((r) => ({
+      cert_id: r.id,
+      cert_url: certUrl(ctx, r.id),
+      status: statusAt(r, now),
+      compliance_standard: r.standard,
+      standards_met: r.standards_met,
+      entropy_bits: r.entropy_bits,
+      label: r.label,
+      issued_at: r.issued_at.toISOString(),
+      expires_at: r.expires_at.toISOString(),
+      revoked_at: r.revoked_at ? r.revoked_at.toISOString() : null,
+      revocation_reason: r.revocation_reason,
+    })),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.issued_at, last.id) : null,
+  };
+}
+
+function parseListQuery(query: Record<string, unknown>) {
+  const parsed = parseWith(listQuerySchema, query, 'query');
+  const standard = parsed.standard !== undefined ? resolveStandard(parsed.standard).id : undefined;
+  const cursor = parsed.cursor !== undefined ? decodeCursor(parsed.cursor) : undefined;
+  return { ...parsed, standard, cursor };
+}
+
+function encodeCursor(issuedAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([issuedAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { issuedAt: Date; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2) {
+      const [at, id] = value as unknown[];
+      const parsedId = certificateIdSchema.safeParse(id);
+      if (typeof at === 'string' && Number.isFinite(Date.parse(at)) && parsedId.success) {
+        return { issuedAt: new Date(at), id: parsedId.data };
+      }
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new IssuerServiceError(
+    'INVALID_CURSOR',
+    400,
+    'The cursor is not one this issuer returned; start again without it.',
+  );
+}

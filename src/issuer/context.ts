@@ -1,0 +1,32 @@
+import type { SigningKey } from '../certificate/index.js';
+import type { Database } from './db/types.js';
+import type { AbuseLimits } from './limits.js';
+import type { IssuerMetrics } from './metrics.js';
+import type { IssuerLogger } from './types.js';
+
+/**
+ * What every part of the issuer (sessions, certificates, revocation, keys, maintenance) works
+ * with: one open issuer's storage, clock, settings and counters. `openIssuer` builds it once.
+ */
+export interface IssuerContext {
+  readonly db: Database;
+  /** Every time the issuer stores or compares comes from it (tests move it by hand). */
+  readonly clock: () => Date;
+  readonly logger: IssuerLogger;
+  readonly limits: Readonly<AbuseLimits>;
+  readonly metrics: IssuerMetrics;
+  /** Base URL certificates are published under, without a trailing slash. */
+  readonly publicUrl: string;
+  /** The `iss` claim. */
+  readonly issuerId: string;
+  readonly signingKey: SigningKey;
+  readonly certificateDays: number;
+  readonly sessionTtlMs: number;
+}
+
+export const DAY_MS = 86_400_000;
+
+/** `<publicUrl>/cert/<id>` */
+export function certUrl(ctx: Pick<IssuerContext, 'publicUrl'>, id: string): string {
+  return `${ctx.publicUrl}/cert/${id}`;
+}

@@ -1,0 +1,247 @@
+import type { Jwks } from '../certificate/index.js';
+import { VERSION } from '../version.js';
+import * as admin from './admin.js';
+import type { ApiKeyInfo, CreatedApiKey, Team } from './admin.js';
+import { listCertificates } from './certificate-list.js';
+import { getCertificate, issueCertificate } from './certificates.js';
+import { certUrl } from './context.js';
+import type { IssuerContext } from './context.js';
+import { openDatabase } from './db/open.js';
+import type { Database } from './db/types.js';
+import { PublishedJwks } from './jwks.js';
+import { resolveLimits } from './limits.js';
+import type { AbuseLimits } from './limits.js';
+import { every, health, housekeeping, metricsText } from './maintenance.js';
+import { IssuerMetrics } from './metrics.js';
+import { resolveSettings } from './options.js';
+import type { IssuerOptions } from './options.js';
+import { revokeCertificate } from './revocation.js';
+import { createSession } from './sessions.js';
+import { registerSigningKey, resolveSigningKey } from './signing-keys.js';
+import type { ResolvedSigningKey } from './signing-keys.js';
+import type {
+  Caller,
+  CertificateList,
+  CertificateStatusResponse,
+  IssuedCertificate,
+  IssuerLogger,
+  ListQuery,
+  SessionResponse,
+  ViewChannel,
+} from './types.js';
+
+export type { IssuerOptions } from './options.js';
+
+const noopLogger: IssuerLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Opens the certificate authority: storage (migrated), signing key (published in the shared
+ * JWKS), limits and metrics. The HTTP server and the CLI's in-process local issuer both drive the
+ * returned object; it never sees a credential, only parameters, a binding and a label.
+ */
+export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
+  const logger = options.logger ?? noopLogger;
+  const limits = resolveLimits(options.limits);
+  const settings = resolveSettings(options);
+  const usesPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
+  const dataDir =
+    options.dataDir ?? (usesPostgres || options.memory || options.database ? undefined : '.passgeni');
+
+  // the key is resolved before the database is opened: a missing or unreadable key is a
+  // configuration error the operator should see without waiting for the database
+  const signing = resolveSigningKey({
+    ...(options.signingKey !== undefined && { signingKey: options.signingKey }),
+    ...(options.keyFile !== undefined && { keyFile: options.keyFile }),
+    ...(options.env !== undefined && { env: options.env }),
+    // with PostgreSQL, replicas come and go: a key generated per data dir would multiply keys
+    ...(dataDir !== undefined && !usesPostgres && { dataDir }),
+    generate: options.generateKey ?? true,
+    ...(options.onNotice !== undefined && { onNotice: options.onNotice }),
+  });
+
+  let db: Database;
+  let ownsDatabase = false;
+  if (options.database) {
+    db = options.database;
+  } else {
+    const opened = await openDatabase({
+      ...(usesPostgres && { databaseUrl: options.databaseUrl }),
+      ...(dataDir !== undefined && { dataDir }),
+      ...(options.memory !== undefined && { memory: options.memory }),
+      ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
+      onError: (error) => logger.error({ err: { message: error.message } }, 'database connection error'),
+    });
+    db = opened.db;
+    ownsDatabase = true;
+    if (opened.migrations.applied.length > 0) {
+      logger.info({ applied: opened.migrations.applied }, 'database schema migrated');
+    }
+  }
+  try {
+    const clock = options.clock ?? (() => new Date());
+    await registerSigningKey(db, signing.key, clock());
+    const ctx: IssuerContext = {
+      ...settings,
+      db,
+      clock,
+      logger,
+      limits: Object.freeze(limits),
+      metrics: new IssuerMetrics(),
+      signingKey: signing.key,
+    };
+    const issuer = new Issuer(ctx, signing.source, ownsDatabase);
+    await issuer.refreshJwks();
+    issuer.startTimers({
+      jwksRefreshMs: (options.jwksRefreshSeconds ?? 30) * 1000,
+      housekeepingMs: (options.housekeepingSeconds ?? 600) * 1000,
+    });
+    return issuer;
+  } catch (error) {
+    if (ownsDatabase) await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * One open issuer: the single entry point its callers use. Each method hands the request to the
+ * module whose job it is (sessions, certificates, the registry, revocation, keys, maintenance).
+ */
+export class Issuer {
+  readonly publicUrl: string;
+  readonly issuerId: string;
+  readonly limits: Readonly<AbuseLimits>;
+  readonly metrics: IssuerMetrics;
+  readonly database: Database;
+  /** The kid of the key this process signs with. */
+  readonly kid: string;
+  private readonly keys: PublishedJwks;
+  private stopTimers: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly ctx: IssuerContext,
+    /** Where the signing key came from (for the start-up log; never the key itself). */
+    readonly keySource: ResolvedSigningKey['source'],
+    private readonly ownsDatabase: boolean,
+  ) {
+    this.publicUrl = ctx.publicUrl;
+    this.issuerId = ctx.issuerId;
+    this.limits = ctx.limits;
+    this.metrics = ctx.metrics;
+    this.database = ctx.db;
+    this.kid = ctx.signingKey.kid;
+    this.keys = new PublishedJwks(ctx.db, ctx.signingKey, ctx.clock);
+    this.metrics.info.set({ version: VERSION, backend: ctx.db.kind, kid: this.kid }, 1);
+  }
+
+  /** `<publicUrl>/cert/<id>` */
+  certUrl(id: string): string {
+    return certUrl(this.ctx, id);
+  }
+
+  get jwksUrl(): string {
+    return `${this.publicUrl}/.well-known/jwks.json`;
+  }
+
+  // teams and API keys
+
+  /** The team with this name, created if needed (the local issuer uses a fixed one). */
+  ensureTeam(name: string): Promise<Team> {
+    return admin.ensureTeam(this.database, name, this.ctx.clock());
+  }
+
+  createApiKey(request: { team: string; name?: string }): Promise<CreatedApiKey> {
+    return admin.createApiKey(this.database, { ...request, now: this.ctx.clock() });
+  }
+
+  listApiKeys(filter: { team?: string } = {}): Promise<ApiKeyInfo[]> {
+    return admin.listApiKeys(this.database, filter);
+  }
+
+  revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    return admin.revokeApiKey(this.database, id, this.ctx.clock());
+  }
+
+  // the protocol (docs/protocol.md)
+
+  createSession(caller: Caller, body: unknown): Promise<SessionResponse> {
+    return createSession(this.ctx, caller, body);
+  }
+
+  issueCertificate(caller: Caller, body: unknown): Promise<IssuedCertificate> {
+    return issueCertificate(this.ctx, caller, body);
+  }
+
+  getCertificate(
+    id: string,
+    view: { ip?: string | null; via?: ViewChannel } = {},
+  ): Promise<CertificateStatusResponse> {
+    return getCertificate(this.ctx, id, view);
+  }
+
+  listCertificates(
+    caller: Caller,
+    query: ListQuery | Record<string, unknown> = {},
+  ): Promise<CertificateList> {
+    return listCertificates(this.ctx, caller, query);
+  }
+
+  revokeCertificate(caller: Caller, id: string, body: unknown): Promise<CertificateStatusResponse> {
+    return revokeCertificate(this.ctx, caller, id, body);
+  }
+
+  // keys
+
+  /** The public keys of every signing key not withdrawn: current and retired. */
+  jwks(): Jwks {
+    return this.keys.jwks;
+  }
+
+  refreshJwks(): Promise<Jwks> {
+    return this.keys.refresh();
+  }
+
+  retireSigningKey(kid: string): Promise<void> {
+    return this.keys.retire(kid);
+  }
+
+  withdrawSigningKey(kid: string): Promise<boolean> {
+    return this.keys.withdraw(kid);
+  }
+
+  // maintenance
+
+  health(): Promise<{ ok: boolean; database: 'ok' | 'unavailable' }> {
+    return health(this.ctx);
+  }
+
+  metricsText(): Promise<string> {
+    return metricsText(this.ctx);
+  }
+
+  housekeeping(): Promise<void> {
+    return housekeeping(this.ctx);
+  }
+
+  /** Re-reads the JWKS (keys added by other replicas) and runs housekeeping, each on its own timer. */
+  startTimers(intervals: { jwksRefreshMs: number; housekeepingMs: number }): void {
+    const { logger } = this.ctx;
+    this.stopTimers.push(
+      every(
+        intervals.jwksRefreshMs,
+        () => this.refreshJwks(),
+        logger,
+        'JWKS refresh failed; serving the previous key set',
+      ),
+      every(intervals.housekeepingMs, () => this.housekeeping(), logger, 'housekeeping failed'),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stopTimers) stop();
+    this.stopTimers = [];
+    if (this.ownsDatabase) await this.database.close();
+  }
+}

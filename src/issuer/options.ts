@@ -1,0 +1,85 @@
+import type { SigningKey } from '../certificate/index.js';
+import { InputError } from '../errors.js';
+import type { Database } from './db/types.js';
+import type { AbuseLimits } from './limits.js';
+import type { IssuerLogger } from './types.js';
+
+export interface IssuerOptions {
+  /** Base URL certificates are published under: `<publicUrl>/cert/<id>`. */
+  publicUrl: string;
+  /** The `iss` claim; defaults to the public URL (without a trailing slash). */
+  issuerId?: string;
+  /** Embedded database and default key location; `./.passgeni` when neither it nor a database is given. */
+  dataDir?: string;
+  /** PostgreSQL (several replicas); the data directory then holds no database. */
+  databaseUrl?: string;
+  /** An in-memory embedded database (tests, benchmarks). */
+  memory?: boolean;
+  /** An already-open, migrated database; the issuer does not close it. */
+  database?: Database;
+  /** Connections per pool on PostgreSQL. */
+  poolSize?: number;
+  signingKey?: SigningKey;
+  keyFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Generate `<dataDir>/signing-key.jwk` on first start (default true, embedded database only). */
+  generateKey?: boolean;
+  /** Injected clock; every time the issuer stores or compares comes from it. */
+  clock?: () => Date;
+  limits?: Partial<AbuseLimits>;
+  /** Certificate lifetime (default 365 days). */
+  certificateDays?: number;
+  /** Session lifetime (default 60 s). */
+  sessionTtlSeconds?: number;
+  logger?: IssuerLogger;
+  /** Told when something the operator must know happens (a key was generated). */
+  onNotice?: (message: string) => void;
+  /** How often the JWKS is re-read from the database (keys added by other replicas). Default 30 s. */
+  jwksRefreshSeconds?: number;
+  /** How often expired sessions and idle counters are deleted. Default 600 s; 0 = never. */
+  housekeepingSeconds?: number;
+}
+
+/** The settings that do not depend on the database or the key, checked before either is opened. */
+export interface IssuerSettings {
+  publicUrl: string;
+  issuerId: string;
+  certificateDays: number;
+  sessionTtlMs: number;
+}
+
+export function resolveSettings(options: IssuerOptions): IssuerSettings {
+  const publicUrl = normalisePublicUrl(options.publicUrl);
+  const issuerId = options.issuerId ?? publicUrl;
+  if (issuerId.trim() === '' || issuerId.length > 256 || /[\p{C}]/u.test(issuerId)) {
+    throw new InputError('INVALID_ISSUER_ID', 'The issuer id must be 1-256 printable characters.');
+  }
+  const certificateDays = options.certificateDays ?? 365;
+  if (!Number.isInteger(certificateDays) || certificateDays < 1 || certificateDays > 3650) {
+    throw new InputError('INVALID_OPTION', 'certificateDays must be a whole number from 1 to 3650.');
+  }
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? 60;
+  if (!Number.isInteger(sessionTtlSeconds) || sessionTtlSeconds < 1 || sessionTtlSeconds > 3600) {
+    throw new InputError('INVALID_OPTION', 'sessionTtlSeconds must be a whole number from 1 to 3600.');
+  }
+  return { publicUrl, issuerId, certificateDays, sessionTtlMs: sessionTtlSeconds * 1000 };
+}
+
+function normalisePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError('INVALID_PUBLIC_URL', `The public URL "${value}" is not a valid URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('INVALID_PUBLIC_URL', 'The public URL must be http:// or https://.');
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new InputError(
+      'INVALID_PUBLIC_URL',
+      'The public URL must not contain credentials, a query or a fragment.',
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { EntropySource } from '../certificate/index.js';
+import { isPassgeniError } from '../errors.js';
+import {
+  PolicyViolationError,
+  evaluateStandard,
+  paramsEntropyBits,
+  parseGenerationParams,
+  resolveStandard,
+  standardsMet,
+} from '../policy/index.js';
+import type { GenerationParams, StandardId } from '../policy/index.js';
+import { recordEvent } from './audit.js';
+import type { IssuerContext } from './context.js';
+import { IssuerServiceError } from './errors.js';
+import { guard, guardedSql, runGuarded } from './guard.js';
+import type { Authorized } from './guard.js';
+import { parseWith, sessionBodySchema } from './schemas.js';
+import type { Caller, SessionResponse } from './types.js';
+
+/**
+ * Generation sessions: the issuer's validation of a credential's parameters, before the
+ * credential exists. A session lives 60 s (by default) and yields one certificate.
+ */
+
+const CREATE_SESSION = {
+  name: 'passgeni_session_create',
+  sql: guardedSql({
+    fields: `, id uuid, standard text, params jsonb, entropy_bits float8, standards_met jsonb,
+      entropy_source jsonb, expires_at timestamptz`,
+    ctes: `, s AS (
+    INSERT INTO sessions (id, team_id, api_key_id, standard, params, entropy_bits, standards_met,
+      entropy_source, ip, created_at, expires_at)
+    SELECT r.id, ok.team_id, ok.key_id, r.standard, r.params, r.entropy_bits, r.standards_met,
+      r.entropy_source, r.client_ip, r.now, r.expires_at
+    FROM ok, r
+    RETURNING id
+  )`,
+    columns: ', EXISTS (SELECT 1 FROM s) AS created',
+    joins: '',
+  }),
+};
+
+/**
+ * Single use is the UPDATE's `used_at IS NULL` condition: of two concurrent requests for one
+ * session, the second waits for the first's row lock, re-checks the condition and updates nothing.
+ */
+const CONSUME_SESSION = {
+  name: 'passgeni_session_consume',
+  sql: guardedSql({
+    fields: ', session_id uuid',
+    ctes: `, u AS (
+    UPDATE sessions AS s SET used_at = r.now
+    FROM ok, r
+    WHERE s.id = r.session_id AND s.team_id = ok.team_id AND s.used_at IS NULL AND s.expires_at > r.now
+    RETURNING s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source
+  )`,
+    columns: `, u.standard, u.params, u.entropy_bits, u.standards_met, u.entropy_source`,
+    joins: ' LEFT JOIN u ON true',
+  }),
+};
+
+/** What a consumed session says about the credential, as the issuer validated it. */
+export interface ValidatedSession {
+  standard: StandardId;
+  params: GenerationParams;
+  entropyBits: number;
+  standardsMet: StandardId[];
+  entropySource: EntropySource;
+}
+
+/**
+ * POST /api/v1/sessions. Validates the parameters against the standard on the server: entropy
+ * and standards_met are recomputed here from the class sizes, whatever the client believes.
+ */
+export async function createSession(
+  ctx: IssuerContext,
+  caller: Caller,
+  body: unknown,
+): Promise<SessionResponse> {
+  const now = ctx.clock();
+  const op = 'sessions.create';
+  let session: ValidatedSession;
+  try {
+    session = validateSessionRequest(body);
+  } catch (error) {
+    if (!isPassgeniError(error)) throw error;
+    // authentication and limits still come first: an unauthenticated caller learns nothing
+    // about validation, and invalid requests count against the limits like any other
+    await guard(ctx, caller, now, { op, event: { type: 'session.rejected', detail: { code: error.code } } });
+    ctx.metrics.sessionsRejected.inc({ code: error.code });
+    throw error;
+  }
+  const id = randomUUID();
+  const expiresAt = new Date(now.getTime() + ctx.sessionTtlMs);
+  const { row } = await runGuarded<{ created: boolean }>(
+    ctx,
+    CREATE_SESSION,
+    caller,
+    now,
+    { op, event: { type: 'session.created', detail: { session_id: id, standard: session.standard } } },
+    {
+      id,
+      standard: session.standard,
+      params: session.params,
+      entropy_bits: session.entropyBits,
+      standards_met: session.standardsMet,
+      entropy_source: session.entropySource,
+      expires_at: expiresAt,
+    },
+  );
+  if (!row.created) throw new Error('session was not stored');
+  ctx.metrics.sessionsCreated.inc({ standard: session.standard });
+  return {
+    generation_session_id: id,
+    expires_at: expiresAt.toISOString(),
+    entropy_bits: session.entropyBits,
+    standards_met: session.standardsMet,
+  };
+}
+
+function validateSessionRequest(body: unknown): ValidatedSession {
+  const parsed = parseWith(sessionBodySchema, body, 'session request');
+  const rule = resolveStandard(parsed.standard);
+  const params = canonicalParams(parseGenerationParams(parsed.generation_params));
+  if (!rule.certifiable) {
+    throw new IssuerServiceError(
+      'STANDARD_NOT_CERTIFIABLE',
+      400,
+      `${rule.id} is in the standards table for reference but certificates are issued only for the six certifiable standards; ask for one of those (see \`passgeni standards\`).`,
+      { details: { standard: rule.id } },
+    );
+  }
+  const met = standardsMet(params);
+  if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule));
+  return {
+    standard: rule.id,
+    params,
+    entropyBits: paramsEntropyBits(params),
+    standardsMet: met,
+    entropySource: canonicalSource(parsed.entropy_source),
+  };
+}
+
+/**
+ * The first half of POST /api/v1/certificates: passes the guard and uses up the session. The
+ * session must belong to the caller's team; another team's session is reported exactly like an
+ * unknown one. A refusal is written to the audit trail.
+ */
+export async function consumeSession(
+  ctx: IssuerContext,
+  caller: Caller,
+  now: Date,
+  sessionId: string,
+): Promise<{ who: Authorized; session: ValidatedSession }> {
+  const op = 'certificates.issue';
+  const { who, row } = await runGuarded<SessionRow | { [K in keyof SessionRow]: null }>(
+    ctx,
+    CONSUME_SESSION,
+    caller,
+    now,
+    { op, perAddress: true },
+    { session_id: sessionId },
+  );
+  if (row.standard === null) {
+    const error = await sessionRefusal(ctx, who, sessionId, now);
+    await recordEvent(ctx, {
+      type: 'certificate.rejected',
+      teamId: who.teamId,
+      keyId: who.keyId,
+      ip: caller.ip ?? null,
+      at: now,
+      detail: { op, code: error.code, session_id: sessionId },
+    });
+    ctx.metrics.certificatesRejected.inc({ code: error.code });
+    throw error;
+  }
+  return {
+    who,
+    session: {
+      standard: row.standard,
+      // claims are written in the documented member order, whatever order the database returned
+      params: canonicalParams(row.params),
+      entropyBits: row.entropy_bits,
+      standardsMet: row.standards_met,
+      entropySource: canonicalSource(row.entropy_source),
+    },
+  };
+}
+
+interface SessionRow {
+  standard: StandardId;
+  params: GenerationParams;
+  entropy_bits: number;
+  standards_met: StandardId[];
+  entropy_source: EntropySource;
+}
+
+/** Why a session could not be used, read after the fact (only refusals pay for this look-up). */
+async function sessionRefusal(
+  ctx: IssuerContext,
+  who: Authorized,
+  sessionId: string,
+  now: Date,
+): Promise<IssuerServiceError> {
+  const [row] = await ctx.db.query<{ used_at: Date | null; expires_at: Date; cert_id: string | null }>(
+    `SELECT s.used_at, s.expires_at, (SELECT c.id FROM certificates AS c WHERE c.session_id = s.id) AS cert_id
+     FROM sessions AS s WHERE s.id = $1::uuid AND s.team_id = $2::text`,
+    [sessionId, who.teamId],
+  );
+  if (!row) {
+    return new IssuerServiceError(
+      'SESSION_NOT_FOUND',
+      404,
+      'There is no such generation session for this team. Create one with POST /api/v1/sessions and use it within 60 seconds.',
+    );
+  }
+  if (row.used_at === null && row.expires_at.getTime() <= now.getTime()) {
+    return new IssuerServiceError(
+      'SESSION_EXPIRED',
+      410,
+      'This generation session has expired (sessions live 60 seconds). Create a new session and ask for the certificate right away.',
+      { details: { expired_at: row.expires_at.toISOString() } },
+    );
+  }
+  return new IssuerServiceError(
+    'SESSION_USED',
+    409,
+    'This generation session has already been used; each session yields one certificate. Create a new session.',
+    row.cert_id !== null ? { details: { cert_id: row.cert_id } } : {},
+  );
+}
+
+function canonicalParams(p: GenerationParams): GenerationParams {
+  return {
+    length: p.length,
+    has_upper: p.has_upper,
+    has_lower: p.has_lower,
+    has_numbers: p.has_numbers,
+    has_special: p.has_special,
+    char_pool_size: p.char_pool_size,
+    excluded_characters: p.excluded_characters,
+    class_sizes: {
+      upper: p.class_sizes.upper,
+      lower: p.class_sizes.lower,
+      digit: p.class_sizes.digit,
+      special: p.class_sizes.special,
+    },
+  };
+}
+
+function canonicalSource(s: EntropySource): EntropySource {
+  return { api: s.api, runtime: s.runtime, openssl: s.openssl, fips_mode: s.fips_mode };
+}
