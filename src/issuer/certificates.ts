@@ -3,7 +3,8 @@ import { CERT_VERSION, decodeCertificate, signCertificate } from '../certificate
 import type { CertificateClaims } from '../certificate/index.js';
 import { isPassgeniError } from '../errors.js';
 import { getStandard } from '../policy/index.js';
-import { DAY_MS, certUrl } from './context.js';
+import { DAY_MS } from '../lib/time.js';
+import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard } from './guard.js';

@@ -24,8 +24,6 @@ export interface IssuerContext {
   readonly sessionTtlMs: number;
 }
 
-export const DAY_MS = 86_400_000;
-
 /** `<publicUrl>/cert/<id>` */
 export function certUrl(ctx: Pick<IssuerContext, 'publicUrl'>, id: string): string {
   return `${ctx.publicUrl}/cert/${id}`;

@@ -1,4 +1,4 @@
-import { DAY_MS } from './context.js';
+import { DAY_MS } from '../lib/time.js';
 import type { IssuerContext } from './context.js';
 import { HOUR_MS } from './limits.js';
 import type { IssuerLogger } from './types.js';
