@@ -589,7 +589,7 @@ export class Issuer {
       ...(request.binding !== undefined && { credential_binding: request.binding }),
       ...(request.label !== undefined && { label: request.label }),
     };
-    const jwt = signCertificate(claims, this.signingKey);
+    const jwt = await signCertificate(claims, this.signingKey);
     const expiresAt = new Date(exp * 1000);
     const windowMs = this.limits.teamFlagWindowHours * HOUR_MS;
     const result = await this.certificateInserts.submit({
