@@ -21,7 +21,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 const BYTES_16_RE = /^[A-Za-z0-9_-]{21}[AQgw]$/;
 const BYTES_32_RE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 /** The scrypt cost limits a verifier accepts, so a crafted certificate cannot ask for a ruinous scrypt. */
-export const SCRYPT_LIMITS = {
+const SCRYPT_LIMITS = {
   /** 128·N·r bytes: 256 MiB, 8× the default binding. */
   maxMemory: 256 * 1024 * 1024,
   /** N·r·p, proportional to CPU time: 16× the default binding. */
