@@ -145,7 +145,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       ...(target.now !== undefined && { now: target.now }),
     });
   }
-  const result = verifier.verify(jwt, target.checks);
+  const result = await verifier.verify(jwt, target.checks);
   const reasons: VerifyReason[] = result.valid ? [] : [...result.reasons];
   // When only the caller's extra checks (or time) fail, the signature and claims are sound: keep
   // the claims and report the certificate's real status beside the failed checks.

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { core } from './shared-core.js';
+import { credentialBindingSchema } from './claims.js';
 import type { CredentialBinding } from './types.js';
 
 /** DESIGN §5: scrypt N=2^15, r=8, p=1 (32 MiB, ~0.1 s), 16-byte salt, 32-byte digest. */
@@ -70,12 +70,16 @@ export async function checkCredentialBinding(
   binding: CredentialBinding,
 ): Promise<boolean> {
   assertCredential(credential);
-  const issues = core.bindingIssues(binding);
-  if (issues.length > 0) {
+  const checked = credentialBindingSchema.safeParse(binding);
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => ({
+      path: ['credential_binding', ...i.path].join('.'),
+      message: i.message,
+    }));
     throw new InputError(
       'INVALID_BINDING',
       `The certificate's credential binding is unusable: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
-      { details: { issues: issues.map((i) => ({ path: i.path, message: i.message })) } },
+      { details: { issues } },
     );
   }
   const expected = Buffer.from(binding.digest, 'base64url');

@@ -1,105 +1,172 @@
+import { ID_PATTERN } from '../lib/ids.js';
 import { InputError } from '../errors.js';
 import { STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
-import { core } from './shared-core.js';
-import { CERT_VERSION } from './types.js';
 import type { CertificateClaims } from './types.js';
 
+/** Version of the claim set below; bump when a claim changes meaning. */
+export const CERT_VERSION = 1;
+
 /**
- * The certificate claims as a zod schema: the published contract (DESIGN §5). The verification
- * hot path uses the hand-written validator in core.ts instead; the string formats below come from
- * that same core, and a property test checks that the two accept exactly the same claims.
+ * The certificate claims (DESIGN §5) as one zod schema: the only statement of the claim rules.
+ * Signing, verification, the issuer's request bodies and the published JSON Schema
+ * (schema/certificate.schema.json, see certificateJsonSchema) all come from it. Rules are written
+ * as checks JSON Schema can express wherever one exists (patterns, bounds, enums), so the
+ * published schema says nearly everything; the few cross-field rules are named in descriptions.
  */
+
 const MAX_SIZE = 4096;
-const limits = core.limits;
+// kept local for now: a shared id module is on its way (issue 14)
+/** Canonical unpadded base64url: the last character's unused bits must be zero. */
+const BYTES_16_RE = /^[A-Za-z0-9_-]{21}[AQgw]$/;
+const BYTES_32_RE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+/** The scrypt cost limits a verifier accepts, so a crafted certificate cannot ask for a ruinous scrypt. */
+const SCRYPT_LIMITS = {
+  /** 128·N·r bytes: 256 MiB, 8× the default binding. */
+  maxMemory: 256 * 1024 * 1024,
+  /** N·r·p, proportional to CPU time: 16× the default binding. */
+  maxWork: 2 ** 22,
+};
 
-const printable = (max: number) =>
-  z
-    .string()
-    .check(z.refine((v) => core.is.printable(v, max), { error: `must be 1-${max} printable characters` }));
-const numericDate = z.int().check(z.minimum(0));
-const size = (min: number) => z.int().check(z.minimum(min), z.maximum(MAX_SIZE));
-const standardId = z.enum(STANDARD_IDS);
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T =>
+  schema.check(z.meta({ description }));
 
-export const generationParamsSchema = z.strictObject({
-  length: size(1),
-  has_upper: z.boolean(),
-  has_lower: z.boolean(),
-  has_numbers: z.boolean(),
-  has_special: z.boolean(),
-  char_pool_size: size(1),
-  excluded_characters: size(0),
-  class_sizes: z.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) }),
-});
-
-export const entropySourceSchema = z.strictObject({
-  api: printable(128),
-  runtime: printable(128),
-  openssl: printable(128),
-  fips_mode: z.boolean(),
-});
-
-export const credentialBindingSchema = z
-  .strictObject({
-    alg: z.literal('scrypt'),
-    N: z.int().check(
-      z.minimum(limits.scryptMinN),
-      z.maximum(limits.scryptMaxN),
-      z.refine((n) => (n & (n - 1)) === 0, { error: 'must be a power of two' }),
+/**
+ * 1..max code points, none of them control, format, unassigned, surrogate or line/paragraph
+ * separators (this rules out bidi overrides in labels). The `u` flag makes `{1,max}` count code points.
+ */
+const printable = (max: number, description: string) =>
+  described(
+    z.string().check(
+      z.regex(new RegExp(`^[^\\p{C}\\p{Zl}\\p{Zp}]{1,${max}}$`, 'u'), {
+        error: `must be 1-${max} printable characters`,
+      }),
     ),
-    r: z.int().check(z.minimum(1), z.maximum(limits.scryptMaxR)),
-    p: z.int().check(z.minimum(1), z.maximum(limits.scryptMaxP)),
-    salt: z
-      .string()
-      .check(z.refine((v) => core.is.base64urlBytes(v, 16), { error: 'must be 16 bytes of base64url' })),
-    digest: z
-      .string()
-      .check(z.refine((v) => core.is.base64urlBytes(v, 32), { error: 'must be 32 bytes of base64url' })),
-  })
-  .check(
-    z.superRefine((b, ctx) => {
-      if (128 * b.N * b.r > limits.scryptMaxMemory) {
-        ctx.addIssue({ code: 'custom', message: 'needs more than 256 MiB of memory (128·N·r)' });
-      }
-      if (b.N * b.r * b.p > limits.scryptMaxWork) {
-        ctx.addIssue({ code: 'custom', message: 'costs more than 16× the default binding (N·r·p > 2^22)' });
-      }
-    }),
+    description,
   );
+const numericDate = (description: string) =>
+  described(
+    z.int().check(z.minimum(0, { error: 'must be a NumericDate (whole seconds since 1970)' })),
+    description,
+  );
+const size = (min: number) =>
+  z
+    .int()
+    .check(
+      z.minimum(min, { error: `must be an integer from ${min} to ${MAX_SIZE}` }),
+      z.maximum(MAX_SIZE, { error: `must be an integer from ${min} to ${MAX_SIZE}` }),
+    );
+const bytes = (re: RegExp, count: number) =>
+  z.string().check(z.regex(re, { error: `must be ${count} bytes of base64url` }));
+const standardId = z.enum(STANDARD_IDS, { error: 'is not a known standard id' });
+
+export const generationParamsSchema = described(
+  z.strictObject({
+    length: size(1),
+    has_upper: z.boolean(),
+    has_lower: z.boolean(),
+    has_numbers: z.boolean(),
+    has_special: z.boolean(),
+    char_pool_size: size(1),
+    excluded_characters: size(0),
+    class_sizes: z.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) }),
+  }),
+  'How the credential was generated (never the credential). class_sizes are the sizes after exclusions, so anyone can recompute the exact entropy.',
+);
+
+export const entropySourceSchema = described(
+  z.strictObject({
+    api: printable(128, 'e.g. crypto.getRandomValues'),
+    runtime: printable(128, 'e.g. node v24.21.0'),
+    openssl: printable(128, 'process.versions.openssl'),
+    fips_mode: z.boolean(),
+  }),
+  'Where the randomness came from, as the client reported it.',
+);
+
+export const credentialBindingSchema = described(
+  z
+    .strictObject({
+      alg: z.literal('scrypt'),
+      N: z.literal([2 ** 14, 2 ** 15, 2 ** 16, 2 ** 17, 2 ** 18, 2 ** 19, 2 ** 20], {
+        error: 'must be a power of two from 2^14 to 2^20',
+      }),
+      r: z.int().check(z.minimum(1), z.maximum(32)),
+      p: z.int().check(z.minimum(1), z.maximum(16)),
+      salt: bytes(BYTES_16_RE, 16),
+      digest: bytes(BYTES_32_RE, 32),
+    })
+    .check(
+      z.superRefine((b, ctx) => {
+        if (128 * b.N * b.r > SCRYPT_LIMITS.maxMemory) {
+          ctx.addIssue({ code: 'custom', message: 'needs more than 256 MiB of memory (128·N·r)' });
+        }
+        if (b.N * b.r * b.p > SCRYPT_LIMITS.maxWork) {
+          ctx.addIssue({ code: 'custom', message: 'costs more than 16× the default binding (N·r·p > 2^22)' });
+        }
+      }),
+    ),
+  'scrypt digest over the credential (its UTF-8 bytes). 128·N·r must not exceed 256 MiB and N·r·p must not exceed 2^22.',
+);
 
 export const claimsSchema = z
   .strictObject({
-    jti: z.string().check(z.refine(core.is.uuid, { error: 'must be a lower-case RFC 9562 UUID' })),
-    iss: printable(256),
-    sub: printable(128),
-    iat: numericDate,
-    nbf: z.optional(numericDate),
-    exp: numericDate,
-    cert_version: z.int().check(z.minimum(1), z.maximum(CERT_VERSION)),
-    compliance_standard: standardId,
-    standards_met: z
-      .array(standardId)
-      .check(
-        z.refine((ids) => new Set(ids).size === ids.length, { error: 'must not list a standard twice' }),
-      ),
-    generation_params: generationParamsSchema,
-    entropy_bits: z.number().check(z.minimum(0), z.maximum(65_536)),
-    entropy_source: entropySourceSchema,
-    generation_session_id: printable(128),
-    generated_at: z
-      .string()
-      .check(z.refine(core.is.isoMs, { error: 'must be an ISO 8601 UTC time with milliseconds' })),
-    rotate_by: z.optional(
-      z.string().check(z.refine(core.is.isoInstant, { error: 'must be an ISO 8601 UTC date-time' })),
+    jti: described(
+      z.string().check(z.regex(ID_PATTERN, { error: 'must be a lower-case RFC 9562 version 4 UUID' })),
+      'Certificate id; the certificate page is <issuer public URL>/cert/<jti>.',
     ),
-    credential_binding: z.optional(credentialBindingSchema),
-    label: z.optional(printable(128)),
+    iss: printable(256, 'Issuer id (the issuer public URL).'),
+    sub: printable(128, 'Opaque id of the team whose API key asked; never an e-mail or a name.'),
+    iat: numericDate('Issued at.'),
+    nbf: z.exactOptional(numericDate('Not valid before; earlier than exp.')),
+    exp: numericDate('Expiry; later than iat.'),
+    cert_version: described(
+      z.int().check(
+        z.minimum(1),
+        z.maximum(CERT_VERSION, {
+          error: 'is newer than this passgeni knows (a newer version needs a newer passgeni)',
+        }),
+      ),
+      'Version of this claim set.',
+    ),
+    compliance_standard: described(standardId, 'The standard the credential was requested for.'),
+    standards_met: described(
+      z.array(standardId).check(z.maxLength(STANDARD_IDS.length)),
+      'Every standard the parameters satisfy, each once, including compliance_standard.',
+    ),
+    generation_params: generationParamsSchema,
+    entropy_bits: described(
+      z
+        .number()
+        .check(
+          z.minimum(0, { error: 'must be a number of bits from 0 to 65536' }),
+          z.maximum(65_536, { error: 'must be a number of bits from 0 to 65536' }),
+        ),
+      'Exact entropy of the generator output space, floored to 2 decimals.',
+    ),
+    entropy_source: entropySourceSchema,
+    generation_session_id: printable(128, 'The single-use session the issuer validated the parameters in.'),
+    generated_at: described(
+      z.iso.datetime({ precision: 3, error: 'must be an ISO 8601 UTC time with milliseconds' }),
+      'When the credential was generated.',
+    ),
+    rotate_by: z.exactOptional(
+      described(
+        z.iso.datetime({ error: 'must be an ISO 8601 UTC date-time' }),
+        'Recommended rotation date; absent when the standard says change on compromise only.',
+      ),
+    ),
+    credential_binding: z.exactOptional(credentialBindingSchema),
+    label: z.exactOptional(printable(128, 'User-chosen name, e.g. prod/db/admin.')),
   })
   .check(
     z.superRefine((c, ctx) => {
       if (c.exp <= c.iat) ctx.addIssue({ code: 'custom', path: ['exp'], message: 'must be later than iat' });
       if (c.nbf !== undefined && c.nbf >= c.exp) {
         ctx.addIssue({ code: 'custom', path: ['nbf'], message: 'must be earlier than exp' });
+      }
+      if (new Set(c.standards_met).size !== c.standards_met.length) {
+        ctx.addIssue({ code: 'custom', path: ['standards_met'], message: 'must not list a standard twice' });
       }
       if (!c.standards_met.includes(c.compliance_standard)) {
         ctx.addIssue({
@@ -109,32 +176,58 @@ export const claimsSchema = z
         });
       }
     }),
+    z.meta({
+      title: 'PassGeni compliance certificate claims',
+      description:
+        'The payload of a PassGeni compliance certificate (an ES256 JWT). It never contains the credential. See docs/certificate.md.',
+    }),
   );
+
+export const CERTIFICATE_SCHEMA_ID = 'https://passgeni.ai/schema/certificate.schema.json';
+
+/** The published JSON Schema (schema/certificate.schema.json is this, pretty-printed). */
+export function certificateJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(claimsSchema, { target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
+  return { $schema, $id: CERTIFICATE_SCHEMA_ID, ...rest };
+}
 
 export interface ClaimsIssue {
   path: string;
   message: string;
+  /** A required top-level claim that is absent. */
+  missing: boolean;
 }
 
-/** The error for claims that break the schema; lists every issue, never any value. */
-export function invalidClaimsError(issues: readonly ClaimsIssue[]): InputError {
-  const first = issues[0];
-  const summary = first === undefined ? '' : ` (first: ${first.path} ${first.message})`;
-  return new InputError(
-    'INVALID_CLAIMS',
-    `The certificate claims do not match the schema: ${issues.length} problem(s)${summary}. See details.issues and docs/certificate.md.`,
-    { details: { issues: issues.map((i) => ({ path: i.path, message: i.message })) } },
-  );
-}
-
-/** Validates claims against the schema; InputError INVALID_CLAIMS lists every issue. */
-export function parseClaims(input: unknown): CertificateClaims {
+/** The claims, or every way `input` breaks the schema. */
+export function checkClaims(
+  input: unknown,
+): { claims: CertificateClaims; issues?: never } | { claims?: never; issues: ClaimsIssue[] } {
   const result = claimsSchema.safeParse(input);
-  if (result.success) return result.data as CertificateClaims;
-  throw invalidClaimsError(
-    result.error.issues.map((issue) => ({
+  if (result.success) return { claims: result.data };
+  const present = typeof input === 'object' && input !== null ? input : {};
+  const issues = result.error.issues.map((issue) => {
+    const top = issue.path[0];
+    return {
       path: issue.path.length === 0 ? '(claims)' : issue.path.map(String).join('.'),
       message: issue.message,
-    })),
+      missing: issue.path.length === 1 && typeof top === 'string' && !Object.hasOwn(present, top),
+    };
+  });
+  return { issues };
+}
+
+/** Validates claims against the schema; InputError INVALID_CLAIMS lists every issue, never a value. */
+export function parseClaims(input: unknown): CertificateClaims {
+  const { claims, issues } = checkClaims(input);
+  if (claims !== undefined) return claims;
+  const first = issues[0];
+  const summary = first === undefined ? '' : ` (first: ${first.path} ${first.message})`;
+  throw new InputError(
+    'INVALID_CLAIMS',
+    `The certificate claims do not match the schema: ${issues.length} problem(s)${summary}. See details.issues and docs/certificate.md.`,
+    { details: { issues: issues.map(({ path, message }) => ({ path, message })) } },
   );
 }

@@ -1,8 +1,16 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTHeaderParameters,
+  type JWTPayload,
+} from 'jose';
 import { InputError } from '../errors.js';
 import { STANDARD_IDS } from '../policy/types.js';
-import type { CheckerOptions, CheckOutcome, CoreChecks } from './core.js';
-import { core } from './shared-core.js';
-import type { CertificateClaims, Jwks, VerificationResult, VerifyChecks } from './types.js';
+import { checkClaims } from './claims.js';
+import type { Jwks, VerificationFailure, VerificationResult, VerifiedHeader, VerifyChecks } from './types.js';
 
 /** Certificates are long-lived, so a minute of clock skew between issuer and auditor is forgiven. */
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 60;
@@ -17,45 +25,58 @@ export interface VerifierOptions {
 }
 
 export interface CertificateVerifier {
-  verify(jwt: string, checks?: VerifyChecks): VerificationResult;
+  verify(jwt: string, checks?: VerifyChecks): Promise<VerificationResult>;
+}
+
+/** A PassGeni certificate is about 1.5 KB; anything far larger is refused before any work. */
+const MAX_TOKEN_LENGTH = 16_384;
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+const DAY_SEC = 86_400;
+
+/** Thrown by the key selector; jose passes it through to the jwtVerify caller. */
+class HeaderRefused extends Error {
+  constructor(readonly failure: VerificationFailure) {
+    super(failure.message);
+  }
 }
 
 function invalidOption(message: string): InputError {
   return new InputError('INVALID_VERIFY_OPTIONS', message);
 }
 
-/** Validated, plain-data checker options: what the core (and every worker) is built from. */
-export function checkerOptions(options: {
-  jwks: Jwks;
-  issuer?: string | readonly string[] | undefined;
-  clockToleranceSec?: number | undefined;
-}): CheckerOptions {
-  const keys: unknown = options.jwks?.keys;
+/** Untrusted values quoted for a message: JSON-escaped and bounded. */
+function quote(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 48 ? `${s.slice(0, 45)}...` : s;
+}
+
+function isoDate(sec: unknown): string {
+  const date = new Date(Number(sec) * 1000);
+  return Number.isNaN(date.getTime()) ? String(sec) : date.toISOString();
+}
+
+/** The public keys of a JWKS by kid, built once per verifier; keys that do not import are skipped. */
+function importKeys(jwks: Jwks): Map<string, KeyObject> {
+  const keys: unknown = jwks?.keys;
   if (!Array.isArray(keys)) {
     throw new InputError(
       'INVALID_JWKS',
       'The verifier needs a JWKS ({"keys": [...]}); load one with loadJwks or parseJwks.',
     );
   }
-  const issuer = options.issuer;
-  const issuers = issuer === undefined ? null : typeof issuer === 'string' ? [issuer] : [...issuer];
-  if (issuers !== null && (issuers.length === 0 || issuers.some((i) => typeof i !== 'string' || i === ''))) {
-    throw invalidOption('issuer must be a non-empty string or a list of them.');
+  const byKid = new Map<string, KeyObject>();
+  for (const { kid, kty, crv, x, y } of keys as Jwks['keys']) {
+    try {
+      byKid.set(kid, createPublicKey({ key: { kty, crv, x, y }, format: 'jwk' }));
+    } catch {
+      // not a usable public key; parseJwks drops these, so only hand-built key sets get here
+    }
   }
-  const tolerance = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
-  if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw invalidOption('clockToleranceSec must be a number of seconds, 0 or more.');
-  }
-  return {
-    keys: (keys as Jwks['keys']).map((k) => ({ kid: k.kid, kty: k.kty, crv: k.crv, x: k.x, y: k.y })),
-    issuers,
-    clockToleranceSec: tolerance,
-  };
+  return byKid;
 }
 
-export function coreChecks(checks: VerifyChecks | undefined): CoreChecks | undefined {
-  if (checks === undefined) return undefined;
-  const { requireStandard, minDaysRemaining } = checks;
+function assertUsable(checks: VerifyChecks | undefined): void {
+  const { requireStandard, minDaysRemaining } = checks ?? {};
   if (requireStandard !== undefined && !(STANDARD_IDS as readonly string[]).includes(requireStandard)) {
     throw invalidOption(
       `requireStandard ${JSON.stringify(requireStandard)} is not a standard id (${STANDARD_IDS.join(', ')}).`,
@@ -64,32 +85,180 @@ export function coreChecks(checks: VerifyChecks | undefined): CoreChecks | undef
   if (minDaysRemaining !== undefined && (!Number.isFinite(minDaysRemaining) || minDaysRemaining < 0)) {
     throw invalidOption('minDaysRemaining must be a number of days, 0 or more.');
   }
-  return { requireStandard, minDaysRemaining };
 }
 
-/** Turns the core's outcome into the public result; `valid: true` only when nothing failed. */
-export function toResult(outcome: CheckOutcome): VerificationResult {
-  const { reasons, claims, header } = outcome;
-  if (reasons.length === 0 && claims !== undefined && header !== undefined) {
-    return { valid: true, claims: claims as unknown as CertificateClaims, header };
+/** The reason jose refused a token for; undefined for a claim's type, which the schema reports. */
+function failureOf(error: unknown, nowSec: number): VerificationFailure | undefined {
+  if (error instanceof HeaderRefused) return error.failure;
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return {
+      code: 'ALG_NOT_ALLOWED',
+      message: 'the alg is not allowed: certificates are signed with ES256 only',
+    };
   }
-  if (reasons.length === 0) {
-    // unreachable by construction (a kid and ES256 are required to get here); fail closed anyway
-    reasons.push({ code: 'MALFORMED', message: 'the certificate could not be read' });
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return {
+      code: 'BAD_SIGNATURE',
+      message: 'the signature does not match: the certificate was altered or signed by another key',
+    };
   }
-  return claims === undefined ? { valid: false, reasons } : { valid: false, reasons, claims };
+  if (error instanceof errors.JWTExpired) {
+    return {
+      code: 'EXPIRED',
+      message: `expired at ${isoDate(error.payload.exp)} (checked at ${isoDate(nowSec)})`,
+    };
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed') {
+      return {
+        code: 'NOT_YET_VALID',
+        message: `not valid before ${isoDate(error.payload.nbf)} (checked at ${isoDate(nowSec)})`,
+      };
+    }
+    return undefined;
+  }
+  if (error instanceof errors.JOSEError) {
+    return { code: 'MALFORMED', message: `not a well-formed certificate: ${error.message}` };
+  }
+  throw error;
+}
+
+/** A token whose signature held: its claims against the schema, then the caller's checks. */
+function judgeClaims(
+  payload: JWTPayload,
+  header: VerifiedHeader,
+  timeFailure: VerificationFailure | undefined,
+  issuers: readonly string[] | undefined,
+  nowSec: number,
+  checks: VerifyChecks | undefined,
+): VerificationResult {
+  const reasons: VerificationFailure[] = [];
+  // checked here rather than by jose, which stops at its first failure: an expired certificate
+  // from the wrong issuer reports both
+  if (issuers !== undefined && !(typeof payload.iss === 'string' && issuers.includes(payload.iss))) {
+    const expected = issuers.map(quote).join(' or ');
+    reasons.push({ code: 'WRONG_ISSUER', message: `issued by ${quote(payload.iss)}, expected ${expected}` });
+  }
+  if (timeFailure !== undefined) reasons.push(timeFailure);
+  const { claims, issues = [] } = checkClaims(payload);
+  const missing = issues.filter((i) => i.missing).map((i) => i.path);
+  const wrong = issues.filter((i) => !i.missing).map((i) => `${i.path} ${i.message}`);
+  if (missing.length > 0) {
+    reasons.push({ code: 'MISSING_CLAIMS', message: `missing required claims: ${missing.join(', ')}` });
+  }
+  if (wrong.length > 0) {
+    const more = wrong.length > 8 ? `; and ${wrong.length - 8} more` : '';
+    reasons.push({
+      code: 'INVALID_CLAIMS',
+      message: `invalid claims: ${wrong.slice(0, 8).join('; ')}${more}`,
+    });
+  }
+  const wanted = checks?.requireStandard;
+  const met = payload.standards_met;
+  if (wanted !== undefined && !(Array.isArray(met) && met.includes(wanted))) {
+    const listed = Array.isArray(met) && met.length > 0 ? met.map(quote).join(', ') : 'none';
+    reasons.push({
+      code: 'STANDARD_NOT_MET',
+      message: `${wanted} is not among the standards met (listed: ${listed})`,
+    });
+  }
+  const minDays = checks?.minDaysRemaining;
+  const exp = payload.exp;
+  const expired = reasons.some((r) => r.code === 'EXPIRED');
+  if (minDays !== undefined && typeof exp === 'number' && !expired && exp - nowSec < minDays * DAY_SEC) {
+    const left = Math.max(0, (exp - nowSec) / DAY_SEC);
+    reasons.push({
+      code: 'EXPIRES_SOON',
+      message: `expires at ${isoDate(exp)}, in ${left.toFixed(1)} days; at least ${minDays} are required`,
+    });
+  }
+  if (reasons.length === 0 && claims !== undefined) return { valid: true, claims, header };
+  return { valid: false, reasons, claims: payload };
+}
+
+function untrustedClaims(jwt: string): Record<string, unknown> | undefined {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    return undefined;
+  }
+}
+
+function headerOf(header: { typ?: unknown; kid?: unknown }): VerifiedHeader {
+  // selectKey let only a string kid and a string typ (or none) through
+  const typ = typeof header.typ === 'string' ? { typ: header.typ } : {};
+  return { alg: 'ES256', ...typ, kid: String(header.kid) };
 }
 
 /**
- * A synchronous verifier: ES256 only, kid looked up in the JWKS (KeyObjects built once), raw
- * `crypto.verify`, then issuer, time window and the claims schema. Every failing check is reported.
+ * A verifier for one key set: jose's jwtVerify (ES256 only, the key chosen by `kid`, the time
+ * window with a clock tolerance), then the issuer, the claims schema and the caller's checks.
+ * Build one per key set and reuse it: the keys are imported once, and verifications may run
+ * concurrently (WebCrypto verifies on libuv's thread pool). Header, structure and signature
+ * problems are reported alone; once the signature holds, every claim problem is reported.
  */
 export function createVerifier(options: VerifierOptions): CertificateVerifier {
-  const checker = core.createChecker(checkerOptions(options));
+  const keys = importKeys(options.jwks);
+  const { issuer } = options;
+  const issuers = issuer === undefined ? undefined : typeof issuer === 'string' ? [issuer] : [...issuer];
+  if (
+    issuers !== undefined &&
+    (issuers.length === 0 || issuers.some((i) => typeof i !== 'string' || i === ''))
+  ) {
+    throw invalidOption('issuer must be a non-empty string or a list of them.');
+  }
+  const tolerance = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  if (!Number.isFinite(tolerance) || tolerance < 0) {
+    throw invalidOption('clockToleranceSec must be a number of seconds, 0 or more.');
+  }
   const now = options.now ?? Date.now;
+
+  const selectKey = (header: JWTHeaderParameters): KeyObject => {
+    // jose accepts any typ unless told one, and telling it one would refuse a missing typ
+    const { typ, kid } = header;
+    if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+      throw new HeaderRefused({ code: 'MALFORMED', message: `typ ${quote(typ)} is not JWT` });
+    }
+    const key = kid === undefined ? undefined : keys.get(kid);
+    if (key !== undefined) return key;
+    throw new HeaderRefused({
+      code: 'UNKNOWN_KID',
+      message:
+        kid === undefined
+          ? 'the header has no kid, so no key in the JWKS can be chosen'
+          : `kid ${quote(kid)} is not in the JWKS; use the issuer's current /.well-known/jwks.json (it keeps retired keys)`,
+    });
+  };
+
   return {
-    verify(jwt: string, checks?: VerifyChecks): VerificationResult {
-      return toResult(checker.check(jwt, now(), coreChecks(checks)));
+    async verify(jwt, checks) {
+      assertUsable(checks);
+      if (typeof jwt !== 'string' || jwt.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(jwt)) {
+        const message = 'not a compact JWT: expected three base64url parts separated by dots';
+        return { valid: false, reasons: [{ code: 'MALFORMED', message }] };
+      }
+      const nowMs = now();
+      const nowSec = nowMs / 1000;
+      let verified;
+      try {
+        verified = await jwtVerify(jwt, selectKey, {
+          algorithms: ['ES256'],
+          currentDate: new Date(nowMs),
+          clockTolerance: tolerance,
+        });
+      } catch (error) {
+        const failure = failureOf(error, nowSec);
+        // a claim was refused after the signature held: the other claims are judged too
+        if (error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired) {
+          const header = headerOf(decodeProtectedHeader(jwt));
+          return judgeClaims(error.payload, header, failure, issuers, nowSec, checks);
+        }
+        const reasons = failure === undefined ? [] : [failure];
+        const claims = untrustedClaims(jwt);
+        return claims === undefined ? { valid: false, reasons } : { valid: false, reasons, claims };
+      }
+      const header = headerOf(verified.protectedHeader);
+      return judgeClaims(verified.payload, header, undefined, issuers, nowSec, checks);
     },
   };
 }

@@ -113,7 +113,7 @@ export async function issueCertificate(
     ...(request.binding !== undefined && { credential_binding: request.binding }),
     ...(request.label !== undefined && { label: request.label }),
   };
-  const jwt = signCertificate(claims, ctx.signingKey);
+  const jwt = await signCertificate(claims, ctx.signingKey);
   const expiresAt = new Date(exp * 1000);
   const kid = ctx.signingKey.kid;
   await ctx.db.query(

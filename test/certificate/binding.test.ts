@@ -7,7 +7,7 @@ import {
   computeCredentialBinding,
   type CredentialBinding,
 } from '../../src/certificate/index.js';
-import { claims } from './fixtures.js';
+import { sampleClaims as claims } from '../support/claims.js';
 
 const credential = 'V9#qL2!xR7@mT4$wZ8&kP3*nB6^hJ1%c';
 

@@ -49,26 +49,26 @@ describe('passgeni keygen', () => {
 
 describe('passgeni verify', () => {
   it('accepts a valid certificate given as a JWT (exit 0)', async () => {
-    const jwt = signCertificate(sampleClaims(), key);
+    const jwt = await signCertificate(sampleClaims(), key);
     const r = await runCli(['verify', jwt, '--jwks', jwksFile, '--issuer', 'https://issuer.test', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.valid).toBe(true);
-    expect(out.claims.compliance_standard).toBe('HIPAA');
+    expect(out.claims.compliance_standard).toBe('PCI-DSS');
   });
 
   it('reads the certificate from a file and prints a readable verdict', async () => {
     const file = join(dir, 'cert.jwt');
-    writeFileSync(file, `${signCertificate(sampleClaims(), key)}\n`);
+    writeFileSync(file, `${await signCertificate(sampleClaims(), key)}\n`);
     const r = await runCli(['verify', file, '--jwks', jwksFile]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^VALID/);
-    expect(r.stdout).toContain('130.92 bits');
+    expect(r.stdout).toContain('157.1 bits');
   });
 
   it('fails (exit 1) with every reason for an expired certificate from the wrong issuer', async () => {
     const past = Math.floor(Date.now() / 1000) - 400 * 86_400;
-    const jwt = signCertificate(
+    const jwt = await signCertificate(
       sampleClaims({ iss: 'https://other.test', iat: past, exp: past + 365 * 86_400 }),
       key,
     );
@@ -79,14 +79,14 @@ describe('passgeni verify', () => {
   });
 
   it('fails (exit 1) when a required standard is not met', async () => {
-    const jwt = signCertificate(sampleClaims(), key);
+    const jwt = await signCertificate(sampleClaims(), key);
     const r = await runCli(['verify', jwt, '--jwks', jwksFile, '--require-standard', 'fips']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('STANDARD_NOT_MET');
   });
 
   it("words the core's hint as flags: a JWT with neither --jwks nor --issuer-url names both (exit 2)", async () => {
-    const jwt = signCertificate(sampleClaims(), key);
+    const jwt = await signCertificate(sampleClaims(), key);
     const env = { PASSGENI_ISSUER_URL: '' };
     const r = await runCli(['verify', jwt], { env });
     expect(r.code).toBe(2);

@@ -104,7 +104,7 @@ describe.each(BACKENDS)('signing keys and schema on %s', (backend) => {
     expect(await b.issuer.withdrawSigningKey(first.kid)).toBe(true);
     expect(b.issuer.jwks().keys.map((k) => k.kid)).toEqual([second.kid]);
     const verifier = createVerifier({ jwks: b.issuer.jwks() });
-    expect(verifier.verify(old.certificate).valid).toBe(false);
+    expect((await verifier.verify(old.certificate)).valid).toBe(false);
     await expect(b.issuer.withdrawSigningKey(second.kid)).rejects.toThrow(/rotate to a new key first/);
     await b.close();
     await expect(
@@ -172,7 +172,7 @@ describe('embedded data directory', () => {
     const afterRotation = await openIssuer({ dataDir: dir, publicUrl: 'http://127.0.0.1:8787', env: {} });
     expect(afterRotation.kid).toBe(rotated.current.kid);
     expect(afterRotation.jwks().keys.map((k) => k.kid)).toContain(issuer.kid);
-    expect(createVerifier({ jwks: afterRotation.jwks() }).verify(cert.certificate).valid).toBe(true);
+    expect((await createVerifier({ jwks: afterRotation.jwks() }).verify(cert.certificate)).valid).toBe(true);
     await afterRotation.close();
   });
 

@@ -109,7 +109,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       issuer: PUBLIC_URL,
       now: () => clock().getTime(),
     });
-    const result = verifier.verify(cert.certificate);
+    const result = await verifier.verify(cert.certificate);
     expect(result.valid).toBe(true);
   });
 

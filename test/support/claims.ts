@@ -1,20 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { CertificateClaims } from '../../src/certificate/types.js';
 
-/** A complete, valid claim set for tests; override what a test is about. */
-export function sampleClaims(overrides: Partial<CertificateClaims> = {}): CertificateClaims {
-  const now = Math.floor(Date.now() / 1000);
+/** The issuer id every fixture certificate names. */
+export const ISSUER = 'https://issuer.test';
+export const DAY = 86_400;
+/** A fixed clock, so expiry tests never depend on when they run: 2026-06-01T00:00:00Z. */
+export const NOW_SEC = 1_780_272_000;
+export const NOW_MS = NOW_SEC * 1000;
+
+/**
+ * A complete, valid claim set issued at `iat` (default: now) for a year; tests override what they
+ * are about. Tests with an injected clock pass NOW_SEC.
+ */
+export function sampleClaims(
+  overrides: Partial<CertificateClaims> = {},
+  iat = Math.floor(Date.now() / 1000),
+): CertificateClaims {
   return {
     jti: randomUUID(),
-    iss: 'https://issuer.test',
+    iss: ISSUER,
     sub: 'team_3f1c2a9e',
-    iat: now,
-    exp: now + 365 * 86_400,
+    iat,
+    exp: iat + 365 * DAY,
     cert_version: 1,
-    compliance_standard: 'HIPAA',
-    standards_met: ['NIST-800-63B', 'HIPAA', 'PCI-DSS', 'SOC2', 'ISO-27001', 'DOD-STIG', 'CMMC-L2'],
+    compliance_standard: 'PCI-DSS',
+    standards_met: ['NIST-800-63B', 'HIPAA', 'PCI-DSS', 'SOC2', 'ISO-27001', 'CMMC-L2'],
     generation_params: {
-      length: 20,
+      length: 24,
       has_upper: true,
       has_lower: true,
       has_numbers: true,
@@ -23,15 +35,28 @@ export function sampleClaims(overrides: Partial<CertificateClaims> = {}): Certif
       excluded_characters: 0,
       class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
     },
-    entropy_bits: 130.92,
+    entropy_bits: 157.1,
     entropy_source: {
       api: 'crypto.getRandomValues',
-      runtime: process.version,
-      openssl: '3.0.0',
+      runtime: 'node v24.0.0',
+      openssl: '3.5.0',
       fips_mode: false,
     },
     generation_session_id: randomUUID(),
-    generated_at: new Date().toISOString(),
+    generated_at: new Date(iat * 1000 - 1500).toISOString(),
+    rotate_by: new Date((iat + 90 * DAY) * 1000).toISOString(),
     ...overrides,
   };
+}
+
+/** base64url of a JSON value, for hand-built tokens. */
+export function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Replaces one segment of a compact JWT. */
+export function withSegment(jwt: string, index: 0 | 1 | 2, segment: string): string {
+  const parts = jwt.split('.');
+  parts[index] = segment;
+  return parts.join('.');
 }
