@@ -2,27 +2,10 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/cli-chunk-6W6HMWNW.js";
-import {
-  JsonTextError,
-  encodeUriComponentLoose,
-  parseObjectText,
-  parseStorePrefix,
-  parseStoreUri,
-  spliceMember
-} from "./chunks/cli-chunk-R6OBAEU2.js";
-import {
-  DEFAULT_RETRY
-} from "./chunks/cli-chunk-6MBVSVAE.js";
-import {
-  StoreError
-} from "./chunks/cli-chunk-ZV2SD3UK.js";
-import {
-  IssuerError,
-  issuerUnreachable
-} from "./chunks/cli-chunk-4TINKPXC.js";
+} from "./chunks/chunk-PCXUFA4N.js";
 import {
   CHAR_CLASSES,
+  DAY_MS,
   DEFAULT_CLASS_SETS,
   MAX_LENGTH,
   STANDARDS,
@@ -31,30 +14,52 @@ import {
   createVerifier,
   decodeCertificate,
   entropySource,
+  escapeHtml,
   renderPolicy,
   resolvePolicy,
   resolveStandard
-} from "./chunks/cli-chunk-GJURAKEP.js";
+} from "./chunks/chunk-MC2U2MOJ.js";
+import {
+  DEFAULT_RETRY,
+  httpRequestWithRetry
+} from "./chunks/chunk-MYV2R6EA.js";
+import {
+  parseStorePrefix,
+  parseStoreUri
+} from "./chunks/chunk-ETZHBGCH.js";
+import {
+  StoreError
+} from "./chunks/chunk-G6BZJKCJ.js";
 import {
   checkCredentialBinding
-} from "./chunks/cli-chunk-FRPPN7GT.js";
+} from "./chunks/chunk-SEYBFI4U.js";
+import {
+  IssuerError,
+  issuerUnreachable
+} from "./chunks/chunk-RCOIRJH3.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
+  httpFetch,
   loadJwks,
+  parseJwks
+} from "./chunks/chunk-CF2MHLJM.js";
+import {
+  jsonBody
+} from "./chunks/chunk-6MFFN7GG.js";
+import {
+  isIdAnyCase,
   parseClaims,
-  parseJwks,
   zod_exports
-} from "./chunks/cli-chunk-SMFXZF6E.js";
-import "./chunks/cli-chunk-DDHX42YJ.js";
+} from "./chunks/chunk-MYLMIMDN.js";
 import {
   InputError,
   PassgeniError,
   errorMessage,
   isPassgeniError
-} from "./chunks/cli-chunk-QWWLQ3TS.js";
-import "./chunks/cli-chunk-DCNTUQYV.js";
+} from "./chunks/chunk-5NH2UF66.js";
+import "./chunks/chunk-IC3VQLS5.js";
 
 // src/cli/main.ts
 import { Command, CommanderError } from "commander";
@@ -77,525 +82,21 @@ function resolveContext(options = {}) {
   };
 }
 
-// adapters/file.ts
-import { createHash, randomBytes } from "node:crypto";
-import fs, { constants } from "node:fs";
-import { hostname } from "node:os";
-import path from "node:path";
-
-// adapters/internal/dotenv-text.ts
-var DotenvValueError = class extends Error {
-};
-var BACKTICK = "`";
-var ENTRY = new RegExp(
-  [
-    String.raw`^\s*(?:export\s+)?`,
-    String.raw`([\w.-]+)`,
-    String.raw`(\s*=\s*?|:\s+?)`,
-    "(",
-    String.raw`\s*'(?:\\'|[^'])*'`,
-    String.raw`|\s*"(?:\\"|[^"])*"`,
-    String.raw`|\s*${BACKTICK}(?:\\${BACKTICK}|[^${BACKTICK}])*${BACKTICK}`,
-    String.raw`|[^#\r\n]+`,
-    ")?",
-    String.raw`\s*(?:#.*)?$`
-  ].join(""),
-  "gmd"
-);
-var QUOTED = /^(['"`])([\s\S]*)\1$/gm;
-function normalise(text) {
-  let normalised = "";
-  const toOriginal = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    toOriginal.push(i);
-    if (ch === "\r") {
-      normalised += "\n";
-      if (text[i + 1] === "\n") i++;
-    } else {
-      normalised += ch;
-    }
-  }
-  toOriginal.push(text.length);
-  return { normalised, toOriginal };
-}
-function decodeValue(raw) {
-  let value = raw.trim();
-  const quote = value[0];
-  value = value.replace(QUOTED, "$2");
-  if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
-  return value;
-}
-function parseDotenvEntries(text) {
-  const { normalised, toOriginal } = normalise(text);
-  const entries2 = [];
-  ENTRY.lastIndex = 0;
-  for (let match = ENTRY.exec(normalised); match !== null; match = ENTRY.exec(normalised)) {
-    if (match[0] === "") {
-      ENTRY.lastIndex++;
-      continue;
-    }
-    const indices = match.indices;
-    const key = match[1];
-    const raw = match[3];
-    let coreStart;
-    let coreEnd;
-    if (raw === void 0 || raw.trim() === "") {
-      const at = raw === void 0 ? indices?.[2]?.[1] ?? 0 : indices?.[3]?.[0] ?? 0;
-      coreStart = at;
-      coreEnd = at;
-    } else {
-      const groupStart = indices?.[3]?.[0] ?? 0;
-      coreStart = groupStart + (raw.length - raw.trimStart().length);
-      coreEnd = groupStart + raw.trimEnd().length;
-    }
-    entries2.push({
-      key,
-      value: decodeValue(raw ?? ""),
-      coreStart: toOriginal[coreStart] ?? text.length,
-      coreEnd: toOriginal[coreEnd] ?? text.length
-    });
-  }
-  return entries2;
-}
-function parseDotenv(text) {
-  const map = /* @__PURE__ */ new Map();
-  for (const entry of parseDotenvEntries(text)) map.set(entry.key, entry.value);
-  return map;
-}
-var BARE_SAFE = /^[A-Za-z0-9_@%+=:,./~^-]+$/;
-var UNWRITABLE = /[\u0000-\u001f\u007f\u2028\u2029]/;
-function candidateEncodings(value) {
-  const candidates = [];
-  if (BARE_SAFE.test(value)) candidates.push(value);
-  if (!value.includes("'")) candidates.push(`'${value}'`);
-  if (!value.includes(BACKTICK)) candidates.push(`${BACKTICK}${value}${BACKTICK}`);
-  if (!value.includes('"') && !/\\[nr]/.test(value)) candidates.push(`"${value}"`);
-  return candidates;
-}
-function sameOthers(before, after, key) {
-  for (const [k, v] of before) if (k !== key && after.get(k) !== v) return false;
-  for (const k of after.keys()) if (k !== key && !before.has(k)) return false;
-  return true;
-}
-function setDotenvValue(text, key, value) {
-  if (UNWRITABLE.test(value)) {
-    throw new DotenvValueError(
-      "the value contains a control character or line break, which a one-line dotenv value cannot hold"
-    );
-  }
-  const before = parseDotenv(text);
-  const target = parseDotenvEntries(text).filter((e) => e.key === key).at(-1);
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  for (const encoded of candidateEncodings(value)) {
-    let next;
-    if (target) {
-      next = text.slice(0, target.coreStart) + encoded + text.slice(target.coreEnd);
-    } else {
-      const separator = text === "" || text.endsWith("\n") || text.endsWith("\r") ? "" : eol;
-      next = `${text}${separator}${key}=${encoded}${eol}`;
-    }
-    const after = parseDotenv(next);
-    if (after.get(key) === value && sameOthers(before, after, key)) return next;
-  }
-  throw new DotenvValueError(
-    "the value cannot be written so that dotenv reads it back exactly: it contains all three quote characters ' \" ` (or \" together with a literal \\n or \\r). Exclude ' or ` from the generated character set"
-  );
-}
-
-// adapters/file.ts
-var SIDECAR_SUFFIX = ".passgeni.json";
-var BACKUP_SUFFIX = ".passgeni.bak";
-var LOCK_SUFFIX = ".passgeni.lock";
-var FILE_MODE = 384;
-function fsError(store, error, doing, credentialWritten = false) {
-  const code = error.code;
-  let storeCode = "STORE_WRITE_FAILED";
-  if (code === "ENOENT" || code === "ENOTDIR") storeCode = "STORE_NOT_FOUND";
-  else if (code === "EACCES" || code === "EPERM" || code === "EROFS") storeCode = "STORE_ACCESS_DENIED";
-  if (credentialWritten) storeCode = "STORE_METADATA_FAILED";
-  return new StoreError(storeCode, `Could not ${doing}${code ? ` (${code})` : ""}.`, {
-    store,
-    credentialWritten
-  });
-}
-async function readIfExists(file) {
-  try {
-    return await fs.promises.readFile(file);
-  } catch (error) {
-    if (error.code === "ENOENT") return void 0;
-    throw error;
-  }
-}
-function digest(content) {
-  return content === void 0 ? "absent" : createHash("sha256").update(content).digest("hex");
-}
-async function syncDirectory(dir) {
-  let handle;
-  try {
-    handle = await fs.promises.open(dir, "r");
-    await handle.sync();
-  } catch {
-  } finally {
-    await handle?.close();
-  }
-}
-async function writeTemp(target, content) {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`
-  );
-  const handle = await fs.promises.open(
-    temp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-    FILE_MODE
-  );
-  try {
-    await handle.writeFile(content);
-    await handle.chmod(FILE_MODE);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await fs.promises.rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  return temp;
-}
-async function atomicWrite(target, content) {
-  const temp = await writeTemp(target, content);
-  try {
-    await fs.promises.rename(temp, target);
-  } catch (error) {
-    await fs.promises.rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(path.dirname(target));
-}
-async function resolveTarget(file) {
-  try {
-    return await fs.promises.realpath(file);
-  } catch (error) {
-    if (error.code !== "ENOENT") throw error;
-    return path.join(await fs.promises.realpath(path.dirname(file)), path.basename(file));
-  }
-}
-function processIsGone(pid) {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return error.code === "ESRCH";
-  }
-}
-async function acquireLock(target, store) {
-  const lockPath = target + LOCK_SUFFIX;
-  const body = JSON.stringify({ pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await fs.promises.open(lockPath, "wx", FILE_MODE);
-      await handle.writeFile(body);
-      await handle.close();
-      return async () => {
-        await fs.promises.rm(lockPath, { force: true });
-      };
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      let holder = {};
-      try {
-        holder = JSON.parse(await fs.promises.readFile(lockPath, "utf8"));
-      } catch {
-      }
-      const stale = holder.host === hostname() && typeof holder.pid === "number" && processIsGone(holder.pid);
-      if (attempt === 0 && stale) {
-        await fs.promises.rm(lockPath, { force: true });
-        continue;
-      }
-      const who = typeof holder.pid === "number" ? ` (pid ${holder.pid} on ${String(holder.host)})` : "";
-      throw new StoreError(
-        "STORE_CONFLICT",
-        `Another writer${who} is updating this file: ${lockPath} exists. Nothing was written. If no passgeni process is running, delete the lock file and retry.`,
-        { store }
-      );
-    }
-  }
-}
-function renderJson(before, key, credential, store) {
-  const value = JSON.stringify(credential);
-  const bom = before?.startsWith("\uFEFF") ? "\uFEFF" : "";
-  const body = before === void 0 ? "" : before.slice(bom.length);
-  if (body.trim() === "") return `${bom}{
-  ${JSON.stringify(key)}: ${value}
-}
-`;
-  try {
-    return bom + spliceMember(body, key, value);
-  } catch (error) {
-    const reason = error instanceof JsonTextError ? error.message : "the file could not be read as JSON";
-    throw new StoreError(
-      "STORE_INVALID_VALUE",
-      `Cannot set "${key}" in this JSON file: ${reason}. Nothing was written.`,
-      {
-        store
-      }
-    );
-  }
-}
-function renderDotenv(before, key, credential, store) {
-  try {
-    return setDotenvValue(before ?? "", key, credential);
-  } catch (error) {
-    const reason = error instanceof DotenvValueError ? error.message : "the file could not be parsed";
-    throw new StoreError(
-      "STORE_INVALID_VALUE",
-      `Cannot write "${key}" to this dotenv file: ${reason}. Nothing was written.`,
-      {
-        store
-      }
-    );
-  }
-}
-function readValue(text, format, key, store) {
-  if (format === "dotenv") return parseDotenv(text).get(key);
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  if (body.trim() === "") return void 0;
-  let value;
-  try {
-    value = parseObjectText(body).value;
-  } catch (error) {
-    const reason = error instanceof JsonTextError ? error.message : "invalid JSON";
-    throw new StoreError("STORE_INVALID_VALUE", `The JSON file cannot be read: ${reason}.`, { store });
-  }
-  if (!Object.hasOwn(value, key)) return void 0;
-  const found = value[key];
-  if (typeof found !== "string") {
-    throw new StoreError("STORE_INVALID_VALUE", `"${key}" in the JSON file is not a string.`, { store });
-  }
-  return found;
-}
-async function readSidecar(target) {
-  const raw = await readIfExists(target + SIDECAR_SUFFIX);
-  if (raw === void 0) return {};
-  const parsed = JSON.parse(raw.toString("utf8"));
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new SyntaxError("sidecar is not a JSON object");
-  }
-  return parsed;
-}
-var FileStore = class {
-  kind = "file";
-  uri;
-  parsed;
-  baseDir;
-  filePath;
-  /**
-   * dotenv has no escape that works inside every quote style, so a value holding ', " and `
-   * together cannot be written back exactly; without ` it always can (in backticks).
-   */
-  unsupportedCharacters;
-  constructor(parsed, baseDir) {
-    this.parsed = parsed;
-    this.unsupportedCharacters = parsed.format === "dotenv" ? "`" : "";
-    this.uri = parsed.uri;
-    this.baseDir = baseDir;
-    this.filePath = path.resolve(baseDir, parsed.path);
-  }
-  list(prefixUri) {
-    return new FileLister(this.baseDir).list(prefixUri);
-  }
-  /** Where reads go: the file itself or, for a symlink, its target (where writes go too). */
-  async readTarget() {
-    try {
-      return await resolveTarget(this.filePath);
-    } catch {
-      return this.filePath;
-    }
-  }
-  async write(request) {
-    const store = this.uri;
-    const { key, format } = this.parsed;
-    let target;
-    try {
-      target = await resolveTarget(this.filePath);
-    } catch (error) {
-      throw fsError(store, error, `find the directory of ${this.filePath}`);
-    }
-    let release;
-    try {
-      release = await acquireLock(target, store);
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      throw fsError(store, error, `create a lock file next to ${target}`);
-    }
-    try {
-      let before;
-      try {
-        before = await readIfExists(target);
-      } catch (error) {
-        throw fsError(store, error, `read ${target}`);
-      }
-      const beforeText = before?.toString("utf8");
-      const next = format === "json" ? renderJson(beforeText, key, request.credential, store) : renderDotenv(beforeText, key, request.credential, store);
-      let temp;
-      try {
-        temp = await writeTemp(target, next);
-        if (before !== void 0) await atomicWrite(target + BACKUP_SUFFIX, before);
-        const current = await readIfExists(target);
-        if (digest(current) !== digest(before)) {
-          throw new StoreError(
-            "STORE_CONFLICT",
-            `${target} changed while the new value was being prepared; nothing was written. Re-run to write on top of the current file.`,
-            { store }
-          );
-        }
-        await fs.promises.rename(temp, target);
-        temp = void 0;
-        await syncDirectory(path.dirname(target));
-      } catch (error) {
-        if (temp !== void 0) await fs.promises.rm(temp, { force: true });
-        if (error instanceof StoreError) throw error;
-        throw fsError(store, error, `replace ${target}`);
-      }
-      try {
-        const records = await readSidecar(target);
-        records[key] = {
-          cert_url: request.certUrl,
-          cert_id: request.certId,
-          updated_at: (/* @__PURE__ */ new Date()).toISOString()
-        };
-        await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}
-`);
-      } catch (error) {
-        const reason = error instanceof SyntaxError ? "it is not valid JSON; fix or delete it" : `(${error.code ?? "error"})`;
-        throw new StoreError(
-          "STORE_METADATA_FAILED",
-          `The credential was written to ${target}, but the certificate record ${target + SIDECAR_SUFFIX} could not be updated: ${reason}.`,
-          { store, credentialWritten: true }
-        );
-      }
-      return { store };
-    } finally {
-      await release();
-    }
-  }
-  async readCredential() {
-    const target = await this.readTarget();
-    let raw;
-    try {
-      raw = await readIfExists(target);
-    } catch (error) {
-      throw fsError(this.uri, error, `read ${target}`);
-    }
-    if (raw === void 0) return void 0;
-    return readValue(raw.toString("utf8"), this.parsed.format, this.parsed.key, this.uri);
-  }
-  async readCertificateUrl() {
-    const target = await this.readTarget();
-    let records;
-    try {
-      records = await readSidecar(target);
-    } catch (error) {
-      if (error instanceof SyntaxError) {
-        throw new StoreError("STORE_INVALID_VALUE", `${target + SIDECAR_SUFFIX} is not valid JSON.`, {
-          store: this.uri
-        });
-      }
-      throw fsError(this.uri, error, `read ${target + SIDECAR_SUFFIX}`);
-    }
-    const record2 = Object.hasOwn(records, this.parsed.key) ? records[this.parsed.key] : void 0;
-    return typeof record2?.cert_url === "string" ? record2.cert_url : void 0;
-  }
-};
-function openFileStore(parsed, context) {
-  return new FileStore(parsed, context.baseDir);
-}
-var OWN_SUFFIXES = [SIDECAR_SUFFIX, BACKUP_SUFFIX, LOCK_SUFFIX, ".tmp"];
-var TEMPLATE_SUFFIXES = [".example", ".sample", ".template", ".dist"];
-function looksLikeDotenv(name) {
-  if (TEMPLATE_SUFFIXES.some((s) => name.endsWith(s))) return false;
-  return name === ".env" || name.startsWith(".env.") || name.endsWith(".env");
-}
-var FileLister = class {
-  baseDir;
-  constructor(baseDir) {
-    this.baseDir = baseDir;
-  }
-  async *list(prefixUri) {
-    const prefix = parseStorePrefix(prefixUri);
-    if (prefix.kind !== "file") {
-      throw new StoreError("STORE_URI_INVALID", `A file lister cannot list ${prefixUri}.`, {
-        store: prefixUri
-      });
-    }
-    const absolute = path.resolve(this.baseDir, prefix.path);
-    let stat;
-    try {
-      stat = await fs.promises.stat(absolute);
-    } catch (error) {
-      throw fsError(prefixUri, error, `read ${absolute}`);
-    }
-    const files = [];
-    if (stat.isDirectory()) {
-      const names = (await fs.promises.readdir(absolute)).sort();
-      const present = new Set(names);
-      for (const name of names) {
-        if (OWN_SUFFIXES.some((s) => name.endsWith(s))) continue;
-        if (looksLikeDotenv(name) || present.has(name + SIDECAR_SUFFIX)) {
-          files.push({ shown: path.posix.join(prefix.path, name), absolute: path.join(absolute, name) });
-        }
-      }
-    } else {
-      files.push({ shown: prefix.path, absolute });
-    }
-    for (const file of files) {
-      const format = file.absolute.toLowerCase().endsWith(".json") ? "json" : "dotenv";
-      const text = (await fs.promises.readFile(file.absolute)).toString("utf8");
-      let keys;
-      if (format === "dotenv") {
-        keys = [...parseDotenv(text).keys()];
-      } else {
-        const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-        try {
-          const value = parseObjectText(body).value;
-          keys = Object.keys(value).filter((k) => typeof value[k] === "string");
-        } catch {
-          continue;
-        }
-      }
-      let records = {};
-      try {
-        records = await readSidecar(file.absolute);
-      } catch {
-      }
-      for (const key of keys) {
-        const record2 = Object.hasOwn(records, key) ? records[key] : void 0;
-        yield {
-          uri: `file://${encodeUriComponentLoose(file.shown)}#${encodeUriComponentLoose(key)}`,
-          certUrl: typeof record2?.cert_url === "string" ? record2.cert_url : void 0
-        };
-      }
-    }
-  }
-};
-function openFileLister(_prefix, context) {
-  return new FileLister(context.baseDir);
-}
-
 // adapters/index.ts
 async function openStore(uri, options) {
   const parsed = parseStoreUri(uri);
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-4YTTCDXY.js")).openAwsStore(parsed, context);
+      return (await import("./chunks/aws-secrets-manager-G4ZDBI4V.js")).openAwsStore(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-52H7RG3Y.js")).openVaultStore(parsed, context);
+      return (await import("./chunks/vault-MFXEZVLI.js")).openVaultStore(parsed, context);
     case "doppler":
-      return (await import("./chunks/cli-doppler-YHJ4NXLK.js")).openDopplerStore(parsed, context);
+      return (await import("./chunks/doppler-B3S6ASK3.js")).openDopplerStore(parsed, context);
     case "k8s":
-      return (await import("./chunks/cli-kubernetes-L72JNMMM.js")).openKubernetesStore(parsed, context);
+      return (await import("./chunks/kubernetes-2YW3AOTI.js")).openKubernetesStore(parsed, context);
     case "file":
-      return openFileStore(parsed, context);
+      return (await import("./chunks/file-GU4DPLZR.js")).openFileStore(parsed, context);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -603,11 +104,11 @@ async function openStoreLister(prefixUri, options) {
   const context = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/cli-aws-secrets-manager-4YTTCDXY.js")).openAwsLister(parsed, context);
+      return (await import("./chunks/aws-secrets-manager-G4ZDBI4V.js")).openAwsLister(parsed, context);
     case "vault":
-      return (await import("./chunks/cli-vault-52H7RG3Y.js")).openVaultLister(parsed, context);
+      return (await import("./chunks/vault-MFXEZVLI.js")).openVaultLister(parsed, context);
     case "file":
-      return openFileLister(parsed, context);
+      return (await import("./chunks/file-GU4DPLZR.js")).openFileLister(parsed, context);
   }
 }
 
@@ -625,13 +126,6 @@ var defaultRandom = (buffer) => {
     crypto.getRandomValues(buffer.subarray(offset, Math.min(offset + MAX_CHUNK, buffer.length)));
   }
 };
-
-// src/generate/common-passwords.ts
-import { createRequire } from "node:module";
-function loadCommonPasswords() {
-  const require2 = createRequire(import.meta.url);
-  return require2("@zxcvbn-ts/language-common/dist/passwords.json.cjs");
-}
 
 // src/generate/blocklist.ts
 var entries;
@@ -661,12 +155,11 @@ var COMMON_PASSWORD_KINDS = [
 var KIND_LETTER = 1;
 var KIND_DIGIT = 2;
 var KIND_SPECIAL = 4;
-function load() {
-  entries ??= new Set(loadCommonPasswords().map((entry) => entry.toLowerCase()));
+function loadCommonPasswords() {
+  entries ??= import("@zxcvbn-ts/language-common").then(
+    ({ dictionary }) => new Set(dictionary["passwords-common"].map((entry) => entry.toLowerCase()))
+  );
   return entries;
-}
-function isCommonPassword(candidate) {
-  return load().has(candidate.toLowerCase());
 }
 function commonPasswordsMayMatch(length, kinds) {
   return ((COMMON_PASSWORD_KINDS[length] ?? 0) & 1 << kinds) !== 0;
@@ -676,10 +169,10 @@ function commonPasswordsMayMatch(length, kinds) {
 var CLASS_SHIFT = 8;
 var ACCEPT_SHIFT = 16;
 var MIN_ATTEMPTS = 1e4;
-function createSampler(charset, length, random, poolSize) {
+async function createSampler(charset, length, random, poolSize) {
   const { table: table3, need, kinds } = compile(charset, length);
   const maxAttempts = attemptsFor(charset, length);
-  const checkBlocklist = commonPasswordsMayMatch(length, kinds);
+  const blocklist = commonPasswordsMayMatch(length, kinds) ? await loadCommonPasswords() : void 0;
   const pool = new Uint8Array(poolSize);
   const out = Buffer.alloc(length);
   let pos = poolSize;
@@ -706,7 +199,7 @@ function createSampler(charset, length, random, poolSize) {
       }
       if ((mask & need) !== need) continue;
       const candidate = out.toString("latin1", 0, length);
-      if (checkBlocklist && isCommonPassword(candidate)) continue;
+      if (blocklist?.has(candidate.toLowerCase())) continue;
       wipeOut();
       return candidate;
     }
@@ -797,9 +290,9 @@ function attemptsFor(charset, length) {
 function poolSizeFor(length) {
   return Math.min(65536, Math.max(256, 2 ** Math.ceil(Math.log2(length * 4))));
 }
-function generateCredential(policy, options = {}) {
+async function generateCredential(policy, options = {}) {
   const random = options.random ?? defaultRandom;
-  const sampler = createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  const sampler = await createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
   try {
     const password = sampler.next();
     return {
@@ -816,9 +309,9 @@ function generateCredential(policy, options = {}) {
 
 // src/generate/generator.ts
 var BULK_POOL_BYTES = 65536;
-function createGenerator(charset, length, options = {}) {
+async function createGenerator(charset, length, options = {}) {
   const random = options.random ?? defaultRandom;
-  return createSampler(charset, length, random, BULK_POOL_BYTES).next;
+  return (await createSampler(charset, length, random, BULK_POOL_BYTES)).next;
 }
 
 // src/engine.ts
@@ -832,7 +325,7 @@ var CertifyStoreError = class extends PassgeniError {
     const { stored, failures, cert, certificateState } = args;
     const failed2 = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
     const where = stored.length ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : "")).join(", ")}, with certificate ${cert.cert_url}.` : "The new credential was not stored anywhere; every previous secret is unchanged.";
-    const certNote = certificateState === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked; revoke it with: passgeni revoke ${cert.cert_id} --reason not-stored.` : "";
+    const certNote = certificateState === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
     const code = stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
     super(
       code,
@@ -845,6 +338,9 @@ var CertifyStoreError = class extends PassgeniError {
           cert_id: cert.cert_id,
           cert_url: cert.cert_url,
           certificate_state: certificateState
+        },
+        ...certificateState === "revocation-failed" && {
+          hint: { revoke: cert.cert_id, reason: "not-stored" }
         }
       }
     );
@@ -861,8 +357,8 @@ async function certifyAndStore(request, deps) {
   if (request.stores.length === 0) {
     throw new PassgeniError(
       "NO_STORE",
-      "Name at least one store to write the credential to (e.g. --store file://./secrets.env#DB_PASSWORD).",
-      { exitCode: 2 }
+      "Name at least one store to write the credential to, e.g. file://./secrets.env#DB_PASSWORD.",
+      { exitCode: 2, hint: { option: "store" } }
     );
   }
   const policyRequest = {
@@ -886,8 +382,8 @@ async function certifyAndStore(request, deps) {
   if (request.requireFipsMode && !fips) {
     throw new PassgeniError(
       "FIPS_MODE_REQUIRED",
-      "FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider), or drop the require-fips-mode option.",
-      { exitCode: 2 }
+      "FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider).",
+      { exitCode: 2, hint: { option: "require-fips-mode", fix: "drop" } }
     );
   }
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
@@ -901,7 +397,7 @@ async function certifyAndStore(request, deps) {
     length: policy.length,
     entropyBits: policy.entropyBits
   });
-  const generated = (deps.generate ?? generateCredential)(policy);
+  const generated = await (deps.generate ?? generateCredential)(policy);
   progress({ step: "session", issuer: deps.issuer.description });
   const session = await deps.issuer.createSession({
     standard: policy.standard.id,
@@ -910,7 +406,7 @@ async function certifyAndStore(request, deps) {
   });
   let binding;
   if (request.bind) {
-    const { computeCredentialBinding } = await import("./chunks/cli-binding-E4QERIH4.js");
+    const { computeCredentialBinding } = await import("./chunks/binding-55NQSPMX.js");
     binding = await computeCredentialBinding(generated.password);
   }
   const cert = await deps.issuer.issueCertificate({
@@ -992,91 +488,11 @@ function scrub(text, secret) {
   return secret ? text.split(secret).join("[REDACTED]") : text;
 }
 
-// src/issuer-client/deadline.ts
-var Deadline = class {
-  controller = new AbortController();
-  timer;
-  constructor(ms) {
-    this.timer = setTimeout(() => {
-      this.controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
-    }, ms);
-    this.timer.unref();
-  }
-  get signal() {
-    return this.controller.signal;
-  }
-  clear() {
-    clearTimeout(this.timer);
-  }
-};
-
-// src/issuer-client/node-fetch.ts
-import { createRequire as createRequire2 } from "node:module";
-var MAX_BODY_BYTES = 1024 * 1024;
-var loadBuiltin = typeof process.getBuiltinModule === "function" ? process.getBuiltinModule.bind(process) : createRequire2(import.meta.url);
-var nodeFetch = ((input, init = {}) => {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-  const headers = {};
-  for (const [name, value] of Object.entries(init.headers ?? {}))
-    headers[name] = value;
-  const body = typeof init.body === "string" ? init.body : void 0;
-  if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
-  const send = url.protocol === "https:" ? loadBuiltin("node:https").request : url.protocol === "http:" ? loadBuiltin("node:http").request : void 0;
-  if (!send) return Promise.reject(new TypeError(`Unsupported protocol ${url.protocol}`));
-  return new Promise((resolve3, reject) => {
-    const req = send(
-      url,
-      { method: init.method ?? "GET", headers, ...init.signal && { signal: init.signal } },
-      (res) => {
-        readBody(res).then((text) => resolve3(toResponse(res, text)), reject);
-      }
-    );
-    req.on(
-      "error",
-      (error) => reject(
-        init.signal?.aborted ? init.signal.reason ?? error : new TypeError("fetch failed", { cause: error })
-      )
-    );
-    req.end(body);
-  });
-});
-function readBody(res) {
-  return new Promise((resolve3, reject) => {
-    const chunks = [];
-    let size = 0;
-    res.on("data", (chunk) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`The response is larger than ${MAX_BODY_BYTES} bytes.`));
-        res.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    res.on("end", () => resolve3(Buffer.concat(chunks).toString("utf8")));
-    res.on("error", reject);
-  });
-}
-function toResponse(res, text) {
-  const status = res.statusCode ?? 0;
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    headers: {
-      get(name) {
-        const value = res.headers[name.toLowerCase()];
-        return value === void 0 ? null : Array.isArray(value) ? value.join(", ") : value;
-      }
-    },
-    text: async () => text,
-    json: async () => JSON.parse(text)
-  };
-}
-
 // src/issuer-client/http.ts
+var MAX_BODY_BYTES = 1024 * 1024;
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/cli-responses-NILV5JJE.js");
+  responses ??= import("./chunks/responses-XIXQEBSH.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -1087,40 +503,39 @@ var HttpIssuerClient = class {
       base = new URL(config.url.endsWith("/") ? config.url : `${config.url}/`);
     } catch {
       throw new IssuerError("ISSUER_URL_INVALID", `The issuer URL "${config.url}" is not a valid URL.`, {
-        exitCode: 2
+        exitCode: 2,
+        hint: { option: "issuer-url", fix: "check" }
       });
     }
     if (base.protocol !== "https:" && base.protocol !== "http:") {
       throw new IssuerError(
         "ISSUER_URL_INVALID",
         "The issuer URL must start with https:// (or http:// for a local issuer).",
-        { exitCode: 2 }
+        { exitCode: 2, hint: { option: "issuer-url", fix: "check" } }
       );
     }
     if (!config.apiKey) {
-      throw new IssuerError(
-        "ISSUER_API_KEY_MISSING",
-        "An API key is needed for the issuer: pass --api-key or set PASSGENI_API_KEY (create one with `passgeni api-key create --team NAME` on the issuer).",
-        { exitCode: 2 }
-      );
+      throw new IssuerError("ISSUER_API_KEY_MISSING", "An API key is needed for the issuer.", {
+        exitCode: 2,
+        hint: { option: "api-key" }
+      });
     }
     this.base = base;
     this.description = base.origin + base.pathname.replace(/\/$/, "");
-    this.options = {
+    this.retry = {
       maxAttempts: config.maxAttempts ?? 4,
       baseDelayMs: config.baseDelayMs ?? 250,
-      maxRetryAfterMs: config.maxRetryAfterMs ?? 3e4,
-      timeoutMs: config.timeoutMs ?? 15e3,
-      // node:http rather than the built-in fetch: see node-fetch.ts (start-up, and memory per request)
-      fetch: config.fetch ?? nodeFetch,
-      sleep: config.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms))),
-      userAgent: config.userAgent ?? "passgeni"
+      maxDelayMs: config.maxRetryAfterMs ?? 3e4
     };
+    this.timeoutMs = config.timeoutMs ?? 15e3;
+    this.userAgent = config.userAgent ?? "passgeni";
   }
   config;
   description;
   base;
-  options;
+  retry;
+  timeoutMs;
+  userAgent;
   async createSession(request) {
     const body = await this.request("POST", "api/v1/sessions", request, [201]);
     return (await loadResponses()).parseSessionResponse(body, this.description);
@@ -1165,83 +580,50 @@ var HttpIssuerClient = class {
   async toStatus(body) {
     return (await loadResponses()).parseStatusResponse(body, this.description);
   }
-  async request(method, path4, body, ok, auth = true) {
-    const url = new URL(path4, this.base);
-    let retried = false;
-    for (let attempt = 1; ; attempt++) {
-      let response;
-      const deadline = new Deadline(this.options.timeoutMs);
-      try {
-        response = await this.options.fetch(url, {
+  async request(method, path3, body, ok, auth = true) {
+    let response;
+    try {
+      response = await httpRequestWithRetry(
+        this.retry,
+        {
+          url: new URL(path3, this.base),
           method,
           headers: {
             accept: "application/json",
-            "user-agent": this.options.userAgent,
+            "user-agent": this.userAgent,
             ...auth && { authorization: `Bearer ${this.config.apiKey}` },
             ...body !== void 0 && { "content-type": "application/json" }
           },
           ...body !== void 0 && { body: JSON.stringify(body) },
-          signal: deadline.signal
-        });
-      } catch (cause) {
-        deadline.clear();
-        if (attempt < this.options.maxAttempts) {
-          retried = true;
-          await this.options.sleep(this.backoff(attempt));
-          continue;
-        }
-        throw issuerUnreachable(this.description, cause);
-      }
-      let payload;
-      try {
-        payload = await readJson(response);
-      } finally {
-        deadline.clear();
-      }
-      if (ok.includes(response.status)) return payload;
-      const retryable = response.status === 429 || response.status >= 500;
-      const wait = retryable ? this.retryDelay(response, attempt) : void 0;
-      if (wait !== void 0 && attempt < this.options.maxAttempts) {
-        retried = true;
-        await this.options.sleep(wait);
-        continue;
-      }
-      const { parseErrorBody } = await loadResponses();
-      throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
+          timeoutMs: this.timeoutMs,
+          maxBodyBytes: MAX_BODY_BYTES
+        },
+        (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500)
+      );
+    } catch (cause) {
+      throw issuerUnreachable(this.description, cause);
     }
-  }
-  /** Full-jitter exponential backoff: spreads retries from many runners hitting one issuer. */
-  backoff(attempt) {
-    return Math.random() * this.options.baseDelayMs * 2 ** (attempt - 1);
-  }
-  /** Retry-After (seconds or an HTTP date) wins over our own backoff; too long a wait is not retried. */
-  retryDelay(response, attempt) {
-    const header = response.headers.get("retry-after");
-    if (!header) return this.backoff(attempt);
-    const seconds = Number(header);
-    const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(header) - Date.now();
-    if (!Number.isFinite(ms)) return this.backoff(attempt);
-    return ms > this.options.maxRetryAfterMs ? void 0 : Math.max(0, ms);
+    const payload = jsonBody(response);
+    if (ok.includes(response.status)) return payload;
+    const { parseErrorBody } = await loadResponses();
+    throw fromErrorResponse(
+      response.status,
+      parseErrorBody(payload),
+      this.description,
+      response.attempts > 1
+    );
   }
 };
-async function readJson(response) {
-  const text = await response.text();
-  if (!text) return void 0;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
 function fromErrorResponse(status, body, issuer, retried) {
   const code = body ? body.code : `HTTP_${status}`;
   const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, "") : `HTTP ${status}`;
-  const hint = status === 401 ? " Check the API key (--api-key / PASSGENI_API_KEY)." : status === 429 ? " The issuer is rate-limiting this key or address; try again later." : "";
-  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${hint}`, {
+  const advice = status === 429 ? " The issuer is rate-limiting this key or address; try again later." : "";
+  return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,
     exitCode: status === 422 || status === 400 ? 2 : 3,
-    ...body && { body }
+    ...body && { body },
+    ...status === 401 && { hint: { option: "api-key", fix: "check" } }
   });
 }
 
@@ -1255,7 +637,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/cli-local-PJ3JU6FB.js");
+  const { openLocalIssuerClient } = await import("./chunks/local-YYVSV7U7.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -1306,6 +688,46 @@ function parseClassList(value) {
   return [...new Set(parts)];
 }
 
+// src/cli/hints.ts
+var FLAGS = {
+  "issuer-url": { flag: "--issuer-url", env: "PASSGENI_ISSUER_URL" },
+  "api-key": { flag: "--api-key", env: "PASSGENI_API_KEY" },
+  jwks: { flag: "--jwks FILE|URL" },
+  store: { flag: "--store URI" },
+  bind: { flag: "--bind" },
+  "require-fips-mode": { flag: "--require-fips-mode" },
+  shard: { flag: "--shard I/N" },
+  "max-rate": { flag: "--max-rate" },
+  "expiring-within": { flag: "--expiring-within" }
+};
+var CREATE_API_KEY = "Create one with `passgeni api-key create --team NAME` on the issuer.";
+function named(option) {
+  const { flag, env } = FLAGS[option];
+  return env ? `${flag} (env ${env})` : flag;
+}
+function cliHint(hint) {
+  if ("revoke" in hint) return `Revoke it with: passgeni revoke ${hint.revoke} --reason ${hint.reason}.`;
+  const { flag } = FLAGS[hint.option];
+  if (hint.certify) return `Certify with ${flag}.`;
+  switch (hint.fix ?? "set") {
+    case "drop":
+      return `To go on without it, drop ${flag}.`;
+    case "check":
+      return `Check ${named(hint.option)}.`;
+    case "set": {
+      const alternative = hint.or ? ` or ${named(hint.or)}` : "";
+      const create2 = hint.option === "api-key" ? ` ${CREATE_API_KEY}` : "";
+      return `Pass ${named(hint.option)}${alternative}.${create2}`;
+    }
+  }
+}
+function withCliHint(message, hint) {
+  return hint ? `${message} ${cliHint(hint)}` : message;
+}
+function cliErrorMessage(error) {
+  return isPassgeniError(error) ? withCliHint(error.message, error.hint) : errorMessage(error);
+}
+
 // src/cli/output.ts
 function printJson(value) {
   process.stdout.write(`${JSON.stringify(value, null, 2)}
@@ -1326,12 +748,12 @@ function printNotice(text) {
 function reportError(error, options) {
   const exitCode = isPassgeniError(error) ? error.exitCode : 3;
   if (options.json) {
-    const body = isPassgeniError(error) ? error.toJSON() : { error: errorMessage(error), code: "INTERNAL" };
+    const body = isPassgeniError(error) ? { ...error.toJSON(), error: cliErrorMessage(error) } : { error: errorMessage(error), code: "INTERNAL" };
     process.stderr.write(`${JSON.stringify(body)}
 `);
   } else {
     const code = isPassgeniError(error) ? ` [${error.code}]` : "";
-    process.stderr.write(`passgeni: ${errorMessage(error)}${code}
+    process.stderr.write(`passgeni: ${cliErrorMessage(error)}${code}
 `);
     if (process.env.PASSGENI_DEBUG && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}
@@ -1406,17 +828,7 @@ async function certify(options) {
   });
   try {
     const report = await certifyAndStore(
-      {
-        standard: options.standard,
-        stores: options.store,
-        ...options.length !== void 0 && { length: options.length },
-        ...options.exclude !== void 0 && { exclude: options.exclude },
-        ...options.symbols !== void 0 && { symbols: options.symbols },
-        ...options.classes !== void 0 && { classes: options.classes },
-        ...options.label !== void 0 && { label: options.label },
-        ...options.bind && { bind: true },
-        ...options.requireFipsMode && { requireFipsMode: true }
-      },
+      { ...options, stores: options.store },
       {
         issuer,
         openStore: (uri) => openStore(uri),
@@ -1511,17 +923,9 @@ async function fetchPublicJwks(base, options = {}) {
   return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
 }
 async function getJson(url, base, options) {
-  const deadline = new Deadline(options.timeoutMs ?? 15e3);
-  try {
-    return await readJson2(url, base, options.fetch ?? fetch, deadline.signal);
-  } finally {
-    deadline.clear();
-  }
-}
-async function readJson2(url, base, fetchImpl, signal) {
   let response;
   try {
-    response = await fetchImpl(url, { headers: { accept: "application/json" }, signal });
+    response = await (options.fetch ?? httpFetch)(url, { headers: { accept: "application/json" } });
   } catch (cause) {
     throw issuerUnreachable(base, cause);
   }
@@ -1551,7 +955,6 @@ async function readJson2(url, base, fetchImpl, signal) {
 
 // src/verification.ts
 var CHECK_ONLY = /* @__PURE__ */ new Set(["EXPIRED", "EXPIRES_SOON", "STANDARD_NOT_MET"]);
-var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 async function verifyCertificate(target) {
   const input = target.certificate.trim();
@@ -1568,7 +971,7 @@ async function verifyCertificate(target) {
     live = record2;
     certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
     if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
-  } else if (UUID.test(input) || JWT.test(input)) {
+  } else if (isIdAnyCase(input) || JWT.test(input)) {
     const isJwt = JWT.test(input);
     const id = isJwt ? idOf(input) : input;
     if (target.issuerBase) {
@@ -1591,7 +994,8 @@ async function verifyCertificate(target) {
     } else {
       throw new InputError(
         "ISSUER_REQUIRED",
-        "A certificate id needs an issuer: pass --issuer-url (or give the certificate URL instead of its id)."
+        "A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.",
+        { hint: { option: "issuer-url" } }
       );
     }
   } else {
@@ -1606,7 +1010,8 @@ async function verifyCertificate(target) {
       if (!target.issuer) {
         throw new InputError(
           "JWKS_REQUIRED",
-          "Verifying a certificate offline needs the issuer's public keys: pass --jwks FILE|URL, or --issuer-url."
+          "Verifying a certificate offline needs the issuer's public keys.",
+          { hint: { option: "jwks", or: "issuer-url" } }
         );
       }
       jwks = await target.issuer.jwks();
@@ -1617,7 +1022,7 @@ async function verifyCertificate(target) {
       ...target.now !== void 0 && { now: target.now }
     });
   }
-  const result = verifier.verify(jwt, target.checks);
+  const result = await verifier.verify(jwt, target.checks);
   const reasons = result.valid ? [] : [...result.reasons];
   const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
   const claims = result.valid ? result.claims : soundButFailing ? trustedClaims(result.claims) : void 0;
@@ -1638,7 +1043,8 @@ async function verifyCertificate(target) {
     } else if (binding === "not-bound") {
       reasons.push({
         code: "NOT_BOUND",
-        message: "This certificate has no credential binding, so the stored credential cannot be checked against it (certify with --bind)."
+        message: "This certificate has no credential binding, so the stored credential cannot be checked against it.",
+        hint: { option: "bind", certify: true }
       });
     } else if (binding === "not-found") {
       reasons.push({
@@ -1707,12 +1113,11 @@ the local issuer's --data-dir.
 Exit codes: 0 valid, 1 not valid (every reason is printed), 2 bad input, 3 issuer unreachable.`
   ).action(runCommand((certificate, options) => verify(certificate, options)));
 }
-var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function verify(input, options) {
   const certificate = readCertificateArgument(input);
   const selection = issuerSelection(options);
   const issuerUrl = selection.issuerUrl && selection.issuerUrl !== "local" ? selection.issuerUrl : void 0;
-  const useLocal = !issuerUrl && !options.jwks && (UUID2.test(certificate) || selection.issuerUrl === "local");
+  const useLocal = !issuerUrl && !options.jwks && (isIdAnyCase(certificate) || selection.issuerUrl === "local");
   let local;
   try {
     if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: "local" });
@@ -1741,14 +1146,14 @@ async function verify(input, options) {
 }
 function readCertificateArgument(input) {
   const trimmed = input.trim();
-  if (/^https?:\/\//.test(trimmed) || UUID2.test(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
+  if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
   if (existsSync(trimmed)) return readFileSync(trimmed, "utf8").trim();
   return trimmed;
 }
 function describe(report) {
   const head = report.valid ? "VALID" : `NOT VALID (${report.status})`;
-  const lines = [head, ...report.reasons.map((r) => `  - ${r.message} [${r.code}]`)];
+  const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
     lines.push(
@@ -1806,11 +1211,10 @@ async function revoke(input, options) {
 // src/cli/commands/rotate.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { resolve } from "node:path";
-import { InvalidArgumentError as InvalidArgumentError2 } from "commander";
 
 // src/rotation/manifest.ts
 import { readFile } from "node:fs/promises";
-import path2 from "node:path";
+import path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 
 // src/rotation/manifest-schema.ts
@@ -1924,7 +1328,8 @@ ${listed.join("\n")}`,
     this.issues = issues;
   }
 };
-async function loadManifest(file) {
+async function loadManifest(file, options = {}) {
+  const source = options.source ?? file;
   let text;
   try {
     text = await readFile(file, "utf8");
@@ -1932,14 +1337,15 @@ async function loadManifest(file) {
     const code = error.code;
     throw new InputError(
       "MANIFEST_UNREADABLE",
-      `Cannot read the rotation manifest ${file}${code ? ` (${code})` : ""}: ${code === "ENOENT" ? "no such file" : errorMessage(error)}.`
+      `Cannot read the rotation manifest ${source}${code ? ` (${code})` : ""}: ${code === "ENOENT" ? "no such file" : errorMessage(error)}.`,
+      { details: { manifest: source, ...code !== void 0 && { errno: code } } }
     );
   }
-  return parseManifest(text, { source: file, baseDir: path2.dirname(path2.resolve(file)) });
+  return parseManifest(text, { source, baseDir: path.dirname(path.resolve(file)) });
 }
 function parseManifest(text, options = {}) {
   const source = options.source ?? "passgeni.yml";
-  const baseDir = path2.resolve(options.baseDir ?? process.cwd());
+  const baseDir = path.resolve(options.baseDir ?? process.cwd());
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const locate = new Locator(doc, lineCounter);
@@ -2008,7 +1414,7 @@ function parseManifest(text, options = {}) {
       let key;
       try {
         const storeUri = parseStoreUri(uri);
-        key = storeUri.kind === "file" ? `file:${path2.resolve(baseDir, storeUri.path)}#${storeUri.key}` : storeUri.uri;
+        key = storeUri.kind === "file" ? `file:${path.resolve(baseDir, storeUri.path)}#${storeUri.key}` : storeUri.uri;
       } catch (error) {
         const message = errorMessage(error).replace(
           "resolved against the working directory",
@@ -2212,7 +1618,7 @@ function sortIssues(issues) {
 }
 
 // src/rotation/rotate.ts
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/rotation/due.ts
 var DUE_REASONS = [
@@ -2225,7 +1631,6 @@ var DUE_REASONS = [
   "expiring",
   "age"
 ];
-var DAY_MS = 864e5;
 function assess(input) {
   const { credential, urls, lookup, now } = input;
   const reasons = [];
@@ -2330,7 +1735,7 @@ var CertificateLookup = class {
   constructor(options = {}) {
     this.options = options;
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
-    this.fetchOptions = { fetch: options.fetch ?? nodeFetch };
+    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
   }
   options;
   verifiers = /* @__PURE__ */ new Map();
@@ -2471,15 +1876,24 @@ var TokenBucket = class {
     this.dueAt += this.intervalMs;
   }
 };
+var INVALID_RATE = "The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5";
+function parseRate(text) {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(rate > 0) || !Number.isFinite(rate)) {
+    throw new InputError("INVALID_MAX_RATE", `${INVALID_RATE}; got ${JSON.stringify(text.slice(0, 60))}.`, {
+      hint: { option: "max-rate", fix: "check" }
+    });
+  }
+  return rate;
+}
 var StoreRateLimiter = class {
   buckets = /* @__PURE__ */ new Map();
   rates;
   constructor(options = {}) {
     if (options.maxRate !== void 0 && !(options.maxRate > 0)) {
-      throw new InputError(
-        "INVALID_MAX_RATE",
-        "--max-rate must be a number of operations per second greater than 0."
-      );
+      throw new InputError("INVALID_MAX_RATE", `${INVALID_RATE}.`, {
+        hint: { option: "max-rate", fix: "check" }
+      });
     }
     const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };
     for (const kind of Object.keys(rates)) {
@@ -2494,7 +1908,7 @@ var StoreRateLimiter = class {
 };
 
 // src/rotation/shard.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 var MAX_SHARDS = 1024;
 function parseShard(text) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -2503,14 +1917,15 @@ function parseShard(text) {
   if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
     throw new InputError(
       "INVALID_SHARD",
-      `--shard must be I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/3 for the second of three runners); got "${text}".`
+      `The shard must be I/N with 1 <= I <= N <= ${MAX_SHARDS} (e.g. 2/3 for the second of three runners); got "${text}".`,
+      { hint: { option: "shard", fix: "check" } }
     );
   }
   return { index, count };
 }
 function shardOf(id, count) {
-  const digest2 = createHash2("sha256").update(id, "utf8").digest();
-  return digest2.readUIntBE(0, 6) % count + 1;
+  const digest = createHash("sha256").update(id, "utf8").digest();
+  return digest.readUIntBE(0, 6) % count + 1;
 }
 function inShard(id, shard) {
   return shard === void 0 || shardOf(id, shard.count) === shard.index;
@@ -2531,7 +1946,11 @@ async function rotateFromManifest(manifest, options) {
   }
   const expiringWithinDays = options.expiringWithinDays ?? 30;
   if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
-    throw new InputError("INVALID_EXPIRING_WITHIN", "--expiring-within must be a number of days, 0 or more.");
+    throw new InputError(
+      "INVALID_EXPIRING_WITHIN",
+      "The expiry window must be a number of days, 0 or more.",
+      { hint: { option: "expiring-within", fix: "check" } }
+    );
   }
   const locks = new KeyedLock();
   const limiter = new StoreRateLimiter({
@@ -2575,7 +1994,8 @@ async function rotateFromManifest(manifest, options) {
           id: credential.id,
           stage: "check",
           code: isPassgeniError(error) ? error.code : "INTERNAL",
-          message: errorMessage(error)
+          message: errorMessage(error),
+          ...withHint(error)
         }
       }));
       outcomes[i] = outcome;
@@ -2609,6 +2029,15 @@ async function rotateFromManifest(manifest, options) {
 function rotationExitCode(report) {
   return report.failed.length === 0 ? 0 : 3;
 }
+function rotationScope(report) {
+  return [
+    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : "",
+    report.dry_run ? "dry run" : ""
+  ].filter(Boolean).join(", ");
+}
+function rotationCounts(report) {
+  return `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}, ${report.skipped.length} current, ${report.failed.length} failed` + (report.dry_run ? ". Dry run: nothing was issued or written." : ".");
+}
 async function rotateOne(credential, ctx) {
   const { id } = credential;
   const checkFailed = (error) => ({
@@ -2616,7 +2045,8 @@ async function rotateOne(credential, ctx) {
       id,
       stage: "check",
       code: isPassgeniError(error) ? error.code : "CHECK_FAILED",
-      message: errorMessage(error)
+      message: errorMessage(error),
+      ...withHint(error)
     }
   });
   let stores;
@@ -2678,22 +2108,10 @@ async function rotateOne(credential, ctx) {
   const issuer = ctx.issuer;
   const byUri = new Map(stores.map((store, i) => [credential.stores[i], store]));
   try {
-    const result = await certifyAndStore(
-      {
-        standard: credential.standard,
-        stores: credential.stores,
-        ...credential.length !== void 0 && { length: credential.length },
-        ...credential.exclude !== void 0 && { exclude: credential.exclude },
-        ...credential.symbols !== void 0 && { symbols: credential.symbols },
-        ...credential.classes !== void 0 && { classes: credential.classes },
-        ...credential.label !== void 0 && { label: credential.label },
-        ...credential.bind && { bind: true }
-      },
-      {
-        issuer,
-        openStore: async (uri) => guarded(byUri.get(uri) ?? await ctx.open(uri), ctx)
-      }
-    );
+    const result = await certifyAndStore(credential, {
+      issuer,
+      openStore: async (uri) => guarded(byUri.get(uri) ?? await ctx.open(uri), ctx)
+    });
     return {
       rotated: {
         ...base,
@@ -2711,6 +2129,7 @@ async function rotateOne(credential, ctx) {
           stage: "certify",
           code: error.code,
           message: error.message,
+          ...withHint(error),
           reason,
           stored: error.stored.map((s) => s.store),
           ...error.certificateState === "valid" && { cert_url: error.certUrl }
@@ -2723,6 +2142,7 @@ async function rotateOne(credential, ctx) {
         stage: "certify",
         code: isPassgeniError(error) ? error.code : "ROTATION_FAILED",
         message: errorMessage(error),
+        ...withHint(error),
         reason
       }
     };
@@ -2746,7 +2166,7 @@ function resourceOf(uri, baseDir) {
   const parsed = parseStoreUri(uri);
   switch (parsed.kind) {
     case "file":
-      return `file:${path3.resolve(baseDir, parsed.path)}`;
+      return `file:${path2.resolve(baseDir, parsed.path)}`;
     case "aws-sm":
       return `aws-sm:${parsed.secretId}`;
     case "vault":
@@ -2772,6 +2192,9 @@ var KeyedLock = class {
     }
   }
 };
+function withHint(error) {
+  return isPassgeniError(error) && error.hint ? { hint: error.hint } : {};
+}
 
 // src/rotation/progress-bar.ts
 var ProgressBar = class {
@@ -2815,7 +2238,7 @@ var ProgressBar = class {
 function register4(program) {
   const command = program.command("rotate").description(
     "Rotate what a manifest (passgeni.yml) says is due: missing, invalid, revoked, expired or expiring certificates, credentials older than their period, a changed standard, stores that disagree."
-  ).option("-m, --manifest <file>", "the rotation manifest", "passgeni.yml").option("--dry-run", "decide and report what would be rotated and why; issue and write nothing").option("--shard <i/n>", "rotate only shard I of N (1-based), for a matrix of runners").option("--max-rate <r>", "cap writes to every kind of store at R per second", parseRate).option(
+  ).option("-m, --manifest <file>", "the rotation manifest", "passgeni.yml").option("--dry-run", "decide and report what would be rotated and why; issue and write nothing").option("--shard <i/n>", "rotate only shard I of N (1-based), for a matrix of runners").option("--max-rate <r>", "cap writes to every kind of store at R per second").option(
     "--expiring-within <days>",
     "rotate certificates expiring within this many days",
     parseNonNegativeInt,
@@ -2837,16 +2260,10 @@ Exit codes: 0 everything current or rotated, 2 the manifest or a flag is invalid
 rotated), 3 some credentials failed (the others were still rotated; the report says which and why).`
   ).action(runCommand((options) => rotate(options)));
 }
-function parseRate(value) {
-  const rate = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(rate > 0)) {
-    throw new InvalidArgumentError2("expected a number of writes per second above 0.");
-  }
-  return rate;
-}
 async function rotate(options) {
   const manifest = await loadManifest(options.manifest);
   const shard = options.shard !== void 0 ? parseShard(options.shard) : void 0;
+  const maxRate = options.maxRate !== void 0 ? parseRate(options.maxRate) : void 0;
   const selection = issuerSelection(options);
   const local = !selection.issuerUrl || selection.issuerUrl === "local";
   const skipIssuer = options.dryRun === true && local && !existsSync2(resolve(selection.dataDir ?? DEFAULT_DATA_DIR));
@@ -2861,7 +2278,7 @@ async function rotate(options) {
       ...local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL },
       dryRun: options.dryRun === true,
       ...shard !== void 0 && { shard },
-      ...options.maxRate !== void 0 && { maxRate: options.maxRate },
+      ...maxRate !== void 0 && { maxRate },
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
       onProgress: (event) => {
@@ -2885,10 +2302,7 @@ async function rotate(options) {
   }
 }
 function describe2(report) {
-  const scope = [
-    report.shard ? `shard ${report.shard.index}/${report.shard.count}` : "",
-    report.dry_run ? "dry run" : ""
-  ].filter(Boolean).join(", ");
+  const scope = rotationScope(report);
   const lines = [
     `Rotation of ${report.manifest}${scope ? ` (${scope})` : ""}: ${report.total} credential${report.total === 1 ? "" : "s"}`
   ];
@@ -2905,22 +2319,18 @@ function describe2(report) {
       );
   }
   for (const entry of report.failed) {
-    lines.push(`  ${"FAILED".padEnd(12)} ${entry.id.padEnd(width)} ${entry.message} [${entry.code}]`);
+    const message = withCliHint(entry.message, entry.hint);
+    lines.push(`  ${"FAILED".padEnd(12)} ${entry.id.padEnd(width)} ${message} [${entry.code}]`);
   }
   for (const entry of report.skipped) {
     lines.push(`  ${"current".padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
   }
-  const counts = [
-    `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}`,
-    `${report.skipped.length} current`,
-    `${report.failed.length} failed`
-  ];
-  lines.push(counts.join(", ") + (report.dry_run ? ". Dry run: nothing was issued or written." : "."));
+  lines.push(rotationCounts(report));
   return lines.join("\n");
 }
 
 // src/cli/commands/inventory.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync as existsSync3 } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve as resolve2 } from "node:path";
@@ -2970,14 +2380,13 @@ var INVENTORY_STATUSES = [
   "binding-mismatch",
   "unknown"
 ];
-var DAY_MS2 = 864e5;
 async function* scanInventory(options) {
   for (const prefix of options.prefixes) parseStorePrefix(prefix);
   const now = options.now ?? Date.now;
   const lookup = new CertificateLookup({ now, ...options.lookup });
   const openLister = options.openLister ?? ((prefix) => openStoreLister(prefix, options.storeOptions));
   const openStore2 = options.openStore ?? ((uri) => openStore(uri, options.storeOptions));
-  const expiringMs = (options.expiringWithinDays ?? 30) * DAY_MS2;
+  const expiringMs = (options.expiringWithinDays ?? 30) * DAY_MS;
   yield* mapConcurrent(
     listAll(options.prefixes, openLister),
     options.concurrency ?? 16,
@@ -3117,7 +2526,7 @@ function cellText(row, key) {
 }
 
 // src/inventory/html.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; }
@@ -3173,7 +2582,7 @@ var SCRIPT = `
 })();
 `;
 function cspHash(text) {
-  return `'sha256-${createHash3("sha256").update(text, "utf8").digest("base64")}'`;
+  return `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
 }
 var HTML_CSP = [
   "default-src 'none'",
@@ -3192,9 +2601,6 @@ var STATUS_RANK = {
   expiring: 6,
   valid: 7
 };
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 var HTML_COLUMNS = [
   { key: "store", title: "Store", className: "store" },
   { key: "status", title: "Status", className: "status" },
@@ -3484,7 +2890,7 @@ async function openReportFile(file) {
   if (!existsSync3(dirname(target))) {
     throw new InputError("OUT_DIR_NOT_FOUND", `The directory of --out ${file} does not exist.`);
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes2(6).toString("hex")}.tmp`);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const stream = createWriteStream(temp, { flags: "wx" });
   return {
     stream,
@@ -3512,7 +2918,7 @@ function register6(program) {
     "\nThe credential is printed on stdout and nowhere else. Exit codes: 0 ok, 2 bad input or a request weaker than the standard."
   ).action(runCommand((options) => generate(options)));
 }
-function generate(options) {
+async function generate(options) {
   const policy = resolvePolicy({
     standard: options.standard,
     ...options.length !== void 0 && { length: options.length },
@@ -3521,10 +2927,10 @@ function generate(options) {
     ...options.classes !== void 0 && { classes: options.classes }
   });
   if (options.count === 1) {
-    const { password } = generateCredential(policy);
+    const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
   } else {
-    const next = createGenerator(policy.charset, policy.length);
+    const next = await createGenerator(policy.charset, policy.length);
     for (let i = 0; i < options.count; i++) emit(next(), policy, options.json === true);
   }
   if (!options.json && process.stderr.isTTY) {
@@ -3609,7 +3015,7 @@ function register8(program) {
 
 // src/cli/commands/serve.ts
 import { join as join2 } from "node:path";
-import { InvalidArgumentError as InvalidArgumentError3, Option as Option4 } from "commander";
+import { InvalidArgumentError as InvalidArgumentError2, Option as Option4 } from "commander";
 var LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 function register9(program) {
   program.command("serve").description(
@@ -3678,7 +3084,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/cli-issuer-LYUCY3SS.js");
+  const issuerModule = await import("./chunks/issuer-FVT5LTMO.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3690,11 +3096,11 @@ async function serve(options, env = process.env) {
     if (!options.keyFile && databaseUrl !== void 0) {
       throw new InputError("ROTATE_KEY_UNSUPPORTED", "With DATABASE_URL, pass the --key-file to rotate.");
     }
-    const path4 = options.keyFile ?? join2(dataDir, issuerModule.DATA_DIR_KEY_FILE);
-    const rotated = issuerModule.rotateKeyFile(path4);
+    const path3 = options.keyFile ?? join2(dataDir, issuerModule.DATA_DIR_KEY_FILE);
+    const rotated = issuerModule.rotateKeyFile(path3);
     retireKid = rotated.previous?.kid;
     notice(
-      `passgeni: rotated the signing key in ${path4}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
+      `passgeni: rotated the signing key in ${path3}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
     );
   }
   const limits = {
@@ -3814,13 +3220,13 @@ function urlHost(host) {
 }
 function parsePort(value) {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
-    throw new InvalidArgumentError3("expected a port from 0 to 65535.");
+    throw new InvalidArgumentError2("expected a port from 0 to 65535.");
   return Number(value);
 }
 function parseWhole(min, max = 2147483647) {
   return (value) => {
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError3(`expected a whole number from ${min} to ${max}.`);
+      throw new InvalidArgumentError2(`expected a whole number from ${min} to ${max}.`);
     }
     return Number(value);
   };
@@ -3828,7 +3234,7 @@ function parseWhole(min, max = 2147483647) {
 function parseRate2(value) {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 1e6) {
-    throw new InvalidArgumentError3("expected a number of requests per second above 0.");
+    throw new InvalidArgumentError2("expected a number of requests per second above 0.");
   }
   return n;
 }
@@ -3849,7 +3255,7 @@ function parseTrustProxy(value) {
 
 // src/cli/commands/keygen.ts
 import { Option as Option5 } from "commander";
-import { closeSync, constants as constants2, openSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 function register10(program) {
   program.command("keygen").description("Create an ES256 (P-256) signing key for an issuer.").option("-o, --out <file>", "write the private key to this file (mode 0600) instead of stdout").addOption(
     new Option5("-f, --format <format>", "private key format").choices(["jwk", "pem"]).default("jwk")
@@ -3876,16 +3282,16 @@ function keygen(options) {
   }
   return 0;
 }
-function writePrivateFile(path4, content, force) {
-  const flags = constants2.O_WRONLY | constants2.O_CREAT | (force ? constants2.O_TRUNC : constants2.O_EXCL);
+function writePrivateFile(path3, content, force) {
+  const flags = constants.O_WRONLY | constants.O_CREAT | (force ? constants.O_TRUNC : constants.O_EXCL);
   let fd;
   try {
-    fd = openSync(path4, flags, 384);
+    fd = openSync(path3, flags, 384);
   } catch (error) {
     if (error.code === "EEXIST") {
       throw new InputError(
         "KEY_FILE_EXISTS",
-        `${path4} already exists. Choose another --out, or pass --force to replace it.`
+        `${path3} already exists. Choose another --out, or pass --force to replace it.`
       );
     }
     throw error;
@@ -3920,7 +3326,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/cli-core-Y3RHJCBR.js");
+  const { openDatabase } = await import("./chunks/core-BDGUNVO5.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3931,7 +3337,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/cli-core-Y3RHJCBR.js");
+  const { createApiKey } = await import("./chunks/core-BDGUNVO5.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3952,7 +3358,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/cli-core-Y3RHJCBR.js");
+  const { listApiKeys } = await import("./chunks/core-BDGUNVO5.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3969,7 +3375,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/cli-core-Y3RHJCBR.js");
+  const { revokeApiKey } = await import("./chunks/core-BDGUNVO5.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
