@@ -1,4 +1,4 @@
-import { StoreError } from './store.js';
+import { StoreError, urlNotAttached } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
 import type { ParsedDopplerUri } from './uri.js';
@@ -60,17 +60,14 @@ export function certUrlFromNote(note: string, config: string): string | undefine
 export class DopplerStore implements SecretStore {
   readonly kind = 'doppler' as const;
   readonly uri: string;
-  private readonly parsed: ParsedDopplerUri;
-  private readonly token: string;
-  private readonly api: URL;
-  private readonly retry: RetryPolicy;
 
-  constructor(parsed: ParsedDopplerUri, token: string, api: URL, retry: RetryPolicy) {
-    this.parsed = parsed;
+  constructor(
+    private readonly parsed: ParsedDopplerUri,
+    private readonly token: string,
+    private readonly api: URL,
+    private readonly retry: RetryPolicy,
+  ) {
     this.uri = parsed.uri;
-    this.token = token;
-    this.api = api;
-    this.retry = retry;
   }
 
   private get where(): string {
@@ -102,21 +99,14 @@ export class DopplerStore implements SecretStore {
         throw new StoreError(
           'STORE_UNAVAILABLE',
           `Could not reach Doppler at ${this.api.origin}${error.code ? ` (${error.code})` : ''}.`,
-          {
-            store: this.uri,
-          },
+          { store: this.uri },
         );
       }
       throw error;
     }
   }
 
-  private failure(
-    response: DopplerResponse,
-    doing: string,
-    secrets: (string | undefined)[],
-    extra: { credentialWritten?: boolean } = {},
-  ): StoreError {
+  private failure(response: DopplerResponse, doing: string, secrets: (string | undefined)[]): StoreError {
     const body = jsonBody(response) as { messages?: unknown } | undefined;
     const said = quoteServerMessages(body?.messages, [this.token, ...secrets]);
     let code: StoreErrorCode = 'STORE_WRITE_FAILED';
@@ -140,10 +130,7 @@ export class DopplerStore implements SecretStore {
     } else {
       message = `Doppler refused to ${doing} (HTTP ${response.status})${said}.`;
     }
-    return new StoreError(code, message, {
-      store: this.uri,
-      ...(extra.credentialWritten !== undefined && { credentialWritten: extra.credentialWritten }),
-    });
+    return new StoreError(code, message, { store: this.uri });
   }
 
   private async readSecret(secrets: (string | undefined)[]): Promise<DopplerSecret | undefined> {
@@ -217,11 +204,7 @@ export class DopplerStore implements SecretStore {
     });
     if (response.status !== 200) {
       const failure = this.failure(response, `set the note of ${this.where}`, [request.credential]);
-      throw new StoreError(
-        'STORE_METADATA_FAILED',
-        `The new credential is stored in Doppler but its certificate URL note was not set: ${failure.message}`,
-        { store: this.uri, credentialWritten: true },
-      );
+      throw urlNotAttached(this.uri, 'in Doppler', failure.message);
     }
     return { store: this.uri };
   }

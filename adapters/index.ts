@@ -3,16 +3,7 @@ import { parseStorePrefix, parseStoreUri } from './uri.js';
 import { resolveContext } from './options.js';
 import type { StoreOptions } from './options.js';
 
-export { parseStoreUri, parseStorePrefix, STORE_SHAPES, PREFIX_SHAPES } from './uri.js';
-export type {
-  ParsedStoreUri,
-  ParsedStorePrefix,
-  ParsedAwsUri,
-  ParsedVaultUri,
-  ParsedDopplerUri,
-  ParsedK8sUri,
-  ParsedFileUri,
-} from './uri.js';
+export { parseStoreUri, parseStorePrefix } from './uri.js';
 export type { StoreOptions, VaultOptions } from './options.js';
 
 /**
@@ -26,7 +17,7 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
   const context = resolveContext(options);
   switch (parsed.kind) {
     case 'aws-sm':
-      return (await import('./aws-secrets-manager/index.js')).openAwsStore(parsed, context);
+      return new (await import('./aws-secrets-manager/index.js')).AwsSecretsManagerStore(parsed, context);
     case 'vault':
       return (await import('./vault/index.js')).openVaultStore(parsed, context);
     case 'doppler':
@@ -34,7 +25,7 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
     case 'k8s':
       return (await import('./kubernetes.js')).openKubernetesStore(parsed, context);
     case 'file':
-      return (await import('./file/index.js')).openFileStore(parsed, context);
+      return new (await import('./file/index.js')).FileStore(parsed, context.baseDir);
   }
 }
 
@@ -44,18 +35,18 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
  * enumerate them, so they are not offered.
  */
 export async function openStoreLister(prefixUri: string, options?: StoreOptions): Promise<ListableStore> {
-  const parsed = parseStorePrefix(prefixUri);
+  const prefix = parseStorePrefix(prefixUri);
   const context = resolveContext(options);
-  switch (parsed.kind) {
-    case 'aws-sm':
-      return (await import('./aws-secrets-manager/index.js')).openAwsLister(parsed, context);
+  switch (prefix.kind) {
+    case 'aws-sm': {
+      const { createClient, listSecrets } = await import('./aws-secrets-manager/index.js');
+      return { list: () => listSecrets(createClient(context), prefix) };
+    }
     case 'vault':
-      return (await import('./vault/index.js')).openVaultLister(parsed, context);
-    case 'file':
-      return (await import('./file/index.js')).openFileLister(parsed, context);
+      return (await import('./vault/index.js')).openVaultLister(prefix, context);
+    case 'file': {
+      const { listFiles } = await import('./file/index.js');
+      return { list: () => listFiles(context.baseDir, prefix) };
+    }
   }
-}
-
-export function isListableStore<T extends object>(store: T): store is T & ListableStore {
-  return typeof (store as Partial<ListableStore>).list === 'function';
 }

@@ -11,7 +11,7 @@ import { StoreError } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
 import type { ParsedK8sUri } from './uri.js';
-import { withRetry } from '../src/lib/retry.js';
+import { parseRetryAfter, withRetry } from '../src/lib/retry.js';
 import type { RetryPolicy } from '../src/lib/retry.js';
 
 /*
@@ -36,13 +36,8 @@ function networkCode(error: unknown): string | undefined {
 function loadKubeConfig(env: NodeJS.ProcessEnv): KubeConfig {
   const kc = new KubeConfig();
   const files = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
-  const [first, ...rest] = files;
-  if (first === undefined) {
-    kc.loadFromDefault();
-    return kc;
-  }
-  kc.loadFromFile(first);
-  for (const file of rest) {
+  if (files.length === 0) kc.loadFromDefault();
+  for (const file of files) {
     const more = new KubeConfig();
     more.loadFromFile(file);
     kc.mergeConfig(more);
@@ -53,15 +48,13 @@ function loadKubeConfig(env: NodeJS.ProcessEnv): KubeConfig {
 export class KubernetesStore implements SecretStore {
   readonly kind = 'k8s' as const;
   readonly uri: string;
-  private readonly parsed: ParsedK8sUri;
-  private readonly api: CoreV1Api;
-  private readonly retry: RetryPolicy;
 
-  constructor(parsed: ParsedK8sUri, api: CoreV1Api, retry: RetryPolicy) {
-    this.parsed = parsed;
+  constructor(
+    private readonly parsed: ParsedK8sUri,
+    private readonly api: CoreV1Api,
+    private readonly retry: RetryPolicy,
+  ) {
     this.uri = parsed.uri;
-    this.api = api;
-    this.retry = retry;
   }
 
   private get where(): string {
@@ -74,11 +67,8 @@ export class KubernetesStore implements SecretStore {
       if (outcome.ok) return null;
       const status = statusOf(outcome.error);
       if (status === undefined) return networkCode(outcome.error) !== undefined ? 0 : null;
-      if (status === 429 || status >= 500) {
-        const after = Number((outcome.error as ApiException<unknown>).headers['retry-after']);
-        return Number.isFinite(after) && after > 0 ? after * 1000 : 0;
-      }
-      return null;
+      if (status !== 429 && status < 500) return null;
+      return parseRetryAfter((outcome.error as ApiException<unknown>).headers['retry-after']) ?? 0;
     });
   }
 

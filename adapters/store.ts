@@ -52,9 +52,9 @@ export interface StoredSecretRef {
   certUrl: string | undefined;
 }
 
-/** Stores that can enumerate secrets under a prefix URI (for `passgeni inventory`). */
+/** Enumerates the secrets under the prefix URI it was opened with (for `passgeni inventory`). */
 export interface ListableStore {
-  list(prefixUri: string): AsyncIterable<StoredSecretRef>;
+  list(): AsyncIterable<StoredSecretRef>;
 }
 
 export type StoreErrorCode =
@@ -104,4 +104,13 @@ export class StoreError extends PassgeniError {
     this.credentialWritten = options.credentialWritten ?? false;
     this.version = options.version;
   }
+}
+
+/** The new value is stored but its certificate URL is not: `stored` says where the value now is. */
+export function urlNotAttached(store: string, stored: string, cause: string, version?: string): StoreError {
+  return new StoreError(
+    'STORE_METADATA_FAILED',
+    `The new credential is stored (${stored}) but its certificate URL was not attached: ${cause}`,
+    { store, credentialWritten: true, ...(version !== undefined && { version }) },
+  );
 }

@@ -58,7 +58,7 @@ export type ParsedStoreUri = ParsedAwsUri | ParsedVaultUri | ParsedDopplerUri | 
 
 /** A prefix for `list` (inventory): which secrets to enumerate. */
 export type ParsedStorePrefix =
-  | { kind: 'aws-sm'; uri: string; namePrefix: string; arnRegion?: string }
+  | { kind: 'aws-sm'; uri: string; namePrefix: string }
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
   | { kind: 'file'; uri: string; path: string };
 

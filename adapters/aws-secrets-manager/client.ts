@@ -3,7 +3,7 @@ import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager
 import type { AdapterContext } from '../options.js';
 
 /** The SDK client, configured from the caller's environment rather than only process.env. */
-export function createClient(context: AdapterContext, arnRegion: string | undefined): SecretsManagerClient {
+export function createClient(context: AdapterContext, arnRegion?: string): SecretsManagerClient {
   const { env, options } = context;
   const config: SecretsManagerClientConfig = {
     maxAttempts: options.aws?.maxAttempts ?? context.retry.maxAttempts,

@@ -35,18 +35,16 @@ export function errorName(error: unknown): string {
   return (error as AwsErrorShape | undefined)?.name ?? 'Error';
 }
 
-export interface Failure {
-  /** Words to put before the explanation, saying what state the secret was left in. */
-  prefix?: string;
-}
-
-/** Turns an SDK error into a StoreError written by us: the SDK's message is never repeated. */
+/**
+ * Turns an SDK error into a StoreError written by us: the SDK's message is never repeated.
+ * `prefix` says what state the secret was left in.
+ */
 export function mapAwsError(
   store: string,
   secretId: string,
   action: string,
   error: unknown,
-  failure: Failure = {},
+  prefix?: string,
 ): StoreError {
   const shape = (error ?? {}) as AwsErrorShape;
   const name = errorName(error);
@@ -87,6 +85,6 @@ export function mapAwsError(
   } else {
     message = `secretsmanager:${action} on "${secretId}" failed (${name}, HTTP ${status}).`;
   }
-  if (failure.prefix) message = `${failure.prefix} ${message}`;
+  if (prefix) message = `${prefix} ${message}`;
   return new StoreError(code, message, { store });
 }

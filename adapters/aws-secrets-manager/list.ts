@@ -1,22 +1,16 @@
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { StoreError } from '../store.js';
 import type { StoredSecretRef } from '../store.js';
-import { encodeUriComponentLoose, parseStorePrefix } from '../uri.js';
+import { encodeUriComponentLoose } from '../uri.js';
+import type { ParsedStorePrefix } from '../uri.js';
 import { mapAwsError } from './errors.js';
 import { CERT_KEY_TAG, certUrlFromTags } from './tags.js';
 
 /** Every secret whose name starts with the prefix, with its certificate URL tag. */
 export async function* listSecrets(
   client: SecretsManagerClient,
-  prefixUri: string,
+  prefix: Extract<ParsedStorePrefix, { kind: 'aws-sm' }>,
 ): AsyncIterable<StoredSecretRef> {
-  const prefix = parseStorePrefix(prefixUri);
-  if (prefix.kind !== 'aws-sm') {
-    throw new StoreError('STORE_URI_INVALID', `An AWS lister cannot list ${prefixUri}.`, {
-      store: prefixUri,
-    });
-  }
   let nextToken: string | undefined;
   do {
     let page;
@@ -28,7 +22,7 @@ export async function* listSecrets(
         }),
       );
     } catch (error) {
-      throw mapAwsError(prefixUri, prefix.namePrefix || '*', 'ListSecrets', error);
+      throw mapAwsError(prefix.uri, prefix.namePrefix || '*', 'ListSecrets', error);
     }
     for (const entry of page.SecretList ?? []) {
       if (!entry.Name) continue;

@@ -1,4 +1,4 @@
-import { JsonTextError, parseObjectText, spliceMember } from '../internal/json-text.js';
+import { JsonTextError, parseObjectText, spliceMember, stringMember } from '../internal/json-text.js';
 import { StoreError } from '../store.js';
 import type { ParsedAwsUri } from '../uri.js';
 
@@ -45,12 +45,5 @@ export function credentialIn(text: string, parsed: ParsedAwsUri): string | undef
   } catch {
     throw new StoreError('STORE_INVALID_VALUE', `Secret "${secretId}" is not a JSON object.`, { store: uri });
   }
-  if (!Object.hasOwn(value, jsonKey)) return undefined;
-  const found = value[jsonKey];
-  if (typeof found !== 'string') {
-    throw new StoreError('STORE_INVALID_VALUE', `#${jsonKey} in "${secretId}" is not a string.`, {
-      store: uri,
-    });
-  }
-  return found;
+  return stringMember(value, jsonKey, `#${jsonKey} in "${secretId}"`, uri);
 }

@@ -6,21 +6,14 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretsManagerClient, Tag } from '@aws-sdk/client-secrets-manager';
+import type { DescribeSecretCommandOutput, SecretsManagerClient, Tag } from '@aws-sdk/client-secrets-manager';
 import type { AdapterContext } from '../options.js';
-import { StoreError } from '../store.js';
-import type {
-  ListableStore,
-  SecretStore,
-  StoredSecretRef,
-  StoreWriteRequest,
-  StoreWriteResult,
-} from '../store.js';
+import { StoreError, urlNotAttached } from '../store.js';
+import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
 import type { ParsedAwsUri } from '../uri.js';
 import { createClient } from './client.js';
 import { BAD_CREDENTIALS, errorName, mapAwsError, THROTTLING } from './errors.js';
-import type { AwsErrorShape, Failure } from './errors.js';
-import { listSecrets } from './list.js';
+import type { AwsErrorShape } from './errors.js';
 import { requestToken } from './request-token.js';
 import { credentialIn, withCredential } from './secret-string.js';
 import { CERT_KEY_TAG, CERT_URL_TAG, certUrlFromTags } from './tags.js';
@@ -42,20 +35,31 @@ interface CurrentVersion {
  * One secret, or one key of a JSON secret: the new value is written as a version and made current
  * by compare-and-swap, then the certificate URL is attached as a tag.
  */
-export class AwsSecretsManagerStore implements SecretStore, ListableStore {
+export class AwsSecretsManagerStore implements SecretStore {
   readonly kind = 'aws-sm' as const;
   readonly uri: string;
-  private readonly parsed: ParsedAwsUri;
   private readonly client: SecretsManagerClient;
 
-  constructor(parsed: ParsedAwsUri, context: AdapterContext) {
-    this.parsed = parsed;
+  constructor(
+    private readonly parsed: ParsedAwsUri,
+    context: AdapterContext,
+  ) {
     this.uri = parsed.uri;
     this.client = createClient(context, parsed.arnRegion);
   }
 
-  private fail(action: string, error: unknown, failure?: Failure): StoreError {
-    return mapAwsError(this.uri, this.parsed.secretId, action, error, failure);
+  private fail(action: string, error: unknown, prefix?: string): StoreError {
+    return mapAwsError(this.uri, this.parsed.secretId, action, error, prefix);
+  }
+
+  /** The call's result, or undefined when the secret does not exist. */
+  private async unlessMissing<T>(action: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw this.fail(action, error);
+    }
   }
 
   private tags(request: StoreWriteRequest): Tag[] {
@@ -79,24 +83,17 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   }
 
   private async current(): Promise<CurrentVersion | undefined> {
-    try {
+    return this.unlessMissing('GetSecretValue', async () => {
       const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.parsed.secretId }));
       if (!out.VersionId) throw new Error('missing VersionId');
       return { versionId: out.VersionId, text: out.SecretString };
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return undefined;
-      throw this.fail('GetSecretValue', error);
-    }
+    });
   }
 
-  private async exists(): Promise<boolean> {
-    try {
-      await this.client.send(new DescribeSecretCommand({ SecretId: this.parsed.secretId }));
-      return true;
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return false;
-      throw this.fail('DescribeSecret', error);
-    }
+  private describe(): Promise<DescribeSecretCommandOutput | undefined> {
+    return this.unlessMissing('DescribeSecret', () =>
+      this.client.send(new DescribeSecretCommand({ SecretId: this.parsed.secretId })),
+    );
   }
 
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
@@ -107,7 +104,7 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
     let version: string;
 
     if (previous === undefined) {
-      if (!(await this.exists())) {
+      if ((await this.describe()) === undefined) {
         if (!this.parsed.create) {
           throw new StoreError(
             'STORE_NOT_FOUND',
@@ -132,12 +129,8 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
     try {
       await this.client.send(new TagResourceCommand({ SecretId: secretId, Tags: this.tags(request) }));
     } catch (error) {
-      const cause = this.fail('TagResource', error);
-      throw new StoreError(
-        'STORE_METADATA_FAILED',
-        `The new credential is stored (version ${version}, AWSCURRENT) but its certificate URL tag was not written: ${cause.message}`,
-        { store: this.uri, credentialWritten: true, version },
-      );
+      const cause = this.fail('TagResource', error).message;
+      throw urlNotAttached(this.uri, `version ${version}, AWSCURRENT`, cause, version);
     }
     return { store: this.uri, version };
   }
@@ -173,51 +166,45 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
    * its value stays current.
    */
   private async promote(to: string, from: string): Promise<void> {
-    const secretId = this.parsed.secretId;
     try {
       await this.client.send(
         new UpdateSecretVersionStageCommand({
-          SecretId: secretId,
+          SecretId: this.parsed.secretId,
           VersionStage: 'AWSCURRENT',
           MoveToVersionId: to,
           RemoveFromVersionId: from,
         }),
       );
     } catch (error) {
+      // A refusal that is not about access or throttling may be the compare-and-swap failing, or
+      // an earlier attempt of ours having succeeded: the current version tells which.
       const name = errorName(error);
       const status = (error as AwsErrorShape).$metadata?.httpStatusCode;
-      const ambiguous =
+      if (
         status !== undefined &&
         status < 500 &&
         name !== 'AccessDeniedException' &&
         !THROTTLING.has(name) &&
-        !BAD_CREDENTIALS.has(name);
-      if (!ambiguous) {
-        await this.dropPending(to);
-        throw this.fail('UpdateSecretVersionStage', error, {
-          prefix:
-            'The new value was written as a version but not made current; the previous value is still AWSCURRENT.',
-        });
+        !BAD_CREDENTIALS.has(name)
+      ) {
+        const now = await this.current();
+        if (now?.versionId === to) return;
+        if (now?.versionId !== from) {
+          throw new StoreError(
+            'STORE_CONFLICT',
+            `Secret "${this.parsed.secretId}" was changed by another writer after it was read (AWSCURRENT moved from version ${from}); their value stays current and nothing of ours was made current. Re-run to write on top of it.`,
+            { store: this.uri },
+          );
+        }
       }
-      const now = await this.current();
-      if (now?.versionId === to) {
-        await this.dropPending(to);
-        return;
-      }
+      throw this.fail(
+        'UpdateSecretVersionStage',
+        error,
+        'The new value was written as a version but not made current; the previous value is still AWSCURRENT.',
+      );
+    } finally {
       await this.dropPending(to);
-      if (now?.versionId !== from) {
-        throw new StoreError(
-          'STORE_CONFLICT',
-          `Secret "${secretId}" was changed by another writer after it was read (AWSCURRENT moved from version ${from}); their value stays current and nothing of ours was made current. Re-run to write on top of it.`,
-          { store: this.uri },
-        );
-      }
-      throw this.fail('UpdateSecretVersionStage', error, {
-        prefix:
-          'The new value was written as a version but not made current; the previous value is still AWSCURRENT.',
-      });
     }
-    await this.dropPending(to);
   }
 
   /** Best effort: a leftover label is harmless, an unlabelled version is eventually deleted by AWS. */
@@ -267,17 +254,6 @@ export class AwsSecretsManagerStore implements SecretStore, ListableStore {
   }
 
   async readCertificateUrl(): Promise<string | undefined> {
-    let tags: Tag[] | undefined;
-    try {
-      tags = (await this.client.send(new DescribeSecretCommand({ SecretId: this.parsed.secretId }))).Tags;
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return undefined;
-      throw this.fail('DescribeSecret', error);
-    }
-    return certUrlFromTags(tags, this.parsed.jsonKey ?? '');
-  }
-
-  list(prefixUri: string): AsyncIterable<StoredSecretRef> {
-    return listSecrets(this.client, prefixUri);
+    return certUrlFromTags((await this.describe())?.Tags, this.parsed.jsonKey ?? '');
   }
 }

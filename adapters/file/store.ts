@@ -1,13 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../store.js';
-import type {
-  ListableStore,
-  SecretStore,
-  StoredSecretRef,
-  StoreWriteRequest,
-  StoreWriteResult,
-} from '../store.js';
+import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
 import type { ParsedFileUri } from '../uri.js';
 import {
   atomicWrite,
@@ -19,8 +13,7 @@ import {
   writeTemp,
 } from './atomic.js';
 import { fsError } from './errors.js';
-import { readValue, renderDotenv, renderJson } from './formats.js';
-import { FileLister } from './list.js';
+import { readValue, render } from './formats.js';
 import { acquireLock } from './lock.js';
 import { readSidecar, SIDECAR_SUFFIX } from './sidecar.js';
 import type { SidecarRecord } from './sidecar.js';
@@ -29,11 +22,9 @@ import type { SidecarRecord } from './sidecar.js';
  * One key of a dotenv or JSON file: replaced atomically under a lock file, the previous file kept
  * as a backup, and the certificate URL recorded in a sidecar file next to it.
  */
-export class FileStore implements SecretStore, ListableStore {
+export class FileStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly uri: string;
-  private readonly parsed: ParsedFileUri;
-  private readonly baseDir: string;
   private readonly filePath: string;
 
   /**
@@ -42,16 +33,13 @@ export class FileStore implements SecretStore, ListableStore {
    */
   readonly unsupportedCharacters: string;
 
-  constructor(parsed: ParsedFileUri, baseDir: string) {
-    this.parsed = parsed;
+  constructor(
+    private readonly parsed: ParsedFileUri,
+    baseDir: string,
+  ) {
     this.unsupportedCharacters = parsed.format === 'dotenv' ? '`' : '';
     this.uri = parsed.uri;
-    this.baseDir = baseDir;
     this.filePath = path.resolve(baseDir, parsed.path);
-  }
-
-  list(prefixUri: string): AsyncIterable<StoredSecretRef> {
-    return new FileLister(this.baseDir).list(prefixUri);
   }
 
   /** Where reads go: the file itself or, for a symlink, its target (where writes go too). */
@@ -86,11 +74,7 @@ export class FileStore implements SecretStore, ListableStore {
       } catch (error) {
         throw fsError(store, error, `read ${target}`);
       }
-      const beforeText = before?.toString('utf8');
-      const next =
-        format === 'json'
-          ? renderJson(beforeText, key, request.credential, store)
-          : renderDotenv(beforeText, key, request.credential, store);
+      const next = render(format, before?.toString('utf8'), key, request.credential, store);
 
       let temp: string | undefined;
       try {

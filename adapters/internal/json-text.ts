@@ -8,6 +8,8 @@
  * boundaries in text already known to be valid JSON.
  */
 
+import { StoreError } from '../store.js';
+
 export class JsonTextError extends Error {}
 
 export interface JsonMember {
@@ -22,7 +24,6 @@ export interface JsonMember {
 
 export interface JsonObjectLayout {
   open: number;
-  close: number;
   members: JsonMember[];
 }
 
@@ -80,7 +81,7 @@ export function scanObject(text: string, open: number): JsonObjectLayout {
   const members: JsonMember[] = [];
   let leadStart = open + 1;
   let i = skipWhitespace(text, leadStart);
-  if (text[i] === '}') return { open, close: i, members };
+  if (text[i] === '}') return { open, members };
   for (;;) {
     const keyStart = i;
     const keyEnd = scanString(text, keyStart);
@@ -97,7 +98,7 @@ export function scanObject(text: string, open: number): JsonObjectLayout {
       continue;
     }
     if (text[i] !== '}') throw new JsonTextError('expected "," or "}"');
-    return { open, close: i, members };
+    return { open, members };
   }
 }
 
@@ -163,4 +164,18 @@ export function memberText(text: string, path: readonly string[]): string | unde
     }
   }
   return current;
+}
+
+/** The string member `key` of a parsed object, undefined when absent; `what` names it in the error. */
+export function stringMember(
+  object: Record<string, unknown>,
+  key: string,
+  what: string,
+  store: string,
+): string | undefined {
+  if (!Object.hasOwn(object, key)) return undefined;
+  const found = object[key];
+  if (typeof found !== 'string')
+    throw new StoreError('STORE_INVALID_VALUE', `${what} is not a string.`, { store });
+  return found;
 }

@@ -38,32 +38,36 @@ function isSealed(response: VaultResponse): boolean {
 
 /** Vault's HTTP client talks to one address with one identity; it logs in at most once. */
 export class VaultClient {
-  private readonly connection: VaultConnection;
-  private readonly store: string;
   private tokenPromise: Promise<string> | undefined;
   /** Everything that must never appear in a message, whatever Vault echoes back. */
   readonly secrets: string[] = [];
 
-  constructor(connection: VaultConnection, store: string) {
-    this.connection = connection;
-    this.store = store;
+  constructor(
+    private readonly connection: VaultConnection,
+    private readonly store: string,
+  ) {
     const { auth } = connection;
-    if (auth.method === 'token') this.secrets.push(auth.token);
-    if (auth.method === 'approle') this.secrets.push(auth.secretId);
-    if (auth.method === 'jwt') this.secrets.push(auth.jwt);
+    this.secrets.push(
+      auth.method === 'token' ? auth.token : auth.method === 'approle' ? auth.secretId : auth.jwt,
+    );
   }
 
   get address(): string {
     return this.connection.addr.origin;
   }
 
-  /** One request with retries on 412 (standby not caught up), 429, 5xx except sealed, and network errors. */
-  async send(
+  /** One authenticated request; a body is JSON unless `contentType` says otherwise. */
+  async send(method: string, apiPath: string, body?: string, contentType?: string): Promise<VaultResponse> {
+    return this.exchange(method, apiPath, await this.token(), body, contentType);
+  }
+
+  /** Retries on 412 (standby not caught up), 429, 5xx except sealed, and network errors. */
+  private async exchange(
     method: string,
     apiPath: string,
+    token: string | undefined,
     body?: string,
-    contentType?: string,
-    token?: string,
+    contentType = 'application/json',
   ): Promise<VaultResponse> {
     const { connection } = this;
     const url = new URL(
@@ -73,7 +77,7 @@ export class VaultClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers['x-vault-token'] = token;
     if (connection.namespace !== undefined) headers['x-vault-namespace'] = connection.namespace;
-    if (contentType !== undefined) headers['content-type'] = contentType;
+    if (body !== undefined) headers['content-type'] = contentType;
     try {
       return await httpRequestWithRetry(
         connection.retry,
@@ -101,7 +105,7 @@ export class VaultClient {
     }
   }
 
-  async token(): Promise<string> {
+  token(): Promise<string> {
     this.tokenPromise ??= this.login();
     return this.tokenPromise;
   }
@@ -113,12 +117,7 @@ export class VaultClient {
       auth.method === 'approle'
         ? JSON.stringify({ role_id: auth.roleId, secret_id: auth.secretId })
         : JSON.stringify({ role: auth.role, jwt: auth.jwt });
-    const response = await this.send(
-      'POST',
-      `auth/${encodePath(auth.mount)}/login`,
-      body,
-      'application/json',
-    );
+    const response = await this.exchange('POST', `auth/${encodePath(auth.mount)}/login`, undefined, body);
     const token = (jsonBody(response) as { auth?: { client_token?: unknown } } | undefined)?.auth
       ?.client_token;
     if (response.status === 200 && typeof token === 'string' && token !== '') {
@@ -126,8 +125,7 @@ export class VaultClient {
       return token;
     }
     const what = auth.method === 'approle' ? 'AppRole' : `JWT (role "${auth.role}")`;
-    const mount = `auth/${auth.mount}`;
-    const failure = this.failure(response, `log in with ${what} at ${mount}`, {});
+    const failure = this.failure(response, `log in with ${what} at auth/${auth.mount}`);
     if (response.status === 400 || response.status === 403 || response.status === 401) {
       throw new StoreError('STORE_ACCESS_DENIED', failure.message, { store: this.store });
     }
@@ -138,7 +136,7 @@ export class VaultClient {
   failure(
     response: VaultResponse,
     doing: string,
-    options: { hint?: string; credentialWritten?: boolean; version?: string; extraSecrets?: string[] },
+    options: { hint?: string; extraSecrets?: string[] } = {},
   ): StoreError {
     const said = vaultErrors(response);
     const quoted = said.length
@@ -165,10 +163,6 @@ export class VaultClient {
       code = 'STORE_WRITE_FAILED';
       message = `Vault refused to ${doing} (HTTP ${response.status})${quoted}.`;
     }
-    return new StoreError(code, message, {
-      store: this.store,
-      ...(options.credentialWritten !== undefined && { credentialWritten: options.credentialWritten }),
-      ...(options.version !== undefined && { version: options.version }),
-    });
+    return new StoreError(code, message, { store: this.store });
   }
 }

@@ -19,5 +19,5 @@ export async function openVaultLister(
   context: AdapterContext,
 ): Promise<ListableStore> {
   const client = new VaultClient(await resolveConnection(context, prefix.uri), prefix.uri);
-  return { list: (prefixUri: string) => listVault(client, prefixUri) };
+  return { list: () => listVault(client, prefix) };
 }

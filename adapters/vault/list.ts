@@ -1,51 +1,35 @@
 import { jsonBody } from '../../src/lib/http.js';
-import { StoreError } from '../store.js';
-import type { StoredSecretRef, StoreErrorCode } from '../store.js';
-import { encodeUriComponentLoose, parseStorePrefix } from '../uri.js';
+import type { StoredSecretRef } from '../store.js';
+import { encodeUriComponentLoose } from '../uri.js';
+import type { ParsedStorePrefix } from '../uri.js';
 import { encodePath } from './client.js';
 import type { VaultClient } from './client.js';
 import { CERT_KEY_METADATA, CERT_URL_METADATA, readCustomMetadata } from './metadata.js';
 
 /** Walks the KV v2 metadata tree under a prefix: every secret, with the certificate URL it carries. */
-export async function* listVault(client: VaultClient, prefixUri: string): AsyncIterable<StoredSecretRef> {
-  const prefix = parseStorePrefix(prefixUri);
-  if (prefix.kind !== 'vault') {
-    throw new StoreError('STORE_URI_INVALID', `A Vault lister cannot list ${prefixUri}.`, {
-      store: prefixUri,
-    });
-  }
+export async function* listVault(
+  client: VaultClient,
+  prefix: Extract<ParsedStorePrefix, { kind: 'vault' }>,
+): AsyncIterable<StoredSecretRef> {
   const mount = encodePath(prefix.mount);
   const shownMount = encodeUriComponentLoose(prefix.mount).replace(/\//g, '%2F');
-  const token = await client.token();
   const pending: string[] = [prefix.pathPrefix];
   while (pending.length > 0) {
     const folder = pending.shift() as string;
     const folderPath = folder === '' ? '' : `${encodePath(folder)}/`;
-    const response = await client.send(
-      'GET',
-      `${mount}/metadata/${folderPath}?list=true`,
-      undefined,
-      undefined,
-      token,
-    );
+    const response = await client.send('GET', `${mount}/metadata/${folderPath}?list=true`);
     if (response.status === 404) {
       // Not a folder: the prefix may name one secret.
       if (folder === prefix.pathPrefix && folder !== '') {
-        const metadata = await readCustomMetadata(
-          client,
-          `${mount}/metadata/${encodePath(folder)}`,
-          prefixUri,
-          folder,
-        );
+        const metadata = await readCustomMetadata(client, `${mount}/metadata/${encodePath(folder)}`, folder);
         if (metadata !== undefined) yield refFor(shownMount, folder, metadata);
       }
       continue;
     }
     if (response.status !== 200) {
-      const failure = client.failure(response, `list ${prefix.mount}/metadata/${folder}`, {
+      throw client.failure(response, `list ${prefix.mount}/metadata/${folder}`, {
         hint: `Listing needs the "list" and "read" capabilities on "${prefix.mount}/metadata/${folder}*".`,
       });
-      throw new StoreError(failure.code as StoreErrorCode, failure.message, { store: prefixUri });
     }
     const keys = (jsonBody(response) as { data?: { keys?: unknown } } | undefined)?.data?.keys;
     for (const entry of Array.isArray(keys) ? keys : []) {
@@ -55,12 +39,7 @@ export async function* listVault(client: VaultClient, prefixUri: string): AsyncI
         pending.push(child.replace(/\/$/, ''));
         continue;
       }
-      const metadata = await readCustomMetadata(
-        client,
-        `${mount}/metadata/${encodePath(child)}`,
-        prefixUri,
-        child,
-      );
+      const metadata = await readCustomMetadata(client, `${mount}/metadata/${encodePath(child)}`, child);
       yield refFor(shownMount, child, metadata);
     }
   }

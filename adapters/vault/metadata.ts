@@ -1,6 +1,4 @@
 import { jsonBody } from '../../src/lib/http.js';
-import { StoreError } from '../store.js';
-import type { StoreErrorCode } from '../store.js';
 import type { VaultClient } from './client.js';
 
 /** Custom metadata on the secret: the certificate URL, and which key of the secret it is for. */
@@ -11,16 +9,11 @@ export const CERT_KEY_METADATA = 'passgeni-cert-key';
 export async function readCustomMetadata(
   client: VaultClient,
   metadataPath: string,
-  store: string,
   where: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const token = await client.token();
-  const response = await client.send('GET', metadataPath, undefined, undefined, token);
+  const response = await client.send('GET', metadataPath);
   if (response.status === 404) return undefined;
-  if (response.status !== 200) {
-    const failure = client.failure(response, `read the metadata of ${where}`, {});
-    throw new StoreError(failure.code as StoreErrorCode, failure.message, { store });
-  }
+  if (response.status !== 200) throw client.failure(response, `read the metadata of ${where}`);
   const custom = (jsonBody(response) as { data?: { custom_metadata?: unknown } } | undefined)?.data
     ?.custom_metadata;
   return custom !== null && typeof custom === 'object' ? (custom as Record<string, unknown>) : undefined;

@@ -1,17 +1,10 @@
 import { jsonBody } from '../../src/lib/http.js';
-import { JsonTextError, memberText, spliceMember } from '../internal/json-text.js';
-import { StoreError } from '../store.js';
-import type {
-  ListableStore,
-  SecretStore,
-  StoredSecretRef,
-  StoreWriteRequest,
-  StoreWriteResult,
-} from '../store.js';
+import { JsonTextError, memberText, spliceMember, stringMember } from '../internal/json-text.js';
+import { StoreError, urlNotAttached } from '../store.js';
+import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
 import type { ParsedVaultUri } from '../uri.js';
 import { encodePath, vaultErrors } from './client.js';
 import type { VaultClient } from './client.js';
-import { listVault } from './list.js';
 import { CERT_KEY_METADATA, CERT_URL_METADATA, certUrlFromMetadata, readCustomMetadata } from './metadata.js';
 
 const METADATA_VALUE_MAX_BYTES = 512;
@@ -39,16 +32,15 @@ function byteLength(value: string): number {
  * One key of a KV v2 secret: written with check-and-set so a concurrent writer is detected, the
  * other keys kept byte for byte, and the certificate URL attached as custom metadata.
  */
-export class VaultStore implements SecretStore, ListableStore {
+export class VaultStore implements SecretStore {
   readonly kind = 'vault' as const;
   readonly uri: string;
-  private readonly parsed: ParsedVaultUri;
-  private readonly client: VaultClient;
 
-  constructor(parsed: ParsedVaultUri, client: VaultClient) {
-    this.parsed = parsed;
+  constructor(
+    private readonly parsed: ParsedVaultUri,
+    private readonly client: VaultClient,
+  ) {
     this.uri = parsed.uri;
-    this.client = client;
   }
 
   private get dataPath(): string {
@@ -64,8 +56,7 @@ export class VaultStore implements SecretStore, ListableStore {
   }
 
   private async readCurrent(secrets: string[]): Promise<KvCurrent> {
-    const token = await this.client.token();
-    const response = await this.client.send('GET', this.dataPath, undefined, undefined, token);
+    const response = await this.client.send('GET', this.dataPath);
     const body = jsonBody(response) as
       { data?: { data?: unknown; metadata?: { version?: unknown } } } | undefined;
     const version = typeof body?.data?.metadata?.version === 'number' ? body.data.metadata.version : 0;
@@ -119,8 +110,7 @@ export class VaultStore implements SecretStore, ListableStore {
         );
       }
       const body = `{"options":{"cas":${current.version}},"data":${dataText}}`;
-      const token = await this.client.token();
-      const response = await this.client.send('POST', this.dataPath, body, 'application/json', token);
+      const response = await this.client.send('POST', this.dataPath, body);
       const written = (jsonBody(response) as { data?: { version?: unknown } } | undefined)?.data?.version;
       if (response.status === 200 && typeof written === 'number') {
         version = written;
@@ -146,51 +136,35 @@ export class VaultStore implements SecretStore, ListableStore {
     const patch = JSON.stringify({
       custom_metadata: { [CERT_URL_METADATA]: request.certUrl, [CERT_KEY_METADATA]: key },
     });
-    const token = await this.client.token();
     const response = await this.client.send(
       'PATCH',
       this.metadataPath,
       patch,
       'application/merge-patch+json',
-      token,
     );
     if (response.status !== 200 && response.status !== 204) {
       const failure = this.client.failure(response, `update the metadata of ${this.where}`, {
         hint: policyHint(this.parsed.mount, this.parsed.path),
         extraSecrets: secrets,
       });
-      throw new StoreError(
-        'STORE_METADATA_FAILED',
-        `The new credential is stored (KV version ${version}) but its certificate URL was not attached: ${failure.message}`,
-        { store: this.uri, credentialWritten: true, version: String(version) },
-      );
+      throw urlNotAttached(this.uri, `KV version ${version}`, failure.message, String(version));
     }
     return { store: this.uri, version: String(version) };
   }
 
   async readCredential(): Promise<string | undefined> {
-    const token = await this.client.token();
-    const response = await this.client.send('GET', this.dataPath, undefined, undefined, token);
-    if (response.status === 404) return undefined;
-    if (response.status !== 200) throw this.client.failure(response, `read ${this.where}`, {});
-    const value = (jsonBody(response) as { data?: { data?: Record<string, unknown> | null } } | undefined)
-      ?.data?.data;
-    if (!value || !Object.hasOwn(value, this.parsed.key)) return undefined;
-    const found = value[this.parsed.key];
-    if (typeof found !== 'string') {
-      throw new StoreError('STORE_INVALID_VALUE', `#${this.parsed.key} in ${this.where} is not a string.`, {
-        store: this.uri,
-      });
-    }
-    return found;
+    const { dataText } = await this.readCurrent([]);
+    const { key } = this.parsed;
+    return stringMember(
+      JSON.parse(dataText) as Record<string, unknown>,
+      key,
+      `#${key} in ${this.where}`,
+      this.uri,
+    );
   }
 
   async readCertificateUrl(): Promise<string | undefined> {
-    const metadata = await readCustomMetadata(this.client, this.metadataPath, this.uri, this.where);
+    const metadata = await readCustomMetadata(this.client, this.metadataPath, this.where);
     return certUrlFromMetadata(metadata, this.parsed.key);
-  }
-
-  list(prefixUri: string): AsyncIterable<StoredSecretRef> {
-    return listVault(this.client, prefixUri);
   }
 }

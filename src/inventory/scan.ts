@@ -92,7 +92,7 @@ async function* listAll(
   for (const prefix of prefixes) {
     try {
       const lister = await openLister(prefix);
-      yield* lister.list(prefix);
+      yield* lister.list();
     } catch (error) {
       yield { failedPrefix: prefix, error };
     }

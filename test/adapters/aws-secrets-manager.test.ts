@@ -425,7 +425,7 @@ describe('aws-sm reads and listing', () => {
     );
     const lister = await openStoreLister('aws-sm://prod/', OPTIONS);
     const refs = [];
-    for await (const ref of lister.list('aws-sm://prod/')) refs.push(ref);
+    for await (const ref of lister.list()) refs.push(ref);
     expect(refs).toEqual([
       { uri: 'aws-sm://prod/rds#password', certUrl: CERT.certUrl },
       { uri: 'aws-sm://prod/plain', certUrl: undefined },

@@ -6,7 +6,7 @@ import { chmod, link, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { isListableStore, openStore, openStoreLister } from '../../adapters/index.js';
+import { openStore, openStoreLister } from '../../adapters/index.js';
 import { BACKUP_SUFFIX, LOCK_SUFFIX, SIDECAR_SUFFIX } from '../../adapters/file/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import { expectNoSecrets, storeError } from './helpers.js';
@@ -294,18 +294,15 @@ describe('file lister', () => {
     await writeFile(path.join(dir, 'package.json'), '{"name":"x"}');
     await (await open('file://.env#A')).write({ credential: 'a', ...CERT });
     await (await open('file://db.json#password')).write({ credential: 'p', ...CERT });
-    const lister = await openStoreLister('file://.', { baseDir: dir });
     const refs = [];
-    for await (const ref of lister.list('file://.')) refs.push(ref);
+    for await (const ref of (await openStoreLister('file://.', { baseDir: dir })).list()) refs.push(ref);
     expect(refs).toEqual([
       { uri: 'file://.env#A', certUrl: CERT.certUrl },
       { uri: 'file://.env#B', certUrl: undefined },
       { uri: 'file://db.json#password', certUrl: CERT.certUrl },
     ]);
-    const store = await open('file://.env#A');
-    expect(isListableStore(store)).toBe(true);
     const one = [];
-    if (isListableStore(store)) for await (const ref of store.list('file://.env')) one.push(ref);
+    for await (const ref of (await openStoreLister('file://.env', { baseDir: dir })).list()) one.push(ref);
     expect(one.map((r) => r.uri)).toEqual(['file://.env#A', 'file://.env#B']);
   });
 });
