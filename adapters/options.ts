@@ -44,15 +44,7 @@ export function resolveContext(options: StoreOptions = {}): AdapterContext {
   return {
     env: options.env ?? process.env,
     baseDir: options.baseDir ?? process.cwd(),
-    retry: {
-      ...DEFAULT_RETRY,
-      ...(options.retry?.maxAttempts !== undefined && {
-        maxAttempts: Math.max(1, options.retry.maxAttempts),
-      }),
-      ...(options.retry?.baseDelayMs !== undefined && {
-        baseDelayMs: Math.max(0, options.retry.baseDelayMs),
-      }),
-    },
+    retry: { ...DEFAULT_RETRY, ...options.retry },
     options,
   };
 }

@@ -62,7 +62,7 @@ export type ParsedStorePrefix =
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
   | { kind: 'file'; uri: string; path: string };
 
-export const STORE_SHAPES: Record<StoreKind, string> = {
+const STORE_SHAPES: Record<StoreKind, string> = {
   'aws-sm': 'aws-sm://<secret name or ARN>[#<json-key>][?create=true]',
   vault: 'vault://<mount>/<path>#<key>',
   doppler: 'doppler://<project>/<config>/<SECRET_NAME>',
@@ -70,16 +70,10 @@ export const STORE_SHAPES: Record<StoreKind, string> = {
   file: 'file://<path>#<KEY> (relative paths are resolved against the working directory)',
 };
 
-const KINDS = Object.keys(STORE_SHAPES) as StoreKind[];
-
-function isKind(value: string): value is StoreKind {
-  return (KINDS as string[]).includes(value);
-}
-
 function invalid(uri: string, problem: string, kind?: StoreKind): StoreError {
   const shapes = kind
     ? `Expected ${STORE_SHAPES[kind]}.`
-    : `Expected one of: ${KINDS.map((k) => STORE_SHAPES[k]).join(', ')}.`;
+    : `Expected one of: ${Object.values(STORE_SHAPES).join(', ')}.`;
   return new StoreError('STORE_URI_INVALID', `Store URI "${uri}" is invalid: ${problem}. ${shapes}`, {
     store: uri,
   });
@@ -103,8 +97,8 @@ interface RawParts {
 function splitUri(uri: string): RawParts {
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
   if (!schemeMatch) throw invalid(uri, 'it has no scheme (such as vault://)');
-  const scheme = (schemeMatch[1] ?? '').toLowerCase();
-  if (!isKind(scheme)) throw invalid(uri, `unknown store scheme "${scheme}"`);
+  const scheme = (schemeMatch[1] ?? '').toLowerCase() as StoreKind;
+  if (!Object.hasOwn(STORE_SHAPES, scheme)) throw invalid(uri, `unknown store scheme "${scheme}"`);
   let rest = uri.slice(schemeMatch[0].length);
   let fragment: string | undefined;
   let queryText: string | undefined;
@@ -133,10 +127,6 @@ function splitUri(uri: string): RawParts {
     fragment,
     query: queryText === undefined ? undefined : new URLSearchParams(queryText),
   };
-}
-
-function rejectQuery(uri: string, parts: RawParts): void {
-  if (parts.query !== undefined) throw invalid(uri, 'this store takes no ?options', parts.kind);
 }
 
 function requireKey(uri: string, parts: RawParts): string {
@@ -193,7 +183,6 @@ function parseAws(uri: string, parts: RawParts): ParsedAwsUri {
 }
 
 function parseVault(uri: string, parts: RawParts): ParsedVaultUri {
-  rejectQuery(uri, parts);
   const segs = segments(uri, parts, 'the Vault path');
   if (segs.length < 2) throw invalid(uri, 'both a mount and a secret path are needed', 'vault');
   const [mount, ...path] = segs as [string, ...string[]];
@@ -203,7 +192,6 @@ function parseVault(uri: string, parts: RawParts): ParsedVaultUri {
 const DOPPLER_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 function parseDoppler(uri: string, parts: RawParts): ParsedDopplerUri {
-  rejectQuery(uri, parts);
   if (parts.fragment !== undefined) {
     throw invalid(uri, 'a Doppler secret has no keys inside it (remove the #…)', 'doppler');
   }
@@ -225,7 +213,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const K8S_DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function parseK8s(uri: string, parts: RawParts): ParsedK8sUri {
-  rejectQuery(uri, parts);
   const segs = segments(uri, parts, 'the Kubernetes address');
   if (segs.length !== 2) throw invalid(uri, 'exactly a namespace and a secret name are needed', 'k8s');
   const [namespace, name] = segs as [string, string];
@@ -243,7 +230,7 @@ function parseK8s(uri: string, parts: RawParts): ParsedK8sUri {
 }
 
 /** The key pattern the dotenv format can hold on the left of `=`. */
-export const DOTENV_KEY = /^[\w.-]+$/;
+const DOTENV_KEY = /^[\w.-]+$/;
 
 function parseFilePath(uri: string, parts: RawParts): string {
   if (parts.body === '') throw invalid(uri, 'the file path is empty', 'file');
@@ -255,7 +242,6 @@ function parseFilePath(uri: string, parts: RawParts): string {
 }
 
 function parseFile(uri: string, parts: RawParts): ParsedFileUri {
-  rejectQuery(uri, parts);
   const path = parseFilePath(uri, parts);
   if (path.endsWith('/')) throw invalid(uri, 'the path names a directory, not a file', 'file');
   const key = requireKey(uri, parts);
@@ -274,6 +260,9 @@ function parseFile(uri: string, parts: RawParts): ParsedFileUri {
 export function parseStoreUri(input: string): ParsedStoreUri {
   const uri = input.trim();
   const parts = splitUri(uri);
+  if (parts.query !== undefined && parts.kind !== 'aws-sm') {
+    throw invalid(uri, 'this store takes no ?options', parts.kind);
+  }
   switch (parts.kind) {
     case 'aws-sm':
       return parseAws(uri, parts);
@@ -288,12 +277,6 @@ export function parseStoreUri(input: string): ParsedStoreUri {
   }
 }
 
-export const PREFIX_SHAPES = {
-  'aws-sm': 'aws-sm://[<name prefix>]',
-  vault: 'vault://<mount>[/<path prefix>]',
-  file: 'file://<file or directory>',
-} as const;
-
 /**
  * Parses a prefix for `list`. Listing is offered where the API can enumerate without reading
  * secret values: AWS (ListSecrets), Vault (LIST on metadata) and files.
@@ -304,7 +287,7 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
   const invalidPrefix = (problem: string): StoreError =>
     new StoreError(
       'STORE_URI_INVALID',
-      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: ${Object.values(PREFIX_SHAPES).join(', ')}.`,
+      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>.`,
       { store: uri },
     );
   if (parts.fragment !== undefined || parts.query !== undefined) {

@@ -9,7 +9,7 @@ import {
   requestToken,
 } from '../../adapters/aws-secrets-manager/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, storeError } from './helpers.js';
+import { expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
 
 const ENDPOINT = 'https://secretsmanager.us-east-1.amazonaws.com';
 const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
@@ -28,6 +28,7 @@ const CERT = {
   certUrl: 'https://certs.example.test/cert/5b1f',
   certId: '5b1f2c3d-0000-4000-8000-000000000001',
 };
+const WRITE = { credential: CREDENTIAL, ...CERT };
 const OLD_VERSION = 'a1b2c3d4-0000-4000-8000-0000000000aa';
 
 type Body = Record<string, unknown>;
@@ -43,8 +44,27 @@ function awsError(type: string, message = 'error'): [number, Body, Record<string
   return [400, { __type: type, message }, AWS_JSON];
 }
 
-async function open(uri: string, options: StoreOptions = OPTIONS): Promise<SecretStore> {
+async function open(uri = 'aws-sm://prod/api-key', options: StoreOptions = OPTIONS): Promise<SecretStore> {
   return openStore(uri, options);
+}
+
+/** The secret holds 'previous' at OLD_VERSION; our new version is `version`. */
+function readsAndPuts(version: string): void {
+  call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'previous' }, AWS_JSON);
+  call('PutSecretValue').reply(200, { VersionId: version }, AWS_JSON);
+}
+
+function dropsPending(version?: string): void {
+  call(
+    'UpdateSecretVersionStage',
+    (b) => b.VersionStage === PENDING_STAGE && (version === undefined || b.RemoveFromVersionId === version),
+  ).reply(200, {}, AWS_JSON);
+}
+
+/** AWSCURRENT moves to our version, then our pending label goes. */
+function promotes(): void {
+  call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(200, {}, AWS_JSON);
+  dropsPending();
 }
 
 beforeEach(resetNock);
@@ -94,8 +114,8 @@ describe('aws-sm write', () => {
         ]),
     ).reply(200, {}, AWS_JSON);
 
-    const store = await open('aws-sm://prod/api-key');
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toEqual({
+    const store = await open();
+    expect(await store.write(WRITE)).toEqual({
       store: 'aws-sm://prod/api-key',
       version: token,
     });
@@ -106,8 +126,8 @@ describe('aws-sm write', () => {
     const token = requestToken('prod/api-key', CERT.certId);
     call('GetSecretValue').reply(200, { VersionId: token, SecretString: CREDENTIAL }, AWS_JSON);
     call('TagResource').reply(200, {}, AWS_JSON);
-    const store = await open('aws-sm://prod/api-key');
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: token });
+    const store = await open();
+    expect(await store.write(WRITE)).toMatchObject({ version: token });
     expectAllCallsMade();
   });
 
@@ -120,8 +140,7 @@ describe('aws-sm write', () => {
       sent = String(b.SecretString);
       return true;
     }).reply(200, { VersionId: 'new-version' }, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(200, {}, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === PENDING_STAGE).reply(200, {}, AWS_JSON);
+    promotes();
     call('TagResource', (b) => JSON.stringify(b.Tags).includes(`"Value":"password"`)).reply(
       200,
       {},
@@ -129,7 +148,7 @@ describe('aws-sm write', () => {
     );
 
     const store = await open('aws-sm://prod/rds#password');
-    await store.write({ credential: CREDENTIAL, ...CERT });
+    await store.write(WRITE);
     expect(sent).toBe(original.replace('"old"', () => JSON.stringify(CREDENTIAL)));
     for (const fragment of [
       '"username": "admin"',
@@ -146,10 +165,7 @@ describe('aws-sm write', () => {
   it('#json-key on a value that is not a JSON object writes nothing', async () => {
     for (const value of ['plain text', '["a"]']) {
       call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: value }, AWS_JSON);
-      const error = await storeError(
-        (await open('aws-sm://prod/rds#password')).write({ credential: CREDENTIAL, ...CERT }),
-      );
-      expect(error.code).toBe('STORE_INVALID_VALUE');
+      const error = await writeFails(open('aws-sm://prod/rds#password'), WRITE, 'STORE_INVALID_VALUE');
       expect(error.message).toContain('Nothing was written');
       expectNoSecrets(error, [CREDENTIAL]);
       expectAllCallsMade();
@@ -161,10 +177,7 @@ describe('aws-sm write', () => {
       ...awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret."),
     );
     call('DescribeSecret').reply(...awsError('ResourceNotFoundException'));
-    const error = await storeError(
-      (await open('aws-sm://prod/new')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_NOT_FOUND');
+    const error = await writeFails(open('aws-sm://prod/new'), WRITE, 'STORE_NOT_FOUND');
     expect(error.message).toContain('aws-sm://prod/new?create=true');
     expectAllCallsMade();
   });
@@ -186,7 +199,7 @@ describe('aws-sm write', () => {
           ]),
     ).reply(200, { Name: 'prod/new', VersionId: token }, AWS_JSON);
     const store = await open('aws-sm://prod/new#password?create=true');
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: token });
+    expect(await store.write(WRITE)).toMatchObject({ version: token });
     expectAllCallsMade();
   });
 
@@ -199,9 +212,7 @@ describe('aws-sm write', () => {
       AWS_JSON,
     );
     call('TagResource').reply(200, {}, AWS_JSON);
-    expect(
-      await (await open('aws-sm://tf/managed')).write({ credential: CREDENTIAL, ...CERT }),
-    ).toMatchObject({ version: 'first' });
+    expect(await (await open('aws-sm://tf/managed')).write(WRITE)).toMatchObject({ version: 'first' });
     expectAllCallsMade();
   });
 
@@ -212,10 +223,7 @@ describe('aws-sm write', () => {
         'User: arn:aws:sts::1:assumed-role/ci is not authorized to perform: secretsmanager:GetSecretValue',
       ),
     );
-    const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    const error = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     for (const action of [
       'GetSecretValue',
       'PutSecretValue',
@@ -230,14 +238,10 @@ describe('aws-sm write', () => {
 
   it('ThrottlingException is retried by the SDK and then succeeds', async () => {
     call('GetSecretValue').reply(...awsError('ThrottlingException', 'Rate exceeded'));
-    call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'previous' }, AWS_JSON);
-    call('PutSecretValue').reply(200, { VersionId: 'v2' }, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(200, {}, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === PENDING_STAGE).reply(200, {}, AWS_JSON);
+    readsAndPuts('v2');
+    promotes();
     call('TagResource').reply(200, {}, AWS_JSON);
-    expect(
-      await (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    ).toMatchObject({ version: 'v2' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: 'v2' });
     expectAllCallsMade();
   });
 
@@ -246,49 +250,35 @@ describe('aws-sm write', () => {
       .times(2)
       .reply(...awsError('ThrottlingException', 'Rate exceeded'));
     const store = await open('aws-sm://prod/api-key', { ...OPTIONS, aws: { maxAttempts: 2 } });
-    const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+    const error = await storeError(store.write(WRITE));
     expect(error.code).toBe('STORE_THROTTLED');
     expect(error.message).toContain('2 times');
     expectAllCallsMade();
   });
 
   it('a concurrent writer (AWSCURRENT moved) is a conflict: our version is not made current, nor tagged', async () => {
-    call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'previous' }, AWS_JSON);
-    call('PutSecretValue').reply(200, { VersionId: 'ours' }, AWS_JSON);
+    readsAndPuts('ours');
     call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(
       ...awsError('InvalidParameterException', 'The staging label AWSCURRENT is not attached to the version'),
     );
     call('GetSecretValue').reply(200, { VersionId: 'theirs', SecretString: 'their-secret-value' }, AWS_JSON);
-    call(
-      'UpdateSecretVersionStage',
-      (b) => b.VersionStage === PENDING_STAGE && b.RemoveFromVersionId === 'ours',
-    ).reply(200, {}, AWS_JSON);
-    const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_CONFLICT');
+    dropsPending('ours');
+    const error = await writeFails(open(), WRITE, 'STORE_CONFLICT');
     expect(error.credentialWritten).toBe(false);
     expectNoSecrets(error, [CREDENTIAL, 'their-secret-value', 'previous']);
     expectAllCallsMade();
   });
 
   it('a denied stage move leaves the previous value current and names the action', async () => {
-    call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'previous' }, AWS_JSON);
-    call('PutSecretValue').reply(200, { VersionId: 'v-new' }, AWS_JSON);
+    readsAndPuts('v-new');
     call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(
       ...awsError(
         'AccessDeniedException',
         'not authorized to perform: secretsmanager:UpdateSecretVersionStage',
       ),
     );
-    call(
-      'UpdateSecretVersionStage',
-      (b) => b.VersionStage === PENDING_STAGE && b.RemoveFromVersionId === 'v-new',
-    ).reply(200, {}, AWS_JSON);
-    const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    dropsPending('v-new');
+    const error = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     expect(error.credentialWritten).toBe(false);
     expect(error.message).toContain('previous value is still AWSCURRENT');
     expect(error.message).toContain('denied secretsmanager:UpdateSecretVersionStage');
@@ -296,17 +286,12 @@ describe('aws-sm write', () => {
   });
 
   it('tagging failing after the value is current: STORE_METADATA_FAILED with credentialWritten and the version', async () => {
-    call('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'previous' }, AWS_JSON);
-    call('PutSecretValue').reply(200, { VersionId: 'v-new' }, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === 'AWSCURRENT').reply(200, {}, AWS_JSON);
-    call('UpdateSecretVersionStage', (b) => b.VersionStage === PENDING_STAGE).reply(200, {}, AWS_JSON);
+    readsAndPuts('v-new');
+    promotes();
     call('TagResource').reply(
       ...awsError('AccessDeniedException', 'not authorized to perform: secretsmanager:TagResource'),
     );
-    const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_METADATA_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_METADATA_FAILED');
     expect(error.credentialWritten).toBe(true);
     expect(error.version).toBe('v-new');
     expect(error.toJSON()).toMatchObject({
@@ -330,10 +315,7 @@ describe('aws-sm write', () => {
         `You can't use ${CREDENTIAL} here; token ${SESSION_TOKEN}; old previous-secret-value`,
       ),
     );
-    const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_WRITE_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_WRITE_FAILED');
     expectNoSecrets(error, [
       CREDENTIAL,
       SESSION_TOKEN,
@@ -345,7 +327,7 @@ describe('aws-sm write', () => {
 
   it('refuses a certificate URL longer than a tag value before writing', async () => {
     const error = await storeError(
-      (await open('aws-sm://prod/api-key')).write({
+      (await open()).write({
         credential: CREDENTIAL,
         ...CERT,
         certUrl: `https://x/${'a'.repeat(300)}`,

@@ -4,7 +4,7 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { certUrlFromNote, composeNote } from '../../adapters/doppler.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, storeError } from './helpers.js';
+import { expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
 
 const API = 'https://api.doppler.com';
 const TOKEN = 'dp.st.prd.EXAMPLEtokenEXAMPLEtokenEXAMPLE00';
@@ -13,6 +13,7 @@ const CERT = {
   certUrl: 'https://certs.example.test/cert/dd01',
   certId: 'dd010000-0000-4000-8000-000000000004',
 };
+const WRITE = { credential: CREDENTIAL, ...CERT };
 const OPTIONS: StoreOptions = { env: { DOPPLER_TOKEN: TOKEN }, retry: { maxAttempts: 3, baseDelayMs: 1 } };
 const QUERY = { project: 'backend', config: 'prd', name: 'DB_PASSWORD' };
 
@@ -67,7 +68,7 @@ describe('doppler write', () => {
         note: `Owned by payments.\nPassGeni certificate (prd): ${CERT.certUrl}`,
       })
       .reply(200, { secret: 'DB_PASSWORD', note: 'x', success: true });
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toEqual({
+    expect(await (await open()).write(WRITE)).toEqual({
       store: 'doppler://backend/prd/DB_PASSWORD',
     });
     expectAllCallsMade();
@@ -89,7 +90,7 @@ describe('doppler write', () => {
         (b: { note: string }) => b.note === `PassGeni certificate (prd): ${CERT.certUrl}`,
       )
       .reply(200, { success: true });
-    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    await (await open()).write(WRITE);
     expectAllCallsMade();
   });
 
@@ -103,8 +104,7 @@ describe('doppler write', () => {
       .get('/v3/configs/config/secret')
       .query(QUERY)
       .reply(200, secretReply('someone-elses-value'));
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_CONFLICT');
+    const error = await writeFails(open(), WRITE, 'STORE_CONFLICT');
     expect(error.message).toContain('nothing was overwritten');
     expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value', 'someone-elses-value']);
     expectAllCallsMade();
@@ -115,8 +115,7 @@ describe('doppler write', () => {
       .get('/v3/configs/config/secret')
       .query(QUERY)
       .reply(401, { messages: ['Invalid Auth token'], success: false });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    const error = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     expect(error.message).toContain('Invalid Auth token');
     expect(error.message).toContain('service token with read/write access');
     expectNoSecrets(error, [CREDENTIAL, TOKEN]);
@@ -135,7 +134,7 @@ describe('doppler write', () => {
       .post('/v3/configs/config/secrets/note')
       .reply(200, { success: true });
     const started = Date.now();
-    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    await (await open()).write(WRITE);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expectAllCallsMade();
   });
@@ -146,8 +145,7 @@ describe('doppler write', () => {
       .query(QUERY)
       .times(3)
       .reply(429, { messages: ['Too many requests'], success: false }, { 'Retry-After': '0' });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_THROTTLED');
+    const error = await writeFails(open(), WRITE, 'STORE_THROTTLED');
     expect(error.message).toContain('HTTP 429, 3 attempt(s)');
     expectAllCallsMade();
   });
@@ -157,8 +155,7 @@ describe('doppler write', () => {
       .get('/v3/configs/config/secret')
       .query(QUERY)
       .reply(429, { messages: ['Too many requests'] }, { 'Retry-After': '3600' });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_THROTTLED');
+    const error = await writeFails(open(), WRITE, 'STORE_THROTTLED');
     expect(error.message).toContain('HTTP 429, 1 attempt(s)');
     expect(error.message).toContain('wait 3600 s');
     expectAllCallsMade();
@@ -178,7 +175,7 @@ describe('doppler write', () => {
       .reply(200, secretReply(CREDENTIAL))
       .post('/v3/configs/config/secrets/note')
       .reply(200, { success: true });
-    await (await open()).write({ credential: CREDENTIAL, ...CERT });
+    await (await open()).write(WRITE);
     expectAllCallsMade();
   });
 
@@ -191,8 +188,7 @@ describe('doppler write', () => {
       .reply(200, { success: true })
       .post('/v3/configs/config/secrets/note')
       .reply(403, { messages: ['This token does not have access to requested resource'] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_METADATA_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_METADATA_FAILED');
     expect(error.credentialWritten).toBe(true);
     expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value']);
     expectAllCallsMade();
@@ -208,8 +204,7 @@ describe('doppler write', () => {
       .get('/v3/configs/config/secret')
       .query(QUERY)
       .reply(200, secretReply('old-value'));
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_WRITE_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_WRITE_FAILED');
     expect(error.message).toContain('[redacted]');
     expectNoSecrets(error, [CREDENTIAL, TOKEN, 'old-value']);
     expectAllCallsMade();

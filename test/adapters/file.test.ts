@@ -9,13 +9,14 @@ import dotenv from 'dotenv';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import { BACKUP_SUFFIX, LOCK_SUFFIX, SIDECAR_SUFFIX } from '../../adapters/file/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectNoSecrets, storeError } from './helpers.js';
+import { expectNoSecrets, storeError, writeFails } from './helpers.js';
 
 const CREDENTIAL = `N3w'Pa$$ #w0rd\\"x`;
 const CERT = {
   certUrl: 'https://certs.example.test/cert/7d0c1c1e',
   certId: '7d0c1c1e-1111-4222-8333-444455556666',
 };
+const WRITE = { credential: CREDENTIAL, ...CERT };
 
 let dir: string;
 beforeEach(async () => {
@@ -48,7 +49,7 @@ const ENV_FILE = [
 describe('file store (dotenv)', () => {
   it('creates a new file with mode 0600, a sidecar record, and reads both back', async () => {
     const store = await open('file://.env#DB_PASSWORD');
-    const result = await store.write({ credential: CREDENTIAL, ...CERT });
+    const result = await store.write(WRITE);
     expect(result).toEqual({ store: 'file://.env#DB_PASSWORD' });
     const file = path.join(dir, '.env');
     expect(await mode(file)).toBe(0o600);
@@ -71,7 +72,7 @@ describe('file store (dotenv)', () => {
       JSON.stringify({ API_KEY: { cert_url: 'https://c/1', cert_id: '1', updated_at: 'x' } }),
     );
     const store = await open('file://.env#DB_PASSWORD');
-    await store.write({ credential: CREDENTIAL, ...CERT });
+    await store.write(WRITE);
 
     const after = await readFile(file, 'utf8');
     const lines = after.split('\n');
@@ -165,7 +166,7 @@ describe('file store (JSON)', () => {
     const file = path.join(dir, 'db.json');
     await writeFile(file, JSON_FILE);
     const store = await open('file://db.json#password');
-    await store.write({ credential: CREDENTIAL, ...CERT });
+    await store.write(WRITE);
     const after = await readFile(file, 'utf8');
     expect(after).toBe(JSON_FILE.replace('"old"', () => JSON.stringify(CREDENTIAL)));
     expect(await store.readCredential()).toBe(CREDENTIAL);
@@ -186,10 +187,7 @@ describe('file store (JSON)', () => {
     for (const content of ['{"a": 1,', '["a"]']) {
       const file = path.join(dir, 'bad.json');
       await writeFile(file, content);
-      const error = await storeError(
-        (await open('file://bad.json#a')).write({ credential: CREDENTIAL, ...CERT }),
-      );
-      expect(error.code).toBe('STORE_INVALID_VALUE');
+      const error = await writeFails(open('file://bad.json#a'), WRITE, 'STORE_INVALID_VALUE');
       expectNoSecrets(error, [CREDENTIAL]);
       expect(await readFile(file, 'utf8')).toBe(content);
       expect(existsSync(file + BACKUP_SUFFIX)).toBe(false);
@@ -207,10 +205,7 @@ describe('file store concurrency and failures', () => {
       file + LOCK_SUFFIX,
       JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname() }),
     );
-    const error = await storeError(
-      (await open('file://.env#DB_PASSWORD')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_CONFLICT');
+    const error = await writeFails(open('file://.env#DB_PASSWORD'), WRITE, 'STORE_CONFLICT');
     expect(error.message).toContain(LOCK_SUFFIX);
     expectNoSecrets(error, [CREDENTIAL]);
     expect(await readFile(file, 'utf8')).toBe(ENV_FILE);
@@ -226,7 +221,7 @@ describe('file store concurrency and failures', () => {
       file + LOCK_SUFFIX,
       JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname() }),
     );
-    await (await open('file://.env#DB_PASSWORD')).write({ credential: CREDENTIAL, ...CERT });
+    await (await open('file://.env#DB_PASSWORD')).write(WRITE);
     expect(dotenv.parse(await readFile(file, 'utf8')).DB_PASSWORD).toBe(CREDENTIAL);
     expect(existsSync(file + LOCK_SUFFIX)).toBe(false);
   });
@@ -246,7 +241,7 @@ describe('file store concurrency and failures', () => {
         }
       });
     });
-    const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+    const error = await storeError(store.write(WRITE));
     await edited;
     expect(error.code).toBe('STORE_CONFLICT');
     expectNoSecrets(error, [CREDENTIAL]);
@@ -260,7 +255,7 @@ describe('file store concurrency and failures', () => {
     await writeFile(file, ENV_FILE);
     await writeFile(file + SIDECAR_SUFFIX, '{ not json');
     const store = await open('file://.env#DB_PASSWORD');
-    const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+    const error = await storeError(store.write(WRITE));
     expect(error.code).toBe('STORE_METADATA_FAILED');
     expect(error.credentialWritten).toBe(true);
     expect(error.toJSON()).toMatchObject({ credential_written: true, code: 'STORE_METADATA_FAILED' });
@@ -269,10 +264,7 @@ describe('file store concurrency and failures', () => {
   });
 
   it('names a missing directory without creating it', async () => {
-    const error = await storeError(
-      (await open('file://missing/dir/.env#A')).write({ credential: CREDENTIAL, ...CERT }),
-    );
-    expect(error.code).toBe('STORE_NOT_FOUND');
+    const error = await writeFails(open('file://missing/dir/.env#A'), WRITE, 'STORE_NOT_FOUND');
     expect(existsSync(path.join(dir, 'missing'))).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import nock from 'nock';
 import { StoreError } from '../../adapters/store.js';
+import type { SecretStore, StoreErrorCode, StoreWriteRequest } from '../../adapters/store.js';
 
 /** Awaits a promise that must reject with a StoreError and returns the error. */
 export async function storeError(promise: Promise<unknown>): Promise<StoreError> {
@@ -48,4 +49,15 @@ export function recordBodies(scope: nock.Scope): string[] {
   const bodies: string[] = [];
   scope.on('request', (_req: unknown, _interceptor: unknown, body: string) => bodies.push(body));
   return bodies;
+}
+
+/** Writes through a store that must refuse with `code`, and returns the error. */
+export async function writeFails(
+  store: Promise<SecretStore>,
+  request: StoreWriteRequest,
+  code: StoreErrorCode,
+): Promise<StoreError> {
+  const error = await storeError((await store).write(request));
+  expect(error.code).toBe(code);
+  return error;
 }

@@ -7,7 +7,7 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, storeError } from './helpers.js';
+import { expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
 
 const SERVER = 'https://k8s.test';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.k8s-service-account-token-EXAMPLE';
@@ -21,6 +21,7 @@ const CERT = {
   certUrl: 'https://certs.example.test/cert/k8s1',
   certId: 'a0a0a0a0-0000-4000-8000-000000000005',
 };
+const WRITE = { credential: CREDENTIAL, ...CERT };
 const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64');
 
 let dir: string;
@@ -97,7 +98,7 @@ describe('kubernetes write', () => {
       .matchHeader('content-type', 'application/merge-patch+json')
       .reply(200, secret('42', CREDENTIAL, { [CERT_URL_ANNOTATION]: CERT.certUrl }));
     const store = await open();
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toEqual({
+    expect(await store.write(WRITE)).toEqual({
       store: 'k8s://payments/db-credentials#password',
       version: '42',
     });
@@ -119,8 +120,7 @@ describe('kubernetes write', () => {
       })
       .get(SECRET_PATH)
       .reply(200, secret('43', 'someone-elses-secret'));
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_CONFLICT');
+    const error = await writeFails(open(), WRITE, 'STORE_CONFLICT');
     expect(error.credentialWritten).toBe(false);
     expectNoSecrets(error, [CREDENTIAL, TOKEN, 'someone-elses-secret']);
     expectAllCallsMade();
@@ -136,17 +136,17 @@ describe('kubernetes write', () => {
       .reply(409, { kind: 'Status', code: 409, reason: 'Conflict' })
       .get(SECRET_PATH)
       .reply(200, secret('42', CREDENTIAL, { [CERT_URL_ANNOTATION]: CERT.certUrl }));
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '42' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: '42' });
     expectAllCallsMade();
   });
 
   it('404 and 403 say what to do', async () => {
     api().get(SECRET_PATH).reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
-    const missing = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    const missing = await storeError((await open()).write(WRITE));
     expect(missing.code).toBe('STORE_NOT_FOUND');
     expect(missing.message).toContain('kubectl create secret generic db-credentials -n payments');
     api().get(SECRET_PATH).reply(403, { kind: 'Status', code: 403, reason: 'Forbidden' });
-    const denied = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
+    const denied = await storeError((await open()).write(WRITE));
     expect(denied.code).toBe('STORE_ACCESS_DENIED');
     expect(denied.message).toContain('verbs ["get", "patch"] on resource "secrets"');
     expectAllCallsMade();
@@ -163,8 +163,7 @@ describe('kubernetes write', () => {
         reason: 'Invalid',
         message: `Secret "db-credentials" is invalid: data[password]: Invalid value: "${CREDENTIAL}" ${b64(CREDENTIAL)} ${TOKEN}`,
       });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_INVALID_VALUE');
+    const error = await writeFails(open(), WRITE, 'STORE_INVALID_VALUE');
     expectNoSecrets(error, [CREDENTIAL, b64(CREDENTIAL), TOKEN, 'old']);
     expectAllCallsMade();
   });

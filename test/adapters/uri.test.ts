@@ -52,26 +52,19 @@ describe('parseStoreUri', () => {
   });
 
   it('parses Doppler, Kubernetes and file URIs', () => {
-    expect(parseStoreUri('doppler://backend/prd/DB_PASSWORD')).toMatchObject({
-      project: 'backend',
-      config: 'prd',
-      name: 'DB_PASSWORD',
-    });
-    expect(parseStoreUri('k8s://payments/db-credentials#password')).toMatchObject({
-      namespace: 'payments',
-      name: 'db-credentials',
-      key: 'password',
-    });
-    expect(parseStoreUri('file://.env#DB_PASSWORD')).toMatchObject({
-      path: '.env',
-      key: 'DB_PASSWORD',
-      format: 'dotenv',
-    });
-    expect(parseStoreUri('file:///etc/app/secrets.json#db.password')).toMatchObject({
-      path: '/etc/app/secrets.json',
-      key: 'db.password',
-      format: 'json',
-    });
+    const cases: [string, Record<string, string>][] = [
+      ['doppler://backend/prd/DB_PASSWORD', { project: 'backend', config: 'prd', name: 'DB_PASSWORD' }],
+      [
+        'k8s://payments/db-credentials#password',
+        { namespace: 'payments', name: 'db-credentials', key: 'password' },
+      ],
+      ['file://.env#DB_PASSWORD', { path: '.env', key: 'DB_PASSWORD', format: 'dotenv' }],
+      [
+        'file:///etc/app/secrets.json#db.password',
+        { path: '/etc/app/secrets.json', key: 'db.password', format: 'json' },
+      ],
+    ];
+    for (const [uri, parsed] of cases) expect(parseStoreUri(uri)).toMatchObject(parsed);
   });
 
   it('rejects malformed URIs with the expected shape in the message', () => {

@@ -4,7 +4,14 @@ import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, recordBodies, resetNock, storeError } from './helpers.js';
+import {
+  expectAllCallsMade,
+  expectNoSecrets,
+  recordBodies,
+  resetNock,
+  storeError,
+  writeFails,
+} from './helpers.js';
 
 const ADDR = 'https://vault.test:8200';
 const TOKEN = 'hvs.CAESIEXAMPLEvaulttokenvalue0001';
@@ -13,6 +20,7 @@ const CERT = {
   certUrl: 'https://certs.example.test/cert/11aa',
   certId: '11aa2222-0000-4000-8000-000000000003',
 };
+const WRITE = { credential: CREDENTIAL, ...CERT };
 const OPTIONS: StoreOptions = {
   env: { VAULT_ADDR: ADDR, VAULT_TOKEN: TOKEN, VAULT_NAMESPACE: 'team-a' },
   retry: { maxAttempts: 3, baseDelayMs: 1 },
@@ -56,7 +64,7 @@ describe('vault write', () => {
       .reply(204);
     const bodies = recordBodies(scope);
     const store = await open();
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toEqual({
+    expect(await store.write(WRITE)).toEqual({
       store: 'vault://secret/app/db#password',
       version: '8',
     });
@@ -94,8 +102,8 @@ describe('vault write', () => {
       .reply(200, { data: { version: 5 } })
       .patch(METADATA)
       .reply(204);
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '1' });
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '5' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: '1' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: '5' });
     expectAllCallsMade();
   });
 
@@ -109,8 +117,7 @@ describe('vault write', () => {
       .reply(200, readReply('{"username":"svc","password":"their-new-secret"}', 8));
     const methods: string[] = [];
     scope.on('request', (req: { method: string }) => methods.push(req.method));
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_CONFLICT');
+    const error = await writeFails(open(), WRITE, 'STORE_CONFLICT');
     expect(error.credentialWritten).toBe(false);
     expect(error.message).toContain('expected version 7, it is now 8');
     expect(error.message).toContain('nothing was overwritten');
@@ -129,7 +136,7 @@ describe('vault write', () => {
       .reply(200, readReply(JSON.stringify({ password: CREDENTIAL }), 8))
       .patch(METADATA)
       .reply(204);
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '8' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: '8' });
     expectAllCallsMade();
   });
 
@@ -137,8 +144,7 @@ describe('vault write', () => {
     vault()
       .get(DATA)
       .reply(403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    const error = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     expect(error.message).toContain(
       'path "secret/data/app/db" { capabilities = ["create", "update", "read"] }',
     );
@@ -151,8 +157,7 @@ describe('vault write', () => {
     vault()
       .get(DATA)
       .reply(503, { errors: ['Vault is sealed'] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_UNAVAILABLE');
+    const error = await writeFails(open(), WRITE, 'STORE_UNAVAILABLE');
     expect(error.message).toMatch(/^Vault is sealed/);
     expectAllCallsMade();
   });
@@ -171,7 +176,7 @@ describe('vault write', () => {
       .reply(500, { errors: ['internal error'] })
       .patch(METADATA)
       .reply(204);
-    expect(await (await open()).write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '8' });
+    expect(await (await open()).write(WRITE)).toMatchObject({ version: '8' });
     expectAllCallsMade();
   });
 
@@ -180,8 +185,7 @@ describe('vault write', () => {
       .get(DATA)
       .times(3)
       .reply(429, { errors: ['request path "secret/data/app/db": rate limit quota exceeded'] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_THROTTLED');
+    const error = await writeFails(open(), WRITE, 'STORE_THROTTLED');
     expect(error.message).toContain('3 attempt(s)');
     expectAllCallsMade();
   });
@@ -194,8 +198,7 @@ describe('vault write', () => {
       .reply(200, { data: { version: 8 } })
       .patch(METADATA)
       .reply(403, { errors: ['permission denied'] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_METADATA_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_METADATA_FAILED');
     expect(error.credentialWritten).toBe(true);
     expect(error.version).toBe('8');
     expect(error.message).toContain('"patch"');
@@ -208,8 +211,7 @@ describe('vault write', () => {
       .reply(200, readReply(EXISTING, 7))
       .post(DATA)
       .reply(400, { errors: [`invalid value ${CREDENTIAL} for token ${TOKEN}`] });
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_WRITE_FAILED');
+    const error = await writeFails(open(), WRITE, 'STORE_WRITE_FAILED');
     expect(error.message).toContain('[redacted]');
     expectNoSecrets(error, [CREDENTIAL, TOKEN]);
     expectAllCallsMade();
@@ -235,7 +237,7 @@ describe('vault auth', () => {
       env: { VAULT_ADDR: ADDR, VAULT_ROLE_ID: 'role-1', VAULT_SECRET_ID: secretId },
       retry: { baseDelayMs: 1 },
     });
-    expect(await store.write({ credential: CREDENTIAL, ...CERT })).toMatchObject({ version: '2' });
+    expect(await store.write(WRITE)).toMatchObject({ version: '2' });
     expectAllCallsMade();
   });
 
@@ -265,7 +267,7 @@ describe('vault auth', () => {
     const store = await open(undefined, {
       env: { VAULT_ADDR: ADDR, VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: secretId },
     });
-    const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+    const error = await storeError(store.write(WRITE));
     expect(error.code).toBe('STORE_ACCESS_DENIED');
     expect(error.message).toContain('AppRole');
     expectNoSecrets(error, [secretId, CREDENTIAL]);
@@ -323,8 +325,7 @@ describe('vault transport', () => {
       .get(DATA)
       .reply(307, '', { location: `https://active.test:8200${DATA}` });
     const elsewhere = nock('https://active.test:8200').get(/.*/).reply(200, '{}');
-    const error = await storeError((await open()).write({ credential: CREDENTIAL, ...CERT }));
-    expect(error.code).toBe('STORE_UNAVAILABLE');
+    const error = await writeFails(open(), WRITE, 'STORE_UNAVAILABLE');
     expect(error.message).toBe(`Could not reach Vault at ${ADDR} (REDIRECT). Check VAULT_ADDR.`);
     expect(elsewhere.isDone()).toBe(false);
     expectNoSecrets(error, [TOKEN, CREDENTIAL]);
