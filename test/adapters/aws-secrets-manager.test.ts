@@ -9,7 +9,7 @@ import {
   requestToken,
 } from '../../adapters/aws-secrets-manager/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
+import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
 
 const ENDPOINT = 'https://secretsmanager.us-east-1.amazonaws.com';
 const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
@@ -24,11 +24,12 @@ const OPTIONS: StoreOptions = {
   aws: { maxAttempts: 3 },
 };
 const CREDENTIAL = 'Zq7#p$2w"x\\LmN9!rT';
-const CERT = {
-  certUrl: 'https://certs.example.test/cert/5b1f',
-  certId: '5b1f2c3d-0000-4000-8000-000000000001',
-};
 const WRITE = { credential: CREDENTIAL, ...CERT };
+/** The certificate tags of a JSON secret's #password. */
+const PASSWORD_TAGS = [
+  { Key: CERT_URL_TAG, Value: CERT.certUrl },
+  { Key: CERT_KEY_TAG, Value: 'password' },
+];
 const OLD_VERSION = 'a1b2c3d4-0000-4000-8000-0000000000aa';
 
 type Body = Record<string, unknown>;
@@ -345,29 +346,11 @@ describe('aws-sm reads and listing', () => {
       { VersionId: 'v', SecretString: JSON.stringify({ username: 'u', password: CREDENTIAL }) },
       AWS_JSON,
     );
-    call('DescribeSecret').reply(
-      200,
-      {
-        Tags: [
-          { Key: CERT_URL_TAG, Value: CERT.certUrl },
-          { Key: CERT_KEY_TAG, Value: 'password' },
-        ],
-      },
-      AWS_JSON,
-    );
+    call('DescribeSecret').reply(200, { Tags: PASSWORD_TAGS }, AWS_JSON);
     const store = await open('aws-sm://prod/rds#password');
     expect(await store.readCredential()).toBe(CREDENTIAL);
     expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
-    call('DescribeSecret').reply(
-      200,
-      {
-        Tags: [
-          { Key: CERT_URL_TAG, Value: CERT.certUrl },
-          { Key: CERT_KEY_TAG, Value: 'password' },
-        ],
-      },
-      AWS_JSON,
-    );
+    call('DescribeSecret').reply(200, { Tags: PASSWORD_TAGS }, AWS_JSON);
     expect(await (await open('aws-sm://prod/rds#username')).readCertificateUrl()).toBeUndefined();
     call('GetSecretValue').reply(...awsError('ResourceNotFoundException'));
     call('DescribeSecret').reply(...awsError('ResourceNotFoundException'));
@@ -389,10 +372,7 @@ describe('aws-sm reads and listing', () => {
         SecretList: [
           {
             Name: 'prod/rds',
-            Tags: [
-              { Key: CERT_URL_TAG, Value: CERT.certUrl },
-              { Key: CERT_KEY_TAG, Value: 'password' },
-            ],
+            Tags: PASSWORD_TAGS,
           },
           { Name: 'prod/plain' },
         ],

@@ -4,15 +4,11 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { certUrlFromNote, composeNote } from '../../adapters/doppler.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
+import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
 
 const API = 'https://api.doppler.com';
 const TOKEN = 'dp.st.prd.EXAMPLEtokenEXAMPLEtokenEXAMPLE00';
 const CREDENTIAL = 'H7$k"q#2\\Zp!w9Lm';
-const CERT = {
-  certUrl: 'https://certs.example.test/cert/dd01',
-  certId: 'dd010000-0000-4000-8000-000000000004',
-};
 const WRITE = { credential: CREDENTIAL, ...CERT };
 const OPTIONS: StoreOptions = { env: { DOPPLER_TOKEN: TOKEN }, retry: { maxAttempts: 3, baseDelayMs: 1 } };
 const QUERY = { project: 'backend', config: 'prd', name: 'DB_PASSWORD' };

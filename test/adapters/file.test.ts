@@ -9,13 +9,9 @@ import dotenv from 'dotenv';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import { BACKUP_SUFFIX, LOCK_SUFFIX, SIDECAR_SUFFIX } from '../../adapters/file/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectNoSecrets, storeError, writeFails } from './helpers.js';
+import { CERT, expectNoSecrets, storeError, writeFails } from './helpers.js';
 
 const CREDENTIAL = `N3w'Pa$$ #w0rd\\"x`;
-const CERT = {
-  certUrl: 'https://certs.example.test/cert/7d0c1c1e',
-  certId: '7d0c1c1e-1111-4222-8333-444455556666',
-};
 const WRITE = { credential: CREDENTIAL, ...CERT };
 
 let dir: string;

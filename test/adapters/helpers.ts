@@ -3,6 +3,12 @@ import nock from 'nock';
 import { StoreError } from '../../adapters/store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest } from '../../adapters/store.js';
 
+/** The certificate every adapter test attaches. */
+export const CERT = {
+  certUrl: 'https://certs.example.test/cert/5b1f',
+  certId: '5b1f2c3d-0000-4000-8000-000000000001',
+};
+
 /** Awaits a promise that must reject with a StoreError and returns the error. */
 export async function storeError(promise: Promise<unknown>): Promise<StoreError> {
   let caught: unknown;

@@ -7,7 +7,7 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
+import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
 
 const SERVER = 'https://k8s.test';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.k8s-service-account-token-EXAMPLE';
@@ -17,10 +17,6 @@ const CA_DATA =
   'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJlekNDQVNHZ0F3SUJBZ0lVTVpRQXhmWWpmRTBqa051YTBqSXI3cU44Tk1Nd0NnWUlLb1pJemowRUF3SXcKRXpFUk1BOEdBMVVFQXd3SWF6aHpMblJsYzNRd0hoY05Nall4TVRJeU1USTBOVFE1V2hjTk1qWXhNVEkwTVRJMApOVFE1V2pBVE1SRXdEd1lEVlFRRERBaHJPSE11ZEdWemREQlpNQk1HQnlxR1NNNDlBZ0VHQ0NxR1NNNDlBd0VICkEwSUFCSUc1V05VU1hyWlF6d1FVQkp4bHdZV3o0VVRnblFpQlFUVGgxMkl5Tlo4U2x5QlpPZUEvZ0NQdVoxRmoKZWlFYU8yZGU4Q255Q0FkMlNYT1Q5dmRrY1FHalV6QlJNQjBHQTFVZERnUVdCQlErVENTdWRFbnVVdkwvYllPbgpPSnlLc1dDaXpEQWZCZ05WSFNNRUdEQVdnQlErVENTdWRFbnVVdkwvYllPbk9KeUtzV0NpekRBUEJnTlZIUk1CCkFmOEVCVEFEQVFIL01Bb0dDQ3FHU000OUJBTUNBMGdBTUVVQ0lDN0R1aHZzZGozZEZ1UXpJa285bGUzcnJjMmQKWVo4UWJDV3hKRk8ybXFnR0FpRUFyV2kxNVh2eWFldGdMWkl1VUk2UDMrb3FjcjBpUG5zOWxWRXE3SE1oMzZnPQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==';
 const SECRET_PATH = '/api/v1/namespaces/payments/secrets/db-credentials';
 const CREDENTIAL = 'Lm9#q"2\\x$Wz!7pK';
-const CERT = {
-  certUrl: 'https://certs.example.test/cert/k8s1',
-  certId: 'a0a0a0a0-0000-4000-8000-000000000005',
-};
 const WRITE = { credential: CREDENTIAL, ...CERT };
 const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64');
 

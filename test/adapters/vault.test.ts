@@ -5,6 +5,7 @@ import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import {
+  CERT,
   expectAllCallsMade,
   expectNoSecrets,
   recordBodies,
@@ -16,10 +17,6 @@ import {
 const ADDR = 'https://vault.test:8200';
 const TOKEN = 'hvs.CAESIEXAMPLEvaulttokenvalue0001';
 const CREDENTIAL = 'k9#Qz$"w\\x7!pLm2';
-const CERT = {
-  certUrl: 'https://certs.example.test/cert/11aa',
-  certId: '11aa2222-0000-4000-8000-000000000003',
-};
 const WRITE = { credential: CREDENTIAL, ...CERT };
 const OPTIONS: StoreOptions = {
   env: { VAULT_ADDR: ADDR, VAULT_TOKEN: TOKEN, VAULT_NAMESPACE: 'team-a' },
