@@ -7,7 +7,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { V1Secret } from '@kubernetes/client-node';
-import { StoreError } from './store.js';
+import { StoreError, urlForKey } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
 import type { ParsedK8sUri } from './uri.js';
@@ -177,9 +177,7 @@ export class KubernetesStore implements SecretStore {
 
   async readCertificateUrl(): Promise<string | undefined> {
     const annotations = (await this.read())?.metadata?.annotations;
-    const forKey = annotations?.[CERT_KEY_ANNOTATION];
-    if (forKey !== undefined && forKey !== this.parsed.key) return undefined;
-    return annotations?.[CERT_URL_ANNOTATION];
+    return urlForKey(annotations?.[CERT_URL_ANNOTATION], annotations?.[CERT_KEY_ANNOTATION], this.parsed.key);
   }
 }
 

@@ -114,3 +114,12 @@ export function urlNotAttached(store: string, stored: string, cause: string, ver
     { store, credentialWritten: true, ...(version !== undefined && { version }) },
   );
 }
+
+/**
+ * The certificate URL a secret's metadata records for `key`. Several keys of one secret can be
+ * certified; the metadata names the key its URL is for, and a URL for another key is not ours.
+ */
+export function urlForKey(url: unknown, forKey: unknown, key: string): string | undefined {
+  if (typeof forKey === 'string' && forKey !== key) return undefined;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}

@@ -71,11 +71,11 @@ export class AwsSecretsManagerStore implements SecretStore {
 
   /** Checked before anything is written, so a too-long URL cannot leave a value without its tag. */
   private checkTagLimits(request: StoreWriteRequest): void {
-    for (const tag of this.tags(request)) {
-      if ((tag.Value ?? '').length > TAG_VALUE_MAX) {
+    for (const { Key, Value = '' } of this.tags(request)) {
+      if (Value.length > TAG_VALUE_MAX) {
         throw new StoreError(
           'STORE_INVALID_VALUE',
-          `The ${tag.Key} tag would be ${(tag.Value ?? '').length} characters; AWS allows ${TAG_VALUE_MAX}. Nothing was written.`,
+          `The ${Key} tag would be ${Value.length} characters; AWS allows ${TAG_VALUE_MAX}. Nothing was written.`,
           { store: this.uri },
         );
       }

@@ -101,9 +101,7 @@ export function parseDotenvEntries(text: string): DotenvEntry[] {
 
 /** The key → value map dotenv would produce. */
 export function parseDotenv(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const entry of parseDotenvEntries(text)) map.set(entry.key, entry.value);
-  return map;
+  return new Map(parseDotenvEntries(text).map((e) => [e.key, e.value]));
 }
 
 const BARE_SAFE = /^[A-Za-z0-9_@%+=:,./~^-]+$/;
@@ -138,10 +136,9 @@ export function setDotenvValue(text: string, key: string, value: string): string
       'the value contains a control character or line break, which a one-line dotenv value cannot hold',
     );
   }
-  const before = parseDotenv(text);
-  const target = parseDotenvEntries(text)
-    .filter((e) => e.key === key)
-    .at(-1);
+  const entries = parseDotenvEntries(text);
+  const before = new Map(entries.map((e) => [e.key, e.value]));
+  const target = entries.findLast((e) => e.key === key);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   for (const encoded of candidateEncodings(value)) {
     let next: string;

@@ -18,10 +18,7 @@ import type { VaultConnection } from './config.js';
 export type VaultResponse = HttpResponse & { attempts?: number };
 
 export function encodePath(path: string): string {
-  return path
-    .split('/')
-    .map((segment) => encodeURIComponent(segment))
-    .join('/');
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 /** 412: a standby not caught up yet; 429; 5xx, except a sealed Vault (which waits for a person). */

@@ -18,13 +18,3 @@ export async function readCustomMetadata(
     ?.custom_metadata;
   return custom !== null && typeof custom === 'object' ? (custom as Record<string, unknown>) : undefined;
 }
-
-export function certUrlFromMetadata(
-  metadata: Record<string, unknown> | undefined,
-  key: string,
-): string | undefined {
-  const url = metadata?.[CERT_URL_METADATA];
-  const forKey = metadata?.[CERT_KEY_METADATA];
-  if (typeof forKey === 'string' && forKey !== key) return undefined;
-  return typeof url === 'string' ? url : undefined;
-}

@@ -1,11 +1,11 @@
 import { jsonBody } from '../../src/lib/http.js';
 import { JsonTextError, memberText, spliceMember, stringMember } from '../internal/json-text.js';
-import { StoreError, urlNotAttached } from '../store.js';
+import { StoreError, urlForKey, urlNotAttached } from '../store.js';
 import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
 import type { ParsedVaultUri } from '../uri.js';
 import { encodePath, vaultErrors } from './client.js';
 import type { VaultClient } from './client.js';
-import { CERT_KEY_METADATA, CERT_URL_METADATA, certUrlFromMetadata, readCustomMetadata } from './metadata.js';
+import { CERT_KEY_METADATA, CERT_URL_METADATA, readCustomMetadata } from './metadata.js';
 
 const METADATA_VALUE_MAX_BYTES = 512;
 const CAS_MISMATCH = /check-and-set parameter did not match/i;
@@ -22,10 +22,6 @@ function policyHint(mount: string, path: string): string {
     `The token's policy needs: path "${mount}/data/${path}" { capabilities = ["create", "update", "read"] } ` +
     `and path "${mount}/metadata/${path}" { capabilities = ["patch", "read"] }.`
   );
-}
-
-function byteLength(value: string): number {
-  return Buffer.byteLength(value, 'utf8');
 }
 
 /**
@@ -73,15 +69,17 @@ export class VaultStore implements SecretStore {
     });
   }
 
+  /** Checked before anything is written, so a value cannot be left without its URL. */
   private checkMetadataLimits(request: StoreWriteRequest): void {
     for (const [name, value] of [
       [CERT_URL_METADATA, request.certUrl],
       [CERT_KEY_METADATA, this.parsed.key],
     ] as const) {
-      if (byteLength(value) < 1 || byteLength(value) > METADATA_VALUE_MAX_BYTES) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes < 1 || bytes > METADATA_VALUE_MAX_BYTES) {
         throw new StoreError(
           'STORE_INVALID_VALUE',
-          `Custom metadata "${name}" would be ${byteLength(value)} bytes; Vault allows 1-${METADATA_VALUE_MAX_BYTES}. Nothing was written.`,
+          `Custom metadata "${name}" would be ${bytes} bytes; Vault allows 1-${METADATA_VALUE_MAX_BYTES}. Nothing was written.`,
           { store: this.uri },
         );
       }
@@ -165,6 +163,6 @@ export class VaultStore implements SecretStore {
 
   async readCertificateUrl(): Promise<string | undefined> {
     const metadata = await readCustomMetadata(this.client, this.metadataPath, this.where);
-    return certUrlFromMetadata(metadata, this.parsed.key);
+    return urlForKey(metadata?.[CERT_URL_METADATA], metadata?.[CERT_KEY_METADATA], this.parsed.key);
   }
 }
