@@ -18,8 +18,10 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
   switch (parsed.kind) {
     case 'aws-sm':
       return new (await import('./aws-secrets-manager/index.js')).AwsSecretsManagerStore(parsed, context);
-    case 'vault':
-      return (await import('./vault/index.js')).openVaultStore(parsed, context);
+    case 'vault': {
+      const vault = await import('./vault/index.js');
+      return new vault.VaultStore(parsed, await vault.openClient(context, parsed.uri));
+    }
     case 'doppler':
       return (await import('./doppler.js')).openDopplerStore(parsed, context);
     case 'k8s':
@@ -42,8 +44,11 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
       const { createClient, listSecrets } = await import('./aws-secrets-manager/index.js');
       return { list: () => listSecrets(createClient(context), prefix) };
     }
-    case 'vault':
-      return (await import('./vault/index.js')).openVaultLister(prefix, context);
+    case 'vault': {
+      const vault = await import('./vault/index.js');
+      const client = await vault.openClient(context, prefix.uri);
+      return { list: () => vault.listVault(client, prefix) };
+    }
     case 'file': {
       const { listFiles } = await import('./file/index.js');
       return { list: () => listFiles(context.baseDir, prefix) };

@@ -73,17 +73,13 @@ export class KubernetesStore implements SecretStore {
   }
 
   /** Our own message: ApiException's message embeds the response body, which can quote the object. */
-  private failure(error: unknown, doing: string): StoreError {
-    return this.failureFor(statusOf(error), doing, networkCode(error));
-  }
-
-  private failureFor(status: number | undefined, doing: string, network?: string): StoreError {
+  private failure(doing: string, error: unknown, status = statusOf(error)): StoreError {
     const { namespace, name } = this.parsed;
     let code: StoreErrorCode = 'STORE_WRITE_FAILED';
     let message: string;
     if (status === undefined) {
       code = 'STORE_UNAVAILABLE';
-      message = `Could not reach the Kubernetes API to ${doing} ${this.where} (${network ?? 'network error'}).`;
+      message = `Could not reach the Kubernetes API to ${doing} ${this.where} (${networkCode(error) ?? 'network error'}).`;
     } else if (status === 401) {
       code = 'STORE_ACCESS_DENIED';
       message = `The Kubernetes API rejected the kubeconfig credentials (HTTP 401) when trying to ${doing} ${this.where}.`;
@@ -117,7 +113,7 @@ export class KubernetesStore implements SecretStore {
       return await this.call(() => this.api.readNamespacedSecret({ name, namespace }));
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.failure(error, 'read');
+      throw this.failure('read', error);
     }
   }
 
@@ -136,7 +132,7 @@ export class KubernetesStore implements SecretStore {
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
     const { namespace, name, key } = this.parsed;
     const current = await this.read();
-    if (current === undefined) throw this.failureFor(404, 'write');
+    if (current === undefined) throw this.failure('write', undefined, 404);
     const encoded = Buffer.from(request.credential, 'utf8').toString('base64');
     const resourceVersion = current.metadata?.resourceVersion;
     if (this.holds(current, encoded, request)) {
@@ -166,7 +162,7 @@ export class KubernetesStore implements SecretStore {
         if (this.holds(now, encoded, request))
           return { store: this.uri, ...(version !== undefined && { version }) };
       }
-      throw this.failure(error, 'patch');
+      throw this.failure('patch', error);
     }
   }
 

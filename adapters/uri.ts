@@ -162,13 +162,10 @@ function parseAws(uri: string, parts: RawParts): ParsedAwsUri {
     throw invalid(uri, 'a secret name is 1-512 characters of letters, digits and / _ + = . @ -', 'aws-sm');
   }
   let create = false;
-  if (parts.query !== undefined) {
-    for (const [name, value] of parts.query) {
-      if (name !== 'create')
-        throw invalid(uri, `unknown option "${name}" (only create=true|false)`, 'aws-sm');
-      if (value !== 'true' && value !== 'false') throw invalid(uri, `create must be true or false`, 'aws-sm');
-      create = value === 'true';
-    }
+  for (const [name, value] of parts.query ?? []) {
+    if (name !== 'create') throw invalid(uri, `unknown option "${name}" (only create=true|false)`, 'aws-sm');
+    if (value !== 'true' && value !== 'false') throw invalid(uri, `create must be true or false`, 'aws-sm');
+    create = value === 'true';
   }
   if (create && arnRegion !== undefined) {
     throw invalid(uri, 'a secret cannot be created from an ARN; name it instead', 'aws-sm');

@@ -13,3 +13,13 @@ export function fsError(store: string, error: unknown, doing: string, credential
     credentialWritten,
   });
 }
+
+/** Runs one file operation; an OS failure becomes fsError, a StoreError passes as it is. */
+export async function fsStep<T>(store: string, doing: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw fsError(store, error, doing);
+  }
+}

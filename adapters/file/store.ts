@@ -12,7 +12,7 @@ import {
   syncDirectory,
   writeTemp,
 } from './atomic.js';
-import { fsError } from './errors.js';
+import { fsError, fsStep } from './errors.js';
 import { readValue, render } from './formats.js';
 import { acquireLock } from './lock.js';
 import { readSidecar, SIDECAR_SUFFIX } from './sidecar.js';
@@ -54,26 +54,14 @@ export class FileStore implements SecretStore {
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
     const store = this.uri;
     const { key, format } = this.parsed;
-    let target: string;
+    const target = await fsStep(store, `find the directory of ${this.filePath}`, () =>
+      resolveTarget(this.filePath),
+    );
+    const release = await fsStep(store, `create a lock file next to ${target}`, () =>
+      acquireLock(target, store),
+    );
     try {
-      target = await resolveTarget(this.filePath);
-    } catch (error) {
-      throw fsError(store, error, `find the directory of ${this.filePath}`);
-    }
-    let release: () => Promise<void>;
-    try {
-      release = await acquireLock(target, store);
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      throw fsError(store, error, `create a lock file next to ${target}`);
-    }
-    try {
-      let before: Buffer | undefined;
-      try {
-        before = await readIfExists(target);
-      } catch (error) {
-        throw fsError(store, error, `read ${target}`);
-      }
+      const before = await fsStep(store, `read ${target}`, () => readIfExists(target));
       const next = render(format, before?.toString('utf8'), key, request.credential, store);
 
       let temp: string | undefined;
@@ -126,12 +114,7 @@ export class FileStore implements SecretStore {
 
   async readCredential(): Promise<string | undefined> {
     const target = await this.readTarget();
-    let raw: Buffer | undefined;
-    try {
-      raw = await readIfExists(target);
-    } catch (error) {
-      throw fsError(this.uri, error, `read ${target}`);
-    }
+    const raw = await fsStep(this.uri, `read ${target}`, () => readIfExists(target));
     if (raw === undefined) return undefined;
     return readValue(raw.toString('utf8'), this.parsed.format, this.parsed.key, this.uri);
   }
