@@ -260,7 +260,7 @@ describe('file store concurrency and failures', () => {
   });
 
   it('names a missing directory without creating it', async () => {
-    const error = await writeFails(open('file://missing/dir/.env#A'), WRITE, 'STORE_NOT_FOUND');
+    await writeFails(open('file://missing/dir/.env#A'), WRITE, 'STORE_NOT_FOUND');
     expect(existsSync(path.join(dir, 'missing'))).toBe(false);
   });
 
