@@ -17,6 +17,11 @@ function doppler(): nock.Scope {
   return nock(API).matchHeader('authorization', `Bearer ${TOKEN}`);
 }
 
+/** The first request of every write: reading the secret. */
+function reads(): nock.Interceptor {
+  return doppler().get('/v3/configs/config/secret').query(QUERY);
+}
+
 function secretReply(raw: string, note = ''): Record<string, unknown> {
   return { name: 'DB_PASSWORD', value: { raw, computed: raw, note }, success: true };
 }
@@ -44,9 +49,7 @@ describe('doppler notes', () => {
 
 describe('doppler write', () => {
   it('updates conditionally on the value read, then sets the note', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value', 'Owned by payments.'))
       .post('/v3/configs/config/secrets', {
         project: 'backend',
@@ -71,9 +74,7 @@ describe('doppler write', () => {
   });
 
   it('creates a missing secret without an originalValue', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(404, { messages: ['Could not find requested secret'], success: false })
       .post('/v3/configs/config/secrets', {
         project: 'backend',
@@ -91,9 +92,7 @@ describe('doppler write', () => {
   });
 
   it('a concurrent change (originalValue mismatch) is a conflict; the note is not touched', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value'))
       .post('/v3/configs/config/secrets')
       .reply(400, { messages: ['Secret DB_PASSWORD has been modified'], success: false })
@@ -107,10 +106,7 @@ describe('doppler write', () => {
   });
 
   it('401 is STORE_ACCESS_DENIED saying which token is needed', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
-      .reply(401, { messages: ['Invalid Auth token'], success: false });
+    reads().reply(401, { messages: ['Invalid Auth token'], success: false });
     const error = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     expect(error.message).toContain('Invalid Auth token');
     expect(error.message).toContain('service token with read/write access');
@@ -119,9 +115,7 @@ describe('doppler write', () => {
   });
 
   it('429 is retried after the Retry-After the server asks for', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value'))
       .post('/v3/configs/config/secrets')
       .reply(429, { messages: ['Too many requests'], success: false }, { 'Retry-After': '1' })
@@ -136,9 +130,7 @@ describe('doppler write', () => {
   });
 
   it('persistent 429 becomes STORE_THROTTLED with the wait Doppler asked for', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .times(3)
       .reply(429, { messages: ['Too many requests'], success: false }, { 'Retry-After': '0' });
     const error = await writeFails(open(), WRITE, 'STORE_THROTTLED');
@@ -147,10 +139,7 @@ describe('doppler write', () => {
   });
 
   it('a Retry-After beyond the retry budget is reported rather than waited for', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
-      .reply(429, { messages: ['Too many requests'] }, { 'Retry-After': '3600' });
+    reads().reply(429, { messages: ['Too many requests'] }, { 'Retry-After': '3600' });
     const error = await writeFails(open(), WRITE, 'STORE_THROTTLED');
     expect(error.message).toContain('HTTP 429, 1 attempt(s)');
     expect(error.message).toContain('wait 3600 s');
@@ -158,9 +147,7 @@ describe('doppler write', () => {
   });
 
   it('retries 5xx, and a lost response to our own update is recognised on the re-read', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value'))
       .post('/v3/configs/config/secrets')
       .reply(503, { messages: ['unavailable'] })
@@ -176,9 +163,7 @@ describe('doppler write', () => {
   });
 
   it('the note failing after the update: STORE_METADATA_FAILED with credentialWritten', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value'))
       .post('/v3/configs/config/secrets')
       .reply(200, { success: true })
@@ -191,9 +176,7 @@ describe('doppler write', () => {
   });
 
   it('never repeats the token, the new or the old value, even when Doppler echoes them', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .reply(200, secretReply('old-value'))
       .post('/v3/configs/config/secrets')
       .reply(422, { messages: [`bad value ${CREDENTIAL} (was old-value) for ${TOKEN}`] })
@@ -209,9 +192,7 @@ describe('doppler write', () => {
 
 describe('doppler reads', () => {
   it('reads the raw value and this config’s certificate URL', async () => {
-    doppler()
-      .get('/v3/configs/config/secret')
-      .query(QUERY)
+    reads()
       .times(2)
       .reply(
         200,

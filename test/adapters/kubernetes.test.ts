@@ -7,7 +7,7 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
+import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
 
 const SERVER = 'https://k8s.test';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.k8s-service-account-token-EXAMPLE';
@@ -75,15 +75,18 @@ function api(): nock.Scope {
   return nock(SERVER).matchHeader('authorization', `Bearer ${TOKEN}`);
 }
 
+/** The Secret holds 'old' at resourceVersion 41 when the write reads it. */
+function readsOld(): nock.Scope {
+  return api().get(SECRET_PATH).reply(200, secret('41', 'old'));
+}
+
 async function open(uri = 'k8s://payments/db-credentials#password'): Promise<SecretStore> {
   return openStore(uri, options);
 }
 
 describe('kubernetes write', () => {
   it('sends one merge patch of the key and the annotations, preconditioned on the resourceVersion read', async () => {
-    api()
-      .get(SECRET_PATH)
-      .reply(200, secret('41', 'old'))
+    readsOld()
       .patch(SECRET_PATH, {
         metadata: {
           resourceVersion: '41',
@@ -102,9 +105,7 @@ describe('kubernetes write', () => {
   });
 
   it('409 from the precondition is STORE_CONFLICT and nothing else is sent', async () => {
-    api()
-      .get(SECRET_PATH)
-      .reply(200, secret('41', 'old'))
+    readsOld()
       .patch(SECRET_PATH)
       .reply(409, {
         kind: 'Status',
@@ -123,9 +124,7 @@ describe('kubernetes write', () => {
   });
 
   it('a retried patch whose first attempt landed is recognised as done', async () => {
-    api()
-      .get(SECRET_PATH)
-      .reply(200, secret('41', 'old'))
+    readsOld()
       .patch(SECRET_PATH)
       .reply(503, { kind: 'Status', code: 503 })
       .patch(SECRET_PATH)
@@ -138,20 +137,16 @@ describe('kubernetes write', () => {
 
   it('404 and 403 say what to do', async () => {
     api().get(SECRET_PATH).reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
-    const missing = await storeError((await open()).write(WRITE));
-    expect(missing.code).toBe('STORE_NOT_FOUND');
+    const missing = await writeFails(open(), WRITE, 'STORE_NOT_FOUND');
     expect(missing.message).toContain('kubectl create secret generic db-credentials -n payments');
     api().get(SECRET_PATH).reply(403, { kind: 'Status', code: 403, reason: 'Forbidden' });
-    const denied = await storeError((await open()).write(WRITE));
-    expect(denied.code).toBe('STORE_ACCESS_DENIED');
+    const denied = await writeFails(open(), WRITE, 'STORE_ACCESS_DENIED');
     expect(denied.message).toContain('verbs ["get", "patch"] on resource "secrets"');
     expectAllCallsMade();
   });
 
   it('never repeats the credential or the token when the API server echoes them', async () => {
-    api()
-      .get(SECRET_PATH)
-      .reply(200, secret('41', 'old'))
+    readsOld()
       .patch(SECRET_PATH)
       .reply(422, {
         kind: 'Status',

@@ -35,6 +35,11 @@ function vault(): nock.Scope {
   return nock(ADDR).matchHeader('x-vault-namespace', 'team-a');
 }
 
+/** The secret holds EXISTING at version 7 when the write reads it. */
+function readsExisting(): nock.Scope {
+  return vault().get(DATA).reply(200, readReply(EXISTING, 7));
+}
+
 async function open(
   uri = 'vault://secret/app/db#password',
   options: StoreOptions = OPTIONS,
@@ -124,9 +129,7 @@ describe('vault write', () => {
   });
 
   it('treats a CAS mismatch caused by its own earlier attempt as success', async () => {
-    vault()
-      .get(DATA)
-      .reply(200, readReply(EXISTING, 7))
+    readsExisting()
       .post(DATA)
       .reply(400, { errors: ['check-and-set parameter did not match the current version'] })
       .get(DATA)
@@ -188,9 +191,7 @@ describe('vault write', () => {
   });
 
   it('metadata failing after the write: STORE_METADATA_FAILED with credentialWritten and the KV version', async () => {
-    vault()
-      .get(DATA)
-      .reply(200, readReply(EXISTING, 7))
+    readsExisting()
       .post(DATA)
       .reply(200, { data: { version: 8 } })
       .patch(METADATA)
@@ -203,9 +204,7 @@ describe('vault write', () => {
   });
 
   it('never repeats the token or the credential, even when Vault echoes them', async () => {
-    vault()
-      .get(DATA)
-      .reply(200, readReply(EXISTING, 7))
+    readsExisting()
       .post(DATA)
       .reply(400, { errors: [`invalid value ${CREDENTIAL} for token ${TOKEN}`] });
     const error = await writeFails(open(), WRITE, 'STORE_WRITE_FAILED');
