@@ -40,13 +40,7 @@ export function register(program: Command): void {
 }
 
 async function generate(options: GenerateOptions): Promise<number> {
-  const policy = resolvePolicy({
-    standard: options.standard,
-    ...(options.length !== undefined && { length: options.length }),
-    ...(options.exclude !== undefined && { exclude: options.exclude }),
-    ...(options.symbols !== undefined && { symbols: options.symbols }),
-    ...(options.classes !== undefined && { classes: options.classes }),
-  });
+  const policy = resolvePolicy(options);
   if (options.count === 1) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
