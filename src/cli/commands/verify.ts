@@ -90,7 +90,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
 }
 
 /** Anything that is not a URL, an id or a JWT is read as a file holding the JWT. */
-export function readCertificateArgument(input: string): string {
+function readCertificateArgument(input: string): string {
   const trimmed = input.trim();
   if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
