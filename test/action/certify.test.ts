@@ -261,12 +261,8 @@ describe('certify action: failures', () => {
   });
 
   it('vault-auth jwt without the id-token permission fails with the permission to add, before generating', async () => {
-    const result = await certify(1, {
-      standard: 'HIPAA',
-      store: 'vault://secret/app/db#password',
-      'vault-auth': 'jwt',
-      'vault-role': 'ci',
-    });
+    const store = 'vault://secret/app/db#password';
+    const result = await certify(1, { standard: 'HIPAA', store, 'vault-auth': 'jwt', 'vault-role': 'ci' });
     expect(errorLines(result)[0]).toContain('id-token: write');
     expect(result.stdout).not.toContain('Policy:');
   });
