@@ -18,14 +18,15 @@ import { heading, table, type Cell } from './summary.js';
  * (src/verification.ts). A certificate that does not hold fails the step with the reasons,
  * unless `fail-on-invalid: false` asks only for the outputs (audit jobs that collect statuses).
  */
+/** An input left empty is undefined. */
 export interface VerifyInputs {
   certificate: string;
-  issuerUrl?: string;
-  jwks?: string;
-  issuerId?: string;
-  requireStandard?: string;
-  minDaysRemaining?: number;
-  credentialFrom?: string;
+  issuerUrl: string | undefined;
+  jwks: string | undefined;
+  issuerId: string | undefined;
+  requireStandard: string | undefined;
+  minDaysRemaining: number | undefined;
+  credentialFrom: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
   access: StoreAccessInputs;
@@ -35,23 +36,17 @@ export type VerifyOutcome = { ok: boolean; report: VerifyReport } | Failed;
 
 export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
   const inputs = new Inputs(env);
-  const issuerUrl = inputs.string('issuer-url', { maxLength: 2048 });
-  const jwks = inputs.string('jwks', { maxLength: 100_000 });
-  const issuerId = inputs.string('issuer-id', { maxLength: 2048 });
-  const requireStandard = inputs.string('require-standard', { maxLength: 100 });
-  const minDaysRemaining = inputs.integer('min-days-remaining', { min: 0, max: 36_500 });
-  const credentialFrom = inputs.string('credential-from', { maxLength: 2048 });
   return {
     certificate: inputs.required('certificate', { maxLength: 20_000 }),
+    issuerUrl: inputs.string('issuer-url', { maxLength: 2048 }),
+    jwks: inputs.string('jwks', { maxLength: 100_000 }),
+    issuerId: inputs.string('issuer-id', { maxLength: 2048 }),
+    requireStandard: inputs.string('require-standard', { maxLength: 100 }),
+    minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
+    credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
-    ...(issuerUrl !== undefined && { issuerUrl }),
-    ...(jwks !== undefined && { jwks }),
-    ...(issuerId !== undefined && { issuerId }),
-    ...(requireStandard !== undefined && { requireStandard }),
-    ...(minDaysRemaining !== undefined && { minDaysRemaining }),
-    ...(credentialFrom !== undefined && { credentialFrom }),
   };
 }
 
@@ -73,14 +68,11 @@ export async function run(
     }
     const report = await verifyCertificate({
       certificate: inputs.certificate,
-      ...(inputs.issuerUrl !== undefined && { issuerBase: inputs.issuerUrl }),
-      ...(jwks !== undefined && { jwks }),
-      ...(inputs.issuerId !== undefined && { issuerId: inputs.issuerId }),
-      checks: {
-        ...(requireStandard !== undefined && { requireStandard }),
-        ...(inputs.minDaysRemaining !== undefined && { minDaysRemaining: inputs.minDaysRemaining }),
-      },
-      ...(credentialFrom !== undefined && { credentialFrom }),
+      issuerBase: inputs.issuerUrl,
+      jwks,
+      issuerId: inputs.issuerId,
+      checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
+      credentialFrom,
     });
     writeOutputs(runtime, report);
     if (inputs.showSummary) writeSummary(runtime, report);

@@ -16,9 +16,9 @@ const CLOCK_TOLERANCE_SEC = 60;
 export interface VerifierOptions {
   jwks: Jwks;
   /** The accepted `iss`; omitted = any issuer whose key is in the JWKS. */
-  issuer?: string;
+  issuer?: string | undefined;
   /** Clock in milliseconds (Date.now by default); inject one to check "as of" a date. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface CertificateVerifier {
