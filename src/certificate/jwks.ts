@@ -118,7 +118,7 @@ async function fetchJwks(source: string, timeoutMs: number): Promise<Jwks> {
       maxBodyBytes: MAX_JWKS_BYTES,
     });
   } catch (error) {
-    // an HttpError's code is ours or Node's errno code; its message could name more than the origin
+    // httpRequest fails only with an HttpError; its code (ours, or Node's errno code) is what is shown
     const code = error instanceof HttpError ? error.code : 'unknown error';
     if (code === 'TOO_LARGE') {
       throw new InputError(
