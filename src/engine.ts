@@ -148,17 +148,8 @@ export async function certifyAndStore(
       { exitCode: 2, hint: { option: 'store' } },
     );
   }
-  const policyRequest = {
-    standard: request.standard,
-    ...(request.length !== undefined && { length: request.length }),
-    ...(request.symbols !== undefined && { symbols: request.symbols }),
-    ...(request.classes !== undefined && { classes: request.classes }),
-  };
   // Validated once as asked, so a request weaker than the standard fails before any store is opened.
-  let policy = resolvePolicy({
-    ...policyRequest,
-    ...(request.exclude !== undefined && { exclude: request.exclude }),
-  });
+  let policy = resolvePolicy(request);
   if (!policy.standard.certifiable) {
     throw new PassgeniError(
       'STANDARD_NOT_CERTIFIABLE',
@@ -182,7 +173,7 @@ export async function certifyAndStore(
     .filter((c) => !(request.exclude ?? '').includes(c))
     .join('');
   if (storeExclusions) {
-    policy = resolvePolicy({ ...policyRequest, exclude: `${request.exclude ?? ''}${storeExclusions}` });
+    policy = resolvePolicy({ ...request, exclude: `${request.exclude ?? ''}${storeExclusions}` });
   }
   progress({
     step: 'policy',

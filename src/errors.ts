@@ -76,13 +76,6 @@ export class InputError extends PassgeniError {
   }
 }
 
-/** A check the user asked for did not hold: verification failed, binding mismatch. Exit 1. */
-export class CheckFailedError extends PassgeniError {
-  constructor(code: string, message: string, options: Omit<PassgeniErrorOptions, 'exitCode'> = {}) {
-    super(code, message, { ...options, exitCode: 1 });
-  }
-}
-
 export function isPassgeniError(value: unknown): value is PassgeniError {
   return value instanceof PassgeniError;
 }

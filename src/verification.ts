@@ -20,6 +20,7 @@ import { isIdAnyCase } from './lib/ids.js';
  * ask the issuer for its live status (revocation); and, when asked, check that a stored
  * credential is the one the certificate's binding was computed over.
  */
+/** Front ends pass their options as they are, so an unset one may be undefined. */
 export interface VerifyTarget {
   /** A certificate URL (…/cert/<id>), a certificate id, or a JWT. */
   certificate: string;
@@ -27,11 +28,11 @@ export interface VerifyTarget {
    * Base URL of the issuer to ask for live status and keys when given an id or a JWT, through its
    * public endpoints (no API key needed). URL inputs use their own issuer.
    */
-  issuerBase?: string;
+  issuerBase?: string | undefined;
   /** An in-process issuer (the local one) to ask instead, when there is no issuer URL. */
-  issuer?: IssuerClient;
+  issuer?: IssuerClient | undefined;
   /** Public keys to verify against; default: the issuer's JWKS. */
-  jwks?: Jwks;
+  jwks?: Jwks | undefined;
   /**
    * A verifier already built for the issuer's keys (`createVerifier`), used instead of `jwks`,
    * `issuerId` and `now`, and no JWKS is fetched. Building one turns every key of the JWKS into a
@@ -39,10 +40,10 @@ export interface VerifyTarget {
    */
   verifier?: CertificateVerifier;
   /** Require this `iss`; default: none (a URL input is still checked against its own issuer's keys). */
-  issuerId?: string;
+  issuerId?: string | undefined;
   checks?: VerifyChecks;
   /** Check the credential in this store against the certificate's binding. */
-  credentialFrom?: SecretStore;
+  credentialFrom?: SecretStore | undefined;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -139,11 +140,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
       }
       jwks = await target.issuer.jwks();
     }
-    verifier = createVerifier({
-      jwks,
-      ...(target.issuerId !== undefined && { issuer: target.issuerId }),
-      ...(target.now !== undefined && { now: target.now }),
-    });
+    verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
   }
   const result = await verifier.verify(jwt, target.checks);
   const reasons: VerifyReason[] = result.valid ? [] : [...result.reasons];

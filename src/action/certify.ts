@@ -10,18 +10,12 @@ import {
 } from '../engine.js';
 import { InputError } from '../errors.js';
 import { generateCredential } from '../generate/index.js';
-import type { IssuerClient } from '../issuer-client/types.js';
 import { MAX_LENGTH } from '../policy/limits.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
-import {
-  readStoreAccess,
-  resolveStoreOptions,
-  type StoreAccessDeps,
-  type StoreAccessInputs,
-} from './store-access.js';
+import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
 import { heading, paragraph, table, type Cell } from './summary.js';
 
 /**
@@ -38,10 +32,8 @@ export interface CertifyInputs extends CertifyRequest {
   access: StoreAccessInputs;
 }
 
-export interface CertifyDeps extends StoreAccessDeps {
+export interface CertifyDeps {
   runtime: ActionRuntime;
-  /** Defaults to the HTTP client for `issuerUrl`. */
-  issuer?: IssuerClient;
   openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
 }
 
@@ -82,8 +74,8 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     runtime,
     [inputs.apiKey],
     async () => {
-      const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime, deps);
-      const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
       const open = deps.openStore ?? openAdapterStore;
       let report: CertifyReport;
       try {

@@ -3,8 +3,6 @@ import type { IssuerClient } from '../issuer-client/types.js';
 import { VERSION } from '../version.js';
 import type { ActionRuntime } from './runtime.js';
 
-export const USER_AGENT = `passgeni-action/${VERSION}`;
-
 /**
  * The HTTP client for the issuer the action talks to. The action never uses the in-process local
  * issuer: a runner is ephemeral, and a certificate needs a durable public home. (Importing the
@@ -13,7 +11,7 @@ export const USER_AGENT = `passgeni-action/${VERSION}`;
  */
 export function openHttpIssuer(url: string, apiKey: string, runtime: ActionRuntime): IssuerClient {
   warnIfPlainHttp(url, runtime);
-  return new HttpIssuerClient({ url, apiKey, userAgent: USER_AGENT });
+  return new HttpIssuerClient({ url, apiKey, userAgent: `passgeni-action/${VERSION}` });
 }
 
 function warnIfPlainHttp(url: string, runtime: ActionRuntime): void {

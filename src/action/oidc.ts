@@ -10,47 +10,35 @@ import { withRetry } from '../lib/retry.js';
  * `id-token: write`; its absence is checked first, because the library's own error
  * ("Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable") does not say what to change.
  */
-export type RequestIdToken = (audience: string | undefined) => Promise<string>;
-
 export interface IdTokenOptions {
   env: NodeJS.ProcessEnv;
   /** Empty means GitHub's default audience (the URL of the repository owner). */
   audience: string | undefined;
   /** What needs the token, for messages (e.g. `vault-auth: jwt`). */
   purpose: string;
-  request?: RequestIdToken;
-  attempts?: number;
   baseDelayMs?: number;
 }
 
-export const defaultRequestIdToken: RequestIdToken = async (audience) => {
-  const core = await import('@actions/core');
-  return core.getIDToken(audience);
-};
-
-export function missingIdTokenPermission(purpose: string): PassgeniError {
-  return new PassgeniError(
-    'OIDC_PERMISSION_MISSING',
-    `${purpose} logs in with GitHub's OIDC token, but this job cannot request one (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ` +
-      'Grant the job the permission: add `permissions: { id-token: write, contents: read }` to the job or the workflow. ' +
-      'Workflows triggered by pull requests from forks never receive an OIDC token; use another Vault auth method (vault-auth: token or approle) there.',
-    { exitCode: 2 },
-  );
-}
+const ATTEMPTS = 3;
 
 export async function getIdToken(options: IdTokenOptions): Promise<string> {
   if (!options.env.ACTIONS_ID_TOKEN_REQUEST_URL || !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw missingIdTokenPermission(options.purpose);
+    throw new PassgeniError(
+      'OIDC_PERMISSION_MISSING',
+      `${options.purpose} logs in with GitHub's OIDC token, but this job cannot request one (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ` +
+        'Grant the job the permission: add `permissions: { id-token: write, contents: read }` to the job or the workflow. ' +
+        'Workflows triggered by pull requests from forks never receive an OIDC token; use another Vault auth method (vault-auth: token or approle) there.',
+      { exitCode: 2 },
+    );
   }
-  const request = options.request ?? defaultRequestIdToken;
-  const attempts = Math.max(1, options.attempts ?? 3);
-  const policy = { maxAttempts: attempts, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: 30_000 };
+  const policy = { maxAttempts: ATTEMPTS, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: 30_000 };
   try {
     // The token service fails transiently under load; every failure is worth another try.
     return await withRetry(
       policy,
       async () => {
-        const token = await request(options.audience);
+        const { getIDToken } = await import('@actions/core');
+        const token = await getIDToken(options.audience);
         if (typeof token === 'string' && token !== '') return token;
         throw new Error('the response held no token');
       },
@@ -60,7 +48,7 @@ export async function getIdToken(options: IdTokenOptions): Promise<string> {
     const reason = last instanceof Error ? last.message.replace(/\s+/g, ' ').trim() : String(last);
     throw new PassgeniError(
       'OIDC_TOKEN_FAILED',
-      `Could not get GitHub's OIDC token for ${options.purpose} after ${attempts} attempts: ${reason.slice(0, 300)}`,
+      `Could not get GitHub's OIDC token for ${options.purpose} after ${ATTEMPTS} attempts: ${reason.slice(0, 300)}`,
     );
   }
 }

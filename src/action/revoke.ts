@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { CertificateStatusResponse, IssuerClient } from '../issuer-client/types.js';
+import type { CertificateStatusResponse } from '../issuer-client/types.js';
 import { parseCertificateUrl } from '../issuer-client/public.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
@@ -20,12 +20,6 @@ export interface RevokeInputs {
   showSummary: boolean;
 }
 
-export interface RevokeDeps {
-  runtime: ActionRuntime;
-  /** Defaults to the HTTP client for the issuer URL (the input, else the certificate URL's). */
-  issuer?: IssuerClient;
-}
-
 export type RevokeOutcome = { ok: true; record: CertificateStatusResponse } | Failed;
 
 export function readRevokeInputs(env: NodeJS.ProcessEnv): RevokeInputs {
@@ -40,19 +34,21 @@ export function readRevokeInputs(env: NodeJS.ProcessEnv): RevokeInputs {
   };
 }
 
-export async function run(inputs: RevokeInputs, deps: RevokeDeps): Promise<RevokeOutcome> {
-  const { runtime } = deps;
+export async function run(
+  inputs: RevokeInputs,
+  { runtime }: { runtime: ActionRuntime },
+): Promise<RevokeOutcome> {
   return runStep(runtime, [inputs.apiKey], async () => {
     const fromUrl = parseCertificateUrl(inputs.certificate);
     const id = fromUrl?.id ?? inputs.certificate;
     const issuerUrl = inputs.issuerUrl ?? fromUrl?.base;
-    if (issuerUrl === undefined && deps.issuer === undefined) {
+    if (issuerUrl === undefined) {
       throw new InputError(
         'ISSUER_REQUIRED',
         "Revoking a certificate by id needs the issuer: set the issuer-url input, or give the certificate URL (…/cert/<id>) as 'certificate'.",
       );
     }
-    const issuer = deps.issuer ?? openHttpIssuer(issuerUrl as string, inputs.apiKey, runtime);
+    const issuer = openHttpIssuer(issuerUrl, inputs.apiKey, runtime);
     let record: CertificateStatusResponse;
     try {
       record = await issuer.revokeCertificate(id, inputs.reason);

@@ -25,12 +25,7 @@ import { openHttpIssuer } from './issuer.js';
 import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
-import {
-  readStoreAccess,
-  resolveStoreOptions,
-  type StoreAccessDeps,
-  type StoreAccessInputs,
-} from './store-access.js';
+import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
 import { escapeHtml } from '../lib/html.js';
 import { heading, paragraph, renderCell, type Cell } from './summary.js';
 
@@ -53,7 +48,7 @@ export interface RotateInputs {
   access: StoreAccessInputs;
 }
 
-export interface RotateDeps extends StoreAccessDeps {
+export interface RotateDeps {
   runtime: ActionRuntime;
   /** Defaults to the HTTP client for `issuerUrl`. */
   issuer?: IssuerClient;
@@ -127,7 +122,6 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
         inputs.access,
         selected.flatMap((c) => c.stores),
         runtime,
-        deps,
       );
       const open = deps.openStore ?? openAdapterStore;
       const written = new Set<string>();

@@ -1,7 +1,7 @@
 import type { StoreOptions, VaultOptions } from '../../adapters/options.js';
 import { InputError } from '../errors.js';
 import type { Inputs } from './inputs.js';
-import { getIdToken, type RequestIdToken } from './oidc.js';
+import { getIdToken } from './oidc.js';
 import type { ActionRuntime } from './runtime.js';
 
 /**
@@ -10,8 +10,8 @@ import type { ActionRuntime } from './runtime.js';
  * a token, AppRole, or a JWT login with GitHub's OIDC token; Doppler from an input or
  * DOPPLER_TOKEN; Kubernetes from the kubeconfig.
  */
-export const VAULT_AUTH_METHODS = ['token', 'approle', 'jwt'] as const;
-export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
+const VAULT_AUTH_METHODS = ['token', 'approle', 'jwt'] as const;
+type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
 
 export interface StoreAccessInputs {
   vaultAuth?: VaultAuthMethod;
@@ -19,10 +19,6 @@ export interface StoreAccessInputs {
   vaultJwtAudience?: string;
   vaultAuthMount?: string;
   dopplerToken?: string;
-}
-
-export interface StoreAccessDeps {
-  requestIdToken?: RequestIdToken;
 }
 
 export function readStoreAccess(inputs: Inputs): StoreAccessInputs {
@@ -41,10 +37,7 @@ export function readStoreAccess(inputs: Inputs): StoreAccessInputs {
 }
 
 /** The Vault method a run uses: the input, else what the environment provides, as the adapter decides. */
-export function vaultAuthMethod(
-  access: StoreAccessInputs,
-  env: NodeJS.ProcessEnv,
-): VaultAuthMethod | undefined {
+function vaultAuthMethod(access: StoreAccessInputs, env: NodeJS.ProcessEnv): VaultAuthMethod | undefined {
   if (access.vaultAuth) return access.vaultAuth;
   if (env.VAULT_TOKEN) return 'token';
   if (env.VAULT_ROLE_ID && env.VAULT_SECRET_ID) return 'approle';
@@ -61,7 +54,6 @@ export async function resolveStoreOptions(
   access: StoreAccessInputs,
   storeUris: readonly string[],
   runtime: ActionRuntime,
-  deps: StoreAccessDeps = {},
 ): Promise<StoreOptions> {
   const { env } = runtime;
   runtime.mask(access.dopplerToken);
@@ -92,7 +84,6 @@ export async function resolveStoreOptions(
           env,
           audience: access.vaultJwtAudience,
           purpose: 'vault-auth: jwt',
-          ...(deps.requestIdToken !== undefined && { request: deps.requestIdToken }),
         });
         runtime.mask(jwt);
         vault.jwt = jwt;

@@ -1,22 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { SecretStore } from '../../adapters/store.js';
-import type { StoreOptions } from '../../adapters/options.js';
-import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { openStore } from '../../adapters/index.js';
 import { loadJwks, parseJwks, type Jwks } from '../certificate/index.js';
 import { resolveStandard } from '../policy/lookup.js';
 import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
-import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
-import {
-  readStoreAccess,
-  resolveStoreOptions,
-  type StoreAccessDeps,
-  type StoreAccessInputs,
-} from './store-access.js';
+import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
 import { heading, table, type Cell } from './summary.js';
 
 /**
@@ -25,76 +18,61 @@ import { heading, table, type Cell } from './summary.js';
  * (src/verification.ts). A certificate that does not hold fails the step with the reasons,
  * unless `fail-on-invalid: false` asks only for the outputs (audit jobs that collect statuses).
  */
+/** An input left empty is undefined. */
 export interface VerifyInputs {
   certificate: string;
-  issuerUrl?: string;
-  jwks?: string;
-  issuerId?: string;
-  requireStandard?: string;
-  minDaysRemaining?: number;
-  credentialFrom?: string;
+  issuerUrl: string | undefined;
+  jwks: string | undefined;
+  issuerId: string | undefined;
+  requireStandard: string | undefined;
+  minDaysRemaining: number | undefined;
+  credentialFrom: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
   access: StoreAccessInputs;
-}
-
-export interface VerifyDeps extends StoreAccessDeps {
-  runtime: ActionRuntime;
-  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** Default: the project's HTTP client as a fetch (src/lib/fetch.ts). */
-  fetch?: typeof fetch;
 }
 
 export type VerifyOutcome = { ok: boolean; report: VerifyReport } | Failed;
 
 export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
   const inputs = new Inputs(env);
-  const issuerUrl = inputs.string('issuer-url', { maxLength: 2048 });
-  const jwks = inputs.string('jwks', { maxLength: 100_000 });
-  const issuerId = inputs.string('issuer-id', { maxLength: 2048 });
-  const requireStandard = inputs.string('require-standard', { maxLength: 100 });
-  const minDaysRemaining = inputs.integer('min-days-remaining', { min: 0, max: 36_500 });
-  const credentialFrom = inputs.string('credential-from', { maxLength: 2048 });
   return {
     certificate: inputs.required('certificate', { maxLength: 20_000 }),
+    issuerUrl: inputs.string('issuer-url', { maxLength: 2048 }),
+    jwks: inputs.string('jwks', { maxLength: 100_000 }),
+    issuerId: inputs.string('issuer-id', { maxLength: 2048 }),
+    requireStandard: inputs.string('require-standard', { maxLength: 100 }),
+    minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
+    credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
-    ...(issuerUrl !== undefined && { issuerUrl }),
-    ...(jwks !== undefined && { jwks }),
-    ...(issuerId !== undefined && { issuerId }),
-    ...(requireStandard !== undefined && { requireStandard }),
-    ...(minDaysRemaining !== undefined && { minDaysRemaining }),
-    ...(credentialFrom !== undefined && { credentialFrom }),
   };
 }
 
-export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<VerifyOutcome> {
-  const { runtime } = deps;
+export async function run(
+  inputs: VerifyInputs,
+  { runtime }: { runtime: ActionRuntime },
+): Promise<VerifyOutcome> {
   return runStep(runtime, [], async () => {
     // Checked before any request, so a typo fails with the list of valid standards.
     const requireStandard: StandardId | undefined = inputs.requireStandard
       ? resolveStandard(inputs.requireStandard).id
       : undefined;
     const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
-    const fetchImpl = deps.fetch ?? httpFetch;
-    const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace, fetchImpl) : undefined;
+    const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace) : undefined;
     let credentialFrom: SecretStore | undefined;
     if (inputs.credentialFrom !== undefined) {
-      const options = await resolveStoreOptions(inputs.access, [inputs.credentialFrom], runtime, deps);
-      credentialFrom = await (deps.openStore ?? openAdapterStore)(inputs.credentialFrom, options);
+      const options = await resolveStoreOptions(inputs.access, [inputs.credentialFrom], runtime);
+      credentialFrom = await openStore(inputs.credentialFrom, options);
     }
     const report = await verifyCertificate({
       certificate: inputs.certificate,
-      ...(inputs.issuerUrl !== undefined && { issuerBase: inputs.issuerUrl }),
-      ...(jwks !== undefined && { jwks }),
-      ...(inputs.issuerId !== undefined && { issuerId: inputs.issuerId }),
-      checks: {
-        ...(requireStandard !== undefined && { requireStandard }),
-        ...(inputs.minDaysRemaining !== undefined && { minDaysRemaining: inputs.minDaysRemaining }),
-      },
-      ...(credentialFrom !== undefined && { credentialFrom }),
-      fetch: fetchImpl,
+      issuerBase: inputs.issuerUrl,
+      jwks,
+      issuerId: inputs.issuerId,
+      checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
+      credentialFrom,
     });
     writeOutputs(runtime, report);
     if (inputs.showSummary) writeSummary(runtime, report);
@@ -120,9 +98,9 @@ export async function run(inputs: VerifyInputs, deps: VerifyDeps): Promise<Verif
 export const main = actionMain(readVerifyInputs, run);
 
 /** Inline JSON, a URL, or a file in the workspace. */
-async function readJwks(source: string, workspace: string, fetchImpl: typeof fetch): Promise<Jwks> {
+async function readJwks(source: string, workspace: string): Promise<Jwks> {
   if (source.startsWith('{')) return parseJwks(source);
-  if (/^https?:\/\//i.test(source)) return loadJwks(source, { fetch: fetchImpl });
+  if (/^https?:\/\//i.test(source)) return loadJwks(source);
   return loadJwks(isAbsolute(source) ? source : resolve(workspace, source));
 }
 

@@ -27,15 +27,6 @@ function scryptAsync(
   });
 }
 
-function assertCredential(credential: unknown): asserts credential is string {
-  if (typeof credential !== 'string' || credential.length === 0) {
-    throw new InputError(
-      'INVALID_BINDING',
-      'A credential binding needs the credential as a non-empty string.',
-    );
-  }
-}
-
 /**
  * A scrypt digest over the credential (its UTF-8 bytes) that lets anyone holding the credential
  * confirm it is the certified one, without the certificate revealing anything usable about it.
@@ -44,11 +35,7 @@ export async function computeCredentialBinding(
   credential: string,
   options: { salt?: Uint8Array } = {},
 ): Promise<CredentialBinding> {
-  assertCredential(credential);
   const salt = options.salt ?? randomBytes(SALT_BYTES);
-  if (!(salt instanceof Uint8Array) || salt.length !== SALT_BYTES) {
-    throw new InputError('INVALID_BINDING', `The binding salt must be exactly ${SALT_BYTES} bytes.`);
-  }
   const digest = await scryptAsync(credential, salt, DEFAULTS);
   return {
     alg: 'scrypt',
@@ -69,7 +56,6 @@ export async function checkCredentialBinding(
   credential: string,
   binding: CredentialBinding,
 ): Promise<boolean> {
-  assertCredential(credential);
   const checked = credentialBindingSchema.safeParse(binding);
   if (!checked.success) {
     const issues = checked.error.issues.map((i) => ({

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InputError, PassgeniError } from '../errors.js';
-import { httpFetch } from '../lib/fetch.js';
+import { HttpError, httpRequest, type HttpResponse } from '../lib/http.js';
 import * as z from '../zod.js';
 import { jwkThumbprint } from './keys.js';
 import type { Jwks, PublicJwk, SigningKey } from './types.js';
@@ -95,7 +95,7 @@ function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-async function fetchJwks(source: string, fetchFn: typeof fetch, timeoutMs: number): Promise<Jwks> {
+async function fetchJwks(source: string, timeoutMs: number): Promise<Jwks> {
   let url: URL;
   try {
     url = new URL(source);
@@ -109,39 +109,41 @@ async function fetchJwks(source: string, fetchFn: typeof fetch, timeoutMs: numbe
       `The JWKS URL ${where} contains a user name or password; remove them (a JWKS is public).`,
     );
   }
-  let body: string;
+  let response: HttpResponse;
   try {
-    const response = await fetchFn(url, {
+    response = await httpRequest({
+      url,
       headers: { accept: 'application/json, application/jwk-set+json' },
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      maxBodyBytes: MAX_JWKS_BYTES,
     });
-    if (!response.ok) {
-      throw new PassgeniError(
-        'JWKS_UNAVAILABLE',
-        `Fetching the JWKS from ${where} failed with HTTP ${response.status}. Check the URL, or pass a saved jwks.json file.`,
-        { details: { url: where, status: response.status } },
+  } catch (error) {
+    // httpRequest fails only with an HttpError; its code (ours, or Node's errno code) is what is shown
+    const code = error instanceof HttpError ? error.code : 'unknown error';
+    if (code === 'TOO_LARGE') {
+      throw new InputError(
+        'INVALID_JWKS',
+        `The JWKS at ${where} is larger than 1 MiB; that is not a key set.`,
       );
     }
-    body = await response.text();
-  } catch (error) {
-    if (error instanceof PassgeniError) throw error;
-    const name = error instanceof Error ? error.name : '';
-    // only the errno-style code of the cause is shown: foreign messages may echo request details
-    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
     const why =
-      name === 'TimeoutError' || name === 'AbortError'
+      error instanceof HttpError && error.timedOut
         ? `timed out after ${timeoutMs} ms`
-        : `could not connect${typeof cause === 'string' ? ` (${cause})` : ''}`;
+        : `could not connect (${code})`;
     throw new PassgeniError(
       'JWKS_UNAVAILABLE',
       `Fetching the JWKS from ${where} ${why}. Check the URL and network, or pass a saved jwks.json file.`,
       { details: { url: where } },
     );
   }
-  if (body.length > MAX_JWKS_BYTES) {
-    throw new InputError('INVALID_JWKS', `The JWKS at ${where} is larger than 1 MiB; that is not a key set.`);
+  if (response.status < 200 || response.status > 299) {
+    throw new PassgeniError(
+      'JWKS_UNAVAILABLE',
+      `Fetching the JWKS from ${where} failed with HTTP ${response.status}. Check the URL, or pass a saved jwks.json file.`,
+      { details: { url: where, status: response.status } },
+    );
   }
-  return parseJwks(body);
+  return parseJwks(response.text);
 }
 
 async function readJwksFile(source: string): Promise<Jwks> {
@@ -162,12 +164,7 @@ async function readJwksFile(source: string): Promise<Jwks> {
 }
 
 /** A JWKS from an http(s) URL (fetched with a timeout) or from a file path / file: URL. */
-export async function loadJwks(
-  source: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
-): Promise<Jwks> {
-  if (/^https?:\/\//i.test(source)) {
-    return fetchJwks(source, options.fetch ?? httpFetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
+export async function loadJwks(source: string, options: { timeoutMs?: number } = {}): Promise<Jwks> {
+  if (/^https?:\/\//i.test(source)) return fetchJwks(source, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return readJwksFile(source);
 }

@@ -38,14 +38,8 @@ export function generateSigningKey(): SigningKey {
 /** The PRIVATE key as a JWK (with kid, alg, use) or a PKCS#8 PEM, for `passgeni keygen`. */
 export function exportSigningKey(key: SigningKey, format: 'jwk' | 'pem'): string {
   if (format === 'pem') return key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  if (format === 'jwk') {
-    const jwk = key.privateKey.export({ format: 'jwk' });
-    return JSON.stringify({ ...jwk, kid: key.kid, alg: 'ES256', use: 'sig' });
-  }
-  throw new InputError(
-    'INVALID_KEY_FORMAT',
-    `Unknown key format ${JSON.stringify(format)}: use "jwk" or "pem".`,
-  );
+  const jwk = key.privateKey.export({ format: 'jwk' });
+  return JSON.stringify({ ...jwk, kid: key.kid, alg: 'ES256', use: 'sig' });
 }
 
 function invalidKey(source: string, problem: string): InputError {

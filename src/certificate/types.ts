@@ -70,7 +70,7 @@ export type VerificationResult =
 /** Extra conditions a caller can put on a certificate besides signature, issuer and time. */
 export interface VerifyChecks {
   /** The certificate's `standards_met` must include this standard. */
-  requireStandard?: StandardId;
+  requireStandard?: StandardId | undefined;
   /** At least this many days must remain before `exp`. */
-  minDaysRemaining?: number;
+  minDaysRemaining?: number | undefined;
 }

@@ -7,18 +7,13 @@ import { VERSION } from '../version.js';
  * `passgeni`: every subcommand lives in its own file under commands/ and registers itself.
  * Usage errors exit 2, like input errors, so scripts can tell them from a failed check (1).
  */
-export function buildProgram(): Command {
+export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('passgeni')
     .description('Generate, certify and store compliance-grade credentials.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);
-  return program;
-}
-
-export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -9,7 +9,8 @@ export function runCommand<A extends unknown[]>(
   action: (...args: A) => Promise<number | void> | number | void,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
-    const options = findOptions(args);
+    // commander passes (...positionals, options, command)
+    const options = (args[args.length - 2] ?? {}) as OutputOptions;
     try {
       const code = await action(...args);
       process.exitCode = code ?? 0;
@@ -17,14 +18,4 @@ export function runCommand<A extends unknown[]>(
       process.exitCode = reportError(error, options);
     }
   };
-}
-
-function findOptions(args: unknown[]): OutputOptions {
-  // commander passes (...positionals, options, command); options is the plain object before the command
-  for (let i = args.length - 2; i >= 0; i--) {
-    const candidate = args[i];
-    if (candidate && typeof candidate === 'object' && !Array.isArray(candidate))
-      return candidate as OutputOptions;
-  }
-  return {};
 }

@@ -1,4 +1,3 @@
-import { InputError } from '../errors.js';
 import { escapeHtml } from '../lib/html.js';
 import { DEFAULT_CLASS_SETS } from './charset.js';
 import { exactEntropyBits } from './entropy.js';
@@ -257,10 +256,5 @@ export function renderPolicy(
   const title = named ? `${named} password policy: ${rule.name}` : `Password policy: ${rule.name}`;
   const date = (options.generatedAt ?? new Date()).toISOString().slice(0, 10);
   const blocks = buildDocument(rule, title, named || undefined, date);
-  if (format === 'md') return renderMarkdown(blocks);
-  if (format === 'html') return renderHtml(blocks, title);
-  throw new InputError(
-    'INVALID_FORMAT',
-    `Unknown policy format ${JSON.stringify(String(format))}; use md or html.`,
-  );
+  return format === 'md' ? renderMarkdown(blocks) : renderHtml(blocks, title);
 }

@@ -1,19 +1,19 @@
 import { InputError } from '../errors.js';
-import type { Charset } from './charset.js';
+import type { Charset, CharsetOptions } from './charset.js';
 import { buildCharset } from './charset.js';
 import { paramsEntropyBits, paramsFromCharset } from './entropy.js';
 import { evaluateStandard, standardsMet } from './evaluate.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
 import { resolveStandard } from './lookup.js';
-import type { CharClass, GenerationParams, StandardId, StandardRule, Violation } from './types.js';
+import type { GenerationParams, StandardId, StandardRule, Violation } from './types.js';
 
-/** What a user asks for: a standard, optionally strengthened or adapted to the target system. */
-export interface PolicyRequest {
+/**
+ * What a user asks for: a standard, optionally strengthened or adapted to the target system.
+ * Front ends pass their options as they are, so an unset one may be undefined.
+ */
+export interface PolicyRequest extends CharsetOptions {
   standard: string;
-  length?: number;
-  exclude?: string;
-  symbols?: string;
-  classes?: readonly CharClass[];
+  length?: number | undefined;
 }
 
 /** A request checked against its standard: everything the generator and the issuer need. */
@@ -49,11 +49,7 @@ export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
       `The length must be a whole number from 1 to ${MAX_LENGTH}; got ${String(length)}. ${standard.id} needs at least ${standard.minLength}.`,
     );
   }
-  const charset = buildCharset({
-    ...(request.exclude !== undefined && { exclude: request.exclude }),
-    ...(request.symbols !== undefined && { symbols: request.symbols }),
-    ...(request.classes !== undefined && { classes: request.classes }),
-  });
+  const charset = buildCharset(request);
 
   // Asking for a class and excluding all of it contradicts itself, whatever the standard says.
   // Without `classes`, a class the exclusions empty simply drops out, and the standard decides.

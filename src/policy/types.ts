@@ -70,7 +70,7 @@ export interface GenerationParams {
 /** One rule a set of parameters breaks, e.g. `{ rule: 'min-length', required: 15, actual: 12 }`. */
 export interface Violation {
   standard: StandardId;
-  rule: 'min-length' | 'max-length' | 'required-class' | 'min-entropy' | 'pool';
+  rule: 'min-length' | 'required-class' | 'min-entropy';
   message: string;
   required?: number | string;
   actual?: number | string;

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { STANDARD_IDS } from '../../src/policy/types.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import {
   ACTION_YML,
   VERIFY_YML,
@@ -11,36 +10,32 @@ import {
   runAction,
   type RunResult,
 } from './support/run-action.js';
+import { useTestIssuer } from './support/issuer.js';
 
 /**
  * The certify-and-store action as the runner runs it: the bundled dist/action/certify.js in its
  * own Node process, inputs as INPUT_* variables, outputs and summary through the runner's files,
  * against a real issuer on loopback and a real file store in the workspace.
  */
-let issuer: TestIssuer;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer({
-    limits: { ipCertificatesPerHour: 0, keyRequestsPerMinute: 0, keyBurst: 0 },
-  });
-});
-afterAll(async () => {
-  await issuer?.close();
-});
+const issuer = useTestIssuer();
 
 // JSON files hold any generated value; a dotenv file cannot hold one that has all three quote
 // characters (see the dotenv test below), which a 20-character credential has about 0.5% of the time.
 const STORE = 'file://./secrets.json#DB_PASSWORD';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function certify(
+/** Runs the action and checks its exit code, showing its output when that is not the one expected. */
+async function certify(
+  exitCode: number,
   withInputs: Record<string, string>,
   options: { noOutputFile?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunResult> {
-  return runAction(ACTION_YML, {
+  const result = await runAction(ACTION_YML, {
     with: { 'issuer-url': issuer.url, 'api-key': issuer.apiKey, store: STORE, ...withInputs },
     ...options,
   });
+  expect(result.code, result.stdout + result.stderr).toBe(exitCode);
+  return result;
 }
 
 async function storedCredential(workspace: string, uri = STORE): Promise<string | undefined> {
@@ -62,14 +57,13 @@ describe('certify action: happy path', () => {
   let credential: string;
 
   beforeAll(async () => {
-    result = await certify({ standard: 'HIPAA', label: 'ci/db/admin' });
+    result = await certify(0, { standard: 'HIPAA', label: 'ci/db/admin' });
     credential = (await storedCredential(result.workspace)) as string;
   });
 
   it('exits 0 and stores a credential of the standard default length in the file store', () => {
     expect(result.stderr).toBe('');
     expect(errorLines(result)).toEqual([]);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(credential).toMatch(/^[\x21-\x7e]{20}$/);
   });
 
@@ -129,13 +123,12 @@ describe('certify action: happy path', () => {
 
 describe('certify action: output-credential', () => {
   it('sets the credential output only when asked, masked first', async () => {
-    const result = await certify({
+    const result = await certify(0, {
       standard: 'PCI-DSS',
       length: '32',
       'output-credential': 'true',
       'bind-credential': 'true',
     });
-    expect(result.code, result.stdout + result.stderr).toBe(0);
     const credential = await storedCredential(result.workspace);
     expect(credential).toHaveLength(32);
     expect(result.outputs.credential).toBe(credential);
@@ -144,8 +137,11 @@ describe('certify action: output-credential', () => {
   });
 
   it('without an output file the value goes to stdout as ::set-output, after its mask', async () => {
-    const result = await certify({ standard: 'SOC2', 'output-credential': 'true' }, { noOutputFile: true });
-    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const result = await certify(
+      0,
+      { standard: 'SOC2', 'output-credential': 'true' },
+      { noOutputFile: true },
+    );
     const credential = (await storedCredential(result.workspace)) as string;
     const setOutput = (line: string): boolean => line.startsWith('::set-output name=credential::');
     expectMaskedFirst(result, credential, setOutput);
@@ -158,8 +154,7 @@ describe('certify action: output-credential', () => {
 
   it('writes a dotenv file when the quote a dotenv value cannot hold is excluded', async () => {
     const store = 'file://./.env#API_TOKEN';
-    const result = await certify({ standard: 'FIPS-140-3', store, 'exclude-characters': '`' });
-    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const result = await certify(0, { standard: 'FIPS-140-3', store, 'exclude-characters': '`' });
     const credential = (await storedCredential(result.workspace, store)) as string;
     expect(credential).toHaveLength(24);
     expect(credential).not.toContain('`');
@@ -167,8 +162,7 @@ describe('certify action: output-credential', () => {
   });
 
   it('rejects a boolean that is not a YAML core boolean instead of reading it as false', async () => {
-    const result = await certify({ standard: 'SOC2', 'output-credential': 'yes' });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'SOC2', 'output-credential': 'yes' });
     expect(errorLines(result)).toEqual([
       '::error::Input \'output-credential\' must be true or false (YAML core schema: true | True | TRUE | false | False | FALSE); got "yes".',
     ]);
@@ -179,8 +173,7 @@ describe('certify action: output-credential', () => {
 describe('certify action: failures', () => {
   it('an unknown standard fails with the valid ones listed, before anything is generated or written', async () => {
     const before = await issuer.issuer.listCertificates({ apiKey: issuer.apiKey }, { limit: 100 });
-    const result = await certify({ standard: 'HIPPA' });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'HIPPA' });
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('Unknown standard "HIPPA"');
@@ -193,16 +186,14 @@ describe('certify action: failures', () => {
   });
 
   it('a length below the standard minimum fails listing the rule, nothing written', async () => {
-    const result = await certify({ standard: 'FIPS-140-3', length: '8' });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'FIPS-140-3', length: '8' });
     expect(errorLines(result)[0]).toContain('weaker than FIPS-140-3');
     expect(readdirSync(result.workspace)).toEqual([]);
   });
 
   it('a wrong API key is refused by the issuer with a hint about the api-key input; nothing is stored', async () => {
     const wrongKey = issuer.apiKey.slice(0, -6) + 'zzzzzz';
-    const result = await certify({ standard: 'HIPAA', 'api-key': wrongKey });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'HIPAA', 'api-key': wrongKey });
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('refused the request');
@@ -214,16 +205,14 @@ describe('certify action: failures', () => {
   });
 
   it('an issuer that cannot be reached fails with the URL to check', async () => {
-    const result = await certify({ standard: 'HIPAA', 'issuer-url': 'http://127.0.0.1:9' }, {});
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'HIPAA', 'issuer-url': 'http://127.0.0.1:9' }, {});
     expect(errorLines(result)[0]).toContain('Could not reach the issuer at http://127.0.0.1:9');
     expect(existsSync(`${result.workspace}/secrets.json`)).toBe(false);
   }, 60_000);
 
   it('a store that cannot be written revokes the certificate (not-stored); verify then shows it revoked', async () => {
     const store = 'file://./no-such-dir/secrets.env#DB_PASSWORD';
-    const result = await certify({ standard: 'HIPAA', store });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'HIPAA', store });
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('not stored anywhere');
@@ -250,11 +239,10 @@ describe('certify action: failures', () => {
   it('a partial failure names exactly the stores that hold the new credential; the certificate stays valid', async () => {
     const good = 'file://./app.json#TOKEN';
     const bad = 'file://./missing/app.json#TOKEN';
-    const result = await certify({
+    const result = await certify(1, {
       standard: 'SOC2',
       store: `${good}\n# the second one is broken\n${bad}\n`,
     });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`The new credential IS stored in ${good}`);
@@ -267,20 +255,14 @@ describe('certify action: failures', () => {
   });
 
   it('require-fips-mode fails before anything happens when the runtime is not in FIPS mode', async () => {
-    const result = await certify({ standard: 'FIPS-140-3', 'require-fips-mode': 'true' });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const result = await certify(1, { standard: 'FIPS-140-3', 'require-fips-mode': 'true' });
     expect(errorLines(result)[0]).toContain('To go on without it, set require-fips-mode: false.');
     expect(readdirSync(result.workspace)).toEqual([]);
   });
 
   it('vault-auth jwt without the id-token permission fails with the permission to add, before generating', async () => {
-    const result = await certify({
-      standard: 'HIPAA',
-      store: 'vault://secret/app/db#password',
-      'vault-auth': 'jwt',
-      'vault-role': 'ci',
-    });
-    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const store = 'vault://secret/app/db#password';
+    const result = await certify(1, { standard: 'HIPAA', store, 'vault-auth': 'jwt', 'vault-role': 'ci' });
     expect(errorLines(result)[0]).toContain('id-token: write');
     expect(result.stdout).not.toContain('Policy:');
   });

@@ -1,26 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { certifyAndStore, type CertifyReport } from '../../src/engine.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import { REVOKE_YML, VERIFY_YML, expectMaskedFirst, runAction } from './support/run-action.js';
+import { useTestIssuer } from './support/issuer.js';
 
 /** The revoke action as the runner runs it (dist/action/revoke.js) against a real issuer. */
-let issuer: TestIssuer;
-let workspace: string;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer({
-    limits: { ipCertificatesPerHour: 0, keyRequestsPerMinute: 0, keyBurst: 0 },
-  });
-  workspace = mkdtempSync(join(tmpdir(), 'passgeni-revoke-'));
-});
-afterAll(async () => {
-  await issuer?.close();
-});
+const issuer = useTestIssuer();
+const workspace = mkdtempSync(join(tmpdir(), 'passgeni-revoke-'));
 
 async function issue(name: string): Promise<CertifyReport> {
   return certifyAndStore(
@@ -54,25 +44,14 @@ describe('revoke action', () => {
 
   it('revokes by id with issuer-url; revoking again keeps the first revocation and says so', async () => {
     const cert = await issue('b');
-    const first = await runAction(REVOKE_YML, {
-      with: {
-        certificate: cert.cert_id,
-        'issuer-url': issuer.url,
-        reason: 'superseded',
-        'api-key': issuer.apiKey,
-      },
-      workspace,
-    });
+    const revokeById = (reason: string) =>
+      runAction(REVOKE_YML, {
+        with: { certificate: cert.cert_id, 'issuer-url': issuer.url, reason, 'api-key': issuer.apiKey },
+        workspace,
+      });
+    const first = await revokeById('superseded');
     expect(first.code, first.stdout).toBe(0);
-    const again = await runAction(REVOKE_YML, {
-      with: {
-        certificate: cert.cert_id,
-        'issuer-url': issuer.url,
-        reason: 'key-compromise',
-        'api-key': issuer.apiKey,
-      },
-      workspace,
-    });
+    const again = await revokeById('key-compromise');
     expect(again.code, again.stdout).toBe(0);
     expect(again.outputs['revocation-reason']).toBe('superseded');
     expect(again.outputs['revoked-at']).toBe(first.outputs['revoked-at']);

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { escapeHtml } from '../../src/lib/html.js';
 import { shardOf, type RotationReport } from '../../src/rotation/index.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './support/run-action.js';
+import { useTestIssuer } from './support/issuer.js';
 
 /**
  * The rotate action as the runner runs it: the bundled dist/action/rotate.js in its own Node
@@ -14,16 +14,7 @@ import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './supp
  * from actions/rotate/action.yml), outputs and summary through the runner's files, against a real
  * issuer on loopback and real file stores in a temporary workspace.
  */
-let issuer: TestIssuer;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer({
-    limits: { ipCertificatesPerHour: 0, keyRequestsPerMinute: 0, keyBurst: 0 },
-  });
-});
-afterAll(async () => {
-  await issuer?.close();
-});
+const issuer = useTestIssuer();
 
 // The manifest lives in ops/, so its relative file:// stores are in ops/secrets/ (relative to the
 // manifest, as for `passgeni rotate`). JSON stores hold any generated value; several credentials

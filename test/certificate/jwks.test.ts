@@ -111,18 +111,6 @@ describe('loadJwks', () => {
     expect(lastUrl).toBe('/.well-known/jwks.json');
   });
 
-  it('uses an injected fetch', async () => {
-    const seen: string[] = [];
-    const fakeFetch: typeof fetch = async (input) => {
-      seen.push(String(input));
-      return new Response(JSON.stringify(jwks), { status: 200 });
-    };
-    expect(await loadJwks('https://issuer.example/.well-known/jwks.json', { fetch: fakeFetch })).toEqual(
-      jwks,
-    );
-    expect(seen).toEqual(['https://issuer.example/.well-known/jwks.json']);
-  });
-
   it('times out, and reports HTTP errors, without printing credentials or query from the URL', async () => {
     const timedOut = loadJwks(`${base}/slow?token=abc`, { timeoutMs: 100 });
     await expect(timedOut).rejects.toMatchObject({ code: 'JWKS_UNAVAILABLE', exitCode: 3 });

@@ -44,11 +44,6 @@ describe('createVerifier: valid certificates', () => {
       (await anyIssuer.verify(await signCertificate(claims({ iss: 'https://elsewhere.test' }), key))).valid,
     ).toBe(true);
   });
-
-  it('accepts one of several configured issuers', async () => {
-    const v = createVerifier({ jwks, issuer: ['https://a.test', ISSUER], now: () => NOW_MS });
-    expect((await v.verify(await signCertificate(claims(), key))).valid).toBe(true);
-  });
 });
 
 describe('createVerifier: rejections, each with its reason code', () => {
@@ -126,15 +121,13 @@ describe('createVerifier: rejections, each with its reason code', () => {
     expect(codes(await later.verify(token))).toEqual(['EXPIRED']);
   });
 
-  it('expiry honours the clock tolerance, and exp itself is already expired', async () => {
+  it('expiry forgives a minute of clock skew, and no more', async () => {
     const c = claims();
     const token = await signCertificate(c, key);
-    const at = async (sec: number, tol: number) =>
-      (await createVerifier({ jwks, now: () => sec * 1000, clockToleranceSec: tol }).verify(token)).valid;
-    expect(await at(c.exp - 1, 0)).toBe(true);
-    expect(await at(c.exp, 0)).toBe(false);
-    expect(await at(c.exp + 30, 60)).toBe(true);
-    expect(await at(c.exp + 61, 60)).toBe(false);
+    const at = async (sec: number) =>
+      (await createVerifier({ jwks, now: () => sec * 1000 }).verify(token)).valid;
+    expect(await at(c.exp + 30)).toBe(true);
+    expect(await at(c.exp + 61)).toBe(false);
   });
 
   it('not yet valid (nbf) → NOT_YET_VALID', async () => {
@@ -257,23 +250,6 @@ describe('createVerifier: caller checks', () => {
     expect(
       codes(await verifier.verify(token, { minDaysRemaining: 30, requireStandard: 'FIPS-140-3' })),
     ).toEqual(['EXPIRED', 'STANDARD_NOT_MET']);
-  });
-
-  it('rejects unusable checks and options as input errors', async () => {
-    const token = await signCertificate(claims(), key);
-    await expect(verifier.verify(token, { requireStandard: 'GDPR' as never })).rejects.toMatchObject({
-      code: 'INVALID_VERIFY_OPTIONS',
-      exitCode: 2,
-    });
-    await expect(verifier.verify(token, { minDaysRemaining: -1 })).rejects.toMatchObject({
-      code: 'INVALID_VERIFY_OPTIONS',
-    });
-    expect(() => createVerifier({ jwks, issuer: [] })).toThrow(
-      expect.objectContaining({ code: 'INVALID_VERIFY_OPTIONS' }),
-    );
-    expect(() => createVerifier({ jwks: {} as never })).toThrow(
-      expect.objectContaining({ code: 'INVALID_JWKS' }),
-    );
   });
 });
 

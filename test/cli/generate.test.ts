@@ -10,6 +10,13 @@ describe('passgeni generate', () => {
     expect(lines[0]).toHaveLength(20);
   });
 
+  it('refuses an unknown class as a usage error, before generating anything', async () => {
+    const r = await runCli(['generate', '--standard', 'NIST', '--classes', 'lower,kanji']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('upper, lower, digit, special');
+  });
+
   it('prints the documented JSON shape with --json', async () => {
     const r = await runCli(['generate', '--standard', 'FIPS-140-3', '--json']);
     expect(r.code).toBe(0);

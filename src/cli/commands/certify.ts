@@ -1,25 +1,22 @@
 import type { Command } from 'commander';
 import { openStore } from '../../../adapters/index.js';
-import { certifyAndStore, type CertifyReport, type ProgressEvent } from '../../engine.js';
+import {
+  certifyAndStore,
+  type CertifyReport,
+  type CertifyRequest,
+  type ProgressEvent,
+} from '../../engine.js';
 import { openIssuerClient } from '../../issuer-client/index.js';
-import type { CharClass } from '../../policy/index.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { parseClassList, parsePositiveInt } from '../parse.js';
 import { printJson, printNotice, printText } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { VERSION } from '../../version.js';
 
-interface CertifyOptions extends IssuerCliOptions {
-  standard: string;
+/** The flags are named as the engine's request fields, so the options are the request. */
+interface CertifyOptions extends IssuerCliOptions, Omit<CertifyRequest, 'stores'> {
   store: string[];
-  length?: number;
-  exclude?: string;
-  symbols?: string;
-  classes?: CharClass[];
-  label?: string;
-  bind?: boolean;
   outputCredential?: boolean;
-  requireFipsMode?: boolean;
   json?: boolean;
 }
 
@@ -83,7 +80,7 @@ async function certify(options: CertifyOptions): Promise<number> {
     userAgent: `passgeni-cli/${VERSION}`,
   });
   try {
-    // The flags are named as the engine's request fields; it reads only those.
+    // the engine reads only its request's fields
     const report = await certifyAndStore(
       { ...options, stores: options.store },
       {

@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CharClass, ResolvedPolicy } from '../../policy/index.js';
+import type { PolicyRequest, ResolvedPolicy } from '../../policy/index.js';
 import { resolvePolicy } from '../../policy/index.js';
 import { createGenerator, generateCredential } from '../../generate/index.js';
 import { printJsonLine, printNotice, printText } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { parseClassList, parsePositiveInt } from '../parse.js';
 
-interface GenerateOptions {
-  standard: string;
-  length?: number;
-  exclude?: string;
-  symbols?: string;
-  classes?: CharClass[];
+/** The flags are named as the policy request's fields, so the options are the request. */
+interface GenerateOptions extends PolicyRequest {
   count: number;
   json?: boolean;
 }
@@ -40,13 +36,7 @@ export function register(program: Command): void {
 }
 
 async function generate(options: GenerateOptions): Promise<number> {
-  const policy = resolvePolicy({
-    standard: options.standard,
-    ...(options.length !== undefined && { length: options.length }),
-    ...(options.exclude !== undefined && { exclude: options.exclude }),
-    ...(options.symbols !== undefined && { symbols: options.symbols }),
-    ...(options.classes !== undefined && { classes: options.classes }),
-  });
+  const policy = resolvePolicy(options);
   if (options.count === 1) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);

@@ -66,19 +66,17 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
     if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: 'local' });
     const report = await verifyCertificate({
       certificate,
-      ...(issuerUrl !== undefined && { issuerBase: issuerUrl }),
-      ...(local !== undefined && { issuer: local }),
-      ...(options.jwks !== undefined && { jwks: await loadJwks(options.jwks) }),
-      ...(options.issuer !== undefined && { issuerId: options.issuer }),
+      issuerBase: issuerUrl,
+      issuer: local,
+      jwks: options.jwks === undefined ? undefined : await loadJwks(options.jwks),
+      issuerId: options.issuer,
       checks: {
-        ...(options.requireStandard !== undefined && {
-          requireStandard: resolveStandard(options.requireStandard).id,
-        }),
-        ...(options.minDaysRemaining !== undefined && { minDaysRemaining: options.minDaysRemaining }),
+        requireStandard:
+          options.requireStandard === undefined ? undefined : resolveStandard(options.requireStandard).id,
+        minDaysRemaining: options.minDaysRemaining,
       },
-      ...(options.credentialFrom !== undefined && {
-        credentialFrom: await openStore(options.credentialFrom),
-      }),
+      credentialFrom:
+        options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
     });
     // JSON is the report as data (a reason's hint included); the text words hints as flags.
     if (options.json) printJson(report);
@@ -90,7 +88,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
 }
 
 /** Anything that is not a URL, an id or a JWT is read as a file holding the JWT. */
-export function readCertificateArgument(input: string): string {
+function readCertificateArgument(input: string): string {
   const trimmed = input.trim();
   if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
