@@ -18,6 +18,7 @@ import {
   type RotationProgress,
   type RotationReport,
   type Shard,
+  withWrite,
 } from '../rotation/index.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
@@ -137,8 +138,16 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
         report = await rotateFromManifest(manifest, {
           issuer,
           // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
-          openStore: async (uri) =>
-            maskingWrites(await open(uri, { ...storeOptions, baseDir: manifest.baseDir }), runtime, written),
+          openStore: async (uri) => {
+            const store = await open(uri, { ...storeOptions, baseDir: manifest.baseDir });
+            // The first point the action sees a new credential: it is masked before any store
+            // holds it and before a store's error message or a later step could print it.
+            return withWrite(store, (request) => {
+              runtime.mask(request.credential);
+              written.add(request.credential);
+              return store.write(request);
+            });
+          },
           dryRun: inputs.dryRun,
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
@@ -187,27 +196,6 @@ async function readManifest(input: string, workspace: string): Promise<Manifest>
 }
 
 /**
- * The engine generates each credential and hands it only to the stores; this is the first point
- * the action sees it. It is registered with the runner's masker there, before any store holds it
- * and before a store's error message or a later step could print it.
- */
-function maskingWrites(store: SecretStore, runtime: ActionRuntime, written: Set<string>): SecretStore {
-  return {
-    uri: store.uri,
-    kind: store.kind,
-    // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
-    ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
-    write: (request) => {
-      runtime.mask(request.credential);
-      written.add(request.credential);
-      return store.write(request);
-    },
-    readCredential: () => store.readCredential(),
-    readCertificateUrl: () => store.readCertificateUrl(),
-  };
-}
-
-/**
  * The engine's report holds no credential by design (src/rotation/rotate.ts keeps only what is
  * safe to print). The action holds it to that before publishing anything: a step output reaches
  * later steps, and whatever they send it to, as it is; only the log is masked.
@@ -223,37 +211,27 @@ function assertNoCredential(report: RotationReport, credentials: ReadonlySet<str
   }
 }
 
-/** One log line per credential as it finishes; the reasons come from its `checked` event. */
+/** One log line per credential as it finishes. */
 function progressLog(
   runtime: ActionRuntime,
   manifest: Manifest,
   inputs: RotateInputs,
 ): (event: RotationProgress) => void {
-  const reasons = new Map<string, string>();
   return (event) => {
-    switch (event.type) {
-      case 'start': {
-        const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
-        runtime.info(
-          `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
-        );
-        return;
-      }
-      case 'checked':
-        if (event.reason !== undefined) reasons.set(event.id, event.reason);
-        return;
-      case 'done': {
-        const reason = reasons.get(event.id);
-        const what =
-          event.outcome === 'rotated'
-            ? `${inputs.dryRun ? 'due' : 'rotated'}${reason ? ` (${reason})` : ''}`
-            : event.outcome === 'skipped'
-              ? 'current'
-              : 'FAILED';
-        runtime.info(`[${event.done}/${event.total}] ${event.id}: ${what}`);
-        return;
-      }
+    if (event.type === 'start') {
+      const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
+      runtime.info(
+        `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
+      );
+      return;
     }
+    const what =
+      event.outcome === 'rotated'
+        ? `${inputs.dryRun ? 'due' : 'rotated'}${event.reason ? ` (${event.reason})` : ''}`
+        : event.outcome === 'skipped'
+          ? 'current'
+          : 'FAILED';
+    runtime.info(`[${event.done}/${event.total}] ${event.id}: ${what}`);
   };
 }
 

@@ -19,7 +19,6 @@ export {
 } from './formats.js';
 export type { InventoryFormat, InventoryTotals, ReportMeta } from './formats.js';
 export { HTML_CSP } from './html.js';
-export { mapConcurrent } from './concurrency.js';
 
 export interface RunInventoryOptions extends InventoryOptions {
   format: InventoryFormat;

@@ -10,7 +10,7 @@ import { errorMessage, isPassgeniError } from '../errors.js';
 import { DAY_MS } from '../lib/time.js';
 import { CertificateLookup, type CertificateLookupOptions, type LookupOutcome } from '../rotation/lookup.js';
 import type { BindingOutcome } from '../verification.js';
-import { mapConcurrent } from './concurrency.js';
+import { mapConcurrent } from '../lib/concurrency.js';
 
 /**
  * The certificate registry (DESIGN §8): every secret under the given prefixes, with the status of

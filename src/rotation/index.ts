@@ -10,7 +10,7 @@ export { loadManifest, parseManifest, ManifestError } from './manifest.js';
 export type { Manifest, ManifestCredential, ManifestIssue } from './manifest.js';
 export { manifestSchema, manifestJsonSchema, MANIFEST_SCHEMA_ID } from './manifest-schema.js';
 export type { ManifestInput } from './manifest-schema.js';
-export { rotateFromManifest, rotationCounts, rotationExitCode, rotationScope } from './rotate.js';
+export { rotateFromManifest, rotationCounts, rotationExitCode, rotationScope, withWrite } from './rotate.js';
 export type {
   RotateOptions,
   RotationProgress,

@@ -8,13 +8,13 @@ import {
   csvCell,
   markdownCell,
   markdownCode,
-  mapConcurrent,
   runInventory,
   scanInventory,
   type InventoryFormat,
   type InventoryOptions,
   type InventoryRow,
 } from '../../src/inventory/index.js';
+import { mapConcurrent } from '../../src/lib/concurrency.js';
 import type { TestIssuer } from '../support/issuer-server.js';
 import { runCli } from '../support/cli.js';
 import { closeRegistry, openRegistry, type Registry } from './fixtures.js';

@@ -347,7 +347,7 @@ credentials:
     expect(events[0]).toEqual({ type: 'start', total: 3, dryRun: false });
     const done = events.filter((e) => e.type === 'done');
     expect(done.map((e) => e.done)).toEqual([1, 2, 3]);
-    expect(events.filter((e) => e.type === 'checked')).toHaveLength(3);
+    expect(done.map((e) => e.reason)).toEqual(['missing', 'missing', 'missing']);
   });
 });
 
