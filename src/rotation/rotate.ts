@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
-import type { SecretStore, StoreKind } from '../../adapters/store.js';
+import type { SecretStore } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
@@ -34,8 +34,6 @@ export interface RotateOptions {
   shard?: Shard;
   /** Caps writes per second for every store kind. */
   maxRate?: number;
-  /** Per-kind write rates replacing the defaults (DEFAULT_WRITE_RATES). */
-  rates?: Partial<Record<StoreKind, number>>;
   /** Certificates expiring within this many days are due. Default 30. */
   expiringWithinDays?: number;
   /** Credentials checked and rotated at the same time. Default 8. */
@@ -129,7 +127,6 @@ export async function rotateFromManifest(
   const expiringWithinDays = options.expiringWithinDays ?? 30;
   const limiter = new StoreRateLimiter({
     ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
-    ...(options.rates !== undefined && { rates: options.rates }),
     ...(options.clock !== undefined && { clock: options.clock }),
   });
   const now = options.now ?? Date.now;
