@@ -145,6 +145,25 @@ export class CertificateLookup {
   }
 }
 
+/**
+ * What a verified certificate amounts to, for rotation and the registry alike. Expiry is judged
+ * on our clock (the one due-ness and the registry are "as of"), whatever the issuer's says.
+ */
+export function certificateState(
+  report: VerifyReport,
+  hasClaims: boolean,
+  expMs: number | undefined,
+  now: number,
+): 'revoked' | 'invalid' | 'expired' | 'sound' {
+  if (report.status === 'revoked') return 'revoked';
+  if (!hasClaims || (report.status !== 'valid' && report.status !== 'expired')) return 'invalid';
+  const expired =
+    report.status === 'expired' ||
+    report.reasons.some((r) => r.code === 'EXPIRED') ||
+    (expMs !== undefined && expMs <= now);
+  return expired ? 'expired' : 'sound';
+}
+
 function trimBase(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
