@@ -1,9 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { SecretStore } from '../../adapters/store.js';
-import type { StoreOptions } from '../../adapters/options.js';
-import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { openStore } from '../../adapters/index.js';
 import { InputError, isPassgeniError } from '../errors.js';
-import type { IssuerClient } from '../issuer-client/types.js';
 import {
   ManifestError,
   inShard,
@@ -23,7 +20,6 @@ import {
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import {
@@ -56,13 +52,6 @@ export interface RotateInputs {
 
 export interface RotateDeps extends StoreAccessDeps {
   runtime: ActionRuntime;
-  /** Defaults to the HTTP client for `issuerUrl`. */
-  issuer?: IssuerClient;
-  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** For the public certificate lookups. Default: the project's HTTP client as a fetch (src/lib/fetch.ts). */
-  fetch?: typeof fetch;
-  /** Wall clock in milliseconds, for due-ness. Default Date.now. */
-  now?: () => number;
 }
 
 export type RotateOutcome = { ok: boolean; report: RotationReport } | Failed;
@@ -130,16 +119,15 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
         runtime,
         deps,
       );
-      const open = deps.openStore ?? openAdapterStore;
       const written = new Set<string>();
-      const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
       let report: RotationReport;
       try {
         report = await rotateFromManifest(manifest, {
           issuer,
           // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
           openStore: async (uri) => {
-            const store = await open(uri, { ...storeOptions, baseDir: manifest.baseDir });
+            const store = await openStore(uri, { ...storeOptions, baseDir: manifest.baseDir });
             // The first point the action sees a new credential: it is masked before any store
             // holds it and before a store's error message or a later step could print it.
             return withWrite(store, (request) => {
@@ -152,8 +140,6 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
           expiringWithinDays: inputs.expiringWithinDays,
-          fetch: deps.fetch ?? httpFetch,
-          ...(deps.now !== undefined && { now: deps.now }),
           onProgress: progressLog(runtime, manifest, inputs),
         });
       } finally {

@@ -4,7 +4,7 @@ import type { SecretStore } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
-import { assess, type Assessment, type DueReason } from './due.js';
+import { assess, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
 import type { Manifest, ManifestCredential } from './manifest.js';
 import { StoreRateLimiter, type Clock } from './rate-limit.js';
@@ -117,48 +117,14 @@ export async function rotateFromManifest(
   manifest: Manifest,
   options: RotateOptions,
 ): Promise<RotationReport> {
-  const issuer = options.issuer;
-  if (!issuer && !options.dryRun) {
-    throw new InputError(
-      'ISSUER_REQUIRED',
-      'Rotating needs an issuer client (only a dry run can do without one).',
-    );
-  }
-  const expiringWithinDays = options.expiringWithinDays ?? 30;
-  const limiter = new StoreRateLimiter({
-    ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
-    ...(options.clock !== undefined && { clock: options.clock }),
-  });
-  const now = options.now ?? Date.now;
-  const lookup = new CertificateLookup({
-    ...(issuer !== undefined && { issuer }),
-    ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
-    now,
-  });
-  const open =
-    options.openStore ??
-    ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir }));
+  const ctx = context(manifest, options);
   const progress = options.onProgress ?? (() => {});
-  const dryRun = options.dryRun ?? false;
-
   const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
-  progress({ type: 'start', total: selected.length, dryRun });
-  const context: Context = {
-    open,
-    lookup,
-    limiter,
-    locks: new KeyedLock(),
-    baseDir: manifest.baseDir,
-    issuer,
-    dryRun,
-    now,
-    expiringWithinDays,
-  };
+  progress({ type: 'start', total: selected.length, dryRun: ctx.dryRun });
   let done = 0;
   const report: RotationReport = {
     manifest: manifest.source,
-    dry_run: dryRun,
+    dry_run: ctx.dryRun,
     shard: options.shard ?? null,
     total: selected.length,
     rotated: [],
@@ -167,7 +133,7 @@ export async function rotateFromManifest(
   };
   const outcomes = mapConcurrent(selected, options.concurrency ?? 8, async (credential) => {
     // rotateOne reports every failure it knows of; anything else still must not stop the others.
-    const outcome = await rotateOne(credential, context).catch((error: unknown): Outcome => ({
+    const outcome = await rotateOne(credential, ctx).catch((error: unknown): Outcome => ({
       failed: failure(credential.id, 'check', error, 'INTERNAL'),
     }));
     done++;
@@ -214,17 +180,39 @@ export function rotationCounts(report: RotationReport): string {
   );
 }
 
-interface Context {
-  open: (uri: string) => Promise<SecretStore>;
-  lookup: CertificateLookup;
-  limiter: StoreRateLimiter;
-  locks: KeyedLock;
-  baseDir: string;
-  issuer: IssuerClient | undefined;
-  dryRun: boolean;
-  now: () => number;
-  expiringWithinDays: number;
+/** What the rotations of all credentials share: clocks, look-ups, rate limits, locks. */
+function context(manifest: Manifest, options: RotateOptions) {
+  const { issuer } = options;
+  if (!issuer && !options.dryRun) {
+    throw new InputError(
+      'ISSUER_REQUIRED',
+      'Rotating needs an issuer client (only a dry run can do without one).',
+    );
+  }
+  const now = options.now ?? Date.now;
+  return {
+    issuer,
+    dryRun: options.dryRun ?? false,
+    now,
+    expiringWithinDays: options.expiringWithinDays ?? 30,
+    baseDir: manifest.baseDir,
+    open:
+      options.openStore ??
+      ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir })),
+    lookup: new CertificateLookup({
+      ...(issuer !== undefined && { issuer }),
+      ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
+      now,
+    }),
+    limiter: new StoreRateLimiter({
+      ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
+      ...(options.clock !== undefined && { clock: options.clock }),
+    }),
+    locks: new KeyedLock(),
+  };
 }
+type Context = ReturnType<typeof context>;
 
 async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<Outcome> {
   const { id } = credential;
@@ -238,30 +226,25 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
     return { failed: failure(id, 'check', error, 'CHECK_FAILED') };
   }
   const current = urls[0];
-  let assessment: Assessment;
-  if (current === undefined) {
-    assessment = assess({ credential, urls, now: ctx.now(), expiringWithinDays: ctx.expiringWithinDays });
-  } else {
-    const found = await ctx.lookup.check(current);
-    if (found.kind === 'error') {
-      // Rotating blind could replace a perfectly good credential every time the issuer blips.
-      return {
-        failed: {
-          id,
-          stage: 'check',
-          code: found.code,
-          message: `Could not check the current certificate ${current}: ${found.message}`,
-        },
-      };
-    }
-    assessment = assess({
-      credential,
-      urls,
-      lookup: found,
-      now: ctx.now(),
-      expiringWithinDays: ctx.expiringWithinDays,
-    });
+  const found = current === undefined ? undefined : await ctx.lookup.check(current);
+  if (found?.kind === 'error') {
+    // Rotating blind could replace a perfectly good credential every time the issuer blips.
+    return {
+      failed: {
+        id,
+        stage: 'check',
+        code: found.code,
+        message: `Could not check the current certificate ${current}: ${found.message}`,
+      },
+    };
   }
+  const assessment = assess({
+    credential,
+    urls,
+    ...(found && { lookup: found }),
+    now: ctx.now(),
+    expiringWithinDays: ctx.expiringWithinDays,
+  });
   const reason = assessment.reasons[0];
 
   if (reason === undefined) {
