@@ -82,16 +82,16 @@ export const HTML_CSP = [
 ].join('; ');
 
 /** Worst first when the Status column is sorted ascending. */
-const STATUS_RANK: Record<InventoryStatus, number> = {
-  revoked: 0,
-  invalid: 1,
-  'binding-mismatch': 2,
-  expired: 3,
-  missing: 4,
-  unknown: 5,
-  expiring: 6,
-  valid: 7,
-};
+const STATUS_RANK: readonly InventoryStatus[] = [
+  'revoked',
+  'invalid',
+  'binding-mismatch',
+  'expired',
+  'missing',
+  'unknown',
+  'expiring',
+  'valid',
+];
 
 // The tabular columns but the id, which the page shows as the certificate link.
 const HTML_COLUMNS = COLUMNS.filter((c) => c.key !== 'cert_id');
@@ -108,7 +108,7 @@ function cell(row: InventoryRow, column: (typeof HTML_COLUMNS)[number]): string 
   const text = cellText(row, column.key);
   const cls = CLASS_NAMES[column.key] ? ` class="${CLASS_NAMES[column.key]}"` : '';
   if (column.key === 'status')
-    return `<td${cls} data-sort="${STATUS_RANK[row.status]}">${escapeHtml(text)}</td>`;
+    return `<td${cls} data-sort="${STATUS_RANK.indexOf(row.status)}">${escapeHtml(text)}</td>`;
   // Only http(s) links: a store can hold any string, and `javascript:` must never become a link.
   if (column.key === 'cert_url' && /^https?:\/\//i.test(text)) {
     return `<td${cls}><a href="${escapeHtml(text)}" rel="noopener noreferrer">${escapeHtml(text)}</a></td>`;

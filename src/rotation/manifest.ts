@@ -135,10 +135,10 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
     shapeIssuePaths.some((p) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`));
   const view = record(raw);
   const defaults = record(view?.defaults);
-  let defaultStandard: StandardRule | undefined;
-  if (typeof defaults?.standard === 'string') {
-    defaultStandard = standardOrIssue(defaults.standard, ['defaults', 'standard'], locate, issues);
-  }
+  const defaultStandard =
+    typeof defaults?.standard === 'string'
+      ? standardOrIssue(defaults.standard, ['defaults', 'standard'], locate, issues)
+      : undefined;
 
   const rules: (StandardRule | undefined)[] = [];
   const firstIdAt = new Map<string, number>();
