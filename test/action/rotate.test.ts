@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { escapeHtml } from '../../src/lib/html.js';
 import { shardOf, type RotationReport } from '../../src/rotation/index.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import { useTestIssuer } from '../support/hooks.js';
 import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './support/run-action.js';
 
 /**
@@ -14,15 +14,8 @@ import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './supp
  * from actions/rotate/action.yml), outputs and summary through the runner's files, against a real
  * issuer on loopback and real file stores in a temporary workspace.
  */
-let issuer: TestIssuer;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer({
-    limits: { ipCertificatesPerHour: 0, keyRequestsPerMinute: 0, keyBurst: 0 },
-  });
-});
-afterAll(async () => {
-  await issuer?.close();
+const issuer = useTestIssuer({
+  limits: { ipCertificatesPerHour: 0, keyRequestsPerMinute: 0, keyBurst: 0 },
 });
 
 // The manifest lives in ops/, so its relative file:// stores are in ops/secrets/ (relative to the
