@@ -45,7 +45,8 @@ export interface RotateInputs {
   dryRun: boolean;
   shard?: Shard;
   maxRate?: number;
-  expiringWithinDays: number;
+  /** Default: the rotation engine's (30 days, as for `passgeni rotate`). */
+  expiringWithinDays?: number;
   showSummary: boolean;
   access: StoreAccessInputs;
 }
@@ -56,8 +57,6 @@ export interface RotateDeps extends StoreAccessDeps {
 
 export type RotateOutcome = { ok: boolean; report: RotationReport } | Failed;
 
-/** The CLI's default too (`passgeni rotate --expiring-within`). */
-const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 /**
  * Rows per summary table. GitHub refuses a step summary over 1 MiB; a few hundred rows of the
  * widest table stay far below it, and the `report` output always lists every entry.
@@ -79,11 +78,11 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     issuerUrl,
     apiKey,
     dryRun: inputs.boolean('dry-run', false),
-    expiringWithinDays: expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
     ...(shard !== undefined && { shard: readShard(shard) }),
     ...(maxRate !== undefined && { maxRate: parseRate(maxRate) }),
+    ...(expiringWithinDays !== undefined && { expiringWithinDays }),
   };
 }
 
@@ -139,7 +138,7 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
           dryRun: inputs.dryRun,
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
-          expiringWithinDays: inputs.expiringWithinDays,
+          ...(inputs.expiringWithinDays !== undefined && { expiringWithinDays: inputs.expiringWithinDays }),
           onProgress: progressLog(runtime, manifest, inputs),
         });
       } finally {
