@@ -1,8 +1,9 @@
 /**
- * Maps an iterable (sync or async) with at most `limit` calls of `fn` in flight, yielding results in the
- * order of the input. Only the window of pending results is held, so memory does not grow with
- * the input; the source is pulled only as fast as results are consumed (back-pressure reaches
- * the lister, and through it the store's pagination).
+ * Maps an iterable (sync or async) with at most `limit` calls of `fn` in flight, yielding results
+ * in the order of the input. Only the window of pending results is held, so memory does not grow
+ * with the input, and the source is pulled only as fast as results are consumed (back-pressure
+ * reaches an async source such as a paginated listing). The price of order: a slow head holds
+ * the window until it is done.
  */
 export async function* mapConcurrent<T, R>(
   source: AsyncIterable<T> | Iterable<T>,
