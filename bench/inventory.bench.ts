@@ -29,7 +29,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -194,19 +193,6 @@ function mib(kb: number): string {
   return `${(kb / 1024).toFixed(1)} MiB`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 function writeSecrets(dir: string, files: number, urls: string[]): void {
   mkdirSync(dir, { recursive: true });
   let n = 0;
@@ -233,17 +219,10 @@ function writeSecrets(dir: string, files: number, urls: string[]): void {
 }
 
 async function parent(): Promise<void> {
-  const { openIssuer, startServer } = await import('../src/issuer/index.js');
-  const { entropySource, generateSigningKey } = await import('../src/certificate/index.js');
+  const { startTestIssuer } = await import('../test/support/issuer-server.js');
+  const { entropySource } = await import('../src/certificate/index.js');
   const { resolvePolicy } = await import('../src/policy/index.js');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const issuer = await openIssuer({
-    memory: true,
-    publicUrl: url,
-    signingKey: generateSigningKey(),
-    housekeepingSeconds: 0,
-    onNotice: () => {},
+  const testIssuer = await startTestIssuer({
     limits: {
       ipCertificatesPerHour: 1e9,
       keyRequestsPerMinute: 1e9,
@@ -252,7 +231,7 @@ async function parent(): Promise<void> {
       teamFlagThreshold: 100_000,
     },
   });
-  const server = await startServer({ issuer, port, host: '127.0.0.1', logger: false });
+  const { issuer } = testIssuer;
   const root = mkdtempSync(join(tmpdir(), 'passgeni-bench-inventory-'));
   try {
     const team = await issuer.ensureTeam('bench');
@@ -323,8 +302,7 @@ async function parent(): Promise<void> {
     }
     record('inventory', { certificates: CERTIFICATES, floor, results, summary });
   } finally {
-    await server.close();
-    await issuer.close();
+    await testIssuer.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { openStore } from '../adapters/index.js';
 import type { SecretStore } from '../adapters/store.js';
 import { openLocalIssuerClient } from '../src/issuer-client/local.js';
-import { parseManifest, rotateFromManifest } from '../src/rotation/index.js';
+import { parseManifest, rotateFromManifest, withWrite } from '../src/rotation/index.js';
 import { record } from './harness.js';
 
 const CREDENTIALS = Number(process.env.BENCH_CREDENTIALS ?? 200);
@@ -61,19 +61,10 @@ async function main(): Promise<void> {
     const writes: number[] = [];
     const timed = async (uri: string): Promise<SecretStore> => {
       const store = await openStore(uri, { baseDir: dir });
-      return {
-        uri: store.uri,
-        kind: store.kind,
-        ...(store.unsupportedCharacters !== undefined && {
-          unsupportedCharacters: store.unsupportedCharacters,
-        }),
-        write: (request) => {
-          writes.push(performance.now());
-          return store.write(request);
-        },
-        readCredential: () => store.readCredential(),
-        readCertificateUrl: () => store.readCertificateUrl(),
-      };
+      return withWrite(store, (request) => {
+        writes.push(performance.now());
+        return store.write(request);
+      });
     };
 
     const started = performance.now();

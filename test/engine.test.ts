@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import dotenv from 'dotenv';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type StoreOptions } from '../adapters/index.js';
 import { certifyAndStore, CertifyStoreError, type CertifyRequest } from '../src/engine.js';
 import { HttpIssuerClient, IssuerError, type IssuerClient } from '../src/issuer-client/index.js';
 import { verifyCertificate } from '../src/verification.js';
-import { freePort, startTestIssuer, type TestIssuer } from './support/issuer-server.js';
+import { freePort, startTestIssuer, testClient } from './support/issuer-server.js';
+import { useNockLoopbackOnly, useTestIssuer } from './support/hooks.js';
 import { startCapturingProxy } from './support/tcp-proxy.js';
 import { startResettingAws } from './support/resetting-aws.js';
 
@@ -23,31 +24,19 @@ const AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 
-let issuer: TestIssuer;
+const issuer = useTestIssuer();
 let dir: string;
 let envFile: string;
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-});
+useNockLoopbackOnly();
 beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
   dir = mkdtempSync(join(tmpdir(), 'passgeni-engine-'));
   envFile = join(dir, 'secrets.env');
   writeFileSync(envFile, 'DB_PASSWORD=previous-value\nOTHER=keep # a comment\n', { mode: 0o600 });
 });
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
 
 function client(url = issuer.url, apiKey = issuer.apiKey): HttpIssuerClient {
-  return new HttpIssuerClient({ url, apiKey, baseDelayMs: 1, maxAttempts: 3 });
+  return testClient({ url, apiKey });
 }
 
 function request(stores: string[], extra: Partial<CertifyRequest> = {}): CertifyRequest {

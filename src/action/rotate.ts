@@ -1,9 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { SecretStore } from '../../adapters/store.js';
-import type { StoreOptions } from '../../adapters/options.js';
-import { openStore as openAdapterStore } from '../../adapters/index.js';
+import { openStore } from '../../adapters/index.js';
 import { InputError, isPassgeniError } from '../errors.js';
-import type { IssuerClient } from '../issuer-client/types.js';
 import {
   ManifestError,
   inShard,
@@ -18,11 +15,11 @@ import {
   type RotationProgress,
   type RotationReport,
   type Shard,
+  withWrite,
 } from '../rotation/index.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
-import { httpFetch } from '../lib/fetch.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
@@ -43,26 +40,18 @@ export interface RotateInputs {
   dryRun: boolean;
   shard?: Shard;
   maxRate?: number;
-  expiringWithinDays: number;
+  /** Default: the rotation engine's (30 days, as for `passgeni rotate`). */
+  expiringWithinDays?: number;
   showSummary: boolean;
   access: StoreAccessInputs;
 }
 
 export interface RotateDeps {
   runtime: ActionRuntime;
-  /** Defaults to the HTTP client for `issuerUrl`. */
-  issuer?: IssuerClient;
-  openStore?: (uri: string, options: StoreOptions) => Promise<SecretStore>;
-  /** For the public certificate lookups. Default: the project's HTTP client as a fetch (src/lib/fetch.ts). */
-  fetch?: typeof fetch;
-  /** Wall clock in milliseconds, for due-ness. Default Date.now. */
-  now?: () => number;
 }
 
 export type RotateOutcome = { ok: boolean; report: RotationReport } | Failed;
 
-/** The CLI's default too (`passgeni rotate --expiring-within`). */
-const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 /**
  * Rows per summary table. GitHub refuses a step summary over 1 MiB; a few hundred rows of the
  * widest table stay far below it, and the `report` output always lists every entry.
@@ -84,11 +73,11 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     issuerUrl,
     apiKey,
     dryRun: inputs.boolean('dry-run', false),
-    expiringWithinDays: expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS,
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
     ...(shard !== undefined && { shard: readShard(shard) }),
     ...(maxRate !== undefined && { maxRate: parseRate(maxRate) }),
+    ...(expiringWithinDays !== undefined && { expiringWithinDays }),
   };
 }
 
@@ -123,22 +112,27 @@ export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<Rotat
         selected.flatMap((c) => c.stores),
         runtime,
       );
-      const open = deps.openStore ?? openAdapterStore;
       const written = new Set<string>();
-      const issuer = deps.issuer ?? openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
       let report: RotationReport;
       try {
         report = await rotateFromManifest(manifest, {
           issuer,
           // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
-          openStore: async (uri) =>
-            maskingWrites(await open(uri, { ...storeOptions, baseDir: manifest.baseDir }), runtime, written),
+          openStore: async (uri) => {
+            const store = await openStore(uri, { ...storeOptions, baseDir: manifest.baseDir });
+            // The first point the action sees a new credential: it is masked before any store
+            // holds it and before a store's error message or a later step could print it.
+            return withWrite(store, (request) => {
+              runtime.mask(request.credential);
+              written.add(request.credential);
+              return store.write(request);
+            });
+          },
           dryRun: inputs.dryRun,
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
-          expiringWithinDays: inputs.expiringWithinDays,
-          fetch: deps.fetch ?? httpFetch,
-          ...(deps.now !== undefined && { now: deps.now }),
+          ...(inputs.expiringWithinDays !== undefined && { expiringWithinDays: inputs.expiringWithinDays }),
           onProgress: progressLog(runtime, manifest, inputs),
         });
       } finally {
@@ -181,27 +175,6 @@ async function readManifest(input: string, workspace: string): Promise<Manifest>
 }
 
 /**
- * The engine generates each credential and hands it only to the stores; this is the first point
- * the action sees it. It is registered with the runner's masker there, before any store holds it
- * and before a store's error message or a later step could print it.
- */
-function maskingWrites(store: SecretStore, runtime: ActionRuntime, written: Set<string>): SecretStore {
-  return {
-    uri: store.uri,
-    kind: store.kind,
-    // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
-    ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
-    write: (request) => {
-      runtime.mask(request.credential);
-      written.add(request.credential);
-      return store.write(request);
-    },
-    readCredential: () => store.readCredential(),
-    readCertificateUrl: () => store.readCertificateUrl(),
-  };
-}
-
-/**
  * The engine's report holds no credential by design (src/rotation/rotate.ts keeps only what is
  * safe to print). The action holds it to that before publishing anything: a step output reaches
  * later steps, and whatever they send it to, as it is; only the log is masked.
@@ -217,37 +190,27 @@ function assertNoCredential(report: RotationReport, credentials: ReadonlySet<str
   }
 }
 
-/** One log line per credential as it finishes; the reasons come from its `checked` event. */
+/** One log line per credential as it finishes. */
 function progressLog(
   runtime: ActionRuntime,
   manifest: Manifest,
   inputs: RotateInputs,
 ): (event: RotationProgress) => void {
-  const reasons = new Map<string, string>();
   return (event) => {
-    switch (event.type) {
-      case 'start': {
-        const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
-        runtime.info(
-          `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
-        );
-        return;
-      }
-      case 'checked':
-        if (event.reason !== undefined) reasons.set(event.id, event.reason);
-        return;
-      case 'done': {
-        const reason = reasons.get(event.id);
-        const what =
-          event.outcome === 'rotated'
-            ? `${inputs.dryRun ? 'due' : 'rotated'}${reason ? ` (${reason})` : ''}`
-            : event.outcome === 'skipped'
-              ? 'current'
-              : 'FAILED';
-        runtime.info(`[${event.done}/${event.total}] ${event.id}: ${what}`);
-        return;
-      }
+    if (event.type === 'start') {
+      const scope = rotationScope({ shard: inputs.shard ?? null, dry_run: event.dryRun });
+      runtime.info(
+        `Rotation of ${manifest.source}${scope ? ` (${scope})` : ''}: ${event.total} of ${manifest.credentials.length} credential${manifest.credentials.length === 1 ? '' : 's'}${event.dryRun ? '. Dry run: nothing will be issued or written.' : ''}`,
+      );
+      return;
     }
+    const what =
+      event.outcome === 'rotated'
+        ? `${inputs.dryRun ? 'due' : 'rotated'}${event.reason ? ` (${event.reason})` : ''}`
+        : event.outcome === 'skipped'
+          ? 'current'
+          : 'FAILED';
+    runtime.info(`[${event.done}/${event.total}] ${event.id}: ${what}`);
   };
 }
 

@@ -2,9 +2,6 @@ import { INVENTORY_STATUSES } from './scan.js';
 import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns.js';
 import { htmlWriter } from './html.js';
 
-export { COLUMNS, cellText, emptyTotals } from './columns.js';
-export type { InventoryTotals, ReportMeta, ReportWriter } from './columns.js';
-
 /**
  * Report formats. Each writer turns the stream of rows into text chunks as they come — a header,
  * one chunk per row, and a footer that may carry the totals — so no format needs the whole

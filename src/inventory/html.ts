@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../lib/html.js';
 import { INVENTORY_STATUSES, type InventoryRow, type InventoryStatus } from './scan.js';
-import { cellText, type ReportMeta, type ReportWriter } from './columns.js';
+import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns.js';
 
 /**
  * The registry as ONE self-contained HTML page an auditor can open from a file share or an email:
@@ -82,34 +82,33 @@ export const HTML_CSP = [
 ].join('; ');
 
 /** Worst first when the Status column is sorted ascending. */
-const STATUS_RANK: Record<InventoryStatus, number> = {
-  revoked: 0,
-  invalid: 1,
-  'binding-mismatch': 2,
-  expired: 3,
-  missing: 4,
-  unknown: 5,
-  expiring: 6,
-  valid: 7,
-};
-
-const HTML_COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string; className?: string }> = [
-  { key: 'store', title: 'Store', className: 'store' },
-  { key: 'status', title: 'Status', className: 'status' },
-  { key: 'standard', title: 'Standard' },
-  { key: 'expires_at', title: 'Expires', className: 'date' },
-  { key: 'label', title: 'Label' },
-  { key: 'cert_url', title: 'Certificate', className: 'url' },
-  { key: 'generated_at', title: 'Generated', className: 'date' },
-  { key: 'binding', title: 'Binding' },
-  { key: 'detail', title: 'Detail', className: 'detail' },
+const STATUS_RANK: readonly InventoryStatus[] = [
+  'revoked',
+  'invalid',
+  'binding-mismatch',
+  'expired',
+  'missing',
+  'unknown',
+  'expiring',
+  'valid',
 ];
+
+// The tabular columns but the id, which the page shows as the certificate link.
+const HTML_COLUMNS = COLUMNS.filter((c) => c.key !== 'cert_id');
+const CLASS_NAMES: Partial<Record<keyof InventoryRow, string>> = {
+  store: 'store',
+  status: 'status',
+  expires_at: 'date',
+  cert_url: 'url',
+  generated_at: 'date',
+  detail: 'detail',
+};
 
 function cell(row: InventoryRow, column: (typeof HTML_COLUMNS)[number]): string {
   const text = cellText(row, column.key);
-  const cls = column.className ? ` class="${column.className}"` : '';
+  const cls = CLASS_NAMES[column.key] ? ` class="${CLASS_NAMES[column.key]}"` : '';
   if (column.key === 'status')
-    return `<td${cls} data-sort="${STATUS_RANK[row.status]}">${escapeHtml(text)}</td>`;
+    return `<td${cls} data-sort="${STATUS_RANK.indexOf(row.status)}">${escapeHtml(text)}</td>`;
   // Only http(s) links: a store can hold any string, and `javascript:` must never become a link.
   if (column.key === 'cert_url' && /^https?:\/\//i.test(text)) {
     return `<td${cls}><a href="${escapeHtml(text)}" rel="noopener noreferrer">${escapeHtml(text)}</a></td>`;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { createWriter, emptyTotals, type InventoryFormat, type InventoryTotals } from './formats.js';
+import { emptyTotals, type InventoryTotals } from './columns.js';
+import { createWriter, type InventoryFormat } from './formats.js';
 import { scanInventory, type InventoryOptions, type InventoryRow } from './scan.js';
 
 /**
@@ -8,18 +9,10 @@ import { scanInventory, type InventoryOptions, type InventoryRow } from './scan.
  * totals per status once the report is complete.
  */
 export { scanInventory, INVENTORY_STATUSES } from './scan.js';
-export type { InventoryOptions, InventoryRow, InventoryStatus } from './scan.js';
-export {
-  createWriter,
-  INVENTORY_FORMATS,
-  csvCell,
-  markdownCell,
-  markdownCode,
-  emptyTotals,
-} from './formats.js';
-export type { InventoryFormat, InventoryTotals, ReportMeta } from './formats.js';
-export { HTML_CSP } from './html.js';
-export { mapConcurrent } from './concurrency.js';
+export type { InventoryOptions, InventoryRow } from './scan.js';
+export { INVENTORY_FORMATS, csvCell, markdownCell, markdownCode } from './formats.js';
+export type { InventoryFormat } from './formats.js';
+export type { InventoryTotals } from './columns.js';
 
 export interface RunInventoryOptions extends InventoryOptions {
   format: InventoryFormat;

@@ -8,9 +8,14 @@ import {
 import type { ListableStore, SecretStore, StoredSecretRef } from '../../adapters/store.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
 import { DAY_MS } from '../lib/time.js';
-import { CertificateLookup, type CertificateLookupOptions, type LookupOutcome } from '../rotation/lookup.js';
+import {
+  CertificateLookup,
+  certificateState,
+  type CertificateLookupOptions,
+  type LookupOutcome,
+} from '../rotation/lookup.js';
 import type { BindingOutcome } from '../verification.js';
-import { mapConcurrent } from './concurrency.js';
+import { mapConcurrent } from '../lib/concurrency.js';
 
 /**
  * The certificate registry (DESIGN §8): every secret under the given prefixes, with the status of
@@ -198,18 +203,14 @@ async function inspect(
     .filter((r) => r.code !== 'NOT_BOUND')
     .map((r) => r.message)
     .join(' ');
-  // Expiry is judged on our clock, the one the report is "as of".
-  const expired =
-    report.status === 'expired' ||
-    report.reasons.some((r) => r.code === 'EXPIRED') ||
-    (exp !== undefined && exp <= now());
-  if (report.status === 'revoked') {
+  const state = certificateState(report, claims !== undefined, exp, now());
+  if (state === 'revoked') {
     row.status = 'revoked';
     row.detail = reasons;
-  } else if ((report.status !== 'valid' && report.status !== 'expired') || !claims) {
+  } else if (state === 'invalid') {
     row.status = 'invalid';
     row.detail = reasons || `The certificate does not verify (${report.status}).`;
-  } else if (expired) {
+  } else if (state === 'expired') {
     row.status = 'expired';
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
   } else if (report.binding === 'mismatch' || report.binding === 'not-found') {

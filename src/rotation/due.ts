@@ -1,6 +1,6 @@
 import { DAY_MS } from '../lib/time.js';
 import type { ManifestCredential } from './manifest.js';
-import type { LookupOutcome } from './lookup.js';
+import { certificateState, type LookupOutcome } from './lookup.js';
 
 /**
  * Why a credential is due, in the order they are reported: the first is "the" reason, and the
@@ -19,7 +19,6 @@ export const DUE_REASONS = [
 export type DueReason = (typeof DUE_REASONS)[number];
 
 export interface Assessment {
-  due: boolean;
   /** Every reason that applies, in DUE_REASONS order; empty when current. */
   reasons: DueReason[];
   /** One sentence on the first reason (or on why the credential is current). */
@@ -62,30 +61,25 @@ export function assess(input: AssessInput): Assessment {
   } else {
     const { report } = lookup;
     const claims = report.claims;
-    // Expiry is judged on our clock (the one due-ness is decided by), whatever the issuer's says.
-    const expired =
-      report.status === 'expired' ||
-      report.reasons.some((r) => r.code === 'EXPIRED') ||
-      (claims !== undefined && claims.exp * 1000 <= now);
-    const sound = claims !== undefined && (report.status === 'valid' || report.status === 'expired');
-    if (report.status === 'revoked') {
+    const state = certificateState(report, claims !== undefined, claims && claims.exp * 1000, now);
+    if (state === 'revoked') {
       add(
         'revoked',
         `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ''}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ''}.`,
       );
-    } else if (!sound) {
+    } else if (state === 'invalid') {
       add(
         'invalid',
         `The certificate does not verify: ${report.reasons.map((r) => r.message).join(' ') || report.status}`,
       );
-    } else if (expired) {
+    } else if (state === 'expired') {
       const message = report.reasons.find((r) => r.code === 'EXPIRED')?.message;
       add(
         'expired',
         message ?? `The certificate expired on ${new Date((claims?.exp ?? 0) * 1000).toISOString()}.`,
       );
     }
-    const current = sound && !expired && report.status === 'valid';
+    const current = state === 'sound';
     if (claims) {
       const expires = claims.exp * 1000;
       expiresAt = new Date(expires).toISOString();
@@ -128,7 +122,6 @@ export function assess(input: AssessInput): Assessment {
       ? (details[first] as string)
       : `Current: valid until ${expiresAt ?? '?'}${rotateAfter ? `, rotates after ${rotateAfter}` : credential.rotateEveryDays === 0 ? ' (no age-based rotation)' : ''}.`;
   return {
-    due: first !== undefined,
     reasons,
     detail,
     ...(certUrl !== undefined && { certUrl }),

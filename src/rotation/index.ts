@@ -7,23 +7,11 @@
  *   process.exitCode = rotationExitCode(report);                  // 0 all ok, 3 some failed
  */
 export { loadManifest, parseManifest, ManifestError } from './manifest.js';
-export type { Manifest, ManifestCredential, ManifestIssue } from './manifest.js';
-export { manifestSchema, manifestJsonSchema, MANIFEST_SCHEMA_ID } from './manifest-schema.js';
-export type { ManifestInput } from './manifest-schema.js';
-export { rotateFromManifest, rotationCounts, rotationExitCode, rotationScope } from './rotate.js';
-export type {
-  RotateOptions,
-  RotationProgress,
-  RotationReport,
-  RotatedEntry,
-  SkippedEntry,
-  FailedEntry,
-} from './rotate.js';
-export { assess, DUE_REASONS } from './due.js';
-export type { Assessment, DueReason } from './due.js';
+export type { Manifest, ManifestIssue } from './manifest.js';
+export { manifestJsonSchema, MANIFEST_SCHEMA_ID } from './manifest-schema.js';
+export { rotateFromManifest, rotationCounts, rotationExitCode, rotationScope, withWrite } from './rotate.js';
+export type { RotateOptions, RotationProgress, RotationReport, FailedEntry } from './rotate.js';
 export { parseShard, shardOf, inShard } from './shard.js';
 export type { Shard } from './shard.js';
-export { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, parseRate, realClock } from './rate-limit.js';
+export { DEFAULT_WRITE_RATES, StoreRateLimiter, TokenBucket, parseRate } from './rate-limit.js';
 export type { Clock } from './rate-limit.js';
-export { CertificateLookup } from './lookup.js';
-export type { CertificateLookupOptions, LookupOutcome } from './lookup.js';

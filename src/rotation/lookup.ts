@@ -68,13 +68,20 @@ export class CertificateLookup {
     }
     const base = trimBase(parsed.base);
     const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : undefined;
+    const verify = async (): Promise<VerifyReport> =>
+      verifyCertificate({
+        ...(issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl }),
+        verifier: await this.verifierOf(base, issuer),
+        fetch: this.fetchOptions.fetch,
+        ...(credentialFrom !== undefined && { credentialFrom }),
+      });
     try {
-      let report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+      let report = await verify();
       // The issuer may have rotated its signing key since the keys were cached: refetch once.
       if (report.reasons.some((r) => r.code === 'UNKNOWN_KID') && !this.refreshed.has(base)) {
         this.refreshed.add(base);
         this.verifiers.delete(base);
-        report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
+        report = await verify();
       }
       if (report.status === 'expired' && !report.claims) {
         const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
@@ -91,22 +98,6 @@ export class CertificateLookup {
         message: errorMessage(error),
       };
     }
-  }
-
-  private async verify(
-    certUrl: string,
-    id: string,
-    base: string,
-    issuer: IssuerClient | undefined,
-    credentialFrom: SecretStore | undefined,
-  ): Promise<VerifyReport> {
-    const verifier = await this.verifierOf(base, issuer);
-    return verifyCertificate({
-      ...(issuer ? { certificate: id, issuer } : { certificate: certUrl }),
-      verifier,
-      fetch: this.fetchOptions.fetch,
-      ...(credentialFrom !== undefined && { credentialFrom }),
-    });
   }
 
   private async claimsOf(
@@ -143,6 +134,25 @@ export class CertificateLookup {
     }
     return verifier;
   }
+}
+
+/**
+ * What a verified certificate amounts to, for rotation and the registry alike. Expiry is judged
+ * on our clock (the one due-ness and the registry are "as of"), whatever the issuer's says.
+ */
+export function certificateState(
+  report: VerifyReport,
+  hasClaims: boolean,
+  expMs: number | undefined,
+  now: number,
+): 'revoked' | 'invalid' | 'expired' | 'sound' {
+  if (report.status === 'revoked') return 'revoked';
+  if (!hasClaims || (report.status !== 'valid' && report.status !== 'expired')) return 'invalid';
+  const expired =
+    report.status === 'expired' ||
+    report.reasons.some((r) => r.code === 'EXPIRED') ||
+    (expMs !== undefined && expMs <= now);
+  return expired ? 'expired' : 'sound';
 }
 
 function trimBase(url: string): string {

@@ -39,36 +39,47 @@ const rotateEveryDays = z.number().check(
   }),
 );
 
+// What a credential may set and otherwise inherits from the defaults, besides its standard and period.
 const policyFields = {
-  length: z.number().check(
-    z.int(),
-    z.minimum(1),
-    z.maximum(MAX_LENGTH),
-    z.meta({
-      description: "Credential length; default: the standard's default length. Never below its minimum.",
-    }),
+  length: z.optional(
+    z.number().check(
+      z.int(),
+      z.minimum(1),
+      z.maximum(MAX_LENGTH),
+      z.meta({
+        description: "Credential length; default: the standard's default length. Never below its minimum.",
+      }),
+    ),
   ),
-  exclude: z
-    .string()
-    .check(
-      z.maxLength(256),
-      z.meta({ description: 'Characters the target system rejects; they are never generated.' }),
+  exclude: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(256),
+        z.meta({ description: 'Characters the target system rejects; they are never generated.' }),
+      ),
+  ),
+  symbols: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(256),
+        z.meta({ description: 'Use this set of punctuation characters instead of all 32.' }),
+      ),
+  ),
+  classes: z.optional(
+    z
+      .array(CLASS)
+      .check(z.minLength(1), z.meta({ description: 'Character classes to include (default: all four).' })),
+  ),
+  bind: z.optional(
+    z.boolean().check(
+      z.meta({
+        description:
+          'Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one.',
+      }),
     ),
-  symbols: z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(256),
-      z.meta({ description: 'Use this set of punctuation characters instead of all 32.' }),
-    ),
-  classes: z
-    .array(CLASS)
-    .check(z.minLength(1), z.meta({ description: 'Character classes to include (default: all four).' })),
-  bind: z.boolean().check(
-    z.meta({
-      description:
-        'Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one.',
-    }),
   ),
 };
 
@@ -76,18 +87,16 @@ export const defaultsSchema = z
   .strictObject({
     standard: z.optional(standard),
     rotate_every_days: z.optional(rotateEveryDays),
-    length: z.optional(policyFields.length),
-    exclude: z.optional(policyFields.exclude),
-    symbols: z.optional(policyFields.symbols),
-    classes: z.optional(policyFields.classes),
-    bind: z.optional(policyFields.bind),
+    ...policyFields,
   })
   .check(z.meta({ description: 'Values every credential inherits unless it sets its own.' }));
 
 export const credentialSchema = z
   .strictObject({
     id: z.string().check(
-      z.regex(ID),
+      z.regex(ID, {
+        error: 'an id is 1-128 characters: letters, digits and . _ / : @ -, starting with a letter or digit',
+      }),
       z.meta({
         description:
           'Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable.',
@@ -109,26 +118,35 @@ export const credentialSchema = z
     ),
     rotate_every_days: z.optional(rotateEveryDays),
     label: z
-      .optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(PRINTABLE)))
+      .optional(
+        z
+          .string()
+          .check(
+            z.minLength(1),
+            z.maxLength(128),
+            z.regex(PRINTABLE, { error: 'a label is printable text (no control characters or line breaks)' }),
+          ),
+      )
       .check(
         z.meta({ description: 'Label recorded in the certificate (certificates are public: no secrets).' }),
       ),
-    length: z.optional(policyFields.length),
-    exclude: z.optional(policyFields.exclude),
-    symbols: z.optional(policyFields.symbols),
-    classes: z.optional(policyFields.classes),
-    bind: z.optional(policyFields.bind),
+    ...policyFields,
   })
   .check(z.meta({ description: 'One credential to keep certified and rotated.' }));
 
 export const manifestSchema = z
-  .strictObject({
-    version: z.literal(1).check(z.meta({ description: 'Manifest format version. Always 1.' })),
-    defaults: z.optional(defaultsSchema),
-    credentials: z
-      .array(credentialSchema)
-      .check(z.minLength(1), z.meta({ description: 'The credentials to rotate.' })),
-  })
+  .strictObject(
+    {
+      version: z
+        .literal(1, { error: 'must be 1 (the only manifest version)' })
+        .check(z.meta({ description: 'Manifest format version. Always 1.' })),
+      defaults: z.optional(defaultsSchema),
+      credentials: z
+        .array(credentialSchema)
+        .check(z.minLength(1), z.meta({ description: 'The credentials to rotate.' })),
+    },
+    { error: 'the manifest must be a YAML mapping with "version: 1" and a "credentials" list' },
+  )
   .check(
     z.meta({
       title: 'PassGeni rotation manifest',

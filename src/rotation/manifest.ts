@@ -135,10 +135,10 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
     shapeIssuePaths.some((p) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`));
   const view = record(raw);
   const defaults = record(view?.defaults);
-  let defaultStandard: StandardRule | undefined;
-  if (typeof defaults?.standard === 'string') {
-    defaultStandard = standardOrIssue(defaults.standard, ['defaults', 'standard'], locate, issues);
-  }
+  const defaultStandard =
+    typeof defaults?.standard === 'string'
+      ? standardOrIssue(defaults.standard, ['defaults', 'standard'], locate, issues)
+      : undefined;
 
   const rules: (StandardRule | undefined)[] = [];
   const firstIdAt = new Map<string, number>();
@@ -219,8 +219,7 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       return;
     }
     // A weak length or a bad character set is found now, not half-way through a rotation.
-    const policyFields = ['length', 'exclude', 'symbols', 'classes'];
-    if (policyFields.some((f) => shapeFailedWithin(formatPath(at(f))) || shapeFailedWithin(`defaults.${f}`)))
+    if (POLICY_FIELDS.some((f) => shapeFailedWithin(formatPath(at(f))) || shapeFailedWithin(`defaults.${f}`)))
       return;
     try {
       const loose = input as ManifestCredentialInput;
@@ -230,8 +229,8 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       });
     } catch (error) {
       // Point at the setting that made the policy weak: the credential's own, else the default.
-      const own = policyFields.find((f) => input[f] !== undefined);
-      const inherited = policyFields.find((f) => defaults?.[f] !== undefined);
+      const own = POLICY_FIELDS.find((f) => input[f] !== undefined);
+      const inherited = POLICY_FIELDS.find((f) => defaults?.[f] !== undefined);
       const where = own ? at(own) : inherited ? ['defaults', inherited] : at();
       issues.push(locate.issue(where, errorMessage(error)));
     }
@@ -284,25 +283,19 @@ function rotationPeriod(
   return { rotateEveryDays: 0, rotationFrom: 'none' };
 }
 
-type PolicyFields = Pick<ManifestCredential, 'length' | 'exclude' | 'symbols' | 'classes'>;
+const POLICY_FIELDS = ['length', 'exclude', 'symbols', 'classes'] as const;
+type PolicyFields = Pick<ManifestCredential, (typeof POLICY_FIELDS)[number]>;
 
 function mergeDefaults(
   input: ManifestCredentialInput,
   defaults: ManifestDefaults,
 ): { policy: PolicyFields; bind: boolean } {
-  const length = input.length ?? defaults.length;
-  const exclude = input.exclude ?? defaults.exclude;
-  const symbols = input.symbols ?? defaults.symbols;
-  const classes = input.classes ?? defaults.classes;
-  return {
-    policy: {
-      ...(length !== undefined && { length }),
-      ...(exclude !== undefined && { exclude }),
-      ...(symbols !== undefined && { symbols }),
-      ...(classes !== undefined && { classes: [...new Set(classes)] }),
-    },
-    bind: input.bind ?? defaults.bind ?? false,
-  };
+  const policy: Record<string, unknown> = {};
+  for (const field of POLICY_FIELDS) {
+    const value = input[field] ?? defaults[field];
+    if (value !== undefined) policy[field] = Array.isArray(value) ? [...new Set(value)] : value;
+  }
+  return { policy: policy as PolicyFields, bind: input.bind ?? defaults.bind ?? false };
 }
 
 function standardOrIssue(
@@ -339,25 +332,6 @@ function describeZodIssue(issue: z.core.$ZodIssue, locate: Locator): ManifestIss
   if (issue.code === 'invalid_type' && locate.node(at) === undefined && at.length > 0) {
     const field = at[at.length - 1];
     return [locate.issue(at, typeof field === 'number' ? 'is missing' : `"${String(field)}" is required`)];
-  }
-  if (issue.code === 'invalid_value' && at.length === 1 && at[0] === 'version') {
-    return [locate.issue(at, 'must be 1 (the only manifest version)')];
-  }
-  if (issue.code === 'invalid_type' && at.length === 0) {
-    return [
-      locate.issue(at, 'the manifest must be a YAML mapping with "version: 1" and a "credentials" list'),
-    ];
-  }
-  if (issue.code === 'invalid_format' && at[at.length - 1] === 'id') {
-    return [
-      locate.issue(
-        at,
-        'an id is 1-128 characters: letters, digits and . _ / : @ -, starting with a letter or digit',
-      ),
-    ];
-  }
-  if (issue.code === 'invalid_format' && at[at.length - 1] === 'label') {
-    return [locate.issue(at, 'a label is printable text (no control characters or line breaks)')];
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;

@@ -103,15 +103,15 @@ export class TokenBucket {
   }
 }
 
-const INVALID_RATE = 'The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5';
-
 /** A maximum rate as the user wrote it; fractions are meaningful (Doppler's default is 0.5/s). */
 export function parseRate(text: string): number {
   const rate = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(rate > 0) || !Number.isFinite(rate)) {
-    throw new InputError('INVALID_MAX_RATE', `${INVALID_RATE}; got ${JSON.stringify(text.slice(0, 60))}.`, {
-      hint: { option: 'max-rate', fix: 'check' },
-    });
+    throw new InputError(
+      'INVALID_MAX_RATE',
+      `The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5; got ${JSON.stringify(text.slice(0, 60))}.`,
+      { hint: { option: 'max-rate', fix: 'check' } },
+    );
   }
   return rate;
 }
@@ -121,13 +121,8 @@ export class StoreRateLimiter {
   private readonly buckets = new Map<StoreKind, TokenBucket>();
   readonly rates: Readonly<Record<StoreKind, number>>;
 
-  constructor(options: { maxRate?: number; rates?: Partial<Record<StoreKind, number>>; clock?: Clock } = {}) {
-    if (options.maxRate !== undefined && !(options.maxRate > 0)) {
-      throw new InputError('INVALID_MAX_RATE', `${INVALID_RATE}.`, {
-        hint: { option: 'max-rate', fix: 'check' },
-      });
-    }
-    const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };
+  constructor(options: { maxRate?: number; clock?: Clock } = {}) {
+    const rates = { ...DEFAULT_WRITE_RATES };
     for (const kind of Object.keys(rates) as StoreKind[]) {
       if (options.maxRate !== undefined) rates[kind] = Math.min(rates[kind], options.maxRate);
       this.buckets.set(kind, new TokenBucket(rates[kind], options.clock));

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
-import type { SecretStore, StoreKind } from '../../adapters/store.js';
+import type { SecretStore } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
-import { assess, type Assessment, type DueReason } from './due.js';
+import { assess, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
 import type { Manifest, ManifestCredential } from './manifest.js';
 import { StoreRateLimiter, type Clock } from './rate-limit.js';
 import { inShard, type Shard } from './shard.js';
+import { mapConcurrent } from '../lib/concurrency.js';
 
 /**
  * Scheduled rotation: for each credential of the manifest (in this runner's shard), find the
@@ -33,8 +34,6 @@ export interface RotateOptions {
   shard?: Shard;
   /** Caps writes per second for every store kind. */
   maxRate?: number;
-  /** Per-kind write rates replacing the defaults (DEFAULT_WRITE_RATES). */
-  rates?: Partial<Record<StoreKind, number>>;
   /** Certificates expiring within this many days are due. Default 30. */
   expiringWithinDays?: number;
   /** Credentials checked and rotated at the same time. Default 8. */
@@ -49,8 +48,15 @@ export interface RotateOptions {
 
 export type RotationProgress =
   | { type: 'start'; total: number; dryRun: boolean }
-  | { type: 'checked'; id: string; due: boolean; reason?: DueReason }
-  | { type: 'done'; id: string; outcome: 'rotated' | 'skipped' | 'failed'; done: number; total: number };
+  | {
+      type: 'done';
+      id: string;
+      outcome: 'rotated' | 'skipped' | 'failed';
+      /** Why it was due, when it was. */
+      reason?: DueReason;
+      done: number;
+      total: number;
+    };
 
 export interface RotatedEntry {
   id: string;
@@ -111,98 +117,39 @@ export async function rotateFromManifest(
   manifest: Manifest,
   options: RotateOptions,
 ): Promise<RotationReport> {
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InputError('INVALID_CONCURRENCY', 'concurrency must be a whole number of at least 1.');
-  }
-  const issuer = options.issuer;
-  if (!issuer && !options.dryRun) {
-    throw new InputError(
-      'ISSUER_REQUIRED',
-      'Rotating needs an issuer client (only a dry run can do without one).',
-    );
-  }
-  const expiringWithinDays = options.expiringWithinDays ?? 30;
-  if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
-    throw new InputError(
-      'INVALID_EXPIRING_WITHIN',
-      'The expiry window must be a number of days, 0 or more.',
-      { hint: { option: 'expiring-within', fix: 'check' } },
-    );
-  }
-  const locks = new KeyedLock();
-  const limiter = new StoreRateLimiter({
-    ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
-    ...(options.rates !== undefined && { rates: options.rates }),
-    ...(options.clock !== undefined && { clock: options.clock }),
-  });
-  const now = options.now ?? Date.now;
-  const lookup = new CertificateLookup({
-    ...(issuer !== undefined && { issuer }),
-    ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
-    now,
-  });
-  const open =
-    options.openStore ??
-    ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir }));
+  const ctx = context(manifest, options);
   const progress = options.onProgress ?? (() => {});
-  const dryRun = options.dryRun ?? false;
-
   const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
-  const outcomes: Outcome[] = new Array<Outcome>(selected.length);
-  progress({ type: 'start', total: selected.length, dryRun });
-
-  let next = 0;
+  progress({ type: 'start', total: selected.length, dryRun: ctx.dryRun });
   let done = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < selected.length; i = next++) {
-      const credential = selected[i] as ManifestCredential;
-      const context: Context = {
-        open,
-        lookup,
-        limiter,
-        locks,
-        baseDir: manifest.baseDir,
-        issuer,
-        dryRun,
-        now,
-        expiringWithinDays,
-        progress,
-      };
-      // rotateOne reports every failure it knows of; anything else still must not stop the others.
-      const outcome = await rotateOne(credential, context).catch((error: unknown): Outcome => ({
-        failed: {
-          id: credential.id,
-          stage: 'check',
-          code: isPassgeniError(error) ? error.code : 'INTERNAL',
-          message: errorMessage(error),
-          ...withHint(error),
-        },
-      }));
-      outcomes[i] = outcome;
-      done++;
-      progress({
-        type: 'done',
-        id: credential.id,
-        outcome: 'rotated' in outcome ? 'rotated' : 'skipped' in outcome ? 'skipped' : 'failed',
-        done,
-        total: selected.length,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, selected.length) }, worker));
-
   const report: RotationReport = {
     manifest: manifest.source,
-    dry_run: dryRun,
+    dry_run: ctx.dryRun,
     shard: options.shard ?? null,
     total: selected.length,
     rotated: [],
     skipped: [],
     failed: [],
   };
-  for (const outcome of outcomes) {
+  const outcomes = mapConcurrent(selected, options.concurrency ?? 8, async (credential) => {
+    // rotateOne reports every failure it knows of; anything else still must not stop the others.
+    const outcome = await rotateOne(credential, ctx).catch((error: unknown): Outcome => ({
+      failed: failure(credential.id, 'check', error, 'INTERNAL'),
+    }));
+    done++;
+    const reason =
+      'rotated' in outcome ? outcome.rotated.reason : 'failed' in outcome ? outcome.failed.reason : undefined;
+    progress({
+      type: 'done',
+      id: credential.id,
+      outcome: 'rotated' in outcome ? 'rotated' : 'skipped' in outcome ? 'skipped' : 'failed',
+      ...(reason !== undefined && { reason }),
+      done,
+      total: selected.length,
+    });
+    return outcome;
+  });
+  for await (const outcome of outcomes) {
     if ('rotated' in outcome) report.rotated.push(outcome.rotated);
     else if ('skipped' in outcome) report.skipped.push(outcome.skipped);
     else report.failed.push(outcome.failed);
@@ -233,30 +180,42 @@ export function rotationCounts(report: RotationReport): string {
   );
 }
 
-interface Context {
-  open: (uri: string) => Promise<SecretStore>;
-  lookup: CertificateLookup;
-  limiter: StoreRateLimiter;
-  locks: KeyedLock;
-  baseDir: string;
-  issuer: IssuerClient | undefined;
-  dryRun: boolean;
-  now: () => number;
-  expiringWithinDays: number;
-  progress: (event: RotationProgress) => void;
+/** What the rotations of all credentials share: clocks, look-ups, rate limits, locks. */
+function context(manifest: Manifest, options: RotateOptions) {
+  const { issuer } = options;
+  if (!issuer && !options.dryRun) {
+    throw new InputError(
+      'ISSUER_REQUIRED',
+      'Rotating needs an issuer client (only a dry run can do without one).',
+    );
+  }
+  const now = options.now ?? Date.now;
+  return {
+    issuer,
+    dryRun: options.dryRun ?? false,
+    now,
+    expiringWithinDays: options.expiringWithinDays ?? 30,
+    baseDir: manifest.baseDir,
+    open:
+      options.openStore ??
+      ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir })),
+    lookup: new CertificateLookup({
+      ...(issuer !== undefined && { issuer }),
+      ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
+      now,
+    }),
+    limiter: new StoreRateLimiter({
+      ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
+      ...(options.clock !== undefined && { clock: options.clock }),
+    }),
+    locks: new KeyedLock(),
+  };
 }
+type Context = ReturnType<typeof context>;
 
 async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<Outcome> {
   const { id } = credential;
-  const checkFailed = (error: unknown): Outcome => ({
-    failed: {
-      id,
-      stage: 'check',
-      code: isPassgeniError(error) ? error.code : 'CHECK_FAILED',
-      message: errorMessage(error),
-      ...withHint(error),
-    },
-  });
 
   let stores: SecretStore[];
   let urls: (string | undefined)[];
@@ -264,35 +223,29 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
     stores = await Promise.all(credential.stores.map((uri) => ctx.open(uri)));
     urls = await Promise.all(stores.map((store) => store.readCertificateUrl()));
   } catch (error) {
-    return checkFailed(error);
+    return { failed: failure(id, 'check', error, 'CHECK_FAILED') };
   }
   const current = urls[0];
-  let assessment: Assessment;
-  if (current === undefined) {
-    assessment = assess({ credential, urls, now: ctx.now(), expiringWithinDays: ctx.expiringWithinDays });
-  } else {
-    const found = await ctx.lookup.check(current);
-    if (found.kind === 'error') {
-      // Rotating blind could replace a perfectly good credential every time the issuer blips.
-      return {
-        failed: {
-          id,
-          stage: 'check',
-          code: found.code,
-          message: `Could not check the current certificate ${current}: ${found.message}`,
-        },
-      };
-    }
-    assessment = assess({
-      credential,
-      urls,
-      lookup: found,
-      now: ctx.now(),
-      expiringWithinDays: ctx.expiringWithinDays,
-    });
+  const found = current === undefined ? undefined : await ctx.lookup.check(current);
+  if (found?.kind === 'error') {
+    // Rotating blind could replace a perfectly good credential every time the issuer blips.
+    return {
+      failed: {
+        id,
+        stage: 'check',
+        code: found.code,
+        message: `Could not check the current certificate ${current}: ${found.message}`,
+      },
+    };
   }
+  const assessment = assess({
+    credential,
+    urls,
+    ...(found && { lookup: found }),
+    now: ctx.now(),
+    expiringWithinDays: ctx.expiringWithinDays,
+  });
   const reason = assessment.reasons[0];
-  ctx.progress({ type: 'checked', id, due: assessment.due, ...(reason !== undefined && { reason }) });
 
   if (reason === undefined) {
     return {
@@ -336,30 +289,12 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       },
     };
   } catch (error) {
+    const entry: FailedEntry = { ...failure(id, 'certify', error, 'ROTATION_FAILED'), reason };
     if (error instanceof CertifyStoreError) {
-      return {
-        failed: {
-          id,
-          stage: 'certify',
-          code: error.code,
-          message: error.message,
-          ...withHint(error),
-          reason,
-          stored: error.stored.map((s) => s.store),
-          ...(error.certificateState === 'valid' && { cert_url: error.certUrl }),
-        },
-      };
+      entry.stored = error.stored.map((s) => s.store);
+      if (error.certificateState === 'valid') entry.cert_url = error.certUrl;
     }
-    return {
-      failed: {
-        id,
-        stage: 'certify',
-        code: isPassgeniError(error) ? error.code : 'ROTATION_FAILED',
-        message: errorMessage(error),
-        ...withHint(error),
-        reason,
-      },
-    };
+    return { failed: entry };
   }
 }
 
@@ -372,16 +307,22 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
  * bunch writes up beyond the rate.
  */
 function guarded(store: SecretStore, ctx: Pick<Context, 'limiter' | 'locks' | 'baseDir'>): SecretStore {
+  return withWrite(store, (request) =>
+    ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
+      await ctx.limiter.take(store.kind);
+      return store.write(request);
+    }),
+  );
+}
+
+/** `store` with its `write` replaced, e.g. by one that waits or masks first. */
+export function withWrite(store: SecretStore, write: SecretStore['write']): SecretStore {
   return {
     uri: store.uri,
     kind: store.kind,
     // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
     ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
-    write: (request) =>
-      ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
-        await ctx.limiter.take(store.kind);
-        return store.write(request);
-      }),
+    write,
     readCredential: () => store.readCredential(),
     readCertificateUrl: () => store.readCertificateUrl(),
   };
@@ -422,6 +363,12 @@ class KeyedLock {
 }
 
 /** A failed entry keeps the error's hint as data, for each front end to word. */
-function withHint(error: unknown): { hint?: ErrorHint } {
-  return isPassgeniError(error) && error.hint ? { hint: error.hint } : {};
+function failure(id: string, stage: FailedEntry['stage'], error: unknown, code: string): FailedEntry {
+  return {
+    id,
+    stage,
+    code: isPassgeniError(error) ? error.code : code,
+    message: errorMessage(error),
+    ...(isPassgeniError(error) && error.hint && { hint: error.hint }),
+  };
 }

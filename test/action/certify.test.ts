@@ -10,7 +10,7 @@ import {
   runAction,
   type RunResult,
 } from './support/run-action.js';
-import { useTestIssuer } from './support/issuer.js';
+import { useTestIssuer } from '../support/hooks.js';
 
 /**
  * The certify-and-store action as the runner runs it: the bundled dist/action/certify.js in its

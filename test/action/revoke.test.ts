@@ -6,7 +6,7 @@ import { openStore } from '../../adapters/index.js';
 import { certifyAndStore, type CertifyReport } from '../../src/engine.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
 import { REVOKE_YML, VERIFY_YML, expectMaskedFirst, runAction } from './support/run-action.js';
-import { useTestIssuer } from './support/issuer.js';
+import { useTestIssuer } from '../support/hooks.js';
 
 /** The revoke action as the runner runs it (dist/action/revoke.js) against a real issuer. */
 const issuer = useTestIssuer();

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { escapeHtml } from '../../src/lib/html.js';
 import { shardOf, type RotationReport } from '../../src/rotation/index.js';
+import { useTestIssuer } from '../support/hooks.js';
 import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './support/run-action.js';
-import { useTestIssuer } from './support/issuer.js';
 
 /**
  * The rotate action as the runner runs it: the bundled dist/action/rotate.js in its own Node

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../adapters/index.js';
 import { certifyAndStore, type CertifyRequest } from '../../src/engine.js';
-import { HttpIssuerClient } from '../../src/issuer-client/index.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-
-export function client(issuer: TestIssuer): HttpIssuerClient {
-  return new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey, baseDelayMs: 1, maxAttempts: 3 });
-}
+import { afterAll, beforeAll } from 'vitest';
+import { startTestIssuer, testClient, type TestIssuer } from '../support/issuer-server.js';
 
 /**
  * A directory of file secrets in every state the registry distinguishes, all made the real way:
@@ -32,7 +28,7 @@ export async function registryFixture(
   // A dotenv line cannot hold all three quote characters; rotation excludes the backtick for
   // .env stores for the same reason (src/rotation/manifest.ts).
   const certify = async (issuer: TestIssuer, request: CertifyRequest): Promise<string> =>
-    (await certifyAndStore({ exclude: '`', ...request }, { issuer: client(issuer), openStore: open }))
+    (await certifyAndStore({ exclude: '`', ...request }, { issuer: testClient(issuer), openStore: open }))
       .cert_url;
 
   const urls: Record<string, string> = {};
@@ -52,7 +48,7 @@ export async function registryFixture(
     stores: ['file://evil.json#<img src=x onerror=alert(1)>'],
     label: '<script>alert("label")</script>',
   });
-  await client(main).revokeCertificate(parseCertificateUrl(urls.REVOKED)?.id ?? '', 'compromised');
+  await testClient(main).revokeCertificate(parseCertificateUrl(urls.REVOKED)?.id ?? '', 'compromised');
 
   // Someone replaced the bound credential by hand: the certificate no longer describes it.
   const tampered = await open('file://app.env#TAMPERED');
@@ -77,18 +73,19 @@ export interface Registry {
   urls: Record<string, string>;
 }
 
-/** Two issuers and a registryFixture directory, for a test file's beforeAll. */
-export async function openRegistry(prefix: string): Promise<Registry> {
-  const main = await startTestIssuer();
-  const shortLived = await startTestIssuer({ certificateDays: 10 });
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const { urls } = await registryFixture(dir, main, shortLived);
-  return { main, shortLived, dir, urls };
-}
-
-export async function closeRegistry(registry: Registry | undefined): Promise<void> {
-  if (registry === undefined) return;
-  await registry.main.close();
-  await registry.shortLived.close();
-  rmSync(registry.dir, { recursive: true, force: true });
+/** Two issuers and a registryFixture directory for every test of the file (or describe). */
+export function useRegistry(prefix: string): Registry {
+  const registry = {} as Registry;
+  beforeAll(async () => {
+    const main = await startTestIssuer();
+    const shortLived = await startTestIssuer({ certificateDays: 10 });
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    Object.assign(registry, { main, shortLived, dir, ...(await registryFixture(dir, main, shortLived)) });
+  }, 120_000);
+  afterAll(async () => {
+    await registry.main?.close();
+    await registry.shortLived?.close();
+    if (registry.dir) rmSync(registry.dir, { recursive: true, force: true });
+  });
+  return registry;
 }

@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { finished } from 'node:stream/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInventory } from '../../src/inventory/index.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-import { registryFixture } from './fixtures.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
+import { useRegistry } from './fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) {
   throw new Error(`${CHROMIUM} is required in CI to check the HTML registry in a real browser.`);
@@ -22,48 +21,27 @@ if (!available) {
 const SCREENSHOT = join(tmpdir(), 'passgeni-inventory-report.png');
 
 describe.skipIf(!available)('HTML registry in headless Chromium', () => {
-  let main: TestIssuer;
-  let shortLived: TestIssuer;
-  let dir: string;
+  const registry = useRegistry('passgeni-html-');
   let file: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    main = await startTestIssuer();
-    shortLived = await startTestIssuer({ certificateDays: 10 });
-    dir = mkdtempSync(join(tmpdir(), 'passgeni-html-'));
-    await registryFixture(dir, main, shortLived);
-    file = join(dir, 'registry.html');
+    file = join(registry.dir, 'registry.html');
     const out = createWriteStream(file);
     await runInventory({
       prefixes: ['file://.'],
-      storeOptions: { baseDir: dir },
+      storeOptions: { baseDir: registry.dir },
       format: 'html',
       out,
       checkBinding: true,
     });
     out.end();
     await finished(out);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await main?.close();
-    await shortLived?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the right totals above the table, sorts by column, loads nothing and runs nothing else', async () => {

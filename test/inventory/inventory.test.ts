@@ -2,41 +2,29 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault/index.js';
 import {
   csvCell,
   markdownCell,
   markdownCode,
-  mapConcurrent,
   runInventory,
   scanInventory,
   type InventoryFormat,
   type InventoryOptions,
   type InventoryRow,
 } from '../../src/inventory/index.js';
-import type { TestIssuer } from '../support/issuer-server.js';
+import { mapConcurrent } from '../../src/lib/concurrency.js';
 import { runCli } from '../support/cli.js';
-import { closeRegistry, openRegistry, type Registry } from './fixtures.js';
+import { useRegistry } from './fixtures.js';
 
-let main: TestIssuer;
-let shortLived: TestIssuer;
-let dir: string;
-let urls: Record<string, string>;
-
-let registry: Registry | undefined;
-
-beforeAll(async () => {
-  registry = await openRegistry('passgeni-inventory-');
-  ({ main, shortLived, dir, urls } = registry);
-});
-afterAll(() => closeRegistry(registry));
+const registry = useRegistry('passgeni-inventory-');
 
 async function collect(options: Partial<InventoryOptions> = {}): Promise<InventoryRow[]> {
   const rows: InventoryRow[] = [];
   for await (const row of scanInventory({
     prefixes: ['file://.'],
-    storeOptions: { baseDir: dir },
+    storeOptions: { baseDir: registry.dir },
     ...options,
   })) {
     rows.push(row);
@@ -48,7 +36,13 @@ async function render(format: InventoryFormat, options: Partial<InventoryOptions
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  await runInventory({ prefixes: ['file://.'], storeOptions: { baseDir: dir }, format, out, ...options });
+  await runInventory({
+    prefixes: ['file://.'],
+    storeOptions: { baseDir: registry.dir },
+    format,
+    out,
+    ...options,
+  });
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -69,7 +63,7 @@ describe('inventory scan', () => {
     ]);
     const byKey = Object.fromEntries(rows.map((r) => [r.store.split('#')[1], r]));
     expect(byKey.VALID).toMatchObject({
-      cert_url: urls.VALID,
+      cert_url: registry.urls.VALID,
       standard: 'HIPAA',
       label: '=1+2',
       detail: 'The certificate has no credential binding (certify with --bind to make it checkable).',
@@ -117,7 +111,10 @@ describe('inventory scan', () => {
     await collect({ lookup: { fetch: counting } });
     const jwks = requested.filter((u) => u.endsWith('/.well-known/jwks.json')).sort();
     expect(jwks).toEqual(
-      [`${main.url}/.well-known/jwks.json`, `${shortLived.url}/.well-known/jwks.json`].sort(),
+      [
+        `${registry.main.url}/.well-known/jwks.json`,
+        `${registry.shortLived.url}/.well-known/jwks.json`,
+      ].sort(),
     );
     expect(requested.filter((u) => u.includes('/cert/')).length).toBeGreaterThanOrEqual(6);
   });
@@ -138,7 +135,7 @@ describe('inventory scan', () => {
     await expect(
       runInventory({
         prefixes: ['file://.', 'doppler://p/c'],
-        storeOptions: { baseDir: dir },
+        storeOptions: { baseDir: registry.dir },
         format: 'html',
         out,
       }),
@@ -162,7 +159,7 @@ describe('inventory of AWS Secrets Manager and Vault (HTTP mocked with nock)', (
               {
                 Name: 'prod/db',
                 Tags: [
-                  { Key: 'passgeni-cert-url', Value: urls.BOUND },
+                  { Key: 'passgeni-cert-url', Value: registry.urls.BOUND },
                   { Key: 'passgeni-cert-key', Value: 'password' },
                 ],
               },
@@ -176,7 +173,9 @@ describe('inventory of AWS Secrets Manager and Vault (HTTP mocked with nock)', (
         .reply(200, { data: { keys: ['api', 'old'] } })
         .get('/v1/secret/metadata/app/api')
         .reply(200, {
-          data: { custom_metadata: { [CERT_URL_METADATA]: urls.REVOKED, [CERT_KEY_METADATA]: 'token' } },
+          data: {
+            custom_metadata: { [CERT_URL_METADATA]: registry.urls.REVOKED, [CERT_KEY_METADATA]: 'token' },
+          },
         })
         .get('/v1/secret/metadata/app/old')
         .reply(200, { data: { custom_metadata: null } });
@@ -196,9 +195,9 @@ describe('inventory of AWS Secrets Manager and Vault (HTTP mocked with nock)', (
       });
       expect(nock.pendingMocks()).toEqual([]);
       expect(rows.map((r) => [r.store, r.status, r.cert_url])).toEqual([
-        ['aws-sm://prod/db#password', 'valid', urls.BOUND],
+        ['aws-sm://prod/db#password', 'valid', registry.urls.BOUND],
         ['aws-sm://prod/legacy', 'missing', null],
-        ['vault://secret/app/api#token', 'revoked', urls.REVOKED],
+        ['vault://secret/app/api#token', 'revoked', registry.urls.REVOKED],
         ['vault://secret/app/old', 'missing', null],
       ]);
     } finally {
@@ -218,15 +217,15 @@ describe('inventory formats', () => {
     const empty = new PassThrough();
     let text = '';
     empty.on('data', (c: Buffer) => (text += c.toString()));
-    writeFileSync(join(dir, 'empty.env'), '');
+    writeFileSync(join(registry.dir, 'empty.env'), '');
     await runInventory({
       prefixes: ['file://empty.env'],
-      storeOptions: { baseDir: dir },
+      storeOptions: { baseDir: registry.dir },
       format: 'json',
       out: empty,
     });
     expect(JSON.parse(text)).toEqual([]);
-    rmSync(join(dir, 'empty.env'));
+    rmSync(join(registry.dir, 'empty.env'));
   });
 
   it('csv quotes per RFC 4180 and defuses spreadsheet formulas', async () => {
@@ -235,7 +234,7 @@ describe('inventory formats', () => {
       'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail',
     );
     expect(lines).toHaveLength(10);
-    expect(lines[1]).toContain(`,'=1+2,${urls.VALID},`);
+    expect(lines[1]).toContain(`,'=1+2,${registry.urls.VALID},`);
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('a,b')).toBe('"a,b"');
@@ -319,7 +318,7 @@ describe('passgeni inventory', () => {
     const run = await runCli(
       ['inventory', '--store-prefix', 'file://.', '--out', 'registry.html', '--check-binding'],
       {
-        cwd: dir,
+        cwd: registry.dir,
       },
     );
     expect(run.code).toBe(1);
@@ -327,18 +326,22 @@ describe('passgeni inventory', () => {
     expect(run.stderr.trim()).toBe(
       'inventory: 8 secrets: 3 valid, 1 expiring, 1 revoked, 1 missing, 1 invalid, 1 binding-mismatch (report: registry.html)',
     );
-    const html = readFileSync(join(dir, 'registry.html'), 'utf8');
+    const html = readFileSync(join(registry.dir, 'registry.html'), 'utf8');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    rmSync(join(dir, 'registry.html'));
+    expect(readdirSync(registry.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    rmSync(join(registry.dir, 'registry.html'));
   });
 
   it('prints JSON with --json, and exits 0 only when every certificate is valid', async () => {
-    const run = await runCli(['inventory', '--store-prefix', 'file://app.env', '--json'], { cwd: dir });
+    const run = await runCli(['inventory', '--store-prefix', 'file://app.env', '--json'], {
+      cwd: registry.dir,
+    });
     expect(run.code).toBe(1);
     const rows = JSON.parse(run.stdout) as InventoryRow[];
     expect(rows).toHaveLength(6);
-    const bound = await runCli(['inventory', '-p', 'file://evil.json', '--format', 'csv'], { cwd: dir });
+    const bound = await runCli(['inventory', '-p', 'file://evil.json', '--format', 'csv'], {
+      cwd: registry.dir,
+    });
     expect(bound.code).toBe(0);
     expect(bound.stdout.split('\r\n')[1]).toMatch(
       /^file:\/\/evil\.json#<img src=x onerror=alert\(1\)>,valid,HIPAA,/,
@@ -347,11 +350,11 @@ describe('passgeni inventory', () => {
 
   it('fails on a bad prefix before creating the output file (exit 2)', async () => {
     const run = await runCli(['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json'], {
-      cwd: dir,
+      cwd: registry.dir,
     });
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toMatchObject({ code: 'STORE_URI_INVALID' });
-    expect(existsSync(join(dir, 'r.csv'))).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(join(registry.dir, 'r.csv'))).toBe(false);
+    expect(readdirSync(registry.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -1,38 +1,20 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RotationReport } from '../../src/rotation/index.js';
 import { ProgressBar } from '../../src/rotation/progress-bar.js';
 import { runCli } from '../support/cli.js';
-import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-import { certificateCount, snapshot } from './helpers.js';
+import { useTestIssuer } from '../support/hooks.js';
+import { BRIEF_EXAMPLE, certificateCount, snapshot } from './helpers.js';
 
-let issuer: TestIssuer;
+const issuer = useTestIssuer();
 let dir: string;
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-});
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'passgeni-rotate-cli-'));
   return () => rmSync(dir, { recursive: true, force: true });
 });
-
-const GOOD = `version: 1
-defaults: { standard: HIPAA, rotate_every_days: 90 }
-credentials:
-  - id: db-admin
-    standard: FIPS-140-3
-    stores: ["file://./db.env#PASSWORD"]
-    rotate_every_days: 30
-    label: prod/db/admin
-  - id: ci-deploy
-    stores: ["file://./ci.env#DEPLOY_TOKEN"]
-`;
 
 function issuerFlags(): string[] {
   return ['--issuer-url', issuer.url, '--api-key', issuer.apiKey];
@@ -84,7 +66,7 @@ credentials:
 
   it('rotates, reports JSON, and exits 0; a dry run afterwards finds everything current', async () => {
     writeFileSync(join(dir, 'db.env'), 'PASSWORD=old\n');
-    writeFileSync(join(dir, 'passgeni.yml'), GOOD);
+    writeFileSync(join(dir, 'passgeni.yml'), BRIEF_EXAMPLE);
     // A dry run with the default local issuer must not create its data directory and key.
     const before = await runCli(['rotate', '--dry-run'], { cwd: dir });
     expect(before.code).toBe(0);
@@ -141,7 +123,7 @@ credentials:
   });
 
   it('treats bad flags as usage errors (exit 2)', async () => {
-    writeFileSync(join(dir, 'passgeni.yml'), GOOD);
+    writeFileSync(join(dir, 'passgeni.yml'), BRIEF_EXAMPLE);
     const shard = await runCli(['rotate', '--shard', '4/3', '--json'], { cwd: dir });
     expect(shard.code).toBe(2);
     expect(JSON.parse(shard.stderr)).toMatchObject({

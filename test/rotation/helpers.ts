@@ -1,8 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpIssuerClient } from '../../src/issuer-client/index.js';
 import type { TestIssuer } from '../support/issuer-server.js';
+
+/** The manifest of the product brief, with file stores so that it can be rotated for real. */
+export const BRIEF_EXAMPLE = `version: 1
+defaults: { standard: HIPAA, rotate_every_days: 90 }
+credentials:
+  - id: db-admin
+    standard: FIPS-140-3
+    stores: ["file://./db.env#PASSWORD"]
+    rotate_every_days: 30
+    label: prod/db/admin
+  - id: ci-deploy
+    stores: ["file://./ci.env#DEPLOY_TOKEN"]
+`;
 
 export const AWS = 'https://secretsmanager.us-east-1.amazonaws.com';
 export const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
@@ -13,10 +25,6 @@ export const AWS_ENV = {
 };
 export const VAULT = 'https://vault.test:8200';
 export const VAULT_ENV = { VAULT_ADDR: VAULT, VAULT_TOKEN: 'hvs.CAESIEXAMPLEvaulttokenvalue0001' };
-
-export function client(issuer: TestIssuer): HttpIssuerClient {
-  return new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey, baseDelayMs: 1, maxAttempts: 3 });
-}
 
 /** How many certificates the test issuer has issued to the test team. */
 export async function certificateCount(issuer: TestIssuer): Promise<number> {

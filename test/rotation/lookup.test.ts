@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import type * as Certificate from '../../src/certificate/index.js';
 import { buildJwks, createVerifier, generateSigningKey } from '../../src/certificate/index.js';
 import { CertificateLookup } from '../../src/rotation/lookup.js';
 import { verifyCertificate } from '../../src/verification.js';
-import { closeRegistry, openRegistry, type Registry } from '../inventory/fixtures.js';
-import type { TestIssuer } from '../support/issuer-server.js';
+import { useRegistry } from '../inventory/fixtures.js';
 
 /**
  * The look-up that inventory and rotation run once per secret. What it shares across look-ups —
@@ -17,25 +16,14 @@ vi.mock('../../src/certificate/index.js', async (importOriginal) => {
   return { ...original, createVerifier: vi.fn(original.createVerifier) };
 });
 
-let main: TestIssuer;
-let shortLived: TestIssuer;
-let dir: string;
-let urls: Record<string, string>;
-
-let registry: Registry | undefined;
-
-beforeAll(async () => {
-  registry = await openRegistry('passgeni-lookup-');
-  ({ main, shortLived, dir, urls } = registry);
-});
-afterAll(() => closeRegistry(registry));
+const registry = useRegistry('passgeni-lookup-');
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 /** Every fixture certificate the issuers know, with the store that holds it. */
 function known(): Array<[key: string, url: string]> {
-  return Object.entries(urls).filter(([key]) => key !== 'UNKNOWN_ID');
+  return Object.entries(registry.urls).filter(([key]) => key !== 'UNKNOWN_ID');
 }
 
 function storeOf(key: string): string {
@@ -65,7 +53,10 @@ describe('certificate look-up', () => {
     }
     expect(vi.mocked(createVerifier).mock.calls.length - built).toBe(2);
     expect(requested.filter((u) => u.endsWith('/.well-known/jwks.json')).sort()).toEqual(
-      [`${main.url}/.well-known/jwks.json`, `${shortLived.url}/.well-known/jwks.json`].sort(),
+      [
+        `${registry.main.url}/.well-known/jwks.json`,
+        `${registry.shortLived.url}/.well-known/jwks.json`,
+      ].sort(),
     );
     expect(requested.filter((u) => u.includes('/cert/'))).toHaveLength(3 * known().length);
   });
@@ -73,12 +64,12 @@ describe('certificate look-up', () => {
   it('reports exactly what verifying each certificate on its own reports, binding included', async () => {
     const lookup = new CertificateLookup();
     for (const [key, url] of known()) {
-      const store = await openStore(storeOf(key), { baseDir: dir });
+      const store = await openStore(storeOf(key), { baseDir: registry.dir });
       const shared = await lookup.check(url, store);
       const alone = await verifyCertificate({ certificate: url, credentialFrom: store });
       expect(shared, key).toEqual({ kind: 'verified', report: alone });
     }
-    expect(await lookup.check(urls.UNKNOWN_ID ?? '')).toMatchObject({ kind: 'not-found' });
+    expect(await lookup.check(registry.urls.UNKNOWN_ID ?? '')).toMatchObject({ kind: 'not-found' });
   });
 
   it('asks the issuers over node:http, not the built-in fetch', async () => {
@@ -107,7 +98,7 @@ describe('certificate look-up', () => {
     const lookup = new CertificateLookup({ fetch: rotating });
     const built = vi.mocked(createVerifier).mock.calls.length;
     for (const key of ['VALID', 'BOUND', 'REVOKED']) {
-      const found = await lookup.check(urls[key] ?? '');
+      const found = await lookup.check(registry.urls[key] ?? '');
       expect(found.kind === 'verified' && found.report.reasons.map((r) => r.code), key).not.toContain(
         'UNKNOWN_KID',
       );

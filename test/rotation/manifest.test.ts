@@ -3,18 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError, parseManifest, type ManifestIssue } from '../../src/rotation/index.js';
-
-const BRIEF_EXAMPLE = `version: 1
-defaults: { standard: HIPAA, rotate_every_days: 90 }
-credentials:
-  - id: db-admin
-    standard: FIPS-140-3
-    stores: ["aws-sm://prod/db#password"]
-    rotate_every_days: 30
-    label: prod/db/admin
-  - id: ci-deploy
-    stores: ["file://./ci.env#DEPLOY_TOKEN"]
-`;
+import { BRIEF_EXAMPLE } from './helpers.js';
 
 function issuesOf(text: string): ManifestIssue[] {
   try {
@@ -38,7 +27,7 @@ describe('manifest parsing', () => {
       {
         id: 'db-admin',
         standard: 'FIPS-140-3',
-        stores: ['aws-sm://prod/db#password'],
+        stores: ['file://./db.env#PASSWORD'],
         rotateEveryDays: 30,
         rotationFrom: 'credential',
         label: 'prod/db/admin',

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { generateSigningKey } from '../../src/certificate/index.js';
+import { HttpIssuerClient } from '../../src/issuer-client/index.js';
 import {
   openIssuer,
   startServer,
@@ -65,4 +66,9 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** A client of `issuer` that retries fast, so a test of a failure does not wait for back-off. */
+export function testClient(issuer: Pick<TestIssuer, 'url' | 'apiKey'>): HttpIssuerClient {
+  return new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey, baseDelayMs: 1, maxAttempts: 3 });
 }

@@ -96,17 +96,8 @@ function formatFor(options: InventoryCliOptions): InventoryFormat {
   if (options.format) return options.format;
   if (options.json) return 'json';
   const ext = options.out ? extname(options.out).slice(1).toLowerCase() : '';
-  const byExtension: Record<string, InventoryFormat> = {
-    json: 'json',
-    jsonl: 'jsonl',
-    ndjson: 'jsonl',
-    csv: 'csv',
-    md: 'md',
-    markdown: 'md',
-    html: 'html',
-    htm: 'html',
-  };
-  return byExtension[ext] ?? 'md';
+  const aliases: Record<string, InventoryFormat> = { ndjson: 'jsonl', markdown: 'md', htm: 'html' };
+  return aliases[ext] ?? INVENTORY_FORMATS.find((f) => f === ext) ?? 'md';
 }
 
 async function inventory(options: InventoryCliOptions): Promise<number> {

@@ -1,17 +1,19 @@
 /**
- * Maps an async iterable with at most `limit` calls of `fn` in flight, yielding results in the
- * order of the input. Only the window of pending results is held, so memory does not grow with
- * the input; the source is pulled only as fast as results are consumed (back-pressure reaches
- * the lister, and through it the store's pagination).
+ * Maps an iterable (sync or async) with at most `limit` calls of `fn` in flight, yielding results
+ * in the order of the input. Only the window of pending results is held, so memory does not grow
+ * with the input, and the source is pulled only as fast as results are consumed (back-pressure
+ * reaches an async source such as a paginated listing). The price of order: a slow head holds
+ * the window until it is done.
  */
 export async function* mapConcurrent<T, R>(
-  source: AsyncIterable<T>,
+  source: AsyncIterable<T> | Iterable<T>,
   limit: number,
   fn: (item: T) => Promise<R>,
 ): AsyncGenerator<R> {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError('limit must be a whole number of at least 1');
-  const iterator = source[Symbol.asyncIterator]();
+  const iterator: AsyncIterator<T> | Iterator<T> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const window: Promise<R>[] = [];
   let exhausted = false;
   try {
