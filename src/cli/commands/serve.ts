@@ -167,7 +167,6 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
     ...(options.flagThreshold !== undefined && { teamFlagThreshold: options.flagThreshold }),
   };
   const logger = new DeferredLogger();
-  const logStream = new issuerModule.BufferedLogStream(1);
   let issuer: Issuer | undefined;
   let server: RunningServer | undefined;
   try {
@@ -190,12 +189,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       host: options.host,
       ...(trustProxy !== undefined && { trustProxy }),
       ...(metricsToken !== undefined && { metricsToken }),
-      logger: { level: options.logLevel, stream: logStream },
+      logger: { level: options.logLevel },
     });
   } catch (error) {
     await server?.close().catch(() => undefined);
     await issuer?.close().catch(() => undefined);
-    logStream.close();
     throw error;
   }
   logger.attach(server.app.log);
@@ -226,7 +224,6 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
   await server.close();
   await issuer.close();
   server.app.log.info({}, 'stopped');
-  logStream.close();
   return 0;
 }
 
