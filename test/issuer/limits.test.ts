@@ -337,7 +337,6 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
         flagCheckFails && options?.name === 'passgeni_team_flag'
           ? Promise.reject(new Error('connection reset'))
           : db.query<R>(text, params, options),
-      transaction: (fn) => db.transaction(fn),
       withSchemaLock: (fn) => db.withSchemaLock(fn),
       close: async () => undefined,
     };
