@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { finished } from 'node:stream/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { runInventory } from '../../src/inventory/index.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import { registryFixture } from './fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) {
   throw new Error(`${CHROMIUM} is required in CI to check the HTML registry in a real browser.`);
@@ -44,19 +44,7 @@ describe.skipIf(!available)('HTML registry in headless Chromium', () => {
     });
     out.end();
     await finished(out);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

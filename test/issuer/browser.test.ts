@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
 import type { TestDatabase } from './support/backends.js';
 import { sessionBody, uniqueTeam } from './support/fixtures.js';
@@ -12,7 +12,6 @@ import type { TestServer } from './support/server.js';
  * What a person sees at a certificate URL, in a real (headless) Chromium: the status word, the
  * reason and date of a revocation, the claims in words. Screenshots go to /tmp for a human look.
  */
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Runs in the page (the project's TypeScript has no DOM types, hence the cast). */
 function backgroundOf(element: unknown): string {
@@ -31,19 +30,7 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
   beforeAll(async () => {
     tdb = await freshDatabase(backend);
     t = await testServer(tdb.db);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
