@@ -7,7 +7,6 @@ import type { RateLimitState } from '../limits.js';
 import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
-import type { PageContext } from './page.js';
 
 export interface ServerOptions {
   issuer: Issuer;
@@ -67,11 +66,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         : options.logger === true && { level: 'info', redact },
   });
 
-  const pageContext: PageContext = {
-    issuerId: issuer.issuerId,
-    publicUrl: issuer.publicUrl,
-    jwksUrl: issuer.jwksUrl,
-  };
   const metrics = issuer.metrics;
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -115,7 +109,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .code(404)
         .type(HTML_TYPE)
         .header('content-security-policy', PAGE_CSP)
-        .send(renderNotFoundPage(pageContext));
+        .send(renderNotFoundPage(issuer));
     }
     return reply
       .code(404)
@@ -164,13 +158,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .code(404)
         .type(HTML_TYPE)
         .header('content-security-policy', PAGE_CSP)
-        .send(renderNotFoundPage(pageContext));
+        .send(renderNotFoundPage(issuer));
     }
     if (json) return reply.type(JSON_TYPE).header('access-control-allow-origin', '*').send(result);
     return reply
       .type(HTML_TYPE)
       .header('content-security-policy', PAGE_CSP)
-      .send(renderCertificatePage(result, pageContext));
+      .send(renderCertificatePage(result, issuer));
   });
 
   app.get('/cert/:id/jwt', async (request, reply) => {
