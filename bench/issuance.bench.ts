@@ -22,19 +22,14 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { exportSigningKey, generateSigningKey, loadSigningKey } from '../src/certificate/index.js';
-import {
-  BufferedLogStream,
-  createApiKey,
-  openDatabase,
-  openIssuer,
-  startServer,
-} from '../src/issuer/index.js';
+import { createApiKey, openDatabase, openIssuer, startServer } from '../src/issuer/index.js';
+import { strongParams } from '../test/support/claims.js';
 import { fmt, record } from './harness.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,16 +49,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const SESSION_BODY = JSON.stringify({
   standard: 'HIPAA',
-  generation_params: {
-    length: 20,
-    has_upper: true,
-    has_lower: true,
-    has_numbers: true,
-    has_special: true,
-    char_pool_size: 94,
-    excluded_characters: 0,
-    class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
-  },
+  generation_params: strongParams(),
+
   entropy_source: {
     api: 'crypto.getRandomValues',
     runtime: `node ${process.version}`,
@@ -93,7 +80,7 @@ async function serve(): Promise<void> {
     port: Number(env.BENCH_PORT),
     host: '127.0.0.1',
     // as `passgeni serve` logs: one JSON access-log line per request (to /dev/null here)
-    logger: { level: 'info', stream: new BufferedLogStream(openSync('/dev/null', 'w')) },
+    logger: { level: 'info', stream: createWriteStream('/dev/null') },
   });
   process.send?.('ready');
   process.on('SIGTERM', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { IssuerSelection } from '../issuer-client/index.js';
+import { DEFAULT_DATA_DIR } from '../issuer-client/local.js';
 
 export interface IssuerCliOptions {
   issuerUrl?: string;
@@ -37,4 +38,22 @@ export function issuerSelection(
     ...(dataDir !== undefined && { dataDir }),
     ...(publicUrl !== undefined && { publicUrl }),
   };
+}
+
+/**
+ * Where `serve` and `api-key` find the issuer's database: PostgreSQL (--database-url or
+ * DATABASE_URL), else the embedded one in the data directory.
+ */
+export function issuerStorage(
+  options: { dataDir?: string; databaseUrl?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): { databaseUrl: string | undefined; dataDir: string } {
+  return {
+    databaseUrl: options.databaseUrl ?? nonEmpty(env.DATABASE_URL),
+    dataDir: options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR) ?? DEFAULT_DATA_DIR,
+  };
+}
+
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -22,8 +22,6 @@ export interface HttpIssuerOptions {
   maxAttempts?: number;
   /** First backoff delay; doubles each attempt with full jitter. Default 250 ms. */
   baseDelayMs?: number;
-  /** Longest a single Retry-After is honoured before giving up. Default 30 s. */
-  maxRetryAfterMs?: number;
   /** Longest wait for one whole exchange. Default 15 s. */
   timeoutMs?: number;
   userAgent?: string;
@@ -52,8 +50,6 @@ export class HttpIssuerClient implements IssuerClient {
   readonly description: string;
   private readonly base: URL;
   private readonly retry: RetryPolicy;
-  private readonly timeoutMs: number;
-  private readonly userAgent: string;
 
   constructor(private readonly config: HttpIssuerOptions) {
     let base: URL;
@@ -83,10 +79,9 @@ export class HttpIssuerClient implements IssuerClient {
     this.retry = {
       maxAttempts: config.maxAttempts ?? 4,
       baseDelayMs: config.baseDelayMs ?? 250,
-      maxDelayMs: config.maxRetryAfterMs ?? 30_000,
+      // the longest single Retry-After honoured before giving up
+      maxDelayMs: 30_000,
     };
-    this.timeoutMs = config.timeoutMs ?? 15_000;
-    this.userAgent = config.userAgent ?? 'passgeni';
   }
 
   async createSession(request: SessionRequest): Promise<SessionResponse> {
@@ -162,12 +157,12 @@ export class HttpIssuerClient implements IssuerClient {
           method,
           headers: {
             accept: 'application/json',
-            'user-agent': this.userAgent,
+            'user-agent': this.config.userAgent ?? 'passgeni',
             ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
             ...(body !== undefined && { 'content-type': 'application/json' }),
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
-          timeoutMs: this.timeoutMs,
+          timeoutMs: this.config.timeoutMs ?? 15_000,
           maxBodyBytes: MAX_BODY_BYTES,
         },
         (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),

@@ -10,7 +10,6 @@ import type { Queryable } from './db/types.js';
 
 /** Recognisable by secret scanners and by people: `passgeni_` followed by 43 base64url characters. */
 export const API_KEY_PREFIX = 'passgeni_';
-const API_KEY_RE = /^passgeni_[A-Za-z0-9_-]{43}$/;
 const TEAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const KEY_ID_RE = /^key_[0-9a-f]{16}$/;
 
@@ -49,10 +48,6 @@ export function hashApiKey(key: string): string {
   return hash('sha256', key, 'hex');
 }
 
-export function isWellFormedApiKey(key: string): boolean {
-  return API_KEY_RE.test(key);
-}
-
 function newApiKey(): string {
   return `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
@@ -77,12 +72,7 @@ interface TeamRow {
 }
 
 function toTeam(row: TeamRow): Team {
-  return {
-    id: row.id,
-    name: row.name,
-    created_at: row.created_at.toISOString(),
-    flagged_at: iso(row.flagged_at),
-  };
+  return { ...row, created_at: row.created_at.toISOString(), flagged_at: iso(row.flagged_at) };
 }
 
 /**
@@ -97,12 +87,9 @@ export async function ensureTeam(db: Queryable, name: string, now: Date): Promis
     'INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
     [id, name, now],
   );
-  const rows = await db.query<TeamRow>('SELECT id, name, created_at, flagged_at FROM teams WHERE name = $1', [
-    name,
-  ]);
-  const row = rows[0];
-  if (!row) throw new Error('team row missing after insert');
-  return toTeam(row);
+  const team = await findTeam(db, name);
+  if (!team) throw new Error('team row missing after insert');
+  return team;
 }
 
 export async function findTeam(db: Queryable, name: string): Promise<Team | undefined> {
@@ -110,11 +97,6 @@ export async function findTeam(db: Queryable, name: string): Promise<Team | unde
     name,
   ]);
   return rows[0] ? toTeam(rows[0]) : undefined;
-}
-
-export async function listTeams(db: Queryable): Promise<Team[]> {
-  const rows = await db.query<TeamRow>('SELECT id, name, created_at, flagged_at FROM teams ORDER BY name');
-  return rows.map(toTeam);
 }
 
 interface KeyRow {
@@ -133,11 +115,7 @@ const KEY_COLUMNS = `k.id, k.team_id, t.name AS team_name, k.hint, k.name, k.cre
 
 function toKeyInfo(row: KeyRow): ApiKeyInfo {
   return {
-    id: row.id,
-    team_id: row.team_id,
-    team_name: row.team_name,
-    hint: row.hint,
-    name: row.name,
+    ...row,
     created_at: row.created_at.toISOString(),
     revoked_at: iso(row.revoked_at),
     last_used_at: iso(row.last_used_at),
@@ -195,14 +173,14 @@ export async function revokeApiKey(db: Queryable, id: string, now: Date): Promis
       `"${id.slice(0, 40)}" is not an API key id (key_ and 16 hex digits; see \`passgeni api-key list\`).`,
     );
   }
-  const rows = await db.query<KeyRow & { changed: boolean }>(
+  const rows = await db.query<KeyRow>(
     `WITH u AS (
        UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id, team_id
      ), e AS (
        INSERT INTO usage_events (type, team_id, api_key_id, at, detail)
        SELECT 'api_key.revoked', team_id, id, $2, '{}'::jsonb FROM u
      )
-     SELECT ${KEY_COLUMNS}, EXISTS (SELECT 1 FROM u) AS changed
+     SELECT ${KEY_COLUMNS}
      FROM api_keys k JOIN teams t ON t.id = k.team_id WHERE k.id = $1`,
     [id, now],
   );

@@ -1,11 +1,10 @@
-import { isPassgeniError } from '../errors.js';
 import { resolveStandard } from '../policy/index.js';
 import type { StandardId } from '../policy/index.js';
 import { statusAt } from './certificates.js';
 import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
-import { guard } from './guard.js';
+import { guard, parseGuarded } from './guard.js';
 import { certificateIdSchema, listQuerySchema, parseWith } from './schemas.js';
 import type { Caller, CertificateList, ListQuery } from './types.js';
 
@@ -54,14 +53,9 @@ export async function listCertificates(
   const stringQuery = Object.fromEntries(
     Object.entries(query).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]),
   );
-  let parsed: ReturnType<typeof parseListQuery>;
-  try {
-    parsed = parseListQuery(stringQuery);
-  } catch (error) {
-    if (!isPassgeniError(error)) throw error;
-    await guard(ctx, caller, now, { op, event: { type: 'api.rejected', detail: { code: error.code } } });
-    throw error;
-  }
+  const parsed = await parseGuarded(ctx, caller, now, { op, rejected: 'api.rejected' }, () =>
+    parseListQuery(stringQuery),
+  );
   const who = await guard(ctx, caller, now, { op, event: { type: 'certificates.listed', detail: {} } });
   const limit = parsed.limit ?? DEFAULT_PAGE;
   const rows = await ctx.db.query<ListedRow>(

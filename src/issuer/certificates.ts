@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CERT_VERSION, decodeCertificate, signCertificate } from '../certificate/index.js';
 import type { CertificateClaims } from '../certificate/index.js';
-import { isPassgeniError } from '../errors.js';
 import { getStandard } from '../policy/index.js';
 import { DAY_MS } from '../lib/time.js';
 import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
-import { guard } from './guard.js';
+import { parseGuarded } from './guard.js';
 import { MINUTE_MS } from './limits.js';
 import { certificateBodySchema, certificateIdSchema, parseWith } from './schemas.js';
 import { consumeSession } from './sessions.js';
@@ -73,19 +72,13 @@ export async function issueCertificate(
 ): Promise<IssuedCertificate> {
   const now = ctx.clock();
   const op = 'certificates.issue';
-  let request: ReturnType<typeof parseCertificateRequest>;
-  try {
-    request = parseCertificateRequest(body, now);
-  } catch (error) {
-    if (!isPassgeniError(error)) throw error;
-    await guard(ctx, caller, now, {
-      op,
-      perAddress: true,
-      event: { type: 'certificate.rejected', detail: { code: error.code } },
-    });
-    ctx.metrics.certificatesRejected.inc({ code: error.code });
-    throw error;
-  }
+  const request = await parseGuarded(
+    ctx,
+    caller,
+    now,
+    { op, perAddress: true, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
+    () => parseCertificateRequest(body, now),
+  );
   const { who, session } = await consumeSession(ctx, caller, now, request.sessionId);
 
   const rule = getStandard(session.standard);

@@ -17,47 +17,14 @@
  */
 export { openIssuer, Issuer } from './issuer.js';
 export type { IssuerOptions } from './options.js';
-export { IssuerServiceError, httpStatusOf } from './errors.js';
-export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
-export type { AbuseLimits, LimitScope, RateLimitState } from './limits.js';
+export { IssuerServiceError } from './errors.js';
+export { resolveLimits } from './limits.js';
+export type { AbuseLimits, RateLimitState } from './limits.js';
 export { openDatabase, redactDatabaseUrl } from './db/open.js';
 export type { DatabaseSelection, OpenedDatabase } from './db/open.js';
 export type { Database, Queryable, QueryOptions } from './db/types.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './db/migrations.js';
-export {
-  API_KEY_PREFIX,
-  createApiKey,
-  ensureTeam,
-  findTeam,
-  hashApiKey,
-  isWellFormedApiKey,
-  listApiKeys,
-  listTeams,
-  revokeApiKey,
-} from './admin.js';
-export type { ApiKeyInfo, CreatedApiKey, Team } from './admin.js';
-export {
-  DATA_DIR_KEY_FILE,
-  publishedKeys,
-  registerSigningKey,
-  resolveSigningKey,
-  retireSigningKey,
-  rotateKeyFile,
-  withdrawSigningKey,
-} from './signing-keys.js';
-export type { ResolvedSigningKey, RotatedKey, SigningKeySource } from './signing-keys.js';
-export { REVOCATION_REASONS } from './types.js';
-export type {
-  Caller,
-  CertificateList,
-  CertificateRequest,
-  CertificateStatus,
-  CertificateStatusResponse,
-  CertificateSummary,
-  IssuedCertificate,
-  IssuerLogger,
-  ListQuery,
-  SessionRequest,
-  SessionResponse,
-  ViewChannel,
-} from './types.js';
+export { createApiKey, ensureTeam, listApiKeys, revokeApiKey } from './admin.js';
+export type { ApiKeyInfo } from './admin.js';
+export { DATA_DIR_KEY_FILE, rotateKeyFile } from './signing-keys.js';
+export type { IssuerLogger } from './types.js';

@@ -51,3 +51,6 @@ export function httpStatusOf(error: unknown): number {
 
 export const invalidRequest = (message: string, issues: Array<{ path: string; message: string }>) =>
   new IssuerServiceError('INVALID_REQUEST', 400, message, { details: { issues } });
+
+/** An error's message, for the logs (never for a response: it may come from a library). */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,7 +1,9 @@
+import { isPassgeniError } from '../errors.js';
 import { hashApiKey } from './admin.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { HOUR_MS, MINUTE_MS, evaluateLimits, ipSubject, windowStart } from './limits.js';
+import type { Counter } from './metrics.js';
 import type { Caller } from './types.js';
 
 /**
@@ -186,6 +188,32 @@ export async function guard(
 ): Promise<Authorized> {
   const statement = { name: 'passgeni_guard', sql: GUARD_ONLY_SQL };
   return (await runGuarded(ctx, statement, caller, now, options)).who;
+}
+
+/**
+ * Parses a request before its action. A request that does not parse still passes the guard
+ * first (an unauthenticated caller learns nothing about validation, and invalid requests count
+ * against the limits like any other) and leaves a `rejected` audit event with the error's code.
+ */
+export async function parseGuarded<T>(
+  ctx: IssuerContext,
+  caller: Caller,
+  now: Date,
+  options: GuardOptions & { rejected: string; metric?: Counter },
+  parse: () => T,
+): Promise<T> {
+  try {
+    return parse();
+  } catch (error) {
+    if (!isPassgeniError(error)) throw error;
+    const { rejected, metric, ...guardOptions } = options;
+    await guard(ctx, caller, now, {
+      ...guardOptions,
+      event: { type: rejected, detail: { code: error.code } },
+    });
+    metric?.inc({ code: error.code });
+    throw error;
+  }
 }
 
 function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date): Authorized {

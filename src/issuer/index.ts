@@ -4,8 +4,7 @@
  * server) plus the HTTP server.
  */
 export * from './core.js';
-export { buildServer, bearerToken, prefersJson, REDACTED_PATHS } from './http/server.js';
+export { prefersJson } from './http/server.js';
 export type { ServerOptions } from './http/server.js';
 export { startServer } from './http/start.js';
-export type { RunningServer, StartServerOptions } from './http/start.js';
-export { BufferedLogStream } from './http/log-stream.js';
+export type { RunningServer } from './http/start.js';

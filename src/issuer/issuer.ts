@@ -1,16 +1,14 @@
 import type { Jwks } from '../certificate/index.js';
 import { VERSION } from '../version.js';
 import * as admin from './admin.js';
-import type { ApiKeyInfo, CreatedApiKey, Team } from './admin.js';
+import type { CreatedApiKey, Team } from './admin.js';
 import { listCertificates } from './certificate-list.js';
 import { getCertificate, issueCertificate } from './certificates.js';
-import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { openDatabase } from './db/open.js';
 import type { Database } from './db/types.js';
 import { PublishedJwks } from './jwks.js';
 import { resolveLimits } from './limits.js';
-import type { AbuseLimits } from './limits.js';
 import { every, health, housekeeping, metricsText } from './maintenance.js';
 import { IssuerMetrics } from './metrics.js';
 import { resolveSettings } from './options.js';
@@ -89,13 +87,27 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
       metrics: new IssuerMetrics(),
       signingKey: signing.key,
     };
-    const issuer = new Issuer(ctx, signing.source, ownsDatabase);
-    await issuer.refreshJwks();
-    issuer.startTimers({
-      jwksRefreshMs: (options.jwksRefreshSeconds ?? 30) * 1000,
-      housekeepingMs: (options.housekeepingSeconds ?? 600) * 1000,
+    const keys = new PublishedJwks(db, signing.key, clock);
+    await keys.refresh();
+    // re-reads the JWKS (keys added by other replicas) and runs housekeeping, each on its own timer
+    const timers = [
+      every(
+        (options.jwksRefreshSeconds ?? 30) * 1000,
+        () => keys.refresh(),
+        logger,
+        'JWKS refresh failed; serving the previous key set',
+      ),
+      every(
+        (options.housekeepingSeconds ?? 600) * 1000,
+        () => housekeeping(ctx),
+        logger,
+        'housekeeping failed',
+      ),
+    ];
+    return new Issuer(ctx, keys, signing.source, async () => {
+      for (const stop of timers) stop();
+      if (ownsDatabase) await db.close();
     });
-    return issuer;
   } catch (error) {
     if (ownsDatabase) await db.close().catch(() => undefined);
     throw error;
@@ -109,41 +121,28 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
 export class Issuer {
   readonly publicUrl: string;
   readonly issuerId: string;
-  readonly limits: Readonly<AbuseLimits>;
+  readonly jwksUrl: string;
   readonly metrics: IssuerMetrics;
   readonly database: Database;
   /** The kid of the key this process signs with. */
   readonly kid: string;
-  private readonly keys: PublishedJwks;
-  private stopTimers: Array<() => void> = [];
-  private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: IssuerContext,
+    private readonly keys: PublishedJwks,
     /** Where the signing key came from (for the start-up log; never the key itself). */
     readonly keySource: ResolvedSigningKey['source'],
-    private readonly ownsDatabase: boolean,
+    private readonly release: () => Promise<void>,
   ) {
     this.publicUrl = ctx.publicUrl;
     this.issuerId = ctx.issuerId;
-    this.limits = ctx.limits;
+    this.jwksUrl = `${ctx.publicUrl}/.well-known/jwks.json`;
     this.metrics = ctx.metrics;
     this.database = ctx.db;
     this.kid = ctx.signingKey.kid;
-    this.keys = new PublishedJwks(ctx.db, ctx.signingKey, ctx.clock);
     this.metrics.info.set({ version: VERSION, backend: ctx.db.kind, kid: this.kid }, 1);
   }
-
-  /** `<publicUrl>/cert/<id>` */
-  certUrl(id: string): string {
-    return certUrl(this.ctx, id);
-  }
-
-  get jwksUrl(): string {
-    return `${this.publicUrl}/.well-known/jwks.json`;
-  }
-
-  // teams and API keys
 
   /** The team with this name, created if needed (the local issuer uses a fixed one). */
   ensureTeam(name: string): Promise<Team> {
@@ -152,14 +151,6 @@ export class Issuer {
 
   createApiKey(request: { team: string; name?: string }): Promise<CreatedApiKey> {
     return admin.createApiKey(this.database, { ...request, now: this.ctx.clock() });
-  }
-
-  listApiKeys(filter: { team?: string } = {}): Promise<ApiKeyInfo[]> {
-    return admin.listApiKeys(this.database, filter);
-  }
-
-  revokeApiKey(id: string): Promise<ApiKeyInfo> {
-    return admin.revokeApiKey(this.database, id, this.ctx.clock());
   }
 
   // the protocol (docs/protocol.md)
@@ -197,10 +188,6 @@ export class Issuer {
     return this.keys.jwks;
   }
 
-  refreshJwks(): Promise<Jwks> {
-    return this.keys.refresh();
-  }
-
   retireSigningKey(kid: string): Promise<void> {
     return this.keys.retire(kid);
   }
@@ -223,25 +210,8 @@ export class Issuer {
     return housekeeping(this.ctx);
   }
 
-  /** Re-reads the JWKS (keys added by other replicas) and runs housekeeping, each on its own timer. */
-  startTimers(intervals: { jwksRefreshMs: number; housekeepingMs: number }): void {
-    const { logger } = this.ctx;
-    this.stopTimers.push(
-      every(
-        intervals.jwksRefreshMs,
-        () => this.refreshJwks(),
-        logger,
-        'JWKS refresh failed; serving the previous key set',
-      ),
-      every(intervals.housekeepingMs, () => this.housekeeping(), logger, 'housekeeping failed'),
-    );
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const stop of this.stopTimers) stop();
-    this.stopTimers = [];
-    if (this.ownsDatabase) await this.database.close();
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
   }
 }

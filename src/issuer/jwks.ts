@@ -1,7 +1,7 @@
-import type { Jwks, SigningKey } from '../certificate/index.js';
+import { buildJwks } from '../certificate/index.js';
+import type { Jwks, PublicJwk, SigningKey } from '../certificate/index.js';
 import type { Database } from './db/types.js';
 import { IssuerServiceError } from './errors.js';
-import { jwksOf, publishedKeys, retireSigningKey, withdrawSigningKey } from './signing-keys.js';
 
 /**
  * The key set this issuer publishes at /.well-known/jwks.json: every key in the shared database
@@ -23,20 +23,33 @@ export class PublishedJwks {
   }
 
   async refresh(): Promise<Jwks> {
-    const jwks = jwksOf(await publishedKeys(this.db));
+    const rows = await this.db.query<{ jwk: PublicJwk }>(
+      `SELECT public_jwk AS jwk FROM signing_keys
+       WHERE withdrawn_at IS NULL ORDER BY first_seen_at DESC, kid`,
+    );
+    const jwks = buildJwks(rows.map((r) => r.jwk));
     // this process's own key is published even if the read raced a rotation elsewhere
     if (!jwks.keys.some((k) => k.kid === this.ownKey.kid)) jwks.keys.unshift(this.ownKey.publicJwk);
     this.current = jwks;
     return jwks;
   }
 
-  /** Marks a key retired: it keeps verifying, stops being current (`passgeni serve --rotate-key`). */
+  /**
+   * Marks a key retired: it stays in the JWKS (its certificates keep verifying) but should no
+   * longer sign (`passgeni serve --rotate-key`).
+   */
   async retire(kid: string): Promise<void> {
-    await retireSigningKey(this.db, kid, this.clock());
+    await this.db.query('UPDATE signing_keys SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL', [
+      kid,
+      this.clock(),
+    ]);
     await this.refresh();
   }
 
-  /** Removes a compromised key from the JWKS: its certificates stop verifying everywhere. */
+  /**
+   * Removes a key from the JWKS: certificates it signed stop verifying everywhere. Only for a key
+   * that has leaked; revocation of its certificates alone would not stop forgeries.
+   */
   async withdraw(kid: string): Promise<boolean> {
     if (kid === this.ownKey.kid) {
       throw new IssuerServiceError(
@@ -45,8 +58,11 @@ export class PublishedJwks {
         'This issuer signs with that key; rotate to a new key first.',
       );
     }
-    const changed = await withdrawSigningKey(this.db, kid, this.clock());
+    const rows = await this.db.query(
+      'UPDATE signing_keys SET withdrawn_at = $2 WHERE kid = $1 AND withdrawn_at IS NULL RETURNING kid',
+      [kid, this.clock()],
+    );
     await this.refresh();
-    return changed;
+    return rows.length > 0;
   }
 }

@@ -1,5 +1,6 @@
 import { DAY_MS } from '../lib/time.js';
 import type { IssuerContext } from './context.js';
+import { messageOf } from './errors.js';
 import { HOUR_MS } from './limits.js';
 import type { IssuerLogger } from './types.js';
 
@@ -60,9 +61,7 @@ export function every(
 ): () => void {
   if (ms <= 0) return () => undefined;
   const timer = setInterval(() => {
-    task().catch((error: unknown) =>
-      logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, failure),
-    );
+    task().catch((error: unknown) => logger.warn({ err: { message: messageOf(error) } }, failure));
   }, ms);
   timer.unref();
   return () => clearInterval(timer);

@@ -26,17 +26,29 @@ function formatNumber(value: number): string {
   return Number.isNaN(value) ? 'NaN' : String(value);
 }
 
-interface Metric {
-  render(): string;
-}
-
-export class Counter implements Metric {
-  private readonly values = new Map<string, number>();
+/** Counters and gauges: one number per label set. */
+class Series {
+  protected readonly values = new Map<string, number>();
 
   constructor(
     readonly name: string,
     private readonly help: string,
+    private readonly type: 'counter' | 'gauge',
   ) {}
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    // an unlabelled counter is shown from the start, so a scrape before the first event sees 0
+    if (this.values.size === 0 && this.type === 'counter') lines.push(`${this.name} 0`);
+    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${formatNumber(value)}`);
+    return lines.join('\n');
+  }
+}
+
+export class Counter extends Series {
+  constructor(name: string, help: string) {
+    super(name, help, 'counter');
+  }
 
   inc(labels: Labels = {}, by = 1): void {
     const key = labelKey(labels);
@@ -46,16 +58,9 @@ export class Counter implements Metric {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    if (this.values.size === 0) lines.push(`${this.name} 0`);
-    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${formatNumber(value)}`);
-    return lines.join('\n');
-  }
 }
 
-export class Histogram implements Metric {
+export class Histogram {
   private readonly series = new Map<
     string,
     { labels: Labels; counts: number[]; sum: number; count: number }
@@ -97,22 +102,13 @@ export class Histogram implements Metric {
   }
 }
 
-export class Gauge implements Metric {
-  private readonly values = new Map<string, number>();
-
-  constructor(
-    readonly name: string,
-    private readonly help: string,
-  ) {}
+export class Gauge extends Series {
+  constructor(name: string, help: string) {
+    super(name, help, 'gauge');
+  }
 
   set(labels: Labels, value: number): void {
     this.values.set(labelKey(labels), value);
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${formatNumber(value)}`);
-    return lines.join('\n');
   }
 }
 
@@ -120,6 +116,10 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /** Every metric the issuer exports; docs/operations.md explains each one. */
 export class IssuerMetrics {
+  readonly info = new Gauge(
+    'passgeni_issuer_info',
+    'Constant 1, labelled with the version, database backend and signing kid.',
+  );
   readonly httpRequests = new Counter(
     'passgeni_http_requests_total',
     'HTTP requests by route, method and status.',
@@ -177,29 +177,10 @@ export class IssuerMetrics {
     'passgeni_database_up',
     '1 when the last database read for these metrics succeeded.',
   );
-  readonly info = new Gauge(
-    'passgeni_issuer_info',
-    'Constant 1, labelled with the version, database backend and signing kid.',
-  );
 
+  /** Every metric, in the order declared above. */
   render(): string {
-    const all = [
-      this.info,
-      this.httpRequests,
-      this.httpDuration,
-      this.sessionsCreated,
-      this.sessionsRejected,
-      this.certificatesIssued,
-      this.certificatesRejected,
-      this.certificatesRevoked,
-      this.certificateViews,
-      this.rateLimited,
-      this.authFailures,
-      this.teamsFlaggedTotal,
-      this.teamsFlagged,
-      this.signingKeys,
-      this.databaseUp,
-    ];
-    return `${all.map((m) => m.render()).join('\n')}\n`;
+    const all = Object.values(this).filter((m) => m instanceof Series || m instanceof Histogram);
+    return `${all.map((m: Series | Histogram) => m.render()).join('\n')}\n`;
   }
 }

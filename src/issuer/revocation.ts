@@ -1,10 +1,8 @@
-import { isPassgeniError } from '../errors.js';
-import { recordEvent } from './audit.js';
 import { certificateNotFound, statusResponse } from './certificates.js';
 import type { CertificateRecord } from './certificates.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
-import { guard } from './guard.js';
+import { guard, parseGuarded } from './guard.js';
 import { certificateIdSchema, parseWith, revokeBodySchema } from './schemas.js';
 import { REVOCATION_REASONS } from './types.js';
 import type { Caller, CertificateStatusResponse } from './types.js';
@@ -50,30 +48,17 @@ export async function revokeCertificate(
 ): Promise<CertificateStatusResponse> {
   const now = ctx.clock();
   const op = 'certificates.revoke';
+  const { certId, reason } = await parseGuarded(
+    ctx,
+    caller,
+    now,
+    { op, rejected: 'certificate.revoke_rejected' },
+    () => parseRevocation(id, body),
+  );
   const who = await guard(ctx, caller, now, { op });
-  const parsedId = certificateIdSchema.safeParse(id);
-  let reason: string;
-  try {
-    if (!parsedId.success) throw certificateNotFound();
-    reason = parseWith(revokeBodySchema, body, 'revocation request').reason.trim();
-    if (reason === '')
-      throw new IssuerServiceError('INVALID_REQUEST', 400, 'The revocation reason must not be blank.');
-  } catch (error) {
-    if (isPassgeniError(error)) {
-      await recordEvent(ctx, {
-        type: 'certificate.revoke_rejected',
-        teamId: who.teamId,
-        keyId: who.keyId,
-        ip: caller.ip ?? null,
-        at: now,
-        detail: { op, code: error.code },
-      });
-    }
-    throw error;
-  }
   const [row] = await ctx.db.query<RevokedRow>(
     REVOKE_CERTIFICATE_SQL,
-    [parsedId.data, who.teamId, now, reason, who.keyId, caller.ip ?? null],
+    [certId, who.teamId, now, reason, who.keyId, caller.ip ?? null],
     { name: 'passgeni_certificate_revoke' },
   );
   if (!row) throw certificateNotFound();
@@ -97,10 +82,19 @@ export async function revokeCertificate(
   // revoked concurrently by another request after this statement's snapshot: read it again
   const [fresh] = await ctx.db.query<CertificateRecord>(
     'SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason FROM certificates WHERE id = $1::uuid',
-    [parsedId.data],
+    [certId],
   );
   if (!fresh) throw certificateNotFound();
   return statusResponse(ctx, fresh, now);
+}
+
+function parseRevocation(id: string, body: unknown): { certId: string; reason: string } {
+  const parsedId = certificateIdSchema.safeParse(id);
+  if (!parsedId.success) throw certificateNotFound();
+  const reason = parseWith(revokeBodySchema, body, 'revocation request').reason.trim();
+  if (reason === '')
+    throw new IssuerServiceError('INVALID_REQUEST', 400, 'The revocation reason must not be blank.');
+  return { certId: parsedId.data, reason };
 }
 
 /** The metric's label: a documented reason, or `other` for free text. */

@@ -1,5 +1,4 @@
 import { claimsSchema } from '../certificate/index.js';
-import type { CredentialBinding, EntropySource } from '../certificate/index.js';
 import { isIdAnyCase } from '../lib/ids.js';
 import * as z from '../zod.js';
 import { invalidRequest } from './errors.js';
@@ -68,19 +67,6 @@ export const listQuerySchema = z.object({
   ),
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
-
-export interface SessionBody {
-  standard: string;
-  generation_params: unknown;
-  entropy_source: EntropySource;
-}
-
-export interface CertificateBody {
-  generation_session_id: string;
-  generated_at?: string;
-  credential_binding?: CredentialBinding;
-  label?: string;
-}
 
 /** Parses with a schema, turning every zod issue into INVALID_REQUEST's `issues`. */
 export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { claimsSchema } from '../certificate/index.js';
 import type { EntropySource } from '../certificate/index.js';
-import { isPassgeniError } from '../errors.js';
 import {
   PolicyViolationError,
   evaluateStandard,
@@ -13,7 +13,7 @@ import type { GenerationParams, StandardId } from '../policy/index.js';
 import { recordEvent } from './audit.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
-import { guard, guardedSql, runGuarded } from './guard.js';
+import { guardedSql, parseGuarded, runGuarded } from './guard.js';
 import type { Authorized } from './guard.js';
 import { parseWith, sessionBodySchema } from './schemas.js';
 import type { Caller, SessionResponse } from './types.js';
@@ -80,17 +80,13 @@ export async function createSession(
 ): Promise<SessionResponse> {
   const now = ctx.clock();
   const op = 'sessions.create';
-  let session: ValidatedSession;
-  try {
-    session = validateSessionRequest(body);
-  } catch (error) {
-    if (!isPassgeniError(error)) throw error;
-    // authentication and limits still come first: an unauthenticated caller learns nothing
-    // about validation, and invalid requests count against the limits like any other
-    await guard(ctx, caller, now, { op, event: { type: 'session.rejected', detail: { code: error.code } } });
-    ctx.metrics.sessionsRejected.inc({ code: error.code });
-    throw error;
-  }
+  const session = await parseGuarded(
+    ctx,
+    caller,
+    now,
+    { op, rejected: 'session.rejected', metric: ctx.metrics.sessionsRejected },
+    () => validateSessionRequest(body),
+  );
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + ctx.sessionTtlMs);
   const { row } = await runGuarded<{ created: boolean }>(
@@ -122,7 +118,7 @@ export async function createSession(
 function validateSessionRequest(body: unknown): ValidatedSession {
   const parsed = parseWith(sessionBodySchema, body, 'session request');
   const rule = resolveStandard(parsed.standard);
-  const params = canonicalParams(parseGenerationParams(parsed.generation_params));
+  const params = parseGenerationParams(parsed.generation_params);
   if (!rule.certifiable) {
     throw new IssuerServiceError(
       'STANDARD_NOT_CERTIFIABLE',
@@ -138,7 +134,7 @@ function validateSessionRequest(body: unknown): ValidatedSession {
     params,
     entropyBits: paramsEntropyBits(params),
     standardsMet: met,
-    entropySource: canonicalSource(parsed.entropy_source),
+    entropySource: parsed.entropy_source,
   };
 }
 
@@ -179,11 +175,12 @@ export async function consumeSession(
     who,
     session: {
       standard: row.standard,
-      // claims are written in the documented member order, whatever order the database returned
-      params: canonicalParams(row.params),
+      // the claims' own schemas put members back in the documented order, whatever order the
+      // database returned them in
+      params: claimsSchema.shape.generation_params.parse(row.params),
       entropyBits: row.entropy_bits,
       standardsMet: row.standards_met,
-      entropySource: canonicalSource(row.entropy_source),
+      entropySource: claimsSchema.shape.entropy_source.parse(row.entropy_source),
     },
   };
 }
@@ -229,26 +226,4 @@ async function sessionRefusal(
     'This generation session has already been used; each session yields one certificate. Create a new session.',
     row.cert_id !== null ? { details: { cert_id: row.cert_id } } : {},
   );
-}
-
-function canonicalParams(p: GenerationParams): GenerationParams {
-  return {
-    length: p.length,
-    has_upper: p.has_upper,
-    has_lower: p.has_lower,
-    has_numbers: p.has_numbers,
-    has_special: p.has_special,
-    char_pool_size: p.char_pool_size,
-    excluded_characters: p.excluded_characters,
-    class_sizes: {
-      upper: p.class_sizes.upper,
-      lower: p.class_sizes.lower,
-      digit: p.class_sizes.digit,
-      special: p.class_sizes.special,
-    },
-  };
-}
-
-function canonicalSource(s: EntropySource): EntropySource {
-  return { api: s.api, runtime: s.runtime, openssl: s.openssl, fips_mode: s.fips_mode };
 }

@@ -9,7 +9,7 @@ import {
   loadSigningKeyFromEnv,
   SIGNING_KEY_ENV,
 } from '../certificate/index.js';
-import type { Jwks, PublicJwk, SigningKey } from '../certificate/index.js';
+import type { SigningKey } from '../certificate/index.js';
 import { InputError } from '../errors.js';
 import type { Queryable } from './db/types.js';
 
@@ -130,38 +130,4 @@ export async function registerSigningKey(db: Queryable, key: SigningKey, now: Da
       `The signing key ${key.kid} was withdrawn from the JWKS (it is marked compromised); sign with a new key.`,
     );
   }
-}
-
-/** Marks a key retired: it stays in the JWKS (its certificates keep verifying) but should no longer sign. */
-export async function retireSigningKey(db: Queryable, kid: string, now: Date): Promise<void> {
-  await db.query('UPDATE signing_keys SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL', [kid, now]);
-}
-
-/**
- * Removes a key from the JWKS: certificates it signed stop verifying. Only for a key that has
- * leaked; revocation of its certificates alone would not stop forgeries.
- */
-export async function withdrawSigningKey(db: Queryable, kid: string, now: Date): Promise<boolean> {
-  const rows = await db.query(
-    'UPDATE signing_keys SET withdrawn_at = $2 WHERE kid = $1 AND withdrawn_at IS NULL RETURNING kid',
-    [kid, now],
-  );
-  return rows.length > 0;
-}
-
-export interface PublishedKey {
-  jwk: PublicJwk;
-  first_seen_at: Date;
-  retired_at: Date | null;
-}
-
-export async function publishedKeys(db: Queryable): Promise<PublishedKey[]> {
-  return db.query<PublishedKey>(
-    `SELECT public_jwk AS jwk, first_seen_at, retired_at FROM signing_keys
-     WHERE withdrawn_at IS NULL ORDER BY first_seen_at DESC, kid`,
-  );
-}
-
-export function jwksOf(keys: readonly PublishedKey[]): Jwks {
-  return buildJwks(keys.map((k) => k.jwk));
 }

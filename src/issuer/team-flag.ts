@@ -1,4 +1,5 @@
 import type { IssuerContext } from './context.js';
+import { messageOf } from './errors.js';
 import { HOUR_MS } from './limits.js';
 
 /**
@@ -49,10 +50,7 @@ export async function flagTeamIfOverThreshold(
   } catch (error) {
     // the certificate is already stored: failing the request now would only make the client
     // retry for a second one; the team's next issuance counts this one too
-    ctx.logger.warn(
-      { err: { message: error instanceof Error ? error.message : String(error) }, team: issued.teamId },
-      'team flag check failed',
-    );
+    ctx.logger.warn({ err: { message: messageOf(error) }, team: issued.teamId }, 'team flag check failed');
     return;
   }
   if (!flagged) return;

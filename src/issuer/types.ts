@@ -1,5 +1,5 @@
-import type { CertificateClaims, CredentialBinding, EntropySource } from '../certificate/index.js';
-import type { GenerationParams, StandardId } from '../policy/index.js';
+import type { CertificateClaims } from '../certificate/index.js';
+import type { StandardId } from '../policy/index.js';
 import type { RateLimitState } from './limits.js';
 
 /**
@@ -17,24 +17,11 @@ export interface Caller {
   onRateLimit?: (state: RateLimitState) => void;
 }
 
-export interface SessionRequest {
-  standard: string;
-  generation_params: GenerationParams;
-  entropy_source: EntropySource;
-}
-
 export interface SessionResponse {
   generation_session_id: string;
   expires_at: string;
   entropy_bits: number;
   standards_met: StandardId[];
-}
-
-export interface CertificateRequest {
-  generation_session_id: string;
-  generated_at?: string;
-  credential_binding?: CredentialBinding;
-  label?: string;
 }
 
 export interface IssuedCertificate {

@@ -7,22 +7,13 @@ import type { TestDatabase } from './support/backends.js';
 import {
   NO_LIMITS,
   countRows,
+  rejection,
   sessionBody,
   testClock,
   testIssuer,
   uniqueIp,
   uniqueTeam,
 } from './support/fixtures.js';
-
-async function refusal(promise: Promise<unknown>): Promise<IssuerServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IssuerServiceError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.each(BACKENDS)('abuse controls on %s', (backend) => {
   let tdb: TestDatabase;
@@ -63,7 +54,7 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       if (i === 9) {
         // a failed attempt (forged session) counts as an attempt too
         expect(
-          (await refusal(issuer.issueCertificate(caller, { generation_session_id: crypto.randomUUID() })))
+          (await rejection(issuer.issueCertificate(caller, { generation_session_id: crypto.randomUUID() })))
             .code,
         ).toBe('SESSION_NOT_FOUND');
       } else {
@@ -75,7 +66,7 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       a.team_id,
       b.team_id,
     ]);
-    const error = await refusal(
+    const error = await rejection(
       issuer.issueCertificate(
         { apiKey: a.key, ip, onRateLimit },
         { generation_session_id: sessions[10] ?? '' },
@@ -130,7 +121,7 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       );
     }
     const s = await issuer.createSession({ apiKey: key.key }, sessionBody());
-    const error = await refusal(
+    const error = await rejection(
       issuer.issueCertificate(
         { apiKey: key.key, ip: `${prefix}::3` },
         { generation_session_id: s.generation_session_id },
@@ -151,7 +142,7 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       else await issuer.listCertificates(caller, {});
       expect(last).toMatchObject({ scope: 'key-minute', limit: 60, remaining: 59 - i });
     }
-    const error = await refusal(issuer.createSession(caller, sessionBody()));
+    const error = await rejection(issuer.createSession(caller, sessionBody()));
     expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 40]);
     expect(last).toMatchObject({
       scope: 'key-minute',
@@ -160,7 +151,7 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
     });
     expect(await countRows(issuer.database, 'sessions', 'api_key_id = $1', [key.id])).toBe(20);
     // invalid requests count too (they cost the issuer as much)
-    expect((await refusal(issuer.createSession(caller, { nonsense: true }))).code).toBe('RATE_LIMITED');
+    expect((await rejection(issuer.createSession(caller, { nonsense: true }))).code).toBe('RATE_LIMITED');
     // the limit is per key
     await issuer.createSession({ apiKey: other.key }, sessionBody());
     clock.set('2030-03-01T13:01:00.000Z');
@@ -178,22 +169,22 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
       await issuer.listCertificates(caller, {});
       expect(last).toMatchObject({ scope: 'key-burst', limit: 5, remaining: 4 - i });
     }
-    const error = await refusal(issuer.listCertificates(caller, {}));
+    const error = await rejection(issuer.listCertificates(caller, {}));
     expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 1]);
     expect(error.toJSON()).toMatchObject({ limit: 'key-burst' });
     // refusals do not drain the bucket further: one second later exactly one request passes
     clock.advance(1000);
     await issuer.listCertificates(caller, {});
-    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+    expect((await rejection(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
     clock.advance(500);
-    expect((await refusal(issuer.listCertificates(caller, {}))).retryAfter).toBe(1);
+    expect((await rejection(issuer.listCertificates(caller, {}))).retryAfter).toBe(1);
     clock.advance(2500);
     for (let i = 0; i < 3; i++) await issuer.listCertificates(caller, {});
-    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+    expect((await rejection(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
     // a long pause refills to the burst size, never beyond
     clock.advance(3_600_000);
     for (let i = 0; i < 5; i++) await issuer.listCertificates(caller, {});
-    expect((await refusal(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
+    expect((await rejection(issuer.listCertificates(caller, {}))).code).toBe('RATE_LIMITED');
   });
 
   it('flags (does not block) a team issuing more than 50 certificates in 24 h', async () => {
@@ -346,7 +337,6 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
         flagCheckFails && options?.name === 'passgeni_team_flag'
           ? Promise.reject(new Error('connection reset'))
           : db.query<R>(text, params, options),
-      transaction: (fn) => db.transaction(fn),
       withSchemaLock: (fn) => db.withSchemaLock(fn),
       close: async () => undefined,
     };

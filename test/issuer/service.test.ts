@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, decodeCertificate } from '../../src/certificate/index.js';
-import type { IssuerServiceError } from '../../src/issuer/index.js';
-import type { Issuer } from '../../src/issuer/index.js';
+import { listApiKeys, revokeApiKey } from '../../src/issuer/index.js';
+import type { Issuer, IssuerServiceError } from '../../src/issuer/index.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
 import type { TestDatabase } from './support/backends.js';
 import {
   PUBLIC_URL,
+  rejection,
   SOURCE,
   TEST_KEY,
   countRows,
@@ -18,14 +19,14 @@ import {
   weakParams,
 } from './support/fixtures.js';
 
-async function rejection(promise: Promise<unknown>): Promise<IssuerServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IssuerServiceError;
-  }
-  throw new Error('expected a rejection');
-}
+const BINDING = {
+  alg: 'scrypt',
+  N: 32768,
+  r: 8,
+  p: 1,
+  salt: 'A'.repeat(22),
+  digest: 'Bw'.repeat(21) + 'A',
+} as const;
 
 describe.each(BACKENDS)('issuer service core on %s', (backend) => {
   let tdb: TestDatabase;
@@ -59,14 +60,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       generation_session_id: session.generation_session_id,
       generated_at: generatedAt,
       label: 'prod/db/admin',
-      credential_binding: {
-        alg: 'scrypt',
-        N: 32768,
-        r: 8,
-        p: 1,
-        salt: 'A'.repeat(22),
-        digest: 'Bw'.repeat(21) + 'A',
-      },
+      credential_binding: BINDING,
     });
     expect(cert.cert_url).toBe(`${PUBLIC_URL}/cert/${cert.cert_id}`);
     expect(cert.compliance_standard).toBe('PCI-DSS');
@@ -89,14 +83,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       generation_session_id: session.generation_session_id,
       generated_at: generatedAt,
       rotate_by: new Date(new Date(generatedAt).getTime() + 90 * 86_400_000).toISOString(),
-      credential_binding: {
-        alg: 'scrypt',
-        N: 32768,
-        r: 8,
-        p: 1,
-        salt: 'A'.repeat(22),
-        digest: 'Bw'.repeat(21) + 'A',
-      },
+      credential_binding: BINDING,
       label: 'prod/db/admin',
     });
     expect(claims.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -407,7 +394,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       (await rejection(issuer.createSession({ apiKey: `${key.key.slice(0, -1)}x` }, sessionBody()))).code,
     ).toBe('API_KEY_INVALID');
     await issuer.createSession(caller, sessionBody());
-    const listed = await issuer.listApiKeys({ team: key.team_name });
+    const listed = await listApiKeys(issuer.database, { team: key.team_name });
     expect(listed).toEqual([expect.objectContaining({ id: key.id, revoked_at: null, hint: key.hint })]);
     expect(JSON.stringify(listed)).not.toContain(key.key);
     const stored = await issuer.database.query<Record<string, unknown>>(
@@ -417,7 +404,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect(JSON.stringify(stored)).not.toContain(key.key.slice(9));
     expect(stored[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
 
-    const revoked = await issuer.revokeApiKey(key.id);
+    const revoked = await revokeApiKey(issuer.database, key.id, clock());
     expect(revoked.revoked_at).toBe(clock().toISOString());
     const error = await rejection(issuer.createSession(caller, sessionBody()));
     expect([error.code, error.status]).toEqual(['API_KEY_INVALID', 401]);

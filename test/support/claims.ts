@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CertificateClaims } from '../../src/certificate/types.js';
+import type { GenerationParams } from '../../src/policy/types.js';
 
 /** The issuer id every fixture certificate names. */
 export const ISSUER = 'https://issuer.test';
@@ -7,6 +8,21 @@ export const DAY = 86_400;
 /** A fixed clock, so expiry tests never depend on when they run: 2026-06-01T00:00:00Z. */
 export const NOW_SEC = 1_780_272_000;
 export const NOW_MS = NOW_SEC * 1000;
+
+/** The parameters of a 20-character credential from all four default classes (130.92 bits). */
+export function strongParams(overrides: Partial<GenerationParams> = {}): GenerationParams {
+  return {
+    length: 20,
+    has_upper: true,
+    has_lower: true,
+    has_numbers: true,
+    has_special: true,
+    char_pool_size: 94,
+    excluded_characters: 0,
+    class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
+    ...overrides,
+  };
+}
 
 /**
  * A complete, valid claim set issued at `iat` (default: now) for a year; tests override what they
@@ -25,16 +41,7 @@ export function sampleClaims(
     cert_version: 1,
     compliance_standard: 'PCI-DSS',
     standards_met: ['NIST-800-63B', 'HIPAA', 'PCI-DSS', 'SOC2', 'ISO-27001', 'CMMC-L2'],
-    generation_params: {
-      length: 24,
-      has_upper: true,
-      has_lower: true,
-      has_numbers: true,
-      has_special: true,
-      char_pool_size: 94,
-      excluded_characters: 0,
-      class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
-    },
+    generation_params: strongParams({ length: 24 }),
     entropy_bits: 157.1,
     entropy_source: {
       api: 'crypto.getRandomValues',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiKeyInfo, Database } from '../../issuer/core.js';
+import { issuerStorage } from '../issuer-options.js';
 import { printJson, printNotice, printText } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -64,8 +65,7 @@ function withStorage(command: Command): Command {
 
 async function withDatabase<T>(options: StorageOptions, fn: (db: Database) => Promise<T>): Promise<T> {
   const { openDatabase } = await import('../../issuer/core.js');
-  const databaseUrl = options.databaseUrl ?? nonEmpty(process.env.DATABASE_URL);
-  const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR) ?? '.passgeni';
+  const { databaseUrl, dataDir } = issuerStorage(options);
   const { db } = await openDatabase(databaseUrl !== undefined ? { databaseUrl, poolSize: 2 } : { dataDir });
   try {
     return await fn(db);
@@ -142,8 +142,4 @@ function table(keys: ApiKeyInfo[]): string {
         .trimEnd(),
     )
     .join('\n');
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }

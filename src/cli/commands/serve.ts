@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { SIGNING_KEY_ENV } from '../../certificate/index.js';
 import { InputError } from '../../errors.js';
-import type { AbuseLimits, Issuer, IssuerLogger, RunningServer } from '../../issuer/index.js';
+import type { Issuer, IssuerLogger, RunningServer } from '../../issuer/index.js';
+import { issuerStorage, nonEmpty } from '../issuer-options.js';
 import { printJsonLine, printNotice } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -17,12 +18,13 @@ interface ServeOptions {
   keyFile?: string;
   rotateKey?: boolean;
   trustProxy?: string;
-  certDays?: number;
-  ipCertLimit?: number;
-  keyMinuteLimit?: number;
-  keyBurst?: number;
-  keyRefill?: number;
-  flagThreshold?: number;
+  // these have defaults, so commander always sets them
+  certDays: number;
+  ipCertLimit: number;
+  keyMinuteLimit: number;
+  keyBurst: number;
+  keyRefill: number;
+  flagThreshold: number;
   metricsToken?: string;
   poolSize?: number;
   logLevel: string;
@@ -112,8 +114,7 @@ Operations (replicas, key rotation, backups, metrics): docs/operations.md.`,
 }
 
 async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const databaseUrl = options.databaseUrl ?? nonEmpty(env.DATABASE_URL);
-  const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR) ?? '.passgeni';
+  const { databaseUrl, dataDir } = issuerStorage(options, env);
   const publicUrl =
     options.publicUrl ??
     nonEmpty(env.PASSGENI_PUBLIC_URL) ??
@@ -159,15 +160,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
     );
   }
 
-  const limits: Partial<AbuseLimits> = {
-    ...(options.ipCertLimit !== undefined && { ipCertificatesPerHour: options.ipCertLimit }),
-    ...(options.keyMinuteLimit !== undefined && { keyRequestsPerMinute: options.keyMinuteLimit }),
-    ...(options.keyBurst !== undefined && { keyBurst: options.keyBurst }),
-    ...(options.keyRefill !== undefined && { keyRefillPerSecond: options.keyRefill }),
-    ...(options.flagThreshold !== undefined && { teamFlagThreshold: options.flagThreshold }),
-  };
-  const logger = new DeferredLogger();
-  const logStream = new issuerModule.BufferedLogStream(1);
+  const logger = deferredLogger();
   let issuer: Issuer | undefined;
   let server: RunningServer | undefined;
   try {
@@ -177,8 +170,14 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       ...(databaseUrl !== undefined ? { databaseUrl } : { dataDir }),
       ...(options.keyFile !== undefined && { keyFile: options.keyFile }),
       env,
-      limits,
-      ...(options.certDays !== undefined && { certificateDays: options.certDays }),
+      limits: {
+        ipCertificatesPerHour: options.ipCertLimit,
+        keyRequestsPerMinute: options.keyMinuteLimit,
+        keyBurst: options.keyBurst,
+        keyRefillPerSecond: options.keyRefill,
+        teamFlagThreshold: options.flagThreshold,
+      },
+      certificateDays: options.certDays,
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       logger,
       onNotice: notice,
@@ -190,12 +189,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       host: options.host,
       ...(trustProxy !== undefined && { trustProxy }),
       ...(metricsToken !== undefined && { metricsToken }),
-      logger: { level: options.logLevel, stream: logStream },
+      logger: { level: options.logLevel },
     });
   } catch (error) {
     await server?.close().catch(() => undefined);
     await issuer?.close().catch(() => undefined);
-    logStream.close();
     throw error;
   }
   logger.attach(server.app.log);
@@ -226,7 +224,6 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
   await server.close();
   await issuer.close();
   server.app.log.info({}, 'stopped');
-  logStream.close();
   return 0;
 }
 
@@ -252,33 +249,15 @@ function waitForSignal(log: IssuerLogger): Promise<void> {
  * The issuer is opened before the HTTP server (which owns the pino logger) exists; until then
  * its few log lines go to stderr as JSON.
  */
-class DeferredLogger implements IssuerLogger {
-  private target: IssuerLogger | undefined;
-
-  attach(target: IssuerLogger): void {
-    this.target = target;
-  }
-
-  info(obj: Record<string, unknown>, msg: string): void {
-    this.write('info', obj, msg);
-  }
-
-  warn(obj: Record<string, unknown>, msg: string): void {
-    this.write('warn', obj, msg);
-  }
-
-  error(obj: Record<string, unknown>, msg: string): void {
-    this.write('error', obj, msg);
-  }
-
-  private write(level: 'info' | 'warn' | 'error', obj: Record<string, unknown>, msg: string): void {
-    if (this.target) this.target[level](obj, msg);
-    else process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
-  }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
+function deferredLogger(): IssuerLogger & { attach(target: IssuerLogger): void } {
+  let target: IssuerLogger | undefined;
+  const at =
+    (level: 'info' | 'warn' | 'error') =>
+    (obj: Record<string, unknown>, msg: string): void => {
+      if (target) target[level](obj, msg);
+      else process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
+    };
+  return { info: at('info'), warn: at('warn'), error: at('error'), attach: (t) => (target = t) };
 }
 
 function isLoopback(host: string): boolean {

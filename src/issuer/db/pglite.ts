@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './lock.js';
 import type { DataDirLock } from './lock.js';
 import type { Database, Queryable } from './types.js';
@@ -44,10 +44,6 @@ class PgliteDatabase implements Database {
     return result.rows;
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(wrapTransaction(tx)));
-  }
-
   withSchemaLock<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     // the data-dir lock already keeps every other process out
     return fn(this);
@@ -62,13 +58,4 @@ class PgliteDatabase implements Database {
       this.lock?.release();
     }
   }
-}
-
-function wrapTransaction(tx: Transaction): Queryable {
-  return {
-    async query<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await tx.query<R>(text, params as unknown[]);
-      return result.rows;
-    },
-  };
 }

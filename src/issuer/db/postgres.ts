@@ -78,21 +78,6 @@ class PostgresDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(clientQueryable(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw mapError(error);
-    } finally {
-      client.release();
-    }
-  }
-
   async withSchemaLock<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     const client = await this.connect();
     try {

@@ -26,8 +26,6 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw). */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` while holding the schema lock, so replicas that start together migrate one at a
    * time (pg_advisory_lock on PostgreSQL; PGlite has a single connection and a data-dir lock).

@@ -1,19 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  FastifyServerOptions,
-} from 'fastify';
-import { PassgeniError, isPassgeniError } from '../../errors.js';
-import { httpStatusOf, IssuerServiceError } from '../errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { isPassgeniError } from '../../errors.js';
+import { httpStatusOf, IssuerServiceError, messageOf } from '../errors.js';
 import type { RateLimitState } from '../limits.js';
 import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
-import type { PageContext } from './page.js';
 
 export interface ServerOptions {
   issuer: Issuer;
@@ -26,12 +19,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string;
   /** pino options for fastify's logger, or false for none. Secrets are redacted either way. */
   logger?: FastifyServerOptions['logger'];
-  /** An existing pino logger (overrides `logger`). */
-  loggerInstance?: FastifyBaseLogger;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string;
-  /** Largest accepted request body (default 16 KiB: the biggest valid body is under 2 KiB). */
-  bodyLimit?: number;
 }
 
 /** Never logged, whatever the log level or serializer. */
@@ -59,8 +48,10 @@ declare module 'fastify' {
 /** Builds the issuer's HTTP server (not yet listening). */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { issuer } = options;
-  const base = {
-    bodyLimit: options.bodyLimit ?? 16 * 1024,
+  const redact = { paths: REDACTED_PATHS, censor: '[redacted]' };
+  const app = Fastify({
+    // the biggest valid body is under 2 KiB
+    bodyLimit: 16 * 1024,
     trustProxy: trustProxySetting(options.trustProxy),
     // one access-log line per request is written below, after the response, with the route
     logController: new LogController({ disableRequestLogging: true }),
@@ -69,24 +60,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     connectionTimeout: 60_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-  } as const;
-  const app: FastifyInstance = options.loggerInstance
-    ? (Fastify({ ...base, loggerInstance: options.loggerInstance }) as unknown as FastifyInstance)
-    : Fastify({
-        ...base,
-        logger:
-          options.logger === undefined || options.logger === false
-            ? false
-            : typeof options.logger === 'object'
-              ? { ...options.logger, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
-              : { level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-      });
+    logger:
+      typeof options.logger === 'object'
+        ? { ...options.logger, redact }
+        : options.logger === true && { level: 'info', redact },
+  });
 
-  const pageContext: PageContext = {
-    issuerId: issuer.issuerId,
-    publicUrl: issuer.publicUrl,
-    jwksUrl: issuer.jwksUrl,
-  };
   const metrics = issuer.metrics;
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -118,7 +97,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     const { status, body, retryAfter } = errorResponse(error);
     if (status >= 500) {
       // the message of an unexpected error may come from a library; log it, never send it
-      request.log.error({ err: { message: errorText(error), code: errorCode(error) } }, 'request failed');
+      request.log.error({ err: { message: messageOf(error), code: errorCode(error) } }, 'request failed');
     }
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     return reply.code(status).type(JSON_TYPE).send(body);
@@ -130,7 +109,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .code(404)
         .type(HTML_TYPE)
         .header('content-security-policy', PAGE_CSP)
-        .send(renderNotFoundPage(pageContext));
+        .send(renderNotFoundPage(issuer));
     }
     return reply
       .code(404)
@@ -179,13 +158,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .code(404)
         .type(HTML_TYPE)
         .header('content-security-policy', PAGE_CSP)
-        .send(renderNotFoundPage(pageContext));
+        .send(renderNotFoundPage(issuer));
     }
     if (json) return reply.type(JSON_TYPE).header('access-control-allow-origin', '*').send(result);
     return reply
       .type(HTML_TYPE)
       .header('content-security-policy', PAGE_CSP)
-      .send(renderCertificatePage(result, pageContext));
+      .send(renderCertificatePage(result, issuer));
   });
 
   app.get('/cert/:id/jwt', async (request, reply) => {
@@ -346,11 +325,6 @@ function errorResponse(error: unknown): {
     return { status: statusCode, body: { error: message, code } };
   }
   return { status: 500, body: { error: 'The issuer failed to handle the request.', code: 'INTERNAL' } };
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof PassgeniError || error instanceof Error) return error.message;
-  return String(error);
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { generateSigningKey } from '../../../src/certificate/index.js';
 import type { EntropySource, SigningKey } from '../../../src/certificate/index.js';
+import { isPassgeniError } from '../../../src/errors.js';
 import { openIssuer } from '../../../src/issuer/index.js';
-import type { AbuseLimits, Database, Issuer, IssuerOptions } from '../../../src/issuer/index.js';
+import type {
+  AbuseLimits,
+  Database,
+  Issuer,
+  IssuerOptions,
+  IssuerServiceError,
+} from '../../../src/issuer/index.js';
 import type { GenerationParams } from '../../../src/policy/index.js';
+import { strongParams } from '../../support/claims.js';
+
+export { strongParams };
 
 export const PUBLIC_URL = 'https://issuer.test';
 
@@ -49,21 +59,6 @@ export async function testIssuer(
     housekeepingSeconds: 0,
     ...options,
   });
-}
-
-/** The parameters of a 20-character credential from all four default classes (130.92 bits). */
-export function strongParams(overrides: Partial<GenerationParams> = {}): GenerationParams {
-  return {
-    length: 20,
-    has_upper: true,
-    has_lower: true,
-    has_numbers: true,
-    has_special: true,
-    char_pool_size: 94,
-    excluded_characters: 0,
-    class_sizes: { upper: 26, lower: 26, digit: 10, special: 32 },
-    ...overrides,
-  };
 }
 
 /** 8 lower-case letters only: below every standard. */
@@ -113,4 +108,15 @@ export async function countRows(
     params,
   );
   return rows[0]?.n ?? 0;
+}
+
+/** The error a call is refused with (its code, status and details); a crash is thrown on. */
+export async function rejection(promise: Promise<unknown>): Promise<IssuerServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isPassgeniError(error)) return error as IssuerServiceError;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }
