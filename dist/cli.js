@@ -2,11 +2,10 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/chunk-PCXUFA4N.js";
+} from "./chunks/chunk-6L67C3V7.js";
 import {
   CHAR_CLASSES,
   DAY_MS,
-  DEFAULT_CLASS_SETS,
   MAX_LENGTH,
   STANDARDS,
   VERSION,
@@ -18,7 +17,7 @@ import {
   renderPolicy,
   resolvePolicy,
   resolveStandard
-} from "./chunks/chunk-MC2U2MOJ.js";
+} from "./chunks/chunk-AUBT4FWU.js";
 import {
   DEFAULT_RETRY,
   httpRequestWithRetry
@@ -26,39 +25,40 @@ import {
 import {
   parseStorePrefix,
   parseStoreUri
-} from "./chunks/chunk-ETZHBGCH.js";
+} from "./chunks/chunk-MMNKG4MU.js";
 import {
   StoreError
-} from "./chunks/chunk-G6BZJKCJ.js";
+} from "./chunks/chunk-JEH3KUTQ.js";
 import {
   checkCredentialBinding
-} from "./chunks/chunk-SEYBFI4U.js";
+} from "./chunks/chunk-IZXWI7XJ.js";
 import {
   IssuerError,
   issuerUnreachable
-} from "./chunks/chunk-RCOIRJH3.js";
+} from "./chunks/chunk-TUT2GTZS.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
-  httpFetch,
   loadJwks,
   parseJwks
-} from "./chunks/chunk-CF2MHLJM.js";
+} from "./chunks/chunk-7RFZ3HKD.js";
 import {
+  HttpError,
+  httpRequest,
   jsonBody
 } from "./chunks/chunk-6MFFN7GG.js";
 import {
   isIdAnyCase,
   parseClaims,
   zod_exports
-} from "./chunks/chunk-MYLMIMDN.js";
+} from "./chunks/chunk-OUTGNN2D.js";
 import {
   InputError,
   PassgeniError,
   errorMessage,
   isPassgeniError
-} from "./chunks/chunk-5NH2UF66.js";
+} from "./chunks/chunk-QISINA34.js";
 import "./chunks/chunk-IC3VQLS5.js";
 
 // src/cli/main.ts
@@ -69,15 +69,7 @@ function resolveContext(options = {}) {
   return {
     env: options.env ?? process.env,
     baseDir: options.baseDir ?? process.cwd(),
-    retry: {
-      ...DEFAULT_RETRY,
-      ...options.retry?.maxAttempts !== void 0 && {
-        maxAttempts: Math.max(1, options.retry.maxAttempts)
-      },
-      ...options.retry?.baseDelayMs !== void 0 && {
-        baseDelayMs: Math.max(0, options.retry.baseDelayMs)
-      }
-    },
+    retry: { ...DEFAULT_RETRY, ...options.retry },
     options
   };
 }
@@ -85,30 +77,39 @@ function resolveContext(options = {}) {
 // adapters/index.ts
 async function openStore(uri, options) {
   const parsed = parseStoreUri(uri);
-  const context = resolveContext(options);
+  const context2 = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return (await import("./chunks/aws-secrets-manager-G4ZDBI4V.js")).openAwsStore(parsed, context);
-    case "vault":
-      return (await import("./chunks/vault-MFXEZVLI.js")).openVaultStore(parsed, context);
+      return new (await import("./chunks/aws-secrets-manager-M5K67NSW.js")).AwsSecretsManagerStore(parsed, context2);
+    case "vault": {
+      const vault = await import("./chunks/vault-ETDNXGO7.js");
+      return new vault.VaultStore(parsed, await vault.openClient(context2, parsed.uri));
+    }
     case "doppler":
-      return (await import("./chunks/doppler-B3S6ASK3.js")).openDopplerStore(parsed, context);
+      return (await import("./chunks/doppler-PICFEKLY.js")).openDopplerStore(parsed, context2);
     case "k8s":
-      return (await import("./chunks/kubernetes-2YW3AOTI.js")).openKubernetesStore(parsed, context);
+      return (await import("./chunks/kubernetes-WUINE27V.js")).openKubernetesStore(parsed, context2);
     case "file":
-      return (await import("./chunks/file-GU4DPLZR.js")).openFileStore(parsed, context);
+      return new (await import("./chunks/file-CSNTWF3Y.js")).FileStore(parsed, context2.baseDir);
   }
 }
 async function openStoreLister(prefixUri, options) {
-  const parsed = parseStorePrefix(prefixUri);
-  const context = resolveContext(options);
-  switch (parsed.kind) {
-    case "aws-sm":
-      return (await import("./chunks/aws-secrets-manager-G4ZDBI4V.js")).openAwsLister(parsed, context);
-    case "vault":
-      return (await import("./chunks/vault-MFXEZVLI.js")).openVaultLister(parsed, context);
-    case "file":
-      return (await import("./chunks/file-GU4DPLZR.js")).openFileLister(parsed, context);
+  const prefix = parseStorePrefix(prefixUri);
+  const context2 = resolveContext(options);
+  switch (prefix.kind) {
+    case "aws-sm": {
+      const { createClient, listSecrets } = await import("./chunks/aws-secrets-manager-M5K67NSW.js");
+      return { list: () => listSecrets(createClient(context2), prefix) };
+    }
+    case "vault": {
+      const vault = await import("./chunks/vault-ETDNXGO7.js");
+      const client = await vault.openClient(context2, prefix.uri);
+      return { list: () => vault.listVault(client, prefix) };
+    }
+    case "file": {
+      const { listFiles } = await import("./chunks/file-CSNTWF3Y.js");
+      return { list: () => listFiles(context2.baseDir, prefix) };
+    }
   }
 }
 
@@ -233,14 +234,11 @@ function compile(charset, length) {
   }
   const codes = [];
   const bits = [];
-  const seen = /* @__PURE__ */ new Set();
   let need = 0;
   let kinds = 0;
   for (const [index, cls] of CHAR_CLASSES.entries()) {
     const chars = charset.classes[cls];
     for (const ch of chars) {
-      if (seen.has(ch) || !DEFAULT_CLASS_SETS[cls].includes(ch)) throw invalidCharset(cls, seen.has(ch));
-      seen.add(ch);
       codes.push(ch.charCodeAt(0));
       bits.push(1 << index);
     }
@@ -269,12 +267,6 @@ function compile(charset, length) {
 }
 function kindOf(cls) {
   return cls === "digit" ? KIND_DIGIT : cls === "special" ? KIND_SPECIAL : KIND_LETTER;
-}
-function invalidCharset(cls, duplicate) {
-  return new InputError(
-    "INVALID_CHARSET",
-    duplicate ? `The character set lists a character twice (in ${cls}); build it with buildCharset.` : `The ${cls} set contains a character that is not a printable ASCII ${cls} character; build it with buildCharset.`
-  );
 }
 function attemptsFor(charset, length) {
   const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
@@ -322,10 +314,10 @@ var CertifyStoreError = class extends PassgeniError {
   certUrl;
   certificateState;
   constructor(args) {
-    const { stored, failures, cert, certificateState } = args;
+    const { stored, failures, cert, certificateState: certificateState2 } = args;
     const failed2 = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
     const where = stored.length ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : "")).join(", ")}, with certificate ${cert.cert_url}.` : "The new credential was not stored anywhere; every previous secret is unchanged.";
-    const certNote = certificateState === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
+    const certNote = certificateState2 === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState2 === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
     const code = stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
     super(
       code,
@@ -337,9 +329,9 @@ var CertifyStoreError = class extends PassgeniError {
           failures,
           cert_id: cert.cert_id,
           cert_url: cert.cert_url,
-          certificate_state: certificateState
+          certificate_state: certificateState2
         },
-        ...certificateState === "revocation-failed" && {
+        ...certificateState2 === "revocation-failed" && {
           hint: { revoke: cert.cert_id, reason: "not-stored" }
         }
       }
@@ -348,7 +340,7 @@ var CertifyStoreError = class extends PassgeniError {
     this.failures = failures;
     this.certId = cert.cert_id;
     this.certUrl = cert.cert_url;
-    this.certificateState = certificateState;
+    this.certificateState = certificateState2;
   }
 };
 async function certifyAndStore(request, deps) {
@@ -361,16 +353,7 @@ async function certifyAndStore(request, deps) {
       { exitCode: 2, hint: { option: "store" } }
     );
   }
-  const policyRequest = {
-    standard: request.standard,
-    ...request.length !== void 0 && { length: request.length },
-    ...request.symbols !== void 0 && { symbols: request.symbols },
-    ...request.classes !== void 0 && { classes: request.classes }
-  };
-  let policy = resolvePolicy({
-    ...policyRequest,
-    ...request.exclude !== void 0 && { exclude: request.exclude }
-  });
+  let policy = resolvePolicy(request);
   if (!policy.standard.certifiable) {
     throw new PassgeniError(
       "STANDARD_NOT_CERTIFIABLE",
@@ -389,7 +372,7 @@ async function certifyAndStore(request, deps) {
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
   const storeExclusions = [...new Set(stores.flatMap((store) => [...store.unsupportedCharacters ?? ""]))].filter((c) => !(request.exclude ?? "").includes(c)).join("");
   if (storeExclusions) {
-    policy = resolvePolicy({ ...policyRequest, exclude: `${request.exclude ?? ""}${storeExclusions}` });
+    policy = resolvePolicy({ ...request, exclude: `${request.exclude ?? ""}${storeExclusions}` });
   }
   progress({
     step: "policy",
@@ -406,7 +389,7 @@ async function certifyAndStore(request, deps) {
   });
   let binding;
   if (request.bind) {
-    const { computeCredentialBinding } = await import("./chunks/binding-55NQSPMX.js");
+    const { computeCredentialBinding } = await import("./chunks/binding-SBET2OWC.js");
     binding = await computeCredentialBinding(generated.password);
   }
   const cert = await deps.issuer.issueCertificate({
@@ -430,17 +413,17 @@ async function certifyAndStore(request, deps) {
       credential: generated.password
     };
   }
-  let certificateState = "valid";
+  let certificateState2 = "valid";
   if (stored.length === 0) {
     try {
       await deps.issuer.revokeCertificate(cert.cert_id, "not-stored");
-      certificateState = "revoked";
+      certificateState2 = "revoked";
       progress({ step: "revoked", certId: cert.cert_id, reason: "not-stored" });
     } catch {
-      certificateState = "revocation-failed";
+      certificateState2 = "revocation-failed";
     }
   }
-  throw new CertifyStoreError({ stored, failures, cert, certificateState });
+  throw new CertifyStoreError({ stored, failures, cert, certificateState: certificateState2 });
 }
 async function writeStores(stores, credential, cert, progress) {
   const stored = [];
@@ -460,12 +443,12 @@ async function writeStores(stores, credential, cert, progress) {
         ...result.version !== void 0 && { version: result.version }
       });
     } catch (error) {
-      const failure = describeStoreFailure(store.uri, error, credential);
-      if (failure.credentialWritten) {
-        stored.push({ store: store.uri, ...failure.version !== void 0 && { version: failure.version } });
+      const failure2 = describeStoreFailure(store.uri, error, credential);
+      if (failure2.credentialWritten) {
+        stored.push({ store: store.uri, ...failure2.version !== void 0 && { version: failure2.version } });
       }
-      failures.push(failure);
-      progress({ step: "store", store: store.uri, ok: false, code: failure.code });
+      failures.push(failure2);
+      progress({ step: "store", store: store.uri, ok: false, code: failure2.code });
     }
   }
   return { stored, failures };
@@ -492,7 +475,7 @@ function scrub(text, secret) {
 var MAX_BODY_BYTES = 1024 * 1024;
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/responses-XIXQEBSH.js");
+  responses ??= import("./chunks/responses-RVMPAT2G.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -637,7 +620,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/local-YYVSV7U7.js");
+  const { openLocalIssuerClient } = await import("./chunks/local-BNNVZEPF.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -765,7 +748,7 @@ function reportError(error, options) {
 // src/cli/run-command.ts
 function runCommand(action) {
   return async (...args) => {
-    const options = findOptions(args);
+    const options = args[args.length - 2] ?? {};
     try {
       const code = await action(...args);
       process.exitCode = code ?? 0;
@@ -773,14 +756,6 @@ function runCommand(action) {
       process.exitCode = reportError(error, options);
     }
   };
-}
-function findOptions(args) {
-  for (let i = args.length - 2; i >= 0; i--) {
-    const candidate = args[i];
-    if (candidate && typeof candidate === "object" && !Array.isArray(candidate))
-      return candidate;
-  }
-  return {};
 }
 
 // src/cli/commands/certify.ts
@@ -882,6 +857,39 @@ function print(report, options) {
 
 // src/cli/commands/verify.ts
 import { existsSync, readFileSync } from "node:fs";
+
+// src/lib/fetch.ts
+var httpFetch = (async (input, init = {}) => {
+  const url = typeof input === "string" || input instanceof URL ? input : input.url;
+  const { signal } = init;
+  let response;
+  try {
+    response = await httpRequest({
+      url,
+      method: init.method ?? "GET",
+      headers: { ...init.headers },
+      ...typeof init.body === "string" && { body: init.body },
+      ...signal && { signal }
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof HttpError && error.timedOut) throw new DOMException(error.message, "TimeoutError");
+    throw new TypeError("fetch failed", { cause: error });
+  }
+  const { status, headers, text } = response;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: {
+      get(name) {
+        const value = headers[name.toLowerCase()];
+        return value === void 0 ? null : Array.isArray(value) ? value.join(", ") : value;
+      }
+    },
+    text: async () => text,
+    json: async () => JSON.parse(text)
+  };
+});
 
 // src/issuer-client/public.ts
 var publicCertificate = zod_exports.looseObject({
@@ -1016,11 +1024,7 @@ async function verifyCertificate(target) {
       }
       jwks = await target.issuer.jwks();
     }
-    verifier = createVerifier({
-      jwks,
-      ...target.issuerId !== void 0 && { issuer: target.issuerId },
-      ...target.now !== void 0 && { now: target.now }
-    });
+    verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
   }
   const result = await verifier.verify(jwt, target.checks);
   const reasons = result.valid ? [] : [...result.reasons];
@@ -1123,19 +1127,15 @@ async function verify(input, options) {
     if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: "local" });
     const report = await verifyCertificate({
       certificate,
-      ...issuerUrl !== void 0 && { issuerBase: issuerUrl },
-      ...local !== void 0 && { issuer: local },
-      ...options.jwks !== void 0 && { jwks: await loadJwks(options.jwks) },
-      ...options.issuer !== void 0 && { issuerId: options.issuer },
+      issuerBase: issuerUrl,
+      issuer: local,
+      jwks: options.jwks === void 0 ? void 0 : await loadJwks(options.jwks),
+      issuerId: options.issuer,
       checks: {
-        ...options.requireStandard !== void 0 && {
-          requireStandard: resolveStandard(options.requireStandard).id
-        },
-        ...options.minDaysRemaining !== void 0 && { minDaysRemaining: options.minDaysRemaining }
+        requireStandard: options.requireStandard === void 0 ? void 0 : resolveStandard(options.requireStandard).id,
+        minDaysRemaining: options.minDaysRemaining
       },
-      ...options.credentialFrom !== void 0 && {
-        credentialFrom: await openStore(options.credentialFrom)
-      }
+      credentialFrom: options.credentialFrom === void 0 ? void 0 : await openStore(options.credentialFrom)
     });
     if (options.json) printJson(report);
     else printText(describe(report));
@@ -1238,42 +1238,50 @@ var rotateEveryDays = zod_exports.number().check(
   })
 );
 var policyFields = {
-  length: zod_exports.number().check(
-    zod_exports.int(),
-    zod_exports.minimum(1),
-    zod_exports.maximum(MAX_LENGTH),
-    zod_exports.meta({
-      description: "Credential length; default: the standard's default length. Never below its minimum."
-    })
+  length: zod_exports.optional(
+    zod_exports.number().check(
+      zod_exports.int(),
+      zod_exports.minimum(1),
+      zod_exports.maximum(MAX_LENGTH),
+      zod_exports.meta({
+        description: "Credential length; default: the standard's default length. Never below its minimum."
+      })
+    )
   ),
-  exclude: zod_exports.string().check(
-    zod_exports.maxLength(256),
-    zod_exports.meta({ description: "Characters the target system rejects; they are never generated." })
+  exclude: zod_exports.optional(
+    zod_exports.string().check(
+      zod_exports.maxLength(256),
+      zod_exports.meta({ description: "Characters the target system rejects; they are never generated." })
+    )
   ),
-  symbols: zod_exports.string().check(
-    zod_exports.minLength(1),
-    zod_exports.maxLength(256),
-    zod_exports.meta({ description: "Use this set of punctuation characters instead of all 32." })
+  symbols: zod_exports.optional(
+    zod_exports.string().check(
+      zod_exports.minLength(1),
+      zod_exports.maxLength(256),
+      zod_exports.meta({ description: "Use this set of punctuation characters instead of all 32." })
+    )
   ),
-  classes: zod_exports.array(CLASS).check(zod_exports.minLength(1), zod_exports.meta({ description: "Character classes to include (default: all four)." })),
-  bind: zod_exports.boolean().check(
-    zod_exports.meta({
-      description: "Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one."
-    })
+  classes: zod_exports.optional(
+    zod_exports.array(CLASS).check(zod_exports.minLength(1), zod_exports.meta({ description: "Character classes to include (default: all four)." }))
+  ),
+  bind: zod_exports.optional(
+    zod_exports.boolean().check(
+      zod_exports.meta({
+        description: "Attach a scrypt credential binding, so `verify --credential-from` and `inventory --check-binding` can prove the stored value is the certified one."
+      })
+    )
   )
 };
 var defaultsSchema = zod_exports.strictObject({
   standard: zod_exports.optional(standard),
   rotate_every_days: zod_exports.optional(rotateEveryDays),
-  length: zod_exports.optional(policyFields.length),
-  exclude: zod_exports.optional(policyFields.exclude),
-  symbols: zod_exports.optional(policyFields.symbols),
-  classes: zod_exports.optional(policyFields.classes),
-  bind: zod_exports.optional(policyFields.bind)
+  ...policyFields
 }).check(zod_exports.meta({ description: "Values every credential inherits unless it sets its own." }));
 var credentialSchema = zod_exports.strictObject({
   id: zod_exports.string().check(
-    zod_exports.regex(ID),
+    zod_exports.regex(ID, {
+      error: "an id is 1-128 characters: letters, digits and . _ / : @ -, starting with a letter or digit"
+    }),
     zod_exports.meta({
       description: "Unique name of the credential in this manifest (letters, digits and . _ / : @ -, up to 128). Sharding hashes it, so keep it stable."
     })
@@ -1292,20 +1300,25 @@ var credentialSchema = zod_exports.strictObject({
     })
   ),
   rotate_every_days: zod_exports.optional(rotateEveryDays),
-  label: zod_exports.optional(zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(128), zod_exports.regex(PRINTABLE))).check(
+  label: zod_exports.optional(
+    zod_exports.string().check(
+      zod_exports.minLength(1),
+      zod_exports.maxLength(128),
+      zod_exports.regex(PRINTABLE, { error: "a label is printable text (no control characters or line breaks)" })
+    )
+  ).check(
     zod_exports.meta({ description: "Label recorded in the certificate (certificates are public: no secrets)." })
   ),
-  length: zod_exports.optional(policyFields.length),
-  exclude: zod_exports.optional(policyFields.exclude),
-  symbols: zod_exports.optional(policyFields.symbols),
-  classes: zod_exports.optional(policyFields.classes),
-  bind: zod_exports.optional(policyFields.bind)
+  ...policyFields
 }).check(zod_exports.meta({ description: "One credential to keep certified and rotated." }));
-var manifestSchema = zod_exports.strictObject({
-  version: zod_exports.literal(1).check(zod_exports.meta({ description: "Manifest format version. Always 1." })),
-  defaults: zod_exports.optional(defaultsSchema),
-  credentials: zod_exports.array(credentialSchema).check(zod_exports.minLength(1), zod_exports.meta({ description: "The credentials to rotate." }))
-}).check(
+var manifestSchema = zod_exports.strictObject(
+  {
+    version: zod_exports.literal(1, { error: "must be 1 (the only manifest version)" }).check(zod_exports.meta({ description: "Manifest format version. Always 1." })),
+    defaults: zod_exports.optional(defaultsSchema),
+    credentials: zod_exports.array(credentialSchema).check(zod_exports.minLength(1), zod_exports.meta({ description: "The credentials to rotate." }))
+  },
+  { error: 'the manifest must be a YAML mapping with "version: 1" and a "credentials" list' }
+).check(
   zod_exports.meta({
     title: "PassGeni rotation manifest",
     description: "passgeni.yml: the credentials `passgeni rotate` keeps certified, where they are stored and how often they rotate. See docs/rotation.md."
@@ -1373,10 +1386,7 @@ function parseManifest(text, options = {}) {
   const shapeFailedWithin = (prefix) => shapeIssuePaths.some((p) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`));
   const view = record(raw);
   const defaults = record(view?.defaults);
-  let defaultStandard;
-  if (typeof defaults?.standard === "string") {
-    defaultStandard = standardOrIssue(defaults.standard, ["defaults", "standard"], locate, issues);
-  }
+  const defaultStandard = typeof defaults?.standard === "string" ? standardOrIssue(defaults.standard, ["defaults", "standard"], locate, issues) : void 0;
   const rules = [];
   const firstIdAt = /* @__PURE__ */ new Map();
   const storeOwner = /* @__PURE__ */ new Map();
@@ -1446,8 +1456,7 @@ function parseManifest(text, options = {}) {
       );
       return;
     }
-    const policyFields2 = ["length", "exclude", "symbols", "classes"];
-    if (policyFields2.some((f) => shapeFailedWithin(formatPath(at(f))) || shapeFailedWithin(`defaults.${f}`)))
+    if (POLICY_FIELDS.some((f) => shapeFailedWithin(formatPath(at(f))) || shapeFailedWithin(`defaults.${f}`)))
       return;
     try {
       const loose = input;
@@ -1456,8 +1465,8 @@ function parseManifest(text, options = {}) {
         ...mergeDefaults(loose, defaults ?? {}).policy
       });
     } catch (error) {
-      const own = policyFields2.find((f) => input[f] !== void 0);
-      const inherited = policyFields2.find((f) => defaults?.[f] !== void 0);
+      const own = POLICY_FIELDS.find((f) => input[f] !== void 0);
+      const inherited = POLICY_FIELDS.find((f) => defaults?.[f] !== void 0);
       const where = own ? at(own) : inherited ? ["defaults", inherited] : at();
       issues.push(locate.issue(where, errorMessage(error)));
     }
@@ -1494,20 +1503,14 @@ function rotationPeriod(input, defaults, rule) {
   if (fromStandard > 0) return { rotateEveryDays: fromStandard, rotationFrom: "standard" };
   return { rotateEveryDays: 0, rotationFrom: "none" };
 }
+var POLICY_FIELDS = ["length", "exclude", "symbols", "classes"];
 function mergeDefaults(input, defaults) {
-  const length = input.length ?? defaults.length;
-  const exclude = input.exclude ?? defaults.exclude;
-  const symbols = input.symbols ?? defaults.symbols;
-  const classes = input.classes ?? defaults.classes;
-  return {
-    policy: {
-      ...length !== void 0 && { length },
-      ...exclude !== void 0 && { exclude },
-      ...symbols !== void 0 && { symbols },
-      ...classes !== void 0 && { classes: [...new Set(classes)] }
-    },
-    bind: input.bind ?? defaults.bind ?? false
-  };
+  const policy = {};
+  for (const field of POLICY_FIELDS) {
+    const value = input[field] ?? defaults[field];
+    if (value !== void 0) policy[field] = Array.isArray(value) ? [...new Set(value)] : value;
+  }
+  return { policy, bind: input.bind ?? defaults.bind ?? false };
 }
 function standardOrIssue(name, at, locate, issues) {
   try {
@@ -1536,25 +1539,6 @@ function describeZodIssue(issue, locate) {
   if (issue.code === "invalid_type" && locate.node(at) === void 0 && at.length > 0) {
     const field = at[at.length - 1];
     return [locate.issue(at, typeof field === "number" ? "is missing" : `"${String(field)}" is required`)];
-  }
-  if (issue.code === "invalid_value" && at.length === 1 && at[0] === "version") {
-    return [locate.issue(at, "must be 1 (the only manifest version)")];
-  }
-  if (issue.code === "invalid_type" && at.length === 0) {
-    return [
-      locate.issue(at, 'the manifest must be a YAML mapping with "version: 1" and a "credentials" list')
-    ];
-  }
-  if (issue.code === "invalid_format" && at[at.length - 1] === "id") {
-    return [
-      locate.issue(
-        at,
-        "an id is 1-128 characters: letters, digits and . _ / : @ -, starting with a letter or digit"
-      )
-    ];
-  }
-  if (issue.code === "invalid_format" && at[at.length - 1] === "label") {
-    return [locate.issue(at, "a label is printable text (no control characters or line breaks)")];
   }
   if (issue.code === "too_small" || issue.code === "too_big") {
     const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
@@ -1620,6 +1604,99 @@ function sortIssues(issues) {
 // src/rotation/rotate.ts
 import path2 from "node:path";
 
+// src/rotation/lookup.ts
+var CertificateLookup = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
+    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
+  }
+  options;
+  verifiers = /* @__PURE__ */ new Map();
+  refreshed = /* @__PURE__ */ new Set();
+  issuerBase;
+  fetchOptions;
+  async check(certUrl, credentialFrom) {
+    const parsed = parseCertificateUrl(certUrl);
+    if (!parsed) {
+      return {
+        kind: "malformed",
+        message: `The stored certificate reference "${shorten(certUrl)}" is not a certificate URL (https://\u2026/cert/<id>).`
+      };
+    }
+    const base = trimBase(parsed.base);
+    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : void 0;
+    const verify2 = async () => verifyCertificate({
+      ...issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl },
+      verifier: await this.verifierOf(base, issuer),
+      fetch: this.fetchOptions.fetch,
+      ...credentialFrom !== void 0 && { credentialFrom }
+    });
+    try {
+      let report = await verify2();
+      if (report.reasons.some((r) => r.code === "UNKNOWN_KID") && !this.refreshed.has(base)) {
+        this.refreshed.add(base);
+        this.verifiers.delete(base);
+        report = await verify2();
+      }
+      if (report.status === "expired" && !report.claims) {
+        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
+        return { kind: "verified", report, ...expiredClaims !== void 0 && { expiredClaims } };
+      }
+      return { kind: "verified", report };
+    } catch (error) {
+      if (isPassgeniError(error) && error.code === "CERTIFICATE_NOT_FOUND") {
+        return { kind: "not-found", message: `The issuer at ${base} has no certificate ${parsed.id}.` };
+      }
+      return {
+        kind: "error",
+        code: isPassgeniError(error) ? error.code : "LOOKUP_FAILED",
+        message: errorMessage(error)
+      };
+    }
+  }
+  async claimsOf(base, id, issuer) {
+    try {
+      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.fetchOptions);
+      return decodeCertificate(record2.certificate).claims;
+    } catch {
+      return void 0;
+    }
+  }
+  /**
+   * One JWKS request per issuer per run, shared by every concurrent lookup, and one verifier built
+   * from it: building a verifier turns each key into a key object, which done per certificate was
+   * about 4.5 of the 58 KiB an inventory allocated per secret. A failure is cached too: an
+   * unreachable issuer then costs one timeout, not one per certificate.
+   */
+  verifierOf(base, issuer) {
+    let verifier = this.verifiers.get(base);
+    if (!verifier) {
+      const now = this.options.now;
+      verifier = (issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions)).then(
+        (jwks) => createVerifier({ jwks, ...now !== void 0 && { now } })
+      );
+      verifier.catch(() => {
+      });
+      this.verifiers.set(base, verifier);
+    }
+    return verifier;
+  }
+};
+function certificateState(report, hasClaims, expMs, now) {
+  if (report.status === "revoked") return "revoked";
+  if (!hasClaims || report.status !== "valid" && report.status !== "expired") return "invalid";
+  const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || expMs !== void 0 && expMs <= now;
+  return expired ? "expired" : "sound";
+}
+function trimBase(url) {
+  return url.trim().replace(/\/+$/, "");
+}
+function shorten(text) {
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}
+
 // src/rotation/due.ts
 var DUE_REASONS = [
   "missing",
@@ -1652,26 +1729,25 @@ function assess(input) {
   } else {
     const { report } = lookup;
     const claims = report.claims;
-    const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || claims !== void 0 && claims.exp * 1e3 <= now;
-    const sound = claims !== void 0 && (report.status === "valid" || report.status === "expired");
-    if (report.status === "revoked") {
+    const state = certificateState(report, claims !== void 0, claims && claims.exp * 1e3, now);
+    if (state === "revoked") {
       add(
         "revoked",
         `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ""}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ""}.`
       );
-    } else if (!sound) {
+    } else if (state === "invalid") {
       add(
         "invalid",
         `The certificate does not verify: ${report.reasons.map((r) => r.message).join(" ") || report.status}`
       );
-    } else if (expired) {
+    } else if (state === "expired") {
       const message = report.reasons.find((r) => r.code === "EXPIRED")?.message;
       add(
         "expired",
         message ?? `The certificate expired on ${new Date((claims?.exp ?? 0) * 1e3).toISOString()}.`
       );
     }
-    const current = sound && !expired && report.status === "valid";
+    const current = state === "sound";
     if (claims) {
       const expires = claims.exp * 1e3;
       expiresAt = new Date(expires).toISOString();
@@ -1709,7 +1785,6 @@ function assess(input) {
   const first = reasons[0];
   const detail = first !== void 0 ? details[first] : `Current: valid until ${expiresAt ?? "?"}${rotateAfter ? `, rotates after ${rotateAfter}` : credential.rotateEveryDays === 0 ? " (no age-based rotation)" : ""}.`;
   return {
-    due: first !== void 0,
     reasons,
     detail,
     ...certUrl !== void 0 && { certUrl },
@@ -1728,96 +1803,6 @@ function periodSource(credential) {
     case "none":
       return "nowhere";
   }
-}
-
-// src/rotation/lookup.ts
-var CertificateLookup = class {
-  constructor(options = {}) {
-    this.options = options;
-    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
-    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
-  }
-  options;
-  verifiers = /* @__PURE__ */ new Map();
-  refreshed = /* @__PURE__ */ new Set();
-  issuerBase;
-  fetchOptions;
-  async check(certUrl, credentialFrom) {
-    const parsed = parseCertificateUrl(certUrl);
-    if (!parsed) {
-      return {
-        kind: "malformed",
-        message: `The stored certificate reference "${shorten(certUrl)}" is not a certificate URL (https://\u2026/cert/<id>).`
-      };
-    }
-    const base = trimBase(parsed.base);
-    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : void 0;
-    try {
-      let report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
-      if (report.reasons.some((r) => r.code === "UNKNOWN_KID") && !this.refreshed.has(base)) {
-        this.refreshed.add(base);
-        this.verifiers.delete(base);
-        report = await this.verify(certUrl, parsed.id, base, issuer, credentialFrom);
-      }
-      if (report.status === "expired" && !report.claims) {
-        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
-        return { kind: "verified", report, ...expiredClaims !== void 0 && { expiredClaims } };
-      }
-      return { kind: "verified", report };
-    } catch (error) {
-      if (isPassgeniError(error) && error.code === "CERTIFICATE_NOT_FOUND") {
-        return { kind: "not-found", message: `The issuer at ${base} has no certificate ${parsed.id}.` };
-      }
-      return {
-        kind: "error",
-        code: isPassgeniError(error) ? error.code : "LOOKUP_FAILED",
-        message: errorMessage(error)
-      };
-    }
-  }
-  async verify(certUrl, id, base, issuer, credentialFrom) {
-    const verifier = await this.verifierOf(base, issuer);
-    return verifyCertificate({
-      ...issuer ? { certificate: id, issuer } : { certificate: certUrl },
-      verifier,
-      fetch: this.fetchOptions.fetch,
-      ...credentialFrom !== void 0 && { credentialFrom }
-    });
-  }
-  async claimsOf(base, id, issuer) {
-    try {
-      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.fetchOptions);
-      return decodeCertificate(record2.certificate).claims;
-    } catch {
-      return void 0;
-    }
-  }
-  /**
-   * One JWKS request per issuer per run, shared by every concurrent lookup, and one verifier built
-   * from it: building a verifier turns each key into a key object, which done per certificate was
-   * about 4.5 of the 58 KiB an inventory allocated per secret. A failure is cached too: an
-   * unreachable issuer then costs one timeout, not one per certificate.
-   */
-  verifierOf(base, issuer) {
-    let verifier = this.verifiers.get(base);
-    if (!verifier) {
-      const now = this.options.now;
-      verifier = (issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions)).then(
-        (jwks) => createVerifier({ jwks, ...now !== void 0 && { now } })
-      );
-      verifier.catch(() => {
-      });
-      this.verifiers.set(base, verifier);
-    }
-    return verifier;
-  }
-};
-function trimBase(url) {
-  return url.trim().replace(/\/+$/, "");
-}
-function shorten(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
-  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }
 
 // src/rotation/rate-limit.ts
@@ -1876,13 +1861,14 @@ var TokenBucket = class {
     this.dueAt += this.intervalMs;
   }
 };
-var INVALID_RATE = "The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5";
 function parseRate(text) {
   const rate = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(rate > 0) || !Number.isFinite(rate)) {
-    throw new InputError("INVALID_MAX_RATE", `${INVALID_RATE}; got ${JSON.stringify(text.slice(0, 60))}.`, {
-      hint: { option: "max-rate", fix: "check" }
-    });
+    throw new InputError(
+      "INVALID_MAX_RATE",
+      `The maximum rate must be a number of writes per second above 0, e.g. 5 or 0.5; got ${JSON.stringify(text.slice(0, 60))}.`,
+      { hint: { option: "max-rate", fix: "check" } }
+    );
   }
   return rate;
 }
@@ -1890,12 +1876,7 @@ var StoreRateLimiter = class {
   buckets = /* @__PURE__ */ new Map();
   rates;
   constructor(options = {}) {
-    if (options.maxRate !== void 0 && !(options.maxRate > 0)) {
-      throw new InputError("INVALID_MAX_RATE", `${INVALID_RATE}.`, {
-        hint: { option: "max-rate", fix: "check" }
-      });
-    }
-    const rates = { ...DEFAULT_WRITE_RATES, ...options.rates };
+    const rates = { ...DEFAULT_WRITE_RATES };
     for (const kind of Object.keys(rates)) {
       if (options.maxRate !== void 0) rates[kind] = Math.min(rates[kind], options.maxRate);
       this.buckets.set(kind, new TokenBucket(rates[kind], options.clock));
@@ -1931,95 +1912,69 @@ function inShard(id, shard) {
   return shard === void 0 || shardOf(id, shard.count) === shard.index;
 }
 
+// src/lib/concurrency.ts
+async function* mapConcurrent(source, limit, fn) {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError("limit must be a whole number of at least 1");
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  const window = [];
+  let exhausted = false;
+  try {
+    for (; ; ) {
+      while (!exhausted && window.length < limit) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const pending = fn(next.value);
+        pending.catch(() => {
+        });
+        window.push(pending);
+      }
+      const head = window.shift();
+      if (head === void 0) return;
+      yield await head;
+    }
+  } finally {
+    if (!exhausted) await iterator.return?.();
+  }
+}
+
 // src/rotation/rotate.ts
 async function rotateFromManifest(manifest, options) {
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InputError("INVALID_CONCURRENCY", "concurrency must be a whole number of at least 1.");
-  }
-  const issuer = options.issuer;
-  if (!issuer && !options.dryRun) {
-    throw new InputError(
-      "ISSUER_REQUIRED",
-      "Rotating needs an issuer client (only a dry run can do without one)."
-    );
-  }
-  const expiringWithinDays = options.expiringWithinDays ?? 30;
-  if (!Number.isFinite(expiringWithinDays) || expiringWithinDays < 0) {
-    throw new InputError(
-      "INVALID_EXPIRING_WITHIN",
-      "The expiry window must be a number of days, 0 or more.",
-      { hint: { option: "expiring-within", fix: "check" } }
-    );
-  }
-  const locks = new KeyedLock();
-  const limiter = new StoreRateLimiter({
-    ...options.maxRate !== void 0 && { maxRate: options.maxRate },
-    ...options.rates !== void 0 && { rates: options.rates },
-    ...options.clock !== void 0 && { clock: options.clock }
-  });
-  const now = options.now ?? Date.now;
-  const lookup = new CertificateLookup({
-    ...issuer !== void 0 && { issuer },
-    ...options.issuerPublicUrl !== void 0 && { issuerPublicUrl: options.issuerPublicUrl },
-    ...options.fetch !== void 0 && { fetch: options.fetch },
-    now
-  });
-  const open = options.openStore ?? ((uri) => openStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir }));
+  const ctx = context(manifest, options);
   const progress = options.onProgress ?? (() => {
   });
-  const dryRun = options.dryRun ?? false;
   const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
-  const outcomes = new Array(selected.length);
-  progress({ type: "start", total: selected.length, dryRun });
-  let next = 0;
+  progress({ type: "start", total: selected.length, dryRun: ctx.dryRun });
   let done = 0;
-  const worker = async () => {
-    for (let i = next++; i < selected.length; i = next++) {
-      const credential = selected[i];
-      const context = {
-        open,
-        lookup,
-        limiter,
-        locks,
-        baseDir: manifest.baseDir,
-        issuer,
-        dryRun,
-        now,
-        expiringWithinDays,
-        progress
-      };
-      const outcome = await rotateOne(credential, context).catch((error) => ({
-        failed: {
-          id: credential.id,
-          stage: "check",
-          code: isPassgeniError(error) ? error.code : "INTERNAL",
-          message: errorMessage(error),
-          ...withHint(error)
-        }
-      }));
-      outcomes[i] = outcome;
-      done++;
-      progress({
-        type: "done",
-        id: credential.id,
-        outcome: "rotated" in outcome ? "rotated" : "skipped" in outcome ? "skipped" : "failed",
-        done,
-        total: selected.length
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, selected.length) }, worker));
   const report = {
     manifest: manifest.source,
-    dry_run: dryRun,
+    dry_run: ctx.dryRun,
     shard: options.shard ?? null,
     total: selected.length,
     rotated: [],
     skipped: [],
     failed: []
   };
-  for (const outcome of outcomes) {
+  const outcomes = mapConcurrent(selected, options.concurrency ?? 8, async (credential) => {
+    const outcome = await rotateOne(credential, ctx).catch((error) => ({
+      failed: failure(credential.id, "check", error, "INTERNAL")
+    }));
+    done++;
+    const reason = "rotated" in outcome ? outcome.rotated.reason : "failed" in outcome ? outcome.failed.reason : void 0;
+    progress({
+      type: "done",
+      id: credential.id,
+      outcome: "rotated" in outcome ? "rotated" : "skipped" in outcome ? "skipped" : "failed",
+      ...reason !== void 0 && { reason },
+      done,
+      total: selected.length
+    });
+    return outcome;
+  });
+  for await (const outcome of outcomes) {
     if ("rotated" in outcome) report.rotated.push(outcome.rotated);
     else if ("skipped" in outcome) report.skipped.push(outcome.skipped);
     else report.failed.push(outcome.failed);
@@ -2038,51 +1993,65 @@ function rotationScope(report) {
 function rotationCounts(report) {
   return `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}, ${report.skipped.length} current, ${report.failed.length} failed` + (report.dry_run ? ". Dry run: nothing was issued or written." : ".");
 }
+function context(manifest, options) {
+  const { issuer } = options;
+  if (!issuer && !options.dryRun) {
+    throw new InputError(
+      "ISSUER_REQUIRED",
+      "Rotating needs an issuer client (only a dry run can do without one)."
+    );
+  }
+  const now = options.now ?? Date.now;
+  return {
+    issuer,
+    dryRun: options.dryRun ?? false,
+    now,
+    expiringWithinDays: options.expiringWithinDays ?? 30,
+    baseDir: manifest.baseDir,
+    open: options.openStore ?? ((uri) => openStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir })),
+    lookup: new CertificateLookup({
+      ...issuer !== void 0 && { issuer },
+      ...options.issuerPublicUrl !== void 0 && { issuerPublicUrl: options.issuerPublicUrl },
+      ...options.fetch !== void 0 && { fetch: options.fetch },
+      now
+    }),
+    limiter: new StoreRateLimiter({
+      ...options.maxRate !== void 0 && { maxRate: options.maxRate },
+      ...options.clock !== void 0 && { clock: options.clock }
+    }),
+    locks: new KeyedLock()
+  };
+}
 async function rotateOne(credential, ctx) {
   const { id } = credential;
-  const checkFailed = (error) => ({
-    failed: {
-      id,
-      stage: "check",
-      code: isPassgeniError(error) ? error.code : "CHECK_FAILED",
-      message: errorMessage(error),
-      ...withHint(error)
-    }
-  });
   let stores;
   let urls;
   try {
     stores = await Promise.all(credential.stores.map((uri) => ctx.open(uri)));
     urls = await Promise.all(stores.map((store) => store.readCertificateUrl()));
   } catch (error) {
-    return checkFailed(error);
+    return { failed: failure(id, "check", error, "CHECK_FAILED") };
   }
   const current = urls[0];
-  let assessment;
-  if (current === void 0) {
-    assessment = assess({ credential, urls, now: ctx.now(), expiringWithinDays: ctx.expiringWithinDays });
-  } else {
-    const found = await ctx.lookup.check(current);
-    if (found.kind === "error") {
-      return {
-        failed: {
-          id,
-          stage: "check",
-          code: found.code,
-          message: `Could not check the current certificate ${current}: ${found.message}`
-        }
-      };
-    }
-    assessment = assess({
-      credential,
-      urls,
-      lookup: found,
-      now: ctx.now(),
-      expiringWithinDays: ctx.expiringWithinDays
-    });
+  const found = current === void 0 ? void 0 : await ctx.lookup.check(current);
+  if (found?.kind === "error") {
+    return {
+      failed: {
+        id,
+        stage: "check",
+        code: found.code,
+        message: `Could not check the current certificate ${current}: ${found.message}`
+      }
+    };
   }
+  const assessment = assess({
+    credential,
+    urls,
+    ...found && { lookup: found },
+    now: ctx.now(),
+    expiringWithinDays: ctx.expiringWithinDays
+  });
   const reason = assessment.reasons[0];
-  ctx.progress({ type: "checked", id, due: assessment.due, ...reason !== void 0 && { reason } });
   if (reason === void 0) {
     return {
       skipped: {
@@ -2122,42 +2091,30 @@ async function rotateOne(credential, ctx) {
       }
     };
   } catch (error) {
+    const entry = { ...failure(id, "certify", error, "ROTATION_FAILED"), reason };
     if (error instanceof CertifyStoreError) {
-      return {
-        failed: {
-          id,
-          stage: "certify",
-          code: error.code,
-          message: error.message,
-          ...withHint(error),
-          reason,
-          stored: error.stored.map((s) => s.store),
-          ...error.certificateState === "valid" && { cert_url: error.certUrl }
-        }
-      };
+      entry.stored = error.stored.map((s) => s.store);
+      if (error.certificateState === "valid") entry.cert_url = error.certUrl;
     }
-    return {
-      failed: {
-        id,
-        stage: "certify",
-        code: isPassgeniError(error) ? error.code : "ROTATION_FAILED",
-        message: errorMessage(error),
-        ...withHint(error),
-        reason
-      }
-    };
+    return { failed: entry };
   }
 }
 function guarded(store, ctx) {
+  return withWrite(
+    store,
+    (request) => ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
+      await ctx.limiter.take(store.kind);
+      return store.write(request);
+    })
+  );
+}
+function withWrite(store, write2) {
   return {
     uri: store.uri,
     kind: store.kind,
     // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
     ...store.unsupportedCharacters !== void 0 && { unsupportedCharacters: store.unsupportedCharacters },
-    write: (request) => ctx.locks.run(resourceOf(store.uri, ctx.baseDir), async () => {
-      await ctx.limiter.take(store.kind);
-      return store.write(request);
-    }),
+    write: write2,
     readCredential: () => store.readCredential(),
     readCertificateUrl: () => store.readCertificateUrl()
   };
@@ -2192,8 +2149,14 @@ var KeyedLock = class {
     }
   }
 };
-function withHint(error) {
-  return isPassgeniError(error) && error.hint ? { hint: error.hint } : {};
+function failure(id, stage, error, code) {
+  return {
+    id,
+    stage,
+    code: isPassgeniError(error) ? error.code : code,
+    message: errorMessage(error),
+    ...isPassgeniError(error) && error.hint && { hint: error.hint }
+  };
 }
 
 // src/rotation/progress-bar.ts
@@ -2340,35 +2303,6 @@ import { Option } from "commander";
 // src/inventory/index.ts
 import { once } from "node:events";
 
-// src/inventory/concurrency.ts
-async function* mapConcurrent(source, limit, fn) {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError("limit must be a whole number of at least 1");
-  const iterator = source[Symbol.asyncIterator]();
-  const window = [];
-  let exhausted = false;
-  try {
-    for (; ; ) {
-      while (!exhausted && window.length < limit) {
-        const next = await iterator.next();
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        const pending = fn(next.value);
-        pending.catch(() => {
-        });
-        window.push(pending);
-      }
-      const head = window.shift();
-      if (head === void 0) return;
-      yield await head;
-    }
-  } finally {
-    if (!exhausted) await iterator.return?.();
-  }
-}
-
 // src/inventory/scan.ts
 var INVENTORY_STATUSES = [
   "valid",
@@ -2397,7 +2331,7 @@ async function* listAll(prefixes, openLister) {
   for (const prefix of prefixes) {
     try {
       const lister = await openLister(prefix);
-      yield* lister.list(prefix);
+      yield* lister.list();
     } catch (error) {
       yield { failedPrefix: prefix, error };
     }
@@ -2477,14 +2411,14 @@ async function inspect(ref, lookup, openStore2, checkBinding2, now, expiringMs) 
     detail: ""
   };
   const reasons = report.reasons.filter((r) => r.code !== "NOT_BOUND").map((r) => r.message).join(" ");
-  const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || exp !== void 0 && exp <= now();
-  if (report.status === "revoked") {
+  const state = certificateState(report, claims !== void 0, exp, now());
+  if (state === "revoked") {
     row.status = "revoked";
     row.detail = reasons;
-  } else if (report.status !== "valid" && report.status !== "expired" || !claims) {
+  } else if (state === "invalid") {
     row.status = "invalid";
     row.detail = reasons || `The certificate does not verify (${report.status}).`;
-  } else if (expired) {
+  } else if (state === "expired") {
     row.status = "expired";
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
   } else if (report.binding === "mismatch" || report.binding === "not-found") {
@@ -2591,32 +2525,30 @@ var HTML_CSP = [
   "base-uri 'none'",
   "form-action 'none'"
 ].join("; ");
-var STATUS_RANK = {
-  revoked: 0,
-  invalid: 1,
-  "binding-mismatch": 2,
-  expired: 3,
-  missing: 4,
-  unknown: 5,
-  expiring: 6,
-  valid: 7
-};
-var HTML_COLUMNS = [
-  { key: "store", title: "Store", className: "store" },
-  { key: "status", title: "Status", className: "status" },
-  { key: "standard", title: "Standard" },
-  { key: "expires_at", title: "Expires", className: "date" },
-  { key: "label", title: "Label" },
-  { key: "cert_url", title: "Certificate", className: "url" },
-  { key: "generated_at", title: "Generated", className: "date" },
-  { key: "binding", title: "Binding" },
-  { key: "detail", title: "Detail", className: "detail" }
+var STATUS_RANK = [
+  "revoked",
+  "invalid",
+  "binding-mismatch",
+  "expired",
+  "missing",
+  "unknown",
+  "expiring",
+  "valid"
 ];
+var HTML_COLUMNS = COLUMNS.filter((c) => c.key !== "cert_id");
+var CLASS_NAMES = {
+  store: "store",
+  status: "status",
+  expires_at: "date",
+  cert_url: "url",
+  generated_at: "date",
+  detail: "detail"
+};
 function cell(row, column) {
   const text = cellText(row, column.key);
-  const cls = column.className ? ` class="${column.className}"` : "";
+  const cls = CLASS_NAMES[column.key] ? ` class="${CLASS_NAMES[column.key]}"` : "";
   if (column.key === "status")
-    return `<td${cls} data-sort="${STATUS_RANK[row.status]}">${escapeHtml(text)}</td>`;
+    return `<td${cls} data-sort="${STATUS_RANK.indexOf(row.status)}">${escapeHtml(text)}</td>`;
   if (column.key === "cert_url" && /^https?:\/\//i.test(text)) {
     return `<td${cls}><a href="${escapeHtml(text)}" rel="noopener noreferrer">${escapeHtml(text)}</a></td>`;
   }
@@ -2828,17 +2760,8 @@ function formatFor(options) {
   if (options.format) return options.format;
   if (options.json) return "json";
   const ext = options.out ? extname(options.out).slice(1).toLowerCase() : "";
-  const byExtension = {
-    json: "json",
-    jsonl: "jsonl",
-    ndjson: "jsonl",
-    csv: "csv",
-    md: "md",
-    markdown: "md",
-    html: "html",
-    htm: "html"
-  };
-  return byExtension[ext] ?? "md";
+  const aliases = { ndjson: "jsonl", markdown: "md", htm: "html" };
+  return aliases[ext] ?? INVENTORY_FORMATS.find((f) => f === ext) ?? "md";
 }
 async function inventory(options) {
   const format = formatFor(options);
@@ -2919,13 +2842,7 @@ function register6(program) {
   ).action(runCommand((options) => generate(options)));
 }
 async function generate(options) {
-  const policy = resolvePolicy({
-    standard: options.standard,
-    ...options.length !== void 0 && { length: options.length },
-    ...options.exclude !== void 0 && { exclude: options.exclude },
-    ...options.symbols !== void 0 && { symbols: options.symbols },
-    ...options.classes !== void 0 && { classes: options.classes }
-  });
+  const policy = resolvePolicy(options);
   if (options.count === 1) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
@@ -3084,7 +3001,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/issuer-FVT5LTMO.js");
+  const issuerModule = await import("./chunks/issuer-7BIMHLAM.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3326,7 +3243,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/core-BDGUNVO5.js");
+  const { openDatabase } = await import("./chunks/core-UOXUYKTK.js");
   const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
   const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
@@ -3337,7 +3254,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/core-BDGUNVO5.js");
+  const { createApiKey } = await import("./chunks/core-UOXUYKTK.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3358,7 +3275,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/core-BDGUNVO5.js");
+  const { listApiKeys } = await import("./chunks/core-UOXUYKTK.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3375,7 +3292,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/core-BDGUNVO5.js");
+  const { revokeApiKey } = await import("./chunks/core-UOXUYKTK.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
@@ -3422,13 +3339,9 @@ function registerCommands(program) {
 }
 
 // src/cli/main.ts
-function buildProgram() {
+async function main(argv = process.argv) {
   const program = new Command("passgeni").description("Generate, certify and store compliance-grade credentials.").version(VERSION).showHelpAfterError("(run with --help for usage)").exitOverride();
   registerCommands(program);
-  return program;
-}
-async function main(argv = process.argv) {
-  const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -3441,6 +3354,5 @@ async function main(argv = process.argv) {
 }
 await main();
 export {
-  buildProgram,
   main
 };

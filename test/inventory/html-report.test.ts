@@ -6,7 +6,6 @@ import { pathToFileURL } from 'node:url';
 import { finished } from 'node:stream/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { runInventory } from '../../src/inventory/index.js';
 import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { useRegistry } from './fixtures.js';

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
 import type { TestDatabase } from './support/backends.js';
 import { sessionBody, uniqueTeam } from './support/fixtures.js';

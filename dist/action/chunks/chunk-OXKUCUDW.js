@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);
-import{a as t}from"./chunk-NOFKIIH6.js";var i=class extends t{store;credentialWritten;version;constructor(r,n,e){super(r,n,{exitCode:e.exitCode??(r==="STORE_URI_INVALID"?2:3),details:{store:e.store,credential_written:e.credentialWritten??!1,...e.version!==void 0&&{version:e.version}},cause:e.cause}),this.store=e.store,this.credentialWritten=e.credentialWritten??!1,this.version=e.version}};export{i as a};
