@@ -25,3 +25,8 @@ export function parseClassList(value: string): CharClass[] {
   }
   return [...new Set(parts)] as CharClass[];
 }
+
+/** commander's argParser for a repeatable option: every occurrence, in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

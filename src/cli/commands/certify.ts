@@ -8,7 +8,7 @@ import {
 } from '../../engine.js';
 import { openIssuerClient } from '../../issuer-client/index.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
-import { parseClassList, parsePositiveInt } from '../parse.js';
+import { collect, parseClassList, parsePositiveInt } from '../parse.js';
 import { printJson, printNotice, printText } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { VERSION } from '../../version.js';
@@ -68,10 +68,6 @@ Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or 
 message says exactly which stores hold the new credential).`,
     )
     .action(runCommand((options: CertifyOptions) => certify(options)));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 async function certify(options: CertifyOptions): Promise<number> {

@@ -17,7 +17,7 @@ import {
 } from '../../inventory/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
 import { printJson, printNotice } from '../output.js';
-import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
 
 interface InventoryCliOptions {
@@ -86,10 +86,6 @@ Exit codes: 0 every secret's certificate is valid, 1 any is not (expiring includ
 --expiring-within to tolerate it), 2 bad input, 3 a store or the issuer failed.`,
     )
     .action(runCommand((options: InventoryCliOptions) => inventory(options)));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function formatFor(options: InventoryCliOptions): InventoryFormat {
