@@ -2,7 +2,7 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/chunk-6L67C3V7.js";
+} from "./chunks/chunk-XIP2XWNE.js";
 import {
   CHAR_CLASSES,
   DAY_MS,
@@ -508,17 +508,14 @@ var HttpIssuerClient = class {
     this.retry = {
       maxAttempts: config.maxAttempts ?? 4,
       baseDelayMs: config.baseDelayMs ?? 250,
-      maxDelayMs: config.maxRetryAfterMs ?? 3e4
+      // the longest single Retry-After honoured before giving up
+      maxDelayMs: 3e4
     };
-    this.timeoutMs = config.timeoutMs ?? 15e3;
-    this.userAgent = config.userAgent ?? "passgeni";
   }
   config;
   description;
   base;
   retry;
-  timeoutMs;
-  userAgent;
   async createSession(request) {
     const body = await this.request("POST", "api/v1/sessions", request, [201]);
     return (await loadResponses()).parseSessionResponse(body, this.description);
@@ -573,12 +570,12 @@ var HttpIssuerClient = class {
           method,
           headers: {
             accept: "application/json",
-            "user-agent": this.userAgent,
+            "user-agent": this.config.userAgent ?? "passgeni",
             ...auth && { authorization: `Bearer ${this.config.apiKey}` },
             ...body !== void 0 && { "content-type": "application/json" }
           },
           ...body !== void 0 && { body: JSON.stringify(body) },
-          timeoutMs: this.timeoutMs,
+          timeoutMs: this.config.timeoutMs ?? 15e3,
           maxBodyBytes: MAX_BODY_BYTES
         },
         (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500)
@@ -620,7 +617,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/local-BNNVZEPF.js");
+  const { openLocalIssuerClient } = await import("./chunks/local-E62OCT6Q.js");
   return openLocalIssuerClient({
     ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
     ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
@@ -649,6 +646,15 @@ function issuerSelection(options, env = process.env) {
     ...publicUrl !== void 0 && { publicUrl }
   };
 }
+function issuerStorage(options, env = process.env) {
+  return {
+    databaseUrl: options.databaseUrl ?? nonEmpty(env.DATABASE_URL),
+    dataDir: options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR) ?? DEFAULT_DATA_DIR
+  };
+}
+function nonEmpty(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value;
+}
 
 // src/cli/parse.ts
 import { InvalidArgumentError } from "commander";
@@ -669,6 +675,9 @@ function parseClassList(value) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${CLASSES.join(", ")}.`);
   }
   return [...new Set(parts)];
+}
+function collect(value, previous) {
+  return [...previous, value];
 }
 
 // src/cli/hints.ts
@@ -792,9 +801,6 @@ Examples:
 Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or store failure (the
 message says exactly which stores hold the new credential).`
   ).action(runCommand((options) => certify(options)));
-}
-function collect(value, previous) {
-  return [...previous, value];
 }
 async function certify(options) {
   const issuer = await openIssuerClient({
@@ -2717,7 +2723,7 @@ function register5(program) {
   ).requiredOption(
     "-p, --store-prefix <uri>",
     "what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory",
-    collect2,
+    collect,
     []
   ).addOption(
     new Option(
@@ -2752,9 +2758,6 @@ Examples:
 Exit codes: 0 every secret's certificate is valid, 1 any is not (expiring included: lower
 --expiring-within to tolerate it), 2 bad input, 3 a store or the issuer failed.`
   ).action(runCommand((options) => inventory(options)));
-}
-function collect2(value, previous) {
-  return [...previous, value];
 }
 function formatFor(options) {
   if (options.format) return options.format;
@@ -2989,8 +2992,7 @@ Operations (replicas, key rotation, backups, metrics): docs/operations.md.`
   ).action(runCommand((options) => serve(options)));
 }
 async function serve(options, env = process.env) {
-  const databaseUrl = options.databaseUrl ?? nonEmpty(env.DATABASE_URL);
-  const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR) ?? ".passgeni";
+  const { databaseUrl, dataDir } = issuerStorage(options, env);
   const publicUrl = options.publicUrl ?? nonEmpty(env.PASSGENI_PUBLIC_URL) ?? `http://${urlHost(options.host)}:${options.port}`;
   if (options.publicUrl === void 0 && nonEmpty(env.PASSGENI_PUBLIC_URL) === void 0 && !isLoopback(options.host)) {
     printNotice(
@@ -3001,7 +3003,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/issuer-7BIMHLAM.js");
+  const issuerModule = await import("./chunks/issuer-Q6FPBSZV.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3020,15 +3022,7 @@ async function serve(options, env = process.env) {
       `passgeni: rotated the signing key in ${path3}: new kid ${rotated.current.kid}` + (rotated.previous ? `, previous kid ${rotated.previous.kid} stays in the JWKS` : "") + (rotated.archivedPath ? `. The previous private key was moved to ${rotated.archivedPath}; delete it once nothing signs with it.` : ".")
     );
   }
-  const limits = {
-    ...options.ipCertLimit !== void 0 && { ipCertificatesPerHour: options.ipCertLimit },
-    ...options.keyMinuteLimit !== void 0 && { keyRequestsPerMinute: options.keyMinuteLimit },
-    ...options.keyBurst !== void 0 && { keyBurst: options.keyBurst },
-    ...options.keyRefill !== void 0 && { keyRefillPerSecond: options.keyRefill },
-    ...options.flagThreshold !== void 0 && { teamFlagThreshold: options.flagThreshold }
-  };
-  const logger = new DeferredLogger();
-  const logStream = new issuerModule.BufferedLogStream(1);
+  const logger = deferredLogger();
   let issuer;
   let server;
   try {
@@ -3038,8 +3032,14 @@ async function serve(options, env = process.env) {
       ...databaseUrl !== void 0 ? { databaseUrl } : { dataDir },
       ...options.keyFile !== void 0 && { keyFile: options.keyFile },
       env,
-      limits,
-      ...options.certDays !== void 0 && { certificateDays: options.certDays },
+      limits: {
+        ipCertificatesPerHour: options.ipCertLimit,
+        keyRequestsPerMinute: options.keyMinuteLimit,
+        keyBurst: options.keyBurst,
+        keyRefillPerSecond: options.keyRefill,
+        teamFlagThreshold: options.flagThreshold
+      },
+      certificateDays: options.certDays,
       ...options.poolSize !== void 0 && { poolSize: options.poolSize },
       logger,
       onNotice: notice
@@ -3051,12 +3051,11 @@ async function serve(options, env = process.env) {
       host: options.host,
       ...trustProxy !== void 0 && { trustProxy },
       ...metricsToken !== void 0 && { metricsToken },
-      logger: { level: options.logLevel, stream: logStream }
+      logger: { level: options.logLevel }
     });
   } catch (error) {
     await server?.close().catch(() => void 0);
     await issuer?.close().catch(() => void 0);
-    logStream.close();
     throw error;
   }
   logger.attach(server.app.log);
@@ -3086,7 +3085,6 @@ async function serve(options, env = process.env) {
   await server.close();
   await issuer.close();
   server.app.log.info({}, "stopped");
-  logStream.close();
   return 0;
 }
 function waitForSignal(log) {
@@ -3105,28 +3103,14 @@ function waitForSignal(log) {
     process.on("SIGTERM", onSignal);
   });
 }
-var DeferredLogger = class {
-  target;
-  attach(target) {
-    this.target = target;
-  }
-  info(obj, msg) {
-    this.write("info", obj, msg);
-  }
-  warn(obj, msg) {
-    this.write("warn", obj, msg);
-  }
-  error(obj, msg) {
-    this.write("error", obj, msg);
-  }
-  write(level, obj, msg) {
-    if (this.target) this.target[level](obj, msg);
+function deferredLogger() {
+  let target;
+  const at = (level) => (obj, msg) => {
+    if (target) target[level](obj, msg);
     else process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}
 `);
-  }
-};
-function nonEmpty(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value;
+  };
+  return { info: at("info"), warn: at("warn"), error: at("error"), attach: (t) => target = t };
 }
 function isLoopback(host) {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
@@ -3243,9 +3227,8 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/core-UOXUYKTK.js");
-  const databaseUrl = options.databaseUrl ?? nonEmpty2(process.env.DATABASE_URL);
-  const dataDir = options.dataDir ?? nonEmpty2(process.env.PASSGENI_DATA_DIR) ?? ".passgeni";
+  const { openDatabase } = await import("./chunks/core-G3J5RYVU.js");
+  const { databaseUrl, dataDir } = issuerStorage(options);
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
   try {
     return await fn(db);
@@ -3254,7 +3237,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/core-UOXUYKTK.js");
+  const { createApiKey } = await import("./chunks/core-G3J5RYVU.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3275,7 +3258,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/core-UOXUYKTK.js");
+  const { listApiKeys } = await import("./chunks/core-G3J5RYVU.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3292,7 +3275,7 @@ async function list(options) {
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/core-UOXUYKTK.js");
+  const { revokeApiKey } = await import("./chunks/core-G3J5RYVU.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
@@ -3315,9 +3298,6 @@ function table2(keys) {
   return rows.map(
     (r) => r.map((cell2, i) => cell2.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
   ).join("\n");
-}
-function nonEmpty2(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value;
 }
 
 // src/cli/commands/index.ts
