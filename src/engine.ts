@@ -191,8 +191,8 @@ export async function certifyAndStore(
   });
   let binding: CredentialBinding | undefined;
   if (request.bind) {
-    // Imported on request: the binding module brings the verification core (~18 KB evaluated at
-    // import), which a run without a binding never needs; scrypt's ~0.1 s dwarfs the import.
+    // Imported on request: the binding module brings the claims schema, which a run without a
+    // binding never needs before its first issuer request.
     const { computeCredentialBinding } = await import('./certificate/binding.js');
     binding = await computeCredentialBinding(generated.password);
   }
