@@ -8,6 +8,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { checkClaims } from './claims.js';
+import { isHighS } from './low-s.js';
 import type { Jwks, VerificationFailure, VerificationResult, VerifiedHeader, VerifyChecks } from './types.js';
 
 /** Certificates are long-lived, so a minute of clock skew between issuer and auditor is forgiven. */
@@ -116,6 +117,24 @@ function judgeClaims(
     });
   }
   if (timeFailure !== undefined) reasons.push(timeFailure);
+  // jose only checks that iat is a number; a certificate dated ahead of the verifier's clock
+  // would otherwise pass as already issued, and an issuer never signs one
+  const iat = payload.iat;
+  if (typeof iat === 'number' && iat > nowSec + CLOCK_TOLERANCE_SEC) {
+    reasons.push({
+      code: 'ISSUED_IN_FUTURE',
+      message: `issued at ${isoDate(iat)}, after the time of checking (${isoDate(nowSec)}); check the issuer's and this machine's clocks`,
+    });
+  }
+  // the issuer accepts generated_at up to the tolerance ahead of its clock, and iat is floored
+  // to the second, so anything later than that was not generated before the issue
+  const generatedAt = typeof payload.generated_at === 'string' ? Date.parse(payload.generated_at) : NaN;
+  if (typeof iat === 'number' && generatedAt / 1000 > iat + 1 + CLOCK_TOLERANCE_SEC) {
+    reasons.push({
+      code: 'INVALID_CLAIMS',
+      message: `generated_at ${quote(payload.generated_at)} is later than the issue time ${isoDate(iat)}`,
+    });
+  }
   const { claims, issues = [] } = checkClaims(payload);
   const missing = issues.filter((i) => i.missing).map((i) => i.path);
   const wrong = issues.filter((i) => !i.missing).map((i) => `${i.path} ${i.message}`);
@@ -160,6 +179,15 @@ function untrustedClaims(jwt: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Checked once the signature held, so a forgery stays BAD_SIGNATURE and a wrong alg ALG_NOT_ALLOWED. */
+function highS(jwt: string): VerificationResult {
+  const message =
+    'the signature is the high-S twin of a valid one: certificates are signed low-S, so this encoding was altered after signing';
+  const claims = untrustedClaims(jwt);
+  const reasons: VerificationFailure[] = [{ code: 'HIGH_S_SIGNATURE', message }];
+  return claims === undefined ? { valid: false, reasons } : { valid: false, reasons, claims };
+}
+
 function headerOf(header: { typ?: unknown; kid?: unknown }): VerifiedHeader {
   // selectKey let only a string kid and a string typ (or none) through
   const typ = typeof header.typ === 'string' ? { typ: header.typ } : {};
@@ -200,6 +228,7 @@ export function createVerifier(options: VerifierOptions): CertificateVerifier {
         const message = 'not a compact JWT: expected three base64url parts separated by dots';
         return { valid: false, reasons: [{ code: 'MALFORMED', message }] };
       }
+      const signature = Buffer.from(jwt.slice(jwt.lastIndexOf('.') + 1), 'base64url');
       const nowMs = now();
       const nowSec = nowMs / 1000;
       let verified;
@@ -213,6 +242,7 @@ export function createVerifier(options: VerifierOptions): CertificateVerifier {
         const failure = failureOf(error, nowSec);
         // a claim was refused after the signature held: the other claims are judged too
         if (error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired) {
+          if (isHighS(signature)) return highS(jwt);
           const header = headerOf(decodeProtectedHeader(jwt));
           return judgeClaims(error.payload, header, failure, issuer, nowSec, checks);
         }
@@ -220,6 +250,7 @@ export function createVerifier(options: VerifierOptions): CertificateVerifier {
         const claims = untrustedClaims(jwt);
         return claims === undefined ? { valid: false, reasons } : { valid: false, reasons, claims };
       }
+      if (isHighS(signature)) return highS(jwt);
       const header = headerOf(verified.protectedHeader);
       return judgeClaims(verified.payload, header, undefined, issuer, nowSec, checks);
     },

@@ -1,6 +1,6 @@
 import { parseJwks, type Jwks } from '../certificate/index.js';
 import * as z from '../zod.js';
-import { httpFetch } from '../lib/fetch.js';
+import { HttpError, httpRequest } from '../lib/http.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 
 /**
@@ -40,7 +40,7 @@ export async function fetchPublicCertificate(
   id: string,
   options: { fetch?: typeof fetch } = {},
 ): Promise<PublicCertificate> {
-  const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
+  const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, MAX_RECORD_BYTES, options);
   const parsed = publicCertificate.safeParse(body);
   if (!parsed.success) {
     throw new IssuerError(
@@ -58,16 +58,40 @@ export async function fetchPublicCertificate(
 }
 
 export async function fetchPublicJwks(base: string, options: { fetch?: typeof fetch } = {}): Promise<Jwks> {
-  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
+  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, MAX_JWKS_BYTES, options));
 }
 
+/**
+ * These answers come from whatever host a certificate URL names, so they are bounded well below
+ * the HTTP client's general 8 MiB: a record holds one certificate (at most 20,000 characters by
+ * the schema above), and a JWKS of over 1 MiB is refused from a file too (loadJwks).
+ */
+const MAX_RECORD_BYTES = 64 * 1024;
+const MAX_JWKS_BYTES = 1024 * 1024;
+
 /** Any `fetch` may be given (tests count requests); the default is the project's HTTP client. */
-async function getJson(url: string, base: string, options: { fetch?: typeof fetch }): Promise<unknown> {
-  let response: Response;
+async function getJson(
+  url: string,
+  base: string,
+  maxBodyBytes: number,
+  options: { fetch?: typeof fetch },
+): Promise<unknown> {
+  const headers = { accept: 'application/json' };
+  let response: { status: number; ok: boolean; text: string };
   try {
-    response = await (options.fetch ?? httpFetch)(url, { headers: { accept: 'application/json' } });
+    if (options.fetch) {
+      const answer = await options.fetch(url, { headers });
+      response = { status: answer.status, ok: answer.ok, text: await answer.text() };
+    } else {
+      const answer = await httpRequest({ url, headers, maxBodyBytes });
+      response = {
+        status: answer.status,
+        ok: answer.status >= 200 && answer.status < 300,
+        text: answer.text,
+      };
+    }
   } catch (cause) {
-    throw issuerUnreachable(base, cause);
+    throw refused(cause, url, base, maxBodyBytes) ?? issuerUnreachable(base, cause);
   }
   if (response.status === 404) {
     throw new IssuerError(
@@ -84,11 +108,29 @@ async function getJson(url: string, base: string, options: { fetch?: typeof fetc
     );
   }
   try {
-    return await response.json();
+    return JSON.parse(response.text);
   } catch {
     throw new IssuerError(
       'ISSUER_BAD_RESPONSE',
       `The issuer at ${base} did not answer with JSON for ${url}.`,
     );
   }
+}
+
+/** The client's own refusals, which "could not reach the issuer" would misdescribe. */
+function refused(cause: unknown, url: string, base: string, limit: number): IssuerError | undefined {
+  if (!(cause instanceof HttpError)) return undefined;
+  if (cause.code === 'TOO_LARGE') {
+    return new IssuerError(
+      'ISSUER_RESPONSE_TOO_LARGE',
+      `The issuer at ${base} answered ${url} with more than ${limit} bytes, far more than a certificate record or key set; it was not read further. Check that the URL names a PassGeni issuer.`,
+    );
+  }
+  if (cause.code === 'REDIRECT') {
+    return new IssuerError(
+      'ISSUER_REDIRECT_REFUSED',
+      `${cause.message} A certificate is checked only against the host its URL names: use the URL on the issuer's own host.`,
+    );
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   type CertificateClaims,
   type VerificationResult,
 } from '../../src/certificate/index.js';
+import { toLowS } from '../../src/certificate/low-s.js';
 import { DAY, ISSUER, NOW_MS, NOW_SEC, b64, sampleClaims, withSegment } from '../support/claims.js';
 
 const claims = (overrides: Partial<CertificateClaims> = {}) => sampleClaims(overrides, NOW_SEC);
@@ -28,7 +29,26 @@ function signRaw(
 ): string {
   const input = `${b64(header)}.${b64(payload)}`;
   const sig = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${sig.toString('base64url')}`;
+  // Node returns either half of s; the verifier accepts only the low one
+  return toLowS(`${input}.${sig.toString('base64url')}`);
+}
+
+/** s' = n - s: the other signature ECDSA accepts over the same input. */
+function highSTwin(token: string): string {
+  const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const sig = Buffer.from(token.split('.')[2] ?? '', 'base64url');
+  const s = BigInt(`0x${sig.subarray(32).toString('hex')}`);
+  const twin = Buffer.concat([
+    sig.subarray(0, 32),
+    Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'),
+  ]);
+  return withSegment(token, 2, twin.toString('base64url'));
+}
+
+function isLowS(token: string): boolean {
+  const sig = Buffer.from(token.split('.')[2] ?? '', 'base64url');
+  const halfN = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n >> 1n;
+  return sig.length === 64 && BigInt(`0x${sig.subarray(32).toString('hex')}`) <= halfN;
 }
 
 describe('createVerifier: valid certificates', () => {
@@ -228,6 +248,57 @@ describe('createVerifier: rejections, each with its reason code', () => {
   });
 });
 
+describe('createVerifier: one valid encoding per certificate (low-S)', () => {
+  it('the high-S twin of a real certificate → HIGH_S_SIGNATURE; the original verifies', async () => {
+    const token = await signCertificate(claims(), key);
+    const twin = highSTwin(token);
+    // the twin is a mathematically valid ECDSA signature: plain jose accepts it
+    const plain = await jwtVerify(twin, createLocalJWKSet(jwks), {
+      algorithms: ['ES256'],
+      currentDate: new Date(NOW_MS),
+    });
+    expect(plain.payload.jti).toBeDefined();
+    const result = await verifier.verify(twin);
+    expect(codes(result)).toEqual(['HIGH_S_SIGNATURE']);
+    expect(result.valid === false && result.reasons[0]?.message).toContain('low-S');
+    expect((await verifier.verify(token)).valid).toBe(true);
+    // also when a claim fails after the signature held
+    const expired = await signCertificate(claims({ exp: NOW_SEC - DAY, iat: NOW_SEC - 10 * DAY }), key);
+    expect(codes(await verifier.verify(highSTwin(expired)))).toEqual(['HIGH_S_SIGNATURE']);
+  });
+
+  it('1,000 certificates from signCertificate are all low-S', async () => {
+    const c = claims();
+    for (let i = 0; i < 1000; i++) expect(isLowS(await signCertificate(c, key))).toBe(true);
+  });
+});
+
+describe('createVerifier: issue time', () => {
+  it('iat ten years ahead → ISSUED_IN_FUTURE; within the 60 s tolerance it verifies', async () => {
+    const iat = NOW_SEC + 3650 * DAY;
+    const result = await verifier.verify(signRaw({ ...claims({ iat, exp: iat + 365 * DAY }) }));
+    expect(codes(result)).toEqual(['ISSUED_IN_FUTURE']);
+    expect(result.valid === false && result.reasons[0]?.message).toContain('2036');
+    const skewed = NOW_SEC + 59;
+    expect((await verifier.verify(signRaw({ ...claims({ iat: skewed, exp: skewed + DAY }) }))).valid).toBe(
+      true,
+    );
+    const ahead = NOW_SEC + 61;
+    expect(codes(await verifier.verify(signRaw({ ...claims({ iat: ahead, exp: ahead + DAY }) })))).toEqual([
+      'ISSUED_IN_FUTURE',
+    ]);
+  });
+
+  it('generated_at later than iat (beyond the tolerance) → INVALID_CLAIMS', async () => {
+    const late = new Date((NOW_SEC + 3600) * 1000).toISOString();
+    const result = await verifier.verify(signRaw({ ...claims({ generated_at: late }) }));
+    expect(codes(result)).toEqual(['INVALID_CLAIMS']);
+    expect(result.valid === false && result.reasons[0]?.message).toContain('later than the issue time');
+    const skew = new Date((NOW_SEC + 60) * 1000).toISOString();
+    expect((await verifier.verify(signRaw({ ...claims({ generated_at: skew }) }))).valid).toBe(true);
+  });
+});
+
 describe('createVerifier: caller checks', () => {
   it('requireStandard: passes when listed, STANDARD_NOT_MET otherwise', async () => {
     const token = await signCertificate(claims(), key);
@@ -281,7 +352,8 @@ describe('interoperability with jose', () => {
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .setJti(jti)
-      .sign(key.privateKey);
+      .sign(key.privateKey)
+      .then(toLowS);
     const result = await verifier.verify(token);
     expect(result.valid).toBe(true);
     expect(result.valid && result.claims).toEqual(c);

@@ -105,4 +105,19 @@ describe('passgeni verify', () => {
     const r = await runCli(['verify', 'no-such-file.jwt', '--jwks', jwksFile]);
     expect(r.code).toBe(2);
   });
+
+  it('a directory or an oversized file is a usage error (exit 2) naming the path, not a raw EISDIR', async () => {
+    for (const arg of ['..', dir]) {
+      const r = await runCli(['verify', arg, '--jwks', jwksFile]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('it is a directory');
+      expect(r.stderr).toContain('[CERTIFICATE_FILE_UNREADABLE]');
+      expect(r.stderr).not.toContain('EISDIR');
+    }
+    const big = join(dir, 'big.jwt');
+    writeFileSync(big, 'a'.repeat(2 * 1024 * 1024));
+    const r = await runCli(['verify', big, '--jwks', jwksFile, '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ code: 'CERTIFICATE_FILE_UNREADABLE' });
+  });
 });

@@ -50,7 +50,8 @@ export function sampleClaims(
       fips_mode: false,
     },
     generation_session_id: randomUUID(),
-    generated_at: new Date(iat * 1000 - 1500).toISOString(),
+    // an overridden iat moves generated_at with it: a verifier refuses generation after issue
+    generated_at: new Date((overrides.iat ?? iat) * 1000 - 1500).toISOString(),
     rotate_by: new Date((iat + 90 * DAY) * 1000).toISOString(),
     ...overrides,
   };

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { openStore } from '../../../adapters/index.js';
 import { loadJwks } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
+import { InputError } from '../../errors.js';
 import { verifyCertificate, type VerifyReport } from '../../verification.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
@@ -92,8 +93,31 @@ function readCertificateArgument(input: string): string {
   const trimmed = input.trim();
   if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
-  if (existsSync(trimmed)) return readFileSync(trimmed, 'utf8').trim();
+  if (existsSync(trimmed)) return readCertificateFile(trimmed);
   return trimmed; // verifyCertificate explains what shapes it accepts
+}
+
+/** A certificate is about 1.5 KB; a far larger file is not one, and is not read into memory. */
+const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
+
+function readCertificateFile(path: string): string {
+  const unreadable = (why: string) =>
+    new InputError(
+      'CERTIFICATE_FILE_UNREADABLE',
+      `Cannot read the certificate from ${JSON.stringify(path)}: ${why}. Give a certificate URL, id or JWT, or a file holding the JWT.`,
+    );
+  let text: string;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw unreadable('it is a directory');
+    if (stat.size > MAX_CERTIFICATE_FILE_BYTES)
+      throw unreadable(`it is ${stat.size} bytes, far larger than a certificate`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw unreadable((error as NodeJS.ErrnoException).code ?? 'it could not be read');
+  }
+  return text.trim();
 }
 
 function describe(report: VerifyReport): string {
