@@ -3,6 +3,7 @@ import { CERT_VERSION, decodeCertificate, signCertificate } from '../certificate
 import type { CertificateClaims } from '../certificate/index.js';
 import { getStandard } from '../policy/index.js';
 import { DAY_MS } from '../lib/time.js';
+import { recordEvent } from './audit.js';
 import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
@@ -177,11 +178,20 @@ export async function getCertificate(
   view: { ip?: string | null; via?: ViewChannel } = {},
 ): Promise<CertificateStatusResponse> {
   const parsedId = certificateIdSchema.safeParse(id);
+  const now = ctx.clock();
   if (!parsedId.success) {
+    // a malformed id is a look-up that found nothing, audited as such (probing leaves a trace)
+    await recordEvent(ctx, {
+      type: 'certificate.viewed',
+      teamId: null,
+      keyId: null,
+      ip: view.ip ?? null,
+      at: now,
+      detail: { via: view.via ?? 'api', found: false },
+    });
     ctx.metrics.certificateViews.inc({ found: 'false' });
     throw certificateNotFound();
   }
-  const now = ctx.clock();
   const [row] = await ctx.db.query<CertificateRecord>(
     VIEW_CERTIFICATE_SQL,
     [parsedId.data, view.ip ?? null, now, view.via ?? 'api'],
