@@ -110,7 +110,7 @@ function decodeCursor(cursor: string): { issuedAt: Date; id: string } {
     if (Array.isArray(value) && value.length === 2) {
       const [at, id] = value as unknown[];
       const parsedId = certificateIdSchema.safeParse(id);
-      if (typeof at === 'string' && Number.isFinite(Date.parse(at)) && parsedId.success) {
+      if (typeof at === 'string' && isCursorTime(at) && parsedId.success) {
         return { issuedAt: new Date(at), id: parsedId.data };
       }
     }
@@ -122,4 +122,15 @@ function decodeCursor(cursor: string): { issuedAt: Date; id: string } {
     400,
     'The cursor is not one this issuer returned; start again without it.',
   );
+}
+
+// This issuer only writes 4-digit-year UTC times, and PostgreSQL/PGlite cannot hold every date
+// JavaScript can (year 300000 fails in the database as a 500), so anything else is a forged cursor.
+const CURSOR_TIME_RE = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function isCursorTime(at: string): boolean {
+  const year = CURSOR_TIME_RE.exec(at)?.[1];
+  if (year === undefined || Number(year) < 1970) return false;
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === at;
 }

@@ -3,6 +3,7 @@ import { CERT_VERSION, decodeCertificate, signCertificate } from '../certificate
 import type { CertificateClaims } from '../certificate/index.js';
 import { getStandard } from '../policy/index.js';
 import { DAY_MS } from '../lib/time.js';
+import { recordAggregated } from './audit.js';
 import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
@@ -39,14 +40,18 @@ const STORE_CERTIFICATE_SQL = `WITH r AS (
 INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
 SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c`;
 
-/** A certificate's record, with the look-up written to the audit trail. $1 id, $2 ip, $3 at, $4 via. */
+/**
+ * A certificate's record, with the look-up written to the audit trail. $1 id, $2 ip, $3 at, $4 via.
+ * A look-up that finds nothing is written aggregated, afterwards (anyone can make millions).
+ */
 const VIEW_CERTIFICATE_SQL = `WITH c AS (
     SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
     FROM certificates WHERE id = $1::uuid
   ), e AS (
     INSERT INTO usage_events (type, team_id, ip, cert_id, at, detail)
-    SELECT 'certificate.viewed', (SELECT team_id FROM c), $2::text, (SELECT id FROM c), $3::timestamptz,
-      jsonb_build_object('via', $4::text, 'found', EXISTS (SELECT 1 FROM c))
+    SELECT 'certificate.viewed', c.team_id, $2::text, c.id, $3::timestamptz,
+      jsonb_build_object('via', $4::text, 'found', true)
+    FROM c
   )
 SELECT * FROM c`;
 
@@ -177,19 +182,28 @@ export async function getCertificate(
   view: { ip?: string | null; via?: ViewChannel } = {},
 ): Promise<CertificateStatusResponse> {
   const parsedId = certificateIdSchema.safeParse(id);
-  if (!parsedId.success) {
-    ctx.metrics.certificateViews.inc({ found: 'false' });
+  const now = ctx.clock();
+  const [row] = parsedId.success
+    ? await ctx.db.query<CertificateRecord>(
+        VIEW_CERTIFICATE_SQL,
+        [parsedId.data, view.ip ?? null, now, view.via ?? 'api'],
+        // a page view is fine to lose in a host crash
+        { name: 'passgeni_certificate_view', durable: false },
+      )
+    : [];
+  ctx.metrics.certificateViews.inc({ found: row ? 'true' : 'false' });
+  if (!row) {
+    // a malformed id is a look-up that found nothing like any other (probing leaves a trace)
+    await recordAggregated(ctx, {
+      type: 'certificate.viewed',
+      teamId: null,
+      keyId: null,
+      ip: view.ip ?? null,
+      at: now,
+      detail: { via: view.via ?? 'api', found: false },
+    });
     throw certificateNotFound();
   }
-  const now = ctx.clock();
-  const [row] = await ctx.db.query<CertificateRecord>(
-    VIEW_CERTIFICATE_SQL,
-    [parsedId.data, view.ip ?? null, now, view.via ?? 'api'],
-    // a page view is fine to lose in a host crash
-    { name: 'passgeni_certificate_view', durable: false },
-  );
-  ctx.metrics.certificateViews.inc({ found: row ? 'true' : 'false' });
-  if (!row) throw certificateNotFound();
   return statusResponse(ctx, row, now);
 }
 

@@ -22,6 +22,8 @@ export interface IssuerContext {
   readonly signingKey: SigningKey;
   readonly certificateDays: number;
   readonly sessionTtlMs: number;
+  /** Audit events older than this many days are pruned by housekeeping; 0 = never. */
+  readonly auditRetentionDays: number;
 }
 
 /** `<publicUrl>/cert/<id>` */

@@ -1,5 +1,6 @@
 import { isPassgeniError } from '../errors.js';
 import { hashApiKey } from './admin.js';
+import { aggregateWindow } from './audit.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { HOUR_MS, MINUTE_MS, evaluateLimits, ipSubject, windowStart } from './limits.js';
@@ -25,7 +26,7 @@ import type { Caller } from './types.js';
  *   ev_type, ev_detail   the event written when the request passes (type null = none)
  */
 const REQUEST_FIELDS = `key_hash text, team text, op text, now timestamptz, minute_start timestamptz,
-  hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb`;
+  hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, agg_window text`;
 
 // tokens available now: what was left plus the refill since the last request, capped at the burst
 // size (the clock never runs backwards here, even between replicas whose clocks differ slightly)
@@ -68,14 +69,19 @@ const GUARD_CTES = `k AS (
       AND ($2::int = 0 OR COALESCE(key_hits, 0) <= $2::int)
       AND COALESCE(key_burst_ok, true)
       AND ($5::int = 0 OR COALESCE(ip_hits, 0) <= $5::int)
+  ), refused AS (
+    SELECT CASE WHEN g.team_id IS NULL THEN 'auth.failed' ELSE 'rate_limited' END AS type, g.*
+    FROM g WHERE NOT EXISTS (SELECT 1 FROM ok)
+  ), evr AS (
+    INSERT INTO usage_events AS u (type, team_id, api_key_id, ip, at, detail, aggregate_key)
+    SELECT f.type, f.team_id, f.key_id, r.client_ip, r.now,
+      jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', f.key_hits,
+        'key_burst_ok', f.key_burst_ok, 'ip_hits', f.ip_hits)),
+      f.type || ' ' || COALESCE(f.key_id, '-') || ' ' || r.agg_window
+    FROM refused AS f, r
+    ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL DO UPDATE SET count = u.count + 1
   ), ev AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, at, detail)
-    SELECT CASE WHEN g.team_id IS NULL THEN 'auth.failed' ELSE 'rate_limited' END,
-      g.team_id, g.key_id, r.client_ip, r.now,
-      jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', g.key_hits,
-        'key_burst_ok', g.key_burst_ok, 'ip_hits', g.ip_hits))
-    FROM g, r WHERE NOT EXISTS (SELECT 1 FROM ok)
-    UNION ALL
     SELECT r.ev_type, ok.team_id, ok.key_id, r.client_ip, r.now,
       jsonb_build_object('op', r.op) || COALESCE(r.ev_detail, '{}'::jsonb)
     FROM ok, r WHERE r.ev_type IS NOT NULL
@@ -160,6 +166,7 @@ export async function runGuarded<R extends object>(
     client_ip: ip,
     ev_type: options.event?.type ?? null,
     ev_detail: options.event?.detail ?? null,
+    agg_window: aggregateWindow(ip, now),
     ...action,
   };
   const { limits } = ctx;

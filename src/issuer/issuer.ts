@@ -6,6 +6,7 @@ import { listCertificates } from './certificate-list.js';
 import { getCertificate, issueCertificate } from './certificates.js';
 import type { IssuerContext } from './context.js';
 import { openDatabase } from './db/open.js';
+import { guard } from './guard.js';
 import type { Database } from './db/types.js';
 import { PublishedJwks } from './jwks.js';
 import { resolveLimits } from './limits.js';
@@ -179,6 +180,18 @@ export class Issuer {
 
   revokeCertificate(caller: Caller, id: string, body: unknown): Promise<CertificateStatusResponse> {
     return revokeCertificate(this.ctx, caller, id, body);
+  }
+
+  /**
+   * A request refused before it reached an operation (bad JSON, wrong content type, no such route):
+   * counted against the caller's key and audited as `api.rejected` with `code`. Throws 401/429 like
+   * any guarded request.
+   */
+  async recordRejected(caller: Caller, op: string, code: string): Promise<void> {
+    await guard(this.ctx, caller, this.ctx.clock(), {
+      op,
+      event: { type: 'api.rejected', detail: { code } },
+    });
   }
 
   // keys

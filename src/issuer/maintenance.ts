@@ -10,12 +10,20 @@ import type { IssuerLogger } from './types.js';
  * that run periodic work.
  */
 
-/** Deletes sessions and counters no request can need any more (expired over a day ago). */
+/**
+ * Deletes sessions and counters no request can need any more (expired over a day ago) and audit
+ * events past their retention.
+ */
 export async function housekeeping(ctx: IssuerContext): Promise<void> {
-  const cutoff = new Date(ctx.clock().getTime() - DAY_MS);
+  const now = ctx.clock().getTime();
+  const cutoff = new Date(now - DAY_MS);
   await ctx.db.query('DELETE FROM sessions WHERE expires_at < $1::timestamptz', [cutoff]);
   await ctx.db.query('DELETE FROM rate_windows WHERE window_start < $1::timestamptz', [cutoff]);
   await ctx.db.query('DELETE FROM key_limits WHERE updated_at < $1::timestamptz', [cutoff]);
+  if (ctx.auditRetentionDays > 0) {
+    const kept = new Date(now - ctx.auditRetentionDays * DAY_MS);
+    await ctx.db.query('DELETE FROM usage_events WHERE at < $1::timestamptz', [kept]);
+  }
 }
 
 export async function health(ctx: IssuerContext): Promise<{ ok: boolean; database: 'ok' | 'unavailable' }> {

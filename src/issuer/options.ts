@@ -38,6 +38,8 @@ export interface IssuerOptions {
   jwksRefreshSeconds?: number;
   /** How often expired sessions and idle counters are deleted. Default 600 s; 0 = never. */
   housekeepingSeconds?: number;
+  /** Audit events older than this are deleted by housekeeping. Default 400 days; 0 = keep forever. */
+  auditRetentionDays?: number;
 }
 
 /** The settings that do not depend on the database or the key, checked before either is opened. */
@@ -46,6 +48,7 @@ export interface IssuerSettings {
   issuerId: string;
   certificateDays: number;
   sessionTtlMs: number;
+  auditRetentionDays: number;
 }
 
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
@@ -62,7 +65,21 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   if (!Number.isInteger(sessionTtlSeconds) || sessionTtlSeconds < 1 || sessionTtlSeconds > 3600) {
     throw new InputError('INVALID_OPTION', 'sessionTtlSeconds must be a whole number from 1 to 3600.');
   }
-  return { publicUrl, issuerId, certificateDays, sessionTtlMs: sessionTtlSeconds * 1000 };
+  // longer than a certificate lives, so its issuance and views outlast it for an audit
+  const auditRetentionDays = options.auditRetentionDays ?? 400;
+  if (!Number.isInteger(auditRetentionDays) || auditRetentionDays < 0 || auditRetentionDays > 36500) {
+    throw new InputError(
+      'INVALID_OPTION',
+      'auditRetentionDays must be a whole number from 0 (keep forever) to 36500.',
+    );
+  }
+  return {
+    publicUrl,
+    issuerId,
+    certificateDays,
+    sessionTtlMs: sessionTtlSeconds * 1000,
+    auditRetentionDays,
+  };
 }
 
 function normalisePublicUrl(value: string): string {

@@ -187,6 +187,50 @@ describe.each(BACKENDS)('fuzzed requests on %s', (backend) => {
     );
   });
 
+  it('answers list cursors with any date, in range or not, with 2xx/4xx, never 5xx', async () => {
+    // PostgreSQL and PGlite cannot hold some dates JavaScript can (year 300000, ±271821): such a
+    // cursor must be refused as invalid, not reach the database
+    const cursorAt = fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.integer({ min: -300_000, max: 300_000 }).map((y) => {
+        const year =
+          y < 0
+            ? `-${String(-y).padStart(6, '0')}`
+            : y > 9999
+              ? `+${String(y).padStart(6, '0')}`
+              : String(y).padStart(4, '0');
+        return `${year}-01-01T00:00:00.000Z`;
+      }),
+      fc.constantFrom(
+        '+275760-09-13T00:00:00.000Z',
+        '-271821-04-20T00:00:00.000Z',
+        '0000-01-01T00:00:00.000Z',
+      ),
+      fc.string({ maxLength: 40 }),
+    );
+    const cursor = fc
+      .tuple(cursorAt, fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })))
+      .map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
+    const statuses: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(cursor, async (c) => {
+        const status = await send('GET', `/api/v1/certificates?cursor=${c}`);
+        statuses.push(status);
+        expect([200, 400], Buffer.from(c, 'base64url').toString()).toContain(status);
+      }),
+      { numRuns: RUNS },
+    );
+    const far = Buffer.from(JSON.stringify(['+300000-01-01T00:00:00.000Z', crypto.randomUUID()])).toString(
+      'base64url',
+    );
+    const response = await fetch(`${t.url}/api/v1/certificates?cursor=${far}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('INVALID_CURSOR');
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
+
   it('answers arbitrary revocations with 4xx, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uuid(), fc.webSegment()), anyBody, async (id, body) => {

@@ -51,8 +51,11 @@ describe.each(BACKENDS)('signing keys and schema on %s', (backend) => {
       for (let i = 0; i < 3; i++) await issuer.createSession({ apiKey: key.key }, sessionBody());
       // back to schema version 1, as a replica of the previous release left it
       await own.db.query('ALTER TABLE key_limits DROP COLUMN granted');
+      await own.db.query('DROP INDEX usage_events_aggregate');
+      await own.db.query('DROP INDEX usage_events_at');
+      await own.db.query('ALTER TABLE usage_events DROP COLUMN count, DROP COLUMN aggregate_key');
       await own.db.query('DELETE FROM schema_migrations WHERE version > 1');
-      expect(await migrate(own.db)).toEqual({ applied: [2], databaseVersion: SCHEMA_VERSION });
+      expect(await migrate(own.db)).toEqual({ applied: [2, 3], databaseVersion: SCHEMA_VERSION });
       // the bucket carried over: 2 of its 5 tokens are left (plus what refilled meanwhile)
       const results = await Promise.allSettled(
         Array.from({ length: 4 }, () => issuer.createSession({ apiKey: key.key }, sessionBody())),

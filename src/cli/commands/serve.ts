@@ -20,6 +20,7 @@ interface ServeOptions {
   trustProxy?: string;
   // these have defaults, so commander always sets them
   certDays: number;
+  auditRetentionDays: number;
   ipCertLimit: number;
   keyMinuteLimit: number;
   keyBurst: number;
@@ -74,6 +75,12 @@ export function register(program: Command): void {
       'believe X-Forwarded-For from: "true" (any), a hop count, or comma-separated proxy addresses/CIDRs (default: no proxy)',
     )
     .option('--cert-days <days>', 'certificate lifetime in days', parseWhole(1, 3650), 365)
+    .option(
+      '--audit-retention-days <days>',
+      'delete audit events (usage_events) older than this (0 = keep forever)',
+      parseWhole(0, 36500),
+      400,
+    )
     .option(
       '--ip-cert-limit <n>',
       'certificate requests per client address per hour (0 = off)',
@@ -178,6 +185,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
         teamFlagThreshold: options.flagThreshold,
       },
       certificateDays: options.certDays,
+      auditRetentionDays: options.auditRetentionDays,
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       logger,
       onNotice: notice,

@@ -115,6 +115,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE key_limits ADD COLUMN granted integer NOT NULL DEFAULT 0`,
     ],
   },
+  {
+    version: 3,
+    name: 'aggregated audit events',
+    statements: [
+      // failed authentications, refusals and look-ups of unknown certificates are one row per
+      // source, type and minute (`count` of them), so junk traffic cannot grow the table without
+      // bound; replicas still on version 2 insert plain rows (count 1, no key), which stay valid
+      `ALTER TABLE usage_events ADD COLUMN count integer NOT NULL DEFAULT 1`,
+      `ALTER TABLE usage_events ADD COLUMN aggregate_key text`,
+      `CREATE UNIQUE INDEX usage_events_aggregate ON usage_events (aggregate_key) WHERE aggregate_key IS NOT NULL`,
+      // retention deletes by age
+      `CREATE INDEX usage_events_at ON usage_events (at)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -68,6 +68,32 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const metrics = issuer.metrics;
 
+  // every body is JSON: a text/plain one is the documented 415, not a string the schema then refuses
+  app.removeContentTypeParser('text/plain');
+
+  /**
+   * A request fastify refused before its handler (unparseable body, wrong type, no such route)
+   * still counts against the key it carries and is audited, like any other rejected request; a
+   * bad key or an exhausted limit then decides the answer instead.
+   */
+  async function rejectedWithKey(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+  ): Promise<unknown> {
+    if (bearerToken(request.headers.authorization) === '') return undefined;
+    try {
+      await issuer.recordRejected(
+        callerOf(request, reply),
+        `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+        code,
+      );
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -93,7 +119,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     );
   });
 
-  app.setErrorHandler((error: unknown, request, reply) => {
+  app.setErrorHandler(async (thrown: unknown, request, reply) => {
+    let error = thrown;
+    if (!isPassgeniError(error)) {
+      const refused = errorResponse(error);
+      if (refused.status < 500)
+        error = (await rejectedWithKey(request, reply, String(refused.body.code))) ?? error;
+    }
     const { status, body, retryAfter } = errorResponse(error);
     if (status >= 500) {
       // the message of an unexpected error may come from a library; log it, never send it
@@ -103,7 +135,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(status).type(JSON_TYPE).send(body);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    const refused = await rejectedWithKey(request, reply, 'NOT_FOUND');
+    if (refused !== undefined) throw refused;
     if (request.method === 'GET' && wantsHtml(request)) {
       return reply
         .code(404)
