@@ -1,7 +1,6 @@
 import { HttpIssuerClient } from './http.js';
 import type { IssuerClient } from './types.js';
 
-export type { IssuerClient } from './types.js';
 export * from './types.js';
 export { HttpIssuerClient, type HttpIssuerOptions } from './http.js';
 export { IssuerError } from './errors.js';

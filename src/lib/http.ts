@@ -22,7 +22,6 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Largest body read; a larger one ends the exchange with TOO_LARGE. Default 8 MiB. */
   maxBodyBytes?: number;
-  signal?: AbortSignal;
   /** Extra CA certificates (PEM), e.g. VAULT_CACERT. */
   ca?: string;
   rejectUnauthorized?: boolean;
@@ -38,7 +37,7 @@ export interface HttpResponse {
 }
 
 /** Failures of our own making; anything else is Node's system error code (ECONNREFUSED, ENOTFOUND …). */
-export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'ABORTED' | 'PROTOCOL';
+export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'PROTOCOL';
 
 /**
  * An exchange that did not produce a response. The message is ours and names only the origin:
@@ -121,7 +120,6 @@ function exchange(
       if (settled) return false;
       settled = true;
       for (const timer of timers) clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
       return true;
     };
     const fail = (code: HttpFailure | string, message: string): void => {
@@ -129,7 +127,6 @@ function exchange(
       req.destroy();
       reject(new HttpError(code, origin, message));
     };
-    const onAbort = (): void => fail('ABORTED', `The request to ${origin} was aborted.`);
 
     const transport = loadBuiltin(url.protocol === 'https:' ? 'node:https' : 'node:http');
     const req = transport.request(url, {
@@ -175,8 +172,6 @@ function exchange(
       });
     });
 
-    if (request.signal?.aborted) return onAbort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
     req.end(body);
   });
 }

@@ -205,11 +205,4 @@ describe('httpRequest', () => {
     const loop = await failure(httpRequest({ url: `${base}/loop` }));
     expect(loop.code).toBe('REDIRECT');
   });
-
-  it('ends at once when the caller aborts', async () => {
-    const controller = new AbortController();
-    const pending = httpRequest({ url: `${base}/silent`, signal: controller.signal });
-    controller.abort();
-    expect((await failure(pending)).code).toBe('ABORTED');
-  });
 });
