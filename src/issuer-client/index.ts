@@ -31,8 +31,5 @@ export async function openIssuerClient(selection: IssuerSelection): Promise<Issu
     });
   }
   const { openLocalIssuerClient } = await import('./local.js');
-  return openLocalIssuerClient({
-    ...(selection.dataDir !== undefined && { dataDir: selection.dataDir }),
-    ...(selection.publicUrl !== undefined && { publicUrl: selection.publicUrl }),
-  });
+  return openLocalIssuerClient(selection);
 }

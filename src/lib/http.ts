@@ -32,8 +32,6 @@ export interface HttpResponse {
   headers: IncomingHttpHeaders;
   /** The body exactly as received: callers that must not re-serialise JSON need the text. */
   text: string;
-  /** Where the answer came from, after any same-host redirect. */
-  url: URL;
 }
 
 /** Failures of our own making; anything else is Node's system error code (ECONNREFUSED, ENOTFOUND …). */
@@ -44,14 +42,12 @@ export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIREC
  * the path may name a secret, and Node's or a proxy's error could carry request details.
  */
 export class HttpError extends Error {
-  readonly code: HttpFailure | string;
-  readonly origin: string;
-
-  constructor(code: HttpFailure | string, origin: string, message: string) {
+  constructor(
+    readonly code: HttpFailure | string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
-    this.code = code;
-    this.origin = origin;
   }
 
   get timedOut(): boolean {
@@ -105,7 +101,7 @@ function exchange(
 ): Promise<HttpResponse> {
   const { origin } = url;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new HttpError('PROTOCOL', origin, `Unsupported protocol ${url.protocol}`));
+    return Promise.reject(new HttpError('PROTOCOL', `Unsupported protocol ${url.protocol}`));
   }
   const connectMs = request.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
   const totalMs = Math.max(0, deadline - Date.now());
@@ -125,7 +121,7 @@ function exchange(
     const fail = (code: HttpFailure | string, message: string): void => {
       if (!settle()) return;
       req.destroy();
-      reject(new HttpError(code, origin, message));
+      reject(new HttpError(code, message));
     };
 
     const transport = loadBuiltin(url.protocol === 'https:' ? 'node:https' : 'node:http');
@@ -168,7 +164,7 @@ function exchange(
         return;
       }
       read(res, maxBody, origin, fail, (text) => {
-        if (settle()) resolve({ status, headers: res.headers, text, url });
+        if (settle()) resolve({ status, headers: res.headers, text });
       });
     });
 
@@ -189,7 +185,7 @@ function follow(
   redirects: number,
 ): Promise<HttpResponse> {
   const refuse = (why: string): Promise<never> =>
-    Promise.reject(new HttpError('REDIRECT', from.origin, `${from.origin} ${why}`));
+    Promise.reject(new HttpError('REDIRECT', `${from.origin} ${why}`));
   let to: URL;
   try {
     to = new URL(location, from);
