@@ -46,10 +46,6 @@ export interface RotateInputs {
   access: StoreAccessInputs;
 }
 
-export interface RotateDeps {
-  runtime: ActionRuntime;
-}
-
 export type RotateOutcome = { ok: boolean; report: RotationReport } | Failed;
 
 /**
@@ -95,8 +91,10 @@ function readShard(text: string): Shard {
   }
 }
 
-export async function run(inputs: RotateInputs, deps: RotateDeps): Promise<RotateOutcome> {
-  const { runtime } = deps;
+export async function run(
+  inputs: RotateInputs,
+  { runtime }: { runtime: ActionRuntime },
+): Promise<RotateOutcome> {
   // Before anything else can print: the API key, then (inside resolveStoreOptions, before any
   // store is opened) the store tokens and the OIDC JWT.
   return runStep(

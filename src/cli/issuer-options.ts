@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import type { IssuerSelection } from '../issuer-client/index.js';
 import { DEFAULT_DATA_DIR } from '../issuer-client/local.js';
 
-export interface IssuerCliOptions {
-  issuerUrl?: string;
-  apiKey?: string;
-  dataDir?: string;
-  publicUrl?: string;
-}
+/** What the flags below set; each falls back to its environment variable. */
+export type IssuerCliOptions = Omit<IssuerSelection, 'userAgent'>;
 
 /** The issuer flags shared by certify, verify, revoke and rotate. */
 export function addIssuerOptions(command: Command): Command {

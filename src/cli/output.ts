@@ -27,6 +27,22 @@ export function printNotice(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/**
+ * Columns aligned with two spaces, widths in code points (key names may hold any text); `rule`
+ * underlines the header with dashes.
+ */
+export function textTable(header: string[], rows: string[][], { rule = true } = {}): string {
+  const width = (text: string): number => [...text].length;
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c)))
+      .join('  ')
+      .trimEnd();
+  const underline = rule ? [line(widths.map((w) => '-'.repeat(w)))] : [];
+  return [line(header), ...underline, ...rows.map(line)].join('\n');
+}
+
 /** Prints an error in the requested format and returns the exit code it maps to. */
 export function reportError(error: unknown, options: OutputOptions): number {
   const exitCode = isPassgeniError(error) ? error.exitCode : 3;

@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { CharClass } from '../policy/index.js';
-
-const CLASSES: readonly CharClass[] = ['upper', 'lower', 'digit', 'special'];
+import { CHAR_CLASSES as CLASSES, type CharClass } from '../policy/index.js';
 
 export function parsePositiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)

@@ -1,6 +1,5 @@
 import type { GenerationParams, ResolvedPolicy, StandardId } from '../policy/index.js';
-import type { RandomFill } from './random.js';
-import { defaultRandom } from './random.js';
+import { defaultRandom, type RandomFill } from './random.js';
 import { createSampler } from './sampler.js';
 
 export interface GeneratedCredential {
@@ -13,7 +12,7 @@ export interface GeneratedCredential {
 
 export interface GenerateOptions {
   /** Defaults to crypto.getRandomValues. */
-  random?: (buffer: Uint8Array) => void;
+  random?: RandomFill;
 }
 
 /** Random bytes drawn for one credential: enough for a few attempts, so one fill usually does. */

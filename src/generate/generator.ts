@@ -1,6 +1,5 @@
 import type { Charset } from '../policy/index.js';
-import type { RandomFill } from './random.js';
-import { defaultRandom } from './random.js';
+import { defaultRandom, type RandomFill } from './random.js';
 import { createSampler } from './sampler.js';
 
 /** 64 KiB: the most one crypto.getRandomValues call fills, and 3.2x cheaper per byte than 4 KiB. */
@@ -16,8 +15,7 @@ const BULK_POOL_BYTES = 65536;
 export async function createGenerator(
   charset: Charset,
   length: number,
-  options: { random?: (buffer: Uint8Array) => void } = {},
+  options: { random?: RandomFill } = {},
 ): Promise<() => string> {
-  const random: RandomFill = options.random ?? defaultRandom;
-  return (await createSampler(charset, length, random, BULK_POOL_BYTES)).next;
+  return (await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES)).next;
 }

@@ -140,16 +140,6 @@ function compile(charset: Charset, length: number): Compiled {
     }
   }
   const n = codes.length;
-  if (n === 0) {
-    throw new InputError('IMPOSSIBLE_REQUEST', 'No characters to draw from: include at least one class.');
-  }
-  const classes = CHAR_CLASSES.filter((c) => charset.classes[c].length > 0).length;
-  if (length < classes) {
-    throw new InputError(
-      'IMPOSSIBLE_REQUEST',
-      `A ${length}-character credential cannot contain one character of each of the ${classes} included classes.`,
-    );
-  }
   const table = new Int32Array(256);
   const limit = 256 - (256 % n);
   for (let b = 0; b < limit; b++) {
@@ -171,6 +161,10 @@ function attemptsFor(charset: Charset, length: number): number {
   const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
   const total = sizes.reduce((a, b) => a + b, 0);
   const count = countStrings(length, sizes);
+  // No characters at all, or fewer characters than included classes: no attempt could succeed.
+  if (count === 0n) {
+    throw new InputError('IMPOSSIBLE_REQUEST', `No ${length}-character credential has every included class.`);
+  }
   // p = count / total^length, as a float from the leading digits of both.
   const all = BigInt(total) ** BigInt(length);
   const scale = all.toString(2).length > 60 ? BigInt(all.toString(2).length - 60) : 0n;

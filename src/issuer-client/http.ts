@@ -1,8 +1,6 @@
 import type { Jwks } from '../certificate/index.js';
-import { jsonBody } from '../lib/http.js';
-import type { HttpResponse } from '../lib/http.js';
-import { httpRequestWithRetry } from '../lib/retry.js';
-import type { RetryPolicy } from '../lib/retry.js';
+import { jsonBody, type HttpResponse } from '../lib/http.js';
+import { DEFAULT_RETRY, httpRequestWithRetry, type RetryPolicy } from '../lib/retry.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 import type * as Responses from './responses.js';
 import type {
@@ -77,10 +75,9 @@ export class HttpIssuerClient implements IssuerClient {
     this.base = base;
     this.description = base.origin + base.pathname.replace(/\/$/, '');
     this.retry = {
-      maxAttempts: config.maxAttempts ?? 4,
-      baseDelayMs: config.baseDelayMs ?? 250,
-      // the longest single Retry-After honoured before giving up
-      maxDelayMs: 30_000,
+      ...DEFAULT_RETRY,
+      ...(config.maxAttempts !== undefined && { maxAttempts: config.maxAttempts }),
+      ...(config.baseDelayMs !== undefined && { baseDelayMs: config.baseDelayMs }),
     };
   }
 

@@ -1,7 +1,6 @@
 import { HttpIssuerClient } from './http.js';
 import type { IssuerClient } from './types.js';
 
-export type { IssuerClient } from './types.js';
 export * from './types.js';
 export { HttpIssuerClient, type HttpIssuerOptions } from './http.js';
 export { IssuerError } from './errors.js';
@@ -32,8 +31,5 @@ export async function openIssuerClient(selection: IssuerSelection): Promise<Issu
     });
   }
   const { openLocalIssuerClient } = await import('./local.js');
-  return openLocalIssuerClient({
-    ...(selection.dataDir !== undefined && { dataDir: selection.dataDir }),
-    ...(selection.publicUrl !== undefined && { publicUrl: selection.publicUrl }),
-  });
+  return openLocalIssuerClient(selection);
 }

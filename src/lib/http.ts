@@ -22,7 +22,6 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Largest body read; a larger one ends the exchange with TOO_LARGE. Default 8 MiB. */
   maxBodyBytes?: number;
-  signal?: AbortSignal;
   /** Extra CA certificates (PEM), e.g. VAULT_CACERT. */
   ca?: string;
   rejectUnauthorized?: boolean;
@@ -33,26 +32,22 @@ export interface HttpResponse {
   headers: IncomingHttpHeaders;
   /** The body exactly as received: callers that must not re-serialise JSON need the text. */
   text: string;
-  /** Where the answer came from, after any same-host redirect. */
-  url: URL;
 }
 
 /** Failures of our own making; anything else is Node's system error code (ECONNREFUSED, ENOTFOUND …). */
-export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'ABORTED' | 'PROTOCOL';
+export type HttpFailure = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'PROTOCOL';
 
 /**
  * An exchange that did not produce a response. The message is ours and names only the origin:
  * the path may name a secret, and Node's or a proxy's error could carry request details.
  */
 export class HttpError extends Error {
-  readonly code: HttpFailure | string;
-  readonly origin: string;
-
-  constructor(code: HttpFailure | string, origin: string, message: string) {
+  constructor(
+    readonly code: HttpFailure | string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
-    this.code = code;
-    this.origin = origin;
   }
 
   get timedOut(): boolean {
@@ -106,7 +101,7 @@ function exchange(
 ): Promise<HttpResponse> {
   const { origin } = url;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new HttpError('PROTOCOL', origin, `Unsupported protocol ${url.protocol}`));
+    return Promise.reject(new HttpError('PROTOCOL', `Unsupported protocol ${url.protocol}`));
   }
   const connectMs = request.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
   const totalMs = Math.max(0, deadline - Date.now());
@@ -121,15 +116,13 @@ function exchange(
       if (settled) return false;
       settled = true;
       for (const timer of timers) clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
       return true;
     };
     const fail = (code: HttpFailure | string, message: string): void => {
       if (!settle()) return;
       req.destroy();
-      reject(new HttpError(code, origin, message));
+      reject(new HttpError(code, message));
     };
-    const onAbort = (): void => fail('ABORTED', `The request to ${origin} was aborted.`);
 
     const transport = loadBuiltin(url.protocol === 'https:' ? 'node:https' : 'node:http');
     const req = transport.request(url, {
@@ -171,12 +164,10 @@ function exchange(
         return;
       }
       read(res, maxBody, origin, fail, (text) => {
-        if (settle()) resolve({ status, headers: res.headers, text, url });
+        if (settle()) resolve({ status, headers: res.headers, text });
       });
     });
 
-    if (request.signal?.aborted) return onAbort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
     req.end(body);
   });
 }
@@ -194,7 +185,7 @@ function follow(
   redirects: number,
 ): Promise<HttpResponse> {
   const refuse = (why: string): Promise<never> =>
-    Promise.reject(new HttpError('REDIRECT', from.origin, `${from.origin} ${why}`));
+    Promise.reject(new HttpError('REDIRECT', `${from.origin} ${why}`));
   let to: URL;
   try {
     to = new URL(location, from);

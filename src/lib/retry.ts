@@ -84,4 +84,4 @@ export async function httpRequestWithRetry(
   return { ...response, attempts };
 }
 
-const PERMANENT = new Set(['TOO_LARGE', 'REDIRECT', 'ABORTED', 'PROTOCOL']);
+const PERMANENT = new Set(['TOO_LARGE', 'REDIRECT', 'PROTOCOL']);

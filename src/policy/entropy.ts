@@ -62,7 +62,6 @@ export function exactEntropyBits(length: number, classSizes: readonly number[]):
  * result by less than log2(1 + 2^-52) ≈ 3.2e-16; Math.log2 adds a few ulps.
  */
 export function log2BigInt(value: bigint): number {
-  if (value <= 0n) throw new RangeError('log2 of a non-positive number');
   const bits = value.toString(2).length;
   const shift = bits > 53 ? bits - 53 : 0;
   return shift + Math.log2(Number(value >> BigInt(shift)));

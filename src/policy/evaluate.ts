@@ -10,20 +10,13 @@ const CLASS_WORDS: Record<ClassRequirement, string> = {
   special: 'special character (punctuation)',
 };
 
-function hasClass(params: GenerationParams, cls: ClassRequirement): boolean {
-  switch (cls) {
-    case 'upper':
-      return params.has_upper;
-    case 'lower':
-      return params.has_lower;
-    case 'letter':
-      return params.has_upper || params.has_lower;
-    case 'digit':
-      return params.has_numbers;
-    case 'special':
-      return params.has_special;
-  }
-}
+const HAS_CLASS: Record<ClassRequirement, (params: GenerationParams) => boolean> = {
+  upper: (p) => p.has_upper,
+  lower: (p) => p.has_lower,
+  letter: (p) => p.has_upper || p.has_lower,
+  digit: (p) => p.has_numbers,
+  special: (p) => p.has_special,
+};
 
 function evaluate(params: GenerationParams, rule: StandardRule, bits: number): Violation[] {
   const violations: Violation[] = [];
@@ -38,7 +31,7 @@ function evaluate(params: GenerationParams, rule: StandardRule, bits: number): V
     });
   }
   for (const cls of rule.requiredClasses) {
-    if (hasClass(params, cls)) continue;
+    if (HAS_CLASS[cls](params)) continue;
     violations.push({
       standard,
       rule: 'required-class',

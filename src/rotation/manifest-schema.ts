@@ -155,7 +155,6 @@ export const manifestSchema = z
     }),
   );
 
-export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ManifestDefaults = z.infer<typeof defaultsSchema>;
 export type ManifestCredentialInput = z.infer<typeof credentialSchema>;
 

@@ -2,19 +2,13 @@
  * A one-line progress bar for long runs (rotate, inventory), drawn on stderr only when it is a
  * terminal: in CI logs and pipes, carriage-return redraws are noise, and stdout stays the result.
  */
-export interface ProgressStream {
-  isTTY?: boolean;
-  columns?: number;
-  write(chunk: string): boolean;
-}
-
 export class ProgressBar {
   private readonly enabled: boolean;
   private lastDraw = 0;
   private drawn = false;
 
   constructor(
-    private readonly stream: ProgressStream,
+    private readonly stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>,
     private readonly label: string,
     options: { force?: boolean } = {},
   ) {

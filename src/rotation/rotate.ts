@@ -7,7 +7,7 @@ import type { IssuerClient } from '../issuer-client/types.js';
 import { assess, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
 import type { Manifest, ManifestCredential } from './manifest.js';
-import { StoreRateLimiter, type Clock } from './rate-limit.js';
+import { StoreRateLimiter } from './rate-limit.js';
 import { inShard, type Shard } from './shard.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 
@@ -40,9 +40,6 @@ export interface RotateOptions {
   concurrency?: number;
   /** Wall clock in milliseconds (due-ness, certificate expiry). Default Date.now. */
   now?: () => number;
-  /** Monotonic clock and sleep for the rate limiter (tests inject one). */
-  clock?: Clock;
-  fetch?: typeof fetch;
   onProgress?: (event: RotationProgress) => void;
 }
 
@@ -202,13 +199,9 @@ function context(manifest: Manifest, options: RotateOptions) {
     lookup: new CertificateLookup({
       ...(issuer !== undefined && { issuer }),
       ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
-      ...(options.fetch !== undefined && { fetch: options.fetch }),
       now,
     }),
-    limiter: new StoreRateLimiter({
-      ...(options.maxRate !== undefined && { maxRate: options.maxRate }),
-      ...(options.clock !== undefined && { clock: options.clock }),
-    }),
+    limiter: new StoreRateLimiter({ ...(options.maxRate !== undefined && { maxRate: options.maxRate }) }),
     locks: new KeyedLock(),
   };
 }

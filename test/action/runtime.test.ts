@@ -8,16 +8,8 @@ import { createRuntime } from '../../src/action/runtime.js';
 import { escapeHtml } from '../../src/lib/html.js';
 import { table } from '../../src/action/summary.js';
 import { isPassgeniError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 import { parseOutputFile } from './support/run-action.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('inputs', () => {
   const env = (values: Record<string, string>) =>

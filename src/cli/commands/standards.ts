@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { STANDARDS } from '../../policy/index.js';
-import { printJson, printText } from '../output.js';
+import { printJson, printText, textTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 export function register(program: Command): void {
@@ -24,20 +24,13 @@ export function register(program: Command): void {
           s.basis.kind === 'clause' ? 'framework clause' : 'product baseline',
         ]);
         printText(
-          table(['standard', 'min length', 'classes', 'min bits', 'rotation', 'certifiable', 'basis'], rows),
+          textTable(
+            ['standard', 'min length', 'classes', 'min bits', 'rotation', 'certifiable', 'basis'],
+            rows,
+          ),
         );
         printText('\nRun `passgeni policy --standard <id>` for the basis of each rule and its sources.');
         return 0;
       }),
     );
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
