@@ -51,12 +51,14 @@ export type ProgressEvent =
   | { step: 'policy'; standard: StandardId; length: number; entropyBits: number }
   | { step: 'session'; issuer: string }
   | { step: 'certificate'; certId: string; certUrl: string }
-  | { step: 'store'; store: string; ok: boolean; version?: string; code?: string }
+  | { step: 'store'; store: string; ok: boolean; version?: string; code?: string; notice?: string }
   | { step: 'revoked'; certId: string; reason: string };
 
 export interface StoredLocation {
   store: string;
   version?: string;
+  /** Something the store changed that the user should know (e.g. a file's mode was tightened). */
+  notice?: string;
 }
 
 export interface CertifyReport {
@@ -252,12 +254,17 @@ async function writeStores(
         certUrl: cert.cert_url,
         certId: cert.cert_id,
       });
-      stored.push({ store: store.uri, ...(result.version !== undefined && { version: result.version }) });
+      stored.push({
+        store: store.uri,
+        ...(result.version !== undefined && { version: result.version }),
+        ...(result.notice !== undefined && { notice: result.notice }),
+      });
       progress({
         step: 'store',
         store: store.uri,
         ok: true,
         ...(result.version !== undefined && { version: result.version }),
+        ...(result.notice !== undefined && { notice: result.notice }),
       });
     } catch (error) {
       const failure = describeStoreFailure(store.uri, error, credential);
