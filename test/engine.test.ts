@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -158,6 +158,19 @@ describe('failure at every step ends with the documented outcome', () => {
     }).catch((e: unknown) => e);
     expect((error as { code: string }).code).toBe('STORE_URI_INVALID');
     expect((await teamCertificates()).length).toBe(count);
+  });
+
+  it('a __proto__ store key is refused before anything is issued or written', async () => {
+    const count = (await teamCertificates()).length;
+    const file = join(dir, 'x.json');
+    const error = await certifyAndStore(request([`file://${file}#__proto__`]), {
+      issuer: client(),
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('STORE_URI_INVALID');
+    expect((error as { exitCode: number }).exitCode).toBe(2);
+    expect((await teamCertificates()).length).toBe(count);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('certificate refused (wrong API key): clear error, nothing stored', async () => {
