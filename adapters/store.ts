@@ -70,7 +70,8 @@ export type StoreErrorCode =
   | 'STORE_INVALID_VALUE'
   | 'STORE_METADATA_FAILED'
   | 'STORE_WRITE_FAILED'
-  | 'STORE_SYMLINK_REFUSED';
+  | 'STORE_SYMLINK_REFUSED'
+  | 'STORE_CONFIG_INVALID';
 
 /**
  * A store operation failed. `credentialWritten` says whether the new value reached the store
