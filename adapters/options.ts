@@ -18,6 +18,10 @@ export interface StoreOptions {
     /** Time allowed for a response per attempt; default PASSGENI_AWS_REQUEST_TIMEOUT_MS, else 30000. */
     requestTimeoutMs?: number;
   };
+  k8s?: {
+    /** Time allowed for each Kubernetes API request; default PASSGENI_K8S_REQUEST_TIMEOUT_MS, else 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }
