@@ -3,10 +3,11 @@ import {
   ApiException,
   CoreV1Api,
   KubeConfig,
+  Observable,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import type { V1Secret } from '@kubernetes/client-node';
+import type { ConfigurationOptions, V1Secret } from '@kubernetes/client-node';
 import { StoreError, urlForKey } from './store.js';
 import type { SecretStore, StoreErrorCode, StoreWriteRequest, StoreWriteResult } from './store.js';
 import type { AdapterContext } from './options.js';
@@ -19,6 +20,47 @@ import type { RetryPolicy } from '../src/lib/retry.js';
  * not node:http). nock 15 still sees them: its @mswjs/interceptors layer intercepts at the socket
  * level. test/adapters/kubernetes.test.ts proves it with a kubeconfig pointing at https://k8s.test.
  */
+
+/** undici's own limits are 300 s per phase, far longer than a certify run should hang on a stalled API server. */
+export const K8S_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 600_000;
+
+function requestTimeout(context: AdapterContext, store: string): number {
+  const option = context.options.k8s?.requestTimeoutMs;
+  const raw = option ?? context.env.PASSGENI_K8S_REQUEST_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return K8S_REQUEST_TIMEOUT_MS;
+  const value = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new StoreError(
+      'STORE_CONFIG_INVALID',
+      `${option !== undefined ? 'k8s.requestTimeoutMs' : 'PASSGENI_K8S_REQUEST_TIMEOUT_MS'} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}; leave it unset for the default (${K8S_REQUEST_TIMEOUT_MS}).`,
+      { store, exitCode: 2 },
+    );
+  }
+  return value;
+}
+
+/** Per-request options that abort a request still unanswered after `ms` (a fresh timer per attempt). */
+function withTimeout(ms: number, options?: ConfigurationOptions): ConfigurationOptions {
+  return {
+    ...options,
+    middleware: [
+      ...(options?.middleware ?? []),
+      {
+        pre: (context) => {
+          context.setSignal(AbortSignal.timeout(ms));
+          return new Observable(Promise.resolve(context));
+        },
+        post: (response) => new Observable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'TimeoutError';
+}
 
 export const CERT_URL_ANNOTATION = 'passgeni.ai/cert-url';
 export const CERT_KEY_ANNOTATION = 'passgeni.ai/cert-key';
@@ -53,6 +95,7 @@ export class KubernetesStore implements SecretStore {
     private readonly parsed: ParsedK8sUri,
     private readonly api: CoreV1Api,
     private readonly retry: RetryPolicy,
+    private readonly timeoutMs: number = K8S_REQUEST_TIMEOUT_MS,
   ) {
     this.uri = parsed.uri;
   }
@@ -66,7 +109,9 @@ export class KubernetesStore implements SecretStore {
     return withRetry(this.retry, run, (outcome) => {
       if (outcome.ok) return null;
       const status = statusOf(outcome.error);
-      if (status === undefined) return networkCode(outcome.error) !== undefined ? 0 : null;
+      if (status === undefined) {
+        return networkCode(outcome.error) !== undefined || isTimeout(outcome.error) ? 0 : null;
+      }
       if (status !== 429 && status < 500) return null;
       return parseRetryAfter((outcome.error as ApiException<unknown>).headers['retry-after']) ?? 0;
     });
@@ -77,7 +122,10 @@ export class KubernetesStore implements SecretStore {
     const { namespace, name } = this.parsed;
     let code: StoreErrorCode = 'STORE_WRITE_FAILED';
     let message: string;
-    if (status === undefined) {
+    if (status === undefined && isTimeout(error)) {
+      code = 'STORE_UNAVAILABLE';
+      message = `The Kubernetes API did not answer within ${this.timeoutMs} ms when trying to ${doing} ${this.where}. Check the API server and network, or raise PASSGENI_K8S_REQUEST_TIMEOUT_MS.`;
+    } else if (status === undefined) {
       code = 'STORE_UNAVAILABLE';
       message = `Could not reach the Kubernetes API to ${doing} ${this.where} (${networkCode(error) ?? 'network error'}).`;
     } else if (status === 401) {
@@ -110,7 +158,9 @@ export class KubernetesStore implements SecretStore {
   private async read(): Promise<V1Secret | undefined> {
     const { namespace, name } = this.parsed;
     try {
-      return await this.call(() => this.api.readNamespacedSecret({ name, namespace }));
+      return await this.call(() =>
+        this.api.readNamespacedSecret({ name, namespace }, withTimeout(this.timeoutMs)),
+      );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw this.failure('read', error);
@@ -149,7 +199,7 @@ export class KubernetesStore implements SecretStore {
       const updated = await this.call(() =>
         this.api.patchNamespacedSecret(
           { name, namespace, body },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch, withTimeout(this.timeoutMs)),
         ),
       );
       const version = updated.metadata?.resourceVersion;
@@ -198,5 +248,10 @@ export function openKubernetesStore(parsed: ParsedK8sUri, context: AdapterContex
       { store: parsed.uri },
     );
   }
-  return new KubernetesStore(parsed, kc.makeApiClient(CoreV1Api), context.retry);
+  return new KubernetesStore(
+    parsed,
+    kc.makeApiClient(CoreV1Api),
+    context.retry,
+    requestTimeout(context, parsed.uri),
+  );
 }

@@ -10,7 +10,18 @@ export interface StoreOptions {
   vault?: VaultOptions;
   /** A Doppler token; wins over DOPPLER_TOKEN. */
   dopplerToken?: string;
-  aws?: { region?: string; maxAttempts?: number };
+  aws?: {
+    region?: string;
+    maxAttempts?: number;
+    /** TCP connect timeout per attempt; default PASSGENI_AWS_CONNECT_TIMEOUT_MS, else 5000. */
+    connectionTimeoutMs?: number;
+    /** Time allowed for a response per attempt; default PASSGENI_AWS_REQUEST_TIMEOUT_MS, else 30000. */
+    requestTimeoutMs?: number;
+  };
+  k8s?: {
+    /** Time allowed for each Kubernetes API request; default PASSGENI_K8S_REQUEST_TIMEOUT_MS, else 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }

@@ -44,6 +44,8 @@ export interface StoreWriteResult {
   store: string;
   /** The version the store gave the new value (AWS VersionId, KV version, …), when it has one. */
   version?: string;
+  /** Something the user should know about a write that succeeded (e.g. a file's mode was tightened). */
+  notice?: string;
 }
 
 /** An entry found under a prefix by `inventory`. */
@@ -67,7 +69,9 @@ export type StoreErrorCode =
   | 'STORE_AUTH_MISSING'
   | 'STORE_INVALID_VALUE'
   | 'STORE_METADATA_FAILED'
-  | 'STORE_WRITE_FAILED';
+  | 'STORE_WRITE_FAILED'
+  | 'STORE_SYMLINK_REFUSED'
+  | 'STORE_CONFIG_INVALID';
 
 /**
  * A store operation failed. `credentialWritten` says whether the new value reached the store

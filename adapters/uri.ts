@@ -129,11 +129,29 @@ function splitUri(uri: string): RawParts {
   };
 }
 
+/**
+ * Keys that name Object.prototype machinery: as a property of a plain object `__proto__` is
+ * swallowed by the setter, so the credential could land while its certificate record silently
+ * did not. No real secret needs these names, so they are refused before anything is issued.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkedKey(uri: string, key: string, kind: StoreKind): string {
+  if (RESERVED_KEYS.has(key)) {
+    throw invalid(
+      uri,
+      `"${key}" cannot be used as a key (it is reserved by JavaScript objects); choose another key name`,
+      kind,
+    );
+  }
+  return key;
+}
+
 function requireKey(uri: string, parts: RawParts): string {
   if (parts.fragment === undefined || parts.fragment === '') {
     throw invalid(uri, 'the key inside the secret is missing (add #<key>)', parts.kind);
   }
-  return decode(uri, parts.fragment, 'key', parts.kind);
+  return checkedKey(uri, decode(uri, parts.fragment, 'key', parts.kind), parts.kind);
 }
 
 function segments(uri: string, parts: RawParts, what: string): string[] {
@@ -174,7 +192,7 @@ function parseAws(uri: string, parts: RawParts): ParsedAwsUri {
   if (arnRegion !== undefined) parsed.arnRegion = arnRegion;
   if (parts.fragment !== undefined) {
     if (parts.fragment === '') throw invalid(uri, 'the #json-key is empty', 'aws-sm');
-    parsed.jsonKey = decode(uri, parts.fragment, 'JSON key', 'aws-sm');
+    parsed.jsonKey = checkedKey(uri, decode(uri, parts.fragment, 'JSON key', 'aws-sm'), 'aws-sm');
   }
   return parsed;
 }

@@ -51,12 +51,14 @@ export type ProgressEvent =
   | { step: 'policy'; standard: StandardId; length: number; entropyBits: number }
   | { step: 'session'; issuer: string }
   | { step: 'certificate'; certId: string; certUrl: string }
-  | { step: 'store'; store: string; ok: boolean; version?: string; code?: string }
+  | { step: 'store'; store: string; ok: boolean; version?: string; code?: string; notice?: string }
   | { step: 'revoked'; certId: string; reason: string };
 
 export interface StoredLocation {
   store: string;
   version?: string;
+  /** Something the store changed that the user should know (e.g. a file's mode was tightened). */
+  notice?: string;
 }
 
 export interface CertifyReport {
@@ -100,7 +102,20 @@ export class CertifyStoreError extends PassgeniError {
     certificateState: 'valid' | 'revoked' | 'revocation-failed';
   }) {
     const { stored, failures, cert, certificateState } = args;
-    const failed = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ');
+    const list = (some: StoreFailure[]) =>
+      some.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ');
+    // A store whose metadata step failed does hold the credential (it is in `stored` too), so
+    // "failed" would be untrue for it: the two kinds of failure are worded apart.
+    const notWritten = failures.filter((f) => !f.credentialWritten);
+    const urlMissing = failures.filter((f) => f.credentialWritten);
+    const total = stored.length + notWritten.length;
+    const summary = [
+      `The credential is stored in ${stored.length} of ${total} store${total === 1 ? '' : 's'}`,
+      ...(notWritten.length ? [`writing it failed in ${notWritten.length}: ${list(notWritten)}`] : []),
+      ...(urlMissing.length
+        ? [`the certificate URL could not be attached in ${urlMissing.length}: ${list(urlMissing)}`]
+        : []),
+    ].join('; ');
     const where = stored.length
       ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : '')).join(', ')}, with certificate ${cert.cert_url}.`
       : 'The new credential was not stored anywhere; every previous secret is unchanged.';
@@ -111,23 +126,19 @@ export class CertifyStoreError extends PassgeniError {
           ? ` Certificate ${cert.cert_id} could NOT be revoked.`
           : '';
     const code = stored.length ? 'PARTIALLY_STORED' : 'NOT_STORED';
-    super(
-      code,
-      `Writing the credential failed for ${failures.length} of ${failures.length + stored.length} store(s): ${failed}. ${where}${certNote}`,
-      {
-        exitCode: 3,
-        details: {
-          stored,
-          failures,
-          cert_id: cert.cert_id,
-          cert_url: cert.cert_url,
-          certificate_state: certificateState,
-        },
-        ...(certificateState === 'revocation-failed' && {
-          hint: { revoke: cert.cert_id, reason: 'not-stored' },
-        }),
+    super(code, `${summary}. ${where}${certNote}`, {
+      exitCode: 3,
+      details: {
+        stored,
+        failures,
+        cert_id: cert.cert_id,
+        cert_url: cert.cert_url,
+        certificate_state: certificateState,
       },
-    );
+      ...(certificateState === 'revocation-failed' && {
+        hint: { revoke: cert.cert_id, reason: 'not-stored' },
+      }),
+    });
     this.stored = stored;
     this.failures = failures;
     this.certId = cert.cert_id;
@@ -252,12 +263,17 @@ async function writeStores(
         certUrl: cert.cert_url,
         certId: cert.cert_id,
       });
-      stored.push({ store: store.uri, ...(result.version !== undefined && { version: result.version }) });
+      stored.push({
+        store: store.uri,
+        ...(result.version !== undefined && { version: result.version }),
+        ...(result.notice !== undefined && { notice: result.notice }),
+      });
       progress({
         step: 'store',
         store: store.uri,
         ok: true,
         ...(result.version !== undefined && { version: result.version }),
+        ...(result.notice !== undefined && { notice: result.notice }),
       });
     } catch (error) {
       const failure = describeStoreFailure(store.uri, error, credential);

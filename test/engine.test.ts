@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -160,6 +160,19 @@ describe('failure at every step ends with the documented outcome', () => {
     expect((await teamCertificates()).length).toBe(count);
   });
 
+  it('a __proto__ store key is refused before anything is issued or written', async () => {
+    const count = (await teamCertificates()).length;
+    const file = join(dir, 'x.json');
+    const error = await certifyAndStore(request([`file://${file}#__proto__`]), {
+      issuer: client(),
+      openStore: open,
+    }).catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('STORE_URI_INVALID');
+    expect((error as { exitCode: number }).exitCode).toBe(2);
+    expect((await teamCertificates()).length).toBe(count);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('certificate refused (wrong API key): clear error, nothing stored', async () => {
     const before = readFileSync(envFile, 'utf8');
     const error = await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`]), {
@@ -293,8 +306,31 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(error.failures.map((f) => f.store)).toEqual([bad]);
     expect(error.certificateState).toBe('valid');
     expect(error.message).toContain(`IS stored in ${good}`);
+    expect(error.message).toMatch(
+      new RegExp(`^The credential is stored in 1 of 2 stores; writing it failed in 1: ${bad}: `),
+    );
     // the certificate stays valid: it describes the credential that is stored
     expect((await issuer.issuer.getCertificate(error.certId)).status).toBe('valid');
+  });
+
+  it('one store written without its URL plus one ok store: the message says the credential is in both', async () => {
+    const good = `file://${envFile}#DB_PASSWORD`;
+    const other = join(dir, 'other.env');
+    // An unreadable sidecar makes the file store fail after the credential is written.
+    writeFileSync(`${other}.passgeni.json`, 'not json');
+    const tagless = `file://${other}#K`;
+    const error = (await certifyAndStore(request([good, tagless]), {
+      issuer: client(),
+      openStore: open,
+    }).catch((e: unknown) => e)) as CertifyStoreError;
+    expect(error.code).toBe('PARTIALLY_STORED');
+    expect(error.stored.map((s) => s.store)).toEqual([good, tagless]);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The credential is stored in 2 of 2 stores; the certificate URL could not be attached in 1: ${tagless}: `,
+      ),
+    );
+    expect(error.message).not.toMatch(/failed for/);
   });
 
   it('metadata write fails after the value was written: reported as stored, certificate stays valid', async () => {

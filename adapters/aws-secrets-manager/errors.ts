@@ -77,6 +77,9 @@ export function mapAwsError(
   } else if (name === 'InternalServiceError' || (status !== undefined && status >= 500)) {
     code = 'STORE_UNAVAILABLE';
     message = `Secrets Manager failed secretsmanager:${action} (${name}${status ? `, HTTP ${status}` : ''}); retry later.`;
+  } else if (status === undefined && (name === 'TimeoutError' || shape.code === 'ETIMEDOUT')) {
+    code = 'STORE_UNAVAILABLE';
+    message = `Secrets Manager did not answer secretsmanager:${action} in time${attempts ? ` (${attempts} attempt(s))` : ''}. Check the endpoint and network, or raise PASSGENI_AWS_REQUEST_TIMEOUT_MS / PASSGENI_AWS_CONNECT_TIMEOUT_MS.`;
   } else if (status === undefined) {
     code = 'STORE_UNAVAILABLE';
     message = `Could not reach Secrets Manager for secretsmanager:${action} (${shape.code ?? name}).`;

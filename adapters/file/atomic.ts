@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -12,9 +12,39 @@ export const FILE_MODE = 0o600;
 /** The file as it was before our last write: the previous credential stays recoverable. */
 export const BACKUP_SUFFIX = '.passgeni.bak';
 
-export async function readIfExists(file: string): Promise<Buffer | undefined> {
+/**
+ * `noFollow` opens with O_NOFOLLOW, so a link planted between our check and the read fails (ELOOP)
+ * instead of handing us some other file's content to copy into the backup.
+ */
+export async function readIfExists(file: string, noFollow = false): Promise<Buffer | undefined> {
   try {
-    return await readFile(file);
+    if (!noFollow) return await readFile(file);
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Whether `file` is itself a symbolic link (a missing file is not). */
+export async function isSymlink(file: string): Promise<boolean> {
+  try {
+    return (await lstat(file)).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** The permission bits of `file`, or undefined when it does not exist (never follows a link). */
+export async function permissions(file: string): Promise<number | undefined> {
+  try {
+    return (await lstat(file)).mode & 0o777;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -41,16 +71,20 @@ export async function syncDirectory(dir: string): Promise<void> {
  * Writes a sibling temp file (created 0600 and exclusive, so it never exists with wider
  * permissions or clobbers anything), flushes it, and returns its path for the caller to rename.
  */
-export async function writeTemp(target: string, content: string | Buffer): Promise<string> {
+export async function writeTemp(
+  target: string,
+  content: string | Buffer,
+  mode: number = FILE_MODE,
+): Promise<string> {
   const temp = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await handle.writeFile(content);
     // The creation mode is reduced by the umask but never widened; chmod makes it exact.
-    await handle.chmod(FILE_MODE);
+    await handle.chmod(mode);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -72,12 +106,10 @@ export async function atomicWrite(target: string, content: string | Buffer): Pro
   await syncDirectory(path.dirname(target));
 }
 
-/** Follows a symlinked secrets file so the link is kept and its target replaced. */
+/**
+ * The file's path with its directory resolved. The file itself is not followed: writes refuse a
+ * symlinked file (a planted link must not redirect the credential), reads go through readTarget.
+ */
 export async function resolveTarget(file: string): Promise<string> {
-  try {
-    return await realpath(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return path.join(await realpath(path.dirname(file)), path.basename(file));
-  }
+  return path.join(await realpath(path.dirname(file)), path.basename(file));
 }

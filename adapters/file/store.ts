@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../store.js';
 import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
@@ -7,6 +7,9 @@ import {
   atomicWrite,
   BACKUP_SUFFIX,
   digest,
+  FILE_MODE,
+  isSymlink,
+  permissions,
   readIfExists,
   resolveTarget,
   syncDirectory,
@@ -42,12 +45,23 @@ export class FileStore implements SecretStore {
     this.filePath = path.resolve(baseDir, parsed.path);
   }
 
-  /** Where reads go: the file itself or, for a symlink, its target (where writes go too). */
+  /** Where reads go: the file itself or, for a symlink, its target (reading one is harmless). */
   private async readTarget(): Promise<string> {
     try {
-      return await resolveTarget(this.filePath);
+      return await realpath(this.filePath);
     } catch {
       return this.filePath;
+    }
+  }
+
+  /**
+   * A link planted at the file, its backup or its sidecar would make us write the credential (or
+   * its previous value) wherever the link points, so all three must be plain files or absent.
+   */
+  private async refuseSymlinks(target: string): Promise<void> {
+    for (const file of [target, target + BACKUP_SUFFIX, target + SIDECAR_SUFFIX]) {
+      if (await fsStep(this.uri, `inspect ${file}`, () => isSymlink(file)))
+        throw symlinkRefused(this.uri, file);
     }
   }
 
@@ -57,20 +71,31 @@ export class FileStore implements SecretStore {
     const target = await fsStep(store, `find the directory of ${this.filePath}`, () =>
       resolveTarget(this.filePath),
     );
+    await this.refuseSymlinks(target);
     const release = await fsStep(store, `create a lock file next to ${target}`, () =>
       acquireLock(target, store),
     );
     try {
-      const before = await fsStep(store, `read ${target}`, () => readIfExists(target));
+      const before = await readTargetFile(store, target);
       const next = render(format, before?.toString('utf8'), key, request.credential, store);
+      // A mode already at least as strict as 0600 (0400, 0600) is the owner's choice and is kept;
+      // anything readable or writable by others is tightened, and the user is told.
+      const previousMode = await fsStep(store, `inspect ${target}`, () => permissions(target));
+      const keepMode = previousMode !== undefined && (previousMode & 0o177) === 0;
+      const mode = keepMode ? previousMode : FILE_MODE;
+      const notice =
+        previousMode !== undefined && !keepMode
+          ? `${target} was mode ${octal(previousMode)} (readable or writable by others); it is now ${octal(FILE_MODE)}.`
+          : undefined;
 
       let temp: string | undefined;
       try {
-        temp = await writeTemp(target, next);
+        await this.refuseSymlinks(target);
+        temp = await writeTemp(target, next, mode);
         if (before !== undefined) await atomicWrite(target + BACKUP_SUFFIX, before);
         // The lock keeps other passgeni runs out; this catches editors and other tools that
         // changed the file since we read it, immediately before the swap.
-        const current = await readIfExists(target);
+        const current = await readIfExists(target, true);
         if (digest(current) !== digest(before)) {
           throw new StoreError(
             'STORE_CONFLICT',
@@ -106,7 +131,7 @@ export class FileStore implements SecretStore {
           { store, credentialWritten: true },
         );
       }
-      return { store };
+      return { store, ...(notice !== undefined && { notice }) };
     } finally {
       await release();
     }
@@ -134,5 +159,26 @@ export class FileStore implements SecretStore {
     }
     const record = Object.hasOwn(records, this.parsed.key) ? records[this.parsed.key] : undefined;
     return typeof record?.cert_url === 'string' ? record.cert_url : undefined;
+  }
+}
+
+function octal(mode: number): string {
+  return `0${mode.toString(8).padStart(3, '0')}`;
+}
+
+function symlinkRefused(store: string, file: string): StoreError {
+  return new StoreError(
+    'STORE_SYMLINK_REFUSED',
+    `${file} is a symbolic link; passgeni writes only plain files, so that a planted link cannot redirect the credential. Nothing was written. Point the store URI at the real file, or remove the link.`,
+    { store },
+  );
+}
+
+async function readTargetFile(store: string, target: string): Promise<Buffer | undefined> {
+  try {
+    return await readIfExists(target, true);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(store, target);
+    throw fsError(store, error, `read ${target}`);
   }
 }

@@ -6,7 +6,12 @@
 export function redact(text: string, secrets: readonly (string | undefined)[], maxLength = 300): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join('[redacted]');
+    if (secret === undefined || secret === '') continue;
+    // A server echoing a JSON request quotes it escaped (`\"`, `\\`, `\u…`), so both forms go.
+    // A value this short would cut ordinary words apart, so only its quoted JSON form is cut.
+    const quoted = JSON.stringify(secret);
+    const forms = secret.length < 4 ? [quoted] : [quoted.slice(1, -1), secret];
+    for (const form of forms) out = out.split(form).join(secret.length < 4 ? '"[redacted]"' : '[redacted]');
   }
   return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out;
 }

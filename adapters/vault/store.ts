@@ -91,6 +91,9 @@ export class VaultStore implements SecretStore {
     const { key } = this.parsed;
     const secrets = [request.credential];
     const current = await this.readCurrent(secrets);
+    // The whole secret is sent back with the new key, and a Vault (or a proxy in front of it)
+    // may echo the request in its error: the other keys' values must be scrubbed too.
+    secrets.push(...stringLeaves(JSON.parse(current.dataText)));
     let version: number;
     if (JSON.parse(current.dataText)?.[key] === request.credential) {
       // A previous attempt of this write landed; only the metadata may be missing.
@@ -165,4 +168,12 @@ export class VaultStore implements SecretStore {
     const metadata = await readCustomMetadata(this.client, this.metadataPath, this.where);
     return urlForKey(metadata?.[CERT_URL_METADATA], metadata?.[CERT_KEY_METADATA], this.parsed.key);
   }
+}
+
+/** Every string in a parsed JSON value, at any depth, and every number as text (a PIN may be one). */
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringLeaves);
 }

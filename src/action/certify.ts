@@ -118,7 +118,7 @@ function describeProgress(event: ProgressEvent): string {
       return `Certificate ${event.certId}: ${event.certUrl}`;
     case 'store':
       return event.ok
-        ? `Stored in ${event.store}${event.version ? ` (version ${event.version})` : ''}`
+        ? `Stored in ${event.store}${event.version ? ` (version ${event.version})` : ''}${event.notice ? `. Note: ${event.notice}` : ''}`
         : `FAILED to store in ${event.store}${event.code ? ` (${event.code})` : ''}`;
     case 'revoked':
       return `Revoked certificate ${event.certId} (reason ${event.reason})`;

@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { STANDARD_IDS } from '../../src/policy/types.js';
@@ -159,6 +161,21 @@ describe('certify action: output-credential', () => {
     expect(credential).toHaveLength(24);
     expect(credential).not.toContain('`');
     expectMaskedFirst(result, credential);
+  });
+
+  it('logs a notice when it tightens a secrets file readable by others to 0600', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-ws-'));
+    writeFileSync(join(workspace, 'secrets.json'), '{}\n');
+    chmodSync(join(workspace, 'secrets.json'), 0o644);
+    const result = await runAction(ACTION_YML, {
+      with: { 'issuer-url': issuer.url, 'api-key': issuer.apiKey, store: STORE, standard: 'HIPAA' },
+      workspace,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(statSync(join(workspace, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(result.stdout).toMatch(
+      /Stored in file:\/\/\.\/secrets\.json#DB_PASSWORD\. Note: .*was mode 0644 .*it is now 0600/,
+    );
   });
 
   it('rejects a boolean that is not a YAML core boolean instead of reading it as false', async () => {

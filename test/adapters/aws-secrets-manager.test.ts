@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import {
@@ -404,5 +406,45 @@ describe('aws-sm reads and listing', () => {
       .reply(200, { VersionId: 'v', SecretString: 'x' }, AWS_JSON);
     expect(await (await open(`aws-sm://${arn}`)).readCredential()).toBe('x');
     expectAllCallsMade();
+  });
+});
+
+describe('aws timeouts', () => {
+  it('a stalled endpoint fails within the request timeout with STORE_UNAVAILABLE', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const sockets: Socket[] = [];
+    // Accepts the connection and never answers: what hung certify for minutes.
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const store = await open('aws-sm://prod/api-key', {
+        ...OPTIONS,
+        env: { ...OPTIONS.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}` },
+        aws: { maxAttempts: 1, requestTimeoutMs: 300 },
+      });
+      const started = Date.now();
+      const error = await storeError(store.write(WRITE));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toMatch(/did not answer secretsmanager:GetSecretValue in time/);
+      expect(error.message).toContain('PASSGENI_AWS_REQUEST_TIMEOUT_MS');
+      expectNoSecrets(error, [CREDENTIAL, SESSION_TOKEN]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('takes the timeouts from the environment and refuses a bad value before any request', async () => {
+    const error = await storeError(
+      open('aws-sm://prod/api-key', {
+        ...OPTIONS,
+        env: { ...OPTIONS.env, PASSGENI_AWS_REQUEST_TIMEOUT_MS: '30s' },
+      }),
+    );
+    expect(error.code).toBe('STORE_CONFIG_INVALID');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('PASSGENI_AWS_REQUEST_TIMEOUT_MS must be a whole number of milliseconds');
   });
 });

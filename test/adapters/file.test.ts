@@ -142,15 +142,58 @@ describe('file store (dotenv)', () => {
     expect(await mode(path.join(dir, '.env' + SIDECAR_SUFFIX))).toBe(0o600);
   });
 
-  it('keeps a symlinked secrets file a symlink and writes its target', async () => {
+  it.each([
+    ['the file', ''],
+    ['its backup', BACKUP_SUFFIX],
+    ['its sidecar', SIDECAR_SUFFIX],
+  ])('refuses to write when %s is a symlink, touching nothing', async (_what, suffix) => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'passgeni-outside-'));
+    try {
+      const victim = path.join(outside, 'victim');
+      await writeFile(victim, 'A=1\n', { mode: 0o644 });
+      await chmod(victim, 0o644);
+      const file = path.join(dir, '.env');
+      if (suffix !== '') await writeFile(file, 'A=1\n', { mode: 0o600 });
+      await symlink(victim, file + suffix);
+      const store = await open('file://.env#B');
+      const error = await storeError(store.write({ credential: CREDENTIAL, ...CERT }));
+      expect(error.code).toBe('STORE_SYMLINK_REFUSED');
+      expect(error.credentialWritten).toBe(false);
+      expect(error.message).toContain('symbolic link');
+      expect(error.message).toContain('Nothing was written');
+      expectNoSecrets(error, [CREDENTIAL]);
+      expect(await readFile(victim, 'utf8')).toBe('A=1\n');
+      expect(await mode(victim)).toBe(0o644);
+      expect(await readdir(outside)).toEqual(['victim']);
+      if (suffix !== '') expect(await readFile(file, 'utf8')).toBe('A=1\n');
+      expect((await readdir(dir)).sort()).toEqual(['.env' + suffix, ...(suffix ? ['.env'] : [])].sort());
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('still reads a symlinked file (verify --credential-from)', async () => {
     await writeFile(path.join(dir, 'real.env'), 'A=1\n');
     await symlink('real.env', path.join(dir, '.env'));
-    const store = await open('file://.env#B');
-    await store.write({ credential: 'b', ...CERT });
-    expect(await readFile(path.join(dir, 'real.env'), 'utf8')).toBe('A=1\nB=b\n');
-    expect(existsSync(path.join(dir, 'real.env' + SIDECAR_SUFFIX))).toBe(true);
-    expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
-    expect(await store.readCredential()).toBe('b');
+    expect(await (await open('file://.env#A')).readCredential()).toBe('1');
+  });
+
+  it.each([0o400, 0o600])('keeps a mode at least as strict as 0600 (%o)', async (strict) => {
+    const file = path.join(dir, '.env');
+    await writeFile(file, 'A=1\n');
+    await chmod(file, strict);
+    const result = await (await open('file://.env#B')).write({ credential: 'b', ...CERT });
+    expect(result.notice).toBeUndefined();
+    expect(await mode(file)).toBe(strict);
+  });
+
+  it('tightens a looser mode to 0600 and says so', async () => {
+    const file = path.join(dir, '.env');
+    await writeFile(file, 'A=1\n');
+    await chmod(file, 0o644);
+    const result = await (await open('file://.env#B')).write({ credential: 'b', ...CERT });
+    expect(await mode(file)).toBe(0o600);
+    expect(result.notice).toMatch(/was mode 0644 .*it is now 0600/);
   });
 });
 

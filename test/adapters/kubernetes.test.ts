@@ -3,9 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
+import { StoreError } from '../../adapters/store.js';
 import type { SecretStore } from '../../adapters/store.js';
 import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
 
@@ -175,5 +178,56 @@ describe('kubernetes reads', () => {
     api().get(SECRET_PATH).reply(404, { kind: 'Status', code: 404 });
     expect(await (await open()).readCredential()).toBeUndefined();
     expectAllCallsMade();
+  });
+});
+
+describe('kubernetes timeouts', () => {
+  it('a stalled API server fails within the request timeout with STORE_UNAVAILABLE', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const sockets: Socket[] = [];
+    // Accepts the connection and never answers.
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const kubeconfig = path.join(dir, 'stalled-kubeconfig');
+    await writeFile(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{name: stalled, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+        `users: [{name: ci, user: {token: ${TOKEN}}}]`,
+        'contexts: [{name: stalled, context: {cluster: stalled, user: ci}}]',
+        'current-context: stalled',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    try {
+      const store = await openStore('k8s://payments/db-credentials#password', {
+        env: { KUBECONFIG: kubeconfig },
+        k8s: { requestTimeoutMs: 300 },
+        retry: { maxAttempts: 2, baseDelayMs: 1 },
+      });
+      const started = Date.now();
+      const error = await writeFails(Promise.resolve(store), WRITE, 'STORE_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error.message).toMatch(/did not answer within 300 ms when trying to read/);
+      expect(error.message).toContain('PASSGENI_K8S_REQUEST_TIMEOUT_MS');
+      expectNoSecrets(error, [CREDENTIAL, TOKEN]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses a malformed PASSGENI_K8S_REQUEST_TIMEOUT_MS when the store is opened', async () => {
+    const error = await openStore('k8s://payments/db-credentials#password', {
+      ...options,
+      env: { ...options.env, PASSGENI_K8S_REQUEST_TIMEOUT_MS: '-1' },
+    }).catch((e: unknown) => e as StoreError);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('STORE_CONFIG_INVALID');
+    expect((error as StoreError).exitCode).toBe(2);
   });
 });

@@ -16,6 +16,23 @@ function invalid(uri: string): StoreError {
 }
 
 describe('parseStoreUri', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses the reserved key %s in every store kind (it would drop the certificate URL)',
+    (key) => {
+      for (const uri of [
+        `file://x.json#${key}`,
+        `file://.env#${key}`,
+        `aws-sm://prod/db#${key}`,
+        `vault://secret/app#${key}`,
+        `k8s://default/app#${key}`,
+      ]) {
+        const error = invalid(uri);
+        expect(error.message).toContain(`"${key}" cannot be used as a key`);
+        expect(error.message).toContain('choose another key name');
+      }
+    },
+  );
+
   it('parses AWS names, ARNs, JSON keys and ?create in either position', () => {
     expect(parseStoreUri('aws-sm://prod/db')).toEqual({
       kind: 'aws-sm',

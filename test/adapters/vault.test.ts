@@ -214,6 +214,40 @@ describe('vault write', () => {
   });
 });
 
+describe('vault errors that echo the request', () => {
+  const OTHERS = {
+    username: 'svc',
+    api_key: 'ak-OTHER-KEY-VALUE-0042',
+    pin: 4711,
+    nested: { cert: 'pem "quoted" \\ body' },
+  };
+
+  it.each([
+    ['in its errors', (body: string) => ({ errors: [`invalid request body: ${body}`] })],
+    ['beside its errors', (body: string) => ({ errors: ['invalid request'], request: body })],
+  ])('quotes none of the sent values when Vault echoes the body %s', async (_where, reply) => {
+    vault()
+      .get(DATA)
+      .reply(200, readReply(JSON.stringify({ ...OTHERS, password: 'old-password' }), 3))
+      .post(DATA)
+      // A static reply of what the request carries (nock's reply callbacks stall this client).
+      .reply(400, reply(JSON.stringify({ options: { cas: 3 }, data: { ...OTHERS, password: CREDENTIAL } })));
+    const error = await writeFails(open(), WRITE, 'STORE_WRITE_FAILED');
+    expectNoSecrets(error, [
+      CREDENTIAL,
+      TOKEN,
+      'ak-OTHER-KEY-VALUE-0042',
+      '"svc"',
+      '4711',
+      'pem \\"quoted\\"',
+      'old-password',
+    ]);
+    expect(error.message).toContain('Vault refused to write secret/app/db (HTTP 400)');
+    expect(error.message.length).toBeLessThan(600);
+    expectAllCallsMade();
+  });
+});
+
 describe('vault auth', () => {
   it('AppRole: logs in once with role_id/secret_id and uses the returned token', async () => {
     const secretId = 'approle-secret-id-EXAMPLE-0001';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
@@ -12,7 +12,7 @@ describe('passgeni certify on the embedded defaults (local issuer, file store)',
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'passgeni-certify-'));
-    writeFileSync(join(dir, 'secrets.env'), '# app settings\nDB_HOST=db.internal\n');
+    writeFileSync(join(dir, 'secrets.env'), '# app settings\nDB_HOST=db.internal\n', { mode: 0o600 });
   });
   afterAll(async () => {
     await serve?.stop();
@@ -149,6 +149,28 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('POLICY_VIOLATION');
     expect(readFileSync(join(dir, 'weak.env'), 'utf8')).toBe('K=previous\n');
+  });
+
+  it('says so when it tightens a file readable by others to 0600 (text and JSON)', async () => {
+    const env = { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey };
+    for (const [name, json] of [
+      ['loose-text.env', false],
+      ['loose-json.env', true],
+    ] as const) {
+      writeFileSync(join(dir, name), 'A=1\n');
+      chmodSync(join(dir, name), 0o644);
+      const run = await runCli(
+        ['certify', '--standard', 'HIPAA', '--store', `file://./${name}#K`, ...(json ? ['--json'] : [])],
+        { cwd: dir, env },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+      if (json) {
+        expect(JSON.parse(run.stdout).stored[0].notice).toMatch(/was mode 0644 .*it is now 0600/);
+      } else {
+        expect(run.stdout).toMatch(/note +.*loose-text\.env was mode 0644 .*it is now 0600/);
+      }
+    }
   });
 
   it('exits 3 with the stores named when the store cannot be written, and the certificate is revoked', async () => {

@@ -126,7 +126,10 @@ function print(report: CertifyReport, options: CertifyOptions): void {
       `  certificate   ${report.cert_url}`,
       `  standards met ${report.standards_met.join(', ')}`,
       `  expires       ${report.expires_at}`,
-      ...report.stored.map((s) => `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ''}`),
+      ...report.stored.flatMap((s) => [
+        `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ''}`,
+        ...(s.notice ? [`  note          ${s.notice}`] : []),
+      ]),
       ...(options.outputCredential ? [`  credential    ${credential}`] : []),
     ].join('\n'),
   );
