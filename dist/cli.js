@@ -2,7 +2,7 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/chunk-XIP2XWNE.js";
+} from "./chunks/chunk-OBTEGYP3.js";
 import {
   CHAR_CLASSES,
   DAY_MS,
@@ -17,15 +17,15 @@ import {
   renderPolicy,
   resolvePolicy,
   resolveStandard
-} from "./chunks/chunk-AUBT4FWU.js";
+} from "./chunks/chunk-C2X24MP7.js";
 import {
   DEFAULT_RETRY,
   httpRequestWithRetry
-} from "./chunks/chunk-MYV2R6EA.js";
+} from "./chunks/chunk-44V3UYUX.js";
 import {
   parseStorePrefix,
   parseStoreUri
-} from "./chunks/chunk-MMNKG4MU.js";
+} from "./chunks/chunk-7TIKF7XO.js";
 import {
   StoreError
 } from "./chunks/chunk-JEH3KUTQ.js";
@@ -35,19 +35,19 @@ import {
 import {
   IssuerError,
   issuerUnreachable
-} from "./chunks/chunk-TUT2GTZS.js";
+} from "./chunks/chunk-L5JPIGO4.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
   loadJwks,
   parseJwks
-} from "./chunks/chunk-7RFZ3HKD.js";
+} from "./chunks/chunk-DHPNE6PL.js";
 import {
   HttpError,
   httpRequest,
   jsonBody
-} from "./chunks/chunk-6MFFN7GG.js";
+} from "./chunks/chunk-GASDKVEH.js";
 import {
   isIdAnyCase,
   parseClaims,
@@ -80,17 +80,17 @@ async function openStore(uri, options) {
   const context2 = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return new (await import("./chunks/aws-secrets-manager-M5K67NSW.js")).AwsSecretsManagerStore(parsed, context2);
+      return new (await import("./chunks/aws-secrets-manager-ND3GBI4T.js")).AwsSecretsManagerStore(parsed, context2);
     case "vault": {
-      const vault = await import("./chunks/vault-ETDNXGO7.js");
+      const vault = await import("./chunks/vault-HDP55CZF.js");
       return new vault.VaultStore(parsed, await vault.openClient(context2, parsed.uri));
     }
     case "doppler":
-      return (await import("./chunks/doppler-PICFEKLY.js")).openDopplerStore(parsed, context2);
+      return (await import("./chunks/doppler-53GTFRSZ.js")).openDopplerStore(parsed, context2);
     case "k8s":
-      return (await import("./chunks/kubernetes-WUINE27V.js")).openKubernetesStore(parsed, context2);
+      return (await import("./chunks/kubernetes-T44PL66X.js")).openKubernetesStore(parsed, context2);
     case "file":
-      return new (await import("./chunks/file-CSNTWF3Y.js")).FileStore(parsed, context2.baseDir);
+      return new (await import("./chunks/file-OHYZHHQY.js")).FileStore(parsed, context2.baseDir);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -98,16 +98,16 @@ async function openStoreLister(prefixUri, options) {
   const context2 = resolveContext(options);
   switch (prefix.kind) {
     case "aws-sm": {
-      const { createClient, listSecrets } = await import("./chunks/aws-secrets-manager-M5K67NSW.js");
+      const { createClient, listSecrets } = await import("./chunks/aws-secrets-manager-ND3GBI4T.js");
       return { list: () => listSecrets(createClient(context2), prefix) };
     }
     case "vault": {
-      const vault = await import("./chunks/vault-ETDNXGO7.js");
+      const vault = await import("./chunks/vault-HDP55CZF.js");
       const client = await vault.openClient(context2, prefix.uri);
       return { list: () => vault.listVault(client, prefix) };
     }
     case "file": {
-      const { listFiles } = await import("./chunks/file-CSNTWF3Y.js");
+      const { listFiles } = await import("./chunks/file-OHYZHHQY.js");
       return { list: () => listFiles(context2.baseDir, prefix) };
     }
   }
@@ -117,15 +117,8 @@ async function openStoreLister(prefixUri, options) {
 import { getFips } from "node:crypto";
 
 // src/generate/random.ts
-var MAX_CHUNK = 65536;
 var defaultRandom = (buffer) => {
-  if (buffer.length <= MAX_CHUNK) {
-    crypto.getRandomValues(buffer);
-    return;
-  }
-  for (let offset = 0; offset < buffer.length; offset += MAX_CHUNK) {
-    crypto.getRandomValues(buffer.subarray(offset, Math.min(offset + MAX_CHUNK, buffer.length)));
-  }
+  crypto.getRandomValues(buffer);
 };
 
 // src/generate/blocklist.ts
@@ -171,7 +164,7 @@ var CLASS_SHIFT = 8;
 var ACCEPT_SHIFT = 16;
 var MIN_ATTEMPTS = 1e4;
 async function createSampler(charset, length, random, poolSize) {
-  const { table: table3, need, kinds } = compile(charset, length);
+  const { table, need, kinds } = compile(charset, length);
   const maxAttempts = attemptsFor(charset, length);
   const blocklist = commonPasswordsMayMatch(length, kinds) ? await loadCommonPasswords() : void 0;
   const pool = new Uint8Array(poolSize);
@@ -192,7 +185,7 @@ async function createSampler(charset, length, random, poolSize) {
           random(pool);
           pos = 0;
         }
-        const entry = table3[pool[pos]];
+        const entry = table[pool[pos]];
         pool[pos++] = 0;
         out[i] = entry;
         mask |= entry;
@@ -248,22 +241,12 @@ function compile(charset, length) {
     }
   }
   const n = codes.length;
-  if (n === 0) {
-    throw new InputError("IMPOSSIBLE_REQUEST", "No characters to draw from: include at least one class.");
-  }
-  const classes = CHAR_CLASSES.filter((c) => charset.classes[c].length > 0).length;
-  if (length < classes) {
-    throw new InputError(
-      "IMPOSSIBLE_REQUEST",
-      `A ${length}-character credential cannot contain one character of each of the ${classes} included classes.`
-    );
-  }
-  const table3 = new Int32Array(256);
+  const table = new Int32Array(256);
   const limit = 256 - 256 % n;
   for (let b = 0; b < limit; b++) {
-    table3[b] = codes[b % n] | bits[b % n] << CLASS_SHIFT | 1 << ACCEPT_SHIFT;
+    table[b] = codes[b % n] | bits[b % n] << CLASS_SHIFT | 1 << ACCEPT_SHIFT;
   }
-  return { table: table3, need: need << CLASS_SHIFT, kinds };
+  return { table, need: need << CLASS_SHIFT, kinds };
 }
 function kindOf(cls) {
   return cls === "digit" ? KIND_DIGIT : cls === "special" ? KIND_SPECIAL : KIND_LETTER;
@@ -272,6 +255,9 @@ function attemptsFor(charset, length) {
   const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
   const total = sizes.reduce((a, b) => a + b, 0);
   const count = countStrings(length, sizes);
+  if (count === 0n) {
+    throw new InputError("IMPOSSIBLE_REQUEST", `No ${length}-character credential has every included class.`);
+  }
   const all = BigInt(total) ** BigInt(length);
   const scale = all.toString(2).length > 60 ? BigInt(all.toString(2).length - 60) : 0n;
   const p = Number(count >> scale) / Number(all >> scale);
@@ -302,8 +288,7 @@ async function generateCredential(policy, options = {}) {
 // src/generate/generator.ts
 var BULK_POOL_BYTES = 65536;
 async function createGenerator(charset, length, options = {}) {
-  const random = options.random ?? defaultRandom;
-  return (await createSampler(charset, length, random, BULK_POOL_BYTES)).next;
+  return (await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES)).next;
 }
 
 // src/engine.ts
@@ -315,27 +300,31 @@ var CertifyStoreError = class extends PassgeniError {
   certificateState;
   constructor(args) {
     const { stored, failures, cert, certificateState: certificateState2 } = args;
-    const failed2 = failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
+    const list2 = (some) => some.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
+    const notWritten = failures.filter((f) => !f.credentialWritten);
+    const urlMissing = failures.filter((f) => f.credentialWritten);
+    const total = stored.length + notWritten.length;
+    const summary2 = [
+      `The credential is stored in ${stored.length} of ${total} store${total === 1 ? "" : "s"}`,
+      ...notWritten.length ? [`writing it failed in ${notWritten.length}: ${list2(notWritten)}`] : [],
+      ...urlMissing.length ? [`the certificate URL could not be attached in ${urlMissing.length}: ${list2(urlMissing)}`] : []
+    ].join("; ");
     const where = stored.length ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : "")).join(", ")}, with certificate ${cert.cert_url}.` : "The new credential was not stored anywhere; every previous secret is unchanged.";
     const certNote = certificateState2 === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState2 === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
     const code = stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
-    super(
-      code,
-      `Writing the credential failed for ${failures.length} of ${failures.length + stored.length} store(s): ${failed2}. ${where}${certNote}`,
-      {
-        exitCode: 3,
-        details: {
-          stored,
-          failures,
-          cert_id: cert.cert_id,
-          cert_url: cert.cert_url,
-          certificate_state: certificateState2
-        },
-        ...certificateState2 === "revocation-failed" && {
-          hint: { revoke: cert.cert_id, reason: "not-stored" }
-        }
+    super(code, `${summary2}. ${where}${certNote}`, {
+      exitCode: 3,
+      details: {
+        stored,
+        failures,
+        cert_id: cert.cert_id,
+        cert_url: cert.cert_url,
+        certificate_state: certificateState2
+      },
+      ...certificateState2 === "revocation-failed" && {
+        hint: { revoke: cert.cert_id, reason: "not-stored" }
       }
-    );
+    });
     this.stored = stored;
     this.failures = failures;
     this.certId = cert.cert_id;
@@ -435,12 +424,17 @@ async function writeStores(stores, credential, cert, progress) {
         certUrl: cert.cert_url,
         certId: cert.cert_id
       });
-      stored.push({ store: store.uri, ...result.version !== void 0 && { version: result.version } });
+      stored.push({
+        store: store.uri,
+        ...result.version !== void 0 && { version: result.version },
+        ...result.notice !== void 0 && { notice: result.notice }
+      });
       progress({
         step: "store",
         store: store.uri,
         ok: true,
-        ...result.version !== void 0 && { version: result.version }
+        ...result.version !== void 0 && { version: result.version },
+        ...result.notice !== void 0 && { notice: result.notice }
       });
     } catch (error) {
       const failure2 = describeStoreFailure(store.uri, error, credential);
@@ -475,7 +469,7 @@ function scrub(text, secret) {
 var MAX_BODY_BYTES = 1024 * 1024;
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/responses-RVMPAT2G.js");
+  responses ??= import("./chunks/responses-WBI7RH44.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -506,10 +500,9 @@ var HttpIssuerClient = class {
     this.base = base;
     this.description = base.origin + base.pathname.replace(/\/$/, "");
     this.retry = {
-      maxAttempts: config.maxAttempts ?? 4,
-      baseDelayMs: config.baseDelayMs ?? 250,
-      // the longest single Retry-After honoured before giving up
-      maxDelayMs: 3e4
+      ...DEFAULT_RETRY,
+      ...config.maxAttempts !== void 0 && { maxAttempts: config.maxAttempts },
+      ...config.baseDelayMs !== void 0 && { baseDelayMs: config.baseDelayMs }
     };
   }
   config;
@@ -617,11 +610,8 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/local-E62OCT6Q.js");
-  return openLocalIssuerClient({
-    ...selection.dataDir !== void 0 && { dataDir: selection.dataDir },
-    ...selection.publicUrl !== void 0 && { publicUrl: selection.publicUrl }
-  });
+  const { openLocalIssuerClient } = await import("./chunks/local-UV2KZFHD.js");
+  return openLocalIssuerClient(selection);
 }
 
 // src/cli/issuer-options.ts
@@ -658,7 +648,6 @@ function nonEmpty(value) {
 
 // src/cli/parse.ts
 import { InvalidArgumentError } from "commander";
-var CLASSES = ["upper", "lower", "digit", "special"];
 function parsePositiveInt(value) {
   if (!/^\d+$/.test(value) || Number(value) < 1)
     throw new InvalidArgumentError("expected a whole number of at least 1.");
@@ -670,9 +659,9 @@ function parseNonNegativeInt(value) {
 }
 function parseClassList(value) {
   const parts = value.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
-  const unknown = parts.filter((p) => !CLASSES.includes(p));
+  const unknown = parts.filter((p) => !CHAR_CLASSES.includes(p));
   if (unknown.length > 0 || parts.length === 0) {
-    throw new InvalidArgumentError(`expected a comma-separated list of ${CLASSES.join(", ")}.`);
+    throw new InvalidArgumentError(`expected a comma-separated list of ${CHAR_CLASSES.join(", ")}.`);
   }
   return [...new Set(parts)];
 }
@@ -736,6 +725,13 @@ function printText(text) {
 function printNotice(text) {
   process.stderr.write(text.endsWith("\n") ? text : `${text}
 `);
+}
+function textTable(header, rows, { rule = true } = {}) {
+  const width = (text) => [...text].length;
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  const line = (cells) => cells.map((c, i) => c + " ".repeat((widths[i] ?? 0) - width(c))).join("  ").trimEnd();
+  const underline = rule ? [line(widths.map((w) => "-".repeat(w)))] : [];
+  return [line(header), ...underline, ...rows.map(line)].join("\n");
 }
 function reportError(error, options) {
   const exitCode = isPassgeniError(error) ? error.exitCode : 3;
@@ -855,47 +851,17 @@ function print(report, options) {
       `  certificate   ${report.cert_url}`,
       `  standards met ${report.standards_met.join(", ")}`,
       `  expires       ${report.expires_at}`,
-      ...report.stored.map((s) => `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ""}`),
+      ...report.stored.flatMap((s) => [
+        `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ""}`,
+        ...s.notice ? [`  note          ${s.notice}`] : []
+      ]),
       ...options.outputCredential ? [`  credential    ${credential}`] : []
     ].join("\n")
   );
 }
 
 // src/cli/commands/verify.ts
-import { existsSync, readFileSync } from "node:fs";
-
-// src/lib/fetch.ts
-var httpFetch = (async (input, init = {}) => {
-  const url = typeof input === "string" || input instanceof URL ? input : input.url;
-  const { signal } = init;
-  let response;
-  try {
-    response = await httpRequest({
-      url,
-      method: init.method ?? "GET",
-      headers: { ...init.headers },
-      ...typeof init.body === "string" && { body: init.body },
-      ...signal && { signal }
-    });
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (error instanceof HttpError && error.timedOut) throw new DOMException(error.message, "TimeoutError");
-    throw new TypeError("fetch failed", { cause: error });
-  }
-  const { status, headers, text } = response;
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    headers: {
-      get(name) {
-        const value = headers[name.toLowerCase()];
-        return value === void 0 ? null : Array.isArray(value) ? value.join(", ") : value;
-      }
-    },
-    text: async () => text,
-    json: async () => JSON.parse(text)
-  };
-});
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 // src/issuer-client/public.ts
 var publicCertificate = zod_exports.looseObject({
@@ -917,7 +883,7 @@ function parseCertificateUrl(input) {
   return { base: `${url.origin}${match[1] ?? ""}`, id: decodeURIComponent(match[2] ?? "") };
 }
 async function fetchPublicCertificate(base, id, options = {}) {
-  const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, options);
+  const body = await getJson(`${base}/cert/${encodeURIComponent(id)}`, base, MAX_RECORD_BYTES, options);
   const parsed = publicCertificate.safeParse(body);
   if (!parsed.success) {
     throw new IssuerError(
@@ -934,14 +900,27 @@ async function fetchPublicCertificate(base, id, options = {}) {
   };
 }
 async function fetchPublicJwks(base, options = {}) {
-  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, options));
+  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, MAX_JWKS_BYTES, options));
 }
-async function getJson(url, base, options) {
+var MAX_RECORD_BYTES = 64 * 1024;
+var MAX_JWKS_BYTES = 1024 * 1024;
+async function getJson(url, base, maxBodyBytes, options) {
+  const headers = { accept: "application/json" };
   let response;
   try {
-    response = await (options.fetch ?? httpFetch)(url, { headers: { accept: "application/json" } });
+    if (options.fetch) {
+      const answer = await options.fetch(url, { headers });
+      response = { status: answer.status, ok: answer.ok, text: await answer.text() };
+    } else {
+      const answer = await httpRequest({ url, headers, maxBodyBytes });
+      response = {
+        status: answer.status,
+        ok: answer.status >= 200 && answer.status < 300,
+        text: answer.text
+      };
+    }
   } catch (cause) {
-    throw issuerUnreachable(base, cause);
+    throw refused(cause, url, base, maxBodyBytes) ?? issuerUnreachable(base, cause);
   }
   if (response.status === 404) {
     throw new IssuerError(
@@ -958,13 +937,29 @@ async function getJson(url, base, options) {
     );
   }
   try {
-    return await response.json();
+    return JSON.parse(response.text);
   } catch {
     throw new IssuerError(
       "ISSUER_BAD_RESPONSE",
       `The issuer at ${base} did not answer with JSON for ${url}.`
     );
   }
+}
+function refused(cause, url, base, limit) {
+  if (!(cause instanceof HttpError)) return void 0;
+  if (cause.code === "TOO_LARGE") {
+    return new IssuerError(
+      "ISSUER_RESPONSE_TOO_LARGE",
+      `The issuer at ${base} answered ${url} with more than ${limit} bytes, far more than a certificate record or key set; it was not read further. Check that the URL names a PassGeni issuer.`
+    );
+  }
+  if (cause.code === "REDIRECT") {
+    return new IssuerError(
+      "ISSUER_REDIRECT_REFUSED",
+      `${cause.message} A certificate is checked only against the host its URL names: use the URL on the issuer's own host.`
+    );
+  }
+  return void 0;
 }
 
 // src/verification.ts
@@ -1154,8 +1149,27 @@ function readCertificateArgument(input) {
   const trimmed = input.trim();
   if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
-  if (existsSync(trimmed)) return readFileSync(trimmed, "utf8").trim();
+  if (existsSync(trimmed)) return readCertificateFile(trimmed);
   return trimmed;
+}
+var MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
+function readCertificateFile(path3) {
+  const unreadable = (why) => new InputError(
+    "CERTIFICATE_FILE_UNREADABLE",
+    `Cannot read the certificate from ${JSON.stringify(path3)}: ${why}. Give a certificate URL, id or JWT, or a file holding the JWT.`
+  );
+  let text;
+  try {
+    const stat = statSync(path3);
+    if (stat.isDirectory()) throw unreadable("it is a directory");
+    if (stat.size > MAX_CERTIFICATE_FILE_BYTES)
+      throw unreadable(`it is ${stat.size} bytes, far larger than a certificate`);
+    text = readFileSync(path3, "utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw unreadable(error.code ?? "it could not be read");
+  }
+  return text.trim();
 }
 function describe(report) {
   const head = report.valid ? "VALID" : `NOT VALID (${report.status})`;
@@ -1610,6 +1624,23 @@ function sortIssues(issues) {
 // src/rotation/rotate.ts
 import path2 from "node:path";
 
+// src/lib/fetch.ts
+var httpFetch = (async (input, init = {}) => {
+  const url = typeof input === "string" || input instanceof URL ? input : input.url;
+  let response;
+  try {
+    response = await httpRequest({
+      url,
+      headers: { ...init.headers }
+    });
+  } catch (error) {
+    if (error instanceof HttpError && error.timedOut) throw new DOMException(error.message, "TimeoutError");
+    throw new TypeError("fetch failed", { cause: error });
+  }
+  const { status, text } = response;
+  return { status, ok: status >= 200 && status < 300, json: async () => JSON.parse(text) };
+});
+
 // src/rotation/lookup.ts
 var CertificateLookup = class {
   constructor(options = {}) {
@@ -2018,13 +2049,9 @@ function context(manifest, options) {
     lookup: new CertificateLookup({
       ...issuer !== void 0 && { issuer },
       ...options.issuerPublicUrl !== void 0 && { issuerPublicUrl: options.issuerPublicUrl },
-      ...options.fetch !== void 0 && { fetch: options.fetch },
       now
     }),
-    limiter: new StoreRateLimiter({
-      ...options.maxRate !== void 0 && { maxRate: options.maxRate },
-      ...options.clock !== void 0 && { clock: options.clock }
-    }),
+    limiter: new StoreRateLimiter({ ...options.maxRate !== void 0 && { maxRate: options.maxRate } }),
     locks: new KeyedLock()
   };
 }
@@ -2895,17 +2922,15 @@ function register7(program) {
         s.basis.kind === "clause" ? "framework clause" : "product baseline"
       ]);
       printText(
-        table(["standard", "min length", "classes", "min bits", "rotation", "certifiable", "basis"], rows)
+        textTable(
+          ["standard", "min length", "classes", "min bits", "rotation", "certifiable", "basis"],
+          rows
+        )
       );
       printText("\nRun `passgeni policy --standard <id>` for the basis of each rule and its sources.");
       return 0;
     })
   );
-}
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 // src/cli/commands/policy.ts
@@ -2917,9 +2942,7 @@ function register8(program) {
   ).requiredOption("-s, --standard <standard>", "standard (see `passgeni standards`)").addOption(new Option3("-f, --format <format>", "output format").choices(["md", "html"]).default("md")).option("--organisation <name>", "organisation name to put in the policy").option("-o, --out <file>", "write to a file instead of stdout").option("--json", "print { standard, format, policy } as JSON").action(
     runCommand((options) => {
       const rule = resolveStandard(options.standard);
-      const text = renderPolicy(rule, options.format, {
-        ...options.organisation !== void 0 && { organisation: options.organisation }
-      });
+      const text = renderPolicy(rule, options.format, options);
       if (options.out) writeFileSync(options.out, text);
       if (options.json)
         printJson({
@@ -2966,6 +2989,11 @@ function register9(program) {
     "--trust-proxy <value>",
     'believe X-Forwarded-For from: "true" (any), a hop count, or comma-separated proxy addresses/CIDRs (default: no proxy)'
   ).option("--cert-days <days>", "certificate lifetime in days", parseWhole(1, 3650), 365).option(
+    "--audit-retention-days <days>",
+    "delete audit events (usage_events) older than this (0 = keep forever)",
+    parseWhole(0, 36500),
+    400
+  ).option(
     "--ip-cert-limit <n>",
     "certificate requests per client address per hour (0 = off)",
     parseWhole(0),
@@ -3003,7 +3031,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/issuer-Q6FPBSZV.js");
+  const issuerModule = await import("./chunks/issuer-KZ2XAXNF.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3040,6 +3068,7 @@ async function serve(options, env = process.env) {
         teamFlagThreshold: options.flagThreshold
       },
       certificateDays: options.certDays,
+      auditRetentionDays: options.auditRetentionDays,
       ...options.poolSize !== void 0 && { poolSize: options.poolSize },
       logger,
       onNotice: notice
@@ -3227,7 +3256,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/core-G3J5RYVU.js");
+  const { openDatabase } = await import("./chunks/core-OWWESIMA.js");
   const { databaseUrl, dataDir } = issuerStorage(options);
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
   try {
@@ -3237,7 +3266,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/core-G3J5RYVU.js");
+  const { createApiKey } = await import("./chunks/core-OWWESIMA.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -3258,7 +3287,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/core-G3J5RYVU.js");
+  const { listApiKeys } = await import("./chunks/core-OWWESIMA.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3271,33 +3300,29 @@ async function list(options) {
     printNotice("No API keys. Create one with `passgeni api-key create --team NAME`.");
     return 0;
   }
-  printText(table2(keys));
+  printText(
+    textTable(
+      ["ID", "TEAM", "KEY", "NAME", "CREATED", "LAST USED", "STATUS"],
+      keys.map((k) => [
+        k.id,
+        k.team_name,
+        k.hint,
+        k.name ?? "",
+        k.created_at.slice(0, 19).replace("T", " "),
+        k.last_used_at ? k.last_used_at.slice(0, 16).replace("T", " ") : "never",
+        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : "active"
+      ]),
+      { rule: false }
+    )
+  );
   return 0;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/core-G3J5RYVU.js");
+  const { revokeApiKey } = await import("./chunks/core-OWWESIMA.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
   return 0;
-}
-function table2(keys) {
-  const rows = [
-    ["ID", "TEAM", "KEY", "NAME", "CREATED", "LAST USED", "STATUS"],
-    ...keys.map((k) => [
-      k.id,
-      k.team_name,
-      k.hint,
-      k.name ?? "",
-      k.created_at.slice(0, 19).replace("T", " "),
-      k.last_used_at ? k.last_used_at.slice(0, 16).replace("T", " ") : "never",
-      k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : "active"
-    ])
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...r[i] ?? ""].length))) ?? [];
-  return rows.map(
-    (r) => r.map((cell2, i) => cell2.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
-  ).join("\n");
 }
 
 // src/cli/commands/index.ts

@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);
-function s(e,t,n=300){let r=e;for(let i of t)i!==void 0&&i.length>=4&&(r=r.split(i).join("[redacted]"));return r.length>n?`${r.slice(0,n)}\u2026`:r}function o(e,t){if(!Array.isArray(e))return"";let n=e.filter(r=>typeof r=="string"&&r.trim()!=="");return n.length===0?"":` (server said: ${s(n.join("; "),t)})`}export{s as a,o as b};
