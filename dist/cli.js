@@ -1638,7 +1638,12 @@ var httpFetch = (async (input, init = {}) => {
     throw new TypeError("fetch failed", { cause: error });
   }
   const { status, text } = response;
-  return { status, ok: status >= 200 && status < 300, json: async () => JSON.parse(text) };
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    text: async () => text,
+    json: async () => JSON.parse(text)
+  };
 });
 
 // src/rotation/lookup.ts

@@ -2,7 +2,7 @@ import { HttpError, httpRequest } from './http.js';
 
 /**
  * The part of `fetch` the public look-ups use (a GET with plain-object headers; status, ok,
- * json), answered by httpRequest. Those look-ups take any `typeof fetch`, so tests can count or
+ * text, json), answered by httpRequest. Those look-ups take any `typeof fetch`, so tests can count or
  * rewrite requests; this is what they get by default: the project's one client, with its time
  * limits and body limit, rather than the built-in fetch (which would follow a redirect to any host).
  *
@@ -23,5 +23,10 @@ export const httpFetch = (async (input: string | URL | Request, init: RequestIni
     throw new TypeError('fetch failed', { cause: error });
   }
   const { status, text } = response;
-  return { status, ok: status >= 200 && status < 300, json: async () => JSON.parse(text) as unknown };
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    text: async () => text,
+    json: async () => JSON.parse(text) as unknown,
+  };
 }) as unknown as typeof fetch;
