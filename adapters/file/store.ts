@@ -32,7 +32,10 @@ export class FileStore implements SecretStore {
 
   /**
    * dotenv has no escape that works inside every quote style, so a value holding ', " and `
-   * together cannot be written back exactly; without ` it always can (in backticks).
+   * together cannot be written back exactly; without ` it always can (in backticks). A value
+   * ending in \ is written fine but leaves its closing quote looking escaped to dotenv's parser,
+   * so a later value with that quote on another line would change how the file reads: without \
+   * that cannot happen either.
    */
   readonly unsupportedCharacters: string;
 
@@ -40,7 +43,7 @@ export class FileStore implements SecretStore {
     private readonly parsed: ParsedFileUri,
     baseDir: string,
   ) {
-    this.unsupportedCharacters = parsed.format === 'dotenv' ? '`' : '';
+    this.unsupportedCharacters = parsed.format === 'dotenv' ? '`\\' : '';
     this.uri = parsed.uri;
     this.filePath = path.resolve(baseDir, parsed.path);
   }

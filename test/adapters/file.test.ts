@@ -43,6 +43,21 @@ const ENV_FILE = [
 ].join('\n');
 
 describe('file store (dotenv)', () => {
+  it('asks the generator to leave out ` and \\, so no two generated values can collide in one file', async () => {
+    const store = await open('file://.env#A');
+    expect([...(store.unsupportedCharacters ?? '')].sort()).toEqual(['\\', '`']);
+    expect((await open('file://secrets.json#A')).unsupportedCharacters ?? '').toBe('');
+    // Why: a value ending in \ leaves its closing quote looking escaped to dotenv's parser; a
+    // later value holding the same quote then changes how the first one reads, and the write is
+    // refused (found by CI: ~1 in 50,000 pairs of random 20-character values).
+    await store.write({ ...WRITE, credential: '>t~4jf(8$Z@RWj@t<Mi\\' });
+    await writeFails(
+      open('file://.env#B'),
+      { ...WRITE, credential: "p2Rpk(wz2'#k@;]vu*ZB" },
+      'STORE_INVALID_VALUE',
+    );
+  });
+
   it('creates a new file with mode 0600, a sidecar record, and reads both back', async () => {
     const store = await open('file://.env#DB_PASSWORD');
     const result = await store.write(WRITE);
