@@ -90,7 +90,7 @@ async function openStore(uri, options) {
     case "k8s":
       return (await import("./chunks/kubernetes-T44PL66X.js")).openKubernetesStore(parsed, context2);
     case "file":
-      return new (await import("./chunks/file-OHYZHHQY.js")).FileStore(parsed, context2.baseDir);
+      return new (await import("./chunks/file-JSCHYU63.js")).FileStore(parsed, context2.baseDir);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -107,7 +107,7 @@ async function openStoreLister(prefixUri, options) {
       return { list: () => vault.listVault(client, prefix) };
     }
     case "file": {
-      const { listFiles } = await import("./chunks/file-OHYZHHQY.js");
+      const { listFiles } = await import("./chunks/file-JSCHYU63.js");
       return { list: () => listFiles(context2.baseDir, prefix) };
     }
   }

@@ -395,7 +395,7 @@ import path3 from "node:path";
 var FileStore = class {
   constructor(parsed, baseDir) {
     this.parsed = parsed;
-    this.unsupportedCharacters = parsed.format === "dotenv" ? "`" : "";
+    this.unsupportedCharacters = parsed.format === "dotenv" ? "`\\" : "";
     this.uri = parsed.uri;
     this.filePath = path3.resolve(baseDir, parsed.path);
   }
@@ -405,7 +405,10 @@ var FileStore = class {
   filePath;
   /**
    * dotenv has no escape that works inside every quote style, so a value holding ', " and `
-   * together cannot be written back exactly; without ` it always can (in backticks).
+   * together cannot be written back exactly; without ` it always can (in backticks). A value
+   * ending in \ is written fine but leaves its closing quote looking escaped to dotenv's parser,
+   * so a later value with that quote on another line would change how the file reads: without \
+   * that cannot happen either.
    */
   unsupportedCharacters;
   /** Where reads go: the file itself or, for a symlink, its target (reading one is harmless). */
