@@ -2,7 +2,6 @@ import type { SecretStore } from '../../adapters/store.js';
 import { createVerifier, decodeCertificate, type CertificateVerifier } from '../certificate/index.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
 import type { IssuerClient } from '../issuer-client/types.js';
-import { httpFetch } from '../lib/fetch.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from '../issuer-client/public.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 
@@ -21,9 +20,9 @@ export interface CertificateLookupOptions {
   issuer?: IssuerClient;
   issuerPublicUrl?: string;
   /**
-   * Default: the project's HTTP client as a fetch (src/lib/fetch.ts), not the built-in fetch, whose
-   * every response survives young-generation collections: over thousands of look-ups that made
-   * peak memory grow with the run.
+   * Tests only. Default: the public look-ups' own path over src/lib's HTTP client, with their
+   * size caps (not the built-in fetch, whose every response survives young-generation
+   * collections: over thousands of look-ups that made peak memory grow with the run).
    */
   fetch?: typeof fetch;
   /** Clock in milliseconds, for the signature/expiry checks. */
@@ -51,11 +50,11 @@ export class CertificateLookup {
   private readonly verifiers = new Map<string, Promise<CertificateVerifier>>();
   private readonly refreshed = new Set<string>();
   private readonly issuerBase: string | undefined;
-  private readonly fetchOptions: { fetch: typeof fetch };
+  private readonly fetchOptions: { fetch?: typeof fetch };
 
   constructor(private readonly options: CertificateLookupOptions = {}) {
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : undefined;
-    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
+    this.fetchOptions = options.fetch ? { fetch: options.fetch } : {};
   }
 
   async check(certUrl: string, credentialFrom?: SecretStore): Promise<LookupOutcome> {
@@ -72,7 +71,7 @@ export class CertificateLookup {
       verifyCertificate({
         ...(issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl }),
         verifier: await this.verifierOf(base, issuer),
-        fetch: this.fetchOptions.fetch,
+        ...this.fetchOptions,
         ...(credentialFrom !== undefined && { credentialFrom }),
       });
     try {

@@ -3,13 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPassgeniError } from '../../src/errors.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
 import { fetchPublicCertificate } from '../../src/issuer-client/public.js';
-import { httpFetch } from '../../src/lib/fetch.js';
 import { freePort } from '../support/issuer-server.js';
 
 /**
- * The fetch shape the public look-ups get by default, and the issuer client, over the project's
- * HTTP client: answers as fetch gives them, failures as fetch reports them, and the issuer
- * client's messages for an issuer it cannot reach.
+ * The public look-ups and the issuer client over the project's HTTP client: answers read, and the
+ * issuer client's messages for an issuer it cannot reach.
  */
 let server: Server;
 let base: string;
@@ -35,23 +33,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('httpFetch', () => {
-  it('answers with status, ok and JSON', async () => {
-    const response = await httpFetch(`${base}/cert/abc`);
-    expect([response.status, response.ok]).toEqual([200, true]);
-    expect(await response.json()).toEqual({ status: 'valid', certificate: 'a.b.c' });
-    const missing = await httpFetch(new URL('/other', base));
-    expect([missing.status, missing.ok]).toEqual([404, false]);
-  });
-
-  it('fails as fetch does: the system error as the cause', async () => {
-    const port = await freePort();
-    const refused = await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(TypeError);
-    expect(((refused as Error).cause as { code: string }).code).toBe('ECONNREFUSED');
-  });
-
-  it('is what the public look-ups use by default', async () => {
+describe('public look-ups', () => {
+  it("read a certificate record over the project's HTTP client", async () => {
     await expect(fetchPublicCertificate(base, 'abc')).resolves.toEqual({
       status: 'valid',
       certificate: 'a.b.c',
