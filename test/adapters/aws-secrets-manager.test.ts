@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import {
@@ -11,7 +9,15 @@ import {
   requestToken,
 } from '../../adapters/aws-secrets-manager/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
+import {
+  CERT,
+  expectAllCallsMade,
+  expectNoSecrets,
+  resetNock,
+  stalledServer,
+  storeError,
+  writeFails,
+} from './helpers.js';
 
 const ENDPOINT = 'https://secretsmanager.us-east-1.amazonaws.com';
 const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
@@ -412,11 +418,7 @@ describe('aws-sm reads and listing', () => {
 describe('aws timeouts', () => {
   it('a stalled endpoint fails within the request timeout with STORE_UNAVAILABLE', async () => {
     nock.enableNetConnect('127.0.0.1');
-    const sockets: Socket[] = [];
-    // Accepts the connection and never answers: what hung certify for minutes.
-    const server = createServer((socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await stalledServer();
     try {
       const store = await open('aws-sm://prod/api-key', {
         ...OPTIONS,
@@ -431,8 +433,7 @@ describe('aws timeouts', () => {
       expect(error.message).toContain('PASSGENI_AWS_REQUEST_TIMEOUT_MS');
       expectNoSecrets(error, [CREDENTIAL, SESSION_TOKEN]);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'vitest';
 import nock from 'nock';
 import { StoreError } from '../../adapters/store.js';
@@ -66,4 +67,21 @@ export async function writeFails(
   const error = await storeError((await store).write(request));
   expect(error.code).toBe(code);
   return error;
+}
+
+/**
+ * A loopback server that accepts connections and never answers: what hung certify for minutes
+ * before the stores had time limits. `close` drops the held sockets too.
+ */
+export async function stalledServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

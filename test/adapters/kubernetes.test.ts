@@ -3,14 +3,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
 import { StoreError } from '../../adapters/store.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
+import {
+  CERT,
+  expectAllCallsMade,
+  expectNoSecrets,
+  resetNock,
+  stalledServer,
+  writeFails,
+} from './helpers.js';
 
 const SERVER = 'https://k8s.test';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.k8s-service-account-token-EXAMPLE';
@@ -184,11 +189,7 @@ describe('kubernetes reads', () => {
 describe('kubernetes timeouts', () => {
   it('a stalled API server fails within the request timeout with STORE_UNAVAILABLE', async () => {
     nock.enableNetConnect('127.0.0.1');
-    const sockets: Socket[] = [];
-    // Accepts the connection and never answers.
-    const server = createServer((socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await stalledServer();
     const kubeconfig = path.join(dir, 'stalled-kubeconfig');
     await writeFile(
       kubeconfig,
@@ -216,8 +217,7 @@ describe('kubernetes timeouts', () => {
       expect(error.message).toContain('PASSGENI_K8S_REQUEST_TIMEOUT_MS');
       expectNoSecrets(error, [CREDENTIAL, TOKEN]);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 
