@@ -1624,34 +1624,12 @@ function sortIssues(issues) {
 // src/rotation/rotate.ts
 import path2 from "node:path";
 
-// src/lib/fetch.ts
-var httpFetch = (async (input, init = {}) => {
-  const url = typeof input === "string" || input instanceof URL ? input : input.url;
-  let response;
-  try {
-    response = await httpRequest({
-      url,
-      headers: { ...init.headers }
-    });
-  } catch (error) {
-    if (error instanceof HttpError && error.timedOut) throw new DOMException(error.message, "TimeoutError");
-    throw new TypeError("fetch failed", { cause: error });
-  }
-  const { status, text } = response;
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    text: async () => text,
-    json: async () => JSON.parse(text)
-  };
-});
-
 // src/rotation/lookup.ts
 var CertificateLookup = class {
   constructor(options = {}) {
     this.options = options;
     this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
-    this.fetchOptions = { fetch: options.fetch ?? httpFetch };
+    this.fetchOptions = options.fetch ? { fetch: options.fetch } : {};
   }
   options;
   verifiers = /* @__PURE__ */ new Map();
@@ -1671,7 +1649,7 @@ var CertificateLookup = class {
     const verify2 = async () => verifyCertificate({
       ...issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl },
       verifier: await this.verifierOf(base, issuer),
-      fetch: this.fetchOptions.fetch,
+      ...this.fetchOptions,
       ...credentialFrom !== void 0 && { credentialFrom }
     });
     try {
