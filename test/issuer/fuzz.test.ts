@@ -7,8 +7,9 @@ import { testServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
 
 /**
- * Arbitrary request bodies, paths, queries and headers must get a 4xx answer, never a 5xx, and
- * the server must keep serving afterwards.
+ * Arbitrary request bodies, paths, queries and headers, sent to every endpoint, must get a 2xx/4xx
+ * answer, never a 5xx, and the server must keep serving afterwards. FUZZ_RUNS requests go to each
+ * endpoint (150 by default; `npm run fuzz` sends 5,000 to each, on PGlite and PostgreSQL).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
@@ -97,6 +98,146 @@ const anyBody = fc.oneof(
   fc.constantFrom('', '{', 'null', '[]', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}'),
 );
 
+const segment = fc.oneof(fc.webSegment(), fc.uuid(), fc.string({ maxLength: 60 }).map(encodeURIComponent));
+
+/** PostgreSQL and PGlite cannot hold some dates JavaScript can (year 300000, ±271821). */
+const cursorAt = fc.oneof(
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.integer({ min: -300_000, max: 300_000 }).map((y) => {
+    const year =
+      y < 0
+        ? `-${String(-y).padStart(6, '0')}`
+        : y > 9999
+          ? `+${String(y).padStart(6, '0')}`
+          : String(y).padStart(4, '0');
+    return `${year}-01-01T00:00:00.000Z`;
+  }),
+  fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0000-01-01T00:00:00.000Z'),
+  fc.string({ maxLength: 40 }),
+);
+const cursor = fc
+  .tuple(cursorAt, fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })))
+  .map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
+const listQuery = fc.oneof(
+  fc.webQueryParameters(),
+  cursor.map((c) => `cursor=${c}`),
+  fc
+    .record(
+      {
+        limit: fc.oneof(fc.integer({ min: -10, max: 10_000 }).map(String), fc.string({ maxLength: 10 })),
+        status: fc.oneof(
+          fc.constantFrom('valid', 'revoked', 'expired', 'pending'),
+          fc.string({ maxLength: 10 }),
+        ),
+        standard: fc.oneof(fc.constantFrom('HIPAA', 'PCI-DSS'), fc.string({ maxLength: 10 })),
+        cursor,
+      },
+      { requiredKeys: [] },
+    )
+    .map((q) => new URLSearchParams(q).toString()),
+);
+
+/** Headers a client may send; a valid key unless the fuzzer replaces it. */
+const headers = fc.record(
+  {
+    accept: fc.oneof(
+      fc.constantFrom('application/json', 'text/html', '*/*', 'application/json;q=abc'),
+      fc.string({ maxLength: 80 }),
+    ),
+    authorization: fc.oneof(fc.string({ maxLength: 80 }), fc.constant('Bearer ')),
+    'content-type': fc.oneof(
+      fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', ''),
+      fc.string({ maxLength: 40 }),
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  body?: string;
+  headers: Record<string, string>;
+}
+
+const request = (
+  method: fc.Arbitrary<string> | string,
+  path: fc.Arbitrary<string>,
+  body?: fc.Arbitrary<string>,
+): fc.Arbitrary<FuzzRequest> =>
+  fc
+    .record({
+      method: typeof method === 'string' ? fc.constant(method) : method,
+      path,
+      body: body ?? fc.constant(undefined),
+      headers,
+    })
+    .map(({ method: m, path: p, body: b, headers: h }) => ({
+      method: m,
+      path: p,
+      ...(b !== undefined && m !== 'GET' && m !== 'DELETE' && { body: b }),
+      headers: Object.fromEntries(Object.entries(h).filter(([, v]) => /^[\t\x20-\x7e]*$/.test(v))),
+    }));
+
+const withQuery = (path: string) =>
+  fc.oneof(
+    fc.constant(path),
+    fc.webQueryParameters().map((q) => `${path}?${q}`),
+  );
+
+/** Every route the issuer serves, and the routes it does not. */
+const ENDPOINTS: [string, fc.Arbitrary<FuzzRequest>][] = [
+  ['POST /api/v1/sessions', request('POST', fc.constant('/api/v1/sessions'), anyBody)],
+  ['POST /api/v1/certificates', request('POST', fc.constant('/api/v1/certificates'), anyBody)],
+  [
+    'GET /api/v1/certificates',
+    request(
+      'GET',
+      listQuery.map((q) => `/api/v1/certificates?${q}`),
+    ),
+  ],
+  [
+    'GET /api/v1/certificates/:id',
+    request(
+      'GET',
+      segment.map((s) => `/api/v1/certificates/${s}`),
+    ),
+  ],
+  [
+    'POST /api/v1/certificates/:id/revoke',
+    request(
+      'POST',
+      segment.map((s) => `/api/v1/certificates/${s}/revoke`),
+      anyBody,
+    ),
+  ],
+  [
+    'GET /cert/:id',
+    request(
+      'GET',
+      segment.chain((s) => withQuery(`/cert/${s}`)),
+    ),
+  ],
+  [
+    'GET /cert/:id/jwt',
+    request(
+      'GET',
+      segment.map((s) => `/cert/${s}/jwt`),
+    ),
+  ],
+  ['GET /.well-known/jwks.json', request('GET', withQuery('/.well-known/jwks.json'))],
+  ['GET /healthz', request('GET', withQuery('/healthz'))],
+  ['GET /metrics', request('GET', withQuery('/metrics'))],
+  [
+    'unmatched routes, any method',
+    request(
+      fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'),
+      fc.webPath().map((p) => p || '/'),
+      anyBody,
+    ),
+  ],
+];
+
 describe.each(BACKENDS)('fuzzed requests on %s', (backend) => {
   let tdb: TestDatabase;
   let t: TestServer;
@@ -113,113 +254,36 @@ describe.each(BACKENDS)('fuzzed requests on %s', (backend) => {
     await tdb?.drop();
   });
 
-  async function send(
-    method: string,
-    path: string,
-    body?: string,
-    headers: Record<string, string> = {},
-  ): Promise<number> {
-    const response = await fetch(`${t.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
-      ...(body !== undefined && { body }),
+  async function send(r: FuzzRequest): Promise<number> {
+    const response = await fetch(`${t.url}${r.path}`, {
+      method: r.method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...r.headers },
+      ...(r.body !== undefined && { body: r.body }),
     });
     await response.arrayBuffer();
     return response.status;
   }
 
-  it('answers arbitrary session and certificate bodies with 2xx/4xx, never 5xx', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('/api/v1/sessions', '/api/v1/certificates'),
-        anyBody,
-        async (path, body) => {
-          const status = await send('POST', path, body);
-          expect(status, `${path} ${body.slice(0, 200)}`).toBeLessThan(500);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(ENDPOINTS)(
+    `answers ${RUNS} fuzzed requests to %s with 2xx/3xx/4xx, never 5xx`,
+    async (_name, arb) => {
+      const serverErrors: string[] = [];
+      let sent = 0;
+      await fc.assert(
+        fc.asyncProperty(arb, async (r) => {
+          const status = await send(r);
+          sent += 1;
+          if (status >= 500)
+            serverErrors.push(`${status} ${r.method} ${r.path} ${(r.body ?? '').slice(0, 200)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(serverErrors).toEqual([]);
+      expect(sent).toBe(RUNS);
+    },
+  );
 
-  it('answers arbitrary paths, ids, queries and headers with 4xx or a page, never 5xx', async () => {
-    const segment = fc.oneof(
-      fc.webSegment(),
-      fc.uuid(),
-      fc.string({ maxLength: 60 }).map(encodeURIComponent),
-    );
-    const path = fc.oneof(
-      fc.webPath().map((p) => p || '/'),
-      segment.map((s) => `/cert/${s}`),
-      segment.map((s) => `/cert/${s}/jwt`),
-      segment.map((s) => `/api/v1/certificates/${s}`),
-      fc.webQueryParameters().map((q) => `/api/v1/certificates?${q}`),
-      fc.webQueryParameters().map((q) => `/cert/x?${q}`),
-    );
-    const headers = fc.record(
-      {
-        accept: fc.oneof(
-          fc.constantFrom('application/json', 'text/html', '*/*', 'application/json;q=abc'),
-          fc.string({ maxLength: 80 }),
-        ),
-        authorization: fc.oneof(fc.string({ maxLength: 80 }), fc.constant('Bearer ')),
-      },
-      { requiredKeys: [] },
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('GET', 'POST', 'DELETE', 'PUT'),
-        path,
-        headers,
-        anyBody,
-        async (method, p, h, body) => {
-          const clean = Object.fromEntries(Object.entries(h).filter(([, v]) => /^[\t\x20-\x7e]*$/.test(v)));
-          const status = await send(
-            method,
-            p,
-            method === 'GET' || method === 'DELETE' ? undefined : body,
-            clean,
-          );
-          expect(status, `${method} ${p}`).toBeLessThan(500);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-
-  it('answers list cursors with any date, in range or not, with 2xx/4xx, never 5xx', async () => {
-    // PostgreSQL and PGlite cannot hold some dates JavaScript can (year 300000, ±271821): such a
-    // cursor must be refused as invalid, not reach the database
-    const cursorAt = fc.oneof(
-      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-      fc.integer({ min: -300_000, max: 300_000 }).map((y) => {
-        const year =
-          y < 0
-            ? `-${String(-y).padStart(6, '0')}`
-            : y > 9999
-              ? `+${String(y).padStart(6, '0')}`
-              : String(y).padStart(4, '0');
-        return `${year}-01-01T00:00:00.000Z`;
-      }),
-      fc.constantFrom(
-        '+275760-09-13T00:00:00.000Z',
-        '-271821-04-20T00:00:00.000Z',
-        '0000-01-01T00:00:00.000Z',
-      ),
-      fc.string({ maxLength: 40 }),
-    );
-    const cursor = fc
-      .tuple(cursorAt, fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })))
-      .map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
-    const statuses: number[] = [];
-    await fc.assert(
-      fc.asyncProperty(cursor, async (c) => {
-        const status = await send('GET', `/api/v1/certificates?cursor=${c}`);
-        statuses.push(status);
-        expect([200, 400], Buffer.from(c, 'base64url').toString()).toContain(status);
-      }),
-      { numRuns: RUNS },
-    );
+  it('refuses an out-of-range cursor date as INVALID_CURSOR', async () => {
     const far = Buffer.from(JSON.stringify(['+300000-01-01T00:00:00.000Z', crypto.randomUUID()])).toString(
       'base64url',
     );
@@ -228,21 +292,11 @@ describe.each(BACKENDS)('fuzzed requests on %s', (backend) => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { code: string }).code).toBe('INVALID_CURSOR');
-    expect(statuses.filter((s) => s >= 500)).toEqual([]);
   });
 
-  it('answers arbitrary revocations with 4xx, and keeps serving', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uuid(), fc.webSegment()), anyBody, async (id, body) => {
-        const status = await send('POST', `/api/v1/certificates/${encodeURIComponent(id)}/revoke`, body);
-        expect(status).toBeLessThan(500);
-      }),
-      { numRuns: RUNS },
-    );
+  it('keeps serving, and answered not one 5xx anywhere during the run', async () => {
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(t.issuer.metrics.httpRequests.get({ route: '/healthz', method: 'GET', status: '200' })).toBe(1);
-    // not one 5xx answered anywhere during the run
     expect((await (await fetch(`${t.url}/metrics`)).text()).match(/status="5\d\d"/g)).toBeNull();
   });
 });
