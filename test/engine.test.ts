@@ -376,7 +376,7 @@ describe('failure at every step ends with the documented outcome', () => {
   it('refuses a non-certifiable standard and a weaker-than-standard request before doing anything', async () => {
     const before = (await teamCertificates()).length;
     await expect(
-      certifyAndStore(request([`file://${envFile}#K`], { standard: 'DOD-STIG' }), {
+      certifyAndStore(request([`file://${envFile}#K`], { standard: 'CMMC-L2' }), {
         issuer: client(),
         openStore: open,
       }),

@@ -70,8 +70,10 @@ export const generationParamsSchema = described(
     char_pool_size: size(1),
     excluded_characters: size(0),
     class_sizes: z.strictObject({ upper: size(0), lower: size(0), digit: size(0), special: size(0) }),
+    max_repeat: z.optional(size(1)),
+    max_class_repeat: z.optional(size(1)),
   }),
-  'How the credential was generated (never the credential). class_sizes are the sizes after exclusions, so anyone can recompute the exact entropy.',
+  'How the credential was generated (never the credential). class_sizes are the sizes after exclusions, so anyone can recompute the exact entropy; max_repeat and max_class_repeat, when present, are the run limits the generator enforced (at most that many identical, or same-class, characters in a row), which the entropy counts.',
 );
 
 export const entropySourceSchema = described(

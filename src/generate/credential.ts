@@ -1,4 +1,4 @@
-import type { GenerationParams, ResolvedPolicy, StandardId } from '../policy/index.js';
+import { runLimitsOf, type GenerationParams, type ResolvedPolicy, type StandardId } from '../policy/index.js';
 import { defaultRandom, type RandomFill } from './random.js';
 import { createSampler } from './sampler.js';
 
@@ -29,7 +29,13 @@ export async function generateCredential(
   options: GenerateOptions = {},
 ): Promise<GeneratedCredential> {
   const random: RandomFill = options.random ?? defaultRandom;
-  const sampler = await createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  const sampler = await createSampler(
+    policy.charset,
+    policy.length,
+    random,
+    poolSizeFor(policy.length),
+    runLimitsOf(policy.params),
+  );
   try {
     const password = sampler.next();
     return {

@@ -1,4 +1,4 @@
-import type { Charset } from '../policy/index.js';
+import type { Charset, RunLimits } from '../policy/index.js';
 import { defaultRandom, type RandomFill } from './random.js';
 import { createSampler } from './sampler.js';
 
@@ -15,7 +15,9 @@ const BULK_POOL_BYTES = 65536;
 export async function createGenerator(
   charset: Charset,
   length: number,
-  options: { random?: RandomFill } = {},
+  options: { random?: RandomFill; limits?: RunLimits } = {},
 ): Promise<() => string> {
-  return (await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES)).next;
+  return (
+    await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES, options.limits)
+  ).next;
 }

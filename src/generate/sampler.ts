@@ -1,6 +1,7 @@
 import { InputError, PassgeniError } from '../errors.js';
 import type { Charset, CharClass } from '../policy/index.js';
-import { CHAR_CLASSES, MAX_LENGTH, countStrings } from '../policy/index.js';
+import { CHAR_CLASSES, MAX_LENGTH, breaksRunLimits, countStrings, hasRunLimits } from '../policy/index.js';
+import type { RunLimits } from '../policy/index.js';
 import {
   KIND_DIGIT,
   KIND_LETTER,
@@ -15,8 +16,9 @@ import type { RandomFill } from './random.js';
  *
  * Per character: a random byte b is accepted only when b < 256 - (256 mod n) for a pool of n
  * characters, and then names character b mod n; every character is equally likely (no modulo
- * bias). Per string: a string missing an included class, or on the common-password list, is
- * discarded whole and drawn again, so every remaining string is equally likely.
+ * bias). Per string: a string missing an included class, breaking the run limits, or on the
+ * common-password list, is discarded whole and drawn again, so every remaining string is equally
+ * likely.
  *
  * Speed comes from three precomputed things: a 256-entry table that turns a byte into
  * (character code | class bit << 8 | accepted << 16) with one load, so the inner loop has no
@@ -43,9 +45,11 @@ export async function createSampler(
   length: number,
   random: RandomFill,
   poolSize: number,
+  limits: RunLimits = {},
 ): Promise<Sampler> {
-  const { table, need, kinds } = compile(charset, length);
-  const maxAttempts = attemptsFor(charset, length);
+  const { table, need, kinds, classOf } = compile(charset, length);
+  const maxAttempts = attemptsFor(charset, length, limits);
+  const runLimited = hasRunLimits(limits);
   const blocklist = commonPasswordsMayMatch(length, kinds) ? await loadCommonPasswords() : undefined;
   const pool = new Uint8Array(poolSize);
   const out = Buffer.alloc(length);
@@ -77,6 +81,7 @@ export async function createSampler(
         i += entry >>> ACCEPT_SHIFT;
       }
       if ((mask & need) !== need) continue;
+      if (runLimited && breaksRunLimits(out, length, classOf, limits)) continue;
       const candidate = out.toString('latin1', 0, length);
       if (blocklist?.has(candidate.toLowerCase())) continue;
       wipeOut();
@@ -113,6 +118,8 @@ interface Compiled {
   need: number;
   /** The blocklist character kinds of every accepted string. */
   kinds: number;
+  /** Character code → class index, for the run limits. */
+  classOf: Uint8Array;
 }
 
 function compile(charset: Charset, length: number): Compiled {
@@ -126,6 +133,7 @@ function compile(charset: Charset, length: number): Compiled {
   // of the default sets, so a character is neither twice as likely nor filed in the wrong class.
   const codes: number[] = [];
   const bits: number[] = [];
+  const classOf = new Uint8Array(256);
   let need = 0;
   let kinds = 0;
   for (const [index, cls] of CHAR_CLASSES.entries()) {
@@ -133,6 +141,7 @@ function compile(charset: Charset, length: number): Compiled {
     for (const ch of chars) {
       codes.push(ch.charCodeAt(0));
       bits.push(1 << index);
+      classOf[ch.charCodeAt(0)] = index;
     }
     if (chars.length > 0) {
       need |= 1 << index;
@@ -145,7 +154,7 @@ function compile(charset: Charset, length: number): Compiled {
   for (let b = 0; b < limit; b++) {
     table[b] = codes[b % n]! | (bits[b % n]! << CLASS_SHIFT) | (1 << ACCEPT_SHIFT);
   }
-  return { table, need: need << CLASS_SHIFT, kinds };
+  return { table, need: need << CLASS_SHIFT, kinds, classOf };
 }
 
 function kindOf(cls: CharClass): number {
@@ -157,13 +166,17 @@ function kindOf(cls: CharClass): number {
  * with acceptance p per attempt, (1-p)^A ≤ e^(-pA) ≤ 2^-64 needs A ≥ 44.4/p. At least MIN_ATTEMPTS.
  * (The blocklist removes a negligible share of strings and is not counted in p.)
  */
-function attemptsFor(charset: Charset, length: number): number {
+function attemptsFor(charset: Charset, length: number, limits: RunLimits): number {
   const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const count = countStrings(length, sizes);
-  // No characters at all, or fewer characters than included classes: no attempt could succeed.
+  const count = countStrings(length, sizes, limits);
+  // No characters at all, fewer characters than included classes, or run limits no string keeps
+  // to: no attempt could succeed.
   if (count === 0n) {
-    throw new InputError('IMPOSSIBLE_REQUEST', `No ${length}-character credential has every included class.`);
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      `No ${length}-character credential has every included class${hasRunLimits(limits) ? ' within the run limits' : ''}.`,
+    );
   }
   // p = count / total^length, as a float from the leading digits of both.
   const all = BigInt(total) ** BigInt(length);

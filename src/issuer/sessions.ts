@@ -123,11 +123,12 @@ function validateSessionRequest(body: unknown): ValidatedSession {
     throw new IssuerServiceError(
       'STANDARD_NOT_CERTIFIABLE',
       400,
-      `${rule.id} is in the standards table for reference but certificates are issued only for the six certifiable standards; ask for one of those (see \`passgeni standards\`).`,
+      `${rule.id} is in the standards table for reference but certificates are issued only for the certifiable standards; ask for one of those (see \`passgeni standards\`).`,
       { details: { standard: rule.id } },
     );
   }
-  const met = standardsMet(params);
+  // the certificate's rotate_by follows the requested standard (certificates.ts)
+  const met = standardsMet(params, rule.rotationDays);
   if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule));
   return {
     standard: rule.id,

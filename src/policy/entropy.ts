@@ -1,15 +1,18 @@
 import { InputError } from '../errors.js';
 import type { Charset } from './charset.js';
 import { CHAR_CLASSES } from './limits.js';
+import { countRunLimited, hasRunLimits, type RunLimits } from './run-limits.js';
 import type { GenerationParams } from './types.js';
 
 /**
  * Number of strings of `length` characters over the union of the disjoint classes in which every
- * non-empty class occurs at least once, by inclusion–exclusion over the subsets S of classes left
- * out: Σ (-1)^|S| (N - Σ_{k∈S} n_k)^length. Exact, in BigInt. The length and sizes are already
- * bounded (resolvePolicy, parseGenerationParams), which keeps the powers in the milliseconds.
+ * non-empty class occurs at least once (and, given run limits, no run exceeds them). Without run
+ * limits, by inclusion–exclusion over the subsets S of classes left out:
+ * Σ (-1)^|S| (N - Σ_{k∈S} n_k)^length. Exact, in BigInt. The length and sizes are already
+ * bounded (resolvePolicy, parseGenerationParams), which keeps this in the milliseconds.
  */
-export function countStrings(length: number, classSizes: readonly number[]): bigint {
+export function countStrings(length: number, classSizes: readonly number[], limits: RunLimits = {}): bigint {
+  if (hasRunLimits(limits)) return countRunLimited(length, classSizes, limits);
   const sizes = classSizes.filter((n) => n > 0);
   const total = sizes.reduce((a, b) => a + b, 0);
   const exponent = BigInt(length);
@@ -35,15 +38,21 @@ export function countStrings(length: number, classSizes: readonly number[]): big
  * bit it does not have, so values that land within float error of a 0.01 boundary are settled
  * exactly in BigInt.
  */
-export function exactEntropyBits(length: number, classSizes: readonly number[]): number {
-  const count = countStrings(length, classSizes);
+export function exactEntropyBits(
+  length: number,
+  classSizes: readonly number[],
+  limits: RunLimits = {},
+): number {
+  const count = countStrings(length, classSizes, limits);
   if (count === 0n) {
     const classes = classSizes.filter((n) => n > 0).length;
     throw new InputError(
       'IMPOSSIBLE_REQUEST',
       classes === 0
         ? 'No characters to draw from: include at least one character class.'
-        : `A ${length}-character string cannot contain one character of each of ${classes} classes. Use a length of at least ${classes}.`,
+        : length < classes
+          ? `A ${length}-character string cannot contain one character of each of ${classes} classes. Use a length of at least ${classes}.`
+          : `No ${length}-character string over these classes keeps within the run limits (at most ${limits.maxRepeat ?? 'any number of'} identical and ${limits.maxClassRepeat ?? 'any number of'} same-class characters in a row). Include more classes or characters.`,
     );
   }
   const scaled = log2BigInt(count) * 100;
@@ -68,7 +77,11 @@ export function log2BigInt(value: bigint): number {
 }
 
 /** The parameters a credential drawn from `charset` has: what the issuer is told and certifies. */
-export function paramsFromCharset(length: number, charset: Charset): GenerationParams {
+export function paramsFromCharset(
+  length: number,
+  charset: Charset,
+  limits: RunLimits = {},
+): GenerationParams {
   const sizes = {
     upper: charset.classes.upper.length,
     lower: charset.classes.lower.length,
@@ -84,7 +97,13 @@ export function paramsFromCharset(length: number, charset: Charset): GenerationP
     char_pool_size: sizes.upper + sizes.lower + sizes.digit + sizes.special,
     excluded_characters: charset.excludedCount,
     class_sizes: sizes,
+    ...(limits.maxRepeat !== undefined && { max_repeat: limits.maxRepeat }),
+    ...(limits.maxClassRepeat !== undefined && { max_class_repeat: limits.maxClassRepeat }),
   };
+}
+
+export function runLimitsOf(params: GenerationParams): RunLimits {
+  return { maxRepeat: params.max_repeat, maxClassRepeat: params.max_class_repeat };
 }
 
 /** Exact entropy of parameters, recomputed from the class sizes (the issuer does this server-side). */
@@ -92,5 +111,6 @@ export function paramsEntropyBits(params: GenerationParams): number {
   return exactEntropyBits(
     params.length,
     CHAR_CLASSES.map((c) => params.class_sizes[c]),
+    runLimitsOf(params),
   );
 }

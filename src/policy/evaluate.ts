@@ -18,6 +18,11 @@ const HAS_CLASS: Record<ClassRequirement, (params: GenerationParams) => boolean>
   special: (p) => p.has_special,
 };
 
+const RUN_RULES = [
+  ['maxRepeat', 'max_repeat', 'max-repeat', 'identical characters'],
+  ['maxClassRepeat', 'max_class_repeat', 'max-class-repeat', 'characters of one class'],
+] as const;
+
 function evaluate(params: GenerationParams, rule: StandardRule, bits: number): Violation[] {
   const violations: Violation[] = [];
   const standard = rule.id;
@@ -37,6 +42,19 @@ function evaluate(params: GenerationParams, rule: StandardRule, bits: number): V
       rule: 'required-class',
       required: cls,
       message: `${rule.id} requires at least one ${CLASS_WORDS[cls]}; include that class and keep at least one of its characters out of the exclusions.`,
+    });
+  }
+  for (const [limit, field, ruleName, what] of RUN_RULES) {
+    const required = rule[limit];
+    if (required === undefined) continue;
+    const actual = params[field];
+    if (actual !== undefined && actual <= required) continue;
+    violations.push({
+      standard,
+      rule: ruleName,
+      required,
+      ...(actual !== undefined && { actual }),
+      message: `${rule.id} allows at most ${required} ${what} in a row; ${actual === undefined ? 'these parameters set no such limit' : `these parameters allow ${actual}`}. Generate for ${rule.id} so the generator applies the limit.`,
     });
   }
   if (bits < rule.minEntropyBits) {
@@ -59,8 +77,17 @@ export function evaluateStandard(params: GenerationParams, rule: StandardRule): 
   return evaluate(params, rule, paramsEntropyBits(params));
 }
 
-/** Every standard in the table these parameters satisfy, in STANDARD_IDS order. */
-export function standardsMet(params: GenerationParams): StandardId[] {
+/**
+ * Every standard in the table that a credential with these parameters, to be rotated every
+ * `rotationDays` (0: only on compromise), satisfies, in STANDARD_IDS order. A standard that sets a
+ * rotation period is met only when the credential is rotated at least that often: its string rules
+ * alone are not the standard.
+ */
+export function standardsMet(params: GenerationParams, rotationDays: number): StandardId[] {
   const bits = paramsEntropyBits(params);
-  return STANDARDS.filter((rule) => evaluate(params, rule, bits).length === 0).map((rule) => rule.id);
+  return STANDARDS.filter(
+    (rule) =>
+      evaluate(params, rule, bits).length === 0 &&
+      (rule.rotationDays === 0 || (rotationDays > 0 && rotationDays <= rule.rotationDays)),
+  ).map((rule) => rule.id);
 }

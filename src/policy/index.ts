@@ -4,7 +4,16 @@ export { STANDARDS } from './standards.js';
 export { getStandard, resolveStandard } from './lookup.js';
 export { DEFAULT_CLASS_SETS, buildCharset } from './charset.js';
 export type { Charset, CharsetOptions } from './charset.js';
-export { countStrings, exactEntropyBits, paramsEntropyBits, paramsFromCharset } from './entropy.js';
+export {
+  countStrings,
+  exactEntropyBits,
+  log2BigInt,
+  paramsEntropyBits,
+  paramsFromCharset,
+  runLimitsOf,
+} from './entropy.js';
+export { MAX_RUN_LIMITED_LENGTH, breaksRunLimits, countRunLimited, hasRunLimits } from './run-limits.js';
+export type { RunLimits } from './run-limits.js';
 export { evaluateStandard, standardsMet } from './evaluate.js';
 export { parseGenerationParams } from './params-schema.js';
 export type { ParamsIssue } from './params-schema.js';

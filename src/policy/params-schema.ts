@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import * as z from '../zod.js';
 import { DEFAULT_CLASS_SETS } from './charset.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
+import { MAX_RUN_LIMITED_LENGTH } from './run-limits.js';
 import type { CharClass, GenerationParams } from './types.js';
 
 const count = (max: number) => z.int().check(z.minimum(0), z.maximum(max));
@@ -24,6 +25,8 @@ const shape = z.strictObject({
   char_pool_size: count(DEFAULT_POOL),
   excluded_characters: count(DEFAULT_POOL),
   class_sizes: classSizes,
+  max_repeat: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_RUN_LIMITED_LENGTH))),
+  max_class_repeat: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_RUN_LIMITED_LENGTH))),
 }) satisfies z.ZodMiniType<GenerationParams>;
 
 const FLAG: Record<CharClass, 'has_upper' | 'has_lower' | 'has_numbers' | 'has_special'> = {
@@ -90,6 +93,13 @@ function consistencyIssues(input: unknown): ParamsIssue[] {
   if (!allNumbers) return issues;
   if (typeof input.char_pool_size === 'number' && input.char_pool_size !== sum) {
     issues.push({ path: 'char_pool_size', message: `must equal the sum of class_sizes (${sum})` });
+  }
+  const runLimited = input.max_repeat !== undefined || input.max_class_repeat !== undefined;
+  if (runLimited && typeof input.length === 'number' && input.length > MAX_RUN_LIMITED_LENGTH) {
+    issues.push({
+      path: 'length',
+      message: `must be at most ${MAX_RUN_LIMITED_LENGTH} when max_repeat or max_class_repeat is set`,
+    });
   }
   if (sum === 0) issues.push({ path: 'class_sizes', message: 'at least one class must be non-empty' });
   if (typeof input.length === 'number' && input.length < included) {

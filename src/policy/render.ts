@@ -30,9 +30,15 @@ const CLASS_NAMES: Record<ClassRequirement, string> = {
 };
 
 function classesText(rule: StandardRule): string {
-  return rule.requiredClasses.length === 0
-    ? 'No character class is required.'
-    : `At least one of each: ${rule.requiredClasses.map((c) => CLASS_NAMES[c]).join(', ')}.`;
+  const classes =
+    rule.requiredClasses.length === 0
+      ? 'No character class is required.'
+      : `At least one of each: ${rule.requiredClasses.map((c) => CLASS_NAMES[c]).join(', ')}.`;
+  const runs = [
+    ...(rule.maxRepeat !== undefined ? [`${rule.maxRepeat} identical characters`] : []),
+    ...(rule.maxClassRepeat !== undefined ? [`${rule.maxClassRepeat} characters of one class`] : []),
+  ];
+  return runs.length ? `${classes} At most ${runs.join(', and at most ')} in a row.` : classes;
 }
 
 function rotationText(rule: StandardRule): string {
@@ -55,6 +61,7 @@ function buildDocument(
   const defaultBits = exactEntropyBits(
     rule.defaultLength,
     CHAR_CLASSES.map((c) => DEFAULT_CLASS_SETS[c].length),
+    { maxRepeat: rule.maxRepeat, maxClassRepeat: rule.maxClassRepeat },
   );
   const baselineNote =
     rule.basis.kind === 'product-baseline'

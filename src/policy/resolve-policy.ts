@@ -4,6 +4,7 @@ import { buildCharset } from './charset.js';
 import { paramsEntropyBits, paramsFromCharset } from './entropy.js';
 import { evaluateStandard, standardsMet } from './evaluate.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
+import { MAX_RUN_LIMITED_LENGTH, hasRunLimits } from './run-limits.js';
 import { resolveStandard } from './lookup.js';
 import type { GenerationParams, StandardId, StandardRule, Violation } from './types.js';
 
@@ -75,7 +76,14 @@ export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
     );
   }
 
-  const params = paramsFromCharset(length, charset);
+  const limits = { maxRepeat: standard.maxRepeat, maxClassRepeat: standard.maxClassRepeat };
+  if (hasRunLimits(limits) && length > MAX_RUN_LIMITED_LENGTH) {
+    throw new InputError(
+      'IMPOSSIBLE_REQUEST',
+      `${standard.id} limits runs of repeated characters, and such credentials are generated up to ${MAX_RUN_LIMITED_LENGTH} characters; got ${length}. Use a length from ${standard.minLength} to ${MAX_RUN_LIMITED_LENGTH}.`,
+    );
+  }
+  const params = paramsFromCharset(length, charset, limits);
   const violations = evaluateStandard(params, standard);
   if (violations.length > 0) throw new PolicyViolationError(standard, violations);
   return {
@@ -84,6 +92,6 @@ export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
     charset,
     params,
     entropyBits: paramsEntropyBits(params),
-    standardsMet: standardsMet(params),
+    standardsMet: standardsMet(params, standard.rotationDays),
   };
 }

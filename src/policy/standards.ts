@@ -176,9 +176,9 @@ export const FIPS_140_3: StandardRule = {
   basis: {
     kind: 'product-baseline',
     length:
-      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule; 20 characters make this the strictest string profile in the table, satisfying every other entry.',
+      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule; 20 characters with all four classes satisfy the length, class and entropy rules of every other entry (not the STIG run limits or any rotation period, which this profile does not set); the strictest string profile without run limits.',
     classes:
-      'Product baseline: FIPS 140-3 sets no composition rule; all four classes are required so that the profile also satisfies the DISA STIG, HIPAA and CMMC entries.',
+      'Product baseline: FIPS 140-3 sets no composition rule; all four classes are required so that the profile also satisfies the HIPAA and CMMC entries.',
     entropy:
       'Product baseline: 112 bits is the minimum security strength of NIST SP 800-131A and of the random bit generator in NIST SP 800-63B-4 §3.2.12; 20 random characters with all four classes yield 130.92.',
     rotation:
@@ -195,29 +195,32 @@ export const FIPS_140_3: StandardRule = {
 export const DOD_STIG: StandardRule = {
   id: 'DOD-STIG',
   name: 'DISA STIG / SRG',
-  certifiable: false,
+  certifiable: true,
   minLength: 15,
   defaultLength: 20,
   requiredClasses: ['upper', 'lower', 'digit', 'special'],
   minEntropyBits: 90,
   rotationDays: 60,
+  maxRepeat: 3,
+  maxClassRepeat: 4,
   aliases: ['dod', 'stig', 'dod stig', 'disa', 'disa stig', 'srg'],
   basis: {
     kind: 'clause',
     length:
       'RHEL 9 STIG V-258107 (RHEL-09-611090): at least 15 characters ("The DOD minimum password requirement is 15 characters").',
     classes:
-      'RHEL 9 STIG V-258109 (RHEL-09-611100, ocredit = -1), V-258111 (RHEL-09-611110, ucredit = -1) and the matching lcredit/dcredit rules: at least one upper-case letter, lower-case letter, digit and special character.',
+      'RHEL 9 STIG V-258109 (RHEL-09-611100, ocredit = -1), V-258111 (RHEL-09-611110, ucredit = -1) and the matching lcredit/dcredit rules: at least one upper-case letter, lower-case letter, digit and special character; V-258114 (RHEL-09-611125, maxrepeat = 3): at most 3 identical characters in a row; V-258113 (RHEL-09-611120, maxclassrepeat = 4): at most 4 characters of one class in a row. The generator enforces both run limits by rejection, and the entropy counts only the strings that keep to them.',
     entropy:
-      'Product baseline: the STIGs set no entropy figure; 90 bits sits below what 15 random characters with all four classes yield (97.99 bits).',
+      'Product baseline: the STIGs set no entropy figure; 90 bits sits below what 15 random characters with all four classes and the run limits yield (97.92 bits).',
     rotation:
       'RHEL 9 STIG V-258041 / V-258042 (RHEL-09-411010 / -411015): a maximum password lifetime of 60 days.',
     sources: [
       'RHEL 9 STIG V-258107 (RHEL-09-611090): 15-character minimum',
       'RHEL 9 STIG V-258109 (RHEL-09-611100): at least one special character; V-258111 (RHEL-09-611110): at least one upper-case character; the matching lower-case and digit rules',
+      'RHEL 9 STIG V-258114 (RHEL-09-611125): maxrepeat = 3; V-258113 (RHEL-09-611120): maxclassrepeat = 4',
       'RHEL 9 STIG V-258041, V-258042 (RHEL-09-411010, RHEL-09-411015): 60-day maximum lifetime',
       'Authentication, Authorization and Accounting Services SRG V-204664 to V-204674',
-      'Application Security and Development STIG APSC-DV-001680, V-222539 to V-222541',
+      'Application Security and Development STIG APSC-DV-001680 (V-222536: 15 characters), V-222537 and V-222538 (case rules), V-222539 to V-222541',
     ],
   },
 };

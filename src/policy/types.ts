@@ -35,7 +35,7 @@ export interface StandardRule {
   id: StandardId;
   /** Human name, e.g. "PCI DSS v4.0.1". */
   name: string;
-  /** True for the six standards a certificate may be requested for (DESIGN §4). */
+  /** True for the standards a certificate may be requested for (DESIGN §4). */
   certifiable: boolean;
   minLength: number;
   /** The length `generate`/`certify` use when the user gives none; always >= minLength. */
@@ -43,8 +43,15 @@ export interface StandardRule {
   requiredClasses: readonly ClassRequirement[];
   /** Minimum exact entropy in bits (log2 of the number of strings the generator can output). */
   minEntropyBits: number;
-  /** Recommended rotation in days; 0 = change on compromise only (no `rotate_by`). */
+  /**
+   * Recommended rotation in days; 0 = change on compromise only (no `rotate_by`). A standard with a
+   * period is met only by a certificate whose `rotate_by` keeps to it.
+   */
   rotationDays: number;
+  /** The generator must hold runs of identical characters to at most this (pwquality `maxrepeat`). */
+  maxRepeat?: number;
+  /** The generator must hold runs of one class to at most this (pwquality `maxclassrepeat`). */
+  maxClassRepeat?: number;
   /** Lower-case aliases accepted on input, besides the id itself. */
   aliases: readonly string[];
   basis: RuleBasis;
@@ -65,12 +72,16 @@ export interface GenerationParams {
   /** How many characters of the default sets were excluded (count only, never which). */
   excluded_characters: number;
   class_sizes: Record<CharClass, number>;
+  /** At most this many identical characters in a row (pwquality `maxrepeat`), when limited. */
+  max_repeat?: number | undefined;
+  /** At most this many characters of one class in a row (pwquality `maxclassrepeat`), when limited. */
+  max_class_repeat?: number | undefined;
 }
 
 /** One rule a set of parameters breaks, e.g. `{ rule: 'min-length', required: 15, actual: 12 }`. */
 export interface Violation {
   standard: StandardId;
-  rule: 'min-length' | 'required-class' | 'min-entropy';
+  rule: 'min-length' | 'required-class' | 'min-entropy' | 'max-repeat' | 'max-class-repeat';
   message: string;
   required?: number | string;
   actual?: number | string;

@@ -100,6 +100,32 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect(result.valid).toBe(true);
   });
 
+  it('certifies DOD-STIG only with its run limits: entropy counts them, rotate_by is 60 days', async () => {
+    const { caller } = await newCaller();
+    const limited = strongParams({ max_repeat: 3, max_class_repeat: 4 });
+    const session = await issuer.createSession(caller, sessionBody('DOD-STIG', limited));
+    expect(session.entropy_bits).toBe(130.8); // not the 130.92 of the same string without the limits
+    expect(session.standards_met).toContain('DOD-STIG');
+    expect(session.standards_met).toContain('PCI-DSS'); // 60 days keeps PCI DSS's 90 too
+    const cert = await issuer.issueCertificate(caller, {
+      generation_session_id: session.generation_session_id,
+    });
+    const { claims } = decodeCertificate(cert.certificate);
+    expect(claims.generation_params).toEqual(limited);
+    expect(Date.parse(String(claims.rotate_by)) - Date.parse(String(claims.generated_at))).toBe(
+      60 * 86_400_000,
+    );
+    // the same limits on a HIPAA request: HIPAA sets no period, so neither STIG nor PCI DSS is claimed
+    const hipaa = await issuer.createSession(caller, sessionBody('HIPAA', limited));
+    expect(hipaa.standards_met).not.toContain('DOD-STIG');
+    expect(hipaa.standards_met).not.toContain('PCI-DSS');
+    // run limits make the count quadratic in the length: bounded
+    const long = await rejection(
+      issuer.createSession(caller, sessionBody('DOD-STIG', strongParams({ ...limited, length: 257 }))),
+    );
+    expect(long.code).toBe('INVALID_PARAMS');
+  });
+
   it('omits rotate_by for a standard that changes credentials on compromise only, and defaults generated_at', async () => {
     const { caller } = await newCaller();
     const session = await issuer.createSession(caller, sessionBody('NIST-800-63B'));
@@ -156,9 +182,13 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect((await rejection(issuer.createSession(caller, sessionBody('MADE-UP')))).code).toBe(
       'UNKNOWN_STANDARD',
     );
-    expect((await rejection(issuer.createSession(caller, sessionBody('DOD-STIG')))).code).toBe(
+    expect((await rejection(issuer.createSession(caller, sessionBody('CMMC-L2')))).code).toBe(
       'STANDARD_NOT_CERTIFIABLE',
     );
+    // certifiable, but only for parameters that carry the STIG's run limits
+    const stig = await rejection(issuer.createSession(caller, sessionBody('DOD-STIG')));
+    expect(stig.code).toBe('POLICY_VIOLATION');
+    expect(stig.message).toMatch(/at most 3 identical characters in a row/);
     expect((await rejection(issuer.createSession(caller, null))).code).toBe('INVALID_REQUEST');
     const bad = await rejection(
       issuer.createSession(caller, { ...sessionBody(), entropy_source: { api: 'x' } }),

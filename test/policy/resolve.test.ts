@@ -34,10 +34,23 @@ describe('resolvePolicy defaults', () => {
     expect(policy.entropyBits).toBe(130.92);
   });
 
-  it('FIPS-140-3 at its default length meets all eight standards', () => {
+  it('FIPS-140-3 at its default length meets every standard whose rules it keeps, and no more', () => {
     const policy = resolvePolicy({ standard: 'FIPS-140-3' });
     expect(policy.length).toBe(24);
+    // PCI DSS (90 days) and the STIG (60 days, run limits) need a rotation period FIPS does not set
+    expect(policy.standardsMet).toEqual(STANDARD_IDS.filter((id) => id !== 'PCI-DSS' && id !== 'DOD-STIG'));
+  });
+
+  it('DOD-STIG carries its run limits and 60-day period, and so meets PCI DSS too', () => {
+    const policy = resolvePolicy({ standard: 'DOD-STIG' });
+    expect(policy.params).toMatchObject({ max_repeat: 3, max_class_repeat: 4 });
     expect(policy.standardsMet).toEqual([...STANDARD_IDS]);
+    expect(resolvePolicy({ standard: 'HIPAA' }).standardsMet).not.toContain('DOD-STIG');
+  });
+
+  it('a run-limited standard is generated up to 256 characters', () => {
+    expect(errorOf({ standard: 'DOD-STIG', length: 257 }).code).toBe('IMPOSSIBLE_REQUEST');
+    expect(resolvePolicy({ standard: 'DOD-STIG', length: 256 }).length).toBe(256);
   });
 
   it('a 12-character letters-and-digits PCI credential meets PCI-DSS only', () => {
@@ -57,8 +70,9 @@ describe('resolvePolicy defaults', () => {
   it('lets a standard without class rules drop classes while its rules still hold', () => {
     const policy = resolvePolicy({ standard: 'NIST-800-63B', length: 16, classes: ['lower', 'digit'] });
     expect(policy.params).toMatchObject({ has_upper: false, has_special: false, char_pool_size: 36 });
-    // lower-case letters and digits also satisfy PCI DSS 8.3.6 (alphabetic and numeric)
-    expect(policy.standardsMet).toEqual(['NIST-800-63B', 'PCI-DSS', 'SOC2', 'ISO-27001']);
+    // lower-case letters and digits satisfy PCI DSS 8.3.6 (alphabetic and numeric), but NIST sets no
+    // rotation period and PCI DSS does (8.3.9), so a NIST credential does not claim PCI DSS
+    expect(policy.standardsMet).toEqual(['NIST-800-63B', 'SOC2', 'ISO-27001']);
   });
 });
 

@@ -32,7 +32,7 @@ const EXPECTED: Record<
   SOC2: [true, 15, 20, [], 80, 0, 'product-baseline'],
   'ISO-27001': [true, 15, 20, [], 80, 0, 'product-baseline'],
   'FIPS-140-3': [true, 20, 24, ['upper', 'lower', 'digit', 'special'], 112, 0, 'product-baseline'],
-  'DOD-STIG': [false, 15, 20, ['upper', 'lower', 'digit', 'special'], 90, 60, 'clause'],
+  'DOD-STIG': [true, 15, 20, ['upper', 'lower', 'digit', 'special'], 90, 60, 'clause'],
   'CMMC-L2': [false, 15, 20, ['upper', 'lower', 'digit', 'special'], 90, 0, 'product-baseline'],
 };
 
@@ -54,7 +54,10 @@ describe('standards table', () => {
       expect(rule.defaultLength).toBeGreaterThanOrEqual(rule.minLength);
       expect(rule.basis.sources.length).toBeGreaterThan(0);
     }
-    expect(STANDARDS.filter((s) => s.certifiable)).toHaveLength(6);
+    expect(STANDARDS.filter((s) => s.certifiable)).toHaveLength(7);
+    expect(
+      STANDARDS.filter((s) => s.maxRepeat !== undefined).map((s) => [s.id, s.maxRepeat, s.maxClassRepeat]),
+    ).toEqual([['DOD-STIG', 3, 4]]);
   });
 
   it('labels every number a framework does not set as a product baseline', () => {
@@ -72,9 +75,10 @@ describe('standards table', () => {
 
   it('makes every minimum achievable: the minimum length with all four classes meets its own entropy floor', () => {
     for (const rule of STANDARDS) {
-      const params = paramsFromCharset(rule.minLength, buildCharset());
+      const limits = { maxRepeat: rule.maxRepeat, maxClassRepeat: rule.maxClassRepeat };
+      const params = paramsFromCharset(rule.minLength, buildCharset(), limits);
       expect(paramsEntropyBits(params), rule.id).toBeGreaterThanOrEqual(rule.minEntropyBits);
-      expect(standardsMet(params)).toContain(rule.id);
+      expect(standardsMet(params, rule.rotationDays)).toContain(rule.id);
     }
   });
 

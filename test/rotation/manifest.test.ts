@@ -130,7 +130,7 @@ credentials:
     stores: ["file://./a.env#A"]
     length: 12
   - id: uncertifiable
-    standard: DOD-STIG
+    standard: CMMC-L2
     stores: ["file://./b.env#B"]
 `);
     expect(issues).toHaveLength(2);

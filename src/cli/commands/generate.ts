@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { PolicyRequest, ResolvedPolicy } from '../../policy/index.js';
-import { resolvePolicy } from '../../policy/index.js';
+import { resolvePolicy, runLimitsOf } from '../../policy/index.js';
 import { createGenerator, generateCredential } from '../../generate/index.js';
 import { printJsonLine, printNotice, printText } from '../output.js';
 import { runCommand } from '../run-command.js';
@@ -42,7 +42,7 @@ async function generate(options: GenerateOptions): Promise<number> {
     emit(password, policy, options.json === true);
   } else {
     // The bulk path: one generator with its random pool kept warm across credentials.
-    const next = await createGenerator(policy.charset, policy.length);
+    const next = await createGenerator(policy.charset, policy.length, { limits: runLimitsOf(policy.params) });
     for (let i = 0; i < options.count; i++) emit(next(), policy, options.json === true);
   }
   if (!options.json && process.stderr.isTTY) {
