@@ -305,7 +305,9 @@ async function trustedSource(args: {
     }
     if (id !== undefined) {
       const client = anchors.find((a) => a.client)?.client;
-      const record = client ? await client.getCertificate(id) : await fetchPublicCertificate(base, id, fetchOptions);
+      const record = client
+        ? await client.getCertificate(id)
+        : await fetchPublicCertificate(base, id, fetchOptions);
       live = record;
       certUrl = `${base}/cert/${encodeURIComponent(id)}`;
       if (!isJwt) jwt = record.certificate;
@@ -398,7 +400,9 @@ function refuse(
   certUrl?: string,
 ): Source {
   const certId = isJwt ? idOf(token) : id;
-  const url = certUrl ?? (base !== undefined && id !== undefined ? `${base}/cert/${encodeURIComponent(id)}` : undefined);
+  const url =
+    certUrl ??
+    (base !== undefined && id !== undefined ? `${base}/cert/${encodeURIComponent(id)}` : undefined);
   return {
     untrusted: {
       valid: false,

@@ -54,7 +54,8 @@ function basesFor(issuer: string, jwksUrl: string | undefined): string[] {
   const bases = new Set<string>();
   if (jwksUrl !== undefined) {
     const base = baseOf(jwksUrl);
-    if (base !== undefined && base.endsWith(WELL_KNOWN_JWKS)) bases.add(base.slice(0, -WELL_KNOWN_JWKS.length));
+    if (base !== undefined && base.endsWith(WELL_KNOWN_JWKS))
+      bases.add(base.slice(0, -WELL_KNOWN_JWKS.length));
   }
   const own = baseOf(issuer);
   if (own !== undefined) bases.add(own);
@@ -107,14 +108,21 @@ export function parseTrustPair(text: string, where: string, cwd = process.cwd())
   const source = pair.slice(at + 1).trim();
   if (issuer === '') throw invalid(where, `${quote(pair)} names no issuer id before the "=".`);
   if (issuer.length > MAX_ISSUER_ID || /[\p{C}\s]/u.test(issuer)) {
-    throw invalid(where, `the issuer id ${quote(issuer)} is not a valid issuer id (printable, no spaces, at most ${MAX_ISSUER_ID} characters).`);
+    throw invalid(
+      where,
+      `the issuer id ${quote(issuer)} is not a valid issuer id (printable, no spaces, at most ${MAX_ISSUER_ID} characters).`,
+    );
   }
   if (source === '') throw invalid(where, `${quote(pair)} names no JWKS URL or file after the "=".`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !/^(https?|file):\/\//i.test(source)) {
     throw invalid(where, `the key source ${quote(source)} is neither an http(s) URL nor a file.`);
   }
   if (/^https?:\/\//i.test(source)) {
-    if (baseOf(source) === undefined) throw invalid(where, `the JWKS URL ${quote(source)} is not a valid URL (no credentials, query or fragment).`);
+    if (baseOf(source) === undefined)
+      throw invalid(
+        where,
+        `the JWKS URL ${quote(source)} is not a valid URL (no credentials, query or fragment).`,
+      );
     return anchorFor(issuer, source, where);
   }
   const anchor = anchorFor(issuer, source, where, cwd);
@@ -132,7 +140,8 @@ export function parseTrustPair(text: string, where: string, cwd = process.cwd())
 export function readTrustFile(path: string, label = 'PASSGENI_TRUST'): TrustAnchor[] {
   const where = `${label} (${path})`;
   if (!isFile(path)) throw invalid(where, 'the trust file does not exist or is not a file.');
-  if (statSync(path).size > MAX_TRUST_FILE_BYTES) throw invalid(where, 'the trust file is larger than 256 KiB.');
+  if (statSync(path).size > MAX_TRUST_FILE_BYTES)
+    throw invalid(where, 'the trust file is larger than 256 KiB.');
   return parseTrustLines(readFileSync(path, 'utf8'), path, dirname(resolve(path)));
 }
 

@@ -1,7 +1,9 @@
-import { fetchIssuerIdentity } from '../issuer-client/public.js';
+import { calculateJwkThumbprint } from 'jose';
+import { InputError } from '../errors.js';
+import { fetchIssuerIdentity, fetchJwksAt } from '../issuer-client/public.js';
 import { IssuerError } from '../issuer-client/errors.js';
 import * as z from '../zod.js';
-import { baseOf, type TrustAnchor } from './anchors.js';
+import { baseOf, parseTrustPair, type TrustAnchor } from './anchors.js';
 
 /**
  * The issuer's identity document (`GET /.well-known/passgeni-issuer`): who it is (the `iss` it
@@ -52,7 +54,13 @@ export async function readIssuerIdentity(
     );
   }
   const { issuer, jwks_uri, certificate_url_prefix, api, keys } = parsed.data;
-  return { issuer, jwks_uri, certificate_url_prefix, api, keys: keys.map(({ kid, thumbprint }) => ({ kid, thumbprint })) };
+  return {
+    issuer,
+    jwks_uri,
+    certificate_url_prefix,
+    api,
+    keys: keys.map(({ kid, thumbprint }) => ({ kid, thumbprint })),
+  };
 }
 
 /**
@@ -67,12 +75,75 @@ export async function remoteIssuerAnchor(
   const identity = await readIssuerIdentity(base, options);
   const origin = `the issuer at ${base}`;
   if (!identity) {
-    return { issuer: base, keys: { kind: 'url', url: `${base}/.well-known/jwks.json` }, bases: [base], origin };
+    return {
+      issuer: base,
+      keys: { kind: 'url', url: `${base}/.well-known/jwks.json` },
+      bases: [base],
+      origin,
+    };
   }
   const bases = new Set([base]);
   const prefix = baseOf(identity.certificate_url_prefix);
   if (prefix !== undefined) bases.add(prefix.replace(/\/cert$/, ''));
   const jwksBase = baseOf(identity.jwks_uri);
-  if (jwksBase?.endsWith('/.well-known/jwks.json')) bases.add(jwksBase.slice(0, -'/.well-known/jwks.json'.length));
-  return { issuer: identity.issuer, keys: { kind: 'url', url: identity.jwks_uri }, bases: [...bases], origin };
+  if (jwksBase?.endsWith('/.well-known/jwks.json'))
+    bases.add(jwksBase.slice(0, -'/.well-known/jwks.json'.length));
+  return {
+    issuer: identity.issuer,
+    keys: { kind: 'url', url: identity.jwks_uri },
+    bases: [...bases],
+    origin,
+  };
+}
+
+export interface IssuerPin {
+  /** The trust-file line: `ISSUER_ID=JWKS_URL`. */
+  line: string;
+  identity: IssuerIdentity;
+  /** Thumbprints computed here from the keys served at `jwks_uri`, not copied from the document. */
+  keys: Array<{ kid: string; thumbprint: string }>;
+}
+
+/**
+ * Trust on first use: read the identity document of the issuer at `url`, fetch the keys it names
+ * and check that their thumbprints are the ones it lists (a document and key set that disagree are
+ * not pinned). Whoever answers at `url` today is believed, which is why the thumbprints are shown
+ * for an out-of-band comparison.
+ */
+export async function pinIssuer(url: string, options: { fetch?: typeof fetch } = {}): Promise<IssuerPin> {
+  const base = baseOf(url);
+  if (base === undefined) {
+    throw new InputError(
+      'TRUST_INVALID',
+      `${JSON.stringify(url.slice(0, 100))} is not an issuer URL: give its http(s) base URL, e.g. https://certs.example.com.`,
+    );
+  }
+  const identity = await readIssuerIdentity(base, options);
+  if (!identity) {
+    throw new IssuerError(
+      'ISSUER_IDENTITY_NOT_FOUND',
+      `The issuer at ${base} publishes no /.well-known/passgeni-issuer. Check the URL; for an older issuer, pin it by hand with its issuer id and ${base}/.well-known/jwks.json (compare its keys with its operator).`,
+      { exitCode: 1 },
+    );
+  }
+  const jwks = await fetchJwksAt(identity.jwks_uri, options);
+  const keys = await Promise.all(
+    jwks.keys.map(async ({ kid, kty, crv, x, y }) => ({
+      kid,
+      thumbprint: await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256'),
+    })),
+  );
+  const listed = new Set(identity.keys.map((k) => `${k.kid} ${k.thumbprint}`));
+  const served = new Set(keys.map((k) => `${k.kid} ${k.thumbprint}`));
+  if (listed.size !== served.size || [...served].some((k) => !listed.has(k))) {
+    throw new IssuerError(
+      'ISSUER_IDENTITY_MISMATCH',
+      `The keys served at ${identity.jwks_uri} are not the ones the issuer at ${base} lists in its identity document; nothing was pinned. Ask the issuer's operator, or retry if it is rotating its key right now.`,
+      { exitCode: 1 },
+    );
+  }
+  const line = `${identity.issuer}=${identity.jwks_uri}`;
+  // The same parse every trust source goes through: an issuer id it would refuse is not printed.
+  parseTrustPair(line, `the identity document of ${base}`);
+  return { line, identity, keys };
 }

@@ -8,7 +8,10 @@ import { baseOf, type TrustAnchor } from './anchors.js';
  */
 export class TrustStore {
   private readonly keys = new Map<TrustAnchor, Promise<Jwks>>();
-  private readonly verifiers = new Map<TrustAnchor, Map<(() => number) | undefined, Promise<CertificateVerifier>>>();
+  private readonly verifiers = new Map<
+    TrustAnchor,
+    Map<(() => number) | undefined, Promise<CertificateVerifier>>
+  >();
   private readonly refreshed = new Set<TrustAnchor>();
 
   constructor(
@@ -46,7 +49,9 @@ export class TrustStore {
     if (!byClock) this.verifiers.set(anchor, (byClock = new Map()));
     let verifier = byClock.get(now);
     if (!verifier) {
-      verifier = this.jwks(anchor).then((jwks) => createVerifier({ jwks, ...(now !== undefined && { now }) }));
+      verifier = this.jwks(anchor).then((jwks) =>
+        createVerifier({ jwks, ...(now !== undefined && { now }) }),
+      );
       // Handled by whoever awaits it; this only keeps a rejected, not-yet-awaited promise quiet.
       verifier.catch(() => {});
       byClock.set(now, verifier);
