@@ -78,10 +78,11 @@ export interface VerifyReport {
 export interface TrustDecision {
   /**
    * `configured`: a trust anchor (--trust, PASSGENI_TRUST, the action's `trust`, rotate's issuer);
-   * `url`: no trust configured, the certificate URL's (or --issuer-url's) own host, for this call
-   * only; `jwks-option`: keys given explicitly; `local`: the local issuer's own keys.
+   * `url`: no trust configured, the certificate URL's own host, for this call only;
+   * `issuer-url`: no trust configured, the issuer URL the caller named (its `iss` is not pinned);
+   * `jwks-option`: keys given explicitly; `local`: the local issuer's own keys.
    */
-  source: 'configured' | 'url' | 'jwks-option' | 'local';
+  source: 'configured' | 'url' | 'issuer-url' | 'jwks-option' | 'local';
   /** The trusted issuer id (configured, local), or the host trusted for the call (url). */
   issuer: string;
 }
@@ -96,8 +97,13 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
   const source = await resolveSource(input, target, fetchOptions);
   if ('untrusted' in source) return source.untrusted;
-  const { jwt, live, certUrl, trust } = source;
+  const { jwt, certUrl, trust } = source;
+  let live = source.live;
   let result = await source.verify(jwt, target.checks);
+  // A bare JWT's status is asked of its trusted issuer only once the token proved to be its own.
+  if (source.statusAfter && (result.valid || result.reasons.every((r) => CHECK_ONLY.has(r.code)))) {
+    live = await source.statusAfter();
+  }
   if (target.issuerId !== undefined && source.checksIssuerItself) {
     const iss = unverifiedIss(jwt);
     if (iss !== target.issuerId) {
@@ -212,6 +218,7 @@ type Source =
       verify: (jwt: string, checks: VerifyChecks | undefined) => Promise<VerificationResult>;
       /** False when the verifier already requires `target.issuerId`. */
       checksIssuerItself: boolean;
+      statusAfter?: () => Promise<Live | undefined>;
     };
 
 async function resolveSource(
@@ -260,7 +267,7 @@ async function resolveSource(
     decision = { source: 'jwks-option', issuer: target.issuerId ?? unverifiedIss(jwt) ?? '' };
   } else if (base !== undefined) {
     jwks = await fetchPublicJwks(base, fetchOptions);
-    decision = { source: 'url', issuer: base };
+    decision = { source: url ? 'url' : 'issuer-url', issuer: base };
   } else if (target.issuer) {
     jwks = await target.issuer.jwks();
     decision = { source: 'local', issuer: target.issuer.description };
@@ -344,7 +351,6 @@ async function trustedSource(args: {
         id,
       );
     }
-    if (live === undefined && id !== undefined) live = await statusFromAnchor(anchor, id, fetchOptions);
   }
   const trusted = anchor;
   const verify = async (token: string, checks: VerifyChecks | undefined): Promise<VerificationResult> => {
@@ -362,6 +368,9 @@ async function trustedSource(args: {
     trust: { source: trusted.keys.kind === 'local' ? 'local' : 'configured', issuer: trusted.issuer },
     verify,
     checksIssuerItself: true,
+    ...(base === undefined &&
+      live === undefined &&
+      id !== undefined && { statusAfter: () => statusFromAnchor(trusted, id, fetchOptions) }),
   };
 }
 

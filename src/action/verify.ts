@@ -157,7 +157,9 @@ function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
       'Trust',
       report.trust.source === 'url'
         ? `the certificate's own host ${report.trust.issuer} (no trusted issuer configured)`
-        : `${report.trust.issuer} (${report.trust.source})`,
+        : report.trust.source === 'issuer-url'
+          ? `issuer-url ${report.trust.issuer} (its issuer id is not pinned)`
+          : `${report.trust.issuer} (${report.trust.source})`,
     ]);
   if (report.reasons.length)
     rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${withActionHint(r.message, r.hint)}`)]);

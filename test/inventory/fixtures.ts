@@ -102,7 +102,10 @@ export function trustArgs(...issuers: Array<Pick<TestIssuer, 'url'>>): string[] 
 }
 
 /** The trust a user configures for these issuers, with `fetch` (tests count requests). */
-export function trustOf(issuers: Array<Pick<TestIssuer, 'url'>>, fetch?: typeof globalThis.fetch): TrustStore {
+export function trustOf(
+  issuers: Array<Pick<TestIssuer, 'url'>>,
+  fetch?: typeof globalThis.fetch,
+): TrustStore {
   return new TrustStore(
     issuers.map((issuer) => parseTrustPair(trustPair(issuer), 'test')),
     fetch ? { fetch } : {},

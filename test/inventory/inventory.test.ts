@@ -111,7 +111,9 @@ describe('inventory scan', () => {
       requested.push(String(input));
       return fetch(input, init);
     };
-    await collect({ lookup: { trust: trustOf([registry.main, registry.shortLived], counting), fetch: counting } });
+    await collect({
+      lookup: { trust: trustOf([registry.main, registry.shortLived], counting), fetch: counting },
+    });
     const jwks = requested.filter((u) => u.endsWith('/.well-known/jwks.json')).sort();
     expect(jwks).toEqual(
       [
@@ -354,9 +356,12 @@ describe('passgeni inventory', () => {
   });
 
   it('fails on a bad prefix before creating the output file (exit 2)', async () => {
-    const run = await runCli(['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json', ...trusted()], {
-      cwd: registry.dir,
-    });
+    const run = await runCli(
+      ['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json', ...trusted()],
+      {
+        cwd: registry.dir,
+      },
+    );
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toMatchObject({ code: 'STORE_URI_INVALID' });
     expect(existsSync(join(registry.dir, 'r.csv'))).toBe(false);

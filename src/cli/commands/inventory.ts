@@ -18,6 +18,7 @@ import {
 } from '../../inventory/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
 import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
+import { nonEmpty } from '../issuer-options.js';
 import { printJson, printNotice } from '../output.js';
 import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
@@ -109,7 +110,7 @@ function formatFor(options: InventoryCliOptions): InventoryFormat {
 
 async function inventory(options: InventoryCliOptions): Promise<number> {
   const format = formatFor(options);
-  const dataDir = options.dataDir ?? process.env.PASSGENI_DATA_DIR;
+  const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR);
   const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;
   if (options.dataDir !== undefined && !existsSync(resolve(options.dataDir))) {
     throw new InputError('DATA_DIR_NOT_FOUND', `The data directory ${options.dataDir} does not exist.`);

@@ -175,6 +175,8 @@ function describeTrust(trust: TrustDecision): string {
       return "the local issuer's own keys";
     case 'jwks-option':
       return 'the keys given with --jwks';
+    case 'issuer-url':
+      return `the keys of --issuer-url ${trust.issuer} (no --trust configured: its issuer id is not pinned)`;
     case 'url':
       return `taken from the certificate URL's host ${trust.issuer} (no --trust configured): anyone who controls that host could make this pass`;
   }
