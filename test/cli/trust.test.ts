@@ -125,6 +125,34 @@ describe('verify with trust configured', () => {
     expect(text.stdout).toContain(`  trust         ${real.url} (a configured trusted issuer)`);
   });
 
+  it('pins keys from a JWKS file: JWTs offline by iss, URLs only when the issuer id is a URL', async () => {
+    writeFileSync(join(dir, 'real-jwks.json'), JSON.stringify(real.issuer.jwks()));
+    const id = realUrl.slice(realUrl.lastIndexOf('/') + 1);
+    const jwt = (await testClient(real).getCertificate(id)).certificate;
+    const offline = await runCli(['verify', jwt, '--json', '--trust', `${real.url}=real-jwks.json`], {
+      cwd: dir,
+    });
+    expect(offline.code).toBe(0);
+    expect(JSON.parse(offline.stdout)).toMatchObject({
+      valid: true,
+      live: false,
+      trust: { source: 'configured' },
+    });
+    const byUrl = await runCli(['verify', realUrl, '--json', '--trust', `${real.url}=real-jwks.json`], {
+      cwd: dir,
+    });
+    expect(byUrl.code).toBe(0);
+    expect(JSON.parse(byUrl.stdout)).toMatchObject({ valid: true, live: true });
+    // An issuer id that is not a URL vouches for no host: its certificates are taken as JWTs only.
+    const named = await runCli(['verify', realUrl, '--json', '--trust', 'urn:example:ca=real-jwks.json'], {
+      cwd: dir,
+    });
+    expect(named.code).toBe(1);
+    expect((JSON.parse(named.stdout) as VerifyReport).reasons.map((r) => r.code)).toEqual([
+      'UNTRUSTED_ISSUER',
+    ]);
+  });
+
   it('reads PASSGENI_TRUST (comments, blank lines) and merges it with --trust', async () => {
     const file = join(dir, 'trust.txt');
     writeFileSync(file, `# our issuers\n\n${real.url}=${real.url}/.well-known/jwks.json\n`);
