@@ -66,6 +66,9 @@ describe('verify with trust configured', () => {
     expect(text.stdout).toMatch(
       /^NOT VALID \(invalid\)\n {2}- The certificate is served from http:\/\/127\.0\.0\.1:\d+, which belongs to no trusted issuer .*\[UNTRUSTED_ISSUER\]/,
     );
+    expect(text.stdout).toContain(
+      '  status        not checked: the certificate was refused before any key or status was read',
+    );
   });
 
   it('refuses a JWT claiming the trusted issuer but signed with another key, whatever its kid (exit 1)', async () => {

@@ -160,7 +160,9 @@ function describe(report: VerifyReport): string {
   lines.push(
     report.live
       ? `  status        ${report.status} (checked with the issuer)`
-      : '  status        not checked with the issuer (offline verification: signature and claims only)',
+      : report.trust === undefined
+        ? '  status        not checked: the certificate was refused before any key or status was read'
+        : '  status        not checked with the issuer (offline verification: signature and claims only)',
   );
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
   if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
