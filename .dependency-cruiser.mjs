@@ -12,8 +12,8 @@ const ISSUER = '^src/issuer(-client)?/';
 const ADAPTERS = '^adapters/';
 const ENGINE = '^src/engine([.]ts$|/)';
 // The pipelines built on the core, like the engine: verification (certificate + issuer status +
-// store binding) and inventory (a scan over the stores).
-const ABOVE_CORE = '^src/(verification[.]ts$|inventory/)';
+// store binding), the trust anchors it checks against, and inventory (a scan over the stores).
+const ABOVE_CORE = '^src/(verification[.]ts$|trust/|inventory/)';
 const GENERATOR = '^src/generate/';
 const LIB = '^src/lib/';
 const ERRORS = '^src/errors([.]ts$|/)';

@@ -40,6 +40,7 @@ import {
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { runInventory, type InventoryFormat, type InventoryTotals } from '../src/inventory/index.js';
+import { anchorFor, TrustStore } from '../src/trust/index.js';
 import { record } from './harness.js';
 
 const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 200);
@@ -91,7 +92,7 @@ interface ChildResult {
  * bundle keeps it in chunks the child never loads: the child holds the inventory and nothing else.
  */
 async function child(args: string[]): Promise<void> {
-  const [mode, dir, format, out] = args;
+  const [mode, dir, format, out, issuerUrl] = args;
   let peakHeap = 0;
   let peakRss = 0;
   const sample = (): void => {
@@ -119,6 +120,12 @@ async function child(args: string[]): Promise<void> {
       storeOptions: { baseDir: dir as string },
       format: format as InventoryFormat,
       out: stream,
+      // The issuer the certificates came from, pinned as a user would (--trust ISSUER=JWKS_URL).
+      lookup: {
+        trust: new TrustStore([
+          anchorFor(issuerUrl as string, `${issuerUrl as string}/.well-known/jwks.json`, 'bench'),
+        ]),
+      },
     });
     stream.end();
     await finished(stream);
@@ -269,7 +276,7 @@ async function parent(): Promise<void> {
         const dir = join(root, `secrets-${size}`);
         const result = await runChild(
           script,
-          ['run', dir, run.format, join(root, `report-${size}.${run.format}`)],
+          ['run', dir, run.format, join(root, `report-${size}.${run.format}`), testIssuer.url],
           run.flags,
         );
         if (result.rows !== size) throw new Error(`expected ${size} rows, got ${result.rows}`);

@@ -5,14 +5,15 @@ import {
   decodeCertificate,
   parseClaims,
   type CertificateClaims,
-  type CertificateVerifier,
   type Jwks,
+  type VerificationResult,
   type VerifyChecks,
 } from './certificate/index.js';
-import { InputError, type ErrorHint } from './errors.js';
+import { InputError, isPassgeniError, type ErrorHint } from './errors.js';
 import type { IssuerClient } from './issuer-client/types.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from './issuer-client/public.js';
 import { isIdAnyCase } from './lib/ids.js';
+import type { TrustAnchor, TrustStore } from './trust/index.js';
 
 /**
  * The verification every front end shares (CLI `verify`, the verify action, rotation, inventory):
@@ -31,15 +32,15 @@ export interface VerifyTarget {
   issuerBase?: string | undefined;
   /** An in-process issuer (the local one) to ask instead, when there is no issuer URL. */
   issuer?: IssuerClient | undefined;
-  /** Public keys to verify against; default: the issuer's JWKS. */
+  /** Public keys to verify against, explicitly (`--jwks`): trusted as given, whatever `trust` says. */
   jwks?: Jwks | undefined;
   /**
-   * A verifier already built for the issuer's keys (`createVerifier`), used instead of `jwks`,
-   * `issuerId` and `now`, and no JWKS is fetched. Building one turns every key of the JWKS into a
-   * key object, so callers checking many certificates of one issuer build it once and pass it.
+   * The issuers the user trusts. When it holds any, a certificate is accepted only through one of
+   * them (see src/trust/). When empty, a URL's own host is trusted for this one call, and the
+   * report says so.
    */
-  verifier?: CertificateVerifier;
-  /** Require this `iss`; default: none (a URL input is still checked against its own issuer's keys). */
+  trust?: TrustStore | undefined;
+  /** Require this `iss` too; default: none (with trust configured, the anchor's `iss` is required anyway). */
   issuerId?: string | undefined;
   checks?: VerifyChecks;
   /** Check the credential in this store against the certificate's binding. */
@@ -70,6 +71,20 @@ export interface VerifyReport {
   /** Whether the live status was obtained from the issuer. */
   live: boolean;
   binding: BindingOutcome;
+  /** Whose keys the signature was checked with, and why they were trusted. */
+  trust?: TrustDecision;
+}
+
+export interface TrustDecision {
+  /**
+   * `configured`: a trust anchor (--trust, PASSGENI_TRUST, the action's `trust`, rotate's issuer);
+   * `url`: no trust configured, the certificate URL's own host, for this call only;
+   * `issuer-url`: no trust configured, the issuer URL the caller named (its `iss` is not pinned);
+   * `jwks-option`: keys given explicitly; `local`: the local issuer's own keys.
+   */
+  source: 'configured' | 'url' | 'issuer-url' | 'jwks-option' | 'local';
+  /** The trusted issuer id (configured, local), or the host trusted for the call (url). */
+  issuer: string;
 }
 
 /** Failures that leave the signature and claims sound: time, and the caller's own requirements. */
@@ -80,69 +95,29 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 export async function verifyCertificate(target: VerifyTarget): Promise<VerifyReport> {
   const input = target.certificate.trim();
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
-  let jwt: string;
-  let jwks = target.jwks;
-  // A prepared verifier holds the keys already: nothing to fetch.
-  const needKeys = target.verifier === undefined;
-  let live:
-    { status: 'valid' | 'expired' | 'revoked'; revoked_at?: string; revocation_reason?: string } | undefined;
-  let certUrl: string | undefined;
-
-  const url = parseCertificateUrl(input);
-  if (url) {
-    const record = await fetchPublicCertificate(url.base, url.id, fetchOptions);
-    jwt = record.certificate;
-    live = record;
-    certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
-    if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
-  } else if (isIdAnyCase(input) || JWT.test(input)) {
-    const isJwt = JWT.test(input);
-    const id = isJwt ? idOf(input) : input;
-    if (target.issuerBase) {
-      const base = target.issuerBase.replace(/\/+$/, '');
-      if (id) {
-        const record = await fetchPublicCertificate(base, id, fetchOptions);
-        live = record;
-        certUrl = `${base}/cert/${encodeURIComponent(id)}`;
-        jwt = isJwt ? input : record.certificate;
-      } else {
-        jwt = input;
-      }
-      if (needKeys) jwks ??= await fetchPublicJwks(base, fetchOptions);
-    } else if (target.issuer) {
-      const record = id ? await target.issuer.getCertificate(id) : undefined;
-      live = record;
-      jwt = isJwt ? input : (record?.certificate ?? input);
-    } else if (isJwt) {
-      jwt = input;
-    } else {
-      throw new InputError(
-        'ISSUER_REQUIRED',
-        'A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.',
-        { hint: { option: 'issuer-url' } },
-      );
-    }
-  } else {
-    throw new InputError(
-      'CERTIFICATE_INPUT_INVALID',
-      'Give a certificate URL (https://…/cert/<id>), a certificate id, or the certificate itself (a JWT).',
-    );
+  const source = await resolveSource(input, target, fetchOptions);
+  if ('untrusted' in source) return source.untrusted;
+  const { jwt, certUrl, trust } = source;
+  let live = source.live;
+  let result = await source.verify(jwt, target.checks);
+  // A bare JWT's status is asked of its trusted issuer only once the token proved to be its own.
+  if (source.statusAfter && (result.valid || result.reasons.every((r) => CHECK_ONLY.has(r.code)))) {
+    live = await source.statusAfter();
   }
-  let verifier = target.verifier;
-  if (!verifier) {
-    if (!jwks) {
-      if (!target.issuer) {
-        throw new InputError(
-          'JWKS_REQUIRED',
-          "Verifying a certificate offline needs the issuer's public keys.",
-          { hint: { option: 'jwks', or: 'issuer-url' } },
-        );
-      }
-      jwks = await target.issuer.jwks();
+  if (target.issuerId !== undefined && source.checksIssuerItself) {
+    const iss = unverifiedIss(jwt);
+    if (iss !== target.issuerId) {
+      const wrong = {
+        code: 'WRONG_ISSUER' as const,
+        message: `issued by ${JSON.stringify(iss ?? null)}, expected ${JSON.stringify(target.issuerId)}`,
+      };
+      result = {
+        valid: false,
+        reasons: [wrong, ...(result.valid ? [] : result.reasons)],
+        ...(result.claims !== undefined && { claims: result.claims as unknown as Record<string, unknown> }),
+      };
     }
-    verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
   }
-  const result = await verifier.verify(jwt, target.checks);
   const reasons: VerifyReason[] = result.valid ? [] : [...result.reasons];
   // When only the caller's extra checks (or time) fail, the signature and claims are sound: keep
   // the claims and report the certificate's real status beside the failed checks.
@@ -201,6 +176,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     ...(live?.revocation_reason !== undefined && { revocation_reason: live.revocation_reason }),
     live: live !== undefined,
     binding,
+    trust,
   };
 }
 
@@ -224,6 +200,236 @@ function idOf(jwt: string): string | undefined {
   try {
     const { claims } = decodeCertificate(jwt);
     return typeof claims.jti === 'string' ? claims.jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Live = { status: 'valid' | 'expired' | 'revoked'; revoked_at?: string; revocation_reason?: string };
+
+/** Where the token, its live status and its keys come from, or why it is refused outright. */
+type Source =
+  | { untrusted: VerifyReport }
+  | {
+      jwt: string;
+      live: Live | undefined;
+      certUrl: string | undefined;
+      trust: TrustDecision;
+      verify: (jwt: string, checks: VerifyChecks | undefined) => Promise<VerificationResult>;
+      /** False when the verifier already requires `target.issuerId`. */
+      checksIssuerItself: boolean;
+      statusAfter?: () => Promise<Live | undefined>;
+    };
+
+async function resolveSource(
+  input: string,
+  target: VerifyTarget,
+  fetchOptions: { fetch?: typeof fetch },
+): Promise<Source> {
+  const url = parseCertificateUrl(input);
+  const isJwt = !url && JWT.test(input);
+  if (!url && !isJwt && !isIdAnyCase(input)) {
+    throw new InputError(
+      'CERTIFICATE_INPUT_INVALID',
+      'Give a certificate URL (https://…/cert/<id>), a certificate id, or the certificate itself (a JWT).',
+    );
+  }
+  // Where the certificate's record (and its live status) is read: the URL's issuer, the named
+  // issuer URL, or the in-process issuer.
+  const base = url ? url.base : target.issuerBase?.trim().replace(/\/+$/, '') || undefined;
+  const id = url ? url.id : isJwt ? idOf(input) : input;
+  if (!url && !isJwt && base === undefined && !target.issuer) {
+    throw new InputError(
+      'ISSUER_REQUIRED',
+      'A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.',
+      { hint: { option: 'issuer-url' } },
+    );
+  }
+  const trust = target.jwks === undefined && target.trust && !target.trust.empty ? target.trust : undefined;
+  if (trust) return trustedSource({ input, isJwt, base, id, target, trust, fetchOptions });
+
+  let live: Live | undefined;
+  let jwt = input;
+  let certUrl: string | undefined;
+  if (base !== undefined && id !== undefined) {
+    const record = await fetchPublicCertificate(base, id, fetchOptions);
+    live = record;
+    certUrl = `${base}/cert/${encodeURIComponent(id)}`;
+    if (!isJwt) jwt = record.certificate;
+  } else if (base === undefined && target.issuer && id !== undefined) {
+    const record = await target.issuer.getCertificate(id);
+    live = record;
+    if (!isJwt) jwt = record.certificate;
+  }
+  let jwks = target.jwks;
+  let decision: TrustDecision;
+  if (jwks) {
+    decision = { source: 'jwks-option', issuer: target.issuerId ?? unverifiedIss(jwt) ?? '' };
+  } else if (base !== undefined) {
+    jwks = await fetchPublicJwks(base, fetchOptions);
+    decision = { source: url ? 'url' : 'issuer-url', issuer: base };
+  } else if (target.issuer) {
+    jwks = await target.issuer.jwks();
+    decision = { source: 'local', issuer: target.issuer.description };
+  } else {
+    throw new InputError('JWKS_REQUIRED', "Verifying a certificate offline needs the issuer's public keys.", {
+      hint: { option: 'jwks', or: 'issuer-url' },
+    });
+  }
+  const verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
+  return {
+    jwt,
+    live,
+    certUrl,
+    trust: decision,
+    verify: (token, checks) => verifier.verify(token, checks),
+    checksIssuerItself: false,
+  };
+}
+
+/**
+ * With trust configured: the record is read only from a host that belongs to a trusted issuer,
+ * the token's `iss` picks (or must equal) that issuer, and its keys alone verify the signature.
+ */
+async function trustedSource(args: {
+  input: string;
+  isJwt: boolean;
+  base: string | undefined;
+  id: string | undefined;
+  target: VerifyTarget;
+  trust: TrustStore;
+  fetchOptions: { fetch?: typeof fetch };
+}): Promise<Source> {
+  const { input, isJwt, base, id, target, trust, fetchOptions } = args;
+  let jwt = input;
+  let live: Live | undefined;
+  let certUrl: string | undefined;
+  let anchor: TrustAnchor | undefined;
+  if (base !== undefined) {
+    const anchors = trust.forBase(base);
+    if (anchors.length === 0) {
+      return refuse(input, isJwt, 'UNTRUSTED_ISSUER', untrustedHost(base, trust), base, id);
+    }
+    if (id !== undefined) {
+      const client = anchors.find((a) => a.client)?.client;
+      const record = client
+        ? await client.getCertificate(id)
+        : await fetchPublicCertificate(base, id, fetchOptions);
+      live = record;
+      certUrl = `${base}/cert/${encodeURIComponent(id)}`;
+      if (!isJwt) jwt = record.certificate;
+    }
+    const iss = unverifiedIss(jwt);
+    anchor = anchors.find((a) => a.issuer === iss);
+    if (!anchor) {
+      const expected = [...new Set(anchors.map((a) => JSON.stringify(a.issuer)))].join(' or ');
+      return refuse(
+        jwt,
+        true,
+        'ISSUER_MISMATCH',
+        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, but ${base} belongs to the trusted issuer ${expected}: it was not issued there.`,
+        base,
+        id,
+        certUrl,
+      );
+    }
+  } else {
+    if (!isJwt && target.issuer && id !== undefined) {
+      const record = await target.issuer.getCertificate(id);
+      live = record;
+      jwt = record.certificate;
+    }
+    const iss = unverifiedIss(jwt);
+    anchor = iss === undefined ? undefined : trust.forIssuer(iss)[0];
+    if (!anchor) {
+      return refuse(
+        jwt,
+        true,
+        'UNTRUSTED_ISSUER',
+        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, which is not a trusted issuer (trusted: ${trust.describe()}). Add it with --trust ISSUER_ID=JWKS_URL if you trust it.`,
+        undefined,
+        id,
+      );
+    }
+  }
+  const trusted = anchor;
+  const verify = async (token: string, checks: VerifyChecks | undefined): Promise<VerificationResult> => {
+    const result = await (await trust.verifier(trusted, target.now)).verify(token, checks);
+    // The issuer may have rotated its signing key since its keys were read.
+    if (!result.valid && result.reasons.some((r) => r.code === 'UNKNOWN_KID') && trust.refresh(trusted)) {
+      return (await trust.verifier(trusted, target.now)).verify(token, checks);
+    }
+    return result;
+  };
+  return {
+    jwt,
+    live,
+    certUrl,
+    trust: { source: trusted.keys.kind === 'local' ? 'local' : 'configured', issuer: trusted.issuer },
+    verify,
+    checksIssuerItself: true,
+    ...(base === undefined &&
+      live === undefined &&
+      id !== undefined && { statusAfter: () => statusFromAnchor(trusted, id, fetchOptions) }),
+  };
+}
+
+/**
+ * The live status of a JWT given alone, from its trusted issuer when that is online anyway (its
+ * keys come from a URL, or it runs in this process). Best effort: offline, the report says the
+ * status was not checked.
+ */
+async function statusFromAnchor(
+  anchor: TrustAnchor,
+  id: string,
+  fetchOptions: { fetch?: typeof fetch },
+): Promise<Live | undefined> {
+  try {
+    if (anchor.client) return await anchor.client.getCertificate(id);
+    const base = anchor.bases[0];
+    if (anchor.keys.kind !== 'url' || base === undefined) return undefined;
+    return await fetchPublicCertificate(base, id, fetchOptions);
+  } catch (error) {
+    if (isPassgeniError(error) && error.code === 'CERTIFICATE_NOT_FOUND') throw error;
+    return undefined;
+  }
+}
+
+function untrustedHost(base: string, trust: TrustStore): string {
+  return `The certificate is served from ${base}, which belongs to no trusted issuer (trusted: ${trust.describe()}). A certificate URL is only a pointer: anyone can host a certificate and keys of their own. Trust its issuer with --trust ISSUER_ID=JWKS_URL if it is genuinely yours.`;
+}
+
+function refuse(
+  token: string,
+  isJwt: boolean,
+  code: string,
+  message: string,
+  base: string | undefined,
+  id: string | undefined,
+  certUrl?: string,
+): Source {
+  const certId = isJwt ? idOf(token) : id;
+  const url =
+    certUrl ??
+    (base !== undefined && id !== undefined ? `${base}/cert/${encodeURIComponent(id)}` : undefined);
+  return {
+    untrusted: {
+      valid: false,
+      status: 'invalid',
+      reasons: [{ code, message }],
+      ...(certId !== undefined && { cert_id: certId }),
+      ...(url !== undefined && { cert_url: url }),
+      live: false,
+      binding: 'not-checked',
+    },
+  };
+}
+
+/** The token's `iss` WITHOUT verifying anything: only to pick which trusted issuer checks it. */
+function unverifiedIss(jwt: string): string | undefined {
+  try {
+    const { claims } = decodeCertificate(jwt);
+    return typeof claims.iss === 'string' ? claims.iss : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { parseTrustLines, readTrustFile, type TrustAnchor } from '../trust/index.js';
 
 /**
  * Typed reading of action inputs. The runner passes each input declared in action.yml as
@@ -94,4 +96,19 @@ export class Inputs {
 export function quote(value: string): string {
   // eslint-disable-next-line no-control-regex
   return JSON.stringify(value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 60));
+}
+
+/**
+ * The issuers an action trusts: its `trust` input (ISSUER_ID=JWKS_URL_OR_FILE, one a line, files
+ * relative to the workspace) and the trust file PASSGENI_TRUST names, merged.
+ */
+export function actionTrust(
+  text: string | undefined,
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+): TrustAnchor[] {
+  const anchors = text === undefined ? [] : parseTrustLines(text, "input 'trust' line", workspace);
+  const file = env.PASSGENI_TRUST?.trim();
+  if (file) anchors.push(...readTrustFile(resolve(workspace, file)));
+  return anchors;
 }

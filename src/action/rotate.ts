@@ -18,7 +18,7 @@ import {
   withWrite,
 } from '../rotation/index.js';
 import { withActionHint } from './hints.js';
-import { Inputs } from './inputs.js';
+import { actionTrust, Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
@@ -42,6 +42,8 @@ export interface RotateInputs {
   maxRate?: number;
   /** Default: the rotation engine's (30 days, as for `passgeni rotate`). */
   expiringWithinDays?: number;
+  /** Issuers trusted besides `issuer-url`: ISSUER_ID=JWKS_URL_OR_FILE pairs, one a line. */
+  trust?: string;
   showSummary: boolean;
   access: StoreAccessInputs;
 }
@@ -64,6 +66,7 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
   const shard = inputs.string('shard', { maxLength: 20 });
   const maxRate = inputs.string('max-rate', { maxLength: 20 });
   const expiringWithinDays = inputs.integer('expiring-within', { min: 0, max: 36_500 });
+  const trust = inputs.string('trust', { maxLength: 100_000 });
   return {
     manifest,
     issuerUrl,
@@ -74,6 +77,7 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     ...(shard !== undefined && { shard: readShard(shard) }),
     ...(maxRate !== undefined && { maxRate: parseRate(maxRate) }),
     ...(expiringWithinDays !== undefined && { expiringWithinDays }),
+    ...(trust !== undefined && { trust }),
   };
 }
 
@@ -104,6 +108,7 @@ export async function run(
       const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
       // Everything that can be wrong with the input is found before an issuer or a store is touched.
       const manifest = await readManifest(inputs.manifest, workspace);
+      const trust = actionTrust(inputs.trust, runtime.env, workspace);
       const selected = manifest.credentials.filter((c) => inShard(c.id, inputs.shard));
       const storeOptions = await resolveStoreOptions(
         inputs.access,
@@ -128,6 +133,7 @@ export async function run(
             });
           },
           dryRun: inputs.dryRun,
+          trust,
           ...(inputs.shard !== undefined && { shard: inputs.shard }),
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
           ...(inputs.expiringWithinDays !== undefined && { expiringWithinDays: inputs.expiringWithinDays }),

@@ -5,8 +5,9 @@ import { loadJwks, parseJwks, type Jwks } from '../certificate/index.js';
 import { resolveStandard } from '../policy/lookup.js';
 import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
+import { TrustStore } from '../trust/index.js';
 import { withActionHint } from './hints.js';
-import { Inputs } from './inputs.js';
+import { actionTrust, Inputs } from './inputs.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
@@ -24,6 +25,8 @@ export interface VerifyInputs {
   issuerUrl: string | undefined;
   jwks: string | undefined;
   issuerId: string | undefined;
+  /** ISSUER_ID=JWKS_URL_OR_FILE pairs, one a line (parsed in `run`, against the workspace). */
+  trust: string | undefined;
   requireStandard: string | undefined;
   minDaysRemaining: number | undefined;
   credentialFrom: string | undefined;
@@ -41,6 +44,7 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     issuerUrl: inputs.string('issuer-url', { maxLength: 2048 }),
     jwks: inputs.string('jwks', { maxLength: 100_000 }),
     issuerId: inputs.string('issuer-id', { maxLength: 2048 }),
+    trust: inputs.string('trust', { maxLength: 100_000 }),
     requireStandard: inputs.string('require-standard', { maxLength: 100 }),
     minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
@@ -60,6 +64,7 @@ export async function run(
       ? resolveStandard(inputs.requireStandard).id
       : undefined;
     const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
+    const anchors = actionTrust(inputs.trust, runtime.env, workspace);
     const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace) : undefined;
     let credentialFrom: SecretStore | undefined;
     if (inputs.credentialFrom !== undefined) {
@@ -71,6 +76,7 @@ export async function run(
       issuerBase: inputs.issuerUrl,
       jwks,
       issuerId: inputs.issuerId,
+      trust: new TrustStore(anchors),
       checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
       credentialFrom,
     });
@@ -81,6 +87,10 @@ export async function run(
       runtime.info(
         `Certificate ${shown} is valid${report.live ? ' (live status from its issuer)' : ' (offline check: no live status)'}.`,
       );
+      if (report.trust?.source === 'url')
+        runtime.warning(
+          `No issuer is trusted (input 'trust'), so the certificate's own host ${report.trust.issuer} supplied the keys: anyone who controls that host could make this pass. Pin the issuer with trust: ISSUER_ID=JWKS_URL.`,
+        );
       if (!report.live)
         runtime.warning(
           'No issuer was asked for the live status, so a revocation would not show. Give the certificate URL or set issuer-url.',
@@ -112,6 +122,7 @@ function writeOutputs(runtime: ActionRuntime, report: VerifyReport): void {
   runtime.setOutput('cert-url', report.cert_url ?? '');
   runtime.setOutput('reasons', JSON.stringify(report.reasons));
   runtime.setOutput('binding', report.binding);
+  runtime.setOutput('trust', report.trust ? JSON.stringify(report.trust) : '');
 }
 
 function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
@@ -141,6 +152,15 @@ function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
       `${report.revoked_at}${report.revocation_reason ? ` (${report.revocation_reason})` : ''}`,
     ]);
   if (report.binding !== 'not-checked') rows.push(['Credential binding', report.binding]);
+  if (report.trust)
+    rows.push([
+      'Trust',
+      report.trust.source === 'url'
+        ? `the certificate's own host ${report.trust.issuer} (no trusted issuer configured)`
+        : report.trust.source === 'issuer-url'
+          ? `issuer-url ${report.trust.issuer} (its issuer id is not pinned)`
+          : `${report.trust.issuer} (${report.trust.source})`,
+    ]);
   if (report.reasons.length)
     rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${withActionHint(r.message, r.hint)}`)]);
   runtime.appendSummary(heading('PassGeni certificate verification') + table(rows));

@@ -8,7 +8,7 @@ import { scanInventory, type InventoryOptions, type InventoryRow } from './scan.
  * `passgeni inventory` as a function: scan, format and write, streaming end to end. Returns the
  * totals per status once the report is complete.
  */
-export { scanInventory, INVENTORY_STATUSES } from './scan.js';
+export { scanInventory, trustRequired, INVENTORY_STATUSES } from './scan.js';
 export type { InventoryOptions, InventoryRow } from './scan.js';
 export { INVENTORY_FORMATS, csvCell, markdownCell, markdownCode } from './formats.js';
 export type { InventoryFormat } from './formats.js';

@@ -6,7 +6,7 @@ import {
   type StoreOptions,
 } from '../../adapters/index.js';
 import type { ListableStore, SecretStore, StoredSecretRef } from '../../adapters/store.js';
-import { errorMessage, isPassgeniError } from '../errors.js';
+import { InputError, errorMessage, isPassgeniError } from '../errors.js';
 import { DAY_MS } from '../lib/time.js';
 import {
   CertificateLookup,
@@ -63,13 +63,15 @@ export interface InventoryOptions {
   expiringWithinDays?: number;
   /** Certificate look-ups in flight at once. Default 16. */
   concurrency?: number;
-  lookup?: CertificateLookupOptions;
+  /** The trusted issuers (required: a certificate URL found in a store proves nothing by itself). */
+  lookup: CertificateLookupOptions;
   now?: () => number;
 }
 
 export async function* scanInventory(options: InventoryOptions): AsyncGenerator<InventoryRow> {
   // Every prefix is checked before anything is listed, so a typo fails before a report starts.
   for (const prefix of options.prefixes) parseStorePrefix(prefix);
+  if (options.lookup.trust.empty) throw trustRequired();
   const now = options.now ?? Date.now;
   const lookup = new CertificateLookup({ now, ...options.lookup });
   const openLister =
@@ -226,4 +228,12 @@ async function inspect(
   row.detail += bindingNote;
   row.detail = row.detail.trim();
   return row;
+}
+
+/** Shared with the CLI, which checks before it opens a report file. */
+export function trustRequired(): InputError {
+  return new InputError(
+    'TRUST_REQUIRED',
+    "An inventory needs to know which issuers to trust: a certificate URL in a store is only a pointer, and anyone who can set it can host a certificate and keys of their own. Pin your issuer with --trust ISSUER_ID=JWKS_URL (repeatable), name a trust file of such lines in PASSGENI_TRUST, or use the local issuer's --data-dir; `passgeni trust <issuer-url>` prints the line to pin.",
+  );
 }

@@ -58,7 +58,28 @@ export async function fetchPublicCertificate(
 }
 
 export async function fetchPublicJwks(base: string, options: { fetch?: typeof fetch } = {}): Promise<Jwks> {
-  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, MAX_JWKS_BYTES, options));
+  return fetchJwksAt(`${base}/.well-known/jwks.json`, options);
+}
+
+/** A JWKS at any URL (a trust anchor's pinned key source), under the same caps as the rest. */
+export async function fetchJwksAt(url: string, options: { fetch?: typeof fetch } = {}): Promise<Jwks> {
+  return parseJwks(await getJson(url, new URL(url).origin, MAX_JWKS_BYTES, options));
+}
+
+/**
+ * The issuer's identity document (`/.well-known/passgeni-issuer`), as untrusted JSON: the trust
+ * module checks its shape. Undefined when the issuer has none (an older issuer answers 404).
+ */
+export async function fetchIssuerIdentity(
+  base: string,
+  options: { fetch?: typeof fetch } = {},
+): Promise<unknown> {
+  try {
+    return await getJson(`${base}/.well-known/passgeni-issuer`, base, MAX_RECORD_BYTES, options);
+  } catch (error) {
+    if (error instanceof IssuerError && error.code === 'CERTIFICATE_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -1,24 +1,24 @@
 import type { SecretStore } from '../../adapters/store.js';
-import { createVerifier, decodeCertificate, type CertificateVerifier } from '../certificate/index.js';
+import { decodeCertificate } from '../certificate/index.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
-import type { IssuerClient } from '../issuer-client/types.js';
-import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from '../issuer-client/public.js';
+import { fetchPublicCertificate, parseCertificateUrl } from '../issuer-client/public.js';
+import type { TrustStore } from '../trust/index.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 
 /**
  * Looks up the certificates that stores point at, for rotation and inventory: the shared
  * `verifyCertificate` (signature, claims, live revocation status, optional binding) with the
- * issuer's keys fetched, and made into a verifier, once per issuer rather than once per
- * certificate.
+ * keys of each trusted issuer fetched, and made into a verifier, once per run rather than once per
+ * certificate (the trust store caches them).
  */
 export interface CertificateLookupOptions {
   /**
-   * An issuer client, and the public URL its certificates are published under. Certificates under
-   * that URL are looked up through the client: the local issuer's public URL is usually not being
-   * served while it issues in-process.
+   * The issuers trusted: a store's certificate URL is only a pointer, and a certificate is valid
+   * only through one of these (its URL under the issuer's base, its `iss` and keys the issuer's).
+   * The local issuer is one of them when it is used (src/trust localAnchor), and its certificates
+   * are then read in-process: its public URL is usually not being served while it issues.
    */
-  issuer?: IssuerClient;
-  issuerPublicUrl?: string;
+  trust: TrustStore;
   /**
    * Tests only. Default: the public look-ups' own path over src/lib's HTTP client, with their
    * size caps (not the built-in fetch, whose every response survives young-generation
@@ -47,13 +47,9 @@ export type LookupOutcome =
   | { kind: 'error'; code: string; message: string };
 
 export class CertificateLookup {
-  private readonly verifiers = new Map<string, Promise<CertificateVerifier>>();
-  private readonly refreshed = new Set<string>();
-  private readonly issuerBase: string | undefined;
   private readonly fetchOptions: { fetch?: typeof fetch };
 
-  constructor(private readonly options: CertificateLookupOptions = {}) {
-    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : undefined;
+  constructor(private readonly options: CertificateLookupOptions) {
     this.fetchOptions = options.fetch ? { fetch: options.fetch } : {};
   }
 
@@ -66,24 +62,17 @@ export class CertificateLookup {
       };
     }
     const base = trimBase(parsed.base);
-    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : undefined;
-    const verify = async (): Promise<VerifyReport> =>
-      verifyCertificate({
-        ...(issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl }),
-        verifier: await this.verifierOf(base, issuer),
+    const { trust, now } = this.options;
+    try {
+      const report = await verifyCertificate({
+        certificate: certUrl,
+        trust,
+        ...(now !== undefined && { now }),
         ...this.fetchOptions,
         ...(credentialFrom !== undefined && { credentialFrom }),
       });
-    try {
-      let report = await verify();
-      // The issuer may have rotated its signing key since the keys were cached: refetch once.
-      if (report.reasons.some((r) => r.code === 'UNKNOWN_KID') && !this.refreshed.has(base)) {
-        this.refreshed.add(base);
-        this.verifiers.delete(base);
-        report = await verify();
-      }
       if (report.status === 'expired' && !report.claims) {
-        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
+        const expiredClaims = await this.claimsOf(base, parsed.id);
         return { kind: 'verified', report, ...(expiredClaims !== undefined && { expiredClaims }) };
       }
       return { kind: 'verified', report };
@@ -99,39 +88,17 @@ export class CertificateLookup {
     }
   }
 
-  private async claimsOf(
-    base: string,
-    id: string,
-    issuer: IssuerClient | undefined,
-  ): Promise<Record<string, unknown> | undefined> {
+  /** Only reached for a certificate whose signature held with a trusted issuer's keys. */
+  private async claimsOf(base: string, id: string): Promise<Record<string, unknown> | undefined> {
     try {
-      const record = issuer
-        ? await issuer.getCertificate(id)
+      const client = this.options.trust.forBase(base).find((a) => a.client)?.client;
+      const record = client
+        ? await client.getCertificate(id)
         : await fetchPublicCertificate(base, id, this.fetchOptions);
       return decodeCertificate(record.certificate).claims;
     } catch {
       return undefined;
     }
-  }
-
-  /**
-   * One JWKS request per issuer per run, shared by every concurrent lookup, and one verifier built
-   * from it: building a verifier turns each key into a key object, which done per certificate was
-   * about 4.5 of the 58 KiB an inventory allocated per secret. A failure is cached too: an
-   * unreachable issuer then costs one timeout, not one per certificate.
-   */
-  private verifierOf(base: string, issuer: IssuerClient | undefined): Promise<CertificateVerifier> {
-    let verifier = this.verifiers.get(base);
-    if (!verifier) {
-      const now = this.options.now;
-      verifier = (issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions)).then((jwks) =>
-        createVerifier({ jwks, ...(now !== undefined && { now }) }),
-      );
-      // Handled by whoever awaits it; this only keeps a rejected, not-yet-awaited promise quiet.
-      verifier.catch(() => {});
-      this.verifiers.set(base, verifier);
-    }
-    return verifier;
   }
 }
 

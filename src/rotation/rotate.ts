@@ -3,7 +3,9 @@ import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from 
 import type { SecretStore } from '../../adapters/store.js';
 import { CertifyStoreError, certifyAndStore } from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
+import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
+import { localAnchor, remoteIssuerAnchor, TrustStore, type TrustAnchor } from '../trust/index.js';
 import { assess, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
 import type { Manifest, ManifestCredential } from './manifest.js';
@@ -25,6 +27,14 @@ export interface RotateOptions {
    * (needed for the local issuer, whose URL is usually not served while it issues in-process).
    */
   issuerPublicUrl?: string;
+  /**
+   * Issuers trusted besides `issuer` (--trust, PASSGENI_TRUST, the action's `trust`). `issuer` is
+   * always trusted, as it describes itself (its identity document, or the local issuer's own id
+   * and keys); a store's certificate URL from anyone else is not valid, so its credential is due.
+   */
+  trust?: readonly TrustAnchor[];
+  /** Tests only: the trusted issuers' keys and certificates are fetched with it. */
+  fetch?: typeof fetch;
   /** Default: the adapters, with relative `file://` paths resolved against the manifest's directory. */
   openStore?: (uri: string) => Promise<SecretStore>;
   /** Options for the default `openStore` (environment, retries, Vault auth…). */
@@ -114,7 +124,7 @@ export async function rotateFromManifest(
   manifest: Manifest,
   options: RotateOptions,
 ): Promise<RotationReport> {
-  const ctx = context(manifest, options);
+  const ctx = context(manifest, options, await issuerTrust(options));
   const progress = options.onProgress ?? (() => {});
   const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
   progress({ type: 'start', total: selected.length, dryRun: ctx.dryRun });
@@ -178,7 +188,18 @@ export function rotationCounts(report: RotationReport): string {
 }
 
 /** What the rotations of all credentials share: clocks, look-ups, rate limits, locks. */
-function context(manifest: Manifest, options: RotateOptions) {
+/** The issuers this run trusts: its own issuer first, then the configured ones. */
+async function issuerTrust(options: RotateOptions): Promise<TrustStore> {
+  const { issuer } = options;
+  const own: TrustAnchor[] = [];
+  if (issuer && options.issuerPublicUrl !== undefined) own.push(localAnchor(issuer, options.issuerPublicUrl));
+  else if (issuer instanceof HttpIssuerClient) {
+    own.push(await remoteIssuerAnchor(issuer.description, options.fetch ? { fetch: options.fetch } : {}));
+  }
+  return new TrustStore([...own, ...(options.trust ?? [])], options.fetch ? { fetch: options.fetch } : {});
+}
+
+function context(manifest: Manifest, options: RotateOptions, trust: TrustStore) {
   const { issuer } = options;
   if (!issuer && !options.dryRun) {
     throw new InputError(
@@ -196,11 +217,7 @@ function context(manifest: Manifest, options: RotateOptions) {
     open:
       options.openStore ??
       ((uri: string) => openAdapterStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir })),
-    lookup: new CertificateLookup({
-      ...(issuer !== undefined && { issuer }),
-      ...(options.issuerPublicUrl !== undefined && { issuerPublicUrl: options.issuerPublicUrl }),
-      now,
-    }),
+    lookup: new CertificateLookup({ trust, now, ...(options.fetch && { fetch: options.fetch }) }),
     limiter: new StoreRateLimiter({ ...(options.maxRate !== undefined && { maxRate: options.maxRate }) }),
     locks: new KeyedLock(),
   };

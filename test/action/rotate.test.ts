@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { escapeHtml } from '../../src/lib/html.js';
 import { shardOf, type RotationReport } from '../../src/rotation/index.js';
+import { certifyAndStore } from '../../src/engine.js';
 import { useTestIssuer } from '../support/hooks.js';
+import { startTestIssuer, testClient } from '../support/issuer-server.js';
 import { ROTATE_YML, expectMaskedFirst, runAction, type RunResult } from './support/run-action.js';
 
 /**
@@ -405,5 +407,41 @@ credentials:
     ]);
     expect(rate.outputs).toEqual({});
     expectMaskedFirst(rate, issuer.apiKey);
+  });
+});
+
+describe('rotate action trust', () => {
+  it("takes another issuer's certificate as current only when the trust input pins that issuer", async () => {
+    const partner = await startTestIssuer();
+    try {
+      const workspace = newWorkspace(`version: 1
+defaults: { standard: HIPAA }
+credentials:
+  - id: partner-db
+    stores: ['file://./secrets/partner.json#DB']
+`);
+      await certifyAndStore(
+        { standard: 'HIPAA', stores: ['file://./ops/secrets/partner.json#DB'] },
+        { issuer: testClient(partner), openStore: (uri) => openStore(uri, { baseDir: workspace }) },
+      );
+      const untrusted = await rotate(workspace, { 'dry-run': 'true' });
+      expect(untrusted.code, untrusted.stdout).toBe(0);
+      expect(reportOf(untrusted).rotated.map((e) => [e.id, e.reason])).toEqual([['partner-db', 'invalid']]);
+      expect(reportOf(untrusted).rotated[0]?.detail).toContain('belongs to no trusted issuer');
+
+      const trusted = await rotate(workspace, {
+        'dry-run': 'true',
+        trust: `# the partner's issuer\n${partner.url}=${partner.url}/.well-known/jwks.json\n`,
+      });
+      expect(trusted.code, trusted.stdout).toBe(0);
+      expect(reportOf(trusted).rotated).toEqual([]);
+      expect(reportOf(trusted).skipped.map((e) => e.id)).toEqual(['partner-db']);
+
+      const malformed = await rotate(workspace, { 'dry-run': 'true', trust: 'partner' });
+      expect(malformed.code).not.toBe(0);
+      expect(errorLines(malformed).join('\n')).toContain("input 'trust' line:1");
+    } finally {
+      await partner.close();
+    }
   });
 });

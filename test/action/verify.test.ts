@@ -7,6 +7,7 @@ import { certifyAndStore, type CertifyReport } from '../../src/engine.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
 import { STANDARD_IDS } from '../../src/policy/types.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import { startForger, type Forger } from '../support/forger.js';
 import { VERIFY_YML, runAction, type RunResult } from './support/run-action.js';
 
 /**
@@ -210,5 +211,42 @@ describe('verify action', () => {
     expect(audit.outputs.status).toBe('revoked');
     expect(audit.stdout).toContain('::warning::Certificate');
     expect(errorLines(audit)).toEqual([]);
+  });
+});
+
+describe('verify action trust', () => {
+  let forger: Forger;
+  beforeAll(async () => {
+    forger = await startForger({ iss: issuer.url, credential: 'password123' });
+  });
+  afterAll(() => forger?.close());
+  const trust = (): string => `# our issuer\n${issuer.url}=${issuer.url}/.well-known/jwks.json\n`;
+
+  it("fails a forger's certificate URL when the issuer is pinned, and passes the pinned issuer's", async () => {
+    const forged = await verify({ certificate: forger.certUrl, trust: trust() });
+    expect(forged.code).toBe(1);
+    expect(forged.outputs.valid).toBe('false');
+    expect(JSON.parse(forged.outputs.reasons ?? '[]')).toEqual([
+      expect.objectContaining({ code: 'UNTRUSTED_ISSUER' }),
+    ]);
+    expect(errorLines(forged).join('\n')).toContain('belongs to no trusted issuer');
+    expect(forger.requests).toEqual([]);
+    const real = await verify({ certificate: bound.cert_url, trust: trust() });
+    expect(real.code, real.stdout).toBe(0);
+    expect(JSON.parse(real.outputs.trust ?? '')).toEqual({ source: 'configured', issuer: issuer.url });
+    expect(real.stdout).not.toContain('::warning::');
+  });
+
+  it('warns when no issuer is trusted and the URL supplied its own keys', async () => {
+    const result = await verify({ certificate: forger.certUrl });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.outputs.trust ?? '')).toEqual({ source: 'url', issuer: forger.url });
+    expect(result.stdout).toMatch(/::warning::No issuer is trusted \(input 'trust'\)/);
+  });
+
+  it('fails the step on a malformed trust line, naming it', async () => {
+    const result = await verify({ certificate: bound.cert_url, trust: `${issuer.url}\n` });
+    expect(result.code).not.toBe(0);
+    expect(errorLines(result).join('\n')).toMatch(/input 'trust' line:1: .* has no "="/);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '../../adapters/index.js';
 import { certifyAndStore, type CertifyRequest } from '../../src/engine.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
+import { parseTrustPair, TrustStore } from '../../src/trust/index.js';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestIssuer, testClient, type TestIssuer } from '../support/issuer-server.js';
 
@@ -88,4 +89,25 @@ export function useRegistry(prefix: string): Registry {
     if (registry.dir) rmSync(registry.dir, { recursive: true, force: true });
   });
   return registry;
+}
+
+/** The `ISSUER_ID=JWKS_URL` pair a user pins for a test issuer (its id is its URL). */
+export function trustPair(issuer: Pick<TestIssuer, 'url'>): string {
+  return `${issuer.url}=${issuer.url}/.well-known/jwks.json`;
+}
+
+/** `--trust` flags for these issuers. */
+export function trustArgs(...issuers: Array<Pick<TestIssuer, 'url'>>): string[] {
+  return issuers.flatMap((issuer) => ['--trust', trustPair(issuer)]);
+}
+
+/** The trust a user configures for these issuers, with `fetch` (tests count requests). */
+export function trustOf(
+  issuers: Array<Pick<TestIssuer, 'url'>>,
+  fetch?: typeof globalThis.fetch,
+): TrustStore {
+  return new TrustStore(
+    issuers.map((issuer) => parseTrustPair(trustPair(issuer), 'test')),
+    fetch ? { fetch } : {},
+  );
 }

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInventory } from '../../src/inventory/index.js';
 import { CHROMIUM, launchChromium } from '../support/chromium.js';
-import { useRegistry } from './fixtures.js';
+import { trustOf, useRegistry } from './fixtures.js';
 
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) {
@@ -31,6 +31,7 @@ describe.skipIf(!available)('HTML registry in headless Chromium', () => {
     await runInventory({
       prefixes: ['file://.'],
       storeOptions: { baseDir: registry.dir },
+      lookup: { trust: trustOf([registry.main, registry.shortLived]) },
       format: 'html',
       out,
       checkBinding: true,

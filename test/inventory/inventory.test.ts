@@ -16,15 +16,17 @@ import {
 } from '../../src/inventory/index.js';
 import { mapConcurrent } from '../../src/lib/concurrency.js';
 import { runCli } from '../support/cli.js';
-import { useRegistry } from './fixtures.js';
+import { trustArgs, trustOf, useRegistry } from './fixtures.js';
 
 const registry = useRegistry('passgeni-inventory-');
+const trusted = (): string[] => trustArgs(registry.main, registry.shortLived);
 
 async function collect(options: Partial<InventoryOptions> = {}): Promise<InventoryRow[]> {
   const rows: InventoryRow[] = [];
   for await (const row of scanInventory({
     prefixes: ['file://.'],
     storeOptions: { baseDir: registry.dir },
+    lookup: { trust: trustOf([registry.main, registry.shortLived]) },
     ...options,
   })) {
     rows.push(row);
@@ -39,6 +41,7 @@ async function render(format: InventoryFormat, options: Partial<InventoryOptions
   await runInventory({
     prefixes: ['file://.'],
     storeOptions: { baseDir: registry.dir },
+    lookup: { trust: trustOf([registry.main, registry.shortLived]) },
     format,
     out,
     ...options,
@@ -108,7 +111,9 @@ describe('inventory scan', () => {
       requested.push(String(input));
       return fetch(input, init);
     };
-    await collect({ lookup: { fetch: counting } });
+    await collect({
+      lookup: { trust: trustOf([registry.main, registry.shortLived], counting), fetch: counting },
+    });
     const jwks = requested.filter((u) => u.endsWith('/.well-known/jwks.json')).sort();
     expect(jwks).toEqual(
       [
@@ -136,6 +141,7 @@ describe('inventory scan', () => {
       runInventory({
         prefixes: ['file://.', 'doppler://p/c'],
         storeOptions: { baseDir: registry.dir },
+        lookup: { trust: trustOf([registry.main, registry.shortLived]) },
         format: 'html',
         out,
       }),
@@ -221,6 +227,7 @@ describe('inventory formats', () => {
     await runInventory({
       prefixes: ['file://empty.env'],
       storeOptions: { baseDir: registry.dir },
+      lookup: { trust: trustOf([registry.main, registry.shortLived]) },
       format: 'json',
       out: empty,
     });
@@ -316,7 +323,7 @@ describe('bounded, ordered concurrency', () => {
 describe('passgeni inventory', () => {
   it('writes the report to --out only once complete, and exits 1 when any certificate is not valid', async () => {
     const run = await runCli(
-      ['inventory', '--store-prefix', 'file://.', '--out', 'registry.html', '--check-binding'],
+      ['inventory', '--store-prefix', 'file://.', '--out', 'registry.html', '--check-binding', ...trusted()],
       {
         cwd: registry.dir,
       },
@@ -333,13 +340,13 @@ describe('passgeni inventory', () => {
   });
 
   it('prints JSON with --json, and exits 0 only when every certificate is valid', async () => {
-    const run = await runCli(['inventory', '--store-prefix', 'file://app.env', '--json'], {
+    const run = await runCli(['inventory', '--store-prefix', 'file://app.env', '--json', ...trusted()], {
       cwd: registry.dir,
     });
     expect(run.code).toBe(1);
     const rows = JSON.parse(run.stdout) as InventoryRow[];
     expect(rows).toHaveLength(6);
-    const bound = await runCli(['inventory', '-p', 'file://evil.json', '--format', 'csv'], {
+    const bound = await runCli(['inventory', '-p', 'file://evil.json', '--format', 'csv', ...trusted()], {
       cwd: registry.dir,
     });
     expect(bound.code).toBe(0);
@@ -349,9 +356,12 @@ describe('passgeni inventory', () => {
   });
 
   it('fails on a bad prefix before creating the output file (exit 2)', async () => {
-    const run = await runCli(['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json'], {
-      cwd: registry.dir,
-    });
+    const run = await runCli(
+      ['inventory', '--store-prefix', 'k8s://ns/secret', '--out', 'r.csv', '--json', ...trusted()],
+      {
+        cwd: registry.dir,
+      },
+    );
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toMatchObject({ code: 'STORE_URI_INVALID' });
     expect(existsSync(join(registry.dir, 'r.csv'))).toBe(false);

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsSchema } from '../../src/certificate/index.js';
 import { prefersJson } from '../../src/issuer/index.js';
@@ -346,6 +346,33 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
       expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
     }
+  });
+
+  it('publishes its identity document: who it is, where its keys and certificates are, key thumbprints', async () => {
+    const audited = await countRows(tdb.db, 'usage_events');
+    const response = await fetch(`${t.url}/.well-known/passgeni-issuer`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kid: string; kty: string; crv: string; x: string; y: string }>;
+    };
+    const key = jwks.keys[0];
+    expect(await response.json()).toEqual({
+      issuer: t.issuer.issuerId,
+      jwks_uri: `${t.url}/.well-known/jwks.json`,
+      certificate_url_prefix: `${t.url}/cert/`,
+      api: `${t.url}/api/v1`,
+      keys: [{ kid: t.issuer.kid, thumbprint: key && (await calculateJwkThumbprint(key, 'sha256')) }],
+    });
+    const etag = response.headers.get('etag') ?? '';
+    const cached = await fetch(`${t.url}/.well-known/passgeni-issuer`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(cached.status).toBe(304);
+    // Public and unauthenticated, like the JWKS: reading it leaves no audit row.
+    expect(await countRows(tdb.db, 'usage_events')).toBe(audited);
   });
 
   it('never logs an API key, a token or an Authorization header', async () => {

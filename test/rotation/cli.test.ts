@@ -159,9 +159,20 @@ describe('the bundled CLI (dist/cli.js)', () => {
       ],
     });
     writeFileSync(join(dir, 'a.env'), 'A=1\n');
-    const inventory = await runCli(['inventory', '--store-prefix', 'file://a.env', '--format', 'csv'], {
-      cwd: dir,
-    });
+    const inventory = await runCli(
+      [
+        'inventory',
+        '--store-prefix',
+        'file://a.env',
+        '--format',
+        'csv',
+        '--trust',
+        `${issuer.url}=${issuer.url}/.well-known/jwks.json`,
+      ],
+      {
+        cwd: dir,
+      },
+    );
     expect(inventory.code).toBe(1);
     expect(inventory.stdout).toBe(
       'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail\r\n' +

@@ -4,7 +4,7 @@ import type * as Certificate from '../../src/certificate/index.js';
 import { buildJwks, createVerifier, generateSigningKey } from '../../src/certificate/index.js';
 import { CertificateLookup } from '../../src/rotation/lookup.js';
 import { verifyCertificate } from '../../src/verification.js';
-import { useRegistry } from '../inventory/fixtures.js';
+import { trustOf, useRegistry } from '../inventory/fixtures.js';
 
 /**
  * The look-up that inventory and rotation run once per secret. What it shares across look-ups —
@@ -17,6 +17,7 @@ vi.mock('../../src/certificate/index.js', async (importOriginal) => {
 });
 
 const registry = useRegistry('passgeni-lookup-');
+const trusted = (fetch?: typeof globalThis.fetch) => trustOf([registry.main, registry.shortLived], fetch);
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -46,7 +47,7 @@ function counting(): { fetch: typeof fetch; requested: string[] } {
 describe('certificate look-up', () => {
   it('builds one verifier per issuer from one JWKS request, however many certificates it checks', async () => {
     const { fetch, requested } = counting();
-    const lookup = new CertificateLookup({ fetch });
+    const lookup = new CertificateLookup({ trust: trusted(fetch), fetch });
     const built = vi.mocked(createVerifier).mock.calls.length;
     for (let round = 0; round < 3; round++) {
       for (const [, url] of known()) expect((await lookup.check(url)).kind).toBe('verified');
@@ -62,11 +63,11 @@ describe('certificate look-up', () => {
   });
 
   it('reports exactly what verifying each certificate on its own reports, binding included', async () => {
-    const lookup = new CertificateLookup();
+    const lookup = new CertificateLookup({ trust: trusted() });
     for (const [key, url] of known()) {
       const store = await openStore(storeOf(key), { baseDir: registry.dir });
       const shared = await lookup.check(url, store);
-      const alone = await verifyCertificate({ certificate: url, credentialFrom: store });
+      const alone = await verifyCertificate({ certificate: url, credentialFrom: store, trust: trusted() });
       expect(shared, key).toEqual({ kind: 'verified', report: alone });
     }
     expect(await lookup.check(registry.urls.UNKNOWN_ID ?? '')).toMatchObject({ kind: 'not-found' });
@@ -76,7 +77,7 @@ describe('certificate look-up', () => {
     // The built-in fetch registers every response for finalization, which V8's young-generation
     // collector never clears: over thousands of look-ups, peak memory grew with the run.
     const builtIn = vi.spyOn(globalThis, 'fetch');
-    const lookup = new CertificateLookup();
+    const lookup = new CertificateLookup({ trust: trusted() });
     for (const [, url] of known()) expect((await lookup.check(url)).kind).toBe('verified');
     expect(builtIn).not.toHaveBeenCalled();
   });
@@ -95,7 +96,7 @@ describe('certificate look-up', () => {
       }
       return fetch(input, init);
     };
-    const lookup = new CertificateLookup({ fetch: rotating });
+    const lookup = new CertificateLookup({ trust: trusted(rotating), fetch: rotating });
     const built = vi.mocked(createVerifier).mock.calls.length;
     for (const key of ['VALID', 'BOUND', 'REVOKED']) {
       const found = await lookup.check(registry.urls[key] ?? '');

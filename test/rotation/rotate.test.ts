@@ -17,6 +17,7 @@ import {
   type RotationReport,
 } from '../../src/rotation/index.js';
 import { verifyCertificate } from '../../src/verification.js';
+import { parseTrustPair } from '../../src/trust/index.js';
 import { testClient } from '../support/issuer-server.js';
 import { useNockLoopbackOnly, useTestIssuer } from '../support/hooks.js';
 import {
@@ -239,7 +240,9 @@ credentials:
   - { id: garbage, stores: ["file://./x.env#B"] }
   - { id: unreachable, stores: ["file://./x.env#C"] }
 `);
-    const report = await rotate(m, { dryRun: true });
+    // C's host is a trusted issuer (it is down); an untrusted one is never asked (below).
+    const down = parseTrustPair('http://127.0.0.1:9=http://127.0.0.1:9/.well-known/jwks.json', 'test');
+    const report = await rotate(m, { dryRun: true, trust: [down] });
     expect(report.rotated.map((r) => [r.id, r.reason])).toEqual([
       ['unknown-id', 'invalid'],
       ['garbage', 'invalid'],
@@ -251,6 +254,16 @@ credentials:
       expect.objectContaining({ id: 'unreachable', stage: 'check', code: 'ISSUER_UNREACHABLE' }),
     ]);
     expect(rotationExitCode(report)).toBe(3);
+    // Not trusted: a pointer to a host that is not a trusted issuer is invalid, whether it answers or not.
+    const untrusted = await rotate(m, { dryRun: true });
+    expect(untrusted.rotated.map((r) => [r.id, r.reason])).toEqual([
+      ['unknown-id', 'invalid'],
+      ['garbage', 'invalid'],
+      ['unreachable', 'invalid'],
+    ]);
+    expect(untrusted.rotated[2]?.detail).toMatch(
+      /http:\/\/127\.0\.0\.1:9, which belongs to no trusted issuer/,
+    );
   });
 
   it('keeps going when one credential fails, and reports exactly where new credentials landed', async () => {

@@ -4,6 +4,7 @@ import { register as verify } from './verify.js';
 import { register as revoke } from './revoke.js';
 import { register as rotate } from './rotate.js';
 import { register as inventory } from './inventory.js';
+import { register as trust } from './trust.js';
 import { register as generate } from './generate.js';
 import { register as standards } from './standards.js';
 import { register as policy } from './policy.js';
@@ -21,6 +22,7 @@ const registrations: Array<(program: Command) => void> = [
   revoke,
   rotate,
   inventory,
+  trust,
   generate,
   standards,
   policy,

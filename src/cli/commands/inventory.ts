@@ -12,10 +12,13 @@ import {
   INVENTORY_FORMATS,
   INVENTORY_STATUSES,
   runInventory,
+  trustRequired,
   type InventoryFormat,
   type InventoryTotals,
 } from '../../inventory/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
+import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
+import { nonEmpty } from '../issuer-options.js';
 import { printJson, printNotice } from '../output.js';
 import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
@@ -29,6 +32,7 @@ interface InventoryCliOptions {
   concurrency: number;
   dataDir?: string;
   publicUrl?: string;
+  trust: string[];
   json?: boolean;
 }
 
@@ -70,12 +74,20 @@ export function register(program: Command): void {
       '--public-url <url>',
       'public URL of that local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)',
     )
+    .option(
+      '--trust <issuer=jwks>',
+      'trust this issuer: ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST names a file of such lines)',
+      collect,
+      [],
+    )
     .option('--json', 'JSON report (same as --format json) and errors as JSON')
     .addHelpText(
       'after',
       `
-Certificates are looked up at their URLs (public endpoints, no API key), one request per
-certificate and one JWKS per issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
+A certificate URL in a store is only a pointer: a certificate is valid only if its URL is under a
+trusted issuer's base and its \`iss\` and signature are that issuer's (--trust, PASSGENI_TRUST, or
+the local issuer of --data-dir; at least one is required). Certificates are looked up at their
+URLs (public endpoints, no API key), one request per certificate and one JWKS per trusted issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
 self-contained page with totals and sortable columns). Doppler and Kubernetes cannot be listed.
 
 Examples:
@@ -98,15 +110,21 @@ function formatFor(options: InventoryCliOptions): InventoryFormat {
 
 async function inventory(options: InventoryCliOptions): Promise<number> {
   const format = formatFor(options);
-  const dataDir = options.dataDir ?? process.env.PASSGENI_DATA_DIR;
+  const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR);
   const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;
   if (options.dataDir !== undefined && !existsSync(resolve(options.dataDir))) {
     throw new InputError('DATA_DIR_NOT_FOUND', `The data directory ${options.dataDir} does not exist.`);
   }
+  // A malformed pair, or no trust at all, is found before a store, the issuer or a file is touched.
+  const anchors = configuredAnchors(options.trust);
+  const hasLocal = dataDir !== undefined && existsSync(resolve(dataDir));
+  if (anchors.length === 0 && !hasLocal) throw trustRequired();
   let issuer: IssuerClient | undefined;
-  if (dataDir !== undefined && existsSync(resolve(dataDir))) {
+  if (hasLocal) {
     issuer = await openIssuerClient({ issuerUrl: 'local', dataDir, publicUrl });
+    anchors.unshift(localAnchor(issuer, publicUrl));
   }
+  const trust = new TrustStore(anchors);
   const target = options.out ? await openReportFile(options.out) : undefined;
   const bar = new ProgressBar(process.stderr, 'inventory', {
     force: process.stderr.isTTY === true && target !== undefined,
@@ -120,7 +138,7 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
       ...(options.checkBinding && { checkBinding: true }),
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
-      ...(issuer !== undefined && { lookup: { issuer, issuerPublicUrl: publicUrl } }),
+      lookup: { trust },
       onRow: (_row, running) =>
         bar.update(running.total, undefined, `secrets, ${running.total - running.valid} not valid`),
     });

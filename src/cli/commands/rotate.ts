@@ -18,7 +18,8 @@ import { VERSION } from '../../version.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
-import { parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { configuredAnchors } from '../../trust/index.js';
 import { runCommand } from '../run-command.js';
 
 interface RotateCliOptions extends IssuerCliOptions {
@@ -28,6 +29,7 @@ interface RotateCliOptions extends IssuerCliOptions {
   maxRate?: string;
   expiringWithin: number;
   concurrency: number;
+  trust: string[];
   json?: boolean;
 }
 
@@ -47,14 +49,23 @@ export function register(program: Command): void {
       parseNonNegativeInt,
       30,
     )
-    .option('--concurrency <n>', 'credentials checked and rotated at the same time', parsePositiveInt, 8);
+    .option('--concurrency <n>', 'credentials checked and rotated at the same time', parsePositiveInt, 8)
+    .option(
+      '--trust <issuer=jwks>',
+      'also trust this issuer (the one rotating is always trusted): ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST)',
+      collect,
+      [],
+    );
   addIssuerOptions(command)
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
       `
 Each credential's first store is read for its current certificate URL, and the certificate is
-verified (signature, claims, live revocation status). Manifest format, due reasons, sharding and
+verified (signature, claims, live revocation status) against the trusted issuers: the issuer
+rotating (as its /.well-known/passgeni-issuer describes it, or the local issuer's own keys) and any
+--trust / PASSGENI_TRUST. A URL pointing anywhere else is only a pointer: the certificate counts as
+invalid and the credential is rotated. Manifest format, due reasons, sharding and
 rate limits: docs/rotation.md. Default write rates per store kind: AWS 16/s, Vault 100/s,
 Kubernetes 20/s, Doppler 0.5/s, files unlimited; --max-rate lowers them all.
 
@@ -73,6 +84,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
   const manifest = await loadManifest(options.manifest);
   const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
   const maxRate = options.maxRate !== undefined ? parseRate(options.maxRate) : undefined;
+  const trust = configuredAnchors(options.trust);
   const selection = issuerSelection(options);
   const local = !selection.issuerUrl || selection.issuerUrl === 'local';
   // A dry run must change nothing, and opening a local issuer that does not exist yet would
@@ -89,6 +101,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
       ...(issuer !== undefined && { issuer }),
       ...(local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL }),
       dryRun: options.dryRun === true,
+      trust,
       ...(shard !== undefined && { shard }),
       ...(maxRate !== undefined && { maxRate }),
       expiringWithinDays: options.expiringWithin,

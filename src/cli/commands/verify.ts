@@ -6,11 +6,13 @@ import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.j
 import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
 import { InputError } from '../../errors.js';
-import { verifyCertificate, type VerifyReport } from '../../verification.js';
+import { DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
+import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
+import { verifyCertificate, type TrustDecision, type VerifyReport } from '../../verification.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
 import { printJson, printText } from '../output.js';
-import { parseNonNegativeInt } from '../parse.js';
+import { collect, parseNonNegativeInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
 
 interface VerifyOptions extends IssuerCliOptions {
@@ -19,6 +21,7 @@ interface VerifyOptions extends IssuerCliOptions {
   requireStandard?: string;
   minDaysRemaining?: number;
   credentialFrom?: string;
+  trust: string[];
   json?: boolean;
 }
 
@@ -34,6 +37,12 @@ export function register(program: Command): void {
     )
     .option('--jwks <file|url>', "the issuer's public keys (default: fetched from the issuer)")
     .option('--issuer <iss>', 'require this issuer id (the `iss` claim)')
+    .option(
+      '--trust <issuer=jwks>',
+      'trust this issuer: ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST names a file of such lines)',
+      collect,
+      [],
+    )
     .option('--require-standard <standard>', 'require this standard among standards_met')
     .option('--min-days-remaining <n>', 'require at least this many days before expiry', parseNonNegativeInt)
     .option(
@@ -45,9 +54,13 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-A URL is checked against its own issuer (public endpoints, no API key). A JWT with --jwks is
-verified fully offline (no revocation status). A certificate id is looked up at --issuer-url, or in
-the local issuer's --data-dir.
+With --trust (or PASSGENI_TRUST), a certificate is valid only from a trusted issuer: a URL must be
+under its base, the \`iss\` must be its id, and the signature must verify with its pinned keys
+(UNTRUSTED_ISSUER, ISSUER_MISMATCH otherwise). Without, a URL is checked against its own host's
+keys for this call only, and the output says so: anyone who controls that host could make it pass.
+A JWT with --jwks is verified fully offline (no revocation status). A certificate id is looked up
+at --issuer-url, or in the local issuer's --data-dir. \`passgeni trust <issuer-url>\` prints the
+line to pin an issuer.
 
 Exit codes: 0 valid, 1 not valid (every reason is printed), 2 bad input, 3 issuer unreachable.`,
     )
@@ -62,13 +75,20 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
   // of an auditor verifying a JWT offline.
   const useLocal =
     !issuerUrl && !options.jwks && (isIdAnyCase(certificate) || selection.issuerUrl === 'local');
+  // A malformed pair is a usage error before anything is fetched.
+  const anchors = configuredAnchors(options.trust);
   let local: IssuerClient | undefined;
   try {
-    if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: 'local' });
+    if (useLocal) {
+      local = await openIssuerClient({ ...selection, issuerUrl: 'local' });
+      anchors.unshift(localAnchor(local, selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL));
+    }
     const report = await verifyCertificate({
       certificate,
       issuerBase: issuerUrl,
       issuer: local,
+      // The local issuer alone is not "trust configured": it is trusted with its own keys either way.
+      trust: anchors.length > (local ? 1 : 0) ? new TrustStore(anchors) : undefined,
       jwks: options.jwks === undefined ? undefined : await loadJwks(options.jwks),
       issuerId: options.issuer,
       checks: {
@@ -140,8 +160,26 @@ function describe(report: VerifyReport): string {
   lines.push(
     report.live
       ? `  status        ${report.status} (checked with the issuer)`
-      : '  status        not checked with the issuer (offline verification: signature and claims only)',
+      : report.trust === undefined
+        ? '  status        not checked: the certificate was refused before any key or status was read'
+        : '  status        not checked with the issuer (offline verification: signature and claims only)',
   );
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
+  if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
   return lines.join('\n');
+}
+
+function describeTrust(trust: TrustDecision): string {
+  switch (trust.source) {
+    case 'configured':
+      return `${trust.issuer} (a configured trusted issuer)`;
+    case 'local':
+      return "the local issuer's own keys";
+    case 'jwks-option':
+      return 'the keys given with --jwks';
+    case 'issuer-url':
+      return `the keys of --issuer-url ${trust.issuer} (no --trust configured: its issuer id is not pinned)`;
+    case 'url':
+      return `taken from the certificate URL's host ${trust.issuer} (no --trust configured): anyone who controls that host could make this pass`;
+  }
 }

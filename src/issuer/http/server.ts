@@ -6,6 +6,7 @@ import { httpStatusOf, IssuerServiceError, messageOf } from '../errors.js';
 import type { RateLimitState } from '../limits.js';
 import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
+import { identityDocument } from './identity.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
 
 export interface ServerOptions {
@@ -212,6 +213,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.get('/.well-known/jwks.json', async (request, reply) => {
     const body = JSON.stringify(issuer.jwks());
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    reply
+      .header('cache-control', 'public, max-age=300')
+      .header('etag', etag)
+      .header('access-control-allow-origin', '*');
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.type(JSON_TYPE).send(body);
+  });
+
+  app.get('/.well-known/passgeni-issuer', async (request, reply) => {
+    const body = JSON.stringify(await identityDocument(issuer));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     reply
       .header('cache-control', 'public, max-age=300')

@@ -1,0 +1,3 @@
+export * from './anchors.js';
+export * from './identity.js';
+export { TrustStore } from './store.js';
