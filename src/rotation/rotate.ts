@@ -316,6 +316,7 @@ export function withWrite(store: SecretStore, write: SecretStore['write']): Secr
     // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
     ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
     write,
+    preflight: () => store.preflight(),
     readCredential: () => store.readCredential(),
     readCertificateUrl: () => store.readCertificateUrl(),
   };
