@@ -113,9 +113,10 @@ export class VaultStore implements SecretStore {
     );
     // Some policies do not grant capabilities-self; the read above is then all that can be checked.
     if (response.status !== 200) return;
-    const granted = jsonBody(response) as Record<string, unknown> | undefined;
+    // The capabilities are keyed by path, at the top level and (Vault 1.x and later) under `data`.
+    const body = jsonBody(response) as { data?: Record<string, unknown> } | undefined;
     const has = (path: string, wanted: readonly string[]) => {
-      const list = granted?.[path];
+      const list = body?.data?.[path] ?? (body as Record<string, unknown> | undefined)?.[path];
       return (
         Array.isArray(list) &&
         !list.includes('deny') &&
