@@ -209,6 +209,11 @@ export class DopplerStore implements SecretStore {
     return { store: this.uri };
   }
 
+  /** A read: checks the token, the project and the config (a missing secret is created by the write). */
+  async preflight(): Promise<void> {
+    await this.readSecret([]);
+  }
+
   async readCredential(): Promise<string | undefined> {
     return (await this.readSecret([]))?.raw;
   }

@@ -216,6 +216,11 @@ export class KubernetesStore implements SecretStore {
     }
   }
 
+  /** The write patches an existing Secret, so it must exist and be readable. */
+  async preflight(): Promise<void> {
+    if ((await this.read()) === undefined) throw this.failure('write', undefined, 404);
+  }
+
   async readCredential(): Promise<string | undefined> {
     const encoded = (await this.read())?.data?.[this.parsed.key];
     return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');

@@ -25,6 +25,14 @@ export interface SecretStore {
    */
   write(request: StoreWriteRequest): Promise<StoreWriteResult>;
 
+  /**
+   * Checks, before anything is generated or certified, that a write could succeed: configuration
+   * and credentials resolve, the target exists (or may be created), and, where the API can say so
+   * cheaply, the caller may write it. Changes nothing. A failure here costs the user nothing; the
+   * same failure found by `write` costs an issued-then-revoked certificate.
+   */
+  preflight(): Promise<void>;
+
   /** The stored credential (for binding checks); undefined when the secret or key does not exist. */
   readCredential(): Promise<string | undefined>;
 

@@ -180,6 +180,7 @@ export async function certifyAndStore(
   // Open every store before anything is generated or certified, so a typo in a URI or missing
   // store credentials fail the run while nothing has happened yet.
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
+  await preflightStores(stores);
   const storeExclusions = [...new Set(stores.flatMap((store) => [...(store.unsupportedCharacters ?? '')]))]
     .filter((c) => !(request.exclude ?? '').includes(c))
     .join('');
@@ -243,6 +244,48 @@ export async function certifyAndStore(
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState });
 }
+
+/**
+ * Every store is checked before a credential is generated or a session opened: a missing directory
+ * or region found after issuance would cost an issued-then-revoked certificate and the allowance.
+ */
+async function preflightStores(stores: readonly SecretStore[]): Promise<void> {
+  const results = await Promise.allSettled(stores.map((store) => store.preflight()));
+  const failures = results.flatMap((result, i) =>
+    result.status === 'rejected'
+      ? [
+          {
+            store: stores[i]!.uri,
+            code: isPassgeniError(result.reason) ? result.reason.code : 'STORE_CHECK_FAILED',
+            message: errorMessage(result.reason),
+          },
+        ]
+      : [],
+  );
+  if (failures.length === 0) return;
+  throw new StoreCheckError(failures);
+}
+
+/** A store failed its pre-flight check: nothing was generated, certified or written. */
+export class StoreCheckError extends PassgeniError {
+  readonly failures: { store: string; code: string; message: string }[];
+
+  constructor(failures: { store: string; code: string; message: string }[]) {
+    // An unreachable store may be fine on the next run; anything else needs the user to act.
+    const transient = failures.every((f) => TRANSIENT_STORE_CODES.has(f.code));
+    super(
+      'STORE_CHECK_FAILED',
+      `${failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ')}. Nothing was generated, certified or written.`,
+      {
+        exitCode: transient ? 3 : 2,
+        details: { failures },
+      },
+    );
+    this.failures = failures;
+  }
+}
+
+const TRANSIENT_STORE_CODES = new Set(['STORE_UNAVAILABLE', 'STORE_THROTTLED']);
 
 /**
  * Stores are written one after another, in the order given: the user's first store is usually

@@ -1,17 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import dotenv from 'dotenv';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type StoreOptions } from '../adapters/index.js';
-import { certifyAndStore, CertifyStoreError, type CertifyRequest } from '../src/engine.js';
+import { certifyAndStore, CertifyStoreError, StoreCheckError, type CertifyRequest } from '../src/engine.js';
 import { HttpIssuerClient, IssuerError, type IssuerClient } from '../src/issuer-client/index.js';
 import { verifyCertificate } from '../src/verification.js';
 import { freePort, startTestIssuer, testClient } from './support/issuer-server.js';
 import { useNockLoopbackOnly, useTestIssuer } from './support/hooks.js';
 import { startCapturingProxy } from './support/tcp-proxy.js';
 import { startResettingAws } from './support/resetting-aws.js';
+import { holdLockElsewhere } from './support/store-faults.js';
 
 const AWS = 'https://secretsmanager.us-east-1.amazonaws.com';
 const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
@@ -59,12 +60,22 @@ function awsCall(target: string) {
   return nock(AWS).post('/').matchHeader('x-amz-target', `secretsmanager.${target}`);
 }
 
-/** The AWS adapter's happy path on the wire (read version, pending write, stage move, label cleanup, tag). */
+/** The pre-flight check: the secret exists. */
+function awsDescribes() {
+  awsCall('DescribeSecret').reply(
+    200,
+    { ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf', Name: 'prod/db' },
+    AWS_JSON,
+  );
+}
+
+/** The AWS adapter's happy path on the wire (pre-flight, read version, pending write, stage move, label cleanup, tag). */
 function awsHappyPath(bodies: Array<{ target: string; body: string }>) {
   const record = (target: string) => (body: unknown) => {
     bodies.push({ target, body: JSON.stringify(body) });
     return true;
   };
+  awsDescribes();
   nock(AWS)
     .post('/', record('GetSecretValue'))
     .matchHeader('x-amz-target', 'secretsmanager.GetSecretValue')
@@ -160,6 +171,72 @@ describe('failure at every step ends with the documented outcome', () => {
     expect((await teamCertificates()).length).toBe(count);
   });
 
+  describe('every store is checked before anything is generated or certified', () => {
+    async function refused(stores: string[], env: Record<string, string> = AWS_ENV) {
+      const count = (await teamCertificates()).length;
+      const before = readFileSync(envFile, 'utf8');
+      const error = (await certifyAndStore(request([`file://${envFile}#DB_PASSWORD`, ...stores]), {
+        issuer: client(),
+        openStore: (uri) => openStore(uri, { ...storeOptions, env, baseDir: dir }),
+      }).catch((e: unknown) => e)) as StoreCheckError;
+      expect(error).toBeInstanceOf(StoreCheckError);
+      expect(error.code).toBe('STORE_CHECK_FAILED');
+      expect(error.message).toMatch(/Nothing was generated, certified or written\.$/);
+      // no certificate issued (none to revoke), and the healthy store was not written either
+      expect((await teamCertificates()).length).toBe(count);
+      expect(readFileSync(envFile, 'utf8')).toBe(before);
+      return error;
+    }
+
+    it('a missing directory: exit 2, the store named with the fix', async () => {
+      const missing = join(dir, 'missing-dir');
+      const error = await refused([`file://${join(missing, 'x.env')}#K`]);
+      expect(error.exitCode).toBe(2);
+      expect(error.failures).toEqual([
+        {
+          store: `file://${join(missing, 'x.env')}#K`,
+          code: 'STORE_NOT_FOUND',
+          message: `The directory ${missing} does not exist. Create it (mkdir -p ${JSON.stringify(missing)}) or fix the path in the store URI.`,
+        },
+      ]);
+    });
+
+    it('an AWS store with no region: exit 2, no request sent', async () => {
+      const { AWS_REGION: _, ...noRegion } = AWS_ENV;
+      const error = await refused(['aws-sm://prod/db'], noRegion);
+      expect(error.exitCode).toBe(2);
+      expect(error.failures[0]?.store).toBe('aws-sm://prod/db');
+      expect(error.failures[0]?.message).toMatch(/region/i);
+    });
+
+    it('an AWS secret that does not exist, without ?create=true: DescribeSecret says so first', async () => {
+      awsCall('DescribeSecret').reply(
+        400,
+        { __type: 'ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' },
+        AWS_JSON,
+      );
+      const error = await refused(['aws-sm://prod/new-db']);
+      expect(nock.pendingMocks()).toEqual([]);
+      expect(error.exitCode).toBe(2);
+      expect(error.failures[0]).toMatchObject({ code: 'STORE_NOT_FOUND' });
+      expect(error.failures[0]?.message).toContain('?create=true');
+    });
+
+    it('a planted symlink and an unparseable JSON file are both reported, in one run', async () => {
+      const victim = join(dir, 'victim.env');
+      writeFileSync(victim, 'X=1\n');
+      symlinkSync(victim, join(dir, 'link.env'));
+      writeFileSync(join(dir, 'broken.json'), '{"a": ');
+      const error = await refused([
+        `file://${join(dir, 'link.env')}#K`,
+        `file://${join(dir, 'broken.json')}#K`,
+      ]);
+      expect(error.exitCode).toBe(2);
+      expect(error.failures.map((f) => f.code)).toEqual(['STORE_SYMLINK_REFUSED', 'STORE_INVALID_VALUE']);
+      expect(readFileSync(victim, 'utf8')).toBe('X=1\n');
+    });
+  });
+
   it('a __proto__ store key is refused before anything is issued or written', async () => {
     const count = (await teamCertificates()).length;
     const file = join(dir, 'x.json');
@@ -240,7 +317,8 @@ describe('failure at every step ends with the documented outcome', () => {
   });
 
   it('every store write fails: the certificate is revoked (not-stored), no valid orphan, non-zero exit', async () => {
-    const missing = `file://${join(dir, 'no-such-dir', 'secrets.env')}#DB_PASSWORD`;
+    holdLockElsewhere(envFile);
+    const missing = `file://${envFile}#DB_PASSWORD`;
     const error = await certifyAndStore(request([missing]), { issuer: client(), openStore: open }).catch(
       (e: unknown) => e,
     );
@@ -256,7 +334,8 @@ describe('failure at every step ends with the documented outcome', () => {
   });
 
   it('every store write fails and revoking fails too: the error hints at revoking by hand', async () => {
-    const missing = `file://${join(dir, 'no-such-dir', 'secrets.env')}#DB_PASSWORD`;
+    holdLockElsewhere(envFile);
+    const missing = `file://${envFile}#DB_PASSWORD`;
     const real = client();
     const refusingRevocation: IssuerClient = {
       description: real.description,
@@ -287,7 +366,7 @@ describe('failure at every step ends with the documented outcome', () => {
         issuer: client(),
         openStore: reset,
       }).catch((e: unknown) => e);
-      expect(aws.targets).toEqual(['GetSecretValue', 'PutSecretValue']);
+      expect(aws.targets).toEqual(['DescribeSecret', 'GetSecretValue', 'PutSecretValue']);
       expect((error as CertifyStoreError).code).toBe('NOT_STORED');
       expect((error as CertifyStoreError).certificateState).toBe('revoked');
     } finally {
@@ -297,7 +376,8 @@ describe('failure at every step ends with the documented outcome', () => {
 
   it('some stores fail: the run fails and says exactly which stores hold the new credential', async () => {
     const good = `file://${envFile}#DB_PASSWORD`;
-    const bad = `file://${join(dir, 'no-such-dir', 'x.env')}#K`;
+    holdLockElsewhere(join(dir, 'x.env'));
+    const bad = `file://${join(dir, 'x.env')}#K`;
     const error = (await certifyAndStore(request([good, bad]), { issuer: client(), openStore: open }).catch(
       (e: unknown) => e,
     )) as CertifyStoreError;
@@ -316,12 +396,25 @@ describe('failure at every step ends with the documented outcome', () => {
   it('one store written without its URL plus one ok store: the message says the credential is in both', async () => {
     const good = `file://${envFile}#DB_PASSWORD`;
     const other = join(dir, 'other.env');
-    // An unreadable sidecar makes the file store fail after the credential is written.
-    writeFileSync(`${other}.passgeni.json`, 'not json');
     const tagless = `file://${other}#K`;
+    // The sidecar is spoilt after the pre-flight check, so the store fails after the value is written.
+    const spoilSidecar = async (uri: string) => {
+      const store = await open(uri);
+      if (uri !== tagless) return store;
+      return {
+        ...store,
+        preflight: () => store.preflight(),
+        readCredential: () => store.readCredential(),
+        readCertificateUrl: () => store.readCertificateUrl(),
+        write: (r: Parameters<typeof store.write>[0]) => {
+          writeFileSync(`${other}.passgeni.json`, 'not json');
+          return store.write(r);
+        },
+      };
+    };
     const error = (await certifyAndStore(request([good, tagless]), {
       issuer: client(),
-      openStore: open,
+      openStore: spoilSidecar,
     }).catch((e: unknown) => e)) as CertifyStoreError;
     expect(error.code).toBe('PARTIALLY_STORED');
     expect(error.stored.map((s) => s.store)).toEqual([good, tagless]);
@@ -334,6 +427,7 @@ describe('failure at every step ends with the documented outcome', () => {
   });
 
   it('metadata write fails after the value was written: reported as stored, certificate stays valid', async () => {
+    awsDescribes();
     awsCall('GetSecretValue').reply(200, { VersionId: OLD_VERSION, SecretString: 'old' }, AWS_JSON);
     awsCall('PutSecretValue').reply(200, { VersionId: NEW_VERSION }, AWS_JSON);
     awsCall('UpdateSecretVersionStage').times(2).reply(200, {}, AWS_JSON);

@@ -64,6 +64,7 @@ function recordStoreTraffic(): Array<{ call: string; body: string }> {
       })
       .matchHeader('x-amz-target', `secretsmanager.${target}`)
       .reply(200, reply, AWS_JSON);
+  aws('DescribeSecret', { ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf' });
   aws('GetSecretValue', { VersionId: 'aaaaaaaa-0000-4000-8000-000000000001', SecretString: 'previous' });
   aws('PutSecretValue', { VersionId: 'bbbbbbbb-0000-5000-8000-000000000002' });
   aws('UpdateSecretVersionStage', {});
@@ -71,8 +72,14 @@ function recordStoreTraffic(): Array<{ call: string; body: string }> {
   aws('TagResource', {});
   const vault = nock(VAULT)
     .get('/v1/secret/data/app/db')
+    .twice() // the pre-flight check, then the write's own read
     .reply(200, '{"data":{"data":{"password":"previous","user":"svc"},"metadata":{"version":3}}}', {
       'content-type': 'application/json',
+    })
+    .post('/v1/sys/capabilities-self')
+    .reply(200, {
+      'secret/data/app/db': ['create', 'read', 'update'],
+      'secret/metadata/app/db': ['patch', 'read'],
     })
     .post('/v1/secret/data/app/db')
     .reply(200, { data: { version: 4 } })

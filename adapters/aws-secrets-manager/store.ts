@@ -96,6 +96,20 @@ export class AwsSecretsManagerStore implements SecretStore {
     );
   }
 
+  /** DescribeSecret: resolves the region and credentials, and says whether the secret exists. */
+  async preflight(): Promise<void> {
+    if ((await this.describe()) === undefined && !this.parsed.create) throw this.notFound();
+  }
+
+  private notFound(): StoreError {
+    const secretId = this.parsed.secretId;
+    return new StoreError(
+      'STORE_NOT_FOUND',
+      `Secret "${secretId}" does not exist. passgeni never creates secrets unless asked: add ?create=true to the URI (e.g. aws-sm://${secretId}?create=true) or create it first.`,
+      { store: this.uri },
+    );
+  }
+
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
     this.checkTagLimits(request);
     const secretId = this.parsed.secretId;
@@ -105,13 +119,7 @@ export class AwsSecretsManagerStore implements SecretStore {
 
     if (previous === undefined) {
       if ((await this.describe()) === undefined) {
-        if (!this.parsed.create) {
-          throw new StoreError(
-            'STORE_NOT_FOUND',
-            `Secret "${secretId}" does not exist. passgeni never creates secrets unless asked: add ?create=true to the URI (e.g. aws-sm://${secretId}?create=true) or create it first.`,
-            { store: this.uri },
-          );
-        }
+        if (!this.parsed.create) throw this.notFound();
         return { store: this.uri, version: await this.create(request, token) };
       }
       // The secret exists but has no value yet (e.g. created by Terraform without a version):

@@ -1,4 +1,5 @@
-import { realpath, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../store.js';
 import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
@@ -66,6 +67,34 @@ export class FileStore implements SecretStore {
       if (await fsStep(this.uri, `inspect ${file}`, () => isSymlink(file)))
         throw symlinkRefused(this.uri, file);
     }
+  }
+
+  async preflight(): Promise<void> {
+    const store = this.uri;
+    const dir = path.dirname(this.filePath);
+    const target = await fsStep(store, `find the directory ${dir}`, () => resolveTarget(this.filePath)).catch(
+      (error: unknown) => {
+        if (error instanceof StoreError && error.code === 'STORE_NOT_FOUND') {
+          throw new StoreError(
+            'STORE_NOT_FOUND',
+            `The directory ${dir} does not exist. Create it (mkdir -p ${JSON.stringify(dir)}) or fix the path in the store URI.`,
+            { store },
+          );
+        }
+        throw error;
+      },
+    );
+    await this.refuseSymlinks(target);
+    await fsStep(store, `create files in ${path.dirname(target)}`, () =>
+      access(path.dirname(target), constants.W_OK | constants.X_OK),
+    );
+    const before = await readTargetFile(store, target);
+    if (before !== undefined) {
+      await fsStep(store, `write ${target}`, () => access(target, constants.R_OK | constants.W_OK));
+      // a file the format cannot be written into fails here, not after the certificate exists
+      render(this.parsed.format, before.toString('utf8'), this.parsed.key, '', store);
+    }
+    await this.readCertificateUrl();
   }
 
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {

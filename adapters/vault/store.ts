@@ -86,6 +86,52 @@ export class VaultStore implements SecretStore {
     }
   }
 
+  /**
+   * Reads the secret as the write will (token, mount, read permission, a key that can be set) and
+   * asks Vault which capabilities the token has on the two paths the write uses.
+   */
+  async preflight(): Promise<void> {
+    const current = await this.readCurrent([]);
+    try {
+      spliceMember(current.dataText, this.parsed.key, '""');
+    } catch (error) {
+      const reason = error instanceof JsonTextError ? error.message : 'it could not be parsed';
+      throw new StoreError(
+        'STORE_INVALID_VALUE',
+        `Cannot set #${this.parsed.key} in ${this.where}: ${reason}.`,
+        {
+          store: this.uri,
+        },
+      );
+    }
+    const data = `${this.parsed.mount}/data/${this.parsed.path}`;
+    const metadata = `${this.parsed.mount}/metadata/${this.parsed.path}`;
+    const response = await this.client.send(
+      'POST',
+      'sys/capabilities-self',
+      JSON.stringify({ paths: [data, metadata] }),
+    );
+    // Some policies do not grant capabilities-self; the read above is then all that can be checked.
+    if (response.status !== 200) return;
+    // The capabilities are keyed by path, at the top level and (Vault 1.x and later) under `data`.
+    const body = jsonBody(response) as { data?: Record<string, unknown> } | undefined;
+    const has = (path: string, wanted: readonly string[]) => {
+      const list = body?.data?.[path] ?? (body as Record<string, unknown> | undefined)?.[path];
+      return (
+        Array.isArray(list) &&
+        !list.includes('deny') &&
+        (list.includes('root') || wanted.some((capability) => list.includes(capability)))
+      );
+    };
+    if (!has(data, [current.version === 0 ? 'create' : 'update']) || !has(metadata, ['patch'])) {
+      throw new StoreError(
+        'STORE_ACCESS_DENIED',
+        `The Vault token may not write ${this.where}. ${policyHint(this.parsed.mount, this.parsed.path)}`,
+        { store: this.uri },
+      );
+    }
+  }
+
   async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
     this.checkMetadataLimits(request);
     const { key } = this.parsed;

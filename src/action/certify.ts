@@ -3,6 +3,7 @@ import type { StoreOptions } from '../../adapters/options.js';
 import { openStore as openAdapterStore } from '../../adapters/index.js';
 import {
   CertifyStoreError,
+  StoreCheckError,
   certifyAndStore,
   type CertifyReport,
   type CertifyRequest,
@@ -102,6 +103,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     },
     (error) => {
       if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
+      if (error instanceof StoreCheckError) reportStoreCheckFailure(runtime, error, inputs.showSummary);
     },
   );
 }
@@ -187,6 +189,19 @@ function reportStoreFailure(runtime: ActionRuntime, error: CertifyStoreError, sh
           error.stored.length ? storedCells(error.stored) : 'none — every previous secret is unchanged',
         ],
         ['Failed', error.failures.map((f) => ({ text: `${f.store}: ${f.code}`, code: true }))],
+      ]),
+  );
+}
+
+/** A store failed its pre-flight check: nothing was generated, certified or written. */
+function reportStoreCheckFailure(runtime: ActionRuntime, error: StoreCheckError, showSummary: boolean): void {
+  runtime.setOutput('stored', '[]');
+  if (!showSummary) return;
+  runtime.appendSummary(
+    heading('PassGeni: a store failed its check; nothing was certified') +
+      table([
+        ['Failed', error.failures.map((f) => ({ text: `${f.store}: ${f.code}`, code: true }))],
+        ['Holds a new credential', 'none — nothing was generated, and every previous secret is unchanged'],
       ]),
   );
 }

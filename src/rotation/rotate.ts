@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CertifyStoreError, certifyAndStore } from '../engine.js';
+import { CertifyStoreError, StoreCheckError, certifyAndStore } from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
@@ -304,6 +304,8 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       entry.stored = error.stored.map((s) => s.store);
       if (error.certificateState === 'valid') entry.cert_url = error.certUrl;
     }
+    // found before anything was generated: nothing was stored anywhere
+    if (error instanceof StoreCheckError) entry.stored = [];
     return { failed: entry };
   }
 }
@@ -333,6 +335,7 @@ export function withWrite(store: SecretStore, write: SecretStore['write']): Secr
     // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
     ...(store.unsupportedCharacters !== undefined && { unsupportedCharacters: store.unsupportedCharacters }),
     write,
+    preflight: () => store.preflight(),
     readCredential: () => store.readCredential(),
     readCertificateUrl: () => store.readCertificateUrl(),
   };

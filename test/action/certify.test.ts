@@ -13,6 +13,7 @@ import {
   type RunResult,
 } from './support/run-action.js';
 import { useTestIssuer } from '../support/hooks.js';
+import { holdLockElsewhere } from '../support/store-faults.js';
 
 /**
  * The certify-and-store action as the runner runs it: the bundled dist/action/certify.js in its
@@ -30,7 +31,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 async function certify(
   exitCode: number,
   withInputs: Record<string, string>,
-  options: { noOutputFile?: boolean; env?: Record<string, string> } = {},
+  options: { noOutputFile?: boolean; env?: Record<string, string>; workspace?: string } = {},
 ): Promise<RunResult> {
   const result = await runAction(ACTION_YML, {
     with: { 'issuer-url': issuer.url, 'api-key': issuer.apiKey, store: STORE, ...withInputs },
@@ -228,8 +229,10 @@ describe('certify action: failures', () => {
   }, 60_000);
 
   it('a store that cannot be written revokes the certificate (not-stored); verify then shows it revoked', async () => {
-    const store = 'file://./no-such-dir/secrets.env#DB_PASSWORD';
-    const result = await certify(1, { standard: 'HIPAA', store });
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-ws-'));
+    holdLockElsewhere(join(workspace, 'secrets.env'));
+    const store = 'file://./secrets.env#DB_PASSWORD';
+    const result = await certify(1, { standard: 'HIPAA', store }, { workspace });
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('not stored anywhere');
@@ -255,11 +258,14 @@ describe('certify action: failures', () => {
 
   it('a partial failure names exactly the stores that hold the new credential; the certificate stays valid', async () => {
     const good = 'file://./app.json#TOKEN';
-    const bad = 'file://./missing/app.json#TOKEN';
-    const result = await certify(1, {
-      standard: 'SOC2',
-      store: `${good}\n# the second one is broken\n${bad}\n`,
-    });
+    const bad = 'file://./busy.json#TOKEN';
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-ws-'));
+    holdLockElsewhere(join(workspace, 'busy.json'));
+    const result = await certify(
+      1,
+      { standard: 'SOC2', store: `${good}\n# the second one is held by another writer\n${bad}\n` },
+      { workspace },
+    );
     const errors = errorLines(result);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`The new credential IS stored in ${good}`);

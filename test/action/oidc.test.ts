@@ -123,8 +123,16 @@ describe('certify action: Vault JWT login with the GitHub OIDC token', () => {
       )
       .reply(200, { auth: { client_token: VAULT_TOKEN, lease_duration: 300 } })
       .get('/v1/secret/data/app/db')
+      .twice() // the pre-flight check, then the write's own read
       .matchHeader('x-vault-token', VAULT_TOKEN)
       .reply(404, { errors: [] })
+      .post('/v1/sys/capabilities-self', { paths: ['secret/data/app/db', 'secret/metadata/app/db'] })
+      .matchHeader('x-vault-token', VAULT_TOKEN)
+      .reply(200, {
+        'secret/data/app/db': ['create', 'update'],
+        'secret/metadata/app/db': ['patch'],
+        data: { 'secret/data/app/db': ['create', 'update'], 'secret/metadata/app/db': ['patch'] },
+      })
       .post('/v1/secret/data/app/db', (body: typeof written) => {
         written = body;
         return true;

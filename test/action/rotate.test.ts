@@ -352,7 +352,9 @@ credentials:
       'fine-two',
     ]);
     const report = reportOf(result);
-    expect(report.failed).toEqual([expect.objectContaining({ id: 'broken', stage: 'certify', stored: [] })]);
+    expect(report.failed).toEqual([
+      expect.objectContaining({ id: 'broken', stage: 'certify', code: 'STORE_CHECK_FAILED', stored: [] }),
+    ]);
     for (const entry of report.rotated) {
       const credential = await (await storeOf(workspace, entry.stores[0] ?? '')).readCredential();
       expect(credential).toEqual(expect.any(String));

@@ -449,3 +449,26 @@ describe('aws timeouts', () => {
     expect(error.message).toContain('PASSGENI_AWS_REQUEST_TIMEOUT_MS must be a whole number of milliseconds');
   });
 });
+
+describe('aws pre-flight', () => {
+  it('DescribeSecret only: an existing secret passes; a missing one passes only with ?create=true', async () => {
+    call('DescribeSecret', (b) => b.SecretId === 'prod/api-key').reply(
+      200,
+      { Name: 'prod/api-key' },
+      AWS_JSON,
+    );
+    await (await open()).preflight();
+    call('DescribeSecret')
+      .times(2)
+      .reply(...awsError('ResourceNotFoundException'));
+    expect((await storeError((await open()).preflight())).code).toBe('STORE_NOT_FOUND');
+    await (await open('aws-sm://prod/api-key?create=true')).preflight();
+    expectAllCallsMade();
+  });
+
+  it('a role without secretsmanager:DescribeSecret fails before anything is issued', async () => {
+    call('DescribeSecret').reply(...awsError('AccessDeniedException', 'not authorized'));
+    expect((await storeError((await open()).preflight())).code).toBe('STORE_ACCESS_DENIED');
+    expectAllCallsMade();
+  });
+});

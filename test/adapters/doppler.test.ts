@@ -4,7 +4,7 @@ import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import { certUrlFromNote, composeNote } from '../../adapters/doppler.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, writeFails } from './helpers.js';
+import { CERT, expectAllCallsMade, expectNoSecrets, resetNock, storeError, writeFails } from './helpers.js';
 
 const API = 'https://api.doppler.com';
 const TOKEN = 'dp.st.prd.EXAMPLEtokenEXAMPLEtokenEXAMPLE00';
@@ -204,6 +204,18 @@ describe('doppler reads', () => {
     const store = await open({ ...OPTIONS, env: {}, dopplerToken: TOKEN });
     expect(await store.readCredential()).toBe(CREDENTIAL);
     expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
+    expectAllCallsMade();
+  });
+});
+
+describe('doppler pre-flight', () => {
+  it('reads the secret (a missing one is fine: the write creates it); a refused token fails', async () => {
+    reads().reply(404, { messages: ['Could not find requested secret'], success: false });
+    await (await open()).preflight();
+    reads().reply(401, { messages: ['Invalid Service token'], success: false });
+    const denied = await storeError((await open()).preflight());
+    expect(denied.code).toBe('STORE_ACCESS_DENIED');
+    expectNoSecrets(denied, [TOKEN]);
     expectAllCallsMade();
   });
 });

@@ -352,3 +352,36 @@ describe('file lister', () => {
     expect(one.map((r) => r.uri)).toEqual(['file://.env#A', 'file://.env#B']);
   });
 });
+
+describe('file pre-flight', () => {
+  it('passes for a new file in an existing directory and for a well-formed existing one, changing nothing', async () => {
+    await (await open('file://./new.env#K')).preflight();
+    await writeFile(path.join(dir, 'app.json'), '{"A": "1"}\n');
+    await (await open('file://./app.json#K')).preflight();
+    expect((await readdir(dir)).sort()).toEqual(['app.json']);
+  });
+
+  it('a missing directory, a planted link, a file the format cannot hold and a spoilt sidecar each fail', async () => {
+    const missing = await storeError((await open('file://./nope/x.env#K')).preflight());
+    expect(missing.code).toBe('STORE_NOT_FOUND');
+    expect(missing.message).toContain(`The directory ${path.join(dir, 'nope')} does not exist`);
+
+    await writeFile(path.join(dir, 'real.env'), 'A=1\n');
+    await symlink(path.join(dir, 'real.env'), path.join(dir, 'link.env'));
+    expect((await storeError((await open('file://./link.env#K')).preflight())).code).toBe(
+      'STORE_SYMLINK_REFUSED',
+    );
+
+    await writeFile(path.join(dir, 'list.json'), '[1, 2]\n');
+    expect((await storeError((await open('file://./list.json#K')).preflight())).code).toBe(
+      'STORE_INVALID_VALUE',
+    );
+
+    await writeFile(path.join(dir, 'ok.env'), 'A=1\n');
+    await writeFile(path.join(dir, `ok.env${SIDECAR_SUFFIX}`), 'not json');
+    expect((await storeError((await open('file://./ok.env#K')).preflight())).code).toBe(
+      'STORE_INVALID_VALUE',
+    );
+    expect(await readFile(path.join(dir, 'real.env'), 'utf8')).toBe('A=1\n');
+  });
+});

@@ -14,6 +14,7 @@ import {
   expectNoSecrets,
   resetNock,
   stalledServer,
+  storeError,
   writeFails,
 } from './helpers.js';
 
@@ -229,5 +230,19 @@ describe('kubernetes timeouts', () => {
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe('STORE_CONFIG_INVALID');
     expect((error as StoreError).exitCode).toBe(2);
+  });
+});
+
+describe('kubernetes pre-flight', () => {
+  it('reads the Secret and sends nothing else; a missing or forbidden Secret fails as the write would', async () => {
+    readsOld();
+    await (await open()).preflight();
+    api().get(SECRET_PATH).reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
+    const missing = await storeError((await open()).preflight());
+    expect(missing.code).toBe('STORE_NOT_FOUND');
+    expect(missing.message).toContain('kubectl create secret generic db-credentials -n payments');
+    api().get(SECRET_PATH).reply(403, { kind: 'Status', code: 403, reason: 'Forbidden' });
+    expect((await storeError((await open()).preflight())).code).toBe('STORE_ACCESS_DENIED');
+    expectAllCallsMade();
   });
 });

@@ -361,3 +361,52 @@ describe('vault transport', () => {
     expectNoSecrets(error, [TOKEN, CREDENTIAL]);
   });
 });
+
+describe('vault pre-flight', () => {
+  const CAPABILITIES = '/v1/sys/capabilities-self';
+  const paths = { paths: ['secret/data/app/db', 'secret/metadata/app/db'] };
+
+  it('reads the secret and asks which capabilities the token has on both paths the write uses', async () => {
+    readsExisting();
+    vault()
+      .post(CAPABILITIES, paths)
+      .reply(200, {
+        'secret/data/app/db': ['read', 'update'],
+        'secret/metadata/app/db': ['patch'],
+        data: { 'secret/data/app/db': ['read', 'update'], 'secret/metadata/app/db': ['patch'] },
+      });
+    await (await open()).preflight();
+    expectAllCallsMade();
+  });
+
+  it('a token that may read but not write the secret fails with the policy it needs', async () => {
+    readsExisting();
+    vault()
+      .post(CAPABILITIES, paths)
+      .reply(200, { 'secret/data/app/db': ['read'], 'secret/metadata/app/db': ['read'] });
+    const denied = await storeError((await open()).preflight());
+    expect(denied.code).toBe('STORE_ACCESS_DENIED');
+    expect(denied.message).toContain('capabilities = ["create", "update", "read"]');
+    expectNoSecrets(denied, [TOKEN, 'old']);
+    expectAllCallsMade();
+  });
+
+  it('a token refused on the read fails there; one not granted capabilities-self is judged by the read alone', async () => {
+    vault()
+      .get(DATA)
+      .reply(403, { errors: ['permission denied'] });
+    expect((await storeError((await open()).preflight())).code).toBe('STORE_ACCESS_DENIED');
+    readsExisting();
+    vault()
+      .post(CAPABILITIES)
+      .reply(403, { errors: ['permission denied'] });
+    await (await open()).preflight();
+    expectAllCallsMade();
+  });
+
+  it('a secret whose key cannot be set (a non-object at the path) fails before anything is issued', async () => {
+    vault().get(DATA).reply(200, readReply('"just a string"', 2));
+    expect((await storeError((await open()).preflight())).code).toBe('STORE_INVALID_VALUE');
+    expectAllCallsMade();
+  });
+});

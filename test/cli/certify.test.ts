@@ -5,6 +5,7 @@ import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServe, type ServeProcess } from '../support/cli.js';
 import { freePort, startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import { holdLockElsewhere } from '../support/store-faults.js';
 
 describe('passgeni certify on the embedded defaults (local issuer, file store)', () => {
   let dir: string;
@@ -173,7 +174,11 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     }
   });
 
-  it('exits 3 with the stores named when the store cannot be written, and the certificate is revoked', async () => {
+  it('exits 2 for a store that fails its pre-flight check, and the registry holds no new certificate', async () => {
+    const team = await issuer.issuer.ensureTeam('engine-tests');
+    const count = async () =>
+      (await issuer.issuer.listCertificates({ teamId: team.id }, { limit: 100 })).certificates.length;
+    const before = await count();
     const run = await runCli(
       ['certify', '--standard', 'HIPAA', '--store', 'file://./missing-dir/x.env#K', '--json'],
       {
@@ -181,9 +186,25 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
         env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
       },
     );
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stderr);
+    expect(error).toMatchObject({
+      code: 'STORE_CHECK_FAILED',
+      failures: [{ store: 'file://./missing-dir/x.env#K', code: 'STORE_NOT_FOUND' }],
+    });
+    expect(error.error).toContain('does not exist. Create it');
+    expect(await count()).toBe(before);
+  });
+
+  it('exits 3 with the stores named when a store write fails, and the certificate is revoked', async () => {
+    holdLockElsewhere(join(dir, 'busy.env'));
+    const run = await runCli(['certify', '--standard', 'HIPAA', '--store', 'file://./busy.env#K', '--json'], {
+      cwd: dir,
+      env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
+    });
     expect(run.code).toBe(3);
     const error = JSON.parse(run.stderr);
     expect(error).toMatchObject({ code: 'NOT_STORED', certificate_state: 'revoked', stored: [] });
-    expect(error.failures[0].store).toBe('file://./missing-dir/x.env#K');
+    expect(error.failures[0]).toMatchObject({ store: 'file://./busy.env#K', code: 'STORE_CONFLICT' });
   });
 });

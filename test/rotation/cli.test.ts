@@ -6,6 +6,7 @@ import type { RotationReport } from '../../src/rotation/index.js';
 import { ProgressBar } from '../../src/rotation/progress-bar.js';
 import { runCli } from '../support/cli.js';
 import { useTestIssuer } from '../support/hooks.js';
+import { holdLockElsewhere } from '../support/store-faults.js';
 import { BRIEF_EXAMPLE, certificateCount, snapshot } from './helpers.js';
 
 const issuer = useTestIssuer();
@@ -104,12 +105,13 @@ credentials:
   });
 
   it('exits 3 when a credential fails, after rotating the others', async () => {
+    holdLockElsewhere(join(dir, 'busy.env'));
     writeFileSync(
       join(dir, 'passgeni.yml'),
       `version: 1
 defaults: { standard: SOC2 }
 credentials:
-  - { id: broken, stores: ["file://./no-such-dir/x.env#A"] }
+  - { id: broken, stores: ["file://./busy.env#A"] }
   - { id: fine, stores: ["file://./fine.env#A"] }
 `,
     );

@@ -1,3 +1,4 @@
+import { holdLockElsewhere } from '../support/store-faults.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -268,12 +269,14 @@ credentials:
 
   it('keeps going when one credential fails, and reports exactly where new credentials landed', async () => {
     writeFileSync(join(dir, 'ok.env'), '');
+    holdLockElsewhere(join(dir, 'busy.env'));
     const m = manifest(`version: 1
 defaults: { standard: HIPAA }
 credentials:
   - { id: ok, stores: ["file://./ok.env#TOKEN"] }
-  - { id: nowhere, stores: ["file://./missing-dir/x.env#TOKEN"] }
-  - { id: half, stores: ["file://./ok.env#HALF", "file://./missing-dir/y.env#HALF"] }
+  - { id: unchecked, stores: ["file://./missing-dir/x.env#TOKEN"] }
+  - { id: nowhere, stores: ["file://./busy.env#TOKEN"] }
+  - { id: half, stores: ["file://./ok.env#HALF", "file://./busy.env#HALF"] }
   - { id: no-vault-auth, stores: ["vault://secret/app#pw"] }
   - { id: last, stores: ["file://./ok.env#LAST"] }
 `);
@@ -284,6 +287,9 @@ credentials:
     expect(rotationExitCode(report)).toBe(3);
     expect(report.rotated.map((r) => r.id)).toEqual(['ok', 'last']);
     const failed = Object.fromEntries(report.failed.map((f) => [f.id, f]));
+    // found by the pre-flight check: nothing issued, nothing written
+    expect(failed.unchecked).toMatchObject({ stage: 'certify', code: 'STORE_CHECK_FAILED', stored: [] });
+    expect(failed.unchecked).not.toHaveProperty('cert_url');
     expect(failed.nowhere).toMatchObject({
       stage: 'certify',
       code: 'NOT_STORED',
@@ -383,6 +389,7 @@ describe('rotation on AWS Secrets Manager and Vault (HTTP mocked with nock)', ()
   /** A full AWS write; returns the tag requests so the test can see which URL was attached. */
   function awsAcceptsWrite(): string[] {
     const tagged: string[] = [];
+    aws('DescribeSecret').reply(200, { Name: 'prod/db' }, AWS_JSON); // the pre-flight check
     aws('GetSecretValue').reply(
       200,
       { VersionId: AWS_OLD, SecretString: '{"username":"admin","password":"old"}' },
@@ -413,9 +420,13 @@ describe('rotation on AWS Secrets Manager and Vault (HTTP mocked with nock)', ()
     const patched: string[] = [];
     nock(VAULT)
       .get(VAULT_DATA)
+      .twice() // the pre-flight check, then the write's own read
       .reply(200, `{"data":{"data":{"username":"svc","password":"old"},"metadata":{"version":${version}}}}`, {
         'content-type': 'application/json',
       });
+    nock(VAULT)
+      .post('/v1/sys/capabilities-self', { paths: ['secret/data/app/db', 'secret/metadata/app/db'] })
+      .reply(200, { 'secret/data/app/db': ['read', 'update'], 'secret/metadata/app/db': ['read', 'patch'] });
     nock(VAULT)
       .post(VAULT_DATA)
       .reply(200, { data: { version: version + 1 } });

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 
 /**
  * A loopback endpoint speaking Secrets Manager's JSON protocol just far enough to answer
- * GetSecretValue, then resetting the TCP connection on the write: a real network failure
- * mid-way, which nock cannot produce for the AWS SDK.
+ * DescribeSecret (the pre-flight check) and GetSecretValue, then resetting the TCP connection on
+ * the write: a real network failure mid-way, which nock cannot produce for the AWS SDK.
  */
 export async function startResettingAws(): Promise<{
   url: string;
@@ -16,7 +16,15 @@ export async function startResettingAws(): Promise<{
     targets.push(target);
     req.resume();
     req.on('end', () => {
-      if (target === 'GetSecretValue') {
+      if (target === 'DescribeSecret') {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(
+          JSON.stringify({
+            ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf',
+            Name: 'prod/db',
+          }),
+        );
+      } else if (target === 'GetSecretValue') {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify({ VersionId: 'aaaaaaaa-0000-4000-8000-000000000001', SecretString: 'old' }));
       } else {
