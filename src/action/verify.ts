@@ -116,7 +116,9 @@ async function readJwks(source: string, workspace: string): Promise<Jwks> {
 
 function writeOutputs(runtime: ActionRuntime, report: VerifyReport): void {
   runtime.setOutput('valid', String(report.valid));
-  runtime.setOutput('status', report.status);
+  // a requested check that failed (standard, days left, binding) makes the outcome `invalid`, as
+  // documented, even though the certificate itself is sound
+  runtime.setOutput('status', !report.valid && report.status === 'valid' ? 'invalid' : report.status);
   runtime.setOutput('claims', report.claims ? JSON.stringify(report.claims) : '');
   runtime.setOutput('cert-id', report.cert_id ?? '');
   runtime.setOutput('cert-url', report.cert_url ?? '');

@@ -8,6 +8,14 @@ import { VERSION } from '../version.js';
  * Usage errors exit 2, like input errors, so scripts can tell them from a failed check (1).
  */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // A reader that stops early (`passgeni standards | head -1`) closes the pipe: that ends the
+  // output, not in an error, so the process ends quietly with the code it had.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
   const program = new Command('passgeni')
     .description('Generate, certify and store compliance-grade credentials.')
     .version(VERSION)

@@ -145,6 +145,8 @@ describe('verify action', () => {
     const notMet = await verify({ certificate: pci12.cert_url, 'require-standard': 'FIPS-140-3' });
     expect(notMet.code).toBe(1);
     expect(notMet.outputs.valid).toBe('false');
+    // the certificate is sound, but the outcome of the step is `invalid`, as documented
+    expect(notMet.outputs.status).toBe('invalid');
     expect(JSON.parse(notMet.outputs.reasons ?? '[]')).toEqual([
       expect.objectContaining({ code: 'STANDARD_NOT_MET' }),
     ]);

@@ -83,6 +83,7 @@ describe('passgeni verify', () => {
     const r = await runCli(['verify', jwt, '--jwks', jwksFile, '--require-standard', 'fips']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('STANDARD_NOT_MET');
+    expect(r.stdout.split('\n')[0]).toBe('NOT VALID (the certificate itself is valid; a check below failed)');
   });
 
   it("words the core's hint as flags: a JWT with neither --jwks nor --issuer-url names both (exit 2)", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { STANDARD_IDS } from '../../src/policy/types.js';
-import { runCli } from '../support/cli.js';
+import { CLI, runCli } from '../support/cli.js';
 
 describe('passgeni standards', () => {
   it('lists all eight standards as JSON with their basis', async () => {
@@ -45,5 +46,23 @@ describe('passgeni policy', () => {
     expect(r.stdout).not.toContain('<script>x</script>');
     expect(r.stdout).toMatch(/(&lt;|&#60;)script(&gt;|&#62;)x/);
     expect(r.stdout).toMatch(/product baseline/i);
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  // `passgeni standards | head -1` closed stdout under the CLI and printed an EPIPE stack trace
+  it.each([
+    ['standards', ['standards']],
+    ['generate (a long stream)', ['generate', '--standard', 'hipaa', '--count', '200000']],
+    ['--help', ['--help']],
+  ])('%s ends quietly', async (_name, args) => {
+    const script = `set -o pipefail; "${process.execPath}" "${CLI}" ${args.join(' ')} | head -1`;
+    const run = spawnSync('bash', ['-c', script], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(run.status).toBe(0);
   });
 });

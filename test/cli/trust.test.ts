@@ -235,6 +235,12 @@ describe('inventory', () => {
     expect(error.error).toContain('PASSGENI_TRUST');
     expect(error.error).toContain('passgeni trust <issuer-url>');
   });
+
+  it('without --store-prefix is a usage error (exit 2), not an empty report', async () => {
+    const run = await runCli(['inventory', '--json'], { cwd: dir, env: { PASSGENI_TRUST: '' } });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'STORE_PREFIX_REQUIRED' });
+  });
 });
 
 describe('rotate', () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * The bundled CLI, rebuilt from source by test/global-setup.ts before any test starts, so tests
  * run `passgeni` exactly as users do.
  */
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

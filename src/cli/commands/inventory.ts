@@ -109,6 +109,13 @@ function formatFor(options: InventoryCliOptions): InventoryFormat {
 }
 
 async function inventory(options: InventoryCliOptions): Promise<number> {
+  // commander counts the option's empty default as given; an inventory of nothing is a mistake
+  if (options.storePrefix.length === 0) {
+    throw new InputError(
+      'STORE_PREFIX_REQUIRED',
+      'Name what to scan: --store-prefix aws-sm://prod/, vault://secret/prod, file://./config (repeat for several).',
+    );
+  }
   const format = formatFor(options);
   const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR);
   const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;

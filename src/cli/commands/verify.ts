@@ -141,7 +141,12 @@ function readCertificateFile(path: string): string {
 }
 
 function describe(report: VerifyReport): string {
-  const head = report.valid ? 'VALID' : `NOT VALID (${report.status})`;
+  // "NOT VALID (valid)" read as a contradiction: say which part held and which did not
+  const head = report.valid
+    ? 'VALID'
+    : report.status === 'valid'
+      ? 'NOT VALID (the certificate itself is valid; a check below failed)'
+      : `NOT VALID (${report.status})`;
   const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
