@@ -24,10 +24,11 @@ export function issuerSelection(
   options: IssuerCliOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): IssuerSelection {
-  const issuerUrl = options.issuerUrl ?? env.PASSGENI_ISSUER_URL;
-  const apiKey = options.apiKey ?? env.PASSGENI_API_KEY;
-  const dataDir = options.dataDir ?? env.PASSGENI_DATA_DIR;
-  const publicUrl = options.publicUrl ?? env.PASSGENI_PUBLIC_URL;
+  // an empty variable (VAR= in a workflow or a shell) is unset, not "the current directory"
+  const issuerUrl = options.issuerUrl ?? nonEmpty(env.PASSGENI_ISSUER_URL);
+  const apiKey = options.apiKey ?? nonEmpty(env.PASSGENI_API_KEY);
+  const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR);
+  const publicUrl = options.publicUrl ?? nonEmpty(env.PASSGENI_PUBLIC_URL);
   return {
     ...(issuerUrl !== undefined && { issuerUrl }),
     ...(apiKey !== undefined && { apiKey }),

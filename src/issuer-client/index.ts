@@ -14,6 +14,11 @@ export interface IssuerSelection {
   /** Public URL the local issuer's certificates are published under (what `passgeni serve` will use). */
   publicUrl?: string;
   userAgent?: string;
+  /**
+   * Open the local issuer only if its data directory exists: commands that only read (verify,
+   * revoke) must not create an issuer, with a new signing key, wherever they are run.
+   */
+  existingOnly?: boolean;
 }
 
 /**

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import type { IssuerClient } from './types.js';
 
 export interface LocalIssuerOptions {
   dataDir?: string;
+  /** Refuse, rather than create, a data directory that does not exist. */
+  existingOnly?: boolean;
   publicUrl?: string;
   onNotice?: (message: string) => void;
 }
@@ -20,6 +24,13 @@ export const LOCAL_TEAM = 'local';
 export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): Promise<IssuerClient> {
   const { openIssuer } = await import('../issuer/core.js');
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  if (options.existingOnly && !existsSync(dataDir)) {
+    throw new InputError(
+      'LOCAL_ISSUER_NOT_FOUND',
+      `There is no local issuer in ${dataDir}, so nothing it issued can be looked up here; nothing was created. Name the issuer that issued the certificate, or the data directory \`passgeni certify\` used (--data-dir).`,
+      { hint: { option: 'issuer-url' } },
+    );
+  }
   const issuer = await openIssuer({
     dataDir,
     publicUrl: options.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL,

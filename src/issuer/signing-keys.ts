@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { ensureDataDir } from './data-dir.js';
 import {
   buildJwks,
   exportSigningKey,
@@ -62,7 +63,7 @@ export function resolveSigningKey(source: SigningKeySource): ResolvedSigningKey 
     throw new InputError('SIGNING_KEY_REQUIRED', `No signing key at ${path}.`);
   }
   const key = generateSigningKey();
-  mkdirSync(source.dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(source.dataDir);
   writeKeyFile(path, key, { exclusive: true });
   source.onNotice?.(
     `passgeni: generated a new ES256 signing key (kid ${key.kid}) in ${path} (mode 0600). ` +

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
@@ -206,5 +207,43 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     const error = JSON.parse(run.stderr);
     expect(error).toMatchObject({ code: 'NOT_STORED', certificate_state: 'revoked', stored: [] });
     expect(error.failures[0]).toMatchObject({ store: 'file://./busy.env#K', code: 'STORE_CONFLICT' });
+  });
+});
+
+describe('commands that only read never create a local issuer', () => {
+  it('verify <id> and revoke <id> in an empty directory: exit 2, no .passgeni created', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'passgeni-readonly-'));
+    const env = { PASSGENI_ISSUER_URL: '', PASSGENI_DATA_DIR: '' };
+    const id = '5b1f2c3d-0000-4000-8000-000000000001';
+    for (const args of [
+      ['verify', id],
+      ['revoke', id, '--reason', 'compromised'],
+    ]) {
+      const run = await runCli([...args, '--json'], { cwd: empty, env });
+      expect(run.code, run.stderr).toBe(2);
+      const error = JSON.parse(run.stderr) as { code: string; error: string };
+      expect(error.code).toBe('LOCAL_ISSUER_NOT_FOUND');
+      expect(error.error).toContain('--issuer-url');
+      expect(existsSync(join(empty, '.passgeni'))).toBe(false);
+    }
+  });
+
+  it('certify creates the local issuer with a .gitignore that keeps all of it out of git', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'passgeni-fresh-'));
+    writeFileSync(join(fresh, 'secrets.env'), '');
+    const run = await runCli(['certify', '--standard', 'HIPAA', '--store', 'file://./secrets.env#K'], {
+      cwd: fresh,
+      env: { PASSGENI_ISSUER_URL: '', PASSGENI_DATA_DIR: '' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(fresh, '.passgeni', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    // git itself agrees: nothing under .passgeni/ can be added
+    execFileSync('git', ['init', '-q'], { cwd: fresh });
+    expect(
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+        cwd: fresh,
+        encoding: 'utf8',
+      }),
+    ).not.toContain('.passgeni/');
   });
 });

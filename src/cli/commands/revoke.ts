@@ -30,7 +30,11 @@ async function revoke(input: string, options: RevokeOptions): Promise<number> {
   const fromUrl = parseCertificateUrl(input);
   const selection = issuerSelection(options);
   if (fromUrl && !selection.issuerUrl) selection.issuerUrl = fromUrl.base;
-  const issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  const issuer = await openIssuerClient({
+    ...selection,
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true,
+  });
   try {
     const record = await issuer.revokeCertificate(fromUrl?.id ?? input.trim(), options.reason);
     if (options.json) {

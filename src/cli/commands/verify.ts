@@ -80,7 +80,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
   let local: IssuerClient | undefined;
   try {
     if (useLocal) {
-      local = await openIssuerClient({ ...selection, issuerUrl: 'local' });
+      local = await openIssuerClient({ ...selection, issuerUrl: 'local', existingOnly: true });
       anchors.unshift(localAnchor(local, selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL));
     }
     const report = await verifyCertificate({

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDataDir } from '../data-dir.js';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './lock.js';
@@ -18,7 +18,7 @@ export async function openPglite(options: { dataDir?: string; memory?: boolean }
   if (options.memory === true || options.dataDir === undefined) {
     db = await PGliteClass.create();
   } else {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    ensureDataDir(options.dataDir);
     lock = lockDataDir(options.dataDir);
     try {
       db = await PGliteClass.create(join(options.dataDir, 'db'));
