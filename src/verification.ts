@@ -60,7 +60,7 @@ export interface VerifyReason {
 export interface VerifyReport {
   valid: boolean;
   /** `invalid` when the signature or claims fail, whatever the issuer says. */
-  status: 'valid' | 'expired' | 'revoked' | 'invalid' | 'unknown';
+  status: 'valid' | 'pending' | 'expired' | 'revoked' | 'invalid' | 'unknown';
   reasons: VerifyReason[];
   cert_id?: string;
   cert_url?: string;
@@ -85,7 +85,13 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   // A prepared verifier holds the keys already: nothing to fetch.
   const needKeys = target.verifier === undefined;
   let live:
-    { status: 'valid' | 'expired' | 'revoked'; revoked_at?: string; revocation_reason?: string } | undefined;
+    | {
+        status: 'valid' | 'pending' | 'expired' | 'revoked';
+        activate_by?: string;
+        revoked_at?: string;
+        revocation_reason?: string;
+      }
+    | undefined;
   let certUrl: string | undefined;
 
   const url = parseCertificateUrl(input);
@@ -153,6 +159,13 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     reasons.push({
       code: 'REVOKED',
       message: `The issuer revoked this certificate${live.revoked_at ? ` on ${live.revoked_at}` : ''}${live.revocation_reason ? ` (reason: ${live.revocation_reason})` : ''}.`,
+    });
+  }
+
+  if (live?.status === 'pending') {
+    reasons.push({
+      code: 'PENDING',
+      message: `The issuer has not been told that any store holds this credential, so the certificate is not valid yet${live.activate_by ? `; unless it is activated by ${live.activate_by}, the issuer revokes it` : ''}.`,
     });
   }
 
