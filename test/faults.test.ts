@@ -295,7 +295,7 @@ describe('fault table: kill -9 of `passgeni certify`', () => {
       await ready();
     } catch (error) {
       child.kill('SIGKILL');
-      throw new Error(`${String(error)}\n${stderr}`);
+      throw new Error(`certify did not reach the step to kill it at\n${stderr}`, { cause: error });
     }
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');

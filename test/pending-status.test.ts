@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../adapters/index.js';
-import { certifyAndStore, CertifyStoreError } from '../src/engine.js';
+import { certifyAndStore, type CertifyStoreError } from '../src/engine.js';
 import { HttpIssuerClient } from '../src/issuer-client/index.js';
 import { scanInventory, type InventoryRow } from '../src/inventory/index.js';
 import { runCli } from './support/cli.js';
