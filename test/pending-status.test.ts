@@ -78,6 +78,23 @@ describe('a pending certificate is not valid anywhere until activated', () => {
     expect(rows[0]?.detail).toContain('not been told that any store holds this credential');
   });
 
+  it('rotate finds it due for the reason pending (a dry run changes nothing)', async () => {
+    writeFileSync(
+      join(dir, 'passgeni.yml'),
+      'version: 1\ncredentials:\n  - { id: db, standard: HIPAA, stores: ["file://./app.env#DB_PASSWORD"] }\n',
+    );
+    const dry = await runCli(
+      ['rotate', '--dry-run', '--json', '--issuer-url', issuer.url, '--api-key', issuer.apiKey],
+      { cwd: dir },
+    );
+    expect(dry.code).toBe(0);
+    const report = JSON.parse(dry.stdout) as {
+      rotated: Array<{ id: string; reason: string; detail: string }>;
+    };
+    expect(report.rotated.map((r) => [r.id, r.reason])).toEqual([['db', 'pending']]);
+    expect(report.rotated[0]?.detail).toContain('not been told that any store holds this credential');
+  });
+
   it('after `passgeni activate`, verify and inventory say valid', async () => {
     const activated = await runCli([
       'activate',

@@ -231,6 +231,29 @@ describe.each(BACKENDS)('fuzzed requests on %s', (backend) => {
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
   });
 
+  it('answers arbitrary activations and Idempotency-Key headers with 2xx/4xx, never 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.uuid(), fc.webSegment()),
+        anyBody,
+        fc.string({ maxLength: 200 }).filter((v) => /^[\x21-\x7e]*$/.test(v)),
+        async (id, body, idempotencyKey) => {
+          const activated = await send(
+            'POST',
+            `/api/v1/certificates/${encodeURIComponent(id)}/activate`,
+            body,
+          );
+          expect(activated).toBeLessThan(500);
+          const issued = await send('POST', '/api/v1/certificates', body, {
+            'idempotency-key': idempotencyKey,
+          });
+          expect(issued).toBeLessThan(500);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('answers arbitrary revocations with 4xx, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uuid(), fc.webSegment()), anyBody, async (id, body) => {
