@@ -183,7 +183,11 @@ function reportStoreFailure(runtime: ActionRuntime, error: CertifyStoreError, sh
           : 'valid (it describes the stored credential)';
   runtime.appendSummary(
     heading(
-      error.stored.length ? 'PassGeni: credential only partly stored' : 'PassGeni: credential not stored',
+      error.code === 'ACTIVATION_FAILED'
+        ? 'PassGeni: credential stored, certificate not activated'
+        : error.stored.length
+          ? 'PassGeni: credential only partly stored'
+          : 'PassGeni: credential not stored',
     ) +
       table([
         ['Certificate', { text: error.certId, href: error.certUrl, code: true }],

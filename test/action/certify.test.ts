@@ -12,6 +12,7 @@ import {
   runAction,
   type RunResult,
 } from './support/run-action.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { useTestIssuer } from '../support/hooks.js';
 
 /**
@@ -269,6 +270,26 @@ describe('certify action: failures', () => {
     expect((await publicStatus(result.outputs['cert-url'] ?? '')).status).toBe('valid');
     const credential = (await storedCredential(result.workspace, good)) as string;
     expectMaskedFirst(result, credential);
+  });
+
+  it('stored but the activation cannot reach the issuer: fails with ACTIVATION_FAILED, the certificate pending and how to activate it', async () => {
+    const proxy = await startFaultProxy(issuer.url, [
+      { match: /^POST \/api\/v1\/certificates\/[^/ ]+\/activate /m, fault: 'refuse' },
+    ]);
+    try {
+      const result = await certify(1, { standard: 'HIPAA', 'issuer-url': proxy.url });
+      const errors = errorLines(result);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`The new credential IS stored in ${STORE}`);
+      expect(errors[0]).toContain('is PENDING, not valid');
+      expect(errors[0]).toContain(`passgeni activate ${result.outputs['cert-id'] ?? ''}`);
+      expect(result.summary).toContain('credential stored, certificate not activated');
+      expect(result.summary).toContain('pending, NOT valid');
+      expect((await publicStatus(result.outputs['cert-url'] ?? '')).status).toBe('pending');
+      expectMaskedFirst(result, (await storedCredential(result.workspace)) as string);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('require-fips-mode fails before anything happens when the runtime is not in FIPS mode', async () => {
