@@ -87,7 +87,7 @@ export async function issueCertificate(
     consumed = await consumeSession(ctx, caller, now, request.sessionId);
   } catch (error) {
     // the retry of a request whose answer was lost: its session is used, by this very request
-    const replay = idempotency && (await replayAfterSessionUsed(ctx, error, idempotency));
+    const replay = idempotency && (await replayAfterSessionUsed(ctx, error, idempotency, caller.ip ?? null));
     if (replay) return replay;
     throw error;
   }
@@ -149,7 +149,7 @@ export async function issueCertificate(
   );
   if (inserted.length === 0 && idempotency) {
     // a concurrent request with the same key stored its certificate first
-    return replayByKey(ctx, who.teamId, idempotency);
+    return replayByKey(ctx, who.teamId, idempotency, caller.ip ?? null);
   }
   ctx.metrics.certificatesIssued.inc({ standard: rule.id });
   await flagTeamIfOverThreshold(ctx, { ...who, certId, ip: caller.ip ?? null, now });

@@ -67,6 +67,7 @@ export async function replayAfterSessionUsed(
   ctx: IssuerContext,
   error: unknown,
   idempotency: Idempotency,
+  ip: string | null,
 ): Promise<(IssuedCertificate & { replayed: boolean }) | undefined> {
   if (!(error instanceof IssuerServiceError) || error.code !== 'SESSION_USED') return undefined;
   const certId = error.details?.cert_id;
@@ -76,7 +77,7 @@ export async function replayAfterSessionUsed(
     [certId],
   );
   if (!row || row.idempotency_key !== idempotency.key) return undefined;
-  return replay(ctx, row, idempotency);
+  return replay(ctx, row, idempotency, ip);
 }
 
 /** The certificate a concurrent request with the same key stored first. */
@@ -84,19 +85,21 @@ export async function replayByKey(
   ctx: IssuerContext,
   teamId: string,
   idempotency: Idempotency,
+  ip: string | null,
 ): Promise<IssuedCertificate & { replayed: boolean }> {
   const [row] = await ctx.db.query<KeyedRecord>(
     `SELECT ${KEYED_COLUMNS} FROM certificates WHERE team_id = $1::text AND idempotency_key = $2::text`,
     [teamId, idempotency.key],
   );
   if (!row) throw new Error('certificate with this idempotency key vanished');
-  return replay(ctx, row, idempotency);
+  return replay(ctx, row, idempotency, ip);
 }
 
 async function replay(
   ctx: IssuerContext,
   row: KeyedRecord,
   idempotency: Idempotency,
+  ip: string | null,
 ): Promise<IssuedCertificate & { replayed: boolean }> {
   const now = ctx.clock();
   if (row.request_digest !== idempotency.digest) {
@@ -121,7 +124,7 @@ async function replay(
     type: 'certificate.replayed',
     teamId: row.team_id,
     keyId: null,
-    ip: null,
+    ip,
     certId: row.id,
     at: now,
     detail: { op: 'certificates.issue' },

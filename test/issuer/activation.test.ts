@@ -210,6 +210,12 @@ describe.each(BACKENDS)('pending certificates, activation and idempotent issuanc
       [idem],
     );
     expect(n).toBe(1);
+    const replayed = await tdb.db.query<{ ip: string | null }>(
+      `SELECT ip FROM usage_events WHERE type = 'certificate.replayed' AND cert_id = $1::uuid`,
+      [first.body.cert_id],
+    );
+    expect(replayed.map((r) => r.ip)).toEqual(['127.0.0.1']);
+    expect(await t.issuer.metricsText()).toMatch(/passgeni_certificate_idempotent_replays_total [1-9]/);
 
     // the same key with another body: another label for the same session, or a fresh session
     const relabelled = await api(t.url, '/api/v1/certificates', {
