@@ -156,6 +156,50 @@ describe('fault table: 0 valid certificates for a credential stored nowhere, 0 p
     expect(orphans).toEqual([]);
   });
 
+  it('a gateway answers 502 to the certificate request after the issuer issued it, once | exit 0 | the retry gets the same certificate | 1 certificate, valid, stored', async () => {
+    const path = envFile();
+    const url = await withFaults([
+      { match: /^POST \/api\/v1\/certificates /m, fault: 'bad-gateway', times: 1 },
+    ]);
+    const report = await certifyAndStore(
+      { standard: 'HIPAA', stores: [`file://${path}#DB_PASSWORD`] },
+      { issuer: client(url), openStore: open },
+    );
+    expect(await certificateCount()).toBe(1);
+    const { valid, orphans } = await afterDeadline([`file://${path}#DB_PASSWORD`]);
+    expect(valid).toEqual([report.cert_url]);
+    expect(orphans).toEqual([]);
+  });
+
+  it('a gateway answers 502 to every certificate request | exit 3 ISSUER_ANSWER_LOST (HTTP 502) | stored nowhere | 1 pending → revoked by the sweep', async () => {
+    const path = envFile();
+    const url = await withFaults([{ match: /^POST \/api\/v1\/certificates /m, fault: 'bad-gateway' }]);
+    const error = (await certifyAndStore(
+      { standard: 'HIPAA', stores: [`file://${path}#DB_PASSWORD`] },
+      { issuer: client(url), openStore: open },
+    ).catch((e: unknown) => e)) as IssuerError;
+    expect([error.code, error.exitCode]).toEqual(['ISSUER_ANSWER_LOST', 3]);
+    expect(error.message).toContain('(HTTP 502)');
+    expect(await certificateCount()).toBe(1);
+    previousKept(path);
+    const { valid, orphans } = await afterDeadline([`file://${path}#DB_PASSWORD`]);
+    expect([valid, orphans]).toEqual([[], []]);
+  });
+
+  it('issuer down (connection refused) | exit 3 ISSUER_UNREACHABLE, not "answer lost": nothing can have been issued', async () => {
+    const path = envFile();
+    const refused = await stalled();
+    // a port with nothing listening: the server above is closed first
+    await cleanups.pop()?.();
+    const error = (await certifyAndStore(
+      { standard: 'HIPAA', stores: [`file://${path}#DB_PASSWORD`] },
+      { issuer: client(refused.url), openStore: open },
+    ).catch((e: unknown) => e)) as IssuerError;
+    expect([error.code, error.exitCode]).toEqual(['ISSUER_UNREACHABLE', 3]);
+    expect(await certificateCount()).toBe(0);
+    previousKept(path);
+  });
+
   it('the only store hangs (timeout) | exit 3 NOT_STORED | stored nowhere | revoked at once', async () => {
     const hung = await stalled();
     const error = (await certifyAndStore(

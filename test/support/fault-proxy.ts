@@ -4,6 +4,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export type Fault =
   /** forwarded; the issuer acts on it, but its answer is dropped and the client's socket reset */
   | 'drop-response'
+  /** forwarded; the issuer acts on it, but the client gets a 502 instead (a gateway gave up) */
+  | 'bad-gateway'
   /** never forwarded; the client's socket is reset (the issuer never hears of it) */
   | 'refuse'
   /** never forwarded and never answered: the client waits until it gives up or dies */
@@ -38,6 +40,7 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[]): Pro
     const upstreamSocket = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstreamSocket);
     let dropNextResponse = false;
+    let badGateway = false;
     let held = false;
     client.on('data', (data: Buffer) => {
       if (held) return;
@@ -57,11 +60,17 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[]): Pro
           held = true;
           return;
         }
-        dropNextResponse = true;
+        if (rule.fault === 'bad-gateway') badGateway = true;
+        else dropNextResponse = true;
       }
       upstreamSocket.write(data);
     });
     upstreamSocket.on('data', (data: Buffer) => {
+      if (badGateway) {
+        upstreamSocket.destroy();
+        client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      }
       if (dropNextResponse) {
         client.resetAndDestroy();
         upstreamSocket.destroy();
