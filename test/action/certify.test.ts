@@ -287,6 +287,16 @@ describe('certify action: failures', () => {
       expect(result.summary).toContain('pending, NOT valid');
       expect((await publicStatus(result.outputs['cert-url'] ?? '')).status).toBe('pending');
       expectMaskedFirst(result, (await storedCredential(result.workspace)) as string);
+
+      const verified = await runAction(VERIFY_YML, {
+        with: { certificate: result.outputs['cert-url'] ?? '' },
+      });
+      expect(verified.code, verified.stdout + verified.stderr).toBe(1);
+      expect(verified.outputs.status).toBe('pending');
+      expect(verified.outputs.valid).toBe('false');
+      expect(JSON.parse(verified.outputs.reasons ?? '[]')).toEqual([
+        expect.objectContaining({ code: 'PENDING' }),
+      ]);
     } finally {
       await proxy.close();
     }
