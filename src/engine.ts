@@ -1,4 +1,4 @@
-import { getFips } from 'node:crypto';
+import { getFips, randomUUID } from 'node:crypto';
 import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
 import { StoreError } from '../adapters/store.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
@@ -52,6 +52,7 @@ export type ProgressEvent =
   | { step: 'session'; issuer: string }
   | { step: 'certificate'; certId: string; certUrl: string }
   | { step: 'store'; store: string; ok: boolean; version?: string; code?: string; notice?: string }
+  | { step: 'activated'; certId: string }
   | { step: 'revoked'; certId: string; reason: string };
 
 export interface StoredLocation {
@@ -84,24 +85,34 @@ export interface StoreFailure {
 }
 
 /**
+ * What became of the certificate of a run that failed after issuance: `valid` (activated: some
+ * store holds the credential), `pending` (not valid; activating it failed, or revoking it did and
+ * the issuer revokes it at its deadline), `revoked`, or `revocation-failed` (an issuer without
+ * activation, whose certificates are valid at once, refused the revocation).
+ */
+export type CertificateState = 'valid' | 'pending' | 'revoked' | 'revocation-failed';
+
+/**
  * The run failed after the certificate was issued. `stored` says exactly where the new credential
  * now lives (possibly nowhere), `failures` why each other store failed, and `certificate` what
- * happened to the certificate (still valid because some store holds the credential, or revoked).
+ * happened to the certificate.
  */
 export class CertifyStoreError extends PassgeniError {
   readonly stored: StoredLocation[];
   readonly failures: StoreFailure[];
   readonly certId: string;
   readonly certUrl: string;
-  readonly certificateState: 'valid' | 'revoked' | 'revocation-failed';
+  readonly certificateState: CertificateState;
 
   constructor(args: {
     stored: StoredLocation[];
     failures: StoreFailure[];
     cert: IssuedCertificate;
-    certificateState: 'valid' | 'revoked' | 'revocation-failed';
+    certificateState: CertificateState;
+    /** Why activation failed, when it did. */
+    activationError?: string;
   }) {
-    const { stored, failures, cert, certificateState } = args;
+    const { stored, failures, cert, certificateState, activationError } = args;
     const list = (some: StoreFailure[]) =>
       some.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ');
     // A store whose metadata step failed does hold the credential (it is in `stored` too), so
@@ -119,13 +130,21 @@ export class CertifyStoreError extends PassgeniError {
     const where = stored.length
       ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : '')).join(', ')}, with certificate ${cert.cert_url}.`
       : 'The new credential was not stored anywhere; every previous secret is unchanged.';
-    const certNote =
-      certificateState === 'revoked'
+    const activationFailed = stored.length > 0 && activationError !== undefined;
+    const deadline = cert.activate_by ?? 'its activation deadline';
+    const reason = activationError?.replace(/\.$/, '') ?? '';
+    const certNote = activationFailed
+      ? certificateState === 'revoked'
+        ? ` Certificate ${cert.cert_id} could not be activated (${reason}) and is revoked (not-stored), so the credential above has no valid certificate: run certify again to replace it.`
+        : ` Certificate ${cert.cert_id} is PENDING, not valid: the issuer could not be told that a store holds the credential (${reason}). Activate it before ${deadline} with: passgeni activate ${cert.cert_id} (same issuer and API key). Otherwise the issuer revokes it (not-stored) and the stores above keep a credential without a valid certificate.`
+      : certificateState === 'revoked'
         ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).`
-        : certificateState === 'revocation-failed'
-          ? ` Certificate ${cert.cert_id} could NOT be revoked.`
-          : '';
-    const code = stored.length ? 'PARTIALLY_STORED' : 'NOT_STORED';
+        : certificateState === 'pending'
+          ? ` Certificate ${cert.cert_id} could not be revoked now; it is pending (not valid) and the issuer revokes it (not-stored) at ${deadline}.`
+          : certificateState === 'revocation-failed'
+            ? ` Certificate ${cert.cert_id} could NOT be revoked.`
+            : '';
+    const code = activationFailed ? 'ACTIVATION_FAILED' : stored.length ? 'PARTIALLY_STORED' : 'NOT_STORED';
     super(code, `${summary}. ${where}${certNote}`, {
       exitCode: 3,
       details: {
@@ -134,6 +153,8 @@ export class CertifyStoreError extends PassgeniError {
         cert_id: cert.cert_id,
         cert_url: cert.cert_url,
         certificate_state: certificateState,
+        ...(cert.activate_by !== undefined &&
+          certificateState === 'pending' && { activate_by: cert.activate_by }),
       },
       ...(certificateState === 'revocation-failed' && {
         hint: { revoke: cert.cert_id, reason: 'not-stored' },
@@ -208,16 +229,28 @@ export async function certifyAndStore(
     const { computeCredentialBinding } = await import('./certificate/binding.js');
     binding = await computeCredentialBinding(generated.password);
   }
-  const cert = await deps.issuer.issueCertificate({
-    generation_session_id: session.generation_session_id,
-    generated_at: generated.generatedAt.toISOString(),
-    ...(binding && { credential_binding: binding }),
-    ...(request.label !== undefined && { label: request.label }),
-  });
+  // one key per certificate request: the HTTP client's retries after a lost answer carry it, so
+  // the issuer answers them with the certificate already issued
+  const cert = await deps.issuer.issueCertificate(
+    {
+      generation_session_id: session.generation_session_id,
+      generated_at: generated.generatedAt.toISOString(),
+      ...(binding && { credential_binding: binding }),
+      ...(request.label !== undefined && { label: request.label }),
+    },
+    { idempotencyKey: randomUUID() },
+  );
   progress({ step: 'certificate', certId: cert.cert_id, certUrl: cert.cert_url });
 
-  const { stored, failures } = await writeStores(stores, generated.password, cert, progress);
-  if (failures.length === 0) {
+  // The certificate is pending (not valid) until the issuer is told a store holds the credential:
+  // right after the first store that does, so that a later store hanging or the run dying cannot
+  // keep it from becoming valid, and never before, so it is never valid for a credential stored
+  // nowhere. An issuer that predates activation issues valid certificates (no status).
+  const activation = new Activation(deps.issuer, cert, progress);
+  const { stored, failures } = await writeStores(stores, generated.password, cert, progress, () =>
+    activation.run(),
+  );
+  if (failures.length === 0 && activation.state === 'valid') {
     return {
       cert_id: cert.cert_id,
       cert_url: cert.cert_url,
@@ -230,19 +263,56 @@ export async function certifyAndStore(
       credential: generated.password,
     };
   }
-  // A certificate must describe a credential that exists somewhere. If none was stored, revoke
-  // it so no valid orphan is left; if some were, it stays valid for those.
-  let certificateState: 'valid' | 'revoked' | 'revocation-failed' = 'valid';
-  if (stored.length === 0) {
-    try {
-      await deps.issuer.revokeCertificate(cert.cert_id, 'not-stored');
-      certificateState = 'revoked';
-      progress({ step: 'revoked', certId: cert.cert_id, reason: 'not-stored' });
-    } catch {
-      certificateState = 'revocation-failed';
-    }
+  if (stored.length > 0) {
+    throw new CertifyStoreError({
+      stored,
+      failures,
+      cert,
+      certificateState: activation.state === 'valid' ? 'valid' : activation.state,
+      ...(activation.error !== undefined && { activationError: activation.error }),
+    });
+  }
+  // Stored nowhere: revoke now rather than wait for the issuer's deadline (a pending certificate
+  // is not valid either way, so a failed revocation leaves it to the issuer).
+  let certificateState: CertificateState;
+  try {
+    await deps.issuer.revokeCertificate(cert.cert_id, 'not-stored');
+    certificateState = 'revoked';
+    progress({ step: 'revoked', certId: cert.cert_id, reason: 'not-stored' });
+  } catch {
+    certificateState = cert.status === 'pending' ? 'pending' : 'revocation-failed';
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState });
+}
+
+/** The activation of one run's certificate, tried once (the client retries transient failures). */
+class Activation {
+  state: 'valid' | 'pending' | 'revoked';
+  error: string | undefined;
+  private tried = false;
+
+  constructor(
+    private readonly issuer: IssuerClient,
+    private readonly cert: IssuedCertificate,
+    private readonly progress: (event: ProgressEvent) => void,
+  ) {
+    this.state = cert.status === 'pending' ? 'pending' : 'valid';
+  }
+
+  async run(): Promise<void> {
+    if (this.tried || this.state !== 'pending') return;
+    this.tried = true;
+    try {
+      await this.issuer.activateCertificate(this.cert.cert_id);
+      this.state = 'valid';
+      this.progress({ step: 'activated', certId: this.cert.cert_id });
+    } catch (error) {
+      this.error = errorMessage(error);
+      // past its deadline the issuer revoked it on the spot
+      const code = isPassgeniError(error) ? error.code : '';
+      if (code === 'ACTIVATION_EXPIRED' || code === 'CERTIFICATE_REVOKED') this.state = 'revoked';
+    }
+  }
 }
 
 /**
@@ -296,6 +366,8 @@ async function writeStores(
   credential: string,
   cert: IssuedCertificate,
   progress: (event: ProgressEvent) => void,
+  /** Called after each store that now holds the credential. */
+  onHeld: () => Promise<void>,
 ): Promise<{ stored: StoredLocation[]; failures: StoreFailure[] }> {
   const stored: StoredLocation[] = [];
   const failures: StoreFailure[] = [];
@@ -318,6 +390,7 @@ async function writeStores(
         ...(result.version !== undefined && { version: result.version }),
         ...(result.notice !== undefined && { notice: result.notice }),
       });
+      await onHeld();
     } catch (error) {
       const failure = describeStoreFailure(store.uri, error, credential);
       if (failure.credentialWritten) {
@@ -326,6 +399,7 @@ async function writeStores(
       }
       failures.push(failure);
       progress({ step: 'store', store: store.uri, ok: false, code: failure.code });
+      if (failure.credentialWritten) await onHeld();
     }
   }
   return { stored, failures };

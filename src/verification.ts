@@ -61,7 +61,7 @@ export interface VerifyReason {
 export interface VerifyReport {
   valid: boolean;
   /** `invalid` when the signature or claims fail, whatever the issuer says. */
-  status: 'valid' | 'expired' | 'revoked' | 'invalid' | 'unknown';
+  status: 'valid' | 'pending' | 'expired' | 'revoked' | 'invalid' | 'unknown';
   reasons: VerifyReason[];
   cert_id?: string;
   cert_url?: string;
@@ -128,6 +128,13 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     reasons.push({
       code: 'REVOKED',
       message: `The issuer revoked this certificate${live.revoked_at ? ` on ${live.revoked_at}` : ''}${live.revocation_reason ? ` (reason: ${live.revocation_reason})` : ''}.`,
+    });
+  }
+
+  if (live?.status === 'pending') {
+    reasons.push({
+      code: 'PENDING',
+      message: `The issuer has not been told that any store holds this credential, so the certificate is not valid yet${live.activate_by ? `; unless it is activated by ${live.activate_by}, the issuer revokes it` : ''}.`,
     });
   }
 
@@ -205,7 +212,12 @@ function idOf(jwt: string): string | undefined {
   }
 }
 
-type Live = { status: 'valid' | 'expired' | 'revoked'; revoked_at?: string; revocation_reason?: string };
+type Live = {
+  status: 'valid' | 'pending' | 'expired' | 'revoked';
+  activate_by?: string;
+  revoked_at?: string;
+  revocation_reason?: string;
+};
 
 /** Where the token, its live status and its keys come from, or why it is refused outright. */
 type Source =

@@ -296,7 +296,8 @@ describe('failure at every step ends with the documented outcome', () => {
           now += 61_000; // the session lives 60 s
           return session;
         },
-        issueCertificate: (r) => http.issueCertificate(r),
+        issueCertificate: (r, o) => http.issueCertificate(r, o),
+        activateCertificate: (id) => http.activateCertificate(id),
         getCertificate: (id) => http.getCertificate(id),
         revokeCertificate: (id, reason) => http.revokeCertificate(id, reason),
         jwks: () => http.jwks(),
@@ -333,14 +334,15 @@ describe('failure at every step ends with the documented outcome', () => {
     expect(status).toMatchObject({ status: 'revoked', revocation_reason: 'not-stored' });
   });
 
-  it('every store write fails and revoking fails too: the error hints at revoking by hand', async () => {
+  it('every store write fails and revoking fails too: the certificate stays pending (not valid) and the issuer revokes it at its deadline', async () => {
     holdLockElsewhere(envFile);
     const missing = `file://${envFile}#DB_PASSWORD`;
     const real = client();
     const refusingRevocation: IssuerClient = {
       description: real.description,
       createSession: (body) => real.createSession(body),
-      issueCertificate: (body) => real.issueCertificate(body),
+      issueCertificate: (body, o) => real.issueCertificate(body, o),
+      activateCertificate: (id) => real.activateCertificate(id),
       getCertificate: (id) => real.getCertificate(id),
       revokeCertificate: () => Promise.reject(new Error('issuer went away')),
       jwks: () => real.jwks(),
@@ -352,9 +354,13 @@ describe('failure at every step ends with the documented outcome', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CertifyStoreError);
     const failure = error as CertifyStoreError;
-    expect(failure.certificateState).toBe('revocation-failed');
-    expect(failure.message).toContain(`Certificate ${failure.certId} could NOT be revoked.`);
-    expect(failure.hint).toEqual({ revoke: failure.certId, reason: 'not-stored' });
+    expect(failure.code).toBe('NOT_STORED');
+    expect(failure.certificateState).toBe('pending');
+    const { activate_by: deadline } = failure.details as { activate_by: string };
+    expect(failure.message).toContain(
+      `Certificate ${failure.certId} could not be revoked now; it is pending (not valid) and the issuer revokes it (not-stored) at ${deadline}.`,
+    );
+    expect((await issuer.issuer.getCertificate(failure.certId)).status).toBe('pending');
   });
 
   it('network reset on a store write: revoked, previous secret intact', async () => {

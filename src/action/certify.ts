@@ -122,6 +122,8 @@ function describeProgress(event: ProgressEvent): string {
       return event.ok
         ? `Stored in ${event.store}${event.version ? ` (version ${event.version})` : ''}${event.notice ? `. Note: ${event.notice}` : ''}`
         : `FAILED to store in ${event.store}${event.code ? ` (${event.code})` : ''}`;
+    case 'activated':
+      return `Certificate ${event.certId} activated: a store holds the credential`;
     case 'revoked':
       return `Revoked certificate ${event.certId} (reason ${event.reason})`;
   }
@@ -176,10 +178,18 @@ function reportStoreFailure(runtime: ActionRuntime, error: CertifyStoreError, sh
       ? 'revoked (reason not-stored)'
       : error.certificateState === 'revocation-failed'
         ? 'valid — revoking it failed; revoke it by hand'
-        : 'valid (it describes the stored credential)';
+        : error.certificateState === 'pending'
+          ? error.stored.length
+            ? `pending, NOT valid — activate it (passgeni activate ${error.certId}) or the issuer revokes it`
+            : 'pending, not valid — the issuer revokes it (not-stored) at its deadline'
+          : 'valid (it describes the stored credential)';
   runtime.appendSummary(
     heading(
-      error.stored.length ? 'PassGeni: credential only partly stored' : 'PassGeni: credential not stored',
+      error.code === 'ACTIVATION_FAILED'
+        ? 'PassGeni: credential stored, certificate not activated'
+        : error.stored.length
+          ? 'PassGeni: credential only partly stored'
+          : 'PassGeni: credential not stored',
     ) +
       table([
         ['Certificate', { text: error.certId, href: error.certUrl, code: true }],

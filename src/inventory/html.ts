@@ -37,7 +37,7 @@ td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .status { font-weight: 600; white-space: nowrap; }
 .s-valid .status { color: var(--ok); }
 .s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
-.s-expired .status, .s-revoked .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
+.s-expired .status, .s-revoked .status, .s-pending .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
 td.detail { color: var(--muted); }
 `;
 
@@ -84,6 +84,7 @@ export const HTML_CSP = [
 /** Worst first when the Status column is sorted ascending. */
 const STATUS_RANK: readonly InventoryStatus[] = [
   'revoked',
+  'pending',
   'invalid',
   'binding-mismatch',
   'expired',

@@ -27,6 +27,7 @@ export const INVENTORY_STATUSES = [
   'expiring',
   'expired',
   'revoked',
+  'pending',
   'missing',
   'invalid',
   'binding-mismatch',
@@ -208,6 +209,9 @@ async function inspect(
   const state = certificateState(report, claims !== undefined, exp, now());
   if (state === 'revoked') {
     row.status = 'revoked';
+    row.detail = reasons;
+  } else if (state === 'pending') {
+    row.status = 'pending';
     row.detail = reasons;
   } else if (state === 'invalid') {
     row.status = 'invalid';

@@ -1,13 +1,15 @@
 import type { Jwks } from '../certificate/index.js';
 import { jsonBody, type HttpResponse } from '../lib/http.js';
 import { DEFAULT_RETRY, httpRequestWithRetry, type RetryPolicy } from '../lib/retry.js';
-import { IssuerError, issuerUnreachable } from './errors.js';
+import { randomUUID } from 'node:crypto';
+import { IssuerError, answerLost, issuerUnreachable } from './errors.js';
 import type * as Responses from './responses.js';
 import type {
   CertificateRequest,
   CertificateStatusResponse,
   IssuedCertificate,
   IssuerClient,
+  IssueOptions,
   SessionRequest,
   SessionResponse,
 } from './types.js';
@@ -86,11 +88,20 @@ export class HttpIssuerClient implements IssuerClient {
     return (await loadResponses()).parseSessionResponse(body, this.description);
   }
 
-  async issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
+  async issueCertificate(
+    request: CertificateRequest,
+    options: IssueOptions = {},
+  ): Promise<IssuedCertificate> {
+    // every attempt carries the same key, so the issuer answers a retry with the certificate an
+    // attempt whose answer was lost obtained, instead of consuming anything again
+    const idempotencyKey = options.idempotencyKey ?? randomUUID();
     try {
-      const body = await this.request('POST', 'api/v1/certificates', request, [201]);
+      const body = await this.request('POST', 'api/v1/certificates', request, [200, 201], true, {
+        'idempotency-key': idempotencyKey,
+      });
       return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
+      if (error instanceof IssuerError && error.mayHaveArrived) throw answerLost(this.description, error);
       // A retry after a lost 201 finds the session used; the issuer tells its owner which
       // certificate that session produced, so the run can use (or revoke) it.
       if (
@@ -113,6 +124,12 @@ export class HttpIssuerClient implements IssuerClient {
       }
       throw error;
     }
+  }
+
+  async activateCertificate(id: string): Promise<CertificateStatusResponse> {
+    return this.toStatus(
+      await this.request('POST', `api/v1/certificates/${encodeURIComponent(id)}/activate`, undefined, [200]),
+    );
   }
 
   async getCertificate(id: string): Promise<CertificateStatusResponse> {
@@ -144,6 +161,7 @@ export class HttpIssuerClient implements IssuerClient {
     body: unknown,
     ok: number[],
     auth = true,
+    extraHeaders: Record<string, string> = {},
   ): Promise<unknown> {
     let response: HttpResponse & { attempts: number };
     try {
@@ -157,6 +175,7 @@ export class HttpIssuerClient implements IssuerClient {
             'user-agent': this.config.userAgent ?? 'passgeni',
             ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
             ...(body !== undefined && { 'content-type': 'application/json' }),
+            ...extraHeaders,
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
           timeoutMs: this.config.timeoutMs ?? 15_000,
@@ -165,7 +184,7 @@ export class HttpIssuerClient implements IssuerClient {
         (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),
       );
     } catch (cause) {
-      throw issuerUnreachable(this.description, cause);
+      throw issuerUnreachable(this.description, cause, method === 'POST');
     }
     const payload = jsonBody(response);
     if (ok.includes(response.status)) return payload;
@@ -193,6 +212,8 @@ function fromErrorResponse(
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,
+    // a server error may come after the request took effect (or from a proxy in front of it)
+    mayHaveArrived: status >= 500,
     exitCode: status === 422 || status === 400 ? 2 : 3,
     ...(body && { body }),
     ...(status === 401 && { hint: { option: 'api-key', fix: 'check' } }),

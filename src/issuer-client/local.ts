@@ -45,7 +45,15 @@ export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): P
     return {
       description: `the local issuer in ${dataDir}`,
       createSession: (request) => issuer.createSession(caller, request),
-      issueCertificate: (request) => issuer.issueCertificate(caller, request),
+      issueCertificate: async (request, options) => {
+        const { replayed: _replayed, ...issued } = await issuer.issueCertificate(
+          caller,
+          request,
+          options?.idempotencyKey,
+        );
+        return issued;
+      },
+      activateCertificate: (id) => issuer.activateCertificate(caller, id),
       getCertificate: (id) => issuer.getCertificate(id, { via: 'api' }),
       revokeCertificate: (id, reason) => issuer.revokeCertificate(caller, id, { reason }),
       jwks: async () => issuer.jwks(),

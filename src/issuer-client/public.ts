@@ -8,15 +8,18 @@ import { IssuerError, issuerUnreachable } from './errors.js';
  * JWKS. This is what an auditor's `passgeni verify <cert-url>` uses.
  */
 export interface PublicCertificate {
-  status: 'valid' | 'expired' | 'revoked';
+  status: 'valid' | 'pending' | 'expired' | 'revoked';
   certificate: string;
+  /** While pending: when the issuer revokes it unless activated. */
+  activate_by?: string;
   revoked_at?: string;
   revocation_reason?: string;
 }
 
 const publicCertificate = z.looseObject({
-  status: z.enum(['valid', 'expired', 'revoked']),
+  status: z.enum(['valid', 'pending', 'expired', 'revoked']),
   certificate: z.string().check(z.minLength(1), z.maxLength(20_000)),
+  activate_by: z.optional(z.string().check(z.maxLength(64))),
   revoked_at: z.optional(z.string().check(z.maxLength(64))),
   revocation_reason: z.optional(z.string().check(z.maxLength(500))),
 });
@@ -48,10 +51,11 @@ export async function fetchPublicCertificate(
       `The issuer at ${base} answered with something that is not a certificate record.`,
     );
   }
-  const { status, certificate, revoked_at, revocation_reason } = parsed.data;
+  const { status, certificate, activate_by, revoked_at, revocation_reason } = parsed.data;
   return {
     status,
     certificate,
+    ...(activate_by !== undefined && { activate_by }),
     ...(revoked_at !== undefined && { revoked_at }),
     ...(revocation_reason !== undefined && { revocation_reason }),
   };

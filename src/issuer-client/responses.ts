@@ -28,10 +28,14 @@ const issuedCertificate = z.object({
   standards_met: z.array(standardId),
   compliance_standard: standardId,
   entropy_bits: z.number(),
+  // absent from issuers that predate activation (their certificates are valid at once)
+  status: z.optional(z.enum(['pending', 'valid'])),
+  activate_by: z.optional(z.string().check(z.maxLength(64))),
 });
 
 const statusResponse = z.object({
-  status: z.enum(['valid', 'expired', 'revoked']),
+  status: z.enum(['valid', 'pending', 'expired', 'revoked']),
+  activate_by: z.optional(z.string()),
   certificate: z.string().check(z.minLength(1)),
   claims: z.unknown(),
   revoked_at: z.optional(z.string()),
@@ -59,7 +63,17 @@ export function parseSessionResponse(body: unknown, issuer: string): SessionResp
 }
 
 export function parseIssuedCertificate(body: unknown, issuer: string): IssuedCertificate {
-  return parseAnswer(issuedCertificate, body, issuer, 'the certificate request');
+  const { status, activate_by, ...parsed } = parseAnswer(
+    issuedCertificate,
+    body,
+    issuer,
+    'the certificate request',
+  );
+  return {
+    ...parsed,
+    ...(status !== undefined && { status }),
+    ...(activate_by !== undefined && { activate_by }),
+  };
 }
 
 export function parseStatusResponse(body: unknown, issuer: string): CertificateStatusResponse {
@@ -68,6 +82,7 @@ export function parseStatusResponse(body: unknown, issuer: string): CertificateS
     status: parsed.status,
     certificate: parsed.certificate,
     claims: parseClaims(parsed.claims),
+    ...(parsed.activate_by !== undefined && { activate_by: parsed.activate_by }),
     ...(parsed.revoked_at !== undefined && { revoked_at: parsed.revoked_at }),
     ...(parsed.revocation_reason !== undefined && { revocation_reason: parsed.revocation_reason }),
   };

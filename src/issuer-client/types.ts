@@ -15,7 +15,13 @@ export interface IssuerClient {
   /** Where certificates are published (`<publicUrl>/cert/<id>`), for messages and verification. */
   readonly description: string;
   createSession(request: SessionRequest): Promise<SessionResponse>;
-  issueCertificate(request: CertificateRequest): Promise<IssuedCertificate>;
+  /**
+   * Issues a pending certificate. `idempotencyKey` (one new UUID per certificate request) lets a
+   * retry after a lost answer get the same certificate back instead of another.
+   */
+  issueCertificate(request: CertificateRequest, options?: IssueOptions): Promise<IssuedCertificate>;
+  /** Makes a pending certificate valid: call once a store holds its credential. Idempotent. */
+  activateCertificate(id: string): Promise<CertificateStatusResponse>;
   getCertificate(id: string): Promise<CertificateStatusResponse>;
   revokeCertificate(id: string, reason: string): Promise<CertificateStatusResponse>;
   jwks(): Promise<Jwks>;
@@ -35,10 +41,16 @@ export interface CertificateRequest {
   label?: string;
 }
 
+export interface IssueOptions {
+  idempotencyKey?: string;
+}
+
 export interface CertificateStatusResponse {
   status: CertificateStatus;
   certificate: string;
   claims: CertificateClaims;
+  /** While pending: when the issuer revokes it unless activated. */
+  activate_by?: string;
   revoked_at?: string;
   revocation_reason?: string;
 }

@@ -1,6 +1,6 @@
 import { resolveStandard } from '../policy/index.js';
 import type { StandardId } from '../policy/index.js';
-import { statusAt } from './certificates.js';
+import { isPending, statusAt } from './certificate-status.js';
 import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
@@ -14,7 +14,7 @@ import type { Caller, CertificateList, ListQuery } from './types.js';
  * $6 now, $7/$8 cursor, $9 limit.
  */
 const LIST_CERTIFICATES_SQL = `SELECT id, standard, standards_met, entropy_bits, label, issued_at, expires_at,
-  revoked_at, revocation_reason
+  activated_at, activate_by, revoked_at, revocation_reason
 FROM certificates
 WHERE team_id = $1::text
   AND ($2::text IS NULL OR standard = $2::text)
@@ -23,7 +23,10 @@ WHERE team_id = $1::text
   AND ($5::text IS NULL
        OR ($5::text = 'revoked' AND revoked_at IS NOT NULL)
        OR ($5::text = 'expired' AND revoked_at IS NULL AND expires_at <= $6::timestamptz)
-       OR ($5::text = 'valid' AND revoked_at IS NULL AND expires_at > $6::timestamptz))
+       OR ($5::text = 'valid' AND revoked_at IS NULL AND expires_at > $6::timestamptz
+           AND (activated_at IS NOT NULL OR activate_by IS NULL))
+       OR ($5::text = 'pending' AND revoked_at IS NULL AND expires_at > $6::timestamptz
+           AND activated_at IS NULL AND activate_by IS NOT NULL))
   AND ($7::timestamptz IS NULL OR (issued_at, id) < ($7::timestamptz, $8::uuid))
 ORDER BY issued_at DESC, id DESC
 LIMIT $9::int`;
@@ -36,6 +39,8 @@ interface ListedRow {
   label: string | null;
   issued_at: Date;
   expires_at: Date;
+  activated_at: Date | null;
+  activate_by: Date | null;
   revoked_at: Date | null;
   revocation_reason: string | null;
 }
@@ -86,6 +91,7 @@ export async function listCertificates(
       label: r.label,
       issued_at: r.issued_at.toISOString(),
       expires_at: r.expires_at.toISOString(),
+      activate_by: isPending(r) && r.activate_by ? r.activate_by.toISOString() : null,
       revoked_at: r.revoked_at ? r.revoked_at.toISOString() : null,
       revocation_reason: r.revocation_reason,
     })),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CERT_VERSION, decodeCertificate, signCertificate } from '../certificate/index.js';
+import { CERT_VERSION, signCertificate } from '../certificate/index.js';
 import type { CertificateClaims } from '../certificate/index.js';
 import { getStandard } from '../policy/index.js';
 import { DAY_MS } from '../lib/time.js';
@@ -10,43 +10,46 @@ import { IssuerServiceError } from './errors.js';
 import { parseGuarded } from './guard.js';
 import { MINUTE_MS } from './limits.js';
 import { certificateBodySchema, certificateIdSchema, parseWith } from './schemas.js';
+import { parseIdempotency, replayAfterSessionUsed, replayByKey } from './idempotency.js';
 import { consumeSession } from './sessions.js';
+import { CERTIFICATE_COLUMNS, certificateNotFound, statusResponse } from './certificate-status.js';
+import type { CertificateRecord } from './certificate-status.js';
 import { flagTeamIfOverThreshold } from './team-flag.js';
-import type {
-  Caller,
-  CertificateStatus,
-  CertificateStatusResponse,
-  IssuedCertificate,
-  ViewChannel,
-} from './types.js';
+import type { Caller, CertificateStatusResponse, IssuedCertificate, ViewChannel } from './types.js';
 
 /** The accepted spread of `generated_at` around the issuer's clock. */
 const GENERATED_AT_MAX_AGE_MS = 15 * MINUTE_MS;
 const GENERATED_AT_MAX_AHEAD_MS = MINUTE_MS;
 
-/** Stores a signed certificate with its audit event, durably. $1 the certificate's fields. */
+/**
+ * Stores a signed, pending certificate with its audit event, durably. $1 the certificate's fields.
+ * A certificate with the team's Idempotency-Key already exists (a concurrent retry) inserts
+ * nothing and returns no row; the caller then answers with that one.
+ */
 const STORE_CERTIFICATE_SQL = `WITH r AS (
     SELECT * FROM jsonb_to_record($1::jsonb) AS r(id uuid, team_id text, key_id text, session_id uuid,
       kid text, standard text, standards_met jsonb, entropy_bits float8, label text, jwt text,
-      issued_at timestamptz, expires_at timestamptz, ip text, detail jsonb)
+      issued_at timestamptz, expires_at timestamptz, activate_by timestamptz, idempotency_key text,
+      request_digest text, ip text, detail jsonb)
   ), c AS (
     INSERT INTO certificates (id, team_id, api_key_id, session_id, kid, standard, standards_met,
-      entropy_bits, label, jwt, issued_at, expires_at)
+      entropy_bits, label, jwt, issued_at, expires_at, activate_by, idempotency_key, request_digest)
     SELECT id, team_id, key_id, session_id, kid, standard, standards_met, entropy_bits, label, jwt,
-      issued_at, expires_at
+      issued_at, expires_at, activate_by, idempotency_key, request_digest
     FROM r
+    ON CONFLICT (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id
   )
 INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
-SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c`;
+SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c
+RETURNING cert_id`;
 
 /**
  * A certificate's record, with the look-up written to the audit trail. $1 id, $2 ip, $3 at, $4 via.
  * A look-up that finds nothing is written aggregated, afterwards (anyone can make millions).
  */
 const VIEW_CERTIFICATE_SQL = `WITH c AS (
-    SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
-    FROM certificates WHERE id = $1::uuid
+    SELECT ${CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1::uuid
   ), e AS (
     INSERT INTO usage_events (type, team_id, ip, cert_id, at, detail)
     SELECT 'certificate.viewed', c.team_id, $2::text, c.id, $3::timestamptz,
@@ -55,26 +58,17 @@ const VIEW_CERTIFICATE_SQL = `WITH c AS (
   )
 SELECT * FROM c`;
 
-/** A certificate's row, as the status look-ups read it. */
-export interface CertificateRecord {
-  id: string;
-  team_id: string;
-  jwt: string;
-  issued_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  revocation_reason: string | null;
-}
-
 /**
  * POST /api/v1/certificates. Consumes the session (single use), signs the claims and stores the
- * certificate.
+ * certificate, pending until activated. With an Idempotency-Key, a retry of the same request
+ * answers with the certificate the first one obtained (`replayed`), and consumes nothing more.
  */
 export async function issueCertificate(
   ctx: IssuerContext,
   caller: Caller,
   body: unknown,
-): Promise<IssuedCertificate> {
+  idempotencyKey?: string,
+): Promise<IssuedCertificate & { replayed: boolean }> {
   const now = ctx.clock();
   const op = 'certificates.issue';
   const request = await parseGuarded(
@@ -82,9 +76,22 @@ export async function issueCertificate(
     caller,
     now,
     { op, perAddress: true, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
-    () => parseCertificateRequest(body, now),
+    () => {
+      const parsed = parseCertificateRequest(body, now);
+      return { ...parsed, idempotency: parseIdempotency(idempotencyKey, parsed) };
+    },
   );
-  const { who, session } = await consumeSession(ctx, caller, now, request.sessionId);
+  const { idempotency } = request;
+  let consumed;
+  try {
+    consumed = await consumeSession(ctx, caller, now, request.sessionId);
+  } catch (error) {
+    // the retry of a request whose answer was lost: its session is used, by this very request
+    const replay = idempotency && (await replayAfterSessionUsed(ctx, error, idempotency, caller.ip ?? null));
+    if (replay) return replay;
+    throw error;
+  }
+  const { who, session } = consumed;
 
   const rule = getStandard(session.standard);
   const certId = randomUUID();
@@ -113,8 +120,9 @@ export async function issueCertificate(
   };
   const jwt = await signCertificate(claims, ctx.signingKey);
   const expiresAt = new Date(exp * 1000);
+  const activateBy = new Date(now.getTime() + ctx.activationTimeoutMs);
   const kid = ctx.signingKey.kid;
-  await ctx.db.query(
+  const inserted = await ctx.db.query(
     STORE_CERTIFICATE_SQL,
     [
       JSON.stringify({
@@ -130,12 +138,19 @@ export async function issueCertificate(
         jwt,
         issued_at: now,
         expires_at: expiresAt,
+        activate_by: activateBy,
+        idempotency_key: idempotency?.key ?? null,
+        request_digest: idempotency?.digest ?? null,
         ip: caller.ip ?? null,
         detail: { op, standard: rule.id, session_id: request.sessionId, kid },
       }),
     ],
     { name: 'passgeni_certificate_store' },
   );
+  if (inserted.length === 0 && idempotency) {
+    // a concurrent request with the same key stored its certificate first
+    return replayByKey(ctx, who.teamId, idempotency, caller.ip ?? null);
+  }
   ctx.metrics.certificatesIssued.inc({ standard: rule.id });
   await flagTeamIfOverThreshold(ctx, { ...who, certId, ip: caller.ip ?? null, now });
   return {
@@ -146,6 +161,9 @@ export async function issueCertificate(
     standards_met: claims.standards_met,
     compliance_standard: rule.id,
     entropy_bits: claims.entropy_bits,
+    status: 'pending',
+    activate_by: activateBy.toISOString(),
+    replayed: false,
   };
 }
 
@@ -205,36 +223,4 @@ export async function getCertificate(
     throw certificateNotFound();
   }
   return statusResponse(ctx, row, now);
-}
-
-export function statusResponse(
-  ctx: IssuerContext,
-  row: CertificateRecord,
-  now: Date,
-): CertificateStatusResponse {
-  const claims = decodeCertificate(row.jwt).claims as unknown as CertificateClaims;
-  return {
-    cert_id: row.id,
-    cert_url: certUrl(ctx, row.id),
-    status: statusAt(row, now),
-    certificate: row.jwt,
-    claims,
-    issued_at: row.issued_at.toISOString(),
-    expires_at: row.expires_at.toISOString(),
-    ...(row.revoked_at && { revoked_at: row.revoked_at.toISOString() }),
-    ...(row.revoked_at && row.revocation_reason !== null && { revocation_reason: row.revocation_reason }),
-  };
-}
-
-export function statusAt(row: { expires_at: Date; revoked_at: Date | null }, now: Date): CertificateStatus {
-  if (row.revoked_at) return 'revoked';
-  return row.expires_at.getTime() <= now.getTime() ? 'expired' : 'valid';
-}
-
-export function certificateNotFound(): IssuerServiceError {
-  return new IssuerServiceError(
-    'CERTIFICATE_NOT_FOUND',
-    404,
-    'There is no certificate with this id on this issuer.',
-  );
 }

@@ -24,6 +24,8 @@ export interface IssuerContext {
   readonly sessionTtlMs: number;
   /** Audit events older than this many days are pruned by housekeeping; 0 = never. */
   readonly auditRetentionDays: number;
+  /** How long a certificate may stay pending before the issuer revokes it (not-stored). */
+  readonly activationTimeoutMs: number;
 }
 
 /** `<publicUrl>/cert/<id>` */

@@ -2,6 +2,7 @@ import type { Jwks } from '../certificate/index.js';
 import { VERSION } from '../version.js';
 import * as admin from './admin.js';
 import type { CreatedApiKey, Team } from './admin.js';
+import { activateCertificate, revokeExpiredPending } from './activation.js';
 import { listCertificates } from './certificate-list.js';
 import { getCertificate, issueCertificate } from './certificates.js';
 import type { IssuerContext } from './context.js';
@@ -90,6 +91,8 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
     };
     const keys = new PublishedJwks(db, signing.key, clock);
     await keys.refresh();
+    // the in-process local issuer runs no timers: each run sweeps what earlier runs left pending
+    await revokeExpiredPending(ctx);
     // re-reads the JWKS (keys added by other replicas) and runs housekeeping, each on its own timer
     const timers = [
       every(
@@ -97,6 +100,14 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
         () => keys.refresh(),
         logger,
         'JWKS refresh failed; serving the previous key set',
+      ),
+      // a pending certificate is not valid, so a late sweep is harmless, but its revocation should
+      // show within a minute of the deadline
+      every(
+        Math.min(60, options.housekeepingSeconds ?? 600) * 1000,
+        () => revokeExpiredPending(ctx),
+        logger,
+        'revoking pending certificates past their deadline failed',
       ),
       every(
         (options.housekeepingSeconds ?? 600) * 1000,
@@ -160,8 +171,22 @@ export class Issuer {
     return createSession(this.ctx, caller, body);
   }
 
-  issueCertificate(caller: Caller, body: unknown): Promise<IssuedCertificate> {
-    return issueCertificate(this.ctx, caller, body);
+  /** `replayed`: answered with the certificate an earlier request with this key obtained. */
+  issueCertificate(
+    caller: Caller,
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<IssuedCertificate & { replayed: boolean }> {
+    return issueCertificate(this.ctx, caller, body, idempotencyKey);
+  }
+
+  activateCertificate(caller: Caller, id: string): Promise<CertificateStatusResponse> {
+    return activateCertificate(this.ctx, caller, id);
+  }
+
+  /** Revokes the pending certificates past their deadline now (housekeeping does it on its timer). */
+  revokeExpiredPending(): Promise<number> {
+    return revokeExpiredPending(this.ctx);
   }
 
   getCertificate(

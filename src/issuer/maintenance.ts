@@ -1,4 +1,5 @@
 import { DAY_MS } from '../lib/time.js';
+import { countPending, revokeExpiredPending } from './activation.js';
 import type { IssuerContext } from './context.js';
 import { messageOf } from './errors.js';
 import { HOUR_MS } from './limits.js';
@@ -11,10 +12,11 @@ import type { IssuerLogger } from './types.js';
  */
 
 /**
- * Deletes sessions and counters no request can need any more (expired over a day ago) and audit
- * events past their retention.
+ * Revokes pending certificates past their activation deadline, and deletes sessions and counters
+ * no request can need any more (expired over a day ago) and audit events past their retention.
  */
 export async function housekeeping(ctx: IssuerContext): Promise<void> {
+  await revokeExpiredPending(ctx);
   const now = ctx.clock().getTime();
   const cutoff = new Date(now - DAY_MS);
   await ctx.db.query('DELETE FROM sessions WHERE expires_at < $1::timestamptz', [cutoff]);
@@ -50,6 +52,7 @@ export async function metricsText(ctx: IssuerContext): Promise<string> {
     );
     metrics.teamsFlagged.set({}, row?.flagged ?? 0);
     metrics.signingKeys.set({}, row?.keys ?? 0);
+    metrics.certificatesPending.set({}, await countPending(ctx));
     metrics.databaseUp.set({}, 1);
   } catch {
     metrics.databaseUp.set({}, 0);

@@ -149,6 +149,22 @@ export class IssuerMetrics {
     'passgeni_certificates_revoked_total',
     'Certificates revoked, by reason.',
   );
+  readonly certificatesActivated = new Counter(
+    'passgeni_certificates_activated_total',
+    'Pending certificates activated (a store holds the credential).',
+  );
+  readonly certificatesExpiredPending = new Counter(
+    'passgeni_certificates_expired_pending_total',
+    'Pending certificates revoked (not-stored) because nobody activated them in time, by who noticed (activate or sweep).',
+  );
+  readonly idempotentReplays = new Counter(
+    'passgeni_certificate_idempotent_replays_total',
+    'Certificate requests answered with the certificate an earlier request with the same Idempotency-Key obtained.',
+  );
+  readonly certificatesPending = new Gauge(
+    'passgeni_certificates_pending',
+    'Certificates issued and neither activated nor revoked yet (all replicas).',
+  );
   readonly certificateViews = new Counter(
     'passgeni_certificate_views_total',
     'Certificate status look-ups (public page, JSON and API), by whether the certificate exists.',

@@ -40,6 +40,11 @@ export interface IssuerOptions {
   housekeepingSeconds?: number;
   /** Audit events older than this are deleted by housekeeping. Default 400 days; 0 = keep forever. */
   auditRetentionDays?: number;
+  /**
+   * Minutes a certificate stays pending before the issuer revokes it (`not-stored`) unless the
+   * client activates it. Default 15.
+   */
+  activationTimeoutMinutes?: number;
 }
 
 /** The settings that do not depend on the database or the key, checked before either is opened. */
@@ -49,6 +54,7 @@ export interface IssuerSettings {
   certificateDays: number;
   sessionTtlMs: number;
   auditRetentionDays: number;
+  activationTimeoutMs: number;
 }
 
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
@@ -73,8 +79,23 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
       'auditRetentionDays must be a whole number from 0 (keep forever) to 36500.',
     );
   }
+  // Long enough for a run to write its stores (each bounded by its own timeout, ~2 min) and retry
+  // the activation; short enough that a certificate whose run died is gone within the quarter hour
+  // in which its generated_at is still accepted.
+  const activationTimeoutMinutes = options.activationTimeoutMinutes ?? 15;
+  if (
+    !Number.isInteger(activationTimeoutMinutes) ||
+    activationTimeoutMinutes < 1 ||
+    activationTimeoutMinutes > 1440
+  ) {
+    throw new InputError(
+      'INVALID_OPTION',
+      'activationTimeoutMinutes must be a whole number of minutes from 1 to 1440.',
+    );
+  }
   return {
     publicUrl,
+    activationTimeoutMs: activationTimeoutMinutes * 60_000,
     issuerId,
     certificateDays,
     sessionTtlMs: sessionTtlSeconds * 1000,

@@ -1,5 +1,5 @@
-import { certificateNotFound, statusResponse } from './certificates.js';
-import type { CertificateRecord } from './certificates.js';
+import { CERTIFICATE_COLUMNS, certificateNotFound, statusResponse } from './certificate-status.js';
+import type { CertificateRecord } from './certificate-status.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard, parseGuarded } from './guard.js';
@@ -13,8 +13,7 @@ import type { Caller, CertificateStatusResponse } from './types.js';
  * $1 id, $2 team, $3 now, $4 reason, $5 key, $6 client address.
  */
 const REVOKE_CERTIFICATE_SQL = `WITH c AS (
-    SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason
-    FROM certificates WHERE id = $1::uuid
+    SELECT ${CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1::uuid
   ), u AS (
     UPDATE certificates SET revoked_at = $3::timestamptz, revocation_reason = $4::text, revoked_by_key = $5::text
     WHERE id = $1::uuid AND team_id = $2::text AND revoked_at IS NULL
@@ -29,8 +28,7 @@ const REVOKE_CERTIFICATE_SQL = `WITH c AS (
              WHEN (SELECT team_id FROM c) <> $2::text THEN 'not-owned'
              ELSE 'already-revoked' END)
   )
-SELECT c.id, c.team_id, c.jwt, c.issued_at, c.expires_at, c.revoked_at, c.revocation_reason,
-  (SELECT revoked_at FROM u) AS new_revoked_at, (SELECT revocation_reason FROM u) AS new_reason
+SELECT c.*, (SELECT revoked_at FROM u) AS new_revoked_at, (SELECT revocation_reason FROM u) AS new_reason
 FROM c`;
 
 type RevokedRow = CertificateRecord & { new_revoked_at: Date | null; new_reason: string | null };
@@ -81,7 +79,7 @@ export async function revokeCertificate(
   if (row.revoked_at) return statusResponse(ctx, row, now);
   // revoked concurrently by another request after this statement's snapshot: read it again
   const [fresh] = await ctx.db.query<CertificateRecord>(
-    'SELECT id, team_id, jwt, issued_at, expires_at, revoked_at, revocation_reason FROM certificates WHERE id = $1::uuid',
+    `SELECT ${CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1::uuid`,
     [certId],
   );
   if (!fresh) throw certificateNotFound();

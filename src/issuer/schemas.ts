@@ -53,7 +53,7 @@ export const revokeBodySchema = z.object({
 export const certificateIdSchema = uuid;
 
 export const listQuerySchema = z.object({
-  status: z.optional(z.enum(['valid', 'expired', 'revoked'])),
+  status: z.optional(z.enum(['valid', 'pending', 'expired', 'revoked'])),
   standard: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   label: z.optional(printable(128)),
   label_prefix: z.optional(printable(128)),

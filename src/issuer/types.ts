@@ -32,9 +32,20 @@ export interface IssuedCertificate {
   standards_met: StandardId[];
   compliance_standard: StandardId;
   entropy_bits: number;
+  /**
+   * `pending` until the client activates it (POST …/activate) once a store holds the credential;
+   * absent from issuers that predate activation, whose certificates are valid at once.
+   */
+  status?: 'pending' | 'valid';
+  /** When a pending certificate is revoked (`not-stored`) by the issuer unless activated. */
+  activate_by?: string;
 }
 
-export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+/**
+ * `pending`: issued, but the issuer has not been told that any store holds the credential; not
+ * valid, and revoked by the issuer at `activate_by` unless activated before.
+ */
+export type CertificateStatus = 'valid' | 'pending' | 'expired' | 'revoked';
 
 export interface CertificateStatusResponse {
   cert_id: string;
@@ -44,6 +55,10 @@ export interface CertificateStatusResponse {
   claims: CertificateClaims;
   issued_at: string;
   expires_at: string;
+  /** When a store was confirmed to hold the credential (absent while pending). */
+  activated_at?: string;
+  /** Only while pending: when the issuer revokes it unless activated. */
+  activate_by?: string;
   revoked_at?: string;
   revocation_reason?: string;
 }
@@ -58,6 +73,7 @@ export interface CertificateSummary {
   label: string | null;
   issued_at: string;
   expires_at: string;
+  activate_by: string | null;
   revoked_at: string | null;
   revocation_reason: string | null;
 }

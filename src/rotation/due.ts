@@ -10,6 +10,7 @@ export const DUE_REASONS = [
   'missing',
   'invalid',
   'revoked',
+  'pending',
   'expired',
   'standard-changed',
   'stores-disagree',
@@ -66,6 +67,13 @@ export function assess(input: AssessInput): Assessment {
       add(
         'revoked',
         `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ''}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ''}.`,
+      );
+    } else if (state === 'pending') {
+      // a run that stored the credential but never activated its certificate (it died, or lost
+      // the issuer): the issuer revokes it at its deadline, so the credential needs a new one
+      add(
+        'pending',
+        report.reasons.find((r) => r.code === 'PENDING')?.message ?? 'The certificate is pending, not valid.',
       );
     } else if (state === 'invalid') {
       add(

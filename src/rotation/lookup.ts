@@ -111,8 +111,10 @@ export function certificateState(
   hasClaims: boolean,
   expMs: number | undefined,
   now: number,
-): 'revoked' | 'invalid' | 'expired' | 'sound' {
+): 'revoked' | 'pending' | 'invalid' | 'expired' | 'sound' {
   if (report.status === 'revoked') return 'revoked';
+  // issued, but no store was confirmed to hold its credential: not valid (yet)
+  if (report.status === 'pending' && hasClaims) return 'pending';
   if (!hasClaims || (report.status !== 'valid' && report.status !== 'expired')) return 'invalid';
   const expired =
     report.status === 'expired' ||

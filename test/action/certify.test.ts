@@ -12,6 +12,7 @@ import {
   runAction,
   type RunResult,
 } from './support/run-action.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { holdLockElsewhere } from '../support/store-faults.js';
 
@@ -275,6 +276,36 @@ describe('certify action: failures', () => {
     expect((await publicStatus(result.outputs['cert-url'] ?? '')).status).toBe('valid');
     const credential = (await storedCredential(result.workspace, good)) as string;
     expectMaskedFirst(result, credential);
+  });
+
+  it('stored but the activation cannot reach the issuer: fails with ACTIVATION_FAILED, the certificate pending and how to activate it', async () => {
+    const proxy = await startFaultProxy(issuer.url, [
+      { match: /^POST \/api\/v1\/certificates\/[^/ ]+\/activate /m, fault: 'refuse' },
+    ]);
+    try {
+      const result = await certify(1, { standard: 'HIPAA', 'issuer-url': proxy.url });
+      const errors = errorLines(result);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`The new credential IS stored in ${STORE}`);
+      expect(errors[0]).toContain('is PENDING, not valid');
+      expect(errors[0]).toContain(`passgeni activate ${result.outputs['cert-id'] ?? ''}`);
+      expect(result.summary).toContain('credential stored, certificate not activated');
+      expect(result.summary).toContain('pending, NOT valid');
+      expect((await publicStatus(result.outputs['cert-url'] ?? '')).status).toBe('pending');
+      expectMaskedFirst(result, (await storedCredential(result.workspace)) as string);
+
+      const verified = await runAction(VERIFY_YML, {
+        with: { certificate: result.outputs['cert-url'] ?? '' },
+      });
+      expect(verified.code, verified.stdout + verified.stderr).toBe(1);
+      expect(verified.outputs.status).toBe('pending');
+      expect(verified.outputs.valid).toBe('false');
+      expect(JSON.parse(verified.outputs.reasons ?? '[]')).toEqual([
+        expect.objectContaining({ code: 'PENDING' }),
+      ]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('require-fips-mode fails before anything happens when the runtime is not in FIPS mode', async () => {

@@ -69,6 +69,7 @@ describe.skipIf(!available)('HTML registry in headless Chromium', () => {
       expiring: 1,
       expired: 0,
       revoked: 1,
+      pending: 0,
       missing: 1,
       invalid: 1,
       'binding-mismatch': 1,

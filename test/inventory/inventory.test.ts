@@ -256,7 +256,7 @@ describe('inventory formats', () => {
     expect(text).toContain('&lt;script&gt;alert("label")&lt;/script&gt;');
     expect(text).not.toContain('<script>');
     expect(text).toMatch(
-      /\| valid \| 4 \|\n\| expiring \| 1 \|\n\| expired \| 0 \|\n\| revoked \| 1 \|\n\| missing \| 1 \|\n\| invalid \| 1 \|\n\| binding-mismatch \| 0 \|\n\| unknown \| 0 \|\n\| \*\*total\*\* \| \*\*8\*\* \|/,
+      /\| valid \| 4 \|\n\| expiring \| 1 \|\n\| expired \| 0 \|\n\| revoked \| 1 \|\n\| pending \| 0 \|\n\| missing \| 1 \|\n\| invalid \| 1 \|\n\| binding-mismatch \| 0 \|\n\| unknown \| 0 \|\n\| \*\*total\*\* \| \*\*8\*\* \|/,
     );
     expect(markdownCell('a|b\nc')).toBe('a\\|b c');
     expect(markdownCode('vault://kv/a|b#k')).toBe('`vault://kv/a\\|b#k`');

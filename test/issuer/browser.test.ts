@@ -39,7 +39,7 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
     await tdb?.drop();
   });
 
-  async function issue(label: string): Promise<{ cert_id: string; cert_url: string }> {
+  async function issue(label: string, activate = true): Promise<{ cert_id: string; cert_url: string }> {
     const key = await t.issuer.createApiKey({ team: uniqueTeam() });
     const s = await api<{ generation_session_id: string }>(t.url, '/api/v1/sessions', {
       key: key.key,
@@ -50,6 +50,13 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
       body: { generation_session_id: s.body.generation_session_id, label },
     });
     expect(c.status).toBe(201);
+    if (activate) {
+      const a = await api(t.url, `/api/v1/certificates/${c.body.cert_id}/activate`, {
+        key: key.key,
+        method: 'POST',
+      });
+      expect(a.status).toBe(200);
+    }
     (c.body as unknown as { key: string }).key = key.key;
     return c.body;
   }
@@ -88,6 +95,21 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
     await page.screenshot({ path: `/tmp/passgeni-cert-valid-${backend}.png`, fullPage: true });
     await page.close();
     expect(blocked).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('shows a pending certificate as PENDING — NOT VALID, with when the issuer revokes it', async () => {
+    const cert = await issue('prod/cache', false);
+    const { page } = await open(cert.cert_url);
+    expect((await page.locator('.status .word').innerText()).trim()).toBe('PENDING — NOT VALID');
+    const why = await page.locator('.status .why').innerText();
+    expect(why).toContain('has not yet been told that any store holds this credential');
+    expect(why).toMatch(
+      /unless it is activated by \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC, the issuer revokes it/,
+    );
+    expect(await page.locator('.status').evaluate(backgroundOf)).toBe('rgb(154, 103, 0)');
+    await page.screenshot({ path: `/tmp/passgeni-cert-pending-${backend}.png`, fullPage: true });
+    await page.close();
     expect(cspViolations).toEqual([]);
   });
 

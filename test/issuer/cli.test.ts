@@ -128,4 +128,34 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--audit-retention-days');
   });
+
+  it('takes --activation-timeout: certificates are issued pending with that deadline; 0 is refused', async () => {
+    const help = await runCli(['serve', '--help'], { env });
+    expect(help.stdout).toMatch(/--activation-timeout <minutes>[\s\S]*default: 15/);
+    const bad = await runCli(['serve', '--activation-timeout', '0', ...storage], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--activation-timeout');
+
+    const created = await runCli(['api-key', 'create', '--team', 'pending', ...storage], { env });
+    const key = created.stdout.trim();
+    const serve = await startServe([...storage, '--activation-timeout', '3'], { env });
+    try {
+      const session = await api<{ generation_session_id: string }>(serve.url, '/api/v1/sessions', {
+        key,
+        body: sessionBody(),
+      });
+      const before = Date.now();
+      const cert = await api<{ status: string; activate_by: string }>(serve.url, '/api/v1/certificates', {
+        key,
+        body: { generation_session_id: session.body.generation_session_id },
+      });
+      expect(cert.status).toBe(201);
+      expect(cert.body.status).toBe('pending');
+      const deadline = Date.parse(cert.body.activate_by) - before;
+      expect(deadline).toBeGreaterThan(3 * 60_000 - 5_000);
+      expect(deadline).toBeLessThanOrEqual(3 * 60_000 + 5_000);
+    } finally {
+      await serve.stop();
+    }
+  });
 });

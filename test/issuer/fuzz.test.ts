@@ -145,6 +145,7 @@ const headers = fc.record(
       fc.string({ maxLength: 80 }),
     ),
     authorization: fc.oneof(fc.string({ maxLength: 80 }), fc.constant('Bearer ')),
+    'idempotency-key': fc.oneof(fc.uuid(), fc.string({ maxLength: 300 })),
     'content-type': fc.oneof(
       fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', ''),
       fc.string({ maxLength: 40 }),
@@ -212,6 +213,14 @@ const ENDPOINTS: [string, fc.Arbitrary<FuzzRequest>][] = [
     ),
   ],
   [
+    'POST /api/v1/certificates/:id/activate',
+    request(
+      'POST',
+      segment.map((s) => `/api/v1/certificates/${s}/activate`),
+      anyBody,
+    ),
+  ],
+  [
     'GET /cert/:id',
     request(
       'GET',
@@ -226,6 +235,7 @@ const ENDPOINTS: [string, fc.Arbitrary<FuzzRequest>][] = [
     ),
   ],
   ['GET /.well-known/jwks.json', request('GET', withQuery('/.well-known/jwks.json'))],
+  ['GET /.well-known/passgeni-issuer', request('GET', withQuery('/.well-known/passgeni-issuer'))],
   ['GET /healthz', request('GET', withQuery('/healthz'))],
   ['GET /metrics', request('GET', withQuery('/metrics'))],
   [

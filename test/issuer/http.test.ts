@@ -54,6 +54,12 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
       body: { generation_session_id: session.body.generation_session_id, ...body },
     });
     expect(cert.status).toBe(201);
+    // valid from here on: a store holds the credential (pending ones: test/issuer/activation.test.ts)
+    const activated = await api(t.url, `/api/v1/certificates/${cert.body.cert_id}/activate`, {
+      key,
+      method: 'POST',
+    });
+    expect(activated.status).toBe(200);
     return cert.body;
   }
 

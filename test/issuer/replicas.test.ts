@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSigningKey, generateSigningKey } from '../../src/certificate/index.js';
 import { createApiKey, openDatabase } from '../../src/issuer/index.js';
@@ -107,6 +108,38 @@ describePg('two replicas sharing one PostgreSQL', () => {
     const jwksA = await (await fetch(`${a.url}/.well-known/jwks.json`)).text();
     const jwksB = await (await fetch(`${b.url}/.well-known/jwks.json`)).text();
     expect(jwksA).toBe(jwksB);
+  }, 120_000);
+
+  it('a certificate issued pending on one is activated on the other; a retry with its Idempotency-Key on the other gets it back', async () => {
+    const [a, b] = await pair(['--activation-timeout', '5', '--ip-cert-limit', '0']);
+    const key = await createApiKey(db, { team: uniqueTeam(), now: new Date() });
+    const session = await api<{ generation_session_id: string }>(a.url, '/api/v1/sessions', {
+      key: key.key,
+      body: sessionBody(),
+    });
+    const body = { generation_session_id: session.body.generation_session_id };
+    const headers = { 'idempotency-key': randomUUID() };
+    const issued = await api<{ cert_id: string; status: string }>(a.url, '/api/v1/certificates', {
+      key: key.key,
+      body,
+      headers,
+    });
+    expect([issued.status, issued.body.status]).toEqual([201, 'pending']);
+    const replay = await api(b.url, '/api/v1/certificates', { key: key.key, body, headers });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(issued.body);
+    const seen = await api<{ status: string }>(b.url, `/cert/${issued.body.cert_id}`);
+    expect(seen.body.status).toBe('pending');
+    const activated = await api<{ status: string }>(
+      b.url,
+      `/api/v1/certificates/${issued.body.cert_id}/activate`,
+      {
+        key: key.key,
+        method: 'POST',
+      },
+    );
+    expect([activated.status, activated.body.status]).toEqual([200, 'valid']);
+    expect((await api<{ status: string }>(a.url, `/cert/${issued.body.cert_id}`)).body.status).toBe('valid');
   }, 120_000);
 
   it('shuts down gracefully on SIGTERM', async () => {

@@ -314,6 +314,8 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     const cert = await issuer.issueCertificate(owner.caller, {
       generation_session_id: session.generation_session_id,
     });
+    expect((await issuer.getCertificate(cert.cert_id)).status).toBe('pending');
+    await issuer.activateCertificate(owner.caller, cert.cert_id);
     expect((await issuer.getCertificate(cert.cert_id)).status).toBe('valid');
 
     const denied = await rejection(
@@ -373,10 +375,12 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     for (const [i, label] of labels.entries()) {
       const standard = i % 2 === 0 ? 'HIPAA' : 'SOC2';
       const s = await issuer.createSession(caller, sessionBody(standard));
-      ids.push(
-        (await issuer.issueCertificate(caller, { generation_session_id: s.generation_session_id, label }))
-          .cert_id,
-      );
+      const issued = await issuer.issueCertificate(caller, {
+        generation_session_id: s.generation_session_id,
+        label,
+      });
+      await issuer.activateCertificate(caller, issued.cert_id);
+      ids.push(issued.cert_id);
       clock.advance(1000);
     }
     const s = await issuer.createSession(other.caller, sessionBody());
@@ -519,7 +523,8 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       const key = await own.createApiKey({ team: uniqueTeam() });
       const caller = { apiKey: key.key };
       const used = await own.createSession(caller, sessionBody());
-      await own.issueCertificate(caller, { generation_session_id: used.generation_session_id });
+      const cert = await own.issueCertificate(caller, { generation_session_id: used.generation_session_id });
+      await own.activateCertificate(caller, cert.cert_id);
       await own.createSession(caller, sessionBody());
       const counts = async () => [
         await countRows(own.database, 'sessions', 'team_id = $1', [key.team_id]),

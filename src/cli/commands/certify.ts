@@ -108,6 +108,9 @@ function showProgress(event: ProgressEvent): void {
         `· ${event.ok ? 'stored in' : 'FAILED'} ${event.store}${event.version ? ` (version ${event.version})` : ''}`,
       );
       break;
+    case 'activated':
+      printNotice(`· activated ${event.certId} (a store holds the credential)`);
+      break;
     case 'revoked':
       printNotice(`· revoked ${event.certId} (${event.reason})`);
       break;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as certify } from './certify.js';
 import { register as verify } from './verify.js';
 import { register as revoke } from './revoke.js';
+import { register as activate } from './activate.js';
 import { register as rotate } from './rotate.js';
 import { register as inventory } from './inventory.js';
 import { register as trust } from './trust.js';
@@ -20,6 +21,7 @@ const registrations: Array<(program: Command) => void> = [
   certify,
   verify,
   revoke,
+  activate,
   rotate,
   inventory,
   trust,

@@ -21,6 +21,7 @@ interface ServeOptions {
   // these have defaults, so commander always sets them
   certDays: number;
   auditRetentionDays: number;
+  activationTimeout: number;
   ipCertLimit: number;
   keyMinuteLimit: number;
   keyBurst: number;
@@ -80,6 +81,12 @@ export function register(program: Command): void {
       'delete audit events (usage_events) older than this (0 = keep forever)',
       parseWhole(0, 36500),
       400,
+    )
+    .option(
+      '--activation-timeout <minutes>',
+      'revoke (not-stored) a certificate not activated within this many minutes of issuance',
+      parseWhole(1, 1440),
+      15,
     )
     .option(
       '--ip-cert-limit <n>',
@@ -186,6 +193,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       },
       certificateDays: options.certDays,
       auditRetentionDays: options.auditRetentionDays,
+      activationTimeoutMinutes: options.activationTimeout,
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       logger,
       onNotice: notice,

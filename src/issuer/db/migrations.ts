@@ -129,6 +129,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX usage_events_at ON usage_events (at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'pending certificates and idempotent issuance',
+    statements: [
+      // a certificate is issued pending and becomes valid when the client says a store holds its
+      // credential; one never activated by activate_by is revoked (not-stored) by the issuer.
+      // Rows issued before this version were valid at once and stay so (activated_at = issued_at);
+      // rows a replica still on version 3 inserts carry no activate_by and are read as valid too,
+      // so a rolling upgrade never turns a certificate pending or revokes it
+      `ALTER TABLE certificates ADD COLUMN activated_at timestamptz`,
+      `ALTER TABLE certificates ADD COLUMN activate_by timestamptz`,
+      `UPDATE certificates SET activated_at = issued_at`,
+      // the client's Idempotency-Key, per team, with a digest of the request it came with (a key
+      // reused for another request is refused, not answered with the first one's certificate)
+      `ALTER TABLE certificates ADD COLUMN idempotency_key text`,
+      `ALTER TABLE certificates ADD COLUMN request_digest text`,
+      `CREATE UNIQUE INDEX certificates_idempotency ON certificates (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+      // the housekeeping sweep reads only the pending ones
+      `CREATE INDEX certificates_pending ON certificates (activate_by) WHERE activated_at IS NULL AND revoked_at IS NULL`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

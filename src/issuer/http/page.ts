@@ -28,7 +28,7 @@ h2{font-size:18px;margin:32px 0 12px}
 .status p{margin:0}
 .status .word{font-size:56px;font-weight:800;letter-spacing:.04em;line-height:1.1}
 .status .why{font-size:18px;margin-top:8px}
-.valid{background:#1a7f37}.expired{background:#6e7781}.revoked{background:#cf222e}.missing{background:#6e7781}
+.valid{background:#1a7f37}.pending{background:#9a6700}.expired{background:#6e7781}.revoked{background:#cf222e}.missing{background:#6e7781}
 dl{display:grid;grid-template-columns:minmax(160px,240px) 1fr;gap:0;margin:0;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
 dt,dd{margin:0;padding:10px 14px;border-bottom:1px solid var(--line)}
 dt{font-weight:600;color:var(--muted)}
@@ -96,6 +96,12 @@ function statusBlock(s: CertificateStatusResponse): string {
     return `<section class="status expired" role="status">
 <p class="word">EXPIRED</p>
 <p class="why">Expired on ${when(s.expires_at)}. It was valid from ${when(s.issued_at)} until then.</p>
+</section>`;
+  }
+  if (s.status === 'pending') {
+    return `<section class="status pending" role="status">
+<p class="word">PENDING — NOT VALID</p>
+<p class="why">The issuer has not yet been told that any store holds this credential. Do not rely on this certificate: unless it is activated by ${when(s.activate_by)}, the issuer revokes it (reason not-stored).</p>
 </section>`;
   }
   return `<section class="status valid" role="status">

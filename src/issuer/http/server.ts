@@ -160,8 +160,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   app.post('/api/v1/certificates', async (request, reply) => {
-    const result = await issuer.issueCertificate(callerOf(request, reply), request.body);
-    return reply.code(201).type(JSON_TYPE).header('location', result.cert_url).send(result);
+    const key = request.headers['idempotency-key'];
+    const { replayed, ...result } = await issuer.issueCertificate(
+      callerOf(request, reply),
+      request.body,
+      // repeated, the header arrives as an array: refused as not a valid key
+      Array.isArray(key) ? key.join(',') : key,
+    );
+    return reply
+      .code(replayed ? 200 : 201)
+      .type(JSON_TYPE)
+      .header('location', result.cert_url)
+      .send(result);
   });
 
   app.get('/api/v1/certificates', async (request, reply) => {
@@ -172,6 +182,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.get('/api/v1/certificates/:id', async (request, reply) => {
     const result = await issuer.getCertificate(paramId(request), { ip: request.ip, via: 'api' });
     return reply.type(JSON_TYPE).header('access-control-allow-origin', '*').send(result);
+  });
+
+  app.post('/api/v1/certificates/:id/activate', async (request, reply) => {
+    const result = await issuer.activateCertificate(callerOf(request, reply), paramId(request));
+    return reply.type(JSON_TYPE).send(result);
   });
 
   app.post('/api/v1/certificates/:id/revoke', async (request, reply) => {
@@ -204,6 +219,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.get('/cert/:id/jwt', async (request, reply) => {
     const result = await issuer.getCertificate(paramId(request), { ip: request.ip, via: 'jwt' });
+    if (result.status === 'pending') {
+      // a JWT file carries no status: handed out now, it would verify offline as valid although
+      // no store may ever hold its credential
+      throw new IssuerServiceError(
+        'CERTIFICATE_PENDING',
+        409,
+        `This certificate is pending: no store has been confirmed to hold its credential yet. It can be downloaded once activated; unless it is activated by ${result.activate_by ?? 'its deadline'}, the issuer revokes it.`,
+        { details: { activate_by: result.activate_by } },
+      );
+    }
     return reply
       .type('application/jwt')
       .header('content-disposition', `attachment; filename="passgeni-${result.cert_id}.jwt"`)
