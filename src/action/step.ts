@@ -1,4 +1,5 @@
 import { errorMessage, isPassgeniError } from '../errors.js';
+import { checkHttpLimitEnv } from '../lib/http.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { createRuntime, type ActionRuntime } from './runtime.js';
@@ -62,6 +63,7 @@ export function actionMain<I>(
     for (const name of SECRET_INPUTS) runtime.mask(runtime.env[Inputs.envName(name)]);
     let inputs: I;
     try {
+      checkHttpLimitEnv();
       inputs = read(runtime.env);
     } catch (error) {
       fail(runtime, error);

@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { errorMessage } from '../errors.js';
+import { checkHttpLimitEnv } from '../lib/http.js';
 
 /**
  * `passgeni`: every subcommand lives in its own file under commands/ and registers itself.
@@ -21,6 +23,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  try {
+    checkHttpLimitEnv();
+  } catch (error) {
+    process.stderr.write(`passgeni: ${errorMessage(error)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   registerCommands(program);
   try {
     await program.parseAsync(argv);

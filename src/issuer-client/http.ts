@@ -178,7 +178,7 @@ export class HttpIssuerClient implements IssuerClient {
             ...extraHeaders,
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
-          timeoutMs: this.config.timeoutMs ?? 15_000,
+          ...(this.config.timeoutMs !== undefined && { timeoutMs: this.config.timeoutMs }),
           maxBodyBytes: MAX_BODY_BYTES,
         },
         (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),

@@ -16,9 +16,12 @@ export interface HttpRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Longest wait for a connection (DNS, TCP, TLS). Default 10 s. */
+  /** Longest wait for a connection (DNS, TCP, TLS). Default 10 s, or PASSGENI_HTTP_CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
-  /** Longest wait for the whole exchange, redirects included, up to the body's last byte. Default 30 s. */
+  /**
+   * Longest wait for the whole exchange, redirects included, up to the body's last byte. Default
+   * 30 s, or PASSGENI_HTTP_TIMEOUT_MS.
+   */
   timeoutMs?: number;
   /** Largest body read; a larger one ends the exchange with TOO_LARGE. Default 8 MiB. */
   maxBodyBytes?: number;
@@ -72,12 +75,40 @@ const DEFAULTS = {
   timeoutMs: 30_000,
   maxBodyBytes: 8 * 1024 * 1024,
 };
+
+/**
+ * The time limits a caller leaves unset: the defaults above, or what the user set for every
+ * outbound call at once (a slow network, a distant issuer) with PASSGENI_HTTP_CONNECT_TIMEOUT_MS
+ * and PASSGENI_HTTP_TIMEOUT_MS. Read per request, so a front end's environment applies.
+ */
+function defaultLimit(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > 600_000) {
+    throw new RangeError(
+      `${variable} must be a whole number of milliseconds from 1 to 600000; unset it for the default (${fallback}).`,
+    );
+  }
+  return value;
+}
+
+/** Front ends call this at start, so a malformed limit is a usage error before anything runs. */
+export function checkHttpLimitEnv(): void {
+  defaultLimit('PASSGENI_HTTP_CONNECT_TIMEOUT_MS', DEFAULTS.connectTimeoutMs);
+  defaultLimit('PASSGENI_HTTP_TIMEOUT_MS', DEFAULTS.timeoutMs);
+}
+
+const connectTimeoutOf = (request: HttpRequest) =>
+  request.connectTimeoutMs ?? defaultLimit('PASSGENI_HTTP_CONNECT_TIMEOUT_MS', DEFAULTS.connectTimeoutMs);
+const timeoutOf = (request: HttpRequest) =>
+  request.timeoutMs ?? defaultLimit('PASSGENI_HTTP_TIMEOUT_MS', DEFAULTS.timeoutMs);
 /** Same-host redirects followed in one exchange. */
 const MAX_REDIRECTS = 5;
 
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const url = new URL(request.url);
-  const deadline = Date.now() + (request.timeoutMs ?? DEFAULTS.timeoutMs);
+  const deadline = Date.now() + timeoutOf(request);
   return exchange(request, url, request.method ?? 'GET', request.body, deadline, 0);
 }
 
@@ -103,7 +134,7 @@ function exchange(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return Promise.reject(new HttpError('PROTOCOL', `Unsupported protocol ${url.protocol}`));
   }
-  const connectMs = request.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const connectMs = connectTimeoutOf(request);
   const totalMs = Math.max(0, deadline - Date.now());
   const maxBody = request.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const headers: Record<string, string> = { ...request.headers };
@@ -137,11 +168,7 @@ function exchange(
       timers.push(timer);
       return timer;
     };
-    limit(
-      totalMs,
-      'TIMEOUT',
-      `${origin} did not answer within ${request.timeoutMs ?? DEFAULTS.timeoutMs} ms.`,
-    );
+    limit(totalMs, 'TIMEOUT', `${origin} did not answer within ${timeoutOf(request)} ms.`);
     const connecting = limit(
       connectMs,
       'CONNECT_TIMEOUT',

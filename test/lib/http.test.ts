@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import {
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, httpRequest } from '../../src/lib/http.js';
+import { HttpError, checkHttpLimitEnv, httpRequest } from '../../src/lib/http.js';
+import { runCli } from '../support/cli.js';
 import { freePort } from '../support/issuer-server.js';
 
 /**
@@ -203,5 +209,40 @@ describe('httpRequest', () => {
 
     const loop = await failure(httpRequest({ url: `${base}/loop` }));
     expect(loop.code).toBe('REDIRECT');
+  });
+});
+
+describe('time limits set for every outbound call', () => {
+  it('PASSGENI_HTTP_TIMEOUT_MS replaces the 30 s default; a malformed value is refused with the range', async () => {
+    const server = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const saved = process.env.PASSGENI_HTTP_TIMEOUT_MS;
+    try {
+      process.env.PASSGENI_HTTP_TIMEOUT_MS = '300';
+      const started = Date.now();
+      const error = await httpRequest({ url }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).code).toBe('TIMEOUT');
+      expect((error as HttpError).message).toContain('within 300 ms');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      process.env.PASSGENI_HTTP_TIMEOUT_MS = '5s';
+      expect(() => checkHttpLimitEnv()).toThrow(
+        /PASSGENI_HTTP_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.PASSGENI_HTTP_TIMEOUT_MS;
+      else process.env.PASSGENI_HTTP_TIMEOUT_MS = saved;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('the CLI refuses a malformed limit before doing anything (exit 2)', async () => {
+    const run = await runCli(['standards'], { env: { PASSGENI_HTTP_CONNECT_TIMEOUT_MS: '-1' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('PASSGENI_HTTP_CONNECT_TIMEOUT_MS must be a whole number');
   });
 });
