@@ -214,7 +214,8 @@ function fromErrorResponse(
     retried,
     // a server error may come after the request took effect (or from a proxy in front of it)
     mayHaveArrived: status >= 500,
-    exitCode: status === 422 || status === 400 ? 2 : 3,
+    // a certificate that does not exist is the same answer whichever command asked: exit 1
+    exitCode: code === 'CERTIFICATE_NOT_FOUND' ? 1 : status === 422 || status === 400 ? 2 : 3,
     ...(body && { body }),
     ...(status === 401 && { hint: { option: 'api-key', fix: 'check' } }),
   });

@@ -17,7 +17,9 @@ export class IssuerServiceError extends PassgeniError {
     message: string,
     options: { details?: Record<string, unknown>; retryAfter?: number; cause?: unknown } = {},
   ) {
-    const exitCode: ExitCode = status >= 400 && status < 500 && status !== 429 ? 2 : 3;
+    // a certificate that does not exist is exit 1 from every command and client (README)
+    const exitCode: ExitCode =
+      code === 'CERTIFICATE_NOT_FOUND' ? 1 : status >= 400 && status < 500 && status !== 429 ? 2 : 3;
     super(code, message, {
       exitCode,
       ...(options.details !== undefined && { details: options.details }),
