@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
 import type { IssuerSelection } from '../issuer-client/index.js';
 import { DEFAULT_DATA_DIR } from '../issuer-client/local.js';
 
@@ -12,7 +14,10 @@ export function addIssuerOptions(command: Command): Command {
       '--issuer-url <url>',
       'issuer to use (env PASSGENI_ISSUER_URL); default: the local issuer in --data-dir',
     )
-    .option('--api-key <key>', 'API key for the issuer (env PASSGENI_API_KEY)')
+    .option(
+      '--api-key <key>',
+      'API key for the issuer; "-" reads it from stdin (env PASSGENI_API_KEY; either keeps it out of shell history and ps)',
+    )
     .option('--data-dir <dir>', 'data directory of the local issuer (env PASSGENI_DATA_DIR)', undefined)
     .option(
       '--public-url <url>',
@@ -26,7 +31,8 @@ export function issuerSelection(
 ): IssuerSelection {
   // an empty variable (VAR= in a workflow or a shell) is unset, not "the current directory"
   const issuerUrl = options.issuerUrl ?? nonEmpty(env.PASSGENI_ISSUER_URL);
-  const apiKey = options.apiKey ?? nonEmpty(env.PASSGENI_API_KEY);
+  const apiKey =
+    options.apiKey === '-' ? readKeyFromStdin() : (options.apiKey ?? nonEmpty(env.PASSGENI_API_KEY));
   const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR);
   const publicUrl = options.publicUrl ?? nonEmpty(env.PASSGENI_PUBLIC_URL);
   return {
@@ -53,4 +59,21 @@ export function issuerStorage(
 
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** `--api-key -`: the key on stdin (a pipe or a file), so it is never on argv. */
+function readKeyFromStdin(): string {
+  let key: string;
+  try {
+    key = readFileSync(0, 'utf8').trim();
+  } catch {
+    key = '';
+  }
+  if (key === '' || /\s/.test(key)) {
+    throw new InputError(
+      'API_KEY_STDIN_INVALID',
+      '--api-key - reads the API key from stdin, which held no single key. Pipe exactly the key in, e.g. `passgeni … --api-key - < key.txt`.',
+    );
+  }
+  return key;
 }

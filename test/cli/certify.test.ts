@@ -227,6 +227,29 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     }
   });
 
+  it('--api-key - reads the key from stdin, so it is never on the command line', async () => {
+    writeFileSync(join(dir, 'stdin.env'), '');
+    const args = [
+      'certify',
+      '--standard',
+      'HIPAA',
+      '--store',
+      'file://./stdin.env#K',
+      '--issuer-url',
+      issuer.url,
+    ];
+    const env = { PASSGENI_API_KEY: '' };
+    const ok = await runCli([...args, '--api-key', '-', '--json'], {
+      cwd: dir,
+      env,
+      input: `${issuer.apiKey}\n`,
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    const empty = await runCli([...args, '--api-key', '-', '--json'], { cwd: dir, env, input: '' });
+    expect(empty.code).toBe(2);
+    expect(JSON.parse(empty.stderr)).toMatchObject({ code: 'API_KEY_STDIN_INVALID' });
+  });
+
   it('exits 3 with the stores named when a store write fails, and the certificate is revoked', async () => {
     holdLockElsewhere(join(dir, 'busy.env'));
     const run = await runCli(['certify', '--standard', 'HIPAA', '--store', 'file://./busy.env#K', '--json'], {
