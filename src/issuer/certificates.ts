@@ -81,7 +81,7 @@ export async function issueCertificate(
     ctx,
     caller,
     now,
-    { op, perAddress: true, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
+    { op, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
     () => parseCertificateRequest(body, now),
   );
   const { who, session } = await consumeSession(ctx, caller, now, request.sessionId);

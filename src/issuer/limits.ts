@@ -5,13 +5,16 @@ import { InputError } from '../errors.js';
  * every replica that shares it. A value of 0 turns a rule off.
  */
 export interface AbuseLimits {
-  /** Certificate requests (POST /api/v1/certificates) per client address per clock hour. */
+  /**
+   * Attempts without a valid API key (none, unknown or revoked) per client address per clock hour.
+   * Requests with a valid key never count here: keys have their own limits below.
+   */
   ipCertificatesPerHour: number;
-  /** Authenticated API requests per API key per clock minute. */
+  /** API requests per API key per clock minute, for keys created without their own. */
   keyRequestsPerMinute: number;
-  /** Token bucket per API key: this many requests at once … */
+  /** Token bucket per API key: this many requests at once … (keys without their own) */
   keyBurst: number;
-  /** … then this many per second. */
+  /** … then this many per second (a key with its own per-minute rate refills at that rate / 60). */
   keyRefillPerSecond: number;
   /** A team that issues more than this many certificates within the window is flagged (not blocked). */
   teamFlagThreshold: number;
