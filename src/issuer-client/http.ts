@@ -1,6 +1,7 @@
 import type { Jwks } from '../certificate/index.js';
 import { jsonBody, type HttpResponse } from '../lib/http.js';
-import { DEFAULT_RETRY, httpRequestWithRetry, type RetryPolicy } from '../lib/retry.js';
+import { AdaptivePacer } from '../lib/pacer.js';
+import { DEFAULT_RETRY, httpRequestWithRetry, parseRetryAfter, type RetryPolicy } from '../lib/retry.js';
 import { IssuerError, issuerUnreachable } from './errors.js';
 import type * as Responses from './responses.js';
 import type {
@@ -23,7 +24,19 @@ export interface HttpIssuerOptions {
   /** Longest wait for one whole exchange. Default 15 s. */
   timeoutMs?: number;
   userAgent?: string;
+  /**
+   * A 429 is waited out for as long as its Retry-After says, up to this long (default 60 s: the
+   * longest a key's own limits ever ask for); a longer wait is reported instead.
+   */
+  maxRateLimitWaitMs?: number;
+  /** How many 429s one request waits out before it is reported. Default 8. */
+  maxRateLimitRetries?: number;
 }
+
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+const DEFAULT_RATE_LIMIT_RETRIES = 8;
+/** Requests in flight at once before the issuer has refused any. */
+const MAX_IN_FLIGHT = 16;
 
 /** Issuer answers are small JSON documents; anything larger is not an issuer speaking. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,8 +50,12 @@ function loadResponses(): Promise<typeof Responses> {
 
 /**
  * Client for the issuer's HTTP protocol (docs/protocol.md). Every response is validated before
- * it is used, since it comes from the network. Retries cover what is transient — 429 (honouring
- * Retry-After), 5xx and connection failures — and never 4xx answers that would fail again.
+ * it is used, since it comes from the network. Retries cover what is transient — 5xx and
+ * connection failures, with backoff — and never 4xx answers that would fail again. A 429 is the
+ * issuer pacing this key: the client's authenticated requests share an adaptive pacer (halve
+ * what is in flight, hold everything for the Retry-After, grow back slowly; src/lib/pacer.ts), the
+ * refused request goes again first once the wait is over, and waits have a budget of their own so
+ * pacing never uses up the retries meant for failures.
  *
  * Issuing a certificate consumes a single-use session, so a retry after a lost response meets
  * SESSION_USED; the issuer then names the certificate it already issued for that session and the
@@ -48,6 +65,8 @@ export class HttpIssuerClient implements IssuerClient {
   readonly description: string;
   private readonly base: URL;
   private readonly retry: RetryPolicy;
+  /** One per client, i.e. per API key: the issuer limits the key, so its requests share one pace. */
+  private readonly pacer = new AdaptivePacer(MAX_IN_FLIGHT);
 
   constructor(private readonly config: HttpIssuerOptions) {
     let base: URL;
@@ -88,7 +107,7 @@ export class HttpIssuerClient implements IssuerClient {
 
   async issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
     try {
-      const body = await this.request('POST', 'api/v1/certificates', request, [201]);
+      const body = await this.request('POST', 'api/v1/certificates', request, [201], true, true);
       return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
       // A retry after a lost 201 finds the session used; the issuer tells its owner which
@@ -144,38 +163,58 @@ export class HttpIssuerClient implements IssuerClient {
     body: unknown,
     ok: number[],
     auth = true,
+    urgent = false,
   ): Promise<unknown> {
     let response: HttpResponse & { attempts: number };
-    try {
-      response = await httpRequestWithRetry(
-        this.retry,
-        {
-          url: new URL(path, this.base),
-          method,
-          headers: {
-            accept: 'application/json',
-            'user-agent': this.config.userAgent ?? 'passgeni',
-            ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
-            ...(body !== undefined && { 'content-type': 'application/json' }),
+    let retried = false;
+    const maxWait = this.config.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+    const maxRetries = this.config.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
+    for (let limited = 0; ; limited++) {
+      // a certificate request redeems a session that expires; a retry has waited its turn already
+      const release = await this.pacer.acquire(urgent || limited > 0);
+      try {
+        response = await httpRequestWithRetry(
+          this.retry,
+          {
+            url: new URL(path, this.base),
+            method,
+            headers: {
+              accept: 'application/json',
+              'user-agent': this.config.userAgent ?? 'passgeni',
+              ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
+              ...(body !== undefined && { 'content-type': 'application/json' }),
+            },
+            ...(body !== undefined && { body: JSON.stringify(body) }),
+            timeoutMs: this.config.timeoutMs ?? 15_000,
+            maxBodyBytes: MAX_BODY_BYTES,
           },
-          ...(body !== undefined && { body: JSON.stringify(body) }),
-          timeoutMs: this.config.timeoutMs ?? 15_000,
-          maxBodyBytes: MAX_BODY_BYTES,
-        },
-        (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),
-      );
-    } catch (cause) {
-      throw issuerUnreachable(this.description, cause);
+          (answer) => !ok.includes(answer.status) && answer.status >= 500,
+        );
+      } catch (cause) {
+        release(true);
+        throw issuerUnreachable(this.description, cause);
+      }
+      retried ||= response.attempts > 1;
+      if (response.status !== 429) {
+        release(true);
+        break;
+      }
+      // an issuer that names no wait gets the plain backoff of a transient failure
+      const waitMs =
+        parseRetryAfter(response.headers['retry-after']) ??
+        Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** limited);
+      // a wait beyond the bound is reported, not imposed on the client's other requests
+      const reported = limited >= maxRetries || waitMs > maxWait;
+      if (!reported) this.pacer.refused(waitMs, response.headers['x-ratelimit-scope'] === 'key-burst');
+      release(false);
+      if (reported) break;
+      // no sleep here: the pacer holds every request, this one first, until the wait is over
+      retried = true;
     }
     const payload = jsonBody(response);
     if (ok.includes(response.status)) return payload;
     const { parseErrorBody } = await loadResponses();
-    throw fromErrorResponse(
-      response.status,
-      parseErrorBody(payload),
-      this.description,
-      response.attempts > 1,
-    );
+    throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
   }
 }
 
@@ -189,7 +228,11 @@ function fromErrorResponse(
   // The issuer's message is shown (it is ours and holds no secret), trimmed so a hostile or
   // broken server cannot flood the terminal.
   const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, '') : `HTTP ${status}`;
-  const advice = status === 429 ? ' The issuer is rate-limiting this key or address; try again later.' : '';
+  const retryAfter = typeof body?.retry_after === 'number' ? ` in ${body.retry_after} s` : ' later';
+  const advice =
+    status === 429
+      ? ` The issuer is rate-limiting this key or address; try again${retryAfter}, or ask its operator for a key with a higher limit (\`passgeni api-key create --per-minute N\`).`
+      : '';
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,
