@@ -199,9 +199,10 @@ export class HttpIssuerClient implements IssuerClient {
         release(true);
         break;
       }
-      // an issuer that names no wait gets the plain backoff of a transient failure
       const waitMs =
+        preciseWait(response) ??
         parseRetryAfter(response.headers['retry-after']) ??
+        // an issuer that names no wait gets the plain backoff of a transient failure
         Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** limited);
       // a wait beyond the bound is reported, not imposed on the client's other requests
       const reported = limited >= maxRetries || waitMs > maxWait;
@@ -216,6 +217,18 @@ export class HttpIssuerClient implements IssuerClient {
     const { parseErrorBody } = await loadResponses();
     throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
   }
+}
+
+/**
+ * The issuer's wait to the millisecond (`retry_after_ms`, docs/protocol.md), where it sent one
+ * that agrees with Retry-After: whole seconds are ten times too long for a bucket refilling ten a
+ * second.
+ */
+function preciseWait(response: HttpResponse): number | undefined {
+  const ms = (jsonBody(response) as { retry_after_ms?: unknown } | null | undefined)?.retry_after_ms;
+  const header = parseRetryAfter(response.headers['retry-after']);
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return undefined;
+  return header !== undefined && ms > header ? undefined : ms;
 }
 
 function fromErrorResponse(

@@ -290,7 +290,11 @@ function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date)
       rateLimitMessage(scope, state?.limit ?? 0, retryAfter),
       {
         retryAfter,
-        details: { limit: scope, retry_after: retryAfter },
+        details: {
+          limit: scope,
+          retry_after: retryAfter,
+          retry_after_ms: state?.retryAfterMs ?? retryAfter * 1000,
+        },
       },
     );
   }

@@ -81,6 +81,11 @@ export interface RateLimitState {
   resetAt: Date;
   /** Seconds until a refused request may be retried; set only when refused. */
   retryAfter?: number;
+  /**
+   * The same wait in milliseconds: Retry-After is whole seconds, and a bucket refilling 10 a
+   * second would otherwise make a pacing client wait ten times too long.
+   */
+  retryAfterMs?: number;
 }
 
 /** Counters as the guard statement returned them (null when a rule did not apply). */
@@ -139,7 +144,10 @@ export function evaluateLimits(
       remaining: Math.floor(tokens),
       resetAt: new Date(fullMs),
     };
-    if (refused) state.retryAfter = Math.max(1, Math.ceil((1 - tokens) / rate));
+    if (refused) {
+      state.retryAfterMs = Math.max(1, Math.ceil(((1 - tokens) / rate) * 1000));
+      state.retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
+    }
     all.push({ state, refused, windowMs: 1000 });
   }
   if (all.length === 0) return { allowed: true, state: undefined };
@@ -172,7 +180,10 @@ function windowRule(
     remaining: Math.max(0, limit - hits),
     resetAt: new Date(resetMs),
   };
-  if (refused) state.retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+  if (refused) {
+    state.retryAfterMs = Math.max(1, resetMs - nowMs);
+    state.retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+  }
   return { state, refused, windowMs };
 }
 

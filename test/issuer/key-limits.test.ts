@@ -154,9 +154,19 @@ describe.each(BACKENDS)('abuse controls over HTTP on %s', (backend) => {
     expect(third.headers.get('retry-after')).toBe('45');
     expect(third.headers.get('x-ratelimit-scope')).toBe('key-minute');
     expect(third.headers.get('x-ratelimit-limit')).toBe('2');
-    expect(third.body).toMatchObject({ code: 'RATE_LIMITED', limit: 'key-minute', retry_after: 45 });
+    expect(third.body).toMatchObject({
+      code: 'RATE_LIMITED',
+      limit: 'key-minute',
+      retry_after: 45,
+      retry_after_ms: 45_000,
+    });
     // the same address with another key is not affected
     expect((await certify(other.key, ip)).map((r) => r.status)).toEqual([201, 201]);
+    // a fast key's bucket refills 10 a second: Retry-After says 1 s, retry_after_ms the real 100 ms
+    const fast = await server.issuer.createApiKey({ team: uniqueTeam(), perMinute: 600, burst: 1 });
+    await api(server.url, '/api/v1/certificates', { key: fast.key, headers: from(ip) });
+    const soon = await api(server.url, '/api/v1/certificates', { key: fast.key, headers: from(ip) });
+    expect([soon.status, soon.headers.get('retry-after'), soon.body.retry_after_ms]).toEqual([429, '1', 100]);
     // the next minute the slow key may make two more requests
     clock.set('2030-05-01T13:01:00.000Z');
     expect((await certify(slow.key, ip)).map((r) => r.status)).toEqual([201, 201]);
