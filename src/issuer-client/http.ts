@@ -244,7 +244,7 @@ function fromErrorResponse(
   const retryAfter = typeof body?.retry_after === 'number' ? ` in ${body.retry_after} s` : ' later';
   const advice =
     status === 429
-      ? ` The issuer is rate-limiting this key or address; try again${retryAfter}, or ask its operator for a key with a higher limit (\`passgeni api-key create --per-minute N\`).`
+      ? ` The issuer is rate-limiting this key or address; try again${retryAfter}, or ask its operator for a key with a higher per-minute limit.`
       : '';
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
