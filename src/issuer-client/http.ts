@@ -206,7 +206,7 @@ export class HttpIssuerClient implements IssuerClient {
         Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** limited);
       // a wait beyond the bound is reported, not imposed on the client's other requests
       const reported = limited >= maxRetries || waitMs > maxWait;
-      if (!reported) this.pacer.refused(waitMs, response.headers['x-ratelimit-scope'] === 'key-burst');
+      if (!reported) this.pacer.refused(waitMs, refillInterval(response));
       release(false);
       if (reported) break;
       // no sleep here: the pacer holds every request, this one first, until the wait is over
@@ -225,10 +225,19 @@ export class HttpIssuerClient implements IssuerClient {
  * second.
  */
 function preciseWait(response: HttpResponse): number | undefined {
-  const ms = (jsonBody(response) as { retry_after_ms?: unknown } | null | undefined)?.retry_after_ms;
+  const ms = bodyNumber(response, 'retry_after_ms');
   const header = parseRetryAfter(response.headers['retry-after']);
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return undefined;
-  return header !== undefined && ms > header ? undefined : ms;
+  return ms !== undefined && (header === undefined || ms <= header) ? ms : undefined;
+}
+
+/** The refusing bucket's time between tokens (`refill_interval_ms`): the pace to keep. */
+function refillInterval(response: HttpResponse): number {
+  return Math.min(bodyNumber(response, 'refill_interval_ms') ?? 0, DEFAULT_RATE_LIMIT_WAIT_MS);
+}
+
+function bodyNumber(response: HttpResponse, name: string): number | undefined {
+  const value = (jsonBody(response) as Record<string, unknown> | null | undefined)?.[name];
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function fromErrorResponse(

@@ -294,6 +294,7 @@ function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date)
           limit: scope,
           retry_after: retryAfter,
           retry_after_ms: state?.retryAfterMs ?? retryAfter * 1000,
+          ...(state?.refillIntervalMs !== undefined && { refill_interval_ms: state.refillIntervalMs }),
         },
       },
     );

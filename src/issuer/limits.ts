@@ -86,6 +86,8 @@ export interface RateLimitState {
    * second would otherwise make a pacing client wait ten times too long.
    */
   retryAfterMs?: number;
+  /** A bucket's time between tokens, when a bucket refused: the pace a client should keep. */
+  refillIntervalMs?: number;
 }
 
 /** Counters as the guard statement returned them (null when a rule did not apply). */
@@ -145,6 +147,7 @@ export function evaluateLimits(
       resetAt: new Date(fullMs),
     };
     if (refused) {
+      state.refillIntervalMs = Math.ceil(1000 / rate);
       state.retryAfterMs = Math.max(1, Math.ceil(((1 - tokens) / rate) * 1000));
       state.retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
     }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
 /** Successes shorten the spacing between requests by this factor: the slow growth of AIMD. */
-const SPACING_DECAY = 0.95;
+const SPACING_DECAY = 0.98;
 /** Below this the spacing is dropped: the server's limits are far away again. */
 const MIN_SPACING_MS = 50;
 /** Spread over a pause, so clients refused together (a matrix of runners) do not return together. */
@@ -14,10 +14,10 @@ const JITTER_MS = 250;
  *
  *   - a refusal (429) halves how many requests may be in flight, once per wait the server asks for
  *     (a volley of 429s from one congested moment counts once), and nothing is sent until that
- *     wait is over; a refusal by a token bucket also spaces requests by the wait it asked for (the
- *     time one token takes to come back);
+ *     wait is over; a refusal by a token bucket also spaces requests by the bucket's time between
+ *     tokens, as the server states it;
  *   - each request that passes adds 1/limit to the in-flight limit (one more per round of
- *     successes) and shortens the spacing by 5 %, so the rate creeps back up to the limit.
+ *     successes) and shortens the spacing by 2 %, so the rate creeps back up to the limit.
  *
  * Urgent requests (retries, and requests that redeem something that expires) go first.
  */
@@ -68,14 +68,17 @@ export class AdaptivePacer {
     };
   }
 
-  /** The server refused a request for its rate and asked for this wait; `bucket` when a token bucket refused it. */
-  refused(waitMs: number, bucket: boolean): void {
+  /**
+   * The server refused a request for its rate and asked for this wait; `spacingMs` is the pace it
+   * asked for (a token bucket's time between tokens), 0 when it named none.
+   */
+  refused(waitMs: number, spacingMs = 0): void {
     const now = this.now();
     if (now >= this.lastDecrease + Math.max(waitMs, 1000)) {
       this.window = Math.max(1, this.window / 2);
       this.lastDecrease = now;
     }
-    if (bucket) this.spacingMs = Math.max(this.spacingMs, waitMs);
+    this.spacingMs = Math.max(this.spacingMs, spacingMs);
     this.pausedUntil = Math.max(this.pausedUntil, now + waitMs + Math.random() * JITTER_MS);
   }
 

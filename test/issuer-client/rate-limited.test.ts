@@ -75,8 +75,8 @@ describe('AdaptivePacer', () => {
       await vi.advanceTimersByTimeAsync(10);
       expect(fifth).toBe(false);
       // one congested moment: two refusals, one halving
-      pacer.refused(1000, true);
-      pacer.refused(1000, true);
+      pacer.refused(1000, 1000);
+      pacer.refused(1000, 1000);
       expect(pacer.limit).toBe(2);
       releases[0]?.(false);
       releases[1]?.(false);

@@ -166,7 +166,12 @@ describe.each(BACKENDS)('abuse controls over HTTP on %s', (backend) => {
     const fast = await server.issuer.createApiKey({ team: uniqueTeam(), perMinute: 600, burst: 1 });
     await api(server.url, '/api/v1/certificates', { key: fast.key, headers: from(ip) });
     const soon = await api(server.url, '/api/v1/certificates', { key: fast.key, headers: from(ip) });
-    expect([soon.status, soon.headers.get('retry-after'), soon.body.retry_after_ms]).toEqual([429, '1', 100]);
+    expect([
+      soon.status,
+      soon.headers.get('retry-after'),
+      soon.body.retry_after_ms,
+      soon.body.refill_interval_ms,
+    ]).toEqual([429, '1', 100, 100]);
     // the next minute the slow key may make two more requests
     clock.set('2030-05-01T13:01:00.000Z');
     expect((await certify(slow.key, ip)).map((r) => r.status)).toEqual([201, 201]);
