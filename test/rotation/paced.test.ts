@@ -72,20 +72,21 @@ describe('rotation paced by a default issuer', () => {
       .split('\n')
       .filter((line) => line.includes('"status":429')).length;
 
-  it('certifies all 8 credentials with the default concurrency, rotates none right after, and the runner can still certify', async () => {
+  it('certifies all 30 credentials with the default concurrency, rotates none right after, and the runner can still certify', async () => {
     const key = await createKey('rotation');
-    const file = manifest('eight', 8);
+    // 60 requests: a burst of 5, then the key's 1 a second
+    const file = manifest('thirty', 30);
     const first = await rotate(file, key);
     expect(first.report.failed).toEqual([]);
-    expect(first.report.rotated).toHaveLength(8);
+    expect(first.report.rotated).toHaveLength(30);
     expect(first.code).toBe(0);
-    for (let i = 0; i < 8; i++)
-      expect(readFileSync(join(dir, `eight-${i}.env`), 'utf8')).toMatch(/^PASSWORD=/m);
+    for (let i = 0; i < 30; i++)
+      expect(readFileSync(join(dir, `thirty-${i}.env`), 'utf8')).toMatch(/^PASSWORD=/m);
 
     const again = await rotate(file, key);
     expect(again.report.failed).toEqual([]);
     expect(again.code).toBe(0);
-    expect([again.report.rotated.length, again.report.skipped.length]).toEqual([0, 8]);
+    expect([again.report.rotated.length, again.report.skipped.length]).toEqual([0, 30]);
 
     const certify = await runCli(
       [
