@@ -1,7 +1,8 @@
 import type { Jwks } from '../certificate/index.js';
 import { jsonBody, type HttpResponse } from '../lib/http.js';
-import { DEFAULT_RETRY, httpRequestWithRetry, type RetryPolicy } from '../lib/retry.js';
 import { randomUUID } from 'node:crypto';
+import { AdaptivePacer } from '../lib/pacer.js';
+import { DEFAULT_RETRY, httpRequestWithRetry, parseRetryAfter, type RetryPolicy } from '../lib/retry.js';
 import { IssuerError, answerLost, issuerUnreachable } from './errors.js';
 import type * as Responses from './responses.js';
 import type {
@@ -25,7 +26,19 @@ export interface HttpIssuerOptions {
   /** Longest wait for one whole exchange. Default 15 s. */
   timeoutMs?: number;
   userAgent?: string;
+  /**
+   * A 429 is waited out for as long as its Retry-After says, up to this long (default 60 s: the
+   * longest a key's own limits ever ask for); a longer wait is reported instead.
+   */
+  maxRateLimitWaitMs?: number;
+  /** How many 429s one request waits out before it is reported. Default 8. */
+  maxRateLimitRetries?: number;
 }
+
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+const DEFAULT_RATE_LIMIT_RETRIES = 8;
+/** Requests in flight at once before the issuer has refused any. */
+const MAX_IN_FLIGHT = 16;
 
 /** Issuer answers are small JSON documents; anything larger is not an issuer speaking. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,8 +52,12 @@ function loadResponses(): Promise<typeof Responses> {
 
 /**
  * Client for the issuer's HTTP protocol (docs/protocol.md). Every response is validated before
- * it is used, since it comes from the network. Retries cover what is transient — 429 (honouring
- * Retry-After), 5xx and connection failures — and never 4xx answers that would fail again.
+ * it is used, since it comes from the network. Retries cover what is transient — 5xx and
+ * connection failures, with backoff — and never 4xx answers that would fail again. A 429 is the
+ * issuer pacing this key: the client's authenticated requests share an adaptive pacer (halve
+ * what is in flight, hold everything for the Retry-After, grow back slowly; src/lib/pacer.ts), the
+ * refused request goes again first once the wait is over, and waits have a budget of their own so
+ * pacing never uses up the retries meant for failures.
  *
  * Issuing a certificate consumes a single-use session, so a retry after a lost response meets
  * SESSION_USED; the issuer then names the certificate it already issued for that session and the
@@ -50,6 +67,8 @@ export class HttpIssuerClient implements IssuerClient {
   readonly description: string;
   private readonly base: URL;
   private readonly retry: RetryPolicy;
+  /** One per client, i.e. per API key: the issuer limits the key, so its requests share one pace. */
+  private readonly pacer = new AdaptivePacer(MAX_IN_FLIGHT);
 
   constructor(private readonly config: HttpIssuerOptions) {
     let base: URL;
@@ -97,7 +116,8 @@ export class HttpIssuerClient implements IssuerClient {
     const idempotencyKey = options.idempotencyKey ?? randomUUID();
     try {
       const body = await this.request('POST', 'api/v1/certificates', request, [200, 201], true, {
-        'idempotency-key': idempotencyKey,
+        urgent: true,
+        headers: { 'idempotency-key': idempotencyKey },
       });
       return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
@@ -161,41 +181,83 @@ export class HttpIssuerClient implements IssuerClient {
     body: unknown,
     ok: number[],
     auth = true,
-    extraHeaders: Record<string, string> = {},
+    // urgent: a certificate request redeems a session that expires, so it goes before new ones
+    options: { urgent?: boolean; headers?: Record<string, string> } = {},
   ): Promise<unknown> {
     let response: HttpResponse & { attempts: number };
-    try {
-      response = await httpRequestWithRetry(
-        this.retry,
-        {
-          url: new URL(path, this.base),
-          method,
-          headers: {
-            accept: 'application/json',
-            'user-agent': this.config.userAgent ?? 'passgeni',
-            ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
-            ...(body !== undefined && { 'content-type': 'application/json' }),
-            ...extraHeaders,
+    let retried = false;
+    const maxWait = this.config.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+    const maxRetries = this.config.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
+    for (let limited = 0; ; limited++) {
+      // a retry has waited its turn already
+      const release = await this.pacer.acquire(options.urgent === true || limited > 0);
+      try {
+        response = await httpRequestWithRetry(
+          this.retry,
+          {
+            url: new URL(path, this.base),
+            method,
+            headers: {
+              accept: 'application/json',
+              'user-agent': this.config.userAgent ?? 'passgeni',
+              ...(auth && { authorization: `Bearer ${this.config.apiKey}` }),
+              ...(body !== undefined && { 'content-type': 'application/json' }),
+              ...options.headers,
+            },
+            ...(body !== undefined && { body: JSON.stringify(body) }),
+            ...(this.config.timeoutMs !== undefined && { timeoutMs: this.config.timeoutMs }),
+            maxBodyBytes: MAX_BODY_BYTES,
           },
-          ...(body !== undefined && { body: JSON.stringify(body) }),
-          ...(this.config.timeoutMs !== undefined && { timeoutMs: this.config.timeoutMs }),
-          maxBodyBytes: MAX_BODY_BYTES,
-        },
-        (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500),
-      );
-    } catch (cause) {
-      throw issuerUnreachable(this.description, cause, method === 'POST');
+          (answer) => !ok.includes(answer.status) && answer.status >= 500,
+        );
+      } catch (cause) {
+        release(true);
+        throw issuerUnreachable(this.description, cause, method === 'POST');
+      }
+      retried ||= response.attempts > 1;
+      if (response.status !== 429) {
+        release(true);
+        break;
+      }
+      const waitMs =
+        preciseWait(response) ??
+        parseRetryAfter(response.headers['retry-after']) ??
+        // an issuer that names no wait gets the plain backoff of a transient failure
+        Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** limited);
+      // a wait beyond the bound is reported, not imposed on the client's other requests
+      const reported = limited >= maxRetries || waitMs > maxWait;
+      if (!reported) this.pacer.refused(waitMs, refillInterval(response));
+      release(false);
+      if (reported) break;
+      // no sleep here: the pacer holds every request, this one first, until the wait is over
+      retried = true;
     }
     const payload = jsonBody(response);
     if (ok.includes(response.status)) return payload;
     const { parseErrorBody } = await loadResponses();
-    throw fromErrorResponse(
-      response.status,
-      parseErrorBody(payload),
-      this.description,
-      response.attempts > 1,
-    );
+    throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
   }
+}
+
+/**
+ * The issuer's wait to the millisecond (`retry_after_ms`, docs/protocol.md), where it sent one
+ * that agrees with Retry-After: whole seconds are ten times too long for a bucket refilling ten a
+ * second.
+ */
+function preciseWait(response: HttpResponse): number | undefined {
+  const ms = bodyNumber(response, 'retry_after_ms');
+  const header = parseRetryAfter(response.headers['retry-after']);
+  return ms !== undefined && (header === undefined || ms <= header) ? ms : undefined;
+}
+
+/** The refusing bucket's time between tokens (`refill_interval_ms`): the pace to keep. */
+function refillInterval(response: HttpResponse): number {
+  return Math.min(bodyNumber(response, 'refill_interval_ms') ?? 0, DEFAULT_RATE_LIMIT_WAIT_MS);
+}
+
+function bodyNumber(response: HttpResponse, name: string): number | undefined {
+  const value = (jsonBody(response) as Record<string, unknown> | null | undefined)?.[name];
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function fromErrorResponse(
@@ -208,7 +270,11 @@ function fromErrorResponse(
   // The issuer's message is shown (it is ours and holds no secret), trimmed so a hostile or
   // broken server cannot flood the terminal.
   const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, '') : `HTTP ${status}`;
-  const advice = status === 429 ? ' The issuer is rate-limiting this key or address; try again later.' : '';
+  const retryAfter = typeof body?.retry_after === 'number' ? ` in ${body.retry_after} s` : ' later';
+  const advice =
+    status === 429
+      ? ` The issuer is rate-limiting this key or address; try again${retryAfter}, or ask its operator for a key with a higher per-minute limit.`
+      : '';
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,

@@ -31,7 +31,14 @@ export interface ApiKeyInfo {
   revoked_at: string | null;
   /** Start of the last minute the key was used in (from the rate counters), if known. */
   last_used_at: string | null;
+  /** The key's own requests per minute; null = the issuer's default (`serve --key-minute-limit`). */
+  per_minute: number | null;
+  /** The key's own burst size; null = the issuer's default (`serve --key-burst`). */
+  burst: number | null;
 }
+
+/** Bounds of a key's own limits: a key that may not make one request is a revoked key. */
+export const KEY_LIMIT_BOUNDS = { perMinute: 100_000, burst: 10_000 } as const;
 
 export interface CreatedApiKey extends ApiKeyInfo {
   /** The key itself: shown once, stored nowhere (only its SHA-256). */
@@ -108,9 +115,12 @@ interface KeyRow {
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  per_minute: number | null;
+  burst: number | null;
 }
 
 const KEY_COLUMNS = `k.id, k.team_id, t.name AS team_name, k.hint, k.name, k.created_at, k.revoked_at,
+  k.per_minute, k.burst,
   (SELECT l.window_start FROM key_limits l WHERE l.key_id = k.id) AS last_used_at`;
 
 function toKeyInfo(row: KeyRow): ApiKeyInfo {
@@ -122,25 +132,60 @@ function toKeyInfo(row: KeyRow): ApiKeyInfo {
   };
 }
 
+export interface KeyLimits {
+  /** Requests per minute (and, spread evenly, the bucket's refill rate). */
+  perMinute?: number;
+  /** Requests at once before the steady rate applies. */
+  burst?: number;
+}
+
+function validateKeyLimits(limits: KeyLimits): void {
+  const check = (value: number | undefined, max: number, what: string, flag: string) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) {
+      throw new InputError(
+        'INVALID_KEY_LIMITS',
+        `A key's ${what} is a whole number from 1 to ${max} (${flag}); leave it out for the issuer's default.`,
+      );
+    }
+  };
+  check(limits.perMinute, KEY_LIMIT_BOUNDS.perMinute, 'requests per minute', '--per-minute');
+  check(limits.burst, KEY_LIMIT_BOUNDS.burst, 'burst', '--burst');
+}
+
 export async function createApiKey(
   db: Queryable,
-  request: { team: string; name?: string; now: Date; ip?: string | null },
+  request: { team: string; name?: string; now: Date; ip?: string | null } & KeyLimits,
 ): Promise<CreatedApiKey> {
   if (request.name !== undefined && (request.name.length > 128 || /[\p{C}]/u.test(request.name))) {
     throw new InputError('INVALID_KEY_NAME', 'A key name is at most 128 printable characters.');
   }
+  validateKeyLimits(request);
   const team = await ensureTeam(db, request.team, request.now);
   const key = newApiKey();
   const id = `key_${randomBytes(8).toString('hex')}`;
   const hint = `${key.slice(0, API_KEY_PREFIX.length + 4)}…`;
+  const perMinute = request.perMinute ?? null;
+  const burst = request.burst ?? null;
   await db.query(
     `WITH k AS (
-       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at, per_minute, burst)
+       VALUES ($1, $2, $3, $4, $5, $6, $8, $9)
        RETURNING id, team_id
      )
      INSERT INTO usage_events (type, team_id, api_key_id, ip, at, detail)
-     SELECT 'api_key.created', team_id, id, $7, $6, '{}'::jsonb FROM k`,
-    [id, team.id, hashApiKey(key), hint, request.name ?? null, request.now, request.ip ?? null],
+     SELECT 'api_key.created', team_id, id, $7, $6,
+       jsonb_strip_nulls(jsonb_build_object('per_minute', $8::int, 'burst', $9::int)) FROM k`,
+    [
+      id,
+      team.id,
+      hashApiKey(key),
+      hint,
+      request.name ?? null,
+      request.now,
+      request.ip ?? null,
+      perMinute,
+      burst,
+    ],
   );
   return {
     id,
@@ -152,6 +197,8 @@ export async function createApiKey(
     created_at: request.now.toISOString(),
     revoked_at: null,
     last_used_at: null,
+    per_minute: perMinute,
+    burst,
   };
 }
 

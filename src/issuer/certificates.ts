@@ -75,7 +75,7 @@ export async function issueCertificate(
     ctx,
     caller,
     now,
-    { op, perAddress: true, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
+    { op, rejected: 'certificate.rejected', metric: ctx.metrics.certificatesRejected },
     () => {
       const parsed = parseCertificateRequest(body, now);
       return { ...parsed, idempotency: parseIdempotency(idempotencyKey, parsed) };

@@ -25,6 +25,6 @@ export type { DatabaseSelection, OpenedDatabase } from './db/open.js';
 export type { Database, Queryable, QueryOptions } from './db/types.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './db/migrations.js';
 export { createApiKey, ensureTeam, listApiKeys, revokeApiKey } from './admin.js';
-export type { ApiKeyInfo } from './admin.js';
+export type { ApiKeyInfo, KeyLimits } from './admin.js';
 export { DATA_DIR_KEY_FILE, rotateKeyFile } from './signing-keys.js';
 export type { IssuerLogger } from './types.js';

@@ -4,6 +4,7 @@ import { aggregateWindow } from './audit.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { HOUR_MS, MINUTE_MS, evaluateLimits, ipSubject, windowStart } from './limits.js';
+import type { AbuseLimits } from './limits.js';
 import type { Counter } from './metrics.js';
 import type { Caller } from './types.js';
 
@@ -15,68 +16,90 @@ import type { Caller } from './types.js';
  * Counters are updated with INSERT … ON CONFLICT … DO UPDATE … RETURNING, which is atomic per
  * row, so concurrent requests on any number of replicas each see their own count.
  *
- * $1 is the request as one JSON object (its fields below, plus the action's own); $2 requests
- * per key per minute (0 = off), $3 burst size (0 = off), $4 refill per second, $5 certificate
- * requests per address per hour (0 = off).
+ * Which limit applies to which traffic (docs/operations.md, "Abuse controls"):
+ *   - a request with a valid API key is judged by that key's limits only (requests per minute and
+ *     its token bucket), stored on the key or, where it has none, the issuer's defaults;
+ *   - a request without a valid key (none, unknown, revoked) counts against its address's hourly
+ *     allowance, which is what stops key guessing and anonymous hammering;
+ *   - a refused request consumes nothing: a key's minute and bucket are charged only when both
+ *     let it pass, and an address's allowance stops counting once it is spent.
+ *
+ * $1 is the request as one JSON object (its fields below, plus the action's own); $2 the default
+ * requests per key per minute (0 = off), $3 the default burst size (0 = off), $4 the default
+ * refill per second, $5 attempts without a valid key per address per hour (0 = off).
  *   key_hash    API key SHA-256 (hex), or null for an in-process caller acting as `team`
  *   op          operation name (audit detail)        now   the request's time
  *   minute_start, hour_start   the windows the request falls in
- *   ip_subject  address subject, or null (only certificate requests are limited per address)
+ *   ip_subject  address subject, or null (in-process, or the address rule is off)
  *   client_ip   client address (audit) or null
  *   ev_type, ev_detail   the event written when the request passes (type null = none)
  */
 const REQUEST_FIELDS = `key_hash text, team text, op text, now timestamptz, minute_start timestamptz,
   hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, agg_window text`;
 
+// A key's limits travel in the proposed row (EXCLUDED), so the update judges the request by them.
+// this minute's hits before the request (a new minute starts from 0)
+const CURRENT_HITS = `CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits ELSE 0 END`;
 // tokens available now: what was left plus the refill since the last request, capped at the burst
 // size (the clock never runs backwards here, even between replicas whose clocks differ slightly)
-const REFILLED = `LEAST($3::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * $4::float8)`;
+const REFILLED = `LEAST(EXCLUDED.burst::float8, l.tokens + GREATEST(0::float8, EXTRACT(EPOCH FROM EXCLUDED.updated_at - l.updated_at)::float8) * EXCLUDED.refill)`;
+const MINUTE_OK = `(EXCLUDED.per_minute = 0 OR ${CURRENT_HITS} < EXCLUDED.per_minute)`;
+const BURST_OK = `(EXCLUDED.burst = 0 OR ${REFILLED} >= 1)`;
+const CHARGE = `CASE WHEN ${MINUTE_OK} AND ${BURST_OK} THEN 1 ELSE 0 END`;
 
 const GUARD_CTES = `k AS (
-    SELECT a.id AS key_id, a.team_id FROM r JOIN api_keys AS a ON a.token_hash = r.key_hash AND a.revoked_at IS NULL
+    SELECT a.id AS key_id, a.team_id,
+      COALESCE(a.per_minute, $2::int) AS per_minute,
+      COALESCE(a.burst, $3::int) AS burst,
+      -- a key with its own per-minute rate refills at that rate; otherwise at the issuer's
+      CASE WHEN a.per_minute IS NOT NULL OR $4::float8 <= 0
+        THEN GREATEST(COALESCE(a.per_minute, $2::int), 1)::float8 / 60 ELSE $4::float8 END AS refill
+    FROM r JOIN api_keys AS a ON a.token_hash = r.key_hash AND a.revoked_at IS NULL
     UNION ALL
-    SELECT NULL::text, t.id FROM r JOIN teams AS t ON t.id = r.team
+    SELECT NULL::text, t.id, 0, 0, 0::float8 FROM r JOIN teams AS t ON t.id = r.team
   ), kl AS (
-    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok)
-    SELECT k.key_id, r.minute_start, 1, GREATEST($3::float8 - 1, 0), r.now, $3::float8 >= 1
-    FROM k, r WHERE k.key_id IS NOT NULL AND ($2::int > 0 OR $3::float8 > 0)
+    INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok, minute_ok,
+      per_minute, burst, refill)
+    SELECT k.key_id, r.minute_start, 1, GREATEST(k.burst - 1, 0), r.now, true, true,
+      k.per_minute, k.burst, k.refill
+    FROM k, r WHERE k.key_id IS NOT NULL AND (k.per_minute > 0 OR k.burst > 0)
     ON CONFLICT (key_id) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= l.window_start THEN l.hits + 1 ELSE 1 END,
+      hits = ${CURRENT_HITS} + ${CHARGE},
       window_start = GREATEST(l.window_start, EXCLUDED.window_start),
-      tokens = ${REFILLED} - CASE WHEN ${REFILLED} >= 1 THEN 1 ELSE 0 END,
-      burst_ok = ${REFILLED} >= 1,
-      updated_at = GREATEST(l.updated_at, EXCLUDED.updated_at)
-    RETURNING hits, window_start, tokens, burst_ok
+      tokens = ${REFILLED} - ${CHARGE},
+      minute_ok = ${MINUTE_OK},
+      burst_ok = ${BURST_OK},
+      updated_at = GREATEST(l.updated_at, EXCLUDED.updated_at),
+      per_minute = EXCLUDED.per_minute, burst = EXCLUDED.burst, refill = EXCLUDED.refill
+    RETURNING hits, window_start, tokens, burst_ok, minute_ok, per_minute, burst, refill
   ), iw AS (
+    -- only traffic without a valid key; once the allowance is spent the count stays at limit + 1
     INSERT INTO rate_windows AS w (subject, window_start, hits)
     SELECT 'ip-hour:' || r.ip_subject, r.hour_start, 1
-    FROM k, r WHERE r.ip_subject IS NOT NULL AND $5::int > 0
+    FROM r WHERE r.ip_subject IS NOT NULL AND $5::int > 0 AND NOT EXISTS (SELECT 1 FROM k)
     ON CONFLICT (subject) DO UPDATE SET
-      hits = CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits + 1 ELSE 1 END,
+      hits = LEAST(CASE WHEN EXCLUDED.window_start <= w.window_start THEN w.hits ELSE 0 END + 1, $5::int + 1),
       window_start = GREATEST(w.window_start, EXCLUDED.window_start)
     RETURNING hits, window_start
   ), g AS (
     SELECT k.key_id, k.team_id,
-      CASE WHEN $2::int > 0 THEN kl.hits END AS key_hits,
-      CASE WHEN $2::int > 0 THEN kl.window_start END AS key_window_start,
-      CASE WHEN $3::float8 > 0 THEN kl.tokens END AS key_tokens,
-      CASE WHEN $3::float8 > 0 THEN kl.burst_ok END AS key_burst_ok,
+      kl.hits AS key_hits, kl.window_start AS key_window_start, kl.tokens AS key_tokens,
+      kl.burst_ok AS key_burst_ok, kl.minute_ok AS key_minute_ok,
+      kl.per_minute AS key_per_minute, kl.burst AS key_burst, kl.refill AS key_refill,
       iw.hits AS ip_hits, iw.window_start AS ip_window_start
     FROM r LEFT JOIN k ON true LEFT JOIN kl ON true LEFT JOIN iw ON true
   ), ok AS (
     SELECT key_id, team_id FROM g
-    WHERE team_id IS NOT NULL
-      AND ($2::int = 0 OR COALESCE(key_hits, 0) <= $2::int)
-      AND COALESCE(key_burst_ok, true)
-      AND ($5::int = 0 OR COALESCE(ip_hits, 0) <= $5::int)
+    WHERE team_id IS NOT NULL AND COALESCE(key_minute_ok, true) AND COALESCE(key_burst_ok, true)
   ), refused AS (
-    SELECT CASE WHEN g.team_id IS NULL THEN 'auth.failed' ELSE 'rate_limited' END AS type, g.*
+    SELECT CASE WHEN g.team_id IS NOT NULL OR COALESCE(g.ip_hits > $5::int, false)
+      THEN 'rate_limited' ELSE 'auth.failed' END AS type, g.*
     FROM g WHERE NOT EXISTS (SELECT 1 FROM ok)
   ), evr AS (
     INSERT INTO usage_events AS u (type, team_id, api_key_id, ip, at, detail, aggregate_key)
     SELECT f.type, f.team_id, f.key_id, r.client_ip, r.now,
       jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', f.key_hits,
-        'key_burst_ok', f.key_burst_ok, 'ip_hits', f.ip_hits)),
+        'key_minute_ok', f.key_minute_ok, 'key_burst_ok', f.key_burst_ok, 'ip_hits', f.ip_hits)),
       f.type || ' ' || COALESCE(f.key_id, '-') || ' ' || r.agg_window
     FROM refused AS f, r
     ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL DO UPDATE SET count = u.count + 1
@@ -104,7 +127,8 @@ export function guardedSql(action?: GuardedAction): string {
     SELECT * FROM jsonb_to_record($1::jsonb) AS r(${REQUEST_FIELDS}${action?.fields ?? ''})
   ), ${GUARD_CTES}${action?.ctes ?? ''}
 SELECT g.key_id, g.team_id, g.key_hits, g.key_window_start, g.key_tokens, g.key_burst_ok,
-  g.ip_hits, g.ip_window_start, EXISTS (SELECT 1 FROM ok) AS allowed${action?.columns ?? ''}
+  g.key_minute_ok, g.key_per_minute, g.key_burst, g.key_refill, g.ip_hits, g.ip_window_start,
+  EXISTS (SELECT 1 FROM ok) AS allowed${action?.columns ?? ''}
 FROM g${action?.joins ?? ''}`;
 }
 
@@ -117,6 +141,10 @@ interface GuardRow {
   key_window_start: Date | null;
   key_tokens: number | null;
   key_burst_ok: boolean | null;
+  key_minute_ok: boolean | null;
+  key_per_minute: number | null;
+  key_burst: number | null;
+  key_refill: number | null;
   ip_hits: number | null;
   ip_window_start: Date | null;
   allowed: boolean;
@@ -125,8 +153,6 @@ interface GuardRow {
 export interface GuardOptions {
   /** Operation name, for the audit trail. */
   op: string;
-  /** Counts against the per-address limit (certificate requests only). */
-  perAddress?: boolean;
   /** Written to the audit trail when the request passes. */
   event?: { type: string; detail: Record<string, unknown> };
 }
@@ -154,7 +180,7 @@ export async function runGuarded<R extends object>(
     throw new IssuerServiceError('AUTH_REQUIRED', 401, 'An API key is required.');
   }
   const ip = caller.ip ?? null;
-  const perAddress = options.perAddress === true && ip !== null && ctx.limits.ipCertificatesPerHour > 0;
+  const perAddress = ip !== null && ctx.limits.ipCertificatesPerHour > 0;
   const request = {
     key_hash: byKey ? hashApiKey(caller.apiKey ?? '') : null,
     team: byKey ? null : (caller.teamId ?? null),
@@ -224,28 +250,23 @@ export async function parseGuarded<T>(
 }
 
 function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date): Authorized {
-  if (row.team_id === null) {
-    ctx.metrics.authFailures.inc();
-    if (caller.apiKey === undefined) {
-      throw new IssuerServiceError(
-        'TEAM_NOT_FOUND',
-        401,
-        'The team this issuer was asked to act for does not exist.',
-      );
-    }
-    if (caller.apiKey === '') {
-      throw new IssuerServiceError(
-        'AUTH_REQUIRED',
-        401,
-        'This endpoint needs an API key: send "Authorization: Bearer <key>" (create one with `passgeni api-key create --team NAME`).',
-      );
-    }
-    throw new IssuerServiceError('API_KEY_INVALID', 401, 'The API key is not valid (unknown or revoked).');
-  }
+  // A request with a valid key is judged by that key's limits as the statement applied them; one
+  // without is judged by its address's allowance only.
+  const limits: AbuseLimits =
+    row.team_id === null
+      ? { ...ctx.limits, keyRequestsPerMinute: 0, keyBurst: 0 }
+      : {
+          ...ctx.limits,
+          ipCertificatesPerHour: 0,
+          keyRequestsPerMinute: row.key_per_minute ?? 0,
+          keyBurst: row.key_burst ?? 0,
+          keyRefillPerSecond: row.key_refill ?? ctx.limits.keyRefillPerSecond,
+        };
   const { allowed, state } = evaluateLimits(
-    ctx.limits,
+    limits,
     {
-      keyHits: row.key_hits,
+      // a request the minute rule refused was not counted: report the hit it would have been
+      keyHits: row.key_hits === null ? null : row.key_hits + (row.key_minute_ok === false ? 1 : 0),
       keyWindowStart: row.key_window_start,
       keyTokens: row.key_tokens,
       keyBurstOk: row.key_burst_ok,
@@ -255,7 +276,11 @@ function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date)
     now,
   );
   if (state) caller.onRateLimit?.(state);
-  if (!row.allowed || !allowed) {
+  if (row.team_id === null && allowed) {
+    ctx.metrics.authFailures.inc();
+    throw authenticationError(caller);
+  }
+  if (row.team_id === null || !row.allowed || !allowed) {
     const scope = state?.scope ?? 'key-minute';
     ctx.metrics.rateLimited.inc({ limit: scope });
     const retryAfter = state?.retryAfter ?? 1;
@@ -265,17 +290,40 @@ function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date)
       rateLimitMessage(scope, state?.limit ?? 0, retryAfter),
       {
         retryAfter,
-        details: { limit: scope, retry_after: retryAfter },
+        details: {
+          limit: scope,
+          retry_after: retryAfter,
+          retry_after_ms: state?.retryAfterMs ?? retryAfter * 1000,
+          ...(state?.refillIntervalMs !== undefined && { refill_interval_ms: state.refillIntervalMs }),
+        },
       },
     );
   }
   return { teamId: row.team_id, keyId: row.key_id };
 }
 
+function authenticationError(caller: Caller): IssuerServiceError {
+  if (caller.apiKey === undefined) {
+    return new IssuerServiceError(
+      'TEAM_NOT_FOUND',
+      401,
+      'The team this issuer was asked to act for does not exist.',
+    );
+  }
+  if (caller.apiKey === '') {
+    return new IssuerServiceError(
+      'AUTH_REQUIRED',
+      401,
+      'This endpoint needs an API key: send "Authorization: Bearer <key>" (create one with `passgeni api-key create --team NAME`).',
+    );
+  }
+  return new IssuerServiceError('API_KEY_INVALID', 401, 'The API key is not valid (unknown or revoked).');
+}
+
 function rateLimitMessage(scope: string, limit: number, retryAfter: number): string {
   const what =
     scope === 'ip-hour'
-      ? `more than ${limit} certificate requests from this address in one hour`
+      ? `more than ${limit} requests without a valid API key from this address in one hour (requests with a valid key are not limited by address)`
       : scope === 'key-minute'
         ? `more than ${limit} requests with this API key in one minute`
         : `requests with this API key faster than the burst limit (${limit} at once, then a steady rate)`;

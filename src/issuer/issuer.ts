@@ -161,7 +161,7 @@ export class Issuer {
     return admin.ensureTeam(this.database, name, this.ctx.clock());
   }
 
-  createApiKey(request: { team: string; name?: string }): Promise<CreatedApiKey> {
+  createApiKey(request: { team: string; name?: string } & admin.KeyLimits): Promise<CreatedApiKey> {
     return admin.createApiKey(this.database, { ...request, now: this.ctx.clock() });
   }
 

@@ -5,13 +5,16 @@ import { InputError } from '../errors.js';
  * every replica that shares it. A value of 0 turns a rule off.
  */
 export interface AbuseLimits {
-  /** Certificate requests (POST /api/v1/certificates) per client address per clock hour. */
+  /**
+   * Attempts without a valid API key (none, unknown or revoked) per client address per clock hour.
+   * Requests with a valid key never count here: keys have their own limits below.
+   */
   ipCertificatesPerHour: number;
-  /** Authenticated API requests per API key per clock minute. */
+  /** API requests per API key per clock minute, for keys created without their own. */
   keyRequestsPerMinute: number;
-  /** Token bucket per API key: this many requests at once … */
+  /** Token bucket per API key: this many requests at once … (keys without their own) */
   keyBurst: number;
-  /** … then this many per second. */
+  /** … then this many per second (a key with its own per-minute rate refills at that rate / 60). */
   keyRefillPerSecond: number;
   /** A team that issues more than this many certificates within the window is flagged (not blocked). */
   teamFlagThreshold: number;
@@ -78,6 +81,13 @@ export interface RateLimitState {
   resetAt: Date;
   /** Seconds until a refused request may be retried; set only when refused. */
   retryAfter?: number;
+  /**
+   * The same wait in milliseconds: Retry-After is whole seconds, and a bucket refilling 10 a
+   * second would otherwise make a pacing client wait ten times too long.
+   */
+  retryAfterMs?: number;
+  /** A bucket's time between tokens, when a bucket refused: the pace a client should keep. */
+  refillIntervalMs?: number;
 }
 
 /** Counters as the guard statement returned them (null when a rule did not apply). */
@@ -136,7 +146,11 @@ export function evaluateLimits(
       remaining: Math.floor(tokens),
       resetAt: new Date(fullMs),
     };
-    if (refused) state.retryAfter = Math.max(1, Math.ceil((1 - tokens) / rate));
+    if (refused) {
+      state.refillIntervalMs = Math.ceil(1000 / rate);
+      state.retryAfterMs = Math.max(1, Math.ceil(((1 - tokens) / rate) * 1000));
+      state.retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
+    }
     all.push({ state, refused, windowMs: 1000 });
   }
   if (all.length === 0) return { allowed: true, state: undefined };
@@ -169,7 +183,10 @@ function windowRule(
     remaining: Math.max(0, limit - hits),
     resetAt: new Date(resetMs),
   };
-  if (refused) state.retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+  if (refused) {
+    state.retryAfterMs = Math.max(1, resetMs - nowMs);
+    state.retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+  }
   return { state, refused, windowMs };
 }
 

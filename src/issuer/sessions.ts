@@ -156,7 +156,7 @@ export async function consumeSession(
     CONSUME_SESSION,
     caller,
     now,
-    { op, perAddress: true },
+    { op },
     { session_id: sessionId },
   );
   if (row.standard === null) {

@@ -46,7 +46,11 @@ export interface RotateOptions {
   maxRate?: number;
   /** Certificates expiring within this many days are due. Default 30. */
   expiringWithinDays?: number;
-  /** Credentials checked and rotated at the same time. Default 8. */
+  /**
+   * Credentials checked and rotated at the same time. Default 8. The requests for their
+   * certificates are paced by the issuer client, which halves how many it has in flight on each
+   * 429 and grows back slowly (src/lib/pacer.ts).
+   */
   concurrency?: number;
   /** Wall clock in milliseconds (due-ness, certificate expiry). Default Date.now. */
   now?: () => number;
@@ -118,6 +122,8 @@ export interface RotationReport {
   failed: FailedEntry[];
 }
 
+const DEFAULT_CONCURRENCY = 8;
+
 type Outcome = { rotated: RotatedEntry } | { skipped: SkippedEntry } | { failed: FailedEntry };
 
 export async function rotateFromManifest(
@@ -138,7 +144,7 @@ export async function rotateFromManifest(
     skipped: [],
     failed: [],
   };
-  const outcomes = mapConcurrent(selected, options.concurrency ?? 8, async (credential) => {
+  const outcomes = mapConcurrent(selected, options.concurrency ?? DEFAULT_CONCURRENCY, async (credential) => {
     // rotateOne reports every failure it knows of; anything else still must not stop the others.
     const outcome = await rotateOne(credential, ctx).catch((error: unknown): Outcome => ({
       failed: failure(credential.id, 'check', error, 'INTERNAL'),
@@ -282,12 +288,14 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
   const issuer = ctx.issuer;
 
   const byUri = new Map(stores.map((store, i) => [credential.stores[i] as string, store]));
-  try {
-    // A manifest credential is a certify request (same field names); the engine reads only those.
-    const result = await certifyAndStore(credential, {
+  // A manifest credential is a certify request (same field names); the engine reads only those.
+  const certify = () =>
+    certifyAndStore(credential, {
       issuer,
       openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
     });
+  try {
+    const result = await withIssuerRetry(certify);
     // The report also carries the credential; only what is safe to print is kept.
     return {
       rotated: {
@@ -307,6 +315,25 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
     // found before anything was generated: nothing was stored anywhere
     if (error instanceof StoreCheckError) entry.stored = [];
     return { failed: entry };
+  }
+}
+
+/**
+ * A credential the issuer turned away before issuing anything (still rate-limited after the
+ * client's own waits, or its session expired while the certificate request waited) is tried
+ * again from the start: nothing was issued or written, and the client has meanwhile slowed down.
+ */
+const CERTIFY_ATTEMPTS = 3;
+const BEFORE_ISSUANCE = new Set(['RATE_LIMITED', 'SESSION_EXPIRED']);
+
+async function withIssuerRetry<T>(certify: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await certify();
+    } catch (error) {
+      if (attempt >= CERTIFY_ATTEMPTS || !isPassgeniError(error) || !BEFORE_ISSUANCE.has(error.code))
+        throw error;
+    }
   }
 }
 

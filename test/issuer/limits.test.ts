@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateLimits, ipSubject } from '../../src/issuer/limits.js';
-import { IssuerServiceError, resolveLimits } from '../../src/issuer/index.js';
+import { IssuerServiceError, listApiKeys, resolveLimits, revokeApiKey } from '../../src/issuer/index.js';
 import type { AbuseLimits, Database, Issuer, QueryOptions, RateLimitState } from '../../src/issuer/index.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
 import type { TestDatabase } from './support/backends.js';
@@ -35,73 +35,69 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
     return issuer;
   }
 
-  it('allows 10 certificate attempts per address per hour, across teams, then 429 until the next hour', async () => {
+  it('allows 10 attempts without a valid key per address per hour, then 429 until the next hour; keys are not counted', async () => {
     clock.set('2030-03-01T10:15:00.000Z');
     const issuer = await withLimits({ ipCertificatesPerHour: 10 });
     const ip = uniqueIp();
     const a = await issuer.createApiKey({ team: uniqueTeam() });
-    const b = await issuer.createApiKey({ team: uniqueTeam() });
+    const revoked = await issuer.createApiKey({ team: uniqueTeam() });
+    await revokeApiKey(issuer.database, revoked.id, clock());
     let last: RateLimitState | undefined;
     const onRateLimit = (s: RateLimitState) => (last = s);
-    // sessions are not certificate attempts: far more than 10 are fine
-    const sessions: string[] = [];
+    // requests with a valid key, certificates included, never touch the address's allowance
     for (let i = 0; i < 12; i++) {
-      const caller = { apiKey: (i % 2 ? a : b).key, ip };
-      sessions.push((await issuer.createSession(caller, sessionBody())).generation_session_id);
+      const s = await issuer.createSession({ apiKey: a.key, ip, onRateLimit }, sessionBody());
+      await issuer.issueCertificate(
+        { apiKey: a.key, ip, onRateLimit },
+        { generation_session_id: s.generation_session_id },
+      );
     }
+    expect(last).toBeUndefined();
+    const wrongKeys = ['', 'passgeni_guessed', revoked.key];
     for (let i = 0; i < 10; i++) {
-      const caller = { apiKey: (i % 2 ? a : b).key, ip, onRateLimit };
-      if (i === 9) {
-        // a failed attempt (forged session) counts as an attempt too
-        expect(
-          (await rejection(issuer.issueCertificate(caller, { generation_session_id: crypto.randomUUID() })))
-            .code,
-        ).toBe('SESSION_NOT_FOUND');
-      } else {
-        await issuer.issueCertificate(caller, { generation_session_id: sessions[i] ?? '' });
-      }
+      const caller = { apiKey: wrongKeys[i % 3] ?? '', ip, onRateLimit };
+      const attempt =
+        i % 2
+          ? issuer.issueCertificate(caller, { generation_session_id: crypto.randomUUID() })
+          : issuer.listCertificates(caller, {});
+      expect((await rejection(attempt)).status).toBe(401);
       expect(last).toMatchObject({ scope: 'ip-hour', limit: 10, remaining: 9 - i });
     }
-    const before = await countRows(issuer.database, 'certificates', 'team_id IN ($1, $2)', [
-      a.team_id,
-      b.team_id,
-    ]);
-    const error = await rejection(
-      issuer.issueCertificate(
-        { apiKey: a.key, ip, onRateLimit },
-        { generation_session_id: sessions[10] ?? '' },
-      ),
-    );
-    expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 45 * 60]);
-    expect(error.toJSON()).toMatchObject({ limit: 'ip-hour', retry_after: 2700 });
+    for (let i = 0; i < 5; i++) {
+      const error = await rejection(
+        issuer.issueCertificate({ apiKey: 'passgeni_guessed', ip, onRateLimit }, {}),
+      );
+      expect([error.code, error.status, error.retryAfter]).toEqual(['RATE_LIMITED', 429, 45 * 60]);
+      expect(error.toJSON()).toMatchObject({ limit: 'ip-hour', retry_after: 2700 });
+    }
     expect(last).toMatchObject({
       scope: 'ip-hour',
       remaining: 0,
       resetAt: new Date('2030-03-01T11:00:00.000Z'),
     });
-    // nothing stored for the refused request, and its session is still unused
-    expect(
-      await countRows(issuer.database, 'certificates', 'team_id IN ($1, $2)', [a.team_id, b.team_id]),
-    ).toBe(before);
-    expect(await countRows(issuer.database, 'sessions', 'id = $1 AND used_at IS NULL', [sessions[10]])).toBe(
-      1,
+    // refused attempts consume nothing: the count stops one past the allowance
+    const [window] = await issuer.database.query<{ hits: number }>(
+      'SELECT hits FROM rate_windows WHERE subject = $1',
+      [`ip-hour:${ip}`],
     );
-    expect(await countRows(issuer.database, 'usage_events', "type = 'rate_limited' AND ip = $1", [ip])).toBe(
-      1,
+    expect(window?.hits).toBe(11);
+    const events = await issuer.database.query<{ type: string; n: number }>(
+      `SELECT type, sum(count)::int AS n FROM usage_events WHERE ip = $1 AND type IN ('auth.failed', 'rate_limited')
+       GROUP BY type ORDER BY type`,
+      [ip],
     );
-    // another address is not affected
-    await issuer.issueCertificate(
-      { apiKey: b.key, ip: uniqueIp() },
-      { generation_session_id: sessions[10] ?? '' },
-    );
+    expect(events).toEqual([
+      { type: 'auth.failed', n: 10 },
+      { type: 'rate_limited', n: 5 },
+    ]);
+    // a valid key from the refused address still works, and another address is not affected
+    const s = await issuer.createSession({ apiKey: a.key, ip }, sessionBody());
+    await issuer.issueCertificate({ apiKey: a.key, ip }, { generation_session_id: s.generation_session_id });
+    expect((await rejection(issuer.listCertificates({ apiKey: '', ip: uniqueIp() }, {}))).status).toBe(401);
     // the next hour starts a new window
     clock.set('2030-03-01T11:00:00.000Z');
-    const fresh = await issuer.createSession({ apiKey: a.key, ip }, sessionBody());
-    await issuer.issueCertificate(
-      { apiKey: a.key, ip },
-      { generation_session_id: fresh.generation_session_id },
-    );
-    expect(issuer.metrics.rateLimited.get({ limit: 'ip-hour' })).toBe(1);
+    expect((await rejection(issuer.listCertificates({ apiKey: '', ip }, {}))).status).toBe(401);
+    expect(issuer.metrics.rateLimited.get({ limit: 'ip-hour' })).toBe(5);
   });
 
   it('counts an IPv6 client by its /64', async () => {
@@ -111,22 +107,12 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
     expect(ipSubject('192.0.2.7')).toBe('192.0.2.7');
     clock.set('2030-03-01T12:00:00.000Z');
     const issuer = await withLimits({ ipCertificatesPerHour: 2 });
-    const key = await issuer.createApiKey({ team: uniqueTeam() });
     const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
     for (const host of ['::1', '::2']) {
-      const s = await issuer.createSession({ apiKey: key.key }, sessionBody());
-      await issuer.issueCertificate(
-        { apiKey: key.key, ip: `${prefix}${host}` },
-        { generation_session_id: s.generation_session_id },
-      );
+      const error = await rejection(issuer.listCertificates({ apiKey: '', ip: `${prefix}${host}` }, {}));
+      expect(error.status).toBe(401);
     }
-    const s = await issuer.createSession({ apiKey: key.key }, sessionBody());
-    const error = await rejection(
-      issuer.issueCertificate(
-        { apiKey: key.key, ip: `${prefix}::3` },
-        { generation_session_id: s.generation_session_id },
-      ),
-    );
+    const error = await rejection(issuer.listCertificates({ apiKey: '', ip: `${prefix}::3` }, {}));
     expect(error.code).toBe('RATE_LIMITED');
   });
 
@@ -281,29 +267,68 @@ describe.each(BACKENDS)('abuse controls on %s', (backend) => {
     clock.set('2030-04-01T11:00:20.000Z');
     const issuer = await withLimits({ keyRequestsPerMinute: 20, ipCertificatesPerHour: 10 });
     const ip = uniqueIp();
-    const keys = await Promise.all([0, 1, 2].map(() => issuer.createApiKey({ team: uniqueTeam() })));
-    // 24 certificate attempts from one address with three keys: 10 get past the limits (and
-    // find no such session), 14 are refused by the per-address limit
+    const key = (await issuer.createApiKey({ team: uniqueTeam() })).key;
+    // 24 certificate attempts without a valid key from one address: 10 are told the key is not
+    // valid, 14 are refused by the per-address limit
     const attempts = await settle(
       Array.from({ length: 24 }, (_, i) =>
         issuer.issueCertificate(
-          { apiKey: keys[i % 3]?.key ?? '', ip },
+          { apiKey: i % 2 ? '' : 'passgeni_guessed', ip },
           { generation_session_id: crypto.randomUUID() },
         ),
       ),
     );
     const codes = attempts.refused.map((e) => e.code);
-    expect(codes.filter((c) => c === 'SESSION_NOT_FOUND')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'API_KEY_INVALID' || c === 'AUTH_REQUIRED')).toHaveLength(10);
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(14);
-    // 30 requests with one key in one minute (its 8 attempts above count too): 12 pass
-    const key = keys[0]?.key ?? '';
+    // 30 requests with one key in one minute from the same address: 20 pass
     const listed = await settle(
-      Array.from({ length: 30 }, () => issuer.listCertificates({ apiKey: key }, {})),
+      Array.from({ length: 30 }, () => issuer.listCertificates({ apiKey: key, ip }, {})),
     );
-    expect(listed.passed).toBe(12);
+    expect(listed.passed).toBe(20);
     expect(listed.refused.every((e) => e.code === 'RATE_LIMITED' && e.toJSON().limit === 'key-minute')).toBe(
       true,
     );
+  });
+
+  it("judges a key by its own limits, and a refused request consumes neither the key's minute nor its bucket", async () => {
+    clock.set('2030-04-01T11:30:05.000Z');
+    // the issuer's defaults are off: only the keys' own settings apply
+    const issuer = await withLimits({});
+    const own = await issuer.createApiKey({ team: uniqueTeam(), perMinute: 6, burst: 2 });
+    expect(own).toMatchObject({ per_minute: 6, burst: 2 });
+    const other = await issuer.createApiKey({ team: uniqueTeam() });
+    let last: RateLimitState | undefined;
+    const caller = { apiKey: own.key, onRateLimit: (s: RateLimitState) => (last = s) };
+    const burst = await settle(Array.from({ length: 5 }, () => issuer.listCertificates(caller, {})));
+    expect(burst.passed).toBe(2);
+    expect(burst.refused.map((e) => [e.toJSON().limit, e.retryAfter])).toEqual(
+      Array(3).fill(['key-burst', 10]),
+    );
+    // the bucket refills at the key's own rate (6 a minute: one every 10 s), up to its burst
+    clock.advance(30_000);
+    expect((await settle([1, 2, 3].map(() => issuer.listCertificates(caller, {})))).passed).toBe(2);
+    clock.advance(20_000);
+    await issuer.listCertificates(caller, {});
+    await issuer.listCertificates(caller, {});
+    // six passed this minute; the five refusals did not count, or this would have come sooner
+    expect(last).toMatchObject({ scope: 'key-minute', limit: 6, remaining: 0 });
+    // both of its rules refuse the next one; the answer names the longer wait (the bucket's)
+    const error = await rejection(issuer.listCertificates(caller, {}));
+    expect([error.toJSON().limit, error.retryAfter]).toEqual(['key-burst', 10]);
+    clock.advance(10_000);
+    await issuer.listCertificates(caller, {});
+    // a key without settings of its own is not limited when the issuer's defaults are off
+    for (let i = 0; i < 10; i++) await issuer.listCertificates({ apiKey: other.key }, {});
+    const listed = await listApiKeys(issuer.database);
+    expect(listed.find((k) => k.id === own.id)).toMatchObject({ per_minute: 6, burst: 2 });
+    expect(listed.find((k) => k.id === other.id)).toMatchObject({ per_minute: null, burst: null });
+    await expect(issuer.createApiKey({ team: uniqueTeam(), perMinute: 0 })).rejects.toMatchObject({
+      code: 'INVALID_KEY_LIMITS',
+    });
+    await expect(issuer.createApiKey({ team: uniqueTeam(), burst: 1.5 })).rejects.toMatchObject({
+      code: 'INVALID_KEY_LIMITS',
+    });
   });
 
   it('flags a team once when concurrent issuances cross the threshold, naming the one that crossed it', async () => {

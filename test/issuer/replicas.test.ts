@@ -42,26 +42,23 @@ describePg('two replicas sharing one PostgreSQL', () => {
     return started;
   }
 
-  it('enforces 10 certificate attempts per address per hour and 60 requests per key per minute across both', async () => {
+  it('enforces 10 attempts without a valid key per address per hour and 60 requests per key per minute across both', async () => {
     const [a, b] = await pair(['--ip-cert-limit', '10', '--key-minute-limit', '60', '--key-burst', '0']);
     expect(a.url).not.toBe(b.url);
     const both = [a.url, b.url];
 
-    // per address: 14 certificate attempts from 127.0.0.1 with three keys, alternating replicas
+    // per address: 14 certificate attempts without a valid key from 127.0.0.1, alternating replicas
     await awayFromWindowEdge(15);
-    const keys = await Promise.all(
-      [0, 1, 2].map(() => createApiKey(db, { team: uniqueTeam(), now: new Date() })),
-    );
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) {
       const r = await api(both[i % 2] ?? '', '/api/v1/certificates', {
-        key: keys[i % 3]?.key ?? '',
+        key: i % 3 ? `passgeni_unknown_${i}` : '',
         body: { generation_session_id: '00000000-0000-4000-8000-000000000000' },
       });
       statuses.push(r.status);
       if (r.status === 429) expect(r.body.limit).toBe('ip-hour');
     }
-    expect(statuses.filter((s) => s === 404)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(4);
 
     // per key: 70 requests with one key, alternating replicas, within one minute

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { Database } from '../../issuer/core.js';
+import type { ApiKeyInfo, Database } from '../../issuer/core.js';
 import { issuerStorage } from '../issuer-options.js';
 import { printJson, printNotice, printText, textTable } from '../output.js';
+import { parsePositiveInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
 
 interface StorageOptions {
@@ -13,6 +14,8 @@ interface StorageOptions {
 interface CreateOptions extends StorageOptions {
   team: string;
   name?: string;
+  perMinute?: number;
+  burst?: number;
 }
 
 interface ListOptions extends StorageOptions {
@@ -36,7 +39,25 @@ export function register(program: Command): void {
         '--team <name>',
         'team name (letters, digits, . _ -); certificates carry only its opaque id',
       )
-      .option('--name <text>', 'what the key is for, e.g. "github-actions prod"'),
+      .option('--name <text>', 'what the key is for, e.g. "github-actions prod"')
+      .option(
+        '--per-minute <n>',
+        "this key's requests per minute, also its steady rate (n/60 a second); default: the issuer's (60)",
+        parsePositiveInt,
+      )
+      .option(
+        '--burst <n>',
+        "this key's requests at once before the steady rate applies; default: the issuer's (5)",
+        parsePositiveInt,
+      )
+      .addHelpText(
+        'after',
+        `
+A certificate takes two requests (session, certificate), so a key allows per-minute / 2
+certificates a minute: 30 at the default 60. Requests with a valid key are never limited by
+address. Raise the limit for a key that rotates many credentials, e.g. --per-minute 600.
+See docs/operations.md, "Abuse controls".`,
+      ),
   ).action(runCommand((options: CreateOptions) => create(options)));
 
   withStorage(
@@ -81,6 +102,8 @@ async function create(options: CreateOptions): Promise<number> {
       team: options.team,
       now: new Date(),
       ...(options.name !== undefined && { name: options.name }),
+      ...(options.perMinute !== undefined && { perMinute: options.perMinute }),
+      ...(options.burst !== undefined && { burst: options.burst }),
     }),
   );
   if (options.json) {
@@ -89,7 +112,7 @@ async function create(options: CreateOptions): Promise<number> {
   }
   printText(created.key);
   printNotice(
-    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).\n` +
+    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}); limits: ${limitsText(created)}.\n` +
       'Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.',
   );
   return 0;
@@ -110,12 +133,13 @@ async function list(options: ListOptions): Promise<number> {
   }
   printText(
     textTable(
-      ['ID', 'TEAM', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'STATUS'],
+      ['ID', 'TEAM', 'KEY', 'NAME', 'LIMITS', 'CREATED', 'LAST USED', 'STATUS'],
       keys.map((k) => [
         k.id,
         k.team_name,
         k.hint,
         k.name ?? '',
+        limitsText(k),
         k.created_at.slice(0, 19).replace('T', ' '),
         k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
         k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
@@ -124,6 +148,11 @@ async function list(options: ListOptions): Promise<number> {
     ),
   );
   return 0;
+}
+
+/** A key's limits as the table shows them; "default" is whatever the issuer is configured with. */
+function limitsText(key: ApiKeyInfo): string {
+  return `${key.per_minute ?? 'default'}/min, burst ${key.burst ?? 'default'}`;
 }
 
 async function revoke(id: string, options: StorageOptions): Promise<number> {

@@ -90,14 +90,19 @@ export function register(program: Command): void {
     )
     .option(
       '--ip-cert-limit <n>',
-      'certificate requests per client address per hour (0 = off)',
+      'attempts without a valid API key per client address per hour; keys have their own limits (0 = off)',
       parseWhole(0),
       10,
     )
-    .option('--key-minute-limit <n>', 'requests per API key per minute (0 = off)', parseWhole(0), 60)
+    .option(
+      '--key-minute-limit <n>',
+      'requests per API key per minute, for keys created without --per-minute (0 = off)',
+      parseWhole(0),
+      60,
+    )
     .option(
       '--key-burst <n>',
-      'requests per API key at once before the steady rate applies (0 = off)',
+      'requests per API key at once before the steady rate applies, for keys created without --burst (0 = off)',
       parseWhole(0),
       5,
     )

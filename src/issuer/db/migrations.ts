@@ -150,6 +150,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX certificates_pending ON certificates (activate_by) WHERE activated_at IS NULL AND revoked_at IS NULL`,
     ],
   },
+  {
+    version: 5,
+    name: 'per-key rate limits',
+    statements: [
+      // a key's own requests per minute and burst, set when it is created; null = the issuer's
+      // configured default, so raising that default raises every key that has no setting of its own
+      `ALTER TABLE api_keys ADD COLUMN per_minute integer`,
+      `ALTER TABLE api_keys ADD COLUMN burst integer`,
+      // the limits a key's last request was judged by, and whether its minute rule let it pass: a
+      // refused request consumes neither its minute nor its bucket, so the row must say which
+      // rule refused it. Rows written by replicas still on version 3 or 4 leave them null/true.
+      `ALTER TABLE key_limits ADD COLUMN minute_ok boolean NOT NULL DEFAULT true`,
+      `ALTER TABLE key_limits ADD COLUMN per_minute integer`,
+      `ALTER TABLE key_limits ADD COLUMN burst integer`,
+      `ALTER TABLE key_limits ADD COLUMN refill double precision`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
