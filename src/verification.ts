@@ -13,6 +13,7 @@ import { InputError, isPassgeniError, type ErrorHint } from './errors.js';
 import type { IssuerClient } from './issuer-client/types.js';
 import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from './issuer-client/public.js';
 import { isIdAnyCase } from './lib/ids.js';
+import { credentialMisfit } from './policy/index.js';
 import type { TrustAnchor, TrustStore } from './trust/index.js';
 
 /**
@@ -88,7 +89,7 @@ export interface TrustDecision {
 }
 
 /** Failures that leave the signature and claims sound: time, and the caller's own requirements. */
-const CHECK_ONLY = new Set(['EXPIRED', 'EXPIRES_SOON', 'STANDARD_NOT_MET']);
+const CHECK_ONLY = new Set(['EXPIRED', 'EXPIRES_SOON', 'STANDARD_NOT_MET', 'ROTATION_OVERDUE']);
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
@@ -140,7 +141,16 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
 
   let binding: BindingOutcome = 'not-checked';
   if (target.credentialFrom && claims) {
-    binding = await checkBinding(claims, target.credentialFrom);
+    const credential = await target.credentialFrom.readCredential();
+    binding = await checkBinding(claims, credential);
+    const misfit =
+      credential === undefined ? undefined : credentialMisfit(credential, claims.generation_params);
+    if (misfit !== undefined) {
+      reasons.push({
+        code: 'CREDENTIAL_PARAMS_MISMATCH',
+        message: `The credential in ${target.credentialFrom.uri} does not fit the certified parameters: ${misfit}.`,
+      });
+    }
     if (binding === 'mismatch') {
       reasons.push({
         code: 'BINDING_MISMATCH',
@@ -187,9 +197,11 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   };
 }
 
-async function checkBinding(claims: CertificateClaims, store: SecretStore): Promise<BindingOutcome> {
+async function checkBinding(
+  claims: CertificateClaims,
+  credential: string | undefined,
+): Promise<BindingOutcome> {
   if (!claims.credential_binding) return 'not-bound';
-  const credential = await store.readCredential();
   if (credential === undefined) return 'not-found';
   return (await checkCredentialBinding(credential, claims.credential_binding)) ? 'match' : 'mismatch';
 }

@@ -1,4 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { AdapterContext } from '../options.js';
 import { StoreError } from '../store.js';
@@ -47,6 +49,8 @@ export function createClient(context: AdapterContext, arnRegion?: string): Secre
       ),
       // Without this the handler only logs a warning when requestTimeout passes and keeps waiting.
       throwOnRequestTimeout: true,
+      // The SDK builds its own agents, which the process-wide proxy setting does not reach.
+      ...proxyAgents(env),
     },
   };
   const region = arnRegion ?? options.aws?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -63,4 +67,14 @@ export function createClient(context: AdapterContext, arnRegion?: string): Secre
     };
   }
   return new SecretsManagerClient(config);
+}
+
+/** Agents that go through HTTPS_PROXY / HTTP_PROXY (minus NO_PROXY) when any is set, as Node reads them. */
+function proxyAgents(env: NodeJS.ProcessEnv): { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } {
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
+    (name) => (env[name] ?? '') !== '',
+  );
+  if (!proxied) return {};
+  const options = { keepAlive: true, maxSockets: 50, proxyEnv: env };
+  return { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
 }

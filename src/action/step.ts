@@ -1,5 +1,5 @@
 import { errorMessage, isPassgeniError } from '../errors.js';
-import { checkHttpLimitEnv } from '../lib/http.js';
+import { checkHttpLimitEnv, useProxyFromEnv } from '../lib/http.js';
 import { withActionHint } from './hints.js';
 import { Inputs } from './inputs.js';
 import { createRuntime, type ActionRuntime } from './runtime.js';
@@ -64,6 +64,11 @@ export function actionMain<I>(
     let inputs: I;
     try {
       checkHttpLimitEnv();
+      if (useProxyFromEnv(runtime.env) === 'unsupported') {
+        runtime.warning(
+          `HTTPS_PROXY/HTTP_PROXY are set but Node.js ${process.version} cannot route requests through them; run the action on node24.`,
+        );
+      }
       inputs = read(runtime.env);
     } catch (error) {
       fail(runtime, error);

@@ -47,7 +47,8 @@ export type VerificationFailureCode =
   | 'MISSING_CLAIMS'
   | 'INVALID_CLAIMS'
   | 'STANDARD_NOT_MET'
-  | 'EXPIRES_SOON';
+  | 'EXPIRES_SOON'
+  | 'ROTATION_OVERDUE';
 
 export interface VerificationFailure {
   code: VerificationFailureCode;

@@ -167,6 +167,15 @@ function judgeClaims(
       message: `expires at ${isoDate(exp)}, in ${left.toFixed(1)} days; at least ${minDays} are required`,
     });
   }
+  // rotate_by is the standard's own rotation period (PCI DSS, the STIG): past it, the credential
+  // no longer meets the standard the certificate names, however long the certificate has left
+  const rotateBy = typeof payload.rotate_by === 'string' ? Date.parse(payload.rotate_by) : NaN;
+  if (!expired && Number.isFinite(rotateBy) && nowSec * 1000 > rotateBy + CLOCK_TOLERANCE_SEC * 1000) {
+    reasons.push({
+      code: 'ROTATION_OVERDUE',
+      message: `the credential was due for rotation by ${quote(payload.rotate_by)} (the rotation period of ${quote(payload.compliance_standard)}); rotate it and certify the new one`,
+    });
+  }
   if (reasons.length === 0 && claims !== undefined) return { valid: true, claims, header };
   return { valid: false, reasons, claims: payload };
 }

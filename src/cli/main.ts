@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { errorMessage } from '../errors.js';
-import { checkHttpLimitEnv } from '../lib/http.js';
+import { checkHttpLimitEnv, useProxyFromEnv } from '../lib/http.js';
 
 /**
  * `passgeni`: every subcommand lives in its own file under commands/ and registers itself.
@@ -29,6 +29,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.stderr.write(`passgeni: ${errorMessage(error)}\n`);
     process.exitCode = 2;
     return;
+  }
+  if (useProxyFromEnv() === 'unsupported') {
+    process.stderr.write(
+      `passgeni: HTTPS_PROXY/HTTP_PROXY are set but Node.js ${process.version} cannot route requests through them; use Node.js 24 or later.\n`,
+    );
   }
   registerCommands(program);
   try {

@@ -37,7 +37,7 @@ td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .status { font-weight: 600; white-space: nowrap; }
 .s-valid .status { color: var(--ok); }
 .s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
-.s-expired .status, .s-revoked .status, .s-pending .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
+.s-expired .status, .s-overdue .status, .s-revoked .status, .s-pending .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
 td.detail { color: var(--muted); }
 `;
 
@@ -88,6 +88,7 @@ const STATUS_RANK: readonly InventoryStatus[] = [
   'invalid',
   'binding-mismatch',
   'expired',
+  'overdue',
   'missing',
   'unknown',
   'expiring',

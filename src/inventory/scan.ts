@@ -25,6 +25,7 @@ import { mapConcurrent } from '../lib/concurrency.js';
 export const INVENTORY_STATUSES = [
   'valid',
   'expiring',
+  'overdue',
   'expired',
   'revoked',
   'pending',
@@ -223,8 +224,16 @@ async function inspect(
   } else if (state === 'expired') {
     row.status = 'expired';
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
-  } else if (report.binding === 'mismatch' || report.binding === 'not-found') {
+  } else if (
+    report.binding === 'mismatch' ||
+    report.binding === 'not-found' ||
+    report.reasons.some((r) => r.code === 'CREDENTIAL_PARAMS_MISMATCH')
+  ) {
     row.status = 'binding-mismatch';
+    row.detail = reasons;
+  } else if (report.reasons.some((r) => r.code === 'ROTATION_OVERDUE')) {
+    // the standard's rotation period has passed: the credential no longer meets it
+    row.status = 'overdue';
     row.detail = reasons;
   } else if (exp !== undefined && exp - now() <= expiringMs) {
     row.status = 'expiring';

@@ -269,3 +269,19 @@ function unreachable(
   const code = error.code ?? 'ECONNRESET';
   fail(code, `Could not reach ${origin} (${code}).`);
 }
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * Routes every outbound HTTP(S) call of this process (this client, fetch, SDKs on the global
+ * agents) through HTTPS_PROXY / HTTP_PROXY, except the hosts in NO_PROXY, when any is set. Node
+ * does this itself only when started with NODE_USE_ENV_PROXY=1, which a runner or a user rarely
+ * sets. `unsupported`: the variables are set but this Node.js (before 24.x) cannot apply them.
+ */
+export function useProxyFromEnv(env: NodeJS.ProcessEnv = process.env): 'none' | 'enabled' | 'unsupported' {
+  if (!PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '')) return 'none';
+  const http = loadBuiltin('node:http');
+  if (typeof http.setGlobalProxyFromEnv !== 'function') return 'unsupported';
+  http.setGlobalProxyFromEnv(env);
+  return 'enabled';
+}

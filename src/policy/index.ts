@@ -16,6 +16,7 @@ export { MAX_RUN_LIMITED_LENGTH, breaksRunLimits, countRunLimited, hasRunLimits 
 export type { RunLimits } from './run-limits.js';
 export { evaluateStandard, standardsMet } from './evaluate.js';
 export { parseGenerationParams } from './params-schema.js';
+export { credentialMisfit } from './fits.js';
 export type { ParamsIssue } from './params-schema.js';
 export { PolicyViolationError, resolvePolicy } from './resolve-policy.js';
 export type { PolicyRequest, ResolvedPolicy } from './resolve-policy.js';

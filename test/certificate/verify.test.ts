@@ -142,7 +142,8 @@ describe('createVerifier: rejections, each with its reason code', () => {
   });
 
   it('expiry forgives a minute of clock skew, and no more', async () => {
-    const c = claims();
+    // no rotate_by: a year-old certificate is otherwise overdue for rotation long before it expires
+    const { rotate_by: _, ...c } = claims();
     const token = await signCertificate(c, key);
     const at = async (sec: number) =>
       (await createVerifier({ jwks, now: () => sec * 1000 }).verify(token)).valid;
@@ -314,6 +315,21 @@ describe('createVerifier: caller checks', () => {
     const result = await verifier.verify(token, { minDaysRemaining: 30 });
     expect(codes(result)).toEqual(['EXPIRES_SOON']);
     expect(result.valid === false && result.reasons[0]?.message).toContain('20.0 days');
+  });
+
+  it('past rotate_by (beyond the tolerance) → ROTATION_OVERDUE, with the certificate still unexpired', async () => {
+    const rotateBy = new Date((NOW_SEC - 5 * DAY) * 1000).toISOString();
+    const token = await signCertificate(claims({ iat: NOW_SEC - 100 * DAY, rotate_by: rotateBy }), key);
+    const result = await verifier.verify(token);
+    expect(codes(result)).toEqual(['ROTATION_OVERDUE']);
+    expect(result.valid === false && result.reasons[0]?.message).toContain(rotateBy);
+    const justDue = new Date((NOW_SEC - 30) * 1000).toISOString();
+    expect((await verifier.verify(await signCertificate(claims({ rotate_by: justDue }), key))).valid).toBe(
+      true,
+    );
+    // no rotate_by (a standard that changes credentials on compromise only): never overdue
+    const { rotate_by: _, ...noPeriod } = claims({ iat: NOW_SEC - 300 * DAY });
+    expect((await verifier.verify(await signCertificate(noPeriod, key))).valid).toBe(true);
   });
 
   it('an expired certificate is EXPIRED, not also EXPIRES_SOON; both checks combine', async () => {

@@ -197,35 +197,39 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(await count()).toBe(before);
   });
 
-  it('a certificate that does not exist is exit 1 CERTIFICATE_NOT_FOUND from every command and issuer', async () => {
-    const id = '5b1f2c3d-0000-4000-8000-00000000abcd';
-    const http = { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey };
-    const local = mkdtempSync(join(tmpdir(), 'passgeni-local-'));
-    writeFileSync(join(local, 'x.env'), '');
-    const localEnv = { PASSGENI_ISSUER_URL: '', PASSGENI_DATA_DIR: join(local, '.passgeni') };
-    // the local issuer exists once something was certified there
-    expect(
-      (
-        await runCli(['certify', '--standard', 'SOC2', '--store', 'file://./x.env#K'], {
-          cwd: local,
-          env: localEnv,
-        })
-      ).code,
-    ).toBe(0);
-    const runs = [
-      await runCli(['verify', `${issuer.url}/cert/${id}`, '--json'], { cwd: dir }),
-      await runCli(['verify', id, '--json'], { cwd: dir, env: http }),
-      await runCli(['revoke', id, '--reason', 'compromised', '--json'], { cwd: dir, env: http }),
-      await runCli(['revoke', id, '--reason', 'compromised', '--json'], { cwd: local, env: localEnv }),
-      await runCli(['verify', id, '--json'], { cwd: local, env: localEnv }),
-    ];
-    for (const run of runs) {
-      expect([run.code, (JSON.parse(run.stderr || run.stdout) as { code?: string }).code]).toEqual([
-        1,
-        'CERTIFICATE_NOT_FOUND',
-      ]);
-    }
-  });
+  it(
+    'a certificate that does not exist is exit 1 CERTIFICATE_NOT_FOUND from every command and issuer',
+    { timeout: 120_000 },
+    async () => {
+      const id = '5b1f2c3d-0000-4000-8000-00000000abcd';
+      const http = { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey };
+      const local = mkdtempSync(join(tmpdir(), 'passgeni-local-'));
+      writeFileSync(join(local, 'x.env'), '');
+      const localEnv = { PASSGENI_ISSUER_URL: '', PASSGENI_DATA_DIR: join(local, '.passgeni') };
+      // the local issuer exists once something was certified there
+      expect(
+        (
+          await runCli(['certify', '--standard', 'SOC2', '--store', 'file://./x.env#K'], {
+            cwd: local,
+            env: localEnv,
+          })
+        ).code,
+      ).toBe(0);
+      const runs = [
+        await runCli(['verify', `${issuer.url}/cert/${id}`, '--json'], { cwd: dir }),
+        await runCli(['verify', id, '--json'], { cwd: dir, env: http }),
+        await runCli(['revoke', id, '--reason', 'compromised', '--json'], { cwd: dir, env: http }),
+        await runCli(['revoke', id, '--reason', 'compromised', '--json'], { cwd: local, env: localEnv }),
+        await runCli(['verify', id, '--json'], { cwd: local, env: localEnv }),
+      ];
+      for (const run of runs) {
+        expect([run.code, (JSON.parse(run.stderr || run.stdout) as { code?: string }).code]).toEqual([
+          1,
+          'CERTIFICATE_NOT_FOUND',
+        ]);
+      }
+    },
+  );
 
   it('--api-key - reads the key from stdin, so it is never on the command line', async () => {
     writeFileSync(join(dir, 'stdin.env'), '');

@@ -8,6 +8,7 @@ import {
   signCertificate,
   type SigningKey,
 } from '../../src/certificate/index.js';
+import { computeCredentialBinding } from '../../src/certificate/binding.js';
 import { runCli } from '../support/cli.js';
 import { sampleClaims } from '../support/claims.js';
 
@@ -120,5 +121,73 @@ describe('passgeni verify', () => {
     const r = await runCli(['verify', big, '--jwks', jwksFile, '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toMatchObject({ code: 'CERTIFICATE_FILE_UNREADABLE' });
+  });
+});
+
+describe('passgeni verify --credential-from checks the credential against the certified parameters', () => {
+  // A client can obtain a binding over any value it likes: the binding proves only that the stored
+  // value is the one bound, not that the certified parameters describe it.
+  const weak = 'Password123!';
+
+  it('a weak credential bound to a certificate that claims 24 characters fails, binding or not (exit 1)', async () => {
+    const binding = await computeCredentialBinding(weak);
+    const file = join(dir, 'weak.env');
+    writeFileSync(file, `K=${weak}\n`);
+    for (const jwt of [
+      await signCertificate(sampleClaims({ credential_binding: binding }), key),
+      await signCertificate(sampleClaims(), key),
+    ]) {
+      const r = await runCli([
+        'verify',
+        jwt,
+        '--jwks',
+        jwksFile,
+        '--credential-from',
+        `file://${file}#K`,
+        '--json',
+      ]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as { reasons: Array<{ code: string; message: string }> };
+      const misfit = report.reasons.find((reason) => reason.code === 'CREDENTIAL_PARAMS_MISMATCH');
+      expect(misfit?.message).toContain('it is 12 characters long; the certificate says 24');
+      expect(r.stdout + r.stderr).not.toContain(weak);
+    }
+  });
+
+  it('a credential that fits (length, classes, run limits) passes; a class it should not hold fails', async () => {
+    const params = {
+      length: 8,
+      has_upper: true,
+      has_lower: true,
+      has_numbers: true,
+      has_special: false,
+      char_pool_size: 62,
+      excluded_characters: 32,
+      class_sizes: { upper: 26, lower: 26, digit: 10, special: 0 },
+      max_repeat: 2,
+    };
+    const bound = async (value: string) =>
+      signCertificate(
+        sampleClaims({
+          generation_params: params,
+          credential_binding: await computeCredentialBinding(value),
+        }),
+        key,
+      );
+    const check = async (value: string) => {
+      const jwt = await bound(value);
+      const file = join(dir, 'fit.env');
+      writeFileSync(file, `K=${value}\n`);
+      return runCli(['verify', jwt, '--jwks', jwksFile, '--credential-from', `file://${file}#K`, '--json']);
+    };
+    const fits = await check('aB3dE5gH');
+    expect(fits.code, fits.stdout).toBe(0);
+    const special = JSON.parse((await check('aB3dE5g!')).stdout) as { reasons: Array<{ message: string }> };
+    expect(special.reasons[0]?.message).toContain(
+      'it holds special characters; the certificate says none were drawn',
+    );
+    const repeated = JSON.parse((await check('aaaB3dE5')).stdout) as { reasons: Array<{ message: string }> };
+    expect(special.reasons).toHaveLength(1); // the binding itself matches: only the fit fails
+    expect(repeated.reasons[0]?.message).toContain('repeats a character 3 times in a row');
   });
 });

@@ -67,6 +67,7 @@ describe.skipIf(!available)('HTML registry in headless Chromium', () => {
     expect(totals).toEqual({
       valid: 3,
       expiring: 1,
+      overdue: 0,
       expired: 0,
       revoked: 1,
       pending: 0,

@@ -105,6 +105,15 @@ describe('inventory scan', () => {
     expect(lenient.find((r) => r.store.endsWith('#SHORT'))?.status).toBe('valid');
   });
 
+  it('a certificate past its rotate_by is overdue: its standard no longer holds, though it has months left', async () => {
+    const in91Days = await collect({ now: () => Date.now() + 91 * 86_400_000 });
+    const bound = in91Days.find((r) => r.store.endsWith('#BOUND'));
+    expect(bound).toMatchObject({ status: 'overdue', standard: 'PCI-DSS' });
+    expect(bound?.detail).toContain('due for rotation by');
+    // HIPAA sets no rotation period: no rotate_by, never overdue
+    expect(in91Days.find((r) => r.store.endsWith('#VALID'))?.status).toBe('valid');
+  });
+
   it("fetches each issuer's keys once, however many certificates it issued", async () => {
     const requested: string[] = [];
     const counting: typeof fetch = (input, init) => {
@@ -256,7 +265,7 @@ describe('inventory formats', () => {
     expect(text).toContain('&lt;script&gt;alert("label")&lt;/script&gt;');
     expect(text).not.toContain('<script>');
     expect(text).toMatch(
-      /\| valid \| 4 \|\n\| expiring \| 1 \|\n\| expired \| 0 \|\n\| revoked \| 1 \|\n\| pending \| 0 \|\n\| missing \| 1 \|\n\| invalid \| 1 \|\n\| binding-mismatch \| 0 \|\n\| unknown \| 0 \|\n\| \*\*total\*\* \| \*\*8\*\* \|/,
+      /\| valid \| 4 \|\n\| expiring \| 1 \|\n\| overdue \| 0 \|\n\| expired \| 0 \|\n\| revoked \| 1 \|\n\| pending \| 0 \|\n\| missing \| 1 \|\n\| invalid \| 1 \|\n\| binding-mismatch \| 0 \|\n\| unknown \| 0 \|\n\| \*\*total\*\* \| \*\*8\*\* \|/,
     );
     expect(markdownCell('a|b\nc')).toBe('a\\|b c');
     expect(markdownCode('vault://kv/a|b#k')).toBe('`vault://kv/a\\|b#k`');

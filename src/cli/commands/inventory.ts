@@ -40,7 +40,7 @@ export function register(program: Command): void {
   program
     .command('inventory')
     .description(
-      "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, expired, revoked, pending, missing, invalid, binding-mismatch, unknown).",
+      "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, overdue, expired, revoked, pending, missing, invalid, binding-mismatch, unknown).",
     )
     .requiredOption(
       '-p, --store-prefix <uri>',
