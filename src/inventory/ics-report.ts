@@ -9,6 +9,7 @@ import type { InventoryRow, InventoryStatus } from './scan.js';
 const REMINDED: ReadonlySet<InventoryStatus> = new Set([
   'valid',
   'expiring',
+  'overdue',
   'expired',
   'pending',
   'binding-mismatch',

@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import ICAL from 'ical.js';
 import { decodeJwt } from 'jose';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { certifyAndStore } from '../../src/engine.js';
 import { escapeText, foldLine } from '../../src/inventory/ics.js';
-import { remindersCalendar, reminderUid } from '../../src/inventory/index.js';
+import { remindersCalendar, reminderUid, runInventory } from '../../src/inventory/index.js';
 import { runCli } from '../support/cli.js';
 import { testClient } from '../support/issuer-server.js';
-import { trustArgs, useRegistry } from './fixtures.js';
+import { trustArgs, trustOf, useRegistry } from './fixtures.js';
 
 /**
  * `inventory --format ics` from a real inventory (file stores certified against real test
@@ -155,6 +156,31 @@ describe('inventory --format ics', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
     expect(events(run.stdout)).toHaveLength(1);
+  });
+});
+
+describe('ics from runInventory', () => {
+  it('keeps an overdue certificate (past rotate_by, months left) and leaves revoked and invalid ones out', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    const totals = await runInventory({
+      prefixes: ['file://app.env'],
+      storeOptions: { baseDir: registry.dir },
+      lookup: { trust: trustOf([registry.main, registry.shortLived]) },
+      format: 'ics',
+      out,
+      now: () => Date.now() + 91 * 86_400_000,
+    });
+    expect(totals.overdue).toBe(1);
+    const bound = (await claimsOf(registry.urls.BOUND ?? '')).jti;
+    const revokedId = (await claimsOf(registry.urls.REVOKED ?? '')).jti;
+    const uids = events(text).map((e) => e.uid);
+    expect(uids).toContain(reminderUid(bound, 'expiry'));
+    expect(uids).toContain(reminderUid(bound, 'rotate-by'));
+    expect(uids.some((u) => u.startsWith(revokedId))).toBe(false);
+    // VALID, BOUND (+ rotate_by), TAMPERED: REVOKED, MISSING and UNKNOWN_ID have no event
+    expect(uids).toHaveLength(4);
   });
 });
 
