@@ -19,12 +19,21 @@ export function certificateAttention(
   const certId = report.cert_id;
   if (certId === undefined) return undefined;
   const exp = report.claims ? report.claims.exp * 1000 : undefined;
-  const daysLeft = exp === undefined ? undefined : Math.floor((exp - now) / DAY_MS);
+  const rotateBy = report.claims?.rotate_by ? Date.parse(report.claims.rotate_by) : Number.NaN;
+  // A certificate past its rotate_by no longer verifies, so the deadline is whichever comes first.
+  const rotationFirst = Number.isFinite(rotateBy) && (exp === undefined || rotateBy < exp);
+  const deadline = rotationFirst ? rotateBy : exp;
   let headline: string;
   if (!report.valid) {
-    headline = report.status === 'valid' ? 'fails a required check' : `is ${report.status}`;
-  } else if (exp !== undefined && exp - now < days * DAY_MS) {
-    headline = daysLeft === 0 ? 'expires within a day' : `expires in ${daysLeft} days`;
+    headline = report.reasons.some((r) => r.code === 'ROTATION_OVERDUE')
+      ? 'is overdue for rotation'
+      : report.status === 'valid'
+        ? 'fails a required check'
+        : `is ${report.status}`;
+  } else if (deadline !== undefined && deadline - now < days * DAY_MS) {
+    const left = Math.floor((deadline - now) / DAY_MS);
+    const when = left === 0 ? 'within a day' : `in ${left} day${left === 1 ? '' : 's'}`;
+    headline = rotationFirst ? `is due for rotation ${when}` : `expires ${when}`;
   } else {
     return undefined;
   }

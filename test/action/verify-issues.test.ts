@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../adapters/index.js';
 import { main } from '../../src/action/verify.js';
 import { createRuntime } from '../../src/action/runtime.js';
@@ -28,6 +28,7 @@ let workspace: string;
 let longLived: CertifyReport;
 let shortLived: CertifyReport;
 let revoked: CertifyReport;
+let pci: CertifyReport;
 
 async function issue(
   on: TestIssuer,
@@ -51,6 +52,7 @@ beforeAll(async () => {
   longLived = await issue(issuer, 'HIPAA', 'file://./a.env#DB', 'prod/db @octo-org/security');
   shortLived = await issue(shortIssuer, 'SOC2', 'file://./b.env#API', 'prod/api');
   revoked = await issue(issuer, 'PCI-DSS', 'file://./c.env#PAY');
+  pci = await issue(issuer, 'PCI-DSS', 'file://./d.env#CARD', 'payments');
   await new HttpIssuerClient({ url: issuer.url, apiKey: issuer.apiKey }).revokeCertificate(
     revoked.cert_id,
     'compromised',
@@ -66,6 +68,7 @@ beforeEach(() => {
   nock.enableNetConnect('127.0.0.1');
 });
 afterEach(() => {
+  vi.useRealTimers();
   process.exitCode = undefined;
   nock.cleanAll();
   nock.enableNetConnect();
@@ -263,6 +266,39 @@ describe('verify action: open-issues', () => {
     expect(gone.failed).toBe(false);
     expect(created.title).toBe(`PassGeni certificate is revoked: ${revoked.cert_id}`);
     expect(created.body).toContain('REVOKED');
+  });
+
+  it("a standard's rotation date counts as the deadline when it comes before expiry", async () => {
+    // PCI-DSS: rotate_by 90 days after generation, expiry a year. Seventy days on, 20 days are left.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 70 * 86_400_000);
+    let created: { title?: string; body?: string } = {};
+    const soon = listScope([[]])
+      .post(`${REPO_PATH}/issues`, (body: { title?: string; body?: string }) => {
+        created = body;
+        return true;
+      })
+      .reply(201, () => issueJson(60, created.body ?? ''));
+    const due = await verify({ certificate: pci.cert_url });
+    expect(soon.isDone()).toBe(true);
+    expect(due.failed).toBe(false);
+    expect(created.title).toMatch(/^PassGeni certificate is due for rotation in (19|20) days: payments$/);
+    expect(created.body).toContain('- Rotate by: ');
+
+    // A day past rotate_by the certificate no longer holds: the same issue is commented on.
+    vi.setSystemTime(Date.now() + 21 * 86_400_000);
+    let comment = '';
+    const late = listScope([[issueJson(60, created.body ?? '')]])
+      .post(`${REPO_PATH}/issues/60/comments`, (body: { body: string }) => {
+        comment = body.body;
+        return true;
+      })
+      .reply(201, { id: 9100, html_url: 'https://github.com/octo-org/app/issues/60#issuecomment-9100' });
+    const overdue = await verify({ certificate: pci.cert_url, 'fail-on-invalid': 'false' });
+    expect(late.isDone()).toBe(true);
+    expect(overdue.outputs.valid).toBe('false');
+    expect(comment).toMatch(/^Still needs attention: the certificate is overdue for rotation\./);
+    expect(comment).toContain('ROTATION_OVERDUE');
   });
 
   it('a token that may not write issues fails the step and says which permission to grant', async () => {
