@@ -1,6 +1,7 @@
 import type { getOctokit } from '@actions/github';
 import { PassgeniError, errorMessage } from '../errors.js';
-import { httpRequest } from '../lib/http.js';
+import { httpRequest, type HttpRequest, type HttpResponse } from '../lib/http.js';
+import { DEFAULT_RETRY, httpRequestWithRetry, parseRetryAfter, withRetry } from '../lib/retry.js';
 
 /**
  * One GitHub issue per certificate that needs attention (verify action, `open-issues: true`).
@@ -147,17 +148,34 @@ async function client(target: IssueTarget): Promise<Octokit> {
   });
 }
 
-/** The slice of `fetch` Octokit uses, answered by the project's HTTP client. */
+/**
+ * The slice of `fetch` Octokit uses, answered by the project's HTTP client. GitHub's rate limits
+ * (429, or 403 with Retry-After) are waited out. Reads and the closing PATCH are also retried
+ * after a server error or a failed exchange; a POST is not, since it may have created the issue
+ * or comment and a second one would be the duplicate this feature exists to avoid.
+ */
 async function projectFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = typeof input === 'string' || input instanceof URL ? input : input.url;
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-  const response = await httpRequest({
+  const method = (init.method ?? 'GET').toUpperCase();
+  const request: HttpRequest = {
     url,
-    method: init.method ?? 'GET',
+    method,
     headers,
     ...(typeof init.body === 'string' && { body: init.body }),
-  });
+  };
+  const response: HttpResponse =
+    method === 'POST'
+      ? await withRetry(
+          DEFAULT_RETRY,
+          () => httpRequest(request),
+          (outcome) =>
+            outcome.ok && rateLimited(outcome.value)
+              ? (parseRetryAfter(outcome.value.headers['retry-after']) ?? 0)
+              : null,
+        )
+      : await httpRequestWithRetry(DEFAULT_RETRY, request, (r) => rateLimited(r) || r.status >= 500);
   const out = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     if (value === undefined) continue;
@@ -165,6 +183,16 @@ async function projectFetch(input: string | URL | Request, init: RequestInit = {
   }
   const empty = response.status === 204 || response.status === 205 || response.status === 304;
   return new Response(empty ? null : response.text, { status: response.status, headers: out });
+}
+
+/**
+ * GitHub's limits that are worth waiting for: 429, and the secondary limit's 403 with Retry-After.
+ * An exhausted hourly quota (403, no Retry-After) would outlast any sensible wait.
+ */
+function rateLimited(response: HttpResponse): boolean {
+  return (
+    response.status === 429 || (response.status === 403 && response.headers['retry-after'] !== undefined)
+  );
 }
 
 function githubFailed(error: unknown): PassgeniError {

@@ -301,6 +301,37 @@ describe('verify action: open-issues', () => {
     expect(comment).toContain('ROTATION_OVERDUE');
   });
 
+  it("waits out GitHub's rate limit and retries a failed read, but never re-sends a POST that may have landed", async () => {
+    let created: { title?: string; body?: string } = {};
+    const scope = nock(API)
+      .get(`${REPO_PATH}/issues`)
+      .query(true)
+      .reply(502, 'Bad gateway')
+      .get(`${REPO_PATH}/issues`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '0' })
+      .post(`${REPO_PATH}/issues`, (body: { title?: string; body?: string }) => {
+        created = body;
+        return true;
+      })
+      .reply(201, () => issueJson(70, created.body ?? ''));
+    const paced = await verify({ certificate: shortLived.cert_url });
+    expect(scope.isDone(), JSON.stringify(scope.pendingMocks())).toBe(true);
+    expect(paced.outputs['issue-number']).toBe('70');
+
+    // A 500 to the POST: GitHub may have opened the issue, so the step fails instead of sending it twice.
+    const once = listScope([[]]).post(`${REPO_PATH}/issues`).reply(500, { message: 'Server Error' });
+    const failed = await verify({ certificate: shortLived.cert_url });
+    expect(once.isDone()).toBe(true);
+    expect(failed.failed).toBe(true);
+    expect(failed.stdout).toMatch(
+      /::error::.*GITHUB_ISSUES_FAILED|::error::open-issues: GitHub refused or failed the request \(HTTP 500\)/,
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('a token that may not write issues fails the step and says which permission to grant', async () => {
     const scope = listScope([[]]).post(`${REPO_PATH}/issues`).reply(403, {
       message: 'Resource not accessible by integration',
