@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -9,7 +11,7 @@ import { createRuntime } from '../../src/action/runtime.js';
 import { certifyAndStore, type CertifyReport } from '../../src/engine.js';
 import { HttpIssuerClient } from '../../src/issuer-client/http.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
-import { parseOutputFile } from './support/run-action.js';
+import { VERIFY_YML, parseOutputFile, runAction } from './support/run-action.js';
 
 /**
  * The verify action's `open-issues: true`, in-process so nock can stand in for api.github.com
@@ -354,5 +356,57 @@ describe('verify action: open-issues', () => {
     expect(noToken.failed).toBe(true);
     expect(noToken.stdout).toMatch(/::error::open-issues: true needs a token/);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('the bundled action (as the runner runs it) talks to GITHUB_API_URL, e.g. GitHub Enterprise Server', async () => {
+    // A stand-in for a GHES API on loopback: the bundle is a separate process, out of nock's reach.
+    const seen: Array<{ method: string; url: string; auth: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          auth: req.headers.authorization ?? '',
+          body,
+        });
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        if (req.method === 'GET' && req.url?.startsWith('/api/v3/repos/octo-org/app/issues?')) {
+          res.end('[]');
+        } else if (req.method === 'POST' && req.url === '/api/v3/repos/octo-org/app/issues') {
+          res.statusCode = 201;
+          res.end(JSON.stringify(issueJson(80, (JSON.parse(body) as { body: string }).body)));
+        } else {
+          res.statusCode = 404;
+          res.end('{"message":"Not Found"}');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`;
+    try {
+      const result = await runAction(VERIFY_YML, {
+        workspace,
+        with: {
+          certificate: shortLived.cert_url,
+          trust: trust(),
+          'open-issues': 'true',
+          'github-token': TOKEN,
+        },
+        env: { GITHUB_API_URL: api },
+      });
+      expect(result.code, result.stdout).toBe(0);
+      expect(seen.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+        'GET /api/v3/repos/octo-org/app/issues',
+        'POST /api/v3/repos/octo-org/app/issues',
+      ]);
+      expect(seen.every((r) => r.auth === `token ${TOKEN}`)).toBe(true);
+      expect(JSON.parse(seen[1]?.body ?? '{}')).toMatchObject({ title: expect.stringMatching(/expires in/) });
+      expect(result.outputs['issue-number']).toBe('80');
+      expect(result.stdout.replace(/::add-mask::.*\n/, '')).not.toContain(TOKEN);
+    } finally {
+      server.close();
+    }
   });
 });
