@@ -80,7 +80,7 @@ const trust = (): string =>
   [issuer, shortIssuer].map((i) => `${i.url}=${i.url}/.well-known/jwks.json`).join('\n');
 
 /** The verify action's entry point, with the inputs as the runner passes them. */
-async function verify(withInputs: Record<string, string>) {
+async function verify(withInputs: Record<string, string>, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'passgeni-verify-issues-run-'));
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
   for (const file of Object.values(files)) writeFileSync(file, '');
@@ -99,6 +99,7 @@ async function verify(withInputs: Record<string, string>) {
       GITHUB_REPOSITORY: 'octo-org/app',
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_RUN_ID: '4242',
+      ...env,
       ...files,
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     },
@@ -355,6 +356,11 @@ describe('verify action: open-issues', () => {
     const noToken = await verify({ certificate: shortLived.cert_url, 'github-token': '' });
     expect(noToken.failed).toBe(true);
     expect(noToken.stdout).toMatch(/::error::open-issues: true needs a token/);
+    const noRepo = await verify({ certificate: shortLived.cert_url }, { GITHUB_REPOSITORY: '' });
+    expect(noRepo.failed).toBe(true);
+    expect(noRepo.stdout).toMatch(
+      /::error::open-issues needs the repository \(GITHUB_REPOSITORY as owner\/name\)/,
+    );
     expect(nock.pendingMocks()).toEqual([]);
   });
 
