@@ -6,12 +6,14 @@ import { resolveStandard } from '../policy/lookup.js';
 import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 import { TrustStore } from '../trust/index.js';
+import { InputError } from '../errors.js';
 import { withActionHint } from './hints.js';
 import { actionTrust, Inputs } from './inputs.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
 import { heading, table, type Cell } from './summary.js';
+import { openIssueFor } from './verify-issues.js';
 
 /**
  * The verify action (actions/verify/action.yml): signature, claims, live status at the issuer,
@@ -32,6 +34,9 @@ export interface VerifyInputs {
   credentialFrom: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
+  /** One GitHub issue per certificate that is not valid or is close to expiry (verify-issues.ts). */
+  openIssues: boolean;
+  githubToken: string | undefined;
   access: StoreAccessInputs;
 }
 
@@ -39,7 +44,7 @@ export type VerifyOutcome = { ok: boolean; report: VerifyReport } | Failed;
 
 export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
   const inputs = new Inputs(env);
-  return {
+  const read: VerifyInputs = {
     certificate: inputs.required('certificate', { maxLength: 20_000 }),
     issuerUrl: inputs.string('issuer-url', { maxLength: 2048 }),
     jwks: inputs.string('jwks', { maxLength: 100_000 }),
@@ -50,15 +55,24 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
+    openIssues: inputs.boolean('open-issues', false),
+    githubToken: inputs.string('github-token', { maxLength: 10_000 }),
     access: readStoreAccess(inputs),
   };
+  if (read.openIssues && read.githubToken === undefined) {
+    throw new InputError(
+      'INPUT_REQUIRED',
+      'open-issues: true needs a token that can write issues: leave github-token at its default (${{ github.token }}) and give the job `permissions: { issues: write }`.',
+    );
+  }
+  return read;
 }
 
 export async function run(
   inputs: VerifyInputs,
   { runtime }: { runtime: ActionRuntime },
 ): Promise<VerifyOutcome> {
-  return runStep(runtime, [], async () => {
+  return runStep(runtime, [inputs.githubToken], async () => {
     // Checked before any request, so a typo fails with the list of valid standards.
     const requireStandard: StandardId | undefined = inputs.requireStandard
       ? resolveStandard(inputs.requireStandard).id
@@ -95,12 +109,15 @@ export async function run(
         runtime.warning(
           'No issuer was asked for the live status, so a revocation would not show. Give the certificate URL or set issuer-url.',
         );
+      if (inputs.openIssues) await openIssueFor(report, inputs, runtime);
       return { ok: true, report };
     }
     const reasons = report.reasons.map((r) => `${withActionHint(r.message, r.hint)} [${r.code}]`).join(' ');
     const message = `Certificate ${shown} does not hold: ${reasons} (certificate status: ${report.status})`;
     if (inputs.failOnInvalid) runtime.setFailed(message);
     else runtime.warning(message);
+    // after the verdict, so a GitHub failure is reported as well as it, never instead of it
+    if (inputs.openIssues) await openIssueFor(report, inputs, runtime);
     return { ok: false, report };
   });
 }

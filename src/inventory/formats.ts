@@ -1,13 +1,14 @@
 import { INVENTORY_STATUSES } from './scan.js';
 import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns.js';
 import { htmlWriter } from './html.js';
+import { icsWriter } from './ics-report.js';
 
 /**
  * Report formats. Each writer turns the stream of rows into text chunks as they come — a header,
  * one chunk per row, and a footer that may carry the totals — so no format needs the whole
  * inventory in memory.
  */
-export const INVENTORY_FORMATS = ['json', 'jsonl', 'csv', 'md', 'html'] as const;
+export const INVENTORY_FORMATS = ['json', 'jsonl', 'csv', 'md', 'html', 'ics'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
 
 export function createWriter(format: InventoryFormat, meta: ReportMeta): ReportWriter {
@@ -22,6 +23,8 @@ export function createWriter(format: InventoryFormat, meta: ReportMeta): ReportW
       return markdownWriter(meta);
     case 'html':
       return htmlWriter(meta);
+    case 'ics':
+      return icsWriter(meta);
   }
 }
 

@@ -13,6 +13,7 @@ export type { InventoryOptions, InventoryRow } from './scan.js';
 export { INVENTORY_FORMATS, csvCell, markdownCell, markdownCode } from './formats.js';
 export type { InventoryFormat } from './formats.js';
 export type { InventoryTotals } from './columns.js';
+export { remindersCalendar, reminderUid, type ReminderRow } from './ics.js';
 
 export interface RunInventoryOptions extends InventoryOptions {
   format: InventoryFormat;

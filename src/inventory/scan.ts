@@ -44,6 +44,8 @@ export interface InventoryRow {
   standard: string | null;
   standards_met: string[];
   expires_at: string | null;
+  /** The recommended rotation date; null when the standard says change on compromise only. */
+  rotate_by: string | null;
   label: string | null;
   cert_id: string | null;
   generated_at: string | null;
@@ -121,6 +123,7 @@ function emptyRow(
     standard: null,
     standards_met: [],
     expires_at: null,
+    rotate_by: null,
     label: null,
     cert_id: null,
     generated_at: null,
@@ -196,6 +199,7 @@ async function inspect(
       ? claims.standards_met.filter((s): s is string => typeof s === 'string')
       : [],
     expires_at: exp !== undefined && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
+    rotate_by: typeof claims?.rotate_by === 'string' ? claims.rotate_by : null,
     label: typeof claims?.label === 'string' ? claims.label : null,
     cert_id: report.cert_id ?? null,
     generated_at: typeof claims?.generated_at === 'string' ? claims.generated_at : null,

@@ -88,7 +88,9 @@ A certificate URL in a store is only a pointer: a certificate is valid only if i
 trusted issuer's base and its \`iss\` and signature are that issuer's (--trust, PASSGENI_TRUST, or
 the local issuer of --data-dir; at least one is required). Certificates are looked up at their
 URLs (public endpoints, no API key), one request per certificate and one JWKS per trusted issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
-self-contained page with totals and sortable columns). Doppler and Kubernetes cannot be listed.
+self-contained page with totals and sortable columns), ics (expiry reminders: an iCalendar event
+at each certificate's expiry and rotate_by, alarms 30 and 7 days before; import it or publish it
+for a calendar to subscribe to). Doppler and Kubernetes cannot be listed.
 
 Examples:
   passgeni inventory --store-prefix vault://secret/prod --store-prefix aws-sm://prod/ --out registry.html
@@ -104,7 +106,12 @@ function formatFor(options: InventoryCliOptions): InventoryFormat {
   if (options.format) return options.format;
   if (options.json) return 'json';
   const ext = options.out ? extname(options.out).slice(1).toLowerCase() : '';
-  const aliases: Record<string, InventoryFormat> = { ndjson: 'jsonl', markdown: 'md', htm: 'html' };
+  const aliases: Record<string, InventoryFormat> = {
+    ndjson: 'jsonl',
+    markdown: 'md',
+    htm: 'html',
+    ical: 'ics',
+  };
   return aliases[ext] ?? INVENTORY_FORMATS.find((f) => f === ext) ?? 'md';
 }
 
