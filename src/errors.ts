@@ -22,7 +22,8 @@ export type HintOption =
   | 'require-fips-mode'
   | 'shard'
   | 'max-rate'
-  | 'expiring-within';
+  | 'expiring-within'
+  | 'trust';
 
 /**
  * What the user can do about an error, as data; front ends render it after the message.

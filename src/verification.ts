@@ -78,7 +78,7 @@ export interface VerifyReport {
 
 export interface TrustDecision {
   /**
-   * `configured`: a trust anchor (--trust, PASSGENI_TRUST, the action's `trust`, rotate's issuer);
+   * `configured`: a trust anchor (the CLI's and the actions' trust settings, rotate's issuer);
    * `url`: no trust configured, the certificate URL's own host, for this call only;
    * `issuer-url`: no trust configured, the issuer URL the caller named (its `iss` is not pinned);
    * `jwks-option`: keys given explicitly; `local`: the local issuer's own keys.
@@ -370,7 +370,7 @@ async function trustedSource(args: {
         jwt,
         true,
         'UNTRUSTED_ISSUER',
-        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, which is not a trusted issuer (trusted: ${trust.describe()}). Add it with --trust ISSUER_ID=JWKS_URL if you trust it.`,
+        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, which is not a trusted issuer (trusted: ${trust.describe()}). Trust it only if you know it is genuine.`,
         undefined,
         id,
       );
@@ -420,7 +420,7 @@ async function statusFromAnchor(
 }
 
 function untrustedHost(base: string, trust: TrustStore): string {
-  return `The certificate is served from ${base}, which belongs to no trusted issuer (trusted: ${trust.describe()}). A certificate URL is only a pointer: anyone can host a certificate and keys of their own. Trust its issuer with --trust ISSUER_ID=JWKS_URL if it is genuinely yours.`;
+  return `The certificate is served from ${base}, which belongs to no trusted issuer (trusted: ${trust.describe()}). A certificate URL is only a pointer: anyone can host a certificate and keys of their own. Trust its issuer only if it is genuinely yours.`;
 }
 
 function refuse(
@@ -440,7 +440,10 @@ function refuse(
     untrusted: {
       valid: false,
       status: 'invalid',
-      reasons: [{ code, message }],
+      // the fix, if the issuer is genuine, is to trust it: each front end names its own setting
+      reasons: [
+        { code, message, ...(code === 'UNTRUSTED_ISSUER' && { hint: { option: 'trust' as const } }) },
+      ],
       ...(certId !== undefined && { cert_id: certId }),
       ...(url !== undefined && { cert_url: url }),
       live: false,

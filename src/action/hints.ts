@@ -14,6 +14,7 @@ const INPUTS: Record<HintOption, { input: string; about?: string }> = {
   shard: { input: 'shard' },
   'max-rate': { input: 'max-rate' },
   'expiring-within': { input: 'expiring-within' },
+  trust: { input: 'trust', about: 'ISSUER_ID=JWKS_URL lines' },
 };
 
 function named(option: HintOption): string {

@@ -15,6 +15,7 @@ const FLAGS: Record<HintOption, { flag: string; env?: string }> = {
   shard: { flag: '--shard I/N' },
   'max-rate': { flag: '--max-rate' },
   'expiring-within': { flag: '--expiring-within' },
+  trust: { flag: '--trust ISSUER_ID=JWKS_URL', env: 'PASSGENI_TRUST' },
 };
 
 const CREATE_API_KEY = 'Create one with `passgeni api-key create --team NAME` on the issuer.';

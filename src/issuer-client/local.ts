@@ -27,7 +27,7 @@ export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): P
   if (options.existingOnly && !existsSync(dataDir)) {
     throw new InputError(
       'LOCAL_ISSUER_NOT_FOUND',
-      `There is no local issuer in ${dataDir}, so nothing it issued can be looked up here; nothing was created. Name the issuer that issued the certificate, or the data directory \`passgeni certify\` used (--data-dir).`,
+      `There is no local issuer in ${dataDir}, so nothing it issued can be looked up here; nothing was created. Name the issuer that issued the certificate, or the data directory \`passgeni certify\` used.`,
       { hint: { option: 'issuer-url' } },
     );
   }
