@@ -1,3 +1,4 @@
+import { stopOnSignals } from '../lib/signals.js';
 import { isAbsolute, resolve } from 'node:path';
 import { openStore } from '../../adapters/index.js';
 import { InputError, isPassgeniError } from '../errors.js';
@@ -117,10 +118,17 @@ export async function run(
       );
       const written = new Set<string>();
       const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      // a cancelled job is signalled: finish what is in flight, start nothing new, report
+      const stop = stopOnSignals(() =>
+        runtime.warning(
+          'The job was cancelled: no further credential is started; those in progress finish and the partial report follows.',
+        ),
+      );
       let report: RotationReport;
       try {
         report = await rotateFromManifest(manifest, {
           issuer,
+          signal: stop.signal,
           // Relative file:// paths are relative to the manifest, as for `passgeni rotate`.
           openStore: async (uri) => {
             const store = await openStore(uri, { ...storeOptions, baseDir: manifest.baseDir });
@@ -140,6 +148,7 @@ export async function run(
           onProgress: progressLog(runtime, manifest, inputs),
         });
       } finally {
+        stop.dispose();
         await issuer.close();
       }
       assertNoCredential(report, written);
@@ -149,7 +158,12 @@ export async function run(
       if (inputs.showSummary) writeSummary(runtime, report);
       runtime.info(rotationCounts(report));
       if (report.failed.length > 0) runtime.setFailed(failureAnnotation(report));
-      return { ok: report.failed.length === 0, report };
+      else if (report.interrupted) {
+        runtime.setFailed(
+          `The run was stopped before ${report.not_started.length} of ${report.total} credentials were started (${report.not_started.join(', ')}); nothing was done for them. Run the rotation again.`,
+        );
+      }
+      return { ok: report.failed.length === 0 && !report.interrupted, report };
     },
     (error) => {
       if (error instanceof ManifestError && inputs.showSummary) writeManifestSummary(runtime, error);

@@ -55,6 +55,11 @@ export interface RotateOptions {
   /** Wall clock in milliseconds (due-ness, certificate expiry). Default Date.now. */
   now?: () => number;
   onProgress?: (event: RotationProgress) => void;
+  /**
+   * Stops the run: once aborted, no further credential is started; those in flight finish (a
+   * credential half-rotated by a killed process is worse than one rotated a minute later).
+   */
+  signal?: AbortSignal;
 }
 
 export type RotationProgress =
@@ -120,6 +125,10 @@ export interface RotationReport {
   rotated: RotatedEntry[];
   skipped: SkippedEntry[];
   failed: FailedEntry[];
+  /** The run was stopped (a signal) before every credential was started. */
+  interrupted: boolean;
+  /** Credentials never started because the run was stopped: nothing was done for them. */
+  not_started: string[];
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -143,36 +152,57 @@ export async function rotateFromManifest(
     rotated: [],
     skipped: [],
     failed: [],
+    interrupted: false,
+    not_started: [],
   };
-  const outcomes = mapConcurrent(selected, options.concurrency ?? DEFAULT_CONCURRENCY, async (credential) => {
-    // rotateOne reports every failure it knows of; anything else still must not stop the others.
-    const outcome = await rotateOne(credential, ctx).catch((error: unknown): Outcome => ({
-      failed: failure(credential.id, 'check', error, 'INTERNAL'),
-    }));
-    done++;
-    const reason =
-      'rotated' in outcome ? outcome.rotated.reason : 'failed' in outcome ? outcome.failed.reason : undefined;
-    progress({
-      type: 'done',
-      id: credential.id,
-      outcome: 'rotated' in outcome ? 'rotated' : 'skipped' in outcome ? 'skipped' : 'failed',
-      ...(reason !== undefined && { reason }),
-      done,
-      total: selected.length,
-    });
-    return outcome;
-  });
+  // pulled one at a time by mapConcurrent, so an abort stops what has not been pulled yet
+  const started = new Set<string>();
+  function* untilStopped() {
+    for (const credential of selected) {
+      if (options.signal?.aborted) return;
+      started.add(credential.id);
+      yield credential;
+    }
+  }
+  const outcomes = mapConcurrent(
+    untilStopped(),
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (credential) => {
+      // rotateOne reports every failure it knows of; anything else still must not stop the others.
+      const outcome = await rotateOne(credential, ctx).catch((error: unknown): Outcome => ({
+        failed: failure(credential.id, 'check', error, 'INTERNAL'),
+      }));
+      done++;
+      const reason =
+        'rotated' in outcome
+          ? outcome.rotated.reason
+          : 'failed' in outcome
+            ? outcome.failed.reason
+            : undefined;
+      progress({
+        type: 'done',
+        id: credential.id,
+        outcome: 'rotated' in outcome ? 'rotated' : 'skipped' in outcome ? 'skipped' : 'failed',
+        ...(reason !== undefined && { reason }),
+        done,
+        total: selected.length,
+      });
+      return outcome;
+    },
+  );
   for await (const outcome of outcomes) {
     if ('rotated' in outcome) report.rotated.push(outcome.rotated);
     else if ('skipped' in outcome) report.skipped.push(outcome.skipped);
     else report.failed.push(outcome.failed);
   }
+  report.not_started = selected.filter((c) => !started.has(c.id)).map((c) => c.id);
+  report.interrupted = report.not_started.length > 0;
   return report;
 }
 
-/** 0 when every credential in the shard is current or was rotated, 3 when any failed. */
+/** 0 when every credential in the shard is current or was rotated, 3 when any failed or the run was stopped. */
 export function rotationExitCode(report: RotationReport): 0 | 3 {
-  return report.failed.length === 0 ? 0 : 3;
+  return report.failed.length === 0 && !report.interrupted ? 0 : 3;
 }
 
 /** What a run covers, e.g. `shard 2/3, dry run`; empty for a whole run that writes. */
@@ -189,6 +219,9 @@ export function rotationScope(report: Pick<RotationReport, 'shard' | 'dry_run'>)
 export function rotationCounts(report: RotationReport): string {
   return (
     `${report.rotated.length} ${report.dry_run ? 'due' : 'rotated'}, ${report.skipped.length} current, ${report.failed.length} failed` +
+    (report.interrupted
+      ? `, ${report.not_started.length} not started (the run was stopped; nothing was done for them)`
+      : '') +
     (report.dry_run ? '. Dry run: nothing was issued or written.' : '.')
   );
 }

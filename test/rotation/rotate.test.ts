@@ -1,5 +1,5 @@
 import { holdLockElsewhere } from '../support/store-faults.js';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -11,6 +11,7 @@ import {
   parseManifest,
   parseShard,
   rotateFromManifest,
+  rotationCounts,
   rotationExitCode,
   type Manifest,
   type RotateOptions,
@@ -305,6 +306,27 @@ credentials:
       cert_url: sidecarUrl(join(dir, 'ok.env'), 'HALF'),
     });
     expect(failed['no-vault-auth']).toMatchObject({ stage: 'check', code: 'STORE_AUTH_MISSING' });
+  });
+
+  it('a stopped run starts nothing new, lets the credential in flight finish, and reports what it never started', async () => {
+    const lines = Array.from({ length: 5 }, (_, i) => `  - { id: c${i}, stores: ["file://./s${i}.env#K"] }`);
+    const m = manifest(`version: 1\ndefaults: { standard: SOC2 }\ncredentials:\n${lines.join('\n')}\n`);
+    const stop = new AbortController();
+    const report = await rotate(m, {
+      concurrency: 1,
+      signal: stop.signal,
+      // stopped as c0 finishes (a signal arriving then): nothing after it starts
+      onProgress: (event) => {
+        if (event.type === 'done') stop.abort();
+      },
+    });
+    expect(report.rotated.map((r) => r.id)).toEqual(['c0']);
+    expect(report).toMatchObject({ interrupted: true, not_started: ['c1', 'c2', 'c3', 'c4'], failed: [] });
+    expect(rotationExitCode(report)).toBe(3);
+    expect(rotationCounts(report)).toContain(
+      '4 not started (the run was stopped; nothing was done for them)',
+    );
+    for (const i of [1, 2, 3, 4]) expect(existsSync(join(dir, `s${i}.env`))).toBe(false);
   });
 
   it('rotates many credentials kept in one file, taking turns instead of colliding on its lock', async () => {

@@ -17,7 +17,8 @@ import { ProgressBar } from '../../rotation/progress-bar.js';
 import { VERSION } from '../../version.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
-import { printJson, printText } from '../output.js';
+import { printJson, printNotice, printText } from '../output.js';
+import { stopOnSignals } from '../../lib/signals.js';
 import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { configuredAnchors } from '../../trust/index.js';
 import { runCommand } from '../run-command.js';
@@ -96,8 +97,14 @@ async function rotate(options: RotateCliOptions): Promise<number> {
   const bar = new ProgressBar(process.stderr, options.dryRun ? 'checking' : 'rotating');
   let rotated = 0;
   let failed = 0;
+  const stop = stopOnSignals(() =>
+    printNotice(
+      'passgeni: stopping: no further credential is started; those in progress finish and the partial report follows. Signal again to exit at once.',
+    ),
+  );
   try {
     const report = await rotateFromManifest(manifest, {
+      signal: stop.signal,
       ...(issuer !== undefined && { issuer }),
       ...(local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL }),
       dryRun: options.dryRun === true,
@@ -123,6 +130,7 @@ async function rotate(options: RotateCliOptions): Promise<number> {
     else printText(describe(report));
     return rotationExitCode(report);
   } finally {
+    stop.dispose();
     bar.finish();
     await issuer?.close();
   }
@@ -151,6 +159,11 @@ function describe(report: RotationReport): string {
   }
   for (const entry of report.skipped) {
     lines.push(`  ${'current'.padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
+  }
+  for (const id of report.not_started) {
+    lines.push(
+      `  ${'NOT STARTED'.padEnd(12)} ${id.padEnd(width)} the run was stopped before this credential`,
+    );
   }
   lines.push(rotationCounts(report));
   return lines.join('\n');
