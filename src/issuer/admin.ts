@@ -10,7 +10,7 @@ import type { Queryable } from './db/types.js';
 
 /** Recognisable by secret scanners and by people: `passgeni_` followed by 43 base64url characters. */
 export const API_KEY_PREFIX = 'passgeni_';
-const TEAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const TEAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const KEY_ID_RE = /^key_[0-9a-f]{16}$/;
 
 export interface Team {
@@ -31,6 +31,8 @@ export interface ApiKeyInfo {
   revoked_at: string | null;
   /** Start of the last minute the key was used in (from the rate counters), if known. */
   last_used_at: string | null;
+  /** Reads every team's certificates and audit events (docs/operations.md, "Admin keys"). */
+  admin: boolean;
 }
 
 export interface CreatedApiKey extends ApiKeyInfo {
@@ -108,9 +110,10 @@ interface KeyRow {
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  admin: boolean;
 }
 
-const KEY_COLUMNS = `k.id, k.team_id, t.name AS team_name, k.hint, k.name, k.created_at, k.revoked_at,
+const KEY_COLUMNS = `k.id, k.team_id, t.name AS team_name, k.hint, k.name, k.created_at, k.revoked_at, k.admin,
   (SELECT l.window_start FROM key_limits l WHERE l.key_id = k.id) AS last_used_at`;
 
 function toKeyInfo(row: KeyRow): ApiKeyInfo {
@@ -124,7 +127,7 @@ function toKeyInfo(row: KeyRow): ApiKeyInfo {
 
 export async function createApiKey(
   db: Queryable,
-  request: { team: string; name?: string; now: Date; ip?: string | null },
+  request: { team: string; name?: string; admin?: boolean; now: Date; ip?: string | null },
 ): Promise<CreatedApiKey> {
   if (request.name !== undefined && (request.name.length > 128 || /[\p{C}]/u.test(request.name))) {
     throw new InputError('INVALID_KEY_NAME', 'A key name is at most 128 printable characters.');
@@ -133,14 +136,16 @@ export async function createApiKey(
   const key = newApiKey();
   const id = `key_${randomBytes(8).toString('hex')}`;
   const hint = `${key.slice(0, API_KEY_PREFIX.length + 4)}…`;
+  const admin = request.admin === true;
   await db.query(
     `WITH k AS (
-       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at, admin)
+       VALUES ($1, $2, $3, $4, $5, $6, $8)
        RETURNING id, team_id
      )
      INSERT INTO usage_events (type, team_id, api_key_id, ip, at, detail)
-     SELECT 'api_key.created', team_id, id, $7, $6, '{}'::jsonb FROM k`,
-    [id, team.id, hashApiKey(key), hint, request.name ?? null, request.now, request.ip ?? null],
+     SELECT 'api_key.created', team_id, id, $7, $6, jsonb_build_object('admin', $8::boolean) FROM k`,
+    [id, team.id, hashApiKey(key), hint, request.name ?? null, request.now, request.ip ?? null, admin],
   );
   return {
     id,
@@ -152,6 +157,7 @@ export async function createApiKey(
     created_at: request.now.toISOString(),
     revoked_at: null,
     last_used_at: null,
+    admin,
   };
 }
 

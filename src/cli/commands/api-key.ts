@@ -13,6 +13,7 @@ interface StorageOptions {
 interface CreateOptions extends StorageOptions {
   team: string;
   name?: string;
+  admin?: boolean;
 }
 
 interface ListOptions extends StorageOptions {
@@ -36,7 +37,11 @@ export function register(program: Command): void {
         '--team <name>',
         'team name (letters, digits, . _ -); certificates carry only its opaque id',
       )
-      .option('--name <text>', 'what the key is for, e.g. "github-actions prod"'),
+      .option('--name <text>', 'what the key is for, e.g. "github-actions prod"')
+      .option(
+        '--admin',
+        "an admin key: may also read every team's certificates and audit events (for auditors and operators)",
+      ),
   ).action(runCommand((options: CreateOptions) => create(options)));
 
   withStorage(
@@ -81,6 +86,7 @@ async function create(options: CreateOptions): Promise<number> {
       team: options.team,
       now: new Date(),
       ...(options.name !== undefined && { name: options.name }),
+      ...(options.admin === true && { admin: true }),
     }),
   );
   if (options.json) {
@@ -89,7 +95,7 @@ async function create(options: CreateOptions): Promise<number> {
   }
   printText(created.key);
   printNotice(
-    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).\n` +
+    `Created ${created.admin ? 'admin ' : ''}API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).\n` +
       'Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.',
   );
   return 0;
@@ -118,7 +124,7 @@ async function list(options: ListOptions): Promise<number> {
         k.name ?? '',
         k.created_at.slice(0, 19).replace('T', ' '),
         k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
-        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
+        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : k.admin ? 'active (admin)' : 'active',
       ]),
       { rule: false },
     ),

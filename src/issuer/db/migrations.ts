@@ -150,6 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX certificates_pending ON certificates (activate_by) WHERE activated_at IS NULL AND revoked_at IS NULL`,
     ],
   },
+  {
+    version: 6,
+    name: 'admin API keys',
+    statements: [
+      // an admin key reads every team's registry and audit trail (GET /api/v1/certificates and
+      // /api/v1/events with ?team=); replicas on older versions never read the column, and every
+      // key created before it is a team key
+      `ALTER TABLE api_keys ADD COLUMN admin boolean NOT NULL DEFAULT false`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
