@@ -41,7 +41,7 @@ export async function registryScope(
   if (!found) {
     throw new IssuerServiceError(
       'TEAM_UNKNOWN',
-      404,
+      400,
       `This issuer has no team named "${team}" (see \`passgeni api-key list\` for its teams).`,
     );
   }

@@ -161,7 +161,7 @@ describe.each(BACKENDS)('registry and audit trail over HTTP on %s', (backend) =>
     expect(new Set(onlyB.map((e) => e.team))).toEqual(new Set([teamB.team]));
 
     const unknown = await api(t.url, '/api/v1/events?team=no-such-team', { key: adminKey });
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ code: 'TEAM_UNKNOWN' });
   });
 
