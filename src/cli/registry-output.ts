@@ -56,13 +56,19 @@ export async function writeRows<T>(
       );
     return rows.length;
   }
-  if (format === 'csv') out(`${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
-  if (format === 'md') {
-    out(`| ${columns.map((c) => markdownCell(c.header)).join(' | ')} |\n`);
-    out(`|${columns.map(() => ' --- |').join('')}\n`);
-  }
-  if (format === 'json') out('[');
+  // the header waits for the first page, so a refused request prints nothing on stdout
+  let begun = false;
+  const begin = () => {
+    begun = true;
+    if (format === 'csv') out(`${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
+    if (format === 'md') {
+      out(`| ${columns.map((c) => markdownCell(c.header)).join(' | ')} |\n`);
+      out(`|${columns.map(() => ' --- |').join('')}\n`);
+    }
+    if (format === 'json') out('[');
+  };
   for await (const page of pages) {
+    if (!begun) begin();
     for (const row of page) {
       if (format === 'json') out(`${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(row)}`);
       else if (format === 'csv') out(`${columns.map((c) => csvCell(c.value(row))).join(',')}\r\n`);
@@ -70,6 +76,7 @@ export async function writeRows<T>(
       count += 1;
     }
   }
+  if (!begun) begin();
   if (format === 'json') out(count === 0 ? ']\n' : '\n]\n');
   return count;
 }

@@ -253,9 +253,11 @@ describe('passgeni events', () => {
       ['--since', '2026-01-02', '--until', '2026-01-01'],
       ['--type', 'NOT A TYPE'],
     ]) {
-      const r = await cli(['events', ...args], teamA.key);
+      // nothing on stdout, not even the start of a JSON array; the error as JSON on stderr
+      const r = await cli(['events', ...args, '--json'], teamA.key);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
+      expect(JSON.parse(r.stderr)).toMatchObject({ code: 'INVALID_REQUEST' });
     }
   });
 });
