@@ -11,13 +11,16 @@ import type { Caller, CertificateList, ListQuery } from './types.js';
 
 /**
  * The registry (GET /api/v1/certificates): a team's certificates (every team's for an admin),
- * newest first, filtered and keyset-paginated on (issued_at, id). $1 team (null: all), $2
- * standard, $3 label, $4 label prefix, $5 status, $6 now, $7/$8 cursor, $9 limit, $10 issued since.
+ * newest first, filtered and keyset-paginated on (issued_at, id). One statement per scope, so a
+ * team's generic plan keeps reading certificates_team_issued (see events.ts). $1 team (all teams:
+ * unused), $2 standard, $3 label, $4 label prefix, $5 status, $6 now, $7/$8 cursor, $9 limit,
+ * $10 issued since.
  */
-const LIST_CERTIFICATES_SQL = `SELECT c.id, c.standard, c.standards_met, c.entropy_bits, c.label, c.issued_at,
+function listCertificatesSql(scope: 'team' | 'all'): string {
+  return `SELECT c.id, c.standard, c.standards_met, c.entropy_bits, c.label, c.issued_at,
   c.expires_at, c.activated_at, c.activate_by, c.revoked_at, c.revocation_reason, t.name AS team_name
 FROM certificates c LEFT JOIN teams t ON t.id = c.team_id
-WHERE ($1::text IS NULL OR c.team_id = $1::text)
+WHERE ${scope === 'team' ? 'c.team_id = $1::text' : '$1::text IS NULL'}
   AND ($10::timestamptz IS NULL OR c.issued_at >= $10::timestamptz)
   AND ($2::text IS NULL OR standard = $2::text)
   AND ($3::text IS NULL OR label = $3::text)
@@ -32,6 +35,10 @@ WHERE ($1::text IS NULL OR c.team_id = $1::text)
   AND ($7::timestamptz IS NULL OR (c.issued_at, c.id) < ($7::timestamptz, $8::uuid))
 ORDER BY c.issued_at DESC, c.id DESC
 LIMIT $9::int`;
+}
+
+const LIST_TEAM_CERTIFICATES = { name: 'passgeni_certificate_list', sql: listCertificatesSql('team') };
+const LIST_ALL_CERTIFICATES = { name: 'passgeni_certificate_list_all', sql: listCertificatesSql('all') };
 
 interface ListedRow {
   id: string;
@@ -67,8 +74,9 @@ export async function listCertificates(
   const who = await guard(ctx, caller, now, { op, event: { type: 'certificates.listed', detail: {} } });
   const scope = await registryScope(ctx, who, parsed.team);
   const limit = parsed.limit ?? DEFAULT_PAGE;
+  const statement = scope.teamId === null ? LIST_ALL_CERTIFICATES : LIST_TEAM_CERTIFICATES;
   const rows = await ctx.db.query<ListedRow>(
-    LIST_CERTIFICATES_SQL,
+    statement.sql,
     [
       scope.teamId,
       parsed.standard ?? null,
@@ -81,7 +89,7 @@ export async function listCertificates(
       limit + 1,
       parsed.since ?? null,
     ],
-    { name: 'passgeni_certificate_list' },
+    { name: statement.name },
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -8,19 +8,26 @@ import type { Caller } from './types.js';
 /**
  * The audit trail (GET /api/v1/events): `usage_events`, newest first, in the order the issuer
  * recorded them. Paged on the row id, which only grows, so a page never repeats or skips a row
- * while new events arrive. $1 team id (null: every team, admins only), $2 types as a JSON array
- * (null: all), $3 since, $4 until, $5 cursor id, $6 limit.
+ * while new events arrive. Two statements, one per scope: a prepared statement's generic plan
+ * cannot use an index through `$1 IS NULL OR team_id = $1`, and a team's page must read its own
+ * rows (usage_events_team_id), not walk every team's. $1 team id (all teams: unused), $2 types as
+ * a JSON array (null: all), $3 since, $4 until, $5 cursor id, $6 limit.
  */
-const LIST_EVENTS_SQL = `SELECT e.id::text AS id, e.type, e.at, e.team_id, t.name AS team_name, e.api_key_id, e.ip,
+function listEventsSql(scope: 'team' | 'all'): string {
+  return `SELECT e.id::text AS id, e.type, e.at, e.team_id, t.name AS team_name, e.api_key_id, e.ip,
   e.cert_id, e.count, e.detail
 FROM usage_events e LEFT JOIN teams t ON t.id = e.team_id
-WHERE ($1::text IS NULL OR e.team_id = $1::text)
+WHERE ${scope === 'team' ? 'e.team_id = $1::text' : '$1::text IS NULL'}
+  AND e.id < COALESCE($5::bigint, 9223372036854775807)
   AND ($2::jsonb IS NULL OR e.type IN (SELECT jsonb_array_elements_text($2::jsonb)))
   AND ($3::timestamptz IS NULL OR e.at >= $3::timestamptz)
   AND ($4::timestamptz IS NULL OR e.at < $4::timestamptz)
-  AND ($5::bigint IS NULL OR e.id < $5::bigint)
 ORDER BY e.id DESC
 LIMIT $6::int`;
+}
+
+const LIST_TEAM_EVENTS = { name: 'passgeni_event_list', sql: listEventsSql('team') };
+const LIST_ALL_EVENTS = { name: 'passgeni_event_list_all', sql: listEventsSql('all') };
 
 interface EventRow {
   id: string;
@@ -84,8 +91,9 @@ export async function listEvents(
   });
   const scope = await registryScope(ctx, who, parsed.team);
   const limit = parsed.limit ?? DEFAULT_PAGE;
+  const statement = scope.teamId === null ? LIST_ALL_EVENTS : LIST_TEAM_EVENTS;
   const rows = await ctx.db.query<EventRow>(
-    LIST_EVENTS_SQL,
+    statement.sql,
     [
       scope.teamId,
       parsed.type ? JSON.stringify(parsed.type) : null,
@@ -94,7 +102,7 @@ export async function listEvents(
       parsed.cursor ?? null,
       limit + 1,
     ],
-    { name: 'passgeni_event_list' },
+    { name: statement.name },
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
