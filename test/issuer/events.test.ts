@@ -217,6 +217,28 @@ describe.each(BACKENDS)('registry and audit trail over HTTP on %s', (backend) =>
     expect(bad.status).toBe(400);
   });
 
+  it('is rate-limited per key like every key endpoint, and a refused read is in the trail', async () => {
+    // a second replica on the same database, with a per-key limit of 2 a minute
+    const limited = await testServer(tdb.db, { clock, limits: { ...NO_LIMITS, keyRequestsPerMinute: 2 } });
+    try {
+      const key = (await limited.issuer.createApiKey({ team: uniqueTeam() })).key;
+      expect((await api(limited.url, '/api/v1/events', { key })).status).toBe(200);
+      expect((await api(limited.url, '/api/v1/events?since=2031-02-30', { key })).status).toBe(400);
+      const refused = await api(limited.url, '/api/v1/events', { key });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', limit: 'key-minute' });
+      clock.advance(60_000);
+      const trail = await api<Events>(limited.url, '/api/v1/events?type=rate_limited,api.rejected', { key });
+      expect(trail.status).toBe(200);
+      expect(trail.body.events.map((e) => [e.type, e.detail.op, e.detail.code])).toEqual([
+        ['rate_limited', 'events.list', undefined],
+        ['api.rejected', 'events.list', 'INVALID_REQUEST'],
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('reading the trail is itself audited, and flagged teams show in /metrics', async () => {
     const listed = await api<Events>(t.url, '/api/v1/events?type=events.listed', { key: teamA.key });
     expect(listed.body.events.length).toBeGreaterThan(0);
