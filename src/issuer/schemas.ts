@@ -97,7 +97,7 @@ const pageLimit = z.optional(
     .check(z.refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })),
 );
 
-const EVENT_TYPE_RE = /^[a-z][a-z0-9_.]{0,63}$/;
+const EVENT_TYPE_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /** `type=a&type=b` or `type=a,b`: up to 20 event types. */
 const eventTypes = z
@@ -113,7 +113,7 @@ const eventTypes = z
   .check(
     z.refine((types) => types.length >= 1 && types.length <= 20, { error: 'must name 1 to 20 event types' }),
     z.refine((types) => types.every((t) => EVENT_TYPE_RE.test(t)), {
-      error: 'must be event types such as certificate.issued (lower case, digits, "." and "_")',
+      error: 'must be event types such as certificate.issued (lower case, digits, ".", "_" and "-")',
     }),
   );
 

@@ -142,6 +142,12 @@ describe.each(BACKENDS)('registry and audit trail over HTTP on %s', (backend) =>
       { key: teamA.key },
     );
     expect(early.body.events.map((e) => e.cert_id)).toEqual([issuedA[0]]);
+    // every type the issuer writes can be asked for, the hyphenated one included
+    const hyphen = await api<Events>(t.url, '/api/v1/events?type=certificate.expired-pending', {
+      key: teamA.key,
+    });
+    expect(hyphen.status).toBe(200);
+    expect(hyphen.body.events).toEqual([]);
     const none = await api<Events>(t.url, '/api/v1/events?since=2031-06-02', { key: teamA.key });
     expect(none.body).toEqual({ events: [], next_cursor: null });
   });
