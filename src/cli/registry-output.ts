@@ -94,6 +94,6 @@ export function parsePageSize(value: string | undefined): number | undefined {
   return n;
 }
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

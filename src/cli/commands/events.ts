@@ -16,7 +16,7 @@ import { runCommand } from '../run-command.js';
 
 interface EventsOptions extends IssuerCliOptions {
   team?: string;
-  type: string[];
+  type?: string[];
   since?: string;
   until?: string;
   format: RegistryFormat;
@@ -48,7 +48,6 @@ export function register(program: Command): void {
       '--type <type>',
       'only these event types, e.g. certificate.issued,certificate.revoked (repeat or comma-separate)',
       collect,
-      [],
     )
     .option('--since <date>', 'events at or after this date or time (2025-01-31, ISO 8601)')
     .option('--until <date>', 'events before this date or time')
@@ -73,7 +72,7 @@ Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that 
 
 async function listEvents(options: EventsOptions): Promise<number> {
   const limit = parsePageSize(options.pageSize);
-  const types = options.type
+  const types = (options.type ?? [])
     .flatMap((t) => t.split(','))
     .map((t) => t.trim())
     .filter((t) => t !== '');
