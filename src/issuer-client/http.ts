@@ -6,7 +6,13 @@ import { DEFAULT_RETRY, httpRequestWithRetry, parseRetryAfter, type RetryPolicy 
 import { IssuerError, answerLost, issuerUnreachable } from './errors.js';
 import type * as Responses from './responses.js';
 import type {
+  AuditTrailEvent,
+  CertificateListQuery,
   CertificateRequest,
+  CertificateSummary,
+  EventListQuery,
+  IssuerRegistry,
+  Page,
   CertificateStatusResponse,
   IssuedCertificate,
   IssuerClient,
@@ -63,7 +69,7 @@ function loadResponses(): Promise<typeof Responses> {
  * SESSION_USED; the issuer then names the certificate it already issued for that session and the
  * client returns that one instead of leaving it orphaned.
  */
-export class HttpIssuerClient implements IssuerClient {
+export class HttpIssuerClient implements IssuerClient, IssuerRegistry {
   readonly description: string;
   private readonly base: URL;
   private readonly retry: RetryPolicy;
@@ -164,6 +170,25 @@ export class HttpIssuerClient implements IssuerClient {
     );
   }
 
+  async listCertificates(query: CertificateListQuery): Promise<Page<'certificates', CertificateSummary>> {
+    const { team, since, status, standard, limit, cursor } = query;
+    const path = withQuery('api/v1/certificates', { team, since, status, standard, limit, cursor });
+    return (await loadResponses()).parseCertificatePage(
+      await this.request('GET', path, undefined, [200]),
+      this.description,
+    );
+  }
+
+  async listEvents(query: EventListQuery): Promise<Page<'events', AuditTrailEvent>> {
+    const { team, since, until, types, limit, cursor } = query;
+    const type = types && types.length > 0 ? types.join(',') : undefined;
+    const path = withQuery('api/v1/events', { team, type, since, until, limit, cursor });
+    return (await loadResponses()).parseEventPage(
+      await this.request('GET', path, undefined, [200]),
+      this.description,
+    );
+  }
+
   async jwks(): Promise<Jwks> {
     const body = await this.request('GET', '.well-known/jwks.json', undefined, [200], false);
     return (await loadResponses()).parseJwks(body);
@@ -260,6 +285,13 @@ function bodyNumber(response: HttpResponse, name: string): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+function withQuery(path: string, params: Record<string, string | number | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
 function fromErrorResponse(
   status: number,
   body: ({ error: string; code: string } & Record<string, unknown>) | undefined,
@@ -281,7 +313,10 @@ function fromErrorResponse(
     // a server error may come after the request took effect (or from a proxy in front of it)
     mayHaveArrived: status >= 500,
     // a certificate that does not exist is the same answer whichever command asked: exit 1
-    exitCode: code === 'CERTIFICATE_NOT_FOUND' ? 1 : status === 422 || status === 400 ? 2 : 3,
+    // a request the issuer refuses as it stands (bad input, a key that may not do this) is the
+    // user's to fix, as the local issuer says too (exit 2)
+    exitCode:
+      code === 'CERTIFICATE_NOT_FOUND' ? 1 : status === 422 || status === 400 || status === 403 ? 2 : 3,
     ...(body && { body }),
     ...(status === 401 && { hint: { option: 'api-key', fix: 'check' } }),
   });

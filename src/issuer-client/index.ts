@@ -1,5 +1,5 @@
 import { HttpIssuerClient } from './http.js';
-import type { IssuerClient } from './types.js';
+import type { IssuerClient, IssuerRegistry } from './types.js';
 
 export * from './types.js';
 export { HttpIssuerClient, type HttpIssuerOptions } from './http.js';
@@ -26,7 +26,7 @@ export interface IssuerSelection {
  * in-process on the local data directory, so `certify` works offline on a fresh machine. The local
  * issuer is imported lazily: it brings the database engine, which HTTP users never need.
  */
-export async function openIssuerClient(selection: IssuerSelection): Promise<IssuerClient> {
+export async function openIssuerClient(selection: IssuerSelection): Promise<IssuerClient & IssuerRegistry> {
   const url = selection.issuerUrl?.trim();
   if (url && url !== 'local') {
     return new HttpIssuerClient({

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { IssuerClient } from './types.js';
+import type { IssuerClient, IssuerRegistry } from './types.js';
 
 export interface LocalIssuerOptions {
   dataDir?: string;
@@ -21,7 +21,9 @@ export const LOCAL_TEAM = 'local';
  * (PGlite). Same validation, same signing, same records as `passgeni serve`, so `certify` works
  * offline on a fresh machine and `passgeni serve --data-dir` later publishes what it issued.
  */
-export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): Promise<IssuerClient> {
+export async function openLocalIssuerClient(
+  options: LocalIssuerOptions = {},
+): Promise<IssuerClient & IssuerRegistry> {
   const { openIssuer } = await import('../issuer/core.js');
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   if (options.existingOnly && !existsSync(dataDir)) {
@@ -56,6 +58,16 @@ export async function openLocalIssuerClient(options: LocalIssuerOptions = {}): P
       activateCertificate: (id) => issuer.activateCertificate(caller, id),
       getCertificate: (id) => issuer.getCertificate(id, { via: 'api' }),
       revokeCertificate: (id, reason) => issuer.revokeCertificate(caller, id, { reason }),
+      // the same queries the HTTP API takes, so both answer alike; in-process, the caller is
+      // the operator (it holds the database) and reads every team
+      listCertificates: ({ limit, ...query }) =>
+        issuer.listCertificates(caller, { ...query, ...(limit !== undefined && { limit: String(limit) }) }),
+      listEvents: ({ types, limit, ...query }) =>
+        issuer.listEvents(caller, {
+          ...query,
+          ...(types !== undefined && types.length > 0 && { type: types }),
+          ...(limit !== undefined && { limit: String(limit) }),
+        }),
       jwks: async () => issuer.jwks(),
       close: () => issuer.close(),
     };

@@ -2,7 +2,14 @@ import { parseClaims } from '../certificate/claims.js';
 import { STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
 import { IssuerError } from './errors.js';
-import type { CertificateStatusResponse, IssuedCertificate, SessionResponse } from './types.js';
+import type {
+  AuditTrailEvent,
+  CertificateStatusResponse,
+  CertificateSummary,
+  IssuedCertificate,
+  Page,
+  SessionResponse,
+} from './types.js';
 
 export { parseJwks } from '../certificate/jwks.js';
 
@@ -41,6 +48,54 @@ const statusResponse = z.object({
   revoked_at: z.optional(z.string()),
   revocation_reason: z.optional(z.string()),
 });
+
+const nullableText = z.nullable(z.string().check(z.maxLength(2000)));
+
+const certificateSummary = z.object({
+  cert_id: z.string().check(z.minLength(1), z.maxLength(200)),
+  cert_url: z.string().check(z.maxLength(2000)),
+  team: z.optional(nullableText),
+  status: z.enum(['valid', 'pending', 'expired', 'revoked']),
+  compliance_standard: standardId,
+  standards_met: z.array(standardId),
+  entropy_bits: z.number(),
+  label: nullableText,
+  issued_at: z.string().check(z.maxLength(64)),
+  expires_at: z.string().check(z.maxLength(64)),
+  activate_by: nullableText,
+  revoked_at: nullableText,
+  revocation_reason: nullableText,
+});
+
+const auditTrailEvent = z.object({
+  id: z.string().check(z.maxLength(40)),
+  type: z.string().check(z.maxLength(100)),
+  at: z.string().check(z.maxLength(64)),
+  team: nullableText,
+  team_id: nullableText,
+  api_key_id: nullableText,
+  ip: nullableText,
+  cert_id: nullableText,
+  count: z.number(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const nextCursor = z.nullable(z.string().check(z.maxLength(200)));
+const certificatePage = z.object({ certificates: z.array(certificateSummary), next_cursor: nextCursor });
+const eventPage = z.object({ events: z.array(auditTrailEvent), next_cursor: nextCursor });
+
+export function parseCertificatePage(
+  body: unknown,
+  issuer: string,
+): Page<'certificates', CertificateSummary> {
+  const page = parseAnswer(certificatePage, body, issuer, 'the certificate list');
+  // issuers that predate admin keys do not name the team: every row is the caller's own
+  return { ...page, certificates: page.certificates.map((c) => ({ ...c, team: c.team ?? null })) };
+}
+
+export function parseEventPage(body: unknown, issuer: string): Page<'events', AuditTrailEvent> {
+  return parseAnswer(eventPage, body, issuer, 'the audit trail request');
+}
 
 const errorBody = z.looseObject({ error: z.string(), code: z.string() });
 

@@ -1,9 +1,15 @@
 import type { CertificateClaims, CredentialBinding, EntropySource, Jwks } from '../certificate/index.js';
-import type { CertificateStatus, IssuedCertificate, SessionResponse } from '../issuer/types.js';
+import type { AuditTrailEvent } from '../issuer/events.js';
+import type {
+  CertificateStatus,
+  CertificateSummary,
+  IssuedCertificate,
+  SessionResponse,
+} from '../issuer/types.js';
 import type { GenerationParams, StandardId } from '../policy/types.js';
 
 // The protocol's answers are the issuer's own types (type-only: nothing of the issuer is bundled).
-export type { CertificateStatus, IssuedCertificate, SessionResponse };
+export type { AuditTrailEvent, CertificateStatus, CertificateSummary, IssuedCertificate, SessionResponse };
 
 /**
  * What the certify-and-store engine needs from a certificate authority. Two implementations:
@@ -53,4 +59,34 @@ export interface CertificateStatusResponse {
   activate_by?: string;
   revoked_at?: string;
   revocation_reason?: string;
+}
+
+/**
+ * Reading the issuer's registry and audit trail (`passgeni certificates list`, `passgeni events`):
+ * one page per call, `next_cursor` naming the next. A team key reads its team; an admin key (or
+ * the local issuer, whose operator holds the database) reads every team, or the one in `team`.
+ */
+export interface IssuerRegistry {
+  listCertificates(query: CertificateListQuery): Promise<Page<'certificates', CertificateSummary>>;
+  listEvents(query: EventListQuery): Promise<Page<'events', AuditTrailEvent>>;
+}
+
+export type Page<K extends string, T> = { [key in K]: T[] } & { next_cursor: string | null };
+
+interface PageQuery {
+  team?: string;
+  since?: string;
+  /** Page size, 1-200 (the issuer's default is 50). */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface CertificateListQuery extends PageQuery {
+  status?: string;
+  standard?: string;
+}
+
+export interface EventListQuery extends PageQuery {
+  types?: string[];
+  until?: string;
 }

@@ -10,7 +10,7 @@ import type { Queryable } from './db/types.js';
 
 /** Recognisable by secret scanners and by people: `passgeni_` followed by 43 base64url characters. */
 export const API_KEY_PREFIX = 'passgeni_';
-const TEAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const TEAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const KEY_ID_RE = /^key_[0-9a-f]{16}$/;
 
 export interface Team {
@@ -35,6 +35,8 @@ export interface ApiKeyInfo {
   per_minute: number | null;
   /** The key's own burst size; null = the issuer's default (`serve --key-burst`). */
   burst: number | null;
+  /** Reads every team's certificates and audit events (docs/operations.md, "Admin keys"). */
+  admin: boolean;
 }
 
 /** Bounds of a key's own limits: a key that may not make one request is a revoked key. */
@@ -117,10 +119,11 @@ interface KeyRow {
   last_used_at: Date | null;
   per_minute: number | null;
   burst: number | null;
+  admin: boolean;
 }
 
 const KEY_COLUMNS = `k.id, k.team_id, t.name AS team_name, k.hint, k.name, k.created_at, k.revoked_at,
-  k.per_minute, k.burst,
+  k.per_minute, k.burst, k.admin,
   (SELECT l.window_start FROM key_limits l WHERE l.key_id = k.id) AS last_used_at`;
 
 function toKeyInfo(row: KeyRow): ApiKeyInfo {
@@ -154,7 +157,7 @@ function validateKeyLimits(limits: KeyLimits): void {
 
 export async function createApiKey(
   db: Queryable,
-  request: { team: string; name?: string; now: Date; ip?: string | null } & KeyLimits,
+  request: { team: string; name?: string; admin?: boolean; now: Date; ip?: string | null } & KeyLimits,
 ): Promise<CreatedApiKey> {
   if (request.name !== undefined && (request.name.length > 128 || /[\p{C}]/u.test(request.name))) {
     throw new InputError('INVALID_KEY_NAME', 'A key name is at most 128 printable characters.');
@@ -166,15 +169,16 @@ export async function createApiKey(
   const hint = `${key.slice(0, API_KEY_PREFIX.length + 4)}…`;
   const perMinute = request.perMinute ?? null;
   const burst = request.burst ?? null;
+  const admin = request.admin === true;
   await db.query(
     `WITH k AS (
-       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at, per_minute, burst)
-       VALUES ($1, $2, $3, $4, $5, $6, $8, $9)
+       INSERT INTO api_keys (id, team_id, token_hash, hint, name, created_at, per_minute, burst, admin)
+       VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $10)
        RETURNING id, team_id
      )
      INSERT INTO usage_events (type, team_id, api_key_id, ip, at, detail)
      SELECT 'api_key.created', team_id, id, $7, $6,
-       jsonb_strip_nulls(jsonb_build_object('per_minute', $8::int, 'burst', $9::int)) FROM k`,
+       jsonb_strip_nulls(jsonb_build_object('per_minute', $8::int, 'burst', $9::int, 'admin', $10::boolean)) FROM k`,
     [
       id,
       team.id,
@@ -185,6 +189,7 @@ export async function createApiKey(
       request.ip ?? null,
       perMinute,
       burst,
+      admin,
     ],
   );
   return {
@@ -199,6 +204,7 @@ export async function createApiKey(
     last_used_at: null,
     per_minute: perMinute,
     burst,
+    admin,
   };
 }
 

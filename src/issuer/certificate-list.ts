@@ -5,18 +5,23 @@ import { certUrl } from './context.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard, parseGuarded } from './guard.js';
+import { registryScope } from './registry-scope.js';
 import { certificateIdSchema, listQuerySchema, parseWith } from './schemas.js';
 import type { Caller, CertificateList, ListQuery } from './types.js';
 
 /**
- * The team's registry (GET /api/v1/certificates): its certificates, newest first, filtered and
- * keyset-paginated on (issued_at, id). $1 team, $2 standard, $3 label, $4 label prefix, $5 status,
- * $6 now, $7/$8 cursor, $9 limit.
+ * The registry (GET /api/v1/certificates): a team's certificates (every team's for an admin),
+ * newest first, filtered and keyset-paginated on (issued_at, id). One statement per scope, so a
+ * team's generic plan keeps reading certificates_team_issued (see events.ts). $1 team (all teams:
+ * unused), $2 standard, $3 label, $4 label prefix, $5 status, $6 now, $7/$8 cursor, $9 limit,
+ * $10 issued since.
  */
-const LIST_CERTIFICATES_SQL = `SELECT id, standard, standards_met, entropy_bits, label, issued_at, expires_at,
-  activated_at, activate_by, revoked_at, revocation_reason
-FROM certificates
-WHERE team_id = $1::text
+function listCertificatesSql(scope: 'team' | 'all'): string {
+  return `SELECT c.id, c.standard, c.standards_met, c.entropy_bits, c.label, c.issued_at,
+  c.expires_at, c.activated_at, c.activate_by, c.revoked_at, c.revocation_reason, t.name AS team_name
+FROM certificates c LEFT JOIN teams t ON t.id = c.team_id
+WHERE ${scope === 'team' ? 'c.team_id = $1::text' : '$1::text IS NULL'}
+  AND ($10::timestamptz IS NULL OR c.issued_at >= $10::timestamptz)
   AND ($2::text IS NULL OR standard = $2::text)
   AND ($3::text IS NULL OR label = $3::text)
   AND ($4::text IS NULL OR starts_with(label, $4::text))
@@ -27,9 +32,13 @@ WHERE team_id = $1::text
            AND (activated_at IS NOT NULL OR activate_by IS NULL))
        OR ($5::text = 'pending' AND revoked_at IS NULL AND expires_at > $6::timestamptz
            AND activated_at IS NULL AND activate_by IS NOT NULL))
-  AND ($7::timestamptz IS NULL OR (issued_at, id) < ($7::timestamptz, $8::uuid))
-ORDER BY issued_at DESC, id DESC
+  AND ($7::timestamptz IS NULL OR (c.issued_at, c.id) < ($7::timestamptz, $8::uuid))
+ORDER BY c.issued_at DESC, c.id DESC
 LIMIT $9::int`;
+}
+
+const LIST_TEAM_CERTIFICATES = { name: 'passgeni_certificate_list', sql: listCertificatesSql('team') };
+const LIST_ALL_CERTIFICATES = { name: 'passgeni_certificate_list_all', sql: listCertificatesSql('all') };
 
 interface ListedRow {
   id: string;
@@ -43,6 +52,7 @@ interface ListedRow {
   activate_by: Date | null;
   revoked_at: Date | null;
   revocation_reason: string | null;
+  team_name: string | null;
 }
 
 const DEFAULT_PAGE = 50;
@@ -62,11 +72,13 @@ export async function listCertificates(
     parseListQuery(stringQuery),
   );
   const who = await guard(ctx, caller, now, { op, event: { type: 'certificates.listed', detail: {} } });
+  const scope = await registryScope(ctx, who, parsed.team);
   const limit = parsed.limit ?? DEFAULT_PAGE;
+  const statement = scope.teamId === null ? LIST_ALL_CERTIFICATES : LIST_TEAM_CERTIFICATES;
   const rows = await ctx.db.query<ListedRow>(
-    LIST_CERTIFICATES_SQL,
+    statement.sql,
     [
-      who.teamId,
+      scope.teamId,
       parsed.standard ?? null,
       parsed.label ?? null,
       parsed.label_prefix ?? null,
@@ -75,8 +87,9 @@ export async function listCertificates(
       parsed.cursor?.issuedAt ?? null,
       parsed.cursor?.id ?? null,
       limit + 1,
+      parsed.since ?? null,
     ],
-    { name: 'passgeni_certificate_list' },
+    { name: statement.name },
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -84,6 +97,7 @@ export async function listCertificates(
     certificates: page.map((r) => ({
       cert_id: r.id,
       cert_url: certUrl(ctx, r.id),
+      team: r.team_name,
       status: statusAt(r, now),
       compliance_standard: r.standard,
       standards_met: r.standards_met,

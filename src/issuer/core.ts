@@ -28,3 +28,4 @@ export { createApiKey, ensureTeam, listApiKeys, revokeApiKey } from './admin.js'
 export type { ApiKeyInfo, KeyLimits } from './admin.js';
 export { DATA_DIR_KEY_FILE, rotateKeyFile } from './signing-keys.js';
 export type { IssuerLogger } from './types.js';
+export type { AuditTrailEvent, EventList } from './events.js';

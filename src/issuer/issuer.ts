@@ -4,6 +4,8 @@ import * as admin from './admin.js';
 import type { CreatedApiKey, Team } from './admin.js';
 import { activateCertificate, revokeExpiredPending } from './activation.js';
 import { listCertificates } from './certificate-list.js';
+import { listEvents } from './events.js';
+import type { EventList } from './events.js';
 import { getCertificate, issueCertificate } from './certificates.js';
 import type { IssuerContext } from './context.js';
 import { openDatabase } from './db/open.js';
@@ -161,7 +163,9 @@ export class Issuer {
     return admin.ensureTeam(this.database, name, this.ctx.clock());
   }
 
-  createApiKey(request: { team: string; name?: string } & admin.KeyLimits): Promise<CreatedApiKey> {
+  createApiKey(
+    request: { team: string; name?: string; admin?: boolean } & admin.KeyLimits,
+  ): Promise<CreatedApiKey> {
     return admin.createApiKey(this.database, { ...request, now: this.ctx.clock() });
   }
 
@@ -201,6 +205,11 @@ export class Issuer {
     query: ListQuery | Record<string, unknown> = {},
   ): Promise<CertificateList> {
     return listCertificates(this.ctx, caller, query);
+  }
+
+  /** The audit trail: the caller's team's events, or (admin) every team's. */
+  listEvents(caller: Caller, query: Record<string, unknown> = {}): Promise<EventList> {
+    return listEvents(this.ctx, caller, query);
   }
 
   revokeCertificate(caller: Caller, id: string, body: unknown): Promise<CertificateStatusResponse> {

@@ -1,6 +1,7 @@
 import { claimsSchema } from '../certificate/index.js';
 import { isIdAnyCase } from '../lib/ids.js';
 import * as z from '../zod.js';
+import { TEAM_NAME_RE } from './admin.js';
 import { invalidRequest } from './errors.js';
 
 /**
@@ -52,19 +53,87 @@ export const revokeBodySchema = z.object({
 
 export const certificateIdSchema = uuid;
 
+const DATE_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * A date or time in a registry query (`since`, `until`): `2025-01-31` (midnight UTC) or an ISO 8601
+ * time with its offset. Like the cursors' times, only years 1970-9999 and real calendar dates:
+ * JavaScript would roll 2025-02-30 over to March, and the databases cannot hold every year.
+ */
+export function parseRegistryDate(value: string): Date | undefined {
+  const m = DATE_RE.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) =>
+    v === undefined ? 0 : Number(v),
+  ) as [number, number, number, number, number, number];
+  if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
+  const at = m[4] === undefined ? calendar : new Date(value);
+  return Number.isFinite(at.getTime()) ? at : undefined;
+}
+
+const registryDate = z.pipe(
+  z.string().check(
+    z.maxLength(40),
+    z.refine((v) => parseRegistryDate(v) !== undefined, {
+      error: 'must be a date (2025-01-31) or an ISO 8601 time (2025-01-31T12:00:00Z), years 1970-9999',
+    }),
+  ),
+  z.transform((v: string) => parseRegistryDate(v) as Date),
+);
+
+const teamName = z
+  .string()
+  .check(z.refine((v) => TEAM_NAME_RE.test(v), { error: 'must be a team name (letters, digits, . _ -)' }));
+
+const pageLimit = z.optional(
+  z
+    .pipe(
+      z.string().check(z.regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 200' })),
+      z.transform(Number),
+    )
+    .check(z.refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })),
+);
+
+const EVENT_TYPE_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
+
+/** `type=a&type=b` or `type=a,b`: up to 20 event types. */
+const eventTypes = z
+  .pipe(
+    z.union([z.string(), z.array(z.string())]),
+    z.transform((v: string | string[]) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((t) => t.split(','))
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  )
+  .check(
+    z.refine((types) => types.length >= 1 && types.length <= 20, { error: 'must name 1 to 20 event types' }),
+    z.refine((types) => types.every((t) => EVENT_TYPE_RE.test(t)), {
+      error: 'must be event types such as certificate.issued (lower case, digits, ".", "_" and "-")',
+    }),
+  );
+
+export const eventsQuerySchema = z.object({
+  type: z.optional(eventTypes),
+  team: z.optional(teamName),
+  since: z.optional(registryDate),
+  until: z.optional(registryDate),
+  limit: pageLimit,
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+});
+
 export const listQuerySchema = z.object({
+  team: z.optional(teamName),
+  since: z.optional(registryDate),
   status: z.optional(z.enum(['valid', 'pending', 'expired', 'revoked'])),
   standard: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   label: z.optional(printable(128)),
   label_prefix: z.optional(printable(128)),
-  limit: z.optional(
-    z
-      .pipe(
-        z.string().check(z.regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 200' })),
-        z.transform(Number),
-      )
-      .check(z.refine((n) => n >= 1 && n <= 200, { error: 'must be a whole number from 1 to 200' })),
-  ),
+  limit: pageLimit,
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 

@@ -66,6 +66,8 @@ export interface CertificateStatusResponse {
 export interface CertificateSummary {
   cert_id: string;
   cert_url: string;
+  /** The name of the team that holds it. */
+  team: string | null;
   status: CertificateStatus;
   compliance_standard: StandardId;
   standards_met: StandardId[];
@@ -85,6 +87,10 @@ export interface CertificateList {
 }
 
 export interface ListQuery {
+  /** Another team's certificates (admin keys only). */
+  team?: string;
+  /** Issued at or after this date or time. */
+  since?: string;
   status?: CertificateStatus;
   standard?: string;
   label?: string;

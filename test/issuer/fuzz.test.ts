@@ -118,6 +118,13 @@ const cursorAt = fc.oneof(
 const cursor = fc
   .tuple(cursorAt, fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })))
   .map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
+/** A date parameter: real, impossible, out of range, or anything. */
+const dateParam = fc.oneof(
+  fc.date({ min: new Date(-1e14), max: new Date(1e14), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.constantFrom('2031-02-30', '1969-12-31', '9999-12-31T23:59:59+01:00', '2031-06-01'),
+  fc.string({ maxLength: 30 }),
+);
+
 const listQuery = fc.oneof(
   fc.webQueryParameters(),
   cursor.map((c) => `cursor=${c}`),
@@ -130,7 +137,29 @@ const listQuery = fc.oneof(
           fc.string({ maxLength: 10 }),
         ),
         standard: fc.oneof(fc.constantFrom('HIPAA', 'PCI-DSS'), fc.string({ maxLength: 10 })),
+        since: dateParam,
+        team: fc.oneof(fc.constantFrom('engine-tests', 'no-such-team'), fc.string({ maxLength: 70 })),
         cursor,
+      },
+      { requiredKeys: [] },
+    )
+    .map((q) => new URLSearchParams(q).toString()),
+);
+
+const eventsQuery = fc.oneof(
+  fc.webQueryParameters(),
+  fc
+    .record(
+      {
+        type: fc.oneof(
+          fc.constantFrom('certificate.issued', 'auth.failed,team.flagged', ','),
+          fc.string({ maxLength: 20 }),
+        ),
+        team: fc.oneof(fc.constantFrom('engine-tests', 'no-such-team'), fc.string({ maxLength: 70 })),
+        since: dateParam,
+        until: dateParam,
+        limit: fc.oneof(fc.integer({ min: -10, max: 10_000 }).map(String), fc.string({ maxLength: 10 })),
+        cursor: fc.oneof(cursor, fc.string({ maxLength: 40 })),
       },
       { requiredKeys: [] },
     )
@@ -195,6 +224,13 @@ const ENDPOINTS: [string, fc.Arbitrary<FuzzRequest>][] = [
     request(
       'GET',
       listQuery.map((q) => `/api/v1/certificates?${q}`),
+    ),
+  ],
+  [
+    'GET /api/v1/events',
+    request(
+      'GET',
+      eventsQuery.map((q) => `/api/v1/events?${q}`),
     ),
   ],
   [

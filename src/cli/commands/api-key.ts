@@ -16,6 +16,7 @@ interface CreateOptions extends StorageOptions {
   name?: string;
   perMinute?: number;
   burst?: number;
+  admin?: boolean;
 }
 
 interface ListOptions extends StorageOptions {
@@ -49,6 +50,10 @@ export function register(program: Command): void {
         '--burst <n>',
         "this key's requests at once before the steady rate applies; default: the issuer's (5)",
         parsePositiveInt,
+      )
+      .option(
+        '--admin',
+        "an admin key: may also read every team's certificates and audit events (for auditors and operators)",
       )
       .addHelpText(
         'after',
@@ -104,6 +109,7 @@ async function create(options: CreateOptions): Promise<number> {
       ...(options.name !== undefined && { name: options.name }),
       ...(options.perMinute !== undefined && { perMinute: options.perMinute }),
       ...(options.burst !== undefined && { burst: options.burst }),
+      ...(options.admin === true && { admin: true }),
     }),
   );
   if (options.json) {
@@ -112,7 +118,7 @@ async function create(options: CreateOptions): Promise<number> {
   }
   printText(created.key);
   printNotice(
-    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}); limits: ${limitsText(created)}.\n` +
+    `Created ${created.admin ? 'admin ' : ''}API key ${created.id} for team ${created.team_name} (team id ${created.team_id}); limits: ${limitsText(created)}.\n` +
       'Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.',
   );
   return 0;
@@ -142,7 +148,7 @@ async function list(options: ListOptions): Promise<number> {
         limitsText(k),
         k.created_at.slice(0, 19).replace('T', ' '),
         k.last_used_at ? k.last_used_at.slice(0, 16).replace('T', ' ') : 'never',
-        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : 'active',
+        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : k.admin ? 'active (admin)' : 'active',
       ]),
       { rule: false },
     ),

@@ -12,6 +12,8 @@ import { register as policy } from './policy.js';
 import { register as serve } from './serve.js';
 import { register as keygen } from './keygen.js';
 import { register as apiKey } from './api-key.js';
+import { register as certificates } from './certificates.js';
+import { register as events } from './events.js';
 
 /**
  * Each command file exports `register(program)`. The list is explicit so the bundle contains
@@ -24,6 +26,8 @@ const registrations: Array<(program: Command) => void> = [
   activate,
   rotate,
   inventory,
+  certificates,
+  events,
   trust,
   generate,
   standards,

@@ -167,6 +167,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE key_limits ADD COLUMN refill double precision`,
     ],
   },
+  {
+    version: 6,
+    name: 'admin API keys',
+    statements: [
+      // an admin key reads every team's registry and audit trail (GET /api/v1/certificates and
+      // /api/v1/events with ?team=); replicas on older versions never read the column, and every
+      // key created before it is a team key
+      `ALTER TABLE api_keys ADD COLUMN admin boolean NOT NULL DEFAULT false`,
+      // the registry and the trail are read a page at a time, newest first: an admin's registry
+      // across teams on (issued_at, id), a team's trail on its events' ids (GET /api/v1/events),
+      // so a page reads its own rows and not the whole table
+      `CREATE INDEX certificates_issued ON certificates (issued_at DESC, id DESC)`,
+      `CREATE INDEX usage_events_team_id ON usage_events (team_id, id)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

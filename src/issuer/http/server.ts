@@ -179,6 +179,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.type(JSON_TYPE).send(result);
   });
 
+  app.get('/api/v1/events', async (request, reply) => {
+    const result = await issuer.listEvents(callerOf(request, reply), queryOf(request));
+    return reply.type(JSON_TYPE).send(result);
+  });
+
   app.get('/api/v1/certificates/:id', async (request, reply) => {
     const result = await issuer.getCertificate(paramId(request), { ip: request.ip, via: 'api' });
     return reply.type(JSON_TYPE).header('access-control-allow-origin', '*').send(result);
