@@ -2,64 +2,71 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/chunk-OBTEGYP3.js";
+} from "./chunks/chunk-IRIEZH6E.js";
 import {
   CHAR_CLASSES,
   DAY_MS,
   MAX_LENGTH,
   STANDARDS,
   VERSION,
+  breaksRunLimits,
   countStrings,
   createVerifier,
+  credentialMisfit,
   decodeCertificate,
   entropySource,
   escapeHtml,
+  hasRunLimits,
   renderPolicy,
   resolvePolicy,
-  resolveStandard
-} from "./chunks/chunk-C2X24MP7.js";
+  resolveStandard,
+  runLimitsOf
+} from "./chunks/chunk-Q3KHMUEP.js";
 import {
   DEFAULT_RETRY,
-  httpRequestWithRetry
-} from "./chunks/chunk-44V3UYUX.js";
+  httpRequestWithRetry,
+  parseRetryAfter
+} from "./chunks/chunk-WH3FE2IX.js";
 import {
   parseStorePrefix,
   parseStoreUri
-} from "./chunks/chunk-7TIKF7XO.js";
+} from "./chunks/chunk-XMJ75GVQ.js";
 import {
   StoreError
-} from "./chunks/chunk-JEH3KUTQ.js";
+} from "./chunks/chunk-YNJCMOEG.js";
 import {
   checkCredentialBinding
-} from "./chunks/chunk-IZXWI7XJ.js";
+} from "./chunks/chunk-NBL25LOS.js";
 import {
   IssuerError,
+  answerLost,
   issuerUnreachable
-} from "./chunks/chunk-L5JPIGO4.js";
+} from "./chunks/chunk-ZGSGJXAR.js";
 import {
   SIGNING_KEY_ENV,
   exportSigningKey,
   generateSigningKey,
   loadJwks,
   parseJwks
-} from "./chunks/chunk-DHPNE6PL.js";
+} from "./chunks/chunk-AJA45LSG.js";
 import {
   HttpError,
+  checkHttpLimitEnv,
   httpRequest,
-  jsonBody
-} from "./chunks/chunk-GASDKVEH.js";
+  jsonBody,
+  useProxyFromEnv
+} from "./chunks/chunk-QUX7DFRJ.js";
 import {
   isIdAnyCase,
   parseClaims,
   zod_exports
-} from "./chunks/chunk-OUTGNN2D.js";
+} from "./chunks/chunk-6HOW3EWS.js";
 import {
   InputError,
   PassgeniError,
   errorMessage,
   isPassgeniError
-} from "./chunks/chunk-QISINA34.js";
-import "./chunks/chunk-IC3VQLS5.js";
+} from "./chunks/chunk-FKYOR5TL.js";
 
 // src/cli/main.ts
 import { Command, CommanderError } from "commander";
@@ -80,17 +87,17 @@ async function openStore(uri, options) {
   const context2 = resolveContext(options);
   switch (parsed.kind) {
     case "aws-sm":
-      return new (await import("./chunks/aws-secrets-manager-ND3GBI4T.js")).AwsSecretsManagerStore(parsed, context2);
+      return new (await import("./chunks/aws-secrets-manager-EHYDJJQZ.js")).AwsSecretsManagerStore(parsed, context2);
     case "vault": {
-      const vault = await import("./chunks/vault-HDP55CZF.js");
+      const vault = await import("./chunks/vault-I2DL3BCA.js");
       return new vault.VaultStore(parsed, await vault.openClient(context2, parsed.uri));
     }
     case "doppler":
-      return (await import("./chunks/doppler-53GTFRSZ.js")).openDopplerStore(parsed, context2);
+      return (await import("./chunks/doppler-F3VAVTLT.js")).openDopplerStore(parsed, context2);
     case "k8s":
-      return (await import("./chunks/kubernetes-T44PL66X.js")).openKubernetesStore(parsed, context2);
+      return (await import("./chunks/kubernetes-Q37U6U5R.js")).openKubernetesStore(parsed, context2);
     case "file":
-      return new (await import("./chunks/file-JSCHYU63.js")).FileStore(parsed, context2.baseDir);
+      return new (await import("./chunks/file-UZKJYC7E.js")).FileStore(parsed, context2.baseDir);
   }
 }
 async function openStoreLister(prefixUri, options) {
@@ -98,23 +105,23 @@ async function openStoreLister(prefixUri, options) {
   const context2 = resolveContext(options);
   switch (prefix.kind) {
     case "aws-sm": {
-      const { createClient, listSecrets } = await import("./chunks/aws-secrets-manager-ND3GBI4T.js");
+      const { createClient, listSecrets } = await import("./chunks/aws-secrets-manager-EHYDJJQZ.js");
       return { list: () => listSecrets(createClient(context2), prefix) };
     }
     case "vault": {
-      const vault = await import("./chunks/vault-HDP55CZF.js");
+      const vault = await import("./chunks/vault-I2DL3BCA.js");
       const client = await vault.openClient(context2, prefix.uri);
       return { list: () => vault.listVault(client, prefix) };
     }
     case "file": {
-      const { listFiles } = await import("./chunks/file-JSCHYU63.js");
+      const { listFiles } = await import("./chunks/file-UZKJYC7E.js");
       return { list: () => listFiles(context2.baseDir, prefix) };
     }
   }
 }
 
 // src/engine.ts
-import { getFips } from "node:crypto";
+import { getFips, randomUUID } from "node:crypto";
 
 // src/generate/random.ts
 var defaultRandom = (buffer) => {
@@ -163,9 +170,10 @@ function commonPasswordsMayMatch(length, kinds) {
 var CLASS_SHIFT = 8;
 var ACCEPT_SHIFT = 16;
 var MIN_ATTEMPTS = 1e4;
-async function createSampler(charset, length, random, poolSize) {
-  const { table, need, kinds } = compile(charset, length);
-  const maxAttempts = attemptsFor(charset, length);
+async function createSampler(charset, length, random, poolSize, limits = {}) {
+  const { table, need, kinds, classOf } = compile(charset, length);
+  const maxAttempts = attemptsFor(charset, length, limits);
+  const runLimited = hasRunLimits(limits);
   const blocklist = commonPasswordsMayMatch(length, kinds) ? await loadCommonPasswords() : void 0;
   const pool = new Uint8Array(poolSize);
   const out = Buffer.alloc(length);
@@ -192,6 +200,7 @@ async function createSampler(charset, length, random, poolSize) {
         i += entry >>> ACCEPT_SHIFT;
       }
       if ((mask & need) !== need) continue;
+      if (runLimited && breaksRunLimits(out, length, classOf, limits)) continue;
       const candidate = out.toString("latin1", 0, length);
       if (blocklist?.has(candidate.toLowerCase())) continue;
       wipeOut();
@@ -227,6 +236,7 @@ function compile(charset, length) {
   }
   const codes = [];
   const bits = [];
+  const classOf = new Uint8Array(256);
   let need = 0;
   let kinds = 0;
   for (const [index, cls] of CHAR_CLASSES.entries()) {
@@ -234,6 +244,7 @@ function compile(charset, length) {
     for (const ch of chars) {
       codes.push(ch.charCodeAt(0));
       bits.push(1 << index);
+      classOf[ch.charCodeAt(0)] = index;
     }
     if (chars.length > 0) {
       need |= 1 << index;
@@ -246,17 +257,20 @@ function compile(charset, length) {
   for (let b = 0; b < limit; b++) {
     table[b] = codes[b % n] | bits[b % n] << CLASS_SHIFT | 1 << ACCEPT_SHIFT;
   }
-  return { table, need: need << CLASS_SHIFT, kinds };
+  return { table, need: need << CLASS_SHIFT, kinds, classOf };
 }
 function kindOf(cls) {
   return cls === "digit" ? KIND_DIGIT : cls === "special" ? KIND_SPECIAL : KIND_LETTER;
 }
-function attemptsFor(charset, length) {
+function attemptsFor(charset, length, limits) {
   const sizes = CHAR_CLASSES.map((c) => charset.classes[c].length);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const count = countStrings(length, sizes);
+  const count = countStrings(length, sizes, limits);
   if (count === 0n) {
-    throw new InputError("IMPOSSIBLE_REQUEST", `No ${length}-character credential has every included class.`);
+    throw new InputError(
+      "IMPOSSIBLE_REQUEST",
+      `No ${length}-character credential has every included class${hasRunLimits(limits) ? " within the run limits" : ""}.`
+    );
   }
   const all = BigInt(total) ** BigInt(length);
   const scale = all.toString(2).length > 60 ? BigInt(all.toString(2).length - 60) : 0n;
@@ -270,7 +284,13 @@ function poolSizeFor(length) {
 }
 async function generateCredential(policy, options = {}) {
   const random = options.random ?? defaultRandom;
-  const sampler = await createSampler(policy.charset, policy.length, random, poolSizeFor(policy.length));
+  const sampler = await createSampler(
+    policy.charset,
+    policy.length,
+    random,
+    poolSizeFor(policy.length),
+    runLimitsOf(policy.params)
+  );
   try {
     const password = sampler.next();
     return {
@@ -288,7 +308,7 @@ async function generateCredential(policy, options = {}) {
 // src/generate/generator.ts
 var BULK_POOL_BYTES = 65536;
 async function createGenerator(charset, length, options = {}) {
-  return (await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES)).next;
+  return (await createSampler(charset, length, options.random ?? defaultRandom, BULK_POOL_BYTES, options.limits)).next;
 }
 
 // src/engine.ts
@@ -299,7 +319,7 @@ var CertifyStoreError = class extends PassgeniError {
   certUrl;
   certificateState;
   constructor(args) {
-    const { stored, failures, cert, certificateState: certificateState2 } = args;
+    const { stored, failures, cert, certificateState: certificateState2, activationError } = args;
     const list2 = (some) => some.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ");
     const notWritten = failures.filter((f) => !f.credentialWritten);
     const urlMissing = failures.filter((f) => f.credentialWritten);
@@ -310,8 +330,11 @@ var CertifyStoreError = class extends PassgeniError {
       ...urlMissing.length ? [`the certificate URL could not be attached in ${urlMissing.length}: ${list2(urlMissing)}`] : []
     ].join("; ");
     const where = stored.length ? `The new credential IS stored in ${stored.map((s) => s.store + (s.version ? ` (version ${s.version})` : "")).join(", ")}, with certificate ${cert.cert_url}.` : "The new credential was not stored anywhere; every previous secret is unchanged.";
-    const certNote = certificateState2 === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState2 === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
-    const code = stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
+    const activationFailed = stored.length > 0 && activationError !== void 0;
+    const deadline = cert.activate_by ?? "its activation deadline";
+    const reason = activationError?.replace(/\.$/, "") ?? "";
+    const certNote = activationFailed ? certificateState2 === "revoked" ? ` Certificate ${cert.cert_id} could not be activated (${reason}) and is revoked (not-stored), so the credential above has no valid certificate: run certify again to replace it.` : ` Certificate ${cert.cert_id} is PENDING, not valid: the issuer could not be told that a store holds the credential (${reason}). Activate it before ${deadline} with: passgeni activate ${cert.cert_id} (same issuer and API key). Otherwise the issuer revokes it (not-stored) and the stores above keep a credential without a valid certificate.` : certificateState2 === "revoked" ? ` Certificate ${cert.cert_id} was revoked (reason not-stored).` : certificateState2 === "pending" ? ` Certificate ${cert.cert_id} could not be revoked now; it is pending (not valid) and the issuer revokes it (not-stored) at ${deadline}.` : certificateState2 === "revocation-failed" ? ` Certificate ${cert.cert_id} could NOT be revoked.` : "";
+    const code = activationFailed ? "ACTIVATION_FAILED" : stored.length ? "PARTIALLY_STORED" : "NOT_STORED";
     super(code, `${summary2}. ${where}${certNote}`, {
       exitCode: 3,
       details: {
@@ -319,7 +342,8 @@ var CertifyStoreError = class extends PassgeniError {
         failures,
         cert_id: cert.cert_id,
         cert_url: cert.cert_url,
-        certificate_state: certificateState2
+        certificate_state: certificateState2,
+        ...cert.activate_by !== void 0 && certificateState2 === "pending" && { activate_by: cert.activate_by }
       },
       ...certificateState2 === "revocation-failed" && {
         hint: { revoke: cert.cert_id, reason: "not-stored" }
@@ -359,6 +383,7 @@ async function certifyAndStore(request, deps) {
     );
   }
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
+  await preflightStores(stores);
   const storeExclusions = [...new Set(stores.flatMap((store) => [...store.unsupportedCharacters ?? ""]))].filter((c) => !(request.exclude ?? "").includes(c)).join("");
   if (storeExclusions) {
     policy = resolvePolicy({ ...request, exclude: `${request.exclude ?? ""}${storeExclusions}` });
@@ -378,18 +403,28 @@ async function certifyAndStore(request, deps) {
   });
   let binding;
   if (request.bind) {
-    const { computeCredentialBinding } = await import("./chunks/binding-SBET2OWC.js");
+    const { computeCredentialBinding } = await import("./chunks/binding-NH4Y6JYS.js");
     binding = await computeCredentialBinding(generated.password);
   }
-  const cert = await deps.issuer.issueCertificate({
-    generation_session_id: session.generation_session_id,
-    generated_at: generated.generatedAt.toISOString(),
-    ...binding && { credential_binding: binding },
-    ...request.label !== void 0 && { label: request.label }
-  });
+  const cert = await deps.issuer.issueCertificate(
+    {
+      generation_session_id: session.generation_session_id,
+      generated_at: generated.generatedAt.toISOString(),
+      ...binding && { credential_binding: binding },
+      ...request.label !== void 0 && { label: request.label }
+    },
+    { idempotencyKey: randomUUID() }
+  );
   progress({ step: "certificate", certId: cert.cert_id, certUrl: cert.cert_url });
-  const { stored, failures } = await writeStores(stores, generated.password, cert, progress);
-  if (failures.length === 0) {
+  const activation = new Activation(deps.issuer, cert, progress);
+  const { stored, failures } = await writeStores(
+    stores,
+    generated.password,
+    cert,
+    progress,
+    () => activation.run()
+  );
+  if (failures.length === 0 && activation.state === "valid") {
     return {
       cert_id: cert.cert_id,
       cert_url: cert.cert_url,
@@ -402,19 +437,83 @@ async function certifyAndStore(request, deps) {
       credential: generated.password
     };
   }
-  let certificateState2 = "valid";
-  if (stored.length === 0) {
-    try {
-      await deps.issuer.revokeCertificate(cert.cert_id, "not-stored");
-      certificateState2 = "revoked";
-      progress({ step: "revoked", certId: cert.cert_id, reason: "not-stored" });
-    } catch {
-      certificateState2 = "revocation-failed";
-    }
+  if (stored.length > 0) {
+    throw new CertifyStoreError({
+      stored,
+      failures,
+      cert,
+      certificateState: activation.state === "valid" ? "valid" : activation.state,
+      ...activation.error !== void 0 && { activationError: activation.error }
+    });
+  }
+  let certificateState2;
+  try {
+    await deps.issuer.revokeCertificate(cert.cert_id, "not-stored");
+    certificateState2 = "revoked";
+    progress({ step: "revoked", certId: cert.cert_id, reason: "not-stored" });
+  } catch {
+    certificateState2 = cert.status === "pending" ? "pending" : "revocation-failed";
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState: certificateState2 });
 }
-async function writeStores(stores, credential, cert, progress) {
+var Activation = class {
+  constructor(issuer, cert, progress) {
+    this.issuer = issuer;
+    this.cert = cert;
+    this.progress = progress;
+    this.state = cert.status === "pending" ? "pending" : "valid";
+  }
+  issuer;
+  cert;
+  progress;
+  state;
+  error;
+  tried = false;
+  async run() {
+    if (this.tried || this.state !== "pending") return;
+    this.tried = true;
+    try {
+      await this.issuer.activateCertificate(this.cert.cert_id);
+      this.state = "valid";
+      this.progress({ step: "activated", certId: this.cert.cert_id });
+    } catch (error) {
+      this.error = errorMessage(error);
+      const code = isPassgeniError(error) ? error.code : "";
+      if (code === "ACTIVATION_EXPIRED" || code === "CERTIFICATE_REVOKED") this.state = "revoked";
+    }
+  }
+};
+async function preflightStores(stores) {
+  const results = await Promise.allSettled(stores.map((store) => store.preflight()));
+  const failures = results.flatMap(
+    (result, i) => result.status === "rejected" ? [
+      {
+        store: stores[i].uri,
+        code: isPassgeniError(result.reason) ? result.reason.code : "STORE_CHECK_FAILED",
+        message: errorMessage(result.reason)
+      }
+    ] : []
+  );
+  if (failures.length === 0) return;
+  throw new StoreCheckError(failures);
+}
+var StoreCheckError = class extends PassgeniError {
+  failures;
+  constructor(failures) {
+    const transient = failures.every((f) => TRANSIENT_STORE_CODES.has(f.code));
+    super(
+      "STORE_CHECK_FAILED",
+      `${failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, "")}`).join("; ")}. Nothing was generated, certified or written.`,
+      {
+        exitCode: transient ? 3 : 2,
+        details: { failures }
+      }
+    );
+    this.failures = failures;
+  }
+};
+var TRANSIENT_STORE_CODES = /* @__PURE__ */ new Set(["STORE_UNAVAILABLE", "STORE_THROTTLED"]);
+async function writeStores(stores, credential, cert, progress, onHeld) {
   const stored = [];
   const failures = [];
   for (const store of stores) {
@@ -436,6 +535,7 @@ async function writeStores(stores, credential, cert, progress) {
         ...result.version !== void 0 && { version: result.version },
         ...result.notice !== void 0 && { notice: result.notice }
       });
+      await onHeld();
     } catch (error) {
       const failure2 = describeStoreFailure(store.uri, error, credential);
       if (failure2.credentialWritten) {
@@ -443,6 +543,7 @@ async function writeStores(stores, credential, cert, progress) {
       }
       failures.push(failure2);
       progress({ step: "store", store: store.uri, ok: false, code: failure2.code });
+      if (failure2.credentialWritten) await onHeld();
     }
   }
   return { stored, failures };
@@ -466,10 +567,97 @@ function scrub(text, secret) {
 }
 
 // src/issuer-client/http.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/lib/pacer.ts
+import { performance } from "node:perf_hooks";
+var SPACING_DECAY = 0.98;
+var MIN_SPACING_MS = 50;
+var JITTER_MS = 250;
+var AdaptivePacer = class {
+  constructor(max, now = () => performance.now()) {
+    this.max = max;
+    this.now = now;
+    if (!(max >= 1)) throw new RangeError("max must be at least 1");
+    this.window = max;
+  }
+  max;
+  now;
+  window;
+  inFlight = 0;
+  spacingMs = 0;
+  lastStart = Number.NEGATIVE_INFINITY;
+  pausedUntil = 0;
+  lastDecrease = Number.NEGATIVE_INFINITY;
+  urgent = [];
+  normal = [];
+  timer;
+  /** Requests that may be in flight now. */
+  get limit() {
+    return Math.max(1, Math.floor(this.window));
+  }
+  /**
+   * Resolves when one more request may be sent; call the returned function with whether the
+   * server accepted it (false: refused for its rate, and `refused` has been told).
+   */
+  async acquire(urgent = false) {
+    await new Promise((resolve4) => {
+      (urgent ? this.urgent : this.normal).push(resolve4);
+      this.dispatch();
+    });
+    let done = false;
+    return (passed) => {
+      if (done) return;
+      done = true;
+      this.inFlight--;
+      if (passed) {
+        this.window = Math.min(this.max, this.window + 1 / this.window);
+        const spacing = this.spacingMs * SPACING_DECAY;
+        this.spacingMs = spacing < MIN_SPACING_MS ? 0 : spacing;
+      }
+      this.dispatch();
+    };
+  }
+  /**
+   * The server refused a request for its rate and asked for this wait; `spacingMs` is the pace it
+   * asked for (a token bucket's time between tokens), 0 when it named none.
+   */
+  refused(waitMs, spacingMs = 0) {
+    const now = this.now();
+    if (now >= this.lastDecrease + Math.max(waitMs, 1e3)) {
+      this.window = Math.max(1, this.window / 2);
+      this.lastDecrease = now;
+    }
+    this.spacingMs = Math.max(this.spacingMs, spacingMs);
+    this.pausedUntil = Math.max(this.pausedUntil, now + waitMs + Math.random() * JITTER_MS);
+  }
+  /** Starts waiting requests while the limit, any pause and the spacing allow. */
+  dispatch() {
+    while (this.inFlight < this.limit && this.urgent.length + this.normal.length > 0) {
+      const now = this.now();
+      const wait = Math.max(this.pausedUntil, this.lastStart + this.spacingMs) - now;
+      if (wait > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = void 0;
+          this.dispatch();
+        }, wait);
+        return;
+      }
+      this.inFlight++;
+      this.lastStart = now;
+      (this.urgent.shift() ?? this.normal.shift())();
+    }
+  }
+};
+
+// src/issuer-client/http.ts
+var DEFAULT_RATE_LIMIT_WAIT_MS = 6e4;
+var DEFAULT_RATE_LIMIT_RETRIES = 8;
+var MAX_IN_FLIGHT = 16;
 var MAX_BODY_BYTES = 1024 * 1024;
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/responses-WBI7RH44.js");
+  responses ??= import("./chunks/responses-TZSBH3B2.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -509,15 +697,22 @@ var HttpIssuerClient = class {
   description;
   base;
   retry;
+  /** One per client, i.e. per API key: the issuer limits the key, so its requests share one pace. */
+  pacer = new AdaptivePacer(MAX_IN_FLIGHT);
   async createSession(request) {
     const body = await this.request("POST", "api/v1/sessions", request, [201]);
     return (await loadResponses()).parseSessionResponse(body, this.description);
   }
-  async issueCertificate(request) {
+  async issueCertificate(request, options = {}) {
+    const idempotencyKey = options.idempotencyKey ?? randomUUID2();
     try {
-      const body = await this.request("POST", "api/v1/certificates", request, [201]);
+      const body = await this.request("POST", "api/v1/certificates", request, [200, 201], true, {
+        urgent: true,
+        headers: { "idempotency-key": idempotencyKey }
+      });
       return (await loadResponses()).parseIssuedCertificate(body, this.description);
     } catch (error) {
+      if (error instanceof IssuerError && error.mayHaveArrived) throw answerLost(this.description, error);
       if (error instanceof IssuerError && error.code === "SESSION_USED" && error.retried && typeof error.body?.cert_id === "string") {
         const existing = await this.getCertificate(error.body.cert_id);
         const claims = existing.claims;
@@ -534,6 +729,11 @@ var HttpIssuerClient = class {
       throw error;
     }
   }
+  async activateCertificate(id) {
+    return this.toStatus(
+      await this.request("POST", `api/v1/certificates/${encodeURIComponent(id)}/activate`, void 0, [200])
+    );
+  }
   async getCertificate(id) {
     return this.toStatus(
       await this.request("GET", `api/v1/certificates/${encodeURIComponent(id)}`, void 0, [200])
@@ -542,6 +742,23 @@ var HttpIssuerClient = class {
   async revokeCertificate(id, reason) {
     return this.toStatus(
       await this.request("POST", `api/v1/certificates/${encodeURIComponent(id)}/revoke`, { reason }, [200])
+    );
+  }
+  async listCertificates(query) {
+    const { team, since, status, standard: standard2, limit, cursor } = query;
+    const path3 = withQuery("api/v1/certificates", { team, since, status, standard: standard2, limit, cursor });
+    return (await loadResponses()).parseCertificatePage(
+      await this.request("GET", path3, void 0, [200]),
+      this.description
+    );
+  }
+  async listEvents(query) {
+    const { team, since, until, types, limit, cursor } = query;
+    const type = types && types.length > 0 ? types.join(",") : void 0;
+    const path3 = withQuery("api/v1/events", { team, type, since, until, limit, cursor });
+    return (await loadResponses()).parseEventPage(
+      await this.request("GET", path3, void 0, [200]),
+      this.description
     );
   }
   async jwks() {
@@ -553,48 +770,87 @@ var HttpIssuerClient = class {
   async toStatus(body) {
     return (await loadResponses()).parseStatusResponse(body, this.description);
   }
-  async request(method, path3, body, ok, auth = true) {
+  async request(method, path3, body, ok, auth = true, options = {}) {
     let response;
-    try {
-      response = await httpRequestWithRetry(
-        this.retry,
-        {
-          url: new URL(path3, this.base),
-          method,
-          headers: {
-            accept: "application/json",
-            "user-agent": this.config.userAgent ?? "passgeni",
-            ...auth && { authorization: `Bearer ${this.config.apiKey}` },
-            ...body !== void 0 && { "content-type": "application/json" }
+    let retried = false;
+    const maxWait = this.config.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+    const maxRetries = this.config.maxRateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
+    for (let limited = 0; ; limited++) {
+      const release = await this.pacer.acquire(options.urgent === true || limited > 0);
+      try {
+        response = await httpRequestWithRetry(
+          this.retry,
+          {
+            url: new URL(path3, this.base),
+            method,
+            headers: {
+              accept: "application/json",
+              "user-agent": this.config.userAgent ?? "passgeni",
+              ...auth && { authorization: `Bearer ${this.config.apiKey}` },
+              ...body !== void 0 && { "content-type": "application/json" },
+              ...options.headers
+            },
+            ...body !== void 0 && { body: JSON.stringify(body) },
+            ...this.config.timeoutMs !== void 0 && { timeoutMs: this.config.timeoutMs },
+            maxBodyBytes: MAX_BODY_BYTES
           },
-          ...body !== void 0 && { body: JSON.stringify(body) },
-          timeoutMs: this.config.timeoutMs ?? 15e3,
-          maxBodyBytes: MAX_BODY_BYTES
-        },
-        (answer) => !ok.includes(answer.status) && (answer.status === 429 || answer.status >= 500)
-      );
-    } catch (cause) {
-      throw issuerUnreachable(this.description, cause);
+          (answer) => !ok.includes(answer.status) && answer.status >= 500
+        );
+      } catch (cause) {
+        release(true);
+        throw issuerUnreachable(this.description, cause, method === "POST");
+      }
+      retried ||= response.attempts > 1;
+      if (response.status !== 429) {
+        release(true);
+        break;
+      }
+      const waitMs = preciseWait(response) ?? parseRetryAfter(response.headers["retry-after"]) ?? // an issuer that names no wait gets the plain backoff of a transient failure
+      Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** limited);
+      const reported = limited >= maxRetries || waitMs > maxWait;
+      if (!reported) this.pacer.refused(waitMs, refillInterval(response));
+      release(false);
+      if (reported) break;
+      retried = true;
     }
     const payload = jsonBody(response);
     if (ok.includes(response.status)) return payload;
     const { parseErrorBody } = await loadResponses();
-    throw fromErrorResponse(
-      response.status,
-      parseErrorBody(payload),
-      this.description,
-      response.attempts > 1
-    );
+    throw fromErrorResponse(response.status, parseErrorBody(payload), this.description, retried);
   }
 };
+function preciseWait(response) {
+  const ms = bodyNumber(response, "retry_after_ms");
+  const header = parseRetryAfter(response.headers["retry-after"]);
+  return ms !== void 0 && (header === void 0 || ms <= header) ? ms : void 0;
+}
+function refillInterval(response) {
+  return Math.min(bodyNumber(response, "refill_interval_ms") ?? 0, DEFAULT_RATE_LIMIT_WAIT_MS);
+}
+function bodyNumber(response, name) {
+  const value = jsonBody(response)?.[name];
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : void 0;
+}
+function withQuery(path3, params) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== void 0) query.set(name, String(value));
+  const text = query.toString();
+  return text === "" ? path3 : `${path3}?${text}`;
+}
 function fromErrorResponse(status, body, issuer, retried) {
   const code = body ? body.code : `HTTP_${status}`;
   const serverMessage = body ? body.error.slice(0, 500).replace(/\.$/, "") : `HTTP ${status}`;
-  const advice = status === 429 ? " The issuer is rate-limiting this key or address; try again later." : "";
+  const retryAfter = typeof body?.retry_after === "number" ? ` in ${body.retry_after} s` : " later";
+  const advice = status === 429 ? ` The issuer is rate-limiting this key or address; try again${retryAfter}, or ask its operator for a key with a higher per-minute limit.` : "";
   return new IssuerError(code, `The issuer at ${issuer} refused the request: ${serverMessage}.${advice}`, {
     status,
     retried,
-    exitCode: status === 422 || status === 400 ? 2 : 3,
+    // a server error may come after the request took effect (or from a proxy in front of it)
+    mayHaveArrived: status >= 500,
+    // a certificate that does not exist is the same answer whichever command asked: exit 1
+    // a request the issuer refuses as it stands (bad input, a key that may not do this) is the
+    // user's to fix, as the local issuer says too (exit 2)
+    exitCode: code === "CERTIFICATE_NOT_FOUND" ? 1 : status === 422 || status === 400 || status === 403 ? 2 : 3,
     ...body && { body },
     ...status === 401 && { hint: { option: "api-key", fix: "check" } }
   });
@@ -610,25 +866,29 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/local-UV2KZFHD.js");
+  const { openLocalIssuerClient } = await import("./chunks/local-VIY5URHL.js");
   return openLocalIssuerClient(selection);
 }
 
 // src/cli/issuer-options.ts
+import { readFileSync } from "node:fs";
 function addIssuerOptions(command) {
   return command.option(
     "--issuer-url <url>",
     "issuer to use (env PASSGENI_ISSUER_URL); default: the local issuer in --data-dir"
-  ).option("--api-key <key>", "API key for the issuer (env PASSGENI_API_KEY)").option("--data-dir <dir>", "data directory of the local issuer (env PASSGENI_DATA_DIR)", void 0).option(
+  ).option(
+    "--api-key <key>",
+    'API key for the issuer; "-" reads it from stdin (env PASSGENI_API_KEY; either keeps it out of shell history and ps)'
+  ).option("--data-dir <dir>", "data directory of the local issuer (env PASSGENI_DATA_DIR)", void 0).option(
     "--public-url <url>",
     "public URL of the local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)"
   );
 }
 function issuerSelection(options, env = process.env) {
-  const issuerUrl = options.issuerUrl ?? env.PASSGENI_ISSUER_URL;
-  const apiKey = options.apiKey ?? env.PASSGENI_API_KEY;
-  const dataDir = options.dataDir ?? env.PASSGENI_DATA_DIR;
-  const publicUrl = options.publicUrl ?? env.PASSGENI_PUBLIC_URL;
+  const issuerUrl = options.issuerUrl ?? nonEmpty(env.PASSGENI_ISSUER_URL);
+  const apiKey = options.apiKey === "-" ? readKeyFromStdin() : options.apiKey ?? nonEmpty(env.PASSGENI_API_KEY);
+  const dataDir = options.dataDir ?? nonEmpty(env.PASSGENI_DATA_DIR);
+  const publicUrl = options.publicUrl ?? nonEmpty(env.PASSGENI_PUBLIC_URL);
   return {
     ...issuerUrl !== void 0 && { issuerUrl },
     ...apiKey !== void 0 && { apiKey },
@@ -644,6 +904,21 @@ function issuerStorage(options, env = process.env) {
 }
 function nonEmpty(value) {
   return value === void 0 || value.trim() === "" ? void 0 : value;
+}
+function readKeyFromStdin() {
+  let key;
+  try {
+    key = readFileSync(0, "utf8").trim();
+  } catch {
+    key = "";
+  }
+  if (key === "" || /\s/.test(key)) {
+    throw new InputError(
+      "API_KEY_STDIN_INVALID",
+      "--api-key - reads the API key from stdin, which held no single key. Pipe exactly the key in, e.g. `passgeni \u2026 --api-key - < key.txt`."
+    );
+  }
+  return key;
 }
 
 // src/cli/parse.ts
@@ -679,7 +954,8 @@ var FLAGS = {
   "require-fips-mode": { flag: "--require-fips-mode" },
   shard: { flag: "--shard I/N" },
   "max-rate": { flag: "--max-rate" },
-  "expiring-within": { flag: "--expiring-within" }
+  "expiring-within": { flag: "--expiring-within" },
+  trust: { flag: "--trust ISSUER_ID=JWKS_URL", env: "PASSGENI_TRUST" }
 };
 var CREATE_API_KEY = "Create one with `passgeni api-key create --team NAME` on the issuer.";
 function named(option) {
@@ -818,24 +1094,27 @@ async function certify(options) {
     await issuer.close();
   }
 }
-function showProgress(event) {
-  switch (event.step) {
+function showProgress(event2) {
+  switch (event2.step) {
     case "policy":
-      printNotice(`\xB7 ${event.standard}: ${event.length} characters, ${event.entropyBits} bits`);
+      printNotice(`\xB7 ${event2.standard}: ${event2.length} characters, ${event2.entropyBits} bits`);
       break;
     case "session":
-      printNotice(`\xB7 asking ${event.issuer} for a certificate (parameters only)`);
+      printNotice(`\xB7 asking ${event2.issuer} for a certificate (parameters only)`);
       break;
     case "certificate":
-      printNotice(`\xB7 certificate ${event.certId}`);
+      printNotice(`\xB7 certificate ${event2.certId}`);
       break;
     case "store":
       printNotice(
-        `\xB7 ${event.ok ? "stored in" : "FAILED"} ${event.store}${event.version ? ` (version ${event.version})` : ""}`
+        `\xB7 ${event2.ok ? "stored in" : "FAILED"} ${event2.store}${event2.version ? ` (version ${event2.version})` : ""}`
       );
       break;
+    case "activated":
+      printNotice(`\xB7 activated ${event2.certId} (a store holds the credential)`);
+      break;
     case "revoked":
-      printNotice(`\xB7 revoked ${event.certId} (${event.reason})`);
+      printNotice(`\xB7 revoked ${event2.certId} (${event2.reason})`);
       break;
   }
 }
@@ -861,12 +1140,138 @@ function print(report, options) {
 }
 
 // src/cli/commands/verify.ts
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+
+// src/trust/anchors.ts
+import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+var WELL_KNOWN_JWKS = "/.well-known/jwks.json";
+var MAX_ISSUER_ID = 256;
+var MAX_TRUST_FILE_BYTES = 256 * 1024;
+function baseOf(url) {
+  let parsed;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return void 0;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) return void 0;
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
+}
+function basesFor(issuer, jwksUrl) {
+  const bases = /* @__PURE__ */ new Set();
+  if (jwksUrl !== void 0) {
+    const base = baseOf(jwksUrl);
+    if (base !== void 0 && base.endsWith(WELL_KNOWN_JWKS))
+      bases.add(base.slice(0, -WELL_KNOWN_JWKS.length));
+  }
+  const own = baseOf(issuer);
+  if (own !== void 0) bases.add(own);
+  return [...bases];
+}
+function anchorFor(issuer, source, origin, cwd = process.cwd()) {
+  if (/^https?:\/\//i.test(source)) {
+    return { issuer, keys: { kind: "url", url: source }, bases: basesFor(issuer, source), origin };
+  }
+  const path3 = source.startsWith("file:") ? fileURLToPath(source) : source;
+  return {
+    issuer,
+    keys: { kind: "file", path: isAbsolute(path3) ? path3 : resolve(cwd, path3) },
+    bases: basesFor(issuer, void 0),
+    origin
+  };
+}
+function localAnchor(client, publicUrl) {
+  const base = baseOf(publicUrl) ?? publicUrl.replace(/\/+$/, "");
+  return {
+    issuer: base,
+    keys: { kind: "local", jwks: () => client.jwks() },
+    bases: [base],
+    origin: "the local issuer",
+    client
+  };
+}
+function invalid(where, message) {
+  return new InputError(
+    "TRUST_INVALID",
+    `${where}: ${message} Write each trusted issuer as ISSUER_ID=JWKS_URL_OR_FILE, e.g. https://certs.example.com=https://certs.example.com/.well-known/jwks.json (passgeni trust <issuer-url> prints that line).`
+  );
+}
+function parseTrustPair(text, where, cwd = process.cwd()) {
+  const pair = text.trim();
+  const at = pair.indexOf("=");
+  if (at < 0) throw invalid(where, `${quote(pair)} has no "=" between the issuer id and its keys.`);
+  const issuer = pair.slice(0, at).trim();
+  const source = pair.slice(at + 1).trim();
+  if (issuer === "") throw invalid(where, `${quote(pair)} names no issuer id before the "=".`);
+  if (issuer.length > MAX_ISSUER_ID || /[\p{C}\s]/u.test(issuer)) {
+    throw invalid(
+      where,
+      `the issuer id ${quote(issuer)} is not a valid issuer id (printable, no spaces, at most ${MAX_ISSUER_ID} characters).`
+    );
+  }
+  if (source === "") throw invalid(where, `${quote(pair)} names no JWKS URL or file after the "=".`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !/^(https?|file):\/\//i.test(source)) {
+    throw invalid(where, `the key source ${quote(source)} is neither an http(s) URL nor a file.`);
+  }
+  if (/^https?:\/\//i.test(source)) {
+    if (baseOf(source) === void 0)
+      throw invalid(
+        where,
+        `the JWKS URL ${quote(source)} is not a valid URL (no credentials, query or fragment).`
+      );
+    return anchorFor(issuer, source, where);
+  }
+  const anchor = anchorFor(issuer, source, where, cwd);
+  if (anchor.keys.kind === "file" && !isFile(anchor.keys.path)) {
+    throw invalid(where, `the JWKS file ${quote(anchor.keys.path)} does not exist or is not a file.`);
+  }
+  return anchor;
+}
+function readTrustFile(path3, label = "PASSGENI_TRUST") {
+  const where = `${label} (${path3})`;
+  if (!isFile(path3)) throw invalid(where, "the trust file does not exist or is not a file.");
+  if (statSync(path3).size > MAX_TRUST_FILE_BYTES)
+    throw invalid(where, "the trust file is larger than 256 KiB.");
+  return parseTrustLines(readFileSync2(path3, "utf8"), path3, dirname(resolve(path3)));
+}
+function parseTrustLines(text, label, cwd = process.cwd()) {
+  const anchors = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    anchors.push(parseTrustPair(line, `${label}:${index + 1}`, cwd));
+  });
+  return anchors;
+}
+function configuredAnchors(pairs, env = process.env) {
+  const anchors = (pairs ?? []).map((pair) => parseTrustPair(pair, "--trust"));
+  const file = env.PASSGENI_TRUST?.trim();
+  if (file) anchors.push(...readTrustFile(file));
+  return anchors;
+}
+function isFile(path3) {
+  try {
+    return existsSync(path3) && statSync(path3).isFile();
+  } catch {
+    return false;
+  }
+}
+function quote(value) {
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, "");
+  return JSON.stringify(clean.length > 100 ? `${clean.slice(0, 97)}...` : clean);
+}
+
+// src/trust/identity.ts
+import { calculateJwkThumbprint } from "jose";
 
 // src/issuer-client/public.ts
 var publicCertificate = zod_exports.looseObject({
-  status: zod_exports.enum(["valid", "expired", "revoked"]),
+  status: zod_exports.enum(["valid", "pending", "expired", "revoked"]),
   certificate: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(2e4)),
+  activate_by: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(64))),
   revoked_at: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(64))),
   revocation_reason: zod_exports.optional(zod_exports.string().check(zod_exports.maxLength(500)))
 });
@@ -891,16 +1296,28 @@ async function fetchPublicCertificate(base, id, options = {}) {
       `The issuer at ${base} answered with something that is not a certificate record.`
     );
   }
-  const { status, certificate, revoked_at, revocation_reason } = parsed.data;
+  const { status, certificate, activate_by, revoked_at, revocation_reason } = parsed.data;
   return {
     status,
     certificate,
+    ...activate_by !== void 0 && { activate_by },
     ...revoked_at !== void 0 && { revoked_at },
     ...revocation_reason !== void 0 && { revocation_reason }
   };
 }
 async function fetchPublicJwks(base, options = {}) {
-  return parseJwks(await getJson(`${base}/.well-known/jwks.json`, base, MAX_JWKS_BYTES, options));
+  return fetchJwksAt(`${base}/.well-known/jwks.json`, options);
+}
+async function fetchJwksAt(url, options = {}) {
+  return parseJwks(await getJson(url, new URL(url).origin, MAX_JWKS_BYTES, options));
+}
+async function fetchIssuerIdentity(base, options = {}) {
+  try {
+    return await getJson(`${base}/.well-known/passgeni-issuer`, base, MAX_RECORD_BYTES, options);
+  } catch (error) {
+    if (error instanceof IssuerError && error.code === "CERTIFICATE_NOT_FOUND") return void 0;
+    throw error;
+  }
 }
 var MAX_RECORD_BYTES = 64 * 1024;
 var MAX_JWKS_BYTES = 1024 * 1024;
@@ -962,72 +1379,203 @@ function refused(cause, url, base, limit) {
   return void 0;
 }
 
+// src/trust/identity.ts
+var httpUrl = zod_exports.string().check(
+  zod_exports.maxLength(2048),
+  zod_exports.refine((value) => baseOf(value) !== void 0, "an http(s) URL")
+);
+var issuerIdentitySchema = zod_exports.looseObject({
+  issuer: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(256)),
+  jwks_uri: httpUrl,
+  certificate_url_prefix: httpUrl,
+  api: httpUrl,
+  keys: zod_exports.array(
+    zod_exports.looseObject({
+      kid: zod_exports.string().check(zod_exports.minLength(1), zod_exports.maxLength(256)),
+      thumbprint: zod_exports.string().check(zod_exports.regex(/^[\w-]{43}$/))
+    })
+  ).check(zod_exports.maxLength(100))
+});
+async function readIssuerIdentity(base, options = {}) {
+  const body = await fetchIssuerIdentity(base, options);
+  if (body === void 0) return void 0;
+  const parsed = issuerIdentitySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new IssuerError(
+      "ISSUER_BAD_RESPONSE",
+      `The issuer at ${base} answered /.well-known/passgeni-issuer with something that is not an issuer identity document. Check that the URL names a PassGeni issuer.`
+    );
+  }
+  const { issuer, jwks_uri, certificate_url_prefix, api, keys } = parsed.data;
+  return {
+    issuer,
+    jwks_uri,
+    certificate_url_prefix,
+    api,
+    keys: keys.map(({ kid, thumbprint }) => ({ kid, thumbprint }))
+  };
+}
+async function remoteIssuerAnchor(url, options = {}) {
+  const base = baseOf(url) ?? url.replace(/\/+$/, "");
+  const identity = await readIssuerIdentity(base, options);
+  const origin = `the issuer at ${base}`;
+  if (!identity) {
+    return {
+      issuer: base,
+      keys: { kind: "url", url: `${base}/.well-known/jwks.json` },
+      bases: [base],
+      origin
+    };
+  }
+  const bases = /* @__PURE__ */ new Set([base]);
+  const prefix = baseOf(identity.certificate_url_prefix);
+  if (prefix !== void 0) bases.add(prefix.replace(/\/cert$/, ""));
+  const jwksBase = baseOf(identity.jwks_uri);
+  if (jwksBase?.endsWith("/.well-known/jwks.json"))
+    bases.add(jwksBase.slice(0, -"/.well-known/jwks.json".length));
+  return {
+    issuer: identity.issuer,
+    keys: { kind: "url", url: identity.jwks_uri },
+    bases: [...bases],
+    origin
+  };
+}
+async function pinIssuer(url, options = {}) {
+  const base = baseOf(url);
+  if (base === void 0) {
+    throw new InputError(
+      "TRUST_INVALID",
+      `${JSON.stringify(url.slice(0, 100))} is not an issuer URL: give its http(s) base URL, e.g. https://certs.example.com.`
+    );
+  }
+  const identity = await readIssuerIdentity(base, options);
+  if (!identity) {
+    throw new IssuerError(
+      "ISSUER_IDENTITY_NOT_FOUND",
+      `The issuer at ${base} publishes no /.well-known/passgeni-issuer. Check the URL; for an older issuer, pin it by hand with its issuer id and ${base}/.well-known/jwks.json (compare its keys with its operator).`,
+      { exitCode: 1 }
+    );
+  }
+  const jwks = await fetchJwksAt(identity.jwks_uri, options);
+  const keys = await Promise.all(
+    jwks.keys.map(async ({ kid, kty, crv, x, y }) => ({
+      kid,
+      thumbprint: await calculateJwkThumbprint({ kty, crv, x, y }, "sha256")
+    }))
+  );
+  const listed = new Set(identity.keys.map((k) => `${k.kid} ${k.thumbprint}`));
+  const served = new Set(keys.map((k) => `${k.kid} ${k.thumbprint}`));
+  if (listed.size !== served.size || [...served].some((k) => !listed.has(k))) {
+    throw new IssuerError(
+      "ISSUER_IDENTITY_MISMATCH",
+      `The keys served at ${identity.jwks_uri} are not the ones the issuer at ${base} lists in its identity document; nothing was pinned. Ask the issuer's operator, or retry if it is rotating its key right now.`,
+      { exitCode: 1 }
+    );
+  }
+  const line = `${identity.issuer}=${identity.jwks_uri}`;
+  parseTrustPair(line, `the identity document of ${base}`);
+  return { line, identity, keys };
+}
+
+// src/trust/store.ts
+var TrustStore = class {
+  constructor(anchors, options = {}) {
+    this.anchors = anchors;
+    this.options = options;
+  }
+  anchors;
+  options;
+  keys = /* @__PURE__ */ new Map();
+  verifiers = /* @__PURE__ */ new Map();
+  refreshed = /* @__PURE__ */ new Set();
+  get empty() {
+    return this.anchors.length === 0;
+  }
+  /** The anchors a certificate URL's base (`https://host/base`) belongs to. */
+  forBase(base) {
+    const normal = baseOf(base) ?? base;
+    return this.anchors.filter((anchor) => anchor.bases.includes(normal));
+  }
+  /** The anchors pinning this `iss`. */
+  forIssuer(issuer) {
+    return this.anchors.filter((anchor) => anchor.issuer === issuer);
+  }
+  /** The configured issuers, for messages: `a (…), b (…)`. */
+  describe() {
+    if (this.empty) return "none";
+    return [...new Set(this.anchors.map((a) => `${a.issuer} (${a.origin})`))].join(", ");
+  }
+  /**
+   * A verifier for this anchor's keys. `iss` is left to the caller, which reports a mismatch as
+   * its own reason (ISSUER_MISMATCH) rather than as a generic wrong issuer.
+   */
+  verifier(anchor, now) {
+    let byClock = this.verifiers.get(anchor);
+    if (!byClock) this.verifiers.set(anchor, byClock = /* @__PURE__ */ new Map());
+    let verifier = byClock.get(now);
+    if (!verifier) {
+      verifier = this.jwks(anchor).then(
+        (jwks) => createVerifier({ jwks, ...now !== void 0 && { now } })
+      );
+      verifier.catch(() => {
+      });
+      byClock.set(now, verifier);
+    }
+    return verifier;
+  }
+  /**
+   * The issuer may have rotated its signing key since its keys were read: read them again, once
+   * per anchor per run (a forger's unknown kid must not make every certificate refetch).
+   */
+  refresh(anchor) {
+    if (this.refreshed.has(anchor)) return false;
+    this.refreshed.add(anchor);
+    this.keys.delete(anchor);
+    this.verifiers.delete(anchor);
+    return true;
+  }
+  /** One read of the keys per anchor; a failure is cached too, so an unreachable issuer costs one timeout. */
+  jwks(anchor) {
+    let jwks = this.keys.get(anchor);
+    if (!jwks) {
+      const { keys } = anchor;
+      jwks = keys.kind === "url" ? fetchJwksAt(keys.url, this.options) : keys.kind === "file" ? loadJwks(keys.path) : keys.jwks();
+      jwks.catch(() => {
+      });
+      this.keys.set(anchor, jwks);
+    }
+    return jwks;
+  }
+};
+
 // src/verification.ts
-var CHECK_ONLY = /* @__PURE__ */ new Set(["EXPIRED", "EXPIRES_SOON", "STANDARD_NOT_MET"]);
+var CHECK_ONLY = /* @__PURE__ */ new Set(["EXPIRED", "EXPIRES_SOON", "STANDARD_NOT_MET", "ROTATION_OVERDUE"]);
 var JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 async function verifyCertificate(target) {
   const input = target.certificate.trim();
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
-  let jwt;
-  let jwks = target.jwks;
-  const needKeys = target.verifier === void 0;
-  let live;
-  let certUrl;
-  const url = parseCertificateUrl(input);
-  if (url) {
-    const record2 = await fetchPublicCertificate(url.base, url.id, fetchOptions);
-    jwt = record2.certificate;
-    live = record2;
-    certUrl = `${url.base}/cert/${encodeURIComponent(url.id)}`;
-    if (needKeys) jwks ??= await fetchPublicJwks(url.base, fetchOptions);
-  } else if (isIdAnyCase(input) || JWT.test(input)) {
-    const isJwt = JWT.test(input);
-    const id = isJwt ? idOf(input) : input;
-    if (target.issuerBase) {
-      const base = target.issuerBase.replace(/\/+$/, "");
-      if (id) {
-        const record2 = await fetchPublicCertificate(base, id, fetchOptions);
-        live = record2;
-        certUrl = `${base}/cert/${encodeURIComponent(id)}`;
-        jwt = isJwt ? input : record2.certificate;
-      } else {
-        jwt = input;
-      }
-      if (needKeys) jwks ??= await fetchPublicJwks(base, fetchOptions);
-    } else if (target.issuer) {
-      const record2 = id ? await target.issuer.getCertificate(id) : void 0;
-      live = record2;
-      jwt = isJwt ? input : record2?.certificate ?? input;
-    } else if (isJwt) {
-      jwt = input;
-    } else {
-      throw new InputError(
-        "ISSUER_REQUIRED",
-        "A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.",
-        { hint: { option: "issuer-url" } }
-      );
-    }
-  } else {
-    throw new InputError(
-      "CERTIFICATE_INPUT_INVALID",
-      "Give a certificate URL (https://\u2026/cert/<id>), a certificate id, or the certificate itself (a JWT)."
-    );
+  const source = await resolveSource(input, target, fetchOptions);
+  if ("untrusted" in source) return source.untrusted;
+  const { jwt, certUrl, trust: trust2 } = source;
+  let live = source.live;
+  let result = await source.verify(jwt, target.checks);
+  if (source.statusAfter && (result.valid || result.reasons.every((r) => CHECK_ONLY.has(r.code)))) {
+    live = await source.statusAfter();
   }
-  let verifier = target.verifier;
-  if (!verifier) {
-    if (!jwks) {
-      if (!target.issuer) {
-        throw new InputError(
-          "JWKS_REQUIRED",
-          "Verifying a certificate offline needs the issuer's public keys.",
-          { hint: { option: "jwks", or: "issuer-url" } }
-        );
-      }
-      jwks = await target.issuer.jwks();
+  if (target.issuerId !== void 0 && source.checksIssuerItself) {
+    const iss = unverifiedIss(jwt);
+    if (iss !== target.issuerId) {
+      const wrong = {
+        code: "WRONG_ISSUER",
+        message: `issued by ${JSON.stringify(iss ?? null)}, expected ${JSON.stringify(target.issuerId)}`
+      };
+      result = {
+        valid: false,
+        reasons: [wrong, ...result.valid ? [] : result.reasons],
+        ...result.claims !== void 0 && { claims: result.claims }
+      };
     }
-    verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
   }
-  const result = await verifier.verify(jwt, target.checks);
   const reasons = result.valid ? [] : [...result.reasons];
   const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
   const claims = result.valid ? result.claims : soundButFailing ? trustedClaims(result.claims) : void 0;
@@ -1037,9 +1585,23 @@ async function verifyCertificate(target) {
       message: `The issuer revoked this certificate${live.revoked_at ? ` on ${live.revoked_at}` : ""}${live.revocation_reason ? ` (reason: ${live.revocation_reason})` : ""}.`
     });
   }
+  if (live?.status === "pending") {
+    reasons.push({
+      code: "PENDING",
+      message: `The issuer has not been told that any store holds this credential, so the certificate is not valid yet${live.activate_by ? `; unless it is activated by ${live.activate_by}, the issuer revokes it` : ""}.`
+    });
+  }
   let binding = "not-checked";
   if (target.credentialFrom && claims) {
-    binding = await checkBinding(claims, target.credentialFrom);
+    const credential = await target.credentialFrom.readCredential();
+    binding = await checkBinding(claims, credential);
+    const misfit = credential === void 0 ? void 0 : credentialMisfit(credential, claims.generation_params);
+    if (misfit !== void 0) {
+      reasons.push({
+        code: "CREDENTIAL_PARAMS_MISMATCH",
+        message: `The credential in ${target.credentialFrom.uri} does not fit the certified parameters: ${misfit}.`
+      });
+    }
     if (binding === "mismatch") {
       reasons.push({
         code: "BINDING_MISMATCH",
@@ -1071,12 +1633,12 @@ async function verifyCertificate(target) {
     ...live?.revoked_at !== void 0 && { revoked_at: live.revoked_at },
     ...live?.revocation_reason !== void 0 && { revocation_reason: live.revocation_reason },
     live: live !== void 0,
-    binding
+    binding,
+    trust: trust2
   };
 }
-async function checkBinding(claims, store) {
+async function checkBinding(claims, credential) {
   if (!claims.credential_binding) return "not-bound";
-  const credential = await store.readCredential();
   if (credential === void 0) return "not-found";
   return await checkCredentialBinding(credential, claims.credential_binding) ? "match" : "mismatch";
 }
@@ -1096,6 +1658,173 @@ function idOf(jwt) {
     return void 0;
   }
 }
+async function resolveSource(input, target, fetchOptions) {
+  const url = parseCertificateUrl(input);
+  const isJwt = !url && JWT.test(input);
+  if (!url && !isJwt && !isIdAnyCase(input)) {
+    throw new InputError(
+      "CERTIFICATE_INPUT_INVALID",
+      "Give a certificate URL (https://\u2026/cert/<id>), a certificate id, or the certificate itself (a JWT)."
+    );
+  }
+  const base = url ? url.base : target.issuerBase?.trim().replace(/\/+$/, "") || void 0;
+  const id = url ? url.id : isJwt ? idOf(input) : input;
+  if (!url && !isJwt && base === void 0 && !target.issuer) {
+    throw new InputError(
+      "ISSUER_REQUIRED",
+      "A certificate id needs an issuer to look it up; give the certificate URL instead of its id, or name the issuer.",
+      { hint: { option: "issuer-url" } }
+    );
+  }
+  const trust2 = target.jwks === void 0 && target.trust && !target.trust.empty ? target.trust : void 0;
+  if (trust2) return trustedSource({ input, isJwt, base, id, target, trust: trust2, fetchOptions });
+  let live;
+  let jwt = input;
+  let certUrl;
+  if (base !== void 0 && id !== void 0) {
+    const record2 = await fetchPublicCertificate(base, id, fetchOptions);
+    live = record2;
+    certUrl = `${base}/cert/${encodeURIComponent(id)}`;
+    if (!isJwt) jwt = record2.certificate;
+  } else if (base === void 0 && target.issuer && id !== void 0) {
+    const record2 = await target.issuer.getCertificate(id);
+    live = record2;
+    if (!isJwt) jwt = record2.certificate;
+  }
+  let jwks = target.jwks;
+  let decision;
+  if (jwks) {
+    decision = { source: "jwks-option", issuer: target.issuerId ?? unverifiedIss(jwt) ?? "" };
+  } else if (base !== void 0) {
+    jwks = await fetchPublicJwks(base, fetchOptions);
+    decision = { source: url ? "url" : "issuer-url", issuer: base };
+  } else if (target.issuer) {
+    jwks = await target.issuer.jwks();
+    decision = { source: "local", issuer: target.issuer.description };
+  } else {
+    throw new InputError("JWKS_REQUIRED", "Verifying a certificate offline needs the issuer's public keys.", {
+      hint: { option: "jwks", or: "issuer-url" }
+    });
+  }
+  const verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
+  return {
+    jwt,
+    live,
+    certUrl,
+    trust: decision,
+    verify: (token, checks) => verifier.verify(token, checks),
+    checksIssuerItself: false
+  };
+}
+async function trustedSource(args) {
+  const { input, isJwt, base, id, target, trust: trust2, fetchOptions } = args;
+  let jwt = input;
+  let live;
+  let certUrl;
+  let anchor;
+  if (base !== void 0) {
+    const anchors = trust2.forBase(base);
+    if (anchors.length === 0) {
+      return refuse(input, isJwt, "UNTRUSTED_ISSUER", untrustedHost(base, trust2), base, id);
+    }
+    if (id !== void 0) {
+      const client = anchors.find((a) => a.client)?.client;
+      const record2 = client ? await client.getCertificate(id) : await fetchPublicCertificate(base, id, fetchOptions);
+      live = record2;
+      certUrl = `${base}/cert/${encodeURIComponent(id)}`;
+      if (!isJwt) jwt = record2.certificate;
+    }
+    const iss = unverifiedIss(jwt);
+    anchor = anchors.find((a) => a.issuer === iss);
+    if (!anchor) {
+      const expected = [...new Set(anchors.map((a) => JSON.stringify(a.issuer)))].join(" or ");
+      return refuse(
+        jwt,
+        true,
+        "ISSUER_MISMATCH",
+        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, but ${base} belongs to the trusted issuer ${expected}: it was not issued there.`,
+        base,
+        id,
+        certUrl
+      );
+    }
+  } else {
+    if (!isJwt && target.issuer && id !== void 0) {
+      const record2 = await target.issuer.getCertificate(id);
+      live = record2;
+      jwt = record2.certificate;
+    }
+    const iss = unverifiedIss(jwt);
+    anchor = iss === void 0 ? void 0 : trust2.forIssuer(iss)[0];
+    if (!anchor) {
+      return refuse(
+        jwt,
+        true,
+        "UNTRUSTED_ISSUER",
+        `The certificate claims issuer ${JSON.stringify(iss ?? null)}, which is not a trusted issuer (trusted: ${trust2.describe()}). Trust it only if you know it is genuine.`,
+        void 0,
+        id
+      );
+    }
+  }
+  const trusted = anchor;
+  const verify2 = async (token, checks) => {
+    const result = await (await trust2.verifier(trusted, target.now)).verify(token, checks);
+    if (!result.valid && result.reasons.some((r) => r.code === "UNKNOWN_KID") && trust2.refresh(trusted)) {
+      return (await trust2.verifier(trusted, target.now)).verify(token, checks);
+    }
+    return result;
+  };
+  return {
+    jwt,
+    live,
+    certUrl,
+    trust: { source: trusted.keys.kind === "local" ? "local" : "configured", issuer: trusted.issuer },
+    verify: verify2,
+    checksIssuerItself: true,
+    ...base === void 0 && live === void 0 && id !== void 0 && { statusAfter: () => statusFromAnchor(trusted, id, fetchOptions) }
+  };
+}
+async function statusFromAnchor(anchor, id, fetchOptions) {
+  try {
+    if (anchor.client) return await anchor.client.getCertificate(id);
+    const base = anchor.bases[0];
+    if (anchor.keys.kind !== "url" || base === void 0) return void 0;
+    return await fetchPublicCertificate(base, id, fetchOptions);
+  } catch (error) {
+    if (isPassgeniError(error) && error.code === "CERTIFICATE_NOT_FOUND") throw error;
+    return void 0;
+  }
+}
+function untrustedHost(base, trust2) {
+  return `The certificate is served from ${base}, which belongs to no trusted issuer (trusted: ${trust2.describe()}). A certificate URL is only a pointer: anyone can host a certificate and keys of their own. Trust its issuer only if it is genuinely yours.`;
+}
+function refuse(token, isJwt, code, message, base, id, certUrl) {
+  const certId = isJwt ? idOf(token) : id;
+  const url = certUrl ?? (base !== void 0 && id !== void 0 ? `${base}/cert/${encodeURIComponent(id)}` : void 0);
+  return {
+    untrusted: {
+      valid: false,
+      status: "invalid",
+      // the fix, if the issuer is genuine, is to trust it: each front end names its own setting
+      reasons: [
+        { code, message, ...code === "UNTRUSTED_ISSUER" && { hint: { option: "trust" } } }
+      ],
+      ...certId !== void 0 && { cert_id: certId },
+      ...url !== void 0 && { cert_url: url },
+      live: false,
+      binding: "not-checked"
+    }
+  };
+}
+function unverifiedIss(jwt) {
+  try {
+    const { claims } = decodeCertificate(jwt);
+    return typeof claims.iss === "string" ? claims.iss : void 0;
+  } catch {
+    return void 0;
+  }
+}
 
 // src/cli/commands/verify.ts
 function register2(program) {
@@ -1104,16 +1833,25 @@ function register2(program) {
   ).argument(
     "<certificate>",
     "a certificate URL (\u2026/cert/<id>), a certificate id, a JWT, or a file holding the JWT"
-  ).option("--jwks <file|url>", "the issuer's public keys (default: fetched from the issuer)").option("--issuer <iss>", "require this issuer id (the `iss` claim)").option("--require-standard <standard>", "require this standard among standards_met").option("--min-days-remaining <n>", "require at least this many days before expiry", parseNonNegativeInt).option(
+  ).option("--jwks <file|url>", "the issuer's public keys (default: fetched from the issuer)").option("--issuer <iss>", "require this issuer id (the `iss` claim)").option(
+    "--trust <issuer=jwks>",
+    "trust this issuer: ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST names a file of such lines)",
+    collect,
+    []
+  ).option("--require-standard <standard>", "require this standard among standards_met").option("--min-days-remaining <n>", "require at least this many days before expiry", parseNonNegativeInt).option(
     "--credential-from <store-uri>",
     "check that the credential in this store is the one the certificate is bound to"
   );
   addIssuerOptions(command).option("--json", "print the result as JSON").addHelpText(
     "after",
     `
-A URL is checked against its own issuer (public endpoints, no API key). A JWT with --jwks is
-verified fully offline (no revocation status). A certificate id is looked up at --issuer-url, or in
-the local issuer's --data-dir.
+With --trust (or PASSGENI_TRUST), a certificate is valid only from a trusted issuer: a URL must be
+under its base, the \`iss\` must be its id, and the signature must verify with its pinned keys
+(UNTRUSTED_ISSUER, ISSUER_MISMATCH otherwise). Without, a URL is checked against its own host's
+keys for this call only, and the output says so: anyone who controls that host could make it pass.
+A JWT with --jwks is verified fully offline (no revocation status). A certificate id is looked up
+at --issuer-url, or in the local issuer's --data-dir. \`passgeni trust <issuer-url>\` prints the
+line to pin an issuer.
 
 Exit codes: 0 valid, 1 not valid (every reason is printed), 2 bad input, 3 issuer unreachable.`
   ).action(runCommand((certificate, options) => verify(certificate, options)));
@@ -1123,13 +1861,19 @@ async function verify(input, options) {
   const selection = issuerSelection(options);
   const issuerUrl = selection.issuerUrl && selection.issuerUrl !== "local" ? selection.issuerUrl : void 0;
   const useLocal = !issuerUrl && !options.jwks && (isIdAnyCase(certificate) || selection.issuerUrl === "local");
+  const anchors = configuredAnchors(options.trust);
   let local;
   try {
-    if (useLocal) local = await openIssuerClient({ ...selection, issuerUrl: "local" });
+    if (useLocal) {
+      local = await openIssuerClient({ ...selection, issuerUrl: "local", existingOnly: true });
+      anchors.unshift(localAnchor(local, selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL));
+    }
     const report = await verifyCertificate({
       certificate,
       issuerBase: issuerUrl,
       issuer: local,
+      // The local issuer alone is not "trust configured": it is trusted with its own keys either way.
+      trust: anchors.length > (local ? 1 : 0) ? new TrustStore(anchors) : void 0,
       jwks: options.jwks === void 0 ? void 0 : await loadJwks(options.jwks),
       issuerId: options.issuer,
       checks: {
@@ -1149,7 +1893,7 @@ function readCertificateArgument(input) {
   const trimmed = input.trim();
   if (/^https?:\/\//.test(trimmed) || isIdAnyCase(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(trimmed))
     return trimmed;
-  if (existsSync(trimmed)) return readCertificateFile(trimmed);
+  if (existsSync2(trimmed)) return readCertificateFile(trimmed);
   return trimmed;
 }
 var MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
@@ -1160,11 +1904,11 @@ function readCertificateFile(path3) {
   );
   let text;
   try {
-    const stat = statSync(path3);
+    const stat = statSync2(path3);
     if (stat.isDirectory()) throw unreadable("it is a directory");
     if (stat.size > MAX_CERTIFICATE_FILE_BYTES)
       throw unreadable(`it is ${stat.size} bytes, far larger than a certificate`);
-    text = readFileSync(path3, "utf8");
+    text = readFileSync3(path3, "utf8");
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw unreadable(error.code ?? "it could not be read");
@@ -1172,11 +1916,11 @@ function readCertificateFile(path3) {
   return text.trim();
 }
 function describe(report) {
-  const head = report.valid ? "VALID" : `NOT VALID (${report.status})`;
-  const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
+  const head = report.valid ? "VALID" : report.status === "valid" ? "NOT VALID (the certificate itself is valid; a check below failed)" : `NOT VALID (${report.status})`;
+  const lines2 = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
-    lines.push(
+    lines2.push(
       `  certificate   ${report.cert_url ?? c.jti}`,
       `  issuer        ${c.iss}`,
       `  standard      ${c.compliance_standard}`,
@@ -1188,11 +1932,26 @@ function describe(report) {
       `  FIPS mode     ${c.entropy_source.fips_mode ? "yes" : "no"} (${c.entropy_source.api}, ${c.entropy_source.runtime}, OpenSSL ${c.entropy_source.openssl})`
     );
   }
-  lines.push(
-    report.live ? `  status        ${report.status} (checked with the issuer)` : "  status        not checked with the issuer (offline verification: signature and claims only)"
+  lines2.push(
+    report.live ? `  status        ${report.status} (checked with the issuer)` : report.trust === void 0 ? "  status        not checked: the certificate was refused before any key or status was read" : "  status        not checked with the issuer (offline verification: signature and claims only)"
   );
-  if (report.binding !== "not-checked") lines.push(`  binding       ${report.binding}`);
-  return lines.join("\n");
+  if (report.binding !== "not-checked") lines2.push(`  binding       ${report.binding}`);
+  if (report.trust) lines2.push(`  trust         ${describeTrust(report.trust)}`);
+  return lines2.join("\n");
+}
+function describeTrust(trust2) {
+  switch (trust2.source) {
+    case "configured":
+      return `${trust2.issuer} (a configured trusted issuer)`;
+    case "local":
+      return "the local issuer's own keys";
+    case "jwks-option":
+      return "the keys given with --jwks";
+    case "issuer-url":
+      return `the keys of --issuer-url ${trust2.issuer} (no --trust configured: its issuer id is not pinned)`;
+    case "url":
+      return `taken from the certificate URL's host ${trust2.issuer} (no --trust configured): anyone who controls that host could make this pass`;
+  }
 }
 
 // src/cli/commands/revoke.ts
@@ -1207,7 +1966,11 @@ async function revoke(input, options) {
   const fromUrl = parseCertificateUrl(input);
   const selection = issuerSelection(options);
   if (fromUrl && !selection.issuerUrl) selection.issuerUrl = fromUrl.base;
-  const issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  const issuer = await openIssuerClient({
+    ...selection,
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true
+  });
   try {
     const record2 = await issuer.revokeCertificate(fromUrl?.id ?? input.trim(), options.reason);
     if (options.json) {
@@ -1228,9 +1991,37 @@ async function revoke(input, options) {
   }
 }
 
+// src/cli/commands/activate.ts
+function register4(program) {
+  const command = program.command("activate").description(
+    "Activate a pending certificate once its credential is confirmed stored (after a certify run failed with ACTIVATION_FAILED)."
+  ).argument("<certificate>", "certificate id or URL");
+  addIssuerOptions(command).option("--json", "print the result as JSON").addHelpText(
+    "after",
+    "\nA certificate URL selects its own issuer unless --issuer-url is given. Activating an active certificate changes nothing. Exit codes: 0 active, 2 bad input, 3 issuer failure or refusal (revoked, past its activation deadline)."
+  ).action(runCommand((certificate, options) => activate(certificate, options)));
+}
+async function activate(input, options) {
+  const fromUrl = parseCertificateUrl(input);
+  const selection = issuerSelection(options);
+  if (fromUrl && !selection.issuerUrl) selection.issuerUrl = fromUrl.base;
+  const issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
+  try {
+    const record2 = await issuer.activateCertificate(fromUrl?.id ?? input.trim());
+    if (options.json) {
+      printJson({ cert_id: record2.claims.jti, status: record2.status });
+    } else {
+      printText(`Certificate ${record2.claims.jti} is ${record2.status}.`);
+    }
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
+
 // src/cli/commands/rotate.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync as existsSync3 } from "node:fs";
+import { resolve as resolve2 } from "node:path";
 
 // src/rotation/manifest.ts
 import { readFile } from "node:fs/promises";
@@ -1569,9 +2360,9 @@ function describeZodIssue(issue, locate) {
   return [locate.issue(at, issue.message.replace(/^Invalid input: /, ""))];
 }
 var Locator = class {
-  constructor(doc, lines) {
+  constructor(doc, lines2) {
     this.doc = doc;
-    this.lines = lines;
+    this.lines = lines2;
   }
   doc;
   lines;
@@ -1626,15 +2417,11 @@ import path2 from "node:path";
 
 // src/rotation/lookup.ts
 var CertificateLookup = class {
-  constructor(options = {}) {
+  constructor(options) {
     this.options = options;
-    this.issuerBase = options.issuerPublicUrl ? trimBase(options.issuerPublicUrl) : void 0;
     this.fetchOptions = options.fetch ? { fetch: options.fetch } : {};
   }
   options;
-  verifiers = /* @__PURE__ */ new Map();
-  refreshed = /* @__PURE__ */ new Set();
-  issuerBase;
   fetchOptions;
   async check(certUrl, credentialFrom) {
     const parsed = parseCertificateUrl(certUrl);
@@ -1645,22 +2432,17 @@ var CertificateLookup = class {
       };
     }
     const base = trimBase(parsed.base);
-    const issuer = this.options.issuer && this.issuerBase === base ? this.options.issuer : void 0;
-    const verify2 = async () => verifyCertificate({
-      ...issuer ? { certificate: parsed.id, issuer } : { certificate: certUrl },
-      verifier: await this.verifierOf(base, issuer),
-      ...this.fetchOptions,
-      ...credentialFrom !== void 0 && { credentialFrom }
-    });
+    const { trust: trust2, now } = this.options;
     try {
-      let report = await verify2();
-      if (report.reasons.some((r) => r.code === "UNKNOWN_KID") && !this.refreshed.has(base)) {
-        this.refreshed.add(base);
-        this.verifiers.delete(base);
-        report = await verify2();
-      }
+      const report = await verifyCertificate({
+        certificate: certUrl,
+        trust: trust2,
+        ...now !== void 0 && { now },
+        ...this.fetchOptions,
+        ...credentialFrom !== void 0 && { credentialFrom }
+      });
       if (report.status === "expired" && !report.claims) {
-        const expiredClaims = await this.claimsOf(base, parsed.id, issuer);
+        const expiredClaims = await this.claimsOf(base, parsed.id);
         return { kind: "verified", report, ...expiredClaims !== void 0 && { expiredClaims } };
       }
       return { kind: "verified", report };
@@ -1675,36 +2457,20 @@ var CertificateLookup = class {
       };
     }
   }
-  async claimsOf(base, id, issuer) {
+  /** Only reached for a certificate whose signature held with a trusted issuer's keys. */
+  async claimsOf(base, id) {
     try {
-      const record2 = issuer ? await issuer.getCertificate(id) : await fetchPublicCertificate(base, id, this.fetchOptions);
+      const client = this.options.trust.forBase(base).find((a) => a.client)?.client;
+      const record2 = client ? await client.getCertificate(id) : await fetchPublicCertificate(base, id, this.fetchOptions);
       return decodeCertificate(record2.certificate).claims;
     } catch {
       return void 0;
     }
   }
-  /**
-   * One JWKS request per issuer per run, shared by every concurrent lookup, and one verifier built
-   * from it: building a verifier turns each key into a key object, which done per certificate was
-   * about 4.5 of the 58 KiB an inventory allocated per secret. A failure is cached too: an
-   * unreachable issuer then costs one timeout, not one per certificate.
-   */
-  verifierOf(base, issuer) {
-    let verifier = this.verifiers.get(base);
-    if (!verifier) {
-      const now = this.options.now;
-      verifier = (issuer ? issuer.jwks() : fetchPublicJwks(base, this.fetchOptions)).then(
-        (jwks) => createVerifier({ jwks, ...now !== void 0 && { now } })
-      );
-      verifier.catch(() => {
-      });
-      this.verifiers.set(base, verifier);
-    }
-    return verifier;
-  }
 };
 function certificateState(report, hasClaims, expMs, now) {
   if (report.status === "revoked") return "revoked";
+  if (report.status === "pending" && hasClaims) return "pending";
   if (!hasClaims || report.status !== "valid" && report.status !== "expired") return "invalid";
   const expired = report.status === "expired" || report.reasons.some((r) => r.code === "EXPIRED") || expMs !== void 0 && expMs <= now;
   return expired ? "expired" : "sound";
@@ -1722,6 +2488,7 @@ var DUE_REASONS = [
   "missing",
   "invalid",
   "revoked",
+  "pending",
   "expired",
   "standard-changed",
   "stores-disagree",
@@ -1754,6 +2521,11 @@ function assess(input) {
       add(
         "revoked",
         `The certificate was revoked${report.revoked_at ? ` on ${report.revoked_at}` : ""}${report.revocation_reason ? ` (reason: ${report.revocation_reason})` : ""}.`
+      );
+    } else if (state === "pending") {
+      add(
+        "pending",
+        report.reasons.find((r) => r.code === "PENDING")?.message ?? "The certificate is pending, not valid."
       );
     } else if (state === "invalid") {
       add(
@@ -1826,7 +2598,7 @@ function periodSource(credential) {
 }
 
 // src/rotation/rate-limit.ts
-import { performance } from "node:perf_hooks";
+import { performance as performance2 } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 var DEFAULT_WRITE_RATES = {
   "aws-sm": 16,
@@ -1836,7 +2608,7 @@ var DEFAULT_WRITE_RATES = {
   file: Number.POSITIVE_INFINITY
 };
 var realClock = {
-  now: () => performance.now(),
+  now: () => performance2.now(),
   sleep: (ms) => delay(ms)
 };
 var TokenBucket = class {
@@ -1962,8 +2734,9 @@ async function* mapConcurrent(source, limit, fn) {
 }
 
 // src/rotation/rotate.ts
+var DEFAULT_CONCURRENCY = 8;
 async function rotateFromManifest(manifest, options) {
-  const ctx = context(manifest, options);
+  const ctx = context(manifest, options, await issuerTrust(options));
   const progress = options.onProgress ?? (() => {
   });
   const selected = manifest.credentials.filter((c) => inShard(c.id, options.shard));
@@ -1976,33 +2749,49 @@ async function rotateFromManifest(manifest, options) {
     total: selected.length,
     rotated: [],
     skipped: [],
-    failed: []
+    failed: [],
+    interrupted: false,
+    not_started: []
   };
-  const outcomes = mapConcurrent(selected, options.concurrency ?? 8, async (credential) => {
-    const outcome = await rotateOne(credential, ctx).catch((error) => ({
-      failed: failure(credential.id, "check", error, "INTERNAL")
-    }));
-    done++;
-    const reason = "rotated" in outcome ? outcome.rotated.reason : "failed" in outcome ? outcome.failed.reason : void 0;
-    progress({
-      type: "done",
-      id: credential.id,
-      outcome: "rotated" in outcome ? "rotated" : "skipped" in outcome ? "skipped" : "failed",
-      ...reason !== void 0 && { reason },
-      done,
-      total: selected.length
-    });
-    return outcome;
-  });
+  const started = /* @__PURE__ */ new Set();
+  function* untilStopped() {
+    for (const credential of selected) {
+      if (options.signal?.aborted) return;
+      started.add(credential.id);
+      yield credential;
+    }
+  }
+  const outcomes = mapConcurrent(
+    untilStopped(),
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (credential) => {
+      const outcome = await rotateOne(credential, ctx).catch((error) => ({
+        failed: failure(credential.id, "check", error, "INTERNAL")
+      }));
+      done++;
+      const reason = "rotated" in outcome ? outcome.rotated.reason : "failed" in outcome ? outcome.failed.reason : void 0;
+      progress({
+        type: "done",
+        id: credential.id,
+        outcome: "rotated" in outcome ? "rotated" : "skipped" in outcome ? "skipped" : "failed",
+        ...reason !== void 0 && { reason },
+        done,
+        total: selected.length
+      });
+      return outcome;
+    }
+  );
   for await (const outcome of outcomes) {
     if ("rotated" in outcome) report.rotated.push(outcome.rotated);
     else if ("skipped" in outcome) report.skipped.push(outcome.skipped);
     else report.failed.push(outcome.failed);
   }
+  report.not_started = selected.filter((c) => !started.has(c.id)).map((c) => c.id);
+  report.interrupted = report.not_started.length > 0;
   return report;
 }
 function rotationExitCode(report) {
-  return report.failed.length === 0 ? 0 : 3;
+  return report.failed.length === 0 && !report.interrupted ? 0 : 3;
 }
 function rotationScope(report) {
   return [
@@ -2011,9 +2800,18 @@ function rotationScope(report) {
   ].filter(Boolean).join(", ");
 }
 function rotationCounts(report) {
-  return `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}, ${report.skipped.length} current, ${report.failed.length} failed` + (report.dry_run ? ". Dry run: nothing was issued or written." : ".");
+  return `${report.rotated.length} ${report.dry_run ? "due" : "rotated"}, ${report.skipped.length} current, ${report.failed.length} failed` + (report.interrupted ? `, ${report.not_started.length} not started (the run was stopped; nothing was done for them)` : "") + (report.dry_run ? ". Dry run: nothing was issued or written." : ".");
 }
-function context(manifest, options) {
+async function issuerTrust(options) {
+  const { issuer } = options;
+  const own = [];
+  if (issuer && options.issuerPublicUrl !== void 0) own.push(localAnchor(issuer, options.issuerPublicUrl));
+  else if (issuer instanceof HttpIssuerClient) {
+    own.push(await remoteIssuerAnchor(issuer.description, options.fetch ? { fetch: options.fetch } : {}));
+  }
+  return new TrustStore([...own, ...options.trust ?? []], options.fetch ? { fetch: options.fetch } : {});
+}
+function context(manifest, options, trust2) {
   const { issuer } = options;
   if (!issuer && !options.dryRun) {
     throw new InputError(
@@ -2029,11 +2827,7 @@ function context(manifest, options) {
     expiringWithinDays: options.expiringWithinDays ?? 30,
     baseDir: manifest.baseDir,
     open: options.openStore ?? ((uri) => openStore(uri, { ...options.storeOptions, baseDir: manifest.baseDir })),
-    lookup: new CertificateLookup({
-      ...issuer !== void 0 && { issuer },
-      ...options.issuerPublicUrl !== void 0 && { issuerPublicUrl: options.issuerPublicUrl },
-      now
-    }),
+    lookup: new CertificateLookup({ trust: trust2, now, ...options.fetch && { fetch: options.fetch } }),
     limiter: new StoreRateLimiter({ ...options.maxRate !== void 0 && { maxRate: options.maxRate } }),
     locks: new KeyedLock()
   };
@@ -2092,11 +2886,12 @@ async function rotateOne(credential, ctx) {
   if (ctx.dryRun || !ctx.issuer) return { rotated: base };
   const issuer = ctx.issuer;
   const byUri = new Map(stores.map((store, i) => [credential.stores[i], store]));
+  const certify2 = () => certifyAndStore(credential, {
+    issuer,
+    openStore: async (uri) => guarded(byUri.get(uri) ?? await ctx.open(uri), ctx)
+  });
   try {
-    const result = await certifyAndStore(credential, {
-      issuer,
-      openStore: async (uri) => guarded(byUri.get(uri) ?? await ctx.open(uri), ctx)
-    });
+    const result = await withIssuerRetry(certify2);
     return {
       rotated: {
         ...base,
@@ -2112,7 +2907,20 @@ async function rotateOne(credential, ctx) {
       entry.stored = error.stored.map((s) => s.store);
       if (error.certificateState === "valid") entry.cert_url = error.certUrl;
     }
+    if (error instanceof StoreCheckError) entry.stored = [];
     return { failed: entry };
+  }
+}
+var CERTIFY_ATTEMPTS = 3;
+var BEFORE_ISSUANCE = /* @__PURE__ */ new Set(["RATE_LIMITED", "SESSION_EXPIRED"]);
+async function withIssuerRetry(certify2) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await certify2();
+    } catch (error) {
+      if (attempt >= CERTIFY_ATTEMPTS || !isPassgeniError(error) || !BEFORE_ISSUANCE.has(error.code))
+        throw error;
+    }
   }
 }
 function guarded(store, ctx) {
@@ -2131,6 +2939,7 @@ function withWrite(store, write2) {
     // The engine excludes what a store cannot hold before generating; the wrapper must say it too.
     ...store.unsupportedCharacters !== void 0 && { unsupportedCharacters: store.unsupportedCharacters },
     write: write2,
+    preflight: () => store.preflight(),
     readCredential: () => store.readCredential(),
     readCertificateUrl: () => store.readCertificateUrl()
   };
@@ -2213,8 +3022,27 @@ var ProgressBar = class {
   }
 };
 
+// src/lib/signals.ts
+function stopOnSignals(onFirst) {
+  const controller = new AbortController();
+  const handler = (signal) => {
+    if (controller.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    controller.abort();
+    onFirst();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    }
+  };
+}
+
 // src/cli/commands/rotate.ts
-function register4(program) {
+function register5(program) {
   const command = program.command("rotate").description(
     "Rotate what a manifest (passgeni.yml) says is due: missing, invalid, revoked, expired or expiring certificates, credentials older than their period, a changed standard, stores that disagree."
   ).option("-m, --manifest <file>", "the rotation manifest", "passgeni.yml").option("--dry-run", "decide and report what would be rotated and why; issue and write nothing").option("--shard <i/n>", "rotate only shard I of N (1-based), for a matrix of runners").option("--max-rate <r>", "cap writes to every kind of store at R per second").option(
@@ -2222,12 +3050,20 @@ function register4(program) {
     "rotate certificates expiring within this many days",
     parseNonNegativeInt,
     30
-  ).option("--concurrency <n>", "credentials checked and rotated at the same time", parsePositiveInt, 8);
+  ).option("--concurrency <n>", "credentials checked and rotated at the same time", parsePositiveInt, 8).option(
+    "--trust <issuer=jwks>",
+    "also trust this issuer (the one rotating is always trusted): ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST)",
+    collect,
+    []
+  );
   addIssuerOptions(command).option("--json", "print the report as JSON").addHelpText(
     "after",
     `
 Each credential's first store is read for its current certificate URL, and the certificate is
-verified (signature, claims, live revocation status). Manifest format, due reasons, sharding and
+verified (signature, claims, live revocation status) against the trusted issuers: the issuer
+rotating (as its /.well-known/passgeni-issuer describes it, or the local issuer's own keys) and any
+--trust / PASSGENI_TRUST. A URL pointing anywhere else is only a pointer: the certificate counts as
+invalid and the credential is rotated. Manifest format, due reasons, sharding and
 rate limits: docs/rotation.md. Default write rates per store kind: AWS 16/s, Vault 100/s,
 Kubernetes 20/s, Doppler 0.5/s, files unlimited; --max-rate lowers them all.
 
@@ -2243,30 +3079,38 @@ async function rotate(options) {
   const manifest = await loadManifest(options.manifest);
   const shard = options.shard !== void 0 ? parseShard(options.shard) : void 0;
   const maxRate = options.maxRate !== void 0 ? parseRate(options.maxRate) : void 0;
+  const trust2 = configuredAnchors(options.trust);
   const selection = issuerSelection(options);
   const local = !selection.issuerUrl || selection.issuerUrl === "local";
-  const skipIssuer = options.dryRun === true && local && !existsSync2(resolve(selection.dataDir ?? DEFAULT_DATA_DIR));
+  const skipIssuer = options.dryRun === true && local && !existsSync3(resolve2(selection.dataDir ?? DEFAULT_DATA_DIR));
   let issuer;
   if (!skipIssuer) issuer = await openIssuerClient({ ...selection, userAgent: `passgeni-cli/${VERSION}` });
   const bar = new ProgressBar(process.stderr, options.dryRun ? "checking" : "rotating");
   let rotated = 0;
   let failed2 = 0;
+  const stop = stopOnSignals(
+    () => printNotice(
+      "passgeni: stopping: no further credential is started; those in progress finish and the partial report follows. Signal again to exit at once."
+    )
+  );
   try {
     const report = await rotateFromManifest(manifest, {
+      signal: stop.signal,
       ...issuer !== void 0 && { issuer },
       ...local && { issuerPublicUrl: selection.publicUrl ?? DEFAULT_LOCAL_PUBLIC_URL },
       dryRun: options.dryRun === true,
+      trust: trust2,
       ...shard !== void 0 && { shard },
       ...maxRate !== void 0 && { maxRate },
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
-      onProgress: (event) => {
-        if (event.type !== "done") return;
-        if (event.outcome === "rotated") rotated++;
-        if (event.outcome === "failed") failed2++;
+      onProgress: (event2) => {
+        if (event2.type !== "done") return;
+        if (event2.outcome === "rotated") rotated++;
+        if (event2.outcome === "failed") failed2++;
         bar.update(
-          event.done,
-          event.total,
+          event2.done,
+          event2.total,
           `${rotated} ${options.dryRun ? "due" : "rotated"}, ${failed2} failed`
         );
       }
@@ -2276,13 +3120,14 @@ async function rotate(options) {
     else printText(describe2(report));
     return rotationExitCode(report);
   } finally {
+    stop.dispose();
     bar.finish();
     await issuer?.close();
   }
 }
 function describe2(report) {
   const scope = rotationScope(report);
-  const lines = [
+  const lines2 = [
     `Rotation of ${report.manifest}${scope ? ` (${scope})` : ""}: ${report.total} credential${report.total === 1 ? "" : "s"}`
   ];
   const width = Math.max(
@@ -2291,28 +3136,33 @@ function describe2(report) {
   );
   for (const entry of report.rotated) {
     const verb = report.dry_run ? "WOULD ROTATE" : "ROTATED";
-    lines.push(`  ${verb.padEnd(12)} ${entry.id.padEnd(width)} ${entry.reason}: ${entry.detail}`);
+    lines2.push(`  ${verb.padEnd(12)} ${entry.id.padEnd(width)} ${entry.reason}: ${entry.detail}`);
     if (entry.cert_url)
-      lines.push(
+      lines2.push(
         `  ${"".padEnd(12)} ${"".padEnd(width)} new certificate ${entry.cert_url} in ${entry.stored.join(", ")}`
       );
   }
   for (const entry of report.failed) {
     const message = withCliHint(entry.message, entry.hint);
-    lines.push(`  ${"FAILED".padEnd(12)} ${entry.id.padEnd(width)} ${message} [${entry.code}]`);
+    lines2.push(`  ${"FAILED".padEnd(12)} ${entry.id.padEnd(width)} ${message} [${entry.code}]`);
   }
   for (const entry of report.skipped) {
-    lines.push(`  ${"current".padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
+    lines2.push(`  ${"current".padEnd(12)} ${entry.id.padEnd(width)} ${entry.detail}`);
   }
-  lines.push(rotationCounts(report));
-  return lines.join("\n");
+  for (const id of report.not_started) {
+    lines2.push(
+      `  ${"NOT STARTED".padEnd(12)} ${id.padEnd(width)} the run was stopped before this credential`
+    );
+  }
+  lines2.push(rotationCounts(report));
+  return lines2.join("\n");
 }
 
 // src/cli/commands/inventory.ts
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync as existsSync3 } from "node:fs";
+import { createWriteStream, existsSync as existsSync4 } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import { basename, dirname, extname, join, resolve as resolve2 } from "node:path";
+import { basename, dirname as dirname2, extname, join, resolve as resolve3 } from "node:path";
 import { finished } from "node:stream/promises";
 import { Option } from "commander";
 
@@ -2323,8 +3173,10 @@ import { once } from "node:events";
 var INVENTORY_STATUSES = [
   "valid",
   "expiring",
+  "overdue",
   "expired",
   "revoked",
+  "pending",
   "missing",
   "invalid",
   "binding-mismatch",
@@ -2332,6 +3184,7 @@ var INVENTORY_STATUSES = [
 ];
 async function* scanInventory(options) {
   for (const prefix of options.prefixes) parseStorePrefix(prefix);
+  if (options.lookup.trust.empty) throw trustRequired();
   const now = options.now ?? Date.now;
   const lookup = new CertificateLookup({ now, ...options.lookup });
   const openLister = options.openLister ?? ((prefix) => openStoreLister(prefix, options.storeOptions));
@@ -2361,6 +3214,7 @@ function emptyRow(store, status, certUrl, detail) {
     standard: null,
     standards_met: [],
     expires_at: null,
+    rotate_by: null,
     label: null,
     cert_id: null,
     generated_at: null,
@@ -2420,6 +3274,7 @@ async function inspect(ref, lookup, openStore2, checkBinding2, now, expiringMs) 
     standard: typeof claims?.compliance_standard === "string" ? claims.compliance_standard : null,
     standards_met: Array.isArray(claims?.standards_met) ? claims.standards_met.filter((s) => typeof s === "string") : [],
     expires_at: exp !== void 0 && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
+    rotate_by: typeof claims?.rotate_by === "string" ? claims.rotate_by : null,
     label: typeof claims?.label === "string" ? claims.label : null,
     cert_id: report.cert_id ?? null,
     generated_at: typeof claims?.generated_at === "string" ? claims.generated_at : null,
@@ -2431,14 +3286,20 @@ async function inspect(ref, lookup, openStore2, checkBinding2, now, expiringMs) 
   if (state === "revoked") {
     row.status = "revoked";
     row.detail = reasons;
+  } else if (state === "pending") {
+    row.status = "pending";
+    row.detail = reasons;
   } else if (state === "invalid") {
     row.status = "invalid";
     row.detail = reasons || `The certificate does not verify (${report.status}).`;
   } else if (state === "expired") {
     row.status = "expired";
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
-  } else if (report.binding === "mismatch" || report.binding === "not-found") {
+  } else if (report.binding === "mismatch" || report.binding === "not-found" || report.reasons.some((r) => r.code === "CREDENTIAL_PARAMS_MISMATCH")) {
     row.status = "binding-mismatch";
+    row.detail = reasons;
+  } else if (report.reasons.some((r) => r.code === "ROTATION_OVERDUE")) {
+    row.status = "overdue";
     row.detail = reasons;
   } else if (exp !== void 0 && exp - now() <= expiringMs) {
     row.status = "expiring";
@@ -2449,6 +3310,12 @@ async function inspect(ref, lookup, openStore2, checkBinding2, now, expiringMs) 
   row.detail += bindingNote;
   row.detail = row.detail.trim();
   return row;
+}
+function trustRequired() {
+  return new InputError(
+    "TRUST_REQUIRED",
+    "An inventory needs to know which issuers to trust: a certificate URL in a store is only a pointer, and anyone who can set it can host a certificate and keys of their own. Pin your issuer with --trust ISSUER_ID=JWKS_URL (repeatable), name a trust file of such lines in PASSGENI_TRUST, or use the local issuer's --data-dir; `passgeni trust <issuer-url>` prints the line to pin."
+  );
 }
 
 // src/inventory/columns.ts
@@ -2501,7 +3368,7 @@ td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .status { font-weight: 600; white-space: nowrap; }
 .s-valid .status { color: var(--ok); }
 .s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
-.s-expired .status, .s-revoked .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
+.s-expired .status, .s-overdue .status, .s-revoked .status, .s-pending .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
 td.detail { color: var(--muted); }
 `;
 var SCRIPT = `
@@ -2543,9 +3410,11 @@ var HTML_CSP = [
 ].join("; ");
 var STATUS_RANK = [
   "revoked",
+  "pending",
   "invalid",
   "binding-mismatch",
   "expired",
+  "overdue",
   "missing",
   "unknown",
   "expiring",
@@ -2619,8 +3488,172 @@ function htmlWriter(meta2) {
   };
 }
 
+// src/inventory/ics.ts
+var ALARM_DAYS_BEFORE = [30, 7];
+function reminderUid(certId, kind) {
+  return `${certId}-${kind}@passgeni`;
+}
+function calendarBegin() {
+  return lines([
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//PassGeni//Certificate reminders//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    `X-WR-CALNAME:${escapeText("PassGeni certificate reminders")}`
+  ]);
+}
+function calendarEnd() {
+  return lines(["END:VCALENDAR"]);
+}
+function reminderEvents(row, stamp) {
+  const expires = parseDate(row.expiresAt);
+  if (expires === void 0) return "";
+  const subject = subjectOf(row);
+  const stores = row.store === void 0 ? [] : typeof row.store === "string" ? [row.store] : [...row.store];
+  const facts = [
+    ...row.standard ? [`Standard: ${row.standard}`] : [],
+    ...row.label ? [`Label: ${row.label}`] : [],
+    ...stores.map((s) => `Stored in: ${s}`),
+    `Certificate: ${row.certUrl}`,
+    `Certificate id: ${row.id}`
+  ];
+  let text = event({
+    uid: reminderUid(row.id, "expiry"),
+    stamp,
+    at: expires,
+    summary: `PassGeni certificate expires: ${subject}`,
+    description: [
+      `The compliance certificate for ${subject} expires on ${expires.toISOString()}.`,
+      "Rotate the credential and re-certify it before then (passgeni rotate).",
+      "",
+      ...facts
+    ].join("\n"),
+    url: row.certUrl
+  });
+  const rotateBy = row.rotateBy === void 0 ? void 0 : parseDate(row.rotateBy);
+  if (rotateBy !== void 0) {
+    text += event({
+      uid: reminderUid(row.id, "rotate-by"),
+      stamp,
+      at: rotateBy,
+      summary: `PassGeni credential due for rotation: ${subject}`,
+      description: [
+        `The standard asks for the credential ${subject} to be rotated by ${rotateBy.toISOString()}.`,
+        "Rotate it and re-certify (passgeni rotate).",
+        "",
+        ...facts
+      ].join("\n"),
+      url: row.certUrl
+    });
+  }
+  return text;
+}
+function subjectOf(row) {
+  if (row.label) return row.label;
+  const first = typeof row.store === "string" ? row.store : row.store?.[0];
+  return first ?? row.id;
+}
+function event(e) {
+  const alarms = ALARM_DAYS_BEFORE.flatMap((days) => [
+    "BEGIN:VALARM",
+    "ACTION:DISPLAY",
+    `TRIGGER:-P${days}D`,
+    `DESCRIPTION:${escapeText(`In ${days} days: ${e.summary}`)}`,
+    "END:VALARM"
+  ]);
+  return lines([
+    "BEGIN:VEVENT",
+    `UID:${escapeText(e.uid)}`,
+    `DTSTAMP:${utcDateTime(e.stamp)}`,
+    `DTSTART:${utcDateTime(e.at)}`,
+    // A reminder, not a meeting: it must not show the day as busy.
+    "TRANSP:TRANSPARENT",
+    `SUMMARY:${escapeText(e.summary)}`,
+    `DESCRIPTION:${escapeText(e.description)}`,
+    // URI values are not TEXT (no escaping), but a URL with a control character is not one.
+    .../^[^\s\p{Cc}]+$/u.test(e.url) ? [`URL:${e.url}`] : [],
+    ...alarms,
+    "END:VEVENT"
+  ]);
+}
+function parseDate(iso) {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms) : void 0;
+}
+function utcDateTime(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+}
+function escapeText(text) {
+  return text.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, "\\n").replace(/[\p{Cc}]/gu, (c) => c === "	" ? c : " ");
+}
+function foldLine(line) {
+  const parts = [];
+  let current = "";
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, "utf8");
+    const limit = parts.length === 0 ? 75 : 74;
+    if (octets + size > limit) {
+      parts.push(current);
+      current = "";
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join("\r\n ");
+}
+function lines(contentLines) {
+  return contentLines.map((l) => `${foldLine(l)}\r
+`).join("");
+}
+
+// src/inventory/ics-report.ts
+var REMINDED = /* @__PURE__ */ new Set([
+  "valid",
+  "expiring",
+  "overdue",
+  "expired",
+  "pending",
+  "binding-mismatch"
+]);
+function icsWriter(meta2) {
+  const certificates = /* @__PURE__ */ new Map();
+  return {
+    begin: () => calendarBegin(),
+    row: (row) => {
+      if (!REMINDED.has(row.status) || !row.cert_id || !row.cert_url || !row.expires_at) return "";
+      const known = certificates.get(row.cert_id);
+      if (known) {
+        known.stores.push(row.store);
+        return "";
+      }
+      certificates.set(row.cert_id, {
+        id: row.cert_id,
+        certUrl: row.cert_url,
+        expiresAt: row.expires_at,
+        rotateBy: row.rotate_by ?? void 0,
+        label: row.label ?? void 0,
+        standard: row.standard ?? void 0,
+        stores: [row.store]
+      });
+      return "";
+    },
+    end: () => {
+      const stamp = new Date(meta2.generatedAt);
+      let text = "";
+      for (const { stores, ...certificate } of certificates.values()) {
+        text += reminderEvents({ ...certificate, store: stores }, stamp);
+      }
+      return text + calendarEnd();
+    }
+  };
+}
+
 // src/inventory/formats.ts
-var INVENTORY_FORMATS = ["json", "jsonl", "csv", "md", "html"];
+var INVENTORY_FORMATS = ["json", "jsonl", "csv", "md", "html", "ics"];
 function createWriter(format, meta2) {
   switch (format) {
     case "json":
@@ -2634,6 +3667,8 @@ function createWriter(format, meta2) {
       return markdownWriter(meta2);
     case "html":
       return htmlWriter(meta2);
+    case "ics":
+      return icsWriter(meta2);
   }
 }
 function jsonWriter() {
@@ -2727,9 +3762,9 @@ async function write(out, chunk) {
 }
 
 // src/cli/commands/inventory.ts
-function register5(program) {
+function register6(program) {
   program.command("inventory").description(
-    "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, expired, revoked, missing, invalid, binding-mismatch, unknown)."
+    "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, overdue, expired, revoked, pending, missing, invalid, binding-mismatch, unknown)."
   ).requiredOption(
     "-p, --store-prefix <uri>",
     "what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory",
@@ -2754,12 +3789,21 @@ function register5(program) {
   ).option(
     "--public-url <url>",
     "public URL of that local issuer (env PASSGENI_PUBLIC_URL; default http://127.0.0.1:8787)"
+  ).option(
+    "--trust <issuer=jwks>",
+    "trust this issuer: ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST names a file of such lines)",
+    collect,
+    []
   ).option("--json", "JSON report (same as --format json) and errors as JSON").addHelpText(
     "after",
     `
-Certificates are looked up at their URLs (public endpoints, no API key), one request per
-certificate and one JWKS per issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
-self-contained page with totals and sortable columns). Doppler and Kubernetes cannot be listed.
+A certificate URL in a store is only a pointer: a certificate is valid only if its URL is under a
+trusted issuer's base and its \`iss\` and signature are that issuer's (--trust, PASSGENI_TRUST, or
+the local issuer of --data-dir; at least one is required). Certificates are looked up at their
+URLs (public endpoints, no API key), one request per certificate and one JWKS per trusted issuer. Formats: json (a streamed array), jsonl, csv, md, html (one
+self-contained page with totals and sortable columns), ics (expiry reminders: an iCalendar event
+at each certificate's expiry and rotate_by, alarms 30 and 7 days before; import it or publish it
+for a calendar to subscribe to). Doppler and Kubernetes cannot be listed.
 
 Examples:
   passgeni inventory --store-prefix vault://secret/prod --store-prefix aws-sm://prod/ --out registry.html
@@ -2773,20 +3817,36 @@ function formatFor(options) {
   if (options.format) return options.format;
   if (options.json) return "json";
   const ext = options.out ? extname(options.out).slice(1).toLowerCase() : "";
-  const aliases = { ndjson: "jsonl", markdown: "md", htm: "html" };
+  const aliases = {
+    ndjson: "jsonl",
+    markdown: "md",
+    htm: "html",
+    ical: "ics"
+  };
   return aliases[ext] ?? INVENTORY_FORMATS.find((f) => f === ext) ?? "md";
 }
 async function inventory(options) {
+  if (options.storePrefix.length === 0) {
+    throw new InputError(
+      "STORE_PREFIX_REQUIRED",
+      "Name what to scan: --store-prefix aws-sm://prod/, vault://secret/prod, file://./config (repeat for several)."
+    );
+  }
   const format = formatFor(options);
-  const dataDir = options.dataDir ?? process.env.PASSGENI_DATA_DIR;
+  const dataDir = options.dataDir ?? nonEmpty(process.env.PASSGENI_DATA_DIR);
   const publicUrl = options.publicUrl ?? process.env.PASSGENI_PUBLIC_URL ?? DEFAULT_LOCAL_PUBLIC_URL;
-  if (options.dataDir !== void 0 && !existsSync3(resolve2(options.dataDir))) {
+  if (options.dataDir !== void 0 && !existsSync4(resolve3(options.dataDir))) {
     throw new InputError("DATA_DIR_NOT_FOUND", `The data directory ${options.dataDir} does not exist.`);
   }
+  const anchors = configuredAnchors(options.trust);
+  const hasLocal = dataDir !== void 0 && existsSync4(resolve3(dataDir));
+  if (anchors.length === 0 && !hasLocal) throw trustRequired();
   let issuer;
-  if (dataDir !== void 0 && existsSync3(resolve2(dataDir))) {
+  if (hasLocal) {
     issuer = await openIssuerClient({ issuerUrl: "local", dataDir, publicUrl });
+    anchors.unshift(localAnchor(issuer, publicUrl));
   }
+  const trust2 = new TrustStore(anchors);
   const target = options.out ? await openReportFile(options.out) : void 0;
   const bar = new ProgressBar(process.stderr, "inventory", {
     force: process.stderr.isTTY === true && target !== void 0
@@ -2800,7 +3860,7 @@ async function inventory(options) {
       ...options.checkBinding && { checkBinding: true },
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
-      ...issuer !== void 0 && { lookup: { issuer, issuerPublicUrl: publicUrl } },
+      lookup: { trust: trust2 },
       onRow: (_row, running) => bar.update(running.total, void 0, `secrets, ${running.total - running.valid} not valid`)
     });
     bar.finish();
@@ -2822,11 +3882,11 @@ function summary(totals, out) {
   return `inventory: ${found}${out ? ` (report: ${out})` : ""}`;
 }
 async function openReportFile(file) {
-  const target = resolve2(file);
-  if (!existsSync3(dirname(target))) {
+  const target = resolve3(file);
+  if (!existsSync4(dirname2(target))) {
     throw new InputError("OUT_DIR_NOT_FOUND", `The directory of --out ${file} does not exist.`);
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname2(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const stream = createWriteStream(temp, { flags: "wx" });
   return {
     stream,
@@ -2842,9 +3902,80 @@ async function openReportFile(file) {
   };
 }
 
+// src/cli/commands/trust.ts
+import { appendFileSync, existsSync as existsSync5, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+function register7(program) {
+  program.command("trust").description(
+    "Pin an issuer for verification: read its identity document (/.well-known/passgeni-issuer) and print the ISSUER_ID=JWKS_URL line for --trust or a PASSGENI_TRUST file, with its keys' thumbprints."
+  ).argument(
+    "<issuer-url>",
+    "the base URL of a PassGeni issuer (passgeni serve), e.g. https://certs.example.com"
+  ).option("--append <file>", "append the pinned line (with its thumbprints as comments) to this trust file").option("--json", "print the identity and the line as JSON").addHelpText(
+    "after",
+    `
+This is trust on first use: whoever answers at the URL today is believed. Compare the key
+thumbprints (RFC 7638, SHA-256) with the issuer's operator out of band before relying on them.
+
+Examples:
+  passgeni trust https://certs.example.com
+  passgeni trust https://certs.example.com --append ~/.config/passgeni/trust && export PASSGENI_TRUST=~/.config/passgeni/trust
+
+Exit codes: 0 pinned (and appended), 1 the issuer publishes no identity or its keys disagree with
+it, 2 bad input (a malformed URL or trust file), 3 the issuer could not be reached.`
+  ).action(runCommand((url, options) => trust(url, options)));
+}
+async function trust(url, options) {
+  if (options.append !== void 0 && existsSync5(options.append)) readTrustFile(options.append, "--append");
+  const pin = await pinIssuer(url);
+  const block = trustBlock(pin, url);
+  let appended;
+  if (options.append !== void 0) appended = append(options.append, pin, block);
+  if (options.json) {
+    printJson({
+      line: pin.line,
+      issuer: pin.identity.issuer,
+      jwks_uri: pin.identity.jwks_uri,
+      certificate_url_prefix: pin.identity.certificate_url_prefix,
+      keys: pin.keys,
+      trust_on_first_use: true,
+      ...options.append !== void 0 && { appended_to: options.append, appended }
+    });
+  } else {
+    printText(block);
+    if (options.append !== void 0) {
+      printNotice(
+        appended ? `Appended to ${options.append}; set PASSGENI_TRUST=${options.append} to use it.` : `${options.append} already pins ${pin.identity.issuer} to ${pin.identity.jwks_uri}; nothing appended.`
+      );
+    }
+  }
+  return 0;
+}
+function trustBlock(pin, url) {
+  return [
+    `# ${pin.identity.issuer}: read from ${url} on ${(/* @__PURE__ */ new Date()).toISOString()} (trust on first use).`,
+    "# Compare these key thumbprints (RFC 7638, SHA-256) with the issuer's operator out of band:",
+    ...pin.keys.map((k) => `#   kid ${k.kid}  thumbprint ${k.thumbprint}`),
+    pin.line
+  ].join("\n");
+}
+function append(file, pin, block) {
+  let existing = "";
+  if (existsSync5(file)) {
+    if (!statSync3(file).isFile()) {
+      throw new InputError("TRUST_INVALID", `--append ${file} is not a file; name a trust file.`);
+    }
+    existing = readFileSync4(file, "utf8");
+    if (existing.split(/\r?\n/).some((line) => line.trim() === pin.line)) return false;
+  }
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  appendFileSync(file, `${separator}${block}
+`, { mode: 420 });
+  return true;
+}
+
 // src/cli/commands/generate.ts
 import { Option as Option2 } from "commander";
-function register6(program) {
+function register8(program) {
   program.command("generate").description("Generate credentials to a compliance standard (locally; nothing is sent anywhere).").requiredOption("-s, --standard <standard>", "standard to generate to (see `passgeni standards`)").option("-l, --length <n>", "length (default: the standard's default length)", parsePositiveInt).option("-x, --exclude <chars>", `characters the target system rejects, e.g. "'\\"\\\\/@"`).option("--symbols <set>", "use this set of punctuation characters instead of all 32").option(
     "--classes <list>",
     "character classes to include: upper,lower,digit,special (default: all)",
@@ -2860,7 +3991,7 @@ async function generate(options) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
   } else {
-    const next = await createGenerator(policy.charset, policy.length);
+    const next = await createGenerator(policy.charset, policy.length, { limits: runLimitsOf(policy.params) });
     for (let i = 0; i < options.count; i++) emit(next(), policy, options.json === true);
   }
   if (!options.json && process.stderr.isTTY) {
@@ -2888,7 +4019,7 @@ function emit(password, policy, json) {
 }
 
 // src/cli/commands/standards.ts
-function register7(program) {
+function register9(program) {
   program.command("standards").description("List the standards, their rules and what each rule rests on.").option("--json", "print JSON").action(
     runCommand((options) => {
       if (options.json) {
@@ -2919,7 +4050,7 @@ function register7(program) {
 // src/cli/commands/policy.ts
 import { Option as Option3 } from "commander";
 import { writeFileSync } from "node:fs";
-function register8(program) {
+function register10(program) {
   program.command("policy").description(
     "Write a password policy for a standard that an organisation can adopt, with the basis of each rule."
   ).requiredOption("-s, --standard <standard>", "standard (see `passgeni standards`)").addOption(new Option3("-f, --format <format>", "output format").choices(["md", "html"]).default("md")).option("--organisation <name>", "organisation name to put in the policy").option("-o, --out <file>", "write to a file instead of stdout").option("--json", "print { standard, format, policy } as JSON").action(
@@ -2943,7 +4074,7 @@ function register8(program) {
 import { join as join2 } from "node:path";
 import { InvalidArgumentError as InvalidArgumentError2, Option as Option4 } from "commander";
 var LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-function register9(program) {
+function register11(program) {
   program.command("serve").description(
     "Run the certificate authority (issuer) over HTTP: sessions, certificates, revocation, JWKS."
   ).option("--port <port>", "port to listen on", parsePort, 8787).option(
@@ -2977,13 +4108,23 @@ function register9(program) {
     parseWhole(0, 36500),
     400
   ).option(
+    "--activation-timeout <minutes>",
+    "revoke (not-stored) a certificate not activated within this many minutes of issuance",
+    parseWhole(1, 1440),
+    15
+  ).option(
     "--ip-cert-limit <n>",
-    "certificate requests per client address per hour (0 = off)",
+    "attempts without a valid API key per client address per hour; keys have their own limits (0 = off)",
     parseWhole(0),
     10
-  ).option("--key-minute-limit <n>", "requests per API key per minute (0 = off)", parseWhole(0), 60).option(
+  ).option(
+    "--key-minute-limit <n>",
+    "requests per API key per minute, for keys created without --per-minute (0 = off)",
+    parseWhole(0),
+    60
+  ).option(
     "--key-burst <n>",
-    "requests per API key at once before the steady rate applies (0 = off)",
+    "requests per API key at once before the steady rate applies, for keys created without --burst (0 = off)",
     parseWhole(0),
     5
   ).option("--key-refill <per-second>", "steady requests per second per API key after a burst", parseRate2, 1).option(
@@ -3014,7 +4155,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/issuer-KZ2XAXNF.js");
+  const issuerModule = await import("./chunks/issuer-THLOAPWX.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -3052,6 +4193,7 @@ async function serve(options, env = process.env) {
       },
       certificateDays: options.certDays,
       auditRetentionDays: options.auditRetentionDays,
+      activationTimeoutMinutes: options.activationTimeout,
       ...options.poolSize !== void 0 && { poolSize: options.poolSize },
       logger,
       onNotice: notice
@@ -3100,7 +4242,7 @@ async function serve(options, env = process.env) {
   return 0;
 }
 function waitForSignal(log) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     let received = false;
     const onSignal = (signal) => {
       if (received) {
@@ -3109,7 +4251,7 @@ function waitForSignal(log) {
       }
       received = true;
       log.info({ signal }, "signal received");
-      resolve3();
+      resolve4();
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
@@ -3169,7 +4311,7 @@ function parseTrustProxy(value) {
 // src/cli/commands/keygen.ts
 import { Option as Option5 } from "commander";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
-function register10(program) {
+function register12(program) {
   program.command("keygen").description("Create an ES256 (P-256) signing key for an issuer.").option("-o, --out <file>", "write the private key to this file (mode 0600) instead of stdout").addOption(
     new Option5("-f, --format <format>", "private key format").choices(["jwk", "pem"]).default("jwk")
   ).option("--force", "overwrite an existing file").option("--json", "print { kid, public_jwk, file } (and the private key when no --out) as JSON").addHelpText(
@@ -3218,13 +4360,31 @@ function writePrivateFile(path3, content, force) {
 }
 
 // src/cli/commands/api-key.ts
-function register11(program) {
+function register13(program) {
   const apiKey = program.command("api-key").description("Manage the issuer's API keys (directly in its database: --data-dir or DATABASE_URL).");
   withStorage(
     apiKey.command("create").description("Create an API key for a team (the team is created if new). The key is printed once.").requiredOption(
       "--team <name>",
       "team name (letters, digits, . _ -); certificates carry only its opaque id"
-    ).option("--name <text>", 'what the key is for, e.g. "github-actions prod"')
+    ).option("--name <text>", 'what the key is for, e.g. "github-actions prod"').option(
+      "--per-minute <n>",
+      "this key's requests per minute, also its steady rate (n/60 a second); default: the issuer's (60)",
+      parsePositiveInt
+    ).option(
+      "--burst <n>",
+      "this key's requests at once before the steady rate applies; default: the issuer's (5)",
+      parsePositiveInt
+    ).option(
+      "--admin",
+      "an admin key: may also read every team's certificates and audit events (for auditors and operators)"
+    ).addHelpText(
+      "after",
+      `
+A certificate takes two requests (session, certificate), so a key allows per-minute / 2
+certificates a minute: 30 at the default 60. Requests with a valid key are never limited by
+address. Raise the limit for a key that rotates many credentials, e.g. --per-minute 600.
+See docs/operations.md, "Abuse controls".`
+    )
   ).action(runCommand((options) => create(options)));
   withStorage(
     apiKey.command("list").description("List API keys (never the keys themselves).").option("--team <name>", "only this team")
@@ -3239,7 +4399,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/core-OWWESIMA.js");
+  const { openDatabase } = await import("./chunks/core-ITFUFPCS.js");
   const { databaseUrl, dataDir } = issuerStorage(options);
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
   try {
@@ -3249,13 +4409,16 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/core-OWWESIMA.js");
+  const { createApiKey } = await import("./chunks/core-ITFUFPCS.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
       team: options.team,
       now: /* @__PURE__ */ new Date(),
-      ...options.name !== void 0 && { name: options.name }
+      ...options.name !== void 0 && { name: options.name },
+      ...options.perMinute !== void 0 && { perMinute: options.perMinute },
+      ...options.burst !== void 0 && { burst: options.burst },
+      ...options.admin === true && { admin: true }
     })
   );
   if (options.json) {
@@ -3264,13 +4427,13 @@ async function create(options) {
   }
   printText(created.key);
   printNotice(
-    `Created API key ${created.id} for team ${created.team_name} (team id ${created.team_id}).
+    `Created ${created.admin ? "admin " : ""}API key ${created.id} for team ${created.team_name} (team id ${created.team_id}); limits: ${limitsText(created)}.
 Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the issuer keeps only its SHA-256.`
   );
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/core-OWWESIMA.js");
+  const { listApiKeys } = await import("./chunks/core-ITFUFPCS.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -3285,27 +4448,237 @@ async function list(options) {
   }
   printText(
     textTable(
-      ["ID", "TEAM", "KEY", "NAME", "CREATED", "LAST USED", "STATUS"],
+      ["ID", "TEAM", "KEY", "NAME", "LIMITS", "CREATED", "LAST USED", "STATUS"],
       keys.map((k) => [
         k.id,
         k.team_name,
         k.hint,
         k.name ?? "",
+        limitsText(k),
         k.created_at.slice(0, 19).replace("T", " "),
         k.last_used_at ? k.last_used_at.slice(0, 16).replace("T", " ") : "never",
-        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : "active"
+        k.revoked_at ? `revoked ${k.revoked_at.slice(0, 10)}` : k.admin ? "active (admin)" : "active"
       ]),
       { rule: false }
     )
   );
   return 0;
 }
+function limitsText(key) {
+  return `${key.per_minute ?? "default"}/min, burst ${key.burst ?? "default"}`;
+}
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/core-OWWESIMA.js");
+  const { revokeApiKey } = await import("./chunks/core-ITFUFPCS.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
   return 0;
+}
+
+// src/cli/commands/certificates.ts
+import { Option as Option6 } from "commander";
+
+// src/cli/registry-output.ts
+var REGISTRY_FORMATS = ["text", "json", "csv", "md"];
+async function* everyPage(next) {
+  let cursor;
+  do {
+    const page = await next(cursor);
+    yield page.rows;
+    if (page.cursor !== null && page.cursor === cursor) {
+      throw new IssuerError(
+        "ISSUER_RESPONSE_INVALID",
+        "The issuer returned the same page cursor twice; stopped rather than read it for ever. Check that the issuer is up to date."
+      );
+    }
+    cursor = page.cursor ?? void 0;
+  } while (cursor !== void 0);
+}
+async function writeRows(format, columns, pages) {
+  const out = (text) => process.stdout.write(text);
+  let count = 0;
+  if (format === "text") {
+    const rows = [];
+    for await (const page of pages) for (const row of page) rows.push(columns.map((c) => c.value(row)));
+    if (rows.length > 0)
+      printText(
+        textTable(
+          columns.map((c) => c.header.toUpperCase()),
+          rows
+        )
+      );
+    return rows.length;
+  }
+  let begun = false;
+  const begin = () => {
+    begun = true;
+    if (format === "csv") out(`${columns.map((c) => csvCell(c.header)).join(",")}\r
+`);
+    if (format === "md") {
+      out(`| ${columns.map((c) => markdownCell(c.header)).join(" | ")} |
+`);
+      out(`|${columns.map(() => " --- |").join("")}
+`);
+    }
+    if (format === "json") out("[");
+  };
+  for await (const page of pages) {
+    if (!begun) begin();
+    for (const row of page) {
+      if (format === "json") out(`${count === 0 ? "\n" : ",\n"}  ${JSON.stringify(row)}`);
+      else if (format === "csv") out(`${columns.map((c) => csvCell(c.value(row))).join(",")}\r
+`);
+      else out(`| ${columns.map((c) => markdownCell(c.value(row))).join(" | ")} |
+`);
+      count += 1;
+    }
+  }
+  if (!begun) begin();
+  if (format === "json") out(count === 0 ? "]\n" : "\n]\n");
+  return count;
+}
+function parsePageSize(value) {
+  if (value === void 0) return void 0;
+  const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 200)) {
+    throw new InputError(
+      "INVALID_PAGE_SIZE",
+      `--page-size must be a whole number from 1 to 200, not "${value.slice(0, 20)}".`
+    );
+  }
+  return n;
+}
+function collect2(value, previous) {
+  return [...previous ?? [], value];
+}
+
+// src/cli/commands/certificates.ts
+var COLUMNS2 = [
+  { header: "cert_id", value: (c) => c.cert_id },
+  { header: "team", value: (c) => c.team ?? "" },
+  { header: "status", value: (c) => c.status },
+  { header: "standard", value: (c) => c.compliance_standard },
+  { header: "label", value: (c) => c.label ?? "" },
+  { header: "issued_at", value: (c) => c.issued_at },
+  { header: "expires_at", value: (c) => c.expires_at },
+  { header: "revoked_at", value: (c) => c.revoked_at ?? "" },
+  { header: "revocation_reason", value: (c) => c.revocation_reason ?? "" },
+  { header: "cert_url", value: (c) => c.cert_url }
+];
+function register14(program) {
+  const certificates = program.command("certificates").description("Read the issuer's registry of certificates.");
+  const list2 = certificates.command("list").description(
+    "List the certificates an issuer issued, newest first: your team's, or with an admin key every team's."
+  ).option("--team <name>", "only this team (another team's needs an admin key)").addOption(
+    new Option6("--status <status>", "only certificates in this status").choices([
+      "valid",
+      "pending",
+      "expired",
+      "revoked"
+    ])
+  ).option("--standard <id>", "only certificates issued to this standard, e.g. HIPAA").option("--since <date>", "only certificates issued at or after this date or time (2025-01-31, ISO 8601)").addOption(
+    new Option6("-f, --format <format>", "output format").choices([...REGISTRY_FORMATS]).default("text")
+  ).option("--json", "same as --format json, and errors as JSON").option("--page-size <n>", "certificates per request to the issuer (1-200, default 50)");
+  addIssuerOptions(list2).addHelpText(
+    "after",
+    `
+Examples:
+  passgeni certificates list --issuer-url https://certs.example.com --api-key - < key.txt --format csv > registry.csv
+  passgeni certificates list --status revoked --since 2025-01-01 --format md
+  passgeni certificates list --data-dir ./.passgeni --format json     (the local issuer: every team)
+
+Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that team), 3 issuer failure.`
+  ).action(runCommand((options) => listCertificates(options)));
+}
+async function listCertificates(options) {
+  const limit = parsePageSize(options.pageSize);
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true
+  });
+  try {
+    const pages = everyPage(async (cursor) => {
+      const page = await issuer.listCertificates({
+        ...options.team !== void 0 && { team: options.team },
+        ...options.status !== void 0 && { status: options.status },
+        ...options.standard !== void 0 && { standard: options.standard },
+        ...options.since !== void 0 && { since: options.since },
+        ...limit !== void 0 && { limit },
+        ...cursor !== void 0 && { cursor }
+      });
+      return { rows: page.certificates, cursor: page.next_cursor };
+    });
+    const format = options.json ? "json" : options.format;
+    const count = await writeRows(format, COLUMNS2, pages);
+    if (count === 0 && format === "text") printNotice(`No certificates at ${issuer.description}.`);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
+
+// src/cli/commands/events.ts
+import { Option as Option7 } from "commander";
+var COLUMNS3 = [
+  { header: "at", value: (e) => e.at },
+  { header: "type", value: (e) => e.type },
+  { header: "team", value: (e) => e.team ?? "" },
+  { header: "api_key_id", value: (e) => e.api_key_id ?? "" },
+  { header: "ip", value: (e) => e.ip ?? "" },
+  { header: "cert_id", value: (e) => e.cert_id ?? "" },
+  { header: "count", value: (e) => String(e.count) },
+  { header: "detail", value: (e) => Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : "" },
+  { header: "id", value: (e) => e.id }
+];
+function register15(program) {
+  const command = program.command("events").description(
+    "The issuer's audit trail, newest first: who issued, looked at, revoked what, refused and flagged requests. Your team's, or with an admin key every team's."
+  ).option("--team <name>", "only this team (another team's needs an admin key)").option(
+    "--type <type>",
+    "only these event types, e.g. certificate.issued,certificate.revoked (repeat or comma-separate)",
+    collect2
+  ).option("--since <date>", "events at or after this date or time (2025-01-31, ISO 8601)").option("--until <date>", "events before this date or time").addOption(
+    new Option7("-f, --format <format>", "output format").choices([...REGISTRY_FORMATS]).default("text")
+  ).option("--json", "same as --format json, and errors as JSON").option("--page-size <n>", "events per request to the issuer (1-200, default 50)");
+  addIssuerOptions(command).addHelpText(
+    "after",
+    `
+Examples:
+  passgeni events --issuer-url https://certs.example.com --api-key - < admin-key.txt --since 2025-01-01 --format csv > trail.csv
+  passgeni events --type team.flagged,rate_limited --format md
+  passgeni events --team payments --type certificate.revoked --format json
+
+Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that team), 3 issuer failure.`
+  ).action(runCommand((options) => listEvents(options)));
+}
+async function listEvents(options) {
+  const limit = parsePageSize(options.pageSize);
+  const types = (options.type ?? []).flatMap((t) => t.split(",")).map((t) => t.trim()).filter((t) => t !== "");
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true
+  });
+  try {
+    const pages = everyPage(async (cursor) => {
+      const page = await issuer.listEvents({
+        ...options.team !== void 0 && { team: options.team },
+        ...types.length > 0 && { types },
+        ...options.since !== void 0 && { since: options.since },
+        ...options.until !== void 0 && { until: options.until },
+        ...limit !== void 0 && { limit },
+        ...cursor !== void 0 && { cursor }
+      });
+      return { rows: page.events, cursor: page.next_cursor };
+    });
+    const format = options.json ? "json" : options.format;
+    const count = await writeRows(format, COLUMNS3, pages);
+    if (count === 0 && format === "text") printNotice(`No events at ${issuer.description}.`);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
 }
 
 // src/cli/commands/index.ts
@@ -3316,19 +4689,43 @@ var registrations = [
   register4,
   register5,
   register6,
+  register14,
+  register15,
   register7,
   register8,
   register9,
   register10,
-  register11
+  register11,
+  register12,
+  register13
 ];
 function registerCommands(program) {
-  for (const register12 of registrations) register12(program);
+  for (const register16 of registrations) register16(program);
 }
 
 // src/cli/main.ts
 async function main(argv = process.argv) {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    });
+  }
   const program = new Command("passgeni").description("Generate, certify and store compliance-grade credentials.").version(VERSION).showHelpAfterError("(run with --help for usage)").exitOverride();
+  try {
+    checkHttpLimitEnv();
+  } catch (error) {
+    process.stderr.write(`passgeni: ${errorMessage(error)}
+`);
+    process.exitCode = 2;
+    return;
+  }
+  if (useProxyFromEnv() === "unsupported") {
+    process.stderr.write(
+      `passgeni: HTTPS_PROXY/HTTP_PROXY are set but Node.js ${process.version} cannot route requests through them; use Node.js 24 or later.
+`
+    );
+  }
   registerCommands(program);
   try {
     await program.parseAsync(argv);

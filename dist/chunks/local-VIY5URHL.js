@@ -1,0 +1,13 @@
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL,
+  LOCAL_TEAM,
+  openLocalIssuerClient
+} from "./chunk-IRIEZH6E.js";
+import "./chunk-FKYOR5TL.js";
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LOCAL_PUBLIC_URL,
+  LOCAL_TEAM,
+  openLocalIssuerClient
+};
