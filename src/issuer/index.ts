@@ -7,4 +7,5 @@ export * from './core.js';
 export { prefersJson } from './http/server.js';
 export type { ServerOptions } from './http/server.js';
 export { startServer } from './http/start.js';
+export { recordServingUrl } from './db/lock.js';
 export type { RunningServer } from './http/start.js';

@@ -70,6 +70,10 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
         const busy = await runCli(['api-key', 'list', ...storage], { env });
         expect(busy.code).toBe(3);
         expect(busy.stderr).toContain('DATA_DIR_IN_USE');
+        // it says which server holds it, and how to work with it instead of around it
+        expect(busy.stderr).toContain(`It is \`passgeni serve\` at ${server.url}`);
+        expect(busy.stderr).toContain(`--issuer-url ${server.url}`);
+        expect(busy.stderr).toContain('To create or revoke API keys, stop it first');
       }
       const session = await api(server.url, '/api/v1/sessions', { key, body: sessionBody() });
       expect(session.status).toBe(201);

@@ -218,6 +218,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
     throw error;
   }
   logger.attach(server.app.log);
+  if (databaseUrl === undefined) issuerModule.recordServingUrl(dataDir, server.url);
 
   const summary = {
     url: server.url,

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { IssuerServiceError } from '../errors.js';
 
@@ -21,13 +21,17 @@ export function lockDataDir(dataDir: string): DataDirLock {
       fd = openSync(path, 'wx', 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = readOwner(path);
+      const { pid: owner, url } = readLock(path);
       if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+        // the usual case is `passgeni serve` holding it: say how to work with it rather than around it
+        const how = url
+          ? `It is \`passgeni serve\` at ${url}: certify, verify and revoke through it (--issuer-url ${url} with an API key). To create or revoke API keys, stop it first, or run the issuer on PostgreSQL (DATABASE_URL), where both work while it serves.`
+          : 'Stop that process (or talk to it over HTTP with --issuer-url), or use PostgreSQL (DATABASE_URL) to run several.';
         throw new IssuerServiceError(
           'DATA_DIR_IN_USE',
           503,
-          `The data directory ${dataDir} is in use by another passgeni process (pid ${owner}). The embedded database allows one process at a time: stop that process (or talk to it over HTTP with --issuer-url), or use PostgreSQL (DATABASE_URL) to run several.`,
-          { details: { pid: owner } },
+          `The data directory ${dataDir} is in use by another passgeni process (pid ${owner}); the embedded database allows one process at a time. ${how}`,
+          { details: { pid: owner, ...(url !== undefined && { url }) } },
         );
       }
       if (owner === process.pid) {
@@ -54,13 +58,29 @@ export function lockDataDir(dataDir: string): DataDirLock {
   throw new IssuerServiceError('DATA_DIR_IN_USE', 503, `Could not lock the data directory ${dataDir}.`);
 }
 
-function readOwner(path: string): number | undefined {
+/** The lock's owner, and the URL it serves on when it is `passgeni serve` (second line). */
+function readLock(path: string): { pid: number | undefined; url: string | undefined } {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    const [first = '', second = ''] = readFileSync(path, 'utf8').split('\n');
+    const pid = Number.parseInt(first.trim(), 10);
+    const url = /^https?:\/\/[\x21-\x7e]{1,200}$/.test(second.trim()) ? second.trim() : undefined;
+    return { pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined, url };
   } catch {
-    return undefined;
+    return { pid: undefined, url: undefined };
   }
+}
+
+function readOwner(path: string): number | undefined {
+  return readLock(path).pid;
+}
+
+/**
+ * Notes in this process's lock where it serves, so another command that finds the data directory
+ * busy can say where to send its requests instead.
+ */
+export function recordServingUrl(dataDir: string, url: string): void {
+  const path = join(dataDir, LOCK_FILE);
+  if (readOwner(path) === process.pid) writeFileSync(path, `${process.pid}\n${url}\n`, { mode: 0o600 });
 }
 
 function isAlive(pid: number): boolean {
