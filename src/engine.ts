@@ -1,14 +1,21 @@
-import { getFips, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
 import { StoreError } from '../adapters/store.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
 // barrel would make the zod claims schema part of every start-up of the certify action.
 import { entropySource } from './certificate/entropy-source.js';
+import type { FipsProvider } from './certificate/fips-provider.js';
 import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
 import { generateCredential, type GeneratedCredential } from './generate/index.js';
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
-import { resolvePolicy, type CharClass, type ResolvedPolicy, type StandardId } from './policy/index.js';
+import {
+  FIPS_HOWTO,
+  resolvePolicy,
+  type CharClass,
+  type ResolvedPolicy,
+  type StandardId,
+} from './policy/index.js';
 
 /**
  * certify-and-store: the one pipeline every front end calls (DESIGN §2).
@@ -43,7 +50,10 @@ export interface EngineDependencies {
   openStore: (uri: string) => Promise<SecretStore>;
   /** Injected for tests; defaults to the real generator. */
   generate?: (policy: ResolvedPolicy) => Promise<GeneratedCredential>;
+  /** Injected for tests of the FIPS-mode path; default crypto.getFips(). */
   fipsMode?: () => boolean;
+  /** Injected with fipsMode; default: the provider module asked for its name and version. */
+  fipsProvider?: () => FipsProvider | undefined;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -180,21 +190,36 @@ export async function certifyAndStore(
       { exitCode: 2, hint: { option: 'store' } },
     );
   }
-  // Validated once as asked, so a request weaker than the standard fails before any store is opened.
-  let policy = resolvePolicy(request);
+  const source = entropySource({
+    ...(deps.fipsMode && { fipsMode: deps.fipsMode }),
+    ...(deps.fipsProvider && { fipsProvider: deps.fipsProvider }),
+  });
+  if (request.requireFipsMode && !source.fips_mode) {
+    throw new PassgeniError(
+      'FIPS_MODE_REQUIRED',
+      `FIPS mode was required but this Node.js runtime is not in FIPS mode. ${FIPS_HOWTO}`,
+      {
+        exitCode: 2,
+        hint: { option: 'require-fips-mode', fix: 'drop' },
+      },
+    );
+  }
+  // Validated once as asked, so a request weaker than the standard (or FIPS-140-3 asked of a
+  // runtime not in FIPS mode) fails before any store is opened.
+  let policy = resolvePolicy({ ...request, randomSource: source });
   if (!policy.standard.certifiable) {
     throw new PassgeniError(
       'STANDARD_NOT_CERTIFIABLE',
-      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to FIPS-140-3 (which meets it) or another certifiable standard.`,
+      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to another standard in \`passgeni standards\` whose rules cover it; ${policy.standard.id} is then listed when the parameters meet it.`,
       { exitCode: 2 },
     );
   }
-  const fips = (deps.fipsMode ?? (() => getFips() === 1))();
-  if (request.requireFipsMode && !fips) {
+  if (source.fips_mode && source.fips_provider === undefined) {
+    // the issuer refuses a FIPS claim that names no provider, whatever the standard
     throw new PassgeniError(
-      'FIPS_MODE_REQUIRED',
-      'FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider).',
-      { exitCode: 2, hint: { option: 'require-fips-mode', fix: 'drop' } },
+      'FIPS_PROVIDER_UNKNOWN',
+      "This Node.js runtime is in FIPS mode but the FIPS provider's name and version could not be read (passgeni asks the provider module through `openssl list -providers`), and an issuer accepts no FIPS claim without them. Put the openssl command of the same OpenSSL installation on PATH, with the same OPENSSL_CONF and OPENSSL_MODULES as Node.",
+      { exitCode: 2 },
     );
   }
 
@@ -206,7 +231,11 @@ export async function certifyAndStore(
     .filter((c) => !(request.exclude ?? '').includes(c))
     .join('');
   if (storeExclusions) {
-    policy = resolvePolicy({ ...request, exclude: `${request.exclude ?? ''}${storeExclusions}` });
+    policy = resolvePolicy({
+      ...request,
+      randomSource: source,
+      exclude: `${request.exclude ?? ''}${storeExclusions}`,
+    });
   }
   progress({
     step: 'policy',
@@ -220,7 +249,7 @@ export async function certifyAndStore(
   const session = await deps.issuer.createSession({
     standard: policy.standard.id,
     generation_params: generated.params,
-    entropy_source: { ...entropySource(), fips_mode: fips },
+    entropy_source: source,
   });
   let binding: CredentialBinding | undefined;
   if (request.bind) {

@@ -7,6 +7,7 @@ import {
   paramsEntropyBits,
   parseGenerationParams,
   resolveStandard,
+  sourceMeets,
   standardsMet,
 } from '../policy/index.js';
 import type { GenerationParams, StandardId } from '../policy/index.js';
@@ -127,16 +128,49 @@ function validateSessionRequest(body: unknown): ValidatedSession {
       { details: { standard: rule.id } },
     );
   }
+  const source = parsed.entropy_source;
+  checkFipsAssertion(source);
+  if (!sourceMeets(rule, source)) {
+    throw new IssuerServiceError(
+      'FIPS_MODE_REQUIRED',
+      400,
+      `${rule.id} is a claim about the random source: it is certified only for a client that reports OpenSSL in FIPS mode (entropy_source.fips_mode true) and names its FIPS provider (entropy_source.fips_provider). Generate in a Node.js runtime with the OpenSSL FIPS provider enabled, or ask for the standard that governs the credential.`,
+      { details: { standard: rule.id, fips_mode: source.fips_mode } },
+    );
+  }
   // the certificate's rotate_by follows the requested standard (certificates.ts)
-  const met = standardsMet(params, rule.rotationDays);
+  const met = standardsMet(params, rule.rotationDays, source);
   if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule));
   return {
     standard: rule.id,
     params,
     entropyBits: paramsEntropyBits(params),
     standardsMet: met,
-    entropySource: parsed.entropy_source,
+    entropySource: source,
   };
+}
+
+/**
+ * fips_mode and the provider are the client's word (the issuer cannot see its process), but a
+ * FIPS claim that names no provider, or a provider without FIPS mode, is not even a coherent one.
+ */
+function checkFipsAssertion(source: EntropySource): void {
+  if (source.fips_mode && source.fips_provider === undefined) {
+    throw new IssuerServiceError(
+      'FIPS_PROVIDER_REQUIRED',
+      400,
+      'entropy_source.fips_mode is true but entropy_source.fips_provider is missing: a client in FIPS mode must name the FIPS provider it used ({name, version, source}, as the provider reports itself). Send the provider details, or fips_mode false.',
+      { details: { path: 'entropy_source.fips_provider' } },
+    );
+  }
+  if (!source.fips_mode && source.fips_provider !== undefined) {
+    throw new IssuerServiceError(
+      'FIPS_PROVIDER_WITHOUT_FIPS_MODE',
+      400,
+      'entropy_source.fips_provider is present but entropy_source.fips_mode is false: a FIPS provider answers for the random bytes only in FIPS mode. Drop fips_provider, or generate in FIPS mode.',
+      { details: { path: 'entropy_source.fips_provider' } },
+    );
+  }
 }
 
 /**

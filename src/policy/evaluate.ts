@@ -1,4 +1,6 @@
 import { paramsEntropyBits } from './entropy.js';
+import { NO_FIPS, sourceMeets } from './random-source.js';
+import type { RandomSource } from './random-source.js';
 import { STANDARDS } from './standards.js';
 import type { ClassRequirement, GenerationParams, StandardId, StandardRule, Violation } from './types.js';
 
@@ -79,15 +81,21 @@ export function evaluateStandard(params: GenerationParams, rule: StandardRule): 
 
 /**
  * Every standard in the table that a credential with these parameters, to be rotated every
- * `rotationDays` (0: only on compromise), satisfies, in STANDARD_IDS order. A standard that sets a
- * rotation period is met only when the credential is rotated at least that often: its string rules
- * alone are not the standard.
+ * `rotationDays` (0: only on compromise), drawn from `source`, satisfies, in STANDARD_IDS order.
+ * A standard that sets a rotation period is met only when the credential is rotated at least that
+ * often, and one about the random source (FIPS-140-3) only when the source is a named FIPS
+ * provider in FIPS mode: the string rules alone are not the standard.
  */
-export function standardsMet(params: GenerationParams, rotationDays: number): StandardId[] {
+export function standardsMet(
+  params: GenerationParams,
+  rotationDays: number,
+  source: RandomSource = NO_FIPS,
+): StandardId[] {
   const bits = paramsEntropyBits(params);
   return STANDARDS.filter(
     (rule) =>
       evaluate(params, rule, bits).length === 0 &&
+      sourceMeets(rule, source) &&
       (rule.rotationDays === 0 || (rotationDays > 0 && rotationDays <= rule.rotationDays)),
   ).map((rule) => rule.id);
 }

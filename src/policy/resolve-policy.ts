@@ -3,6 +3,8 @@ import type { Charset, CharsetOptions } from './charset.js';
 import { buildCharset } from './charset.js';
 import { paramsEntropyBits, paramsFromCharset } from './entropy.js';
 import { evaluateStandard, standardsMet } from './evaluate.js';
+import { FipsModeRequiredError, NO_FIPS, sourceMeets } from './random-source.js';
+import type { RandomSource } from './random-source.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
 import { MAX_RUN_LIMITED_LENGTH, hasRunLimits } from './run-limits.js';
 import { resolveStandard } from './lookup.js';
@@ -15,6 +17,11 @@ import type { GenerationParams, StandardId, StandardRule, Violation } from './ty
 export interface PolicyRequest extends CharsetOptions {
   standard: string;
   length?: number | undefined;
+  /**
+   * The runtime's random source: a standard about the source (FIPS-140-3) is refused without a
+   * FIPS one. Absent means unknown, which is not FIPS.
+   */
+  randomSource?: RandomSource | undefined;
 }
 
 /** A request checked against its standard: everything the generator and the issuer need. */
@@ -43,6 +50,8 @@ export class PolicyViolationError extends InputError {
 
 export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
   const standard = resolveStandard(request.standard);
+  const source = request.randomSource ?? NO_FIPS;
+  if (!sourceMeets(standard, source)) throw new FipsModeRequiredError(standard, source);
   const length = request.length ?? standard.defaultLength;
   if (!Number.isSafeInteger(length) || length < 1 || length > MAX_LENGTH) {
     throw new InputError(
@@ -92,6 +101,6 @@ export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
     charset,
     params,
     entropyBits: paramsEntropyBits(params),
-    standardsMet: standardsMet(params, standard.rotationDays),
+    standardsMet: standardsMet(params, standard.rotationDays, source),
   };
 }

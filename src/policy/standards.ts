@@ -172,17 +172,17 @@ export const FIPS_140_3: StandardRule = {
   requiredClasses: ['upper', 'lower', 'digit', 'special'],
   minEntropyBits: 112,
   rotationDays: 0,
+  requiresFipsModule: true,
   aliases: ['fips', 'fips 140-3', 'fips140', 'fips1403', 'fips 140', 'fips140-3'],
   basis: {
     kind: 'product-baseline',
     length:
-      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule; 20 characters with all four classes satisfy the length, class and entropy rules of every other entry (not the STIG run limits or any rotation period, which this profile does not set); the strictest string profile without run limits.',
+      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule. What it certifies here is the random source: the credential is met only when the generating runtime reported OpenSSL in FIPS mode (crypto.getFips()) and named its FIPS provider (name and version), both recorded in entropy_source as client assertions. The 20-character four-class string profile is a product baseline so the credential is also strong; it is not what FIPS 140-3 asks for.',
     classes:
-      'Product baseline: FIPS 140-3 sets no composition rule; all four classes are required so that the profile also satisfies the HIPAA and CMMC entries.',
+      'Product baseline: FIPS 140-3 sets no composition rule; all four classes are required as a strong default, not because the standard asks for them.',
     entropy:
       'Product baseline: 112 bits is the minimum security strength of NIST SP 800-131A and of the random bit generator in NIST SP 800-63B-4 §3.2.12; 20 random characters with all four classes yield 130.92.',
-    rotation:
-      'Product baseline: FIPS 140-3 sets no rotation period; change on evidence of compromise. The certificate records whether the runtime was in FIPS mode.',
+    rotation: 'Product baseline: FIPS 140-3 sets no rotation period; change on evidence of compromise.',
     sources: [
       'FIPS 140-3 (via ISO/IEC 19790:2012 §7.4): operator authentication strength for modules only; no rule for generated passwords',
       'NIST SP 800-90A r1 (approved DRBGs) and SP 800-90B (entropy sources): what "approved random source" means',

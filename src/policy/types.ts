@@ -52,6 +52,11 @@ export interface StandardRule {
   maxRepeat?: number;
   /** The generator must hold runs of one class to at most this (pwquality `maxclassrepeat`). */
   maxClassRepeat?: number;
+  /**
+   * The claim is about the random source, not the string: met only by credentials whose runtime
+   * reported OpenSSL in FIPS mode and named its FIPS provider (see random-source.ts).
+   */
+  requiresFipsModule?: boolean;
   /** Lower-case aliases accepted on input, besides the id itself. */
   aliases: readonly string[];
   basis: RuleBasis;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { parseStoreUri } from '../../adapters/index.js';
+import { entropySource } from '../certificate/entropy-source.js';
 import { InputError, errorMessage } from '../errors.js';
 import {
   resolvePolicy,
@@ -213,7 +214,7 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       issues.push(
         locate.issue(
           input.standard !== undefined ? at('standard') : ['defaults', 'standard'],
-          `${rule.id} is reported in standards_met but cannot be certified to; use FIPS-140-3 (which meets it) or another certifiable standard`,
+          `${rule.id} is reported in standards_met but cannot be certified to; use another certifiable standard whose rules cover it (see \`passgeni standards\`)`,
         ),
       );
       return;
@@ -223,8 +224,10 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       return;
     try {
       const loose = input as ManifestCredentialInput;
+      // FIPS-140-3 is refused now, not half-way through, when this runtime is not in FIPS mode
       resolvePolicy({
         standard: rule.id,
+        randomSource: runtimeSource(),
         ...mergeDefaults(loose, (defaults ?? {}) as ManifestDefaults).policy,
       });
     } catch (error) {
@@ -408,4 +411,11 @@ function sortIssues(issues: ManifestIssue[]): ManifestIssue[] {
       return true;
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+let cachedSource: ReturnType<typeof entropySource> | undefined;
+/** The runtime's random source, read once per process: every credential is generated here. */
+function runtimeSource(): ReturnType<typeof entropySource> {
+  cachedSource ??= entropySource();
+  return cachedSource;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { entropySource } from '../../certificate/entropy-source.js';
 import type { PolicyRequest, ResolvedPolicy } from '../../policy/index.js';
 import { resolvePolicy, runLimitsOf } from '../../policy/index.js';
 import { createGenerator, generateCredential } from '../../generate/index.js';
@@ -36,7 +37,8 @@ export function register(program: Command): void {
 }
 
 async function generate(options: GenerateOptions): Promise<number> {
-  const policy = resolvePolicy(options);
+  // FIPS-140-3 is listed, and may be asked for, only from a runtime in FIPS mode
+  const policy = resolvePolicy({ ...options, randomSource: entropySource() });
   if (options.count === 1) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
