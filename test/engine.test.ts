@@ -503,10 +503,75 @@ describe('failure at every step ends with the documented outcome', () => {
   });
 });
 
+describe('FIPS-140-3 is a claim about the random source', () => {
+  const provider = { name: 'OpenSSL FIPS Provider', version: '3.0.9', source: 'test: injected' };
+
+  it('is refused, before any store is opened or anything certified, from a runtime not in FIPS mode', async () => {
+    const before = (await teamCertificates()).length;
+    const opened: string[] = [];
+    await expect(
+      certifyAndStore(request([`file://${envFile}#K`], { standard: 'fips' }), {
+        issuer: client(),
+        openStore: async (uri) => {
+          opened.push(uri);
+          return open(uri);
+        },
+        fipsMode: () => false,
+      }),
+    ).rejects.toMatchObject({
+      code: 'FIPS_MODE_REQUIRED',
+      exitCode: 2,
+      message: expect.stringContaining('--enable-fips'),
+    });
+    expect(opened).toEqual([]);
+    expect((await teamCertificates()).length).toBe(before);
+    expect(readFileSync(envFile, 'utf8')).not.toContain('K=');
+  });
+
+  it('is refused in FIPS mode when the FIPS provider cannot name itself, whatever the standard', async () => {
+    for (const standard of ['FIPS-140-3', 'HIPAA']) {
+      await expect(
+        certifyAndStore(request([`file://${envFile}#K`], { standard }), {
+          issuer: client(),
+          openStore: open,
+          fipsMode: () => true,
+          fipsProvider: () => undefined,
+        }),
+      ).rejects.toMatchObject({ code: 'FIPS_PROVIDER_UNKNOWN', exitCode: 2 });
+    }
+    expect(readFileSync(envFile, 'utf8')).not.toContain('K=');
+  });
+
+  it('is certified from a FIPS-mode runtime, and the certificate names the provider', async () => {
+    const report = await certifyAndStore(request([`file://${envFile}#K`], { standard: 'FIPS-140-3' }), {
+      issuer: client(),
+      openStore: open,
+      fipsMode: () => true,
+      fipsProvider: () => provider,
+    });
+    expect(report.standards_met).toContain('FIPS-140-3');
+    const { claims } = await issuer.issuer.getCertificate(report.cert_id);
+    expect(claims.compliance_standard).toBe('FIPS-140-3');
+    expect(claims.entropy_source).toMatchObject({ fips_mode: true, fips_provider: provider });
+  });
+
+  it('a HIPAA certificate from a runtime not in FIPS mode does not list FIPS-140-3', async () => {
+    const report = await certifyAndStore(request([`file://${envFile}#K`], { length: 32 }), {
+      issuer: client(),
+      openStore: open,
+      fipsMode: () => false,
+    });
+    const { claims } = await issuer.issuer.getCertificate(report.cert_id);
+    expect(claims.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'SOC2', 'ISO-27001', 'CMMC-L2']);
+    expect(claims.entropy_source.fips_mode).toBe(false);
+    expect(claims.entropy_source).not.toHaveProperty('fips_provider');
+  });
+});
+
 describe('stores that cannot hold every character', () => {
   it('a dotenv file store excludes the backtick and backslash up front, so every credential can be written; the certificate records the pool', async () => {
     const report = await certifyAndStore(
-      request([`file://${envFile}#DB_PASSWORD`], { standard: 'FIPS-140-3', length: 64 }),
+      request([`file://${envFile}#DB_PASSWORD`], { standard: 'HIPAA', length: 64 }),
       {
         issuer: client(),
         openStore: open,

@@ -161,7 +161,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
 
   it('refuses parameters below the standard with 422 and every violation, storing no session', async () => {
     const { key, caller } = await newCaller();
-    const error = await rejection(issuer.createSession(caller, sessionBody('FIPS-140-3', weakParams())));
+    const error = await rejection(issuer.createSession(caller, sessionBody('HIPAA', weakParams())));
     expect(error.code).toBe('POLICY_VIOLATION');
     const violations = (error.toJSON() as { violations: Array<{ rule: string }> }).violations;
     expect(violations.map((v) => v.rule)).toEqual(

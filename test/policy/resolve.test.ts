@@ -8,6 +8,12 @@ import {
   resolvePolicy,
 } from '../../src/policy/index.js';
 
+/** A runtime in FIPS mode that named its provider, as the engine would report it. */
+const FIPS_SOURCE = {
+  fips_mode: true,
+  fips_provider: { name: 'OpenSSL FIPS Provider', version: '3.0.9' },
+};
+
 function errorOf(request: PolicyRequest): InputError {
   // a hang would hit the test timeout; wall-clock limits belong in bench/
   try {
@@ -34,17 +40,43 @@ describe('resolvePolicy defaults', () => {
     expect(policy.entropyBits).toBe(130.92);
   });
 
-  it('FIPS-140-3 at its default length meets every standard whose rules it keeps, and no more', () => {
-    const policy = resolvePolicy({ standard: 'FIPS-140-3' });
+  it('FIPS-140-3 from a FIPS-mode runtime that named its provider meets every standard whose rules it keeps, and no more', () => {
+    const policy = resolvePolicy({ standard: 'FIPS-140-3', randomSource: FIPS_SOURCE });
     expect(policy.length).toBe(24);
     // PCI DSS (90 days) and the STIG (60 days, run limits) need a rotation period FIPS does not set
     expect(policy.standardsMet).toEqual(STANDARD_IDS.filter((id) => id !== 'PCI-DSS' && id !== 'DOD-STIG'));
   });
 
-  it('DOD-STIG carries its run limits and 60-day period, and so meets PCI DSS too', () => {
+  it('FIPS-140-3 is refused from a runtime not in FIPS mode, or whose provider is unnamed, or unknown', () => {
+    for (const randomSource of [undefined, { fips_mode: false }]) {
+      const error = errorOf({ standard: 'FIPS-140-3', randomSource });
+      expect(error.code).toBe('FIPS_MODE_REQUIRED');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('--enable-fips');
+      expect(error.message).toContain('crypto.getFips()');
+    }
+    const unnamed = errorOf({ standard: 'fips', randomSource: { fips_mode: true } });
+    expect(unnamed.code).toBe('FIPS_PROVIDER_UNKNOWN');
+    expect(unnamed.message).toContain('openssl list -providers');
+  });
+
+  it('a four-class 20+-character credential lists FIPS-140-3 only when its source is FIPS', () => {
+    expect(resolvePolicy({ standard: 'HIPAA' }).standardsMet).not.toContain('FIPS-140-3');
+    expect(
+      resolvePolicy({ standard: 'HIPAA', randomSource: { fips_mode: true } }).standardsMet,
+    ).not.toContain('FIPS-140-3');
+    expect(resolvePolicy({ standard: 'HIPAA', randomSource: FIPS_SOURCE }).standardsMet).toContain(
+      'FIPS-140-3',
+    );
+  });
+
+  it('DOD-STIG carries its run limits and 60-day period, and so meets PCI DSS too; FIPS-140-3 only from a FIPS source', () => {
     const policy = resolvePolicy({ standard: 'DOD-STIG' });
     expect(policy.params).toMatchObject({ max_repeat: 3, max_class_repeat: 4 });
-    expect(policy.standardsMet).toEqual([...STANDARD_IDS]);
+    expect(policy.standardsMet).toEqual(STANDARD_IDS.filter((id) => id !== 'FIPS-140-3'));
+    expect(resolvePolicy({ standard: 'DOD-STIG', randomSource: FIPS_SOURCE }).standardsMet).toEqual([
+      ...STANDARD_IDS,
+    ]);
     expect(resolvePolicy({ standard: 'HIPAA' }).standardsMet).not.toContain('DOD-STIG');
   });
 
@@ -124,6 +156,7 @@ describe('resolvePolicy refuses impossible requests', () => {
   it('a requested class fully excluded', () => {
     const error = errorOf({
       standard: 'FIPS',
+      randomSource: FIPS_SOURCE,
       classes: ['upper', 'lower', 'digit', 'special'],
       exclude: '0123456789',
     });
@@ -132,7 +165,11 @@ describe('resolvePolicy refuses impossible requests', () => {
   });
 
   it('a required class fully excluded is refused, naming the class', () => {
-    const error = errorOf({ standard: 'FIPS', exclude: DEFAULT_CLASS_SETS.special });
+    const error = errorOf({
+      standard: 'FIPS',
+      randomSource: FIPS_SOURCE,
+      exclude: DEFAULT_CLASS_SETS.special,
+    });
     expect(error.code).toBe('POLICY_VIOLATION');
     expect(error.message).toMatch(/special character/);
   });
