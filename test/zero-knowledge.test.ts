@@ -110,7 +110,8 @@ describe('zero knowledge: the credential leaves the process only in store writes
     const envFile = join(dir, 'app.env');
     const report = await certifyAndStore(
       {
-        standard: 'FIPS-140-3',
+        standard: 'HIPAA',
+        length: 24,
         stores: [`file://${envFile}#DB_PASSWORD`, 'aws-sm://prod/db', 'vault://secret/app/db#password'],
         bind: true,
         label: 'prod/db/admin',

@@ -1,4 +1,4 @@
-# Generate a database password to FIPS 140-3, certify it, store it in AWS Secrets Manager with the
+# Generate a database password to PCI DSS, certify it, store it in AWS Secrets Manager with the
 # certificate URL attached (tag `passgeni-cert-url`), and keep that URL as a Terraform output and as
 # a tag on the database. The password never passes through Terraform's state: passgeni writes it
 # straight into the secret, and Terraform only reads it back where the database needs it.
@@ -62,7 +62,7 @@ resource "terraform_data" "certify_db_password" {
   provisioner "local-exec" {
     command = <<-EOT
       npx --yes passgeni@${var.passgeni_version} certify \
-        --standard FIPS-140-3 \
+        --standard PCI-DSS \
         --store '${local.secret_uri}' \
         --label '${local.label}' \
         --bind --json

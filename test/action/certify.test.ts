@@ -158,7 +158,7 @@ describe('certify action: output-credential', () => {
 
   it('writes a dotenv file when the quote a dotenv value cannot hold is excluded', async () => {
     const store = 'file://./.env#API_TOKEN';
-    const result = await certify(0, { standard: 'FIPS-140-3', store, 'exclude-characters': '`' });
+    const result = await certify(0, { standard: 'HIPAA', length: '24', store, 'exclude-characters': '`' });
     const credential = (await storedCredential(result.workspace, store)) as string;
     expect(credential).toHaveLength(24);
     expect(credential).not.toContain('`');
@@ -205,8 +205,8 @@ describe('certify action: failures', () => {
   });
 
   it('a length below the standard minimum fails listing the rule, nothing written', async () => {
-    const result = await certify(1, { standard: 'FIPS-140-3', length: '8' });
-    expect(errorLines(result)[0]).toContain('weaker than FIPS-140-3');
+    const result = await certify(1, { standard: 'HIPAA', length: '8' });
+    expect(errorLines(result)[0]).toContain('weaker than HIPAA');
     expect(readdirSync(result.workspace)).toEqual([]);
   });
 
@@ -309,9 +309,22 @@ describe('certify action: failures', () => {
   });
 
   it('require-fips-mode fails before anything happens when the runtime is not in FIPS mode', async () => {
-    const result = await certify(1, { standard: 'FIPS-140-3', 'require-fips-mode': 'true' });
+    const result = await certify(1, { standard: 'HIPAA', 'require-fips-mode': 'true' });
     expect(errorLines(result)[0]).toContain('To go on without it, set require-fips-mode: false.');
     expect(readdirSync(result.workspace)).toEqual([]);
+  });
+
+  it('standard FIPS-140-3 fails before anything happens when the runtime is not in FIPS mode, saying how to enable it', async () => {
+    const before = await issuer.issuer.listCertificates({ apiKey: issuer.apiKey }, { limit: 100 });
+    const result = await certify(1, { standard: 'FIPS-140-3' });
+    const errors = errorLines(result);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('not in FIPS mode');
+    expect(errors[0]).toContain('--enable-fips');
+    expect(result.outputs).toEqual({});
+    expect(readdirSync(result.workspace)).toEqual([]);
+    const after = await issuer.issuer.listCertificates({ apiKey: issuer.apiKey }, { limit: 100 });
+    expect(after.certificates.length).toBe(before.certificates.length);
   });
 
   it('vault-auth jwt without the id-token permission fails with the permission to add, before generating', async () => {

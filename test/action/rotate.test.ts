@@ -41,7 +41,7 @@ credentials:
   - id: smtp-password
     stores: ['file://./secrets/app.json#SMTP']
   - id: signing-key
-    standard: FIPS-140-3
+    standard: SOC2
     stores: ['file://./secrets/signing.json#KEY']
 `;
 const STORES: Record<string, string[]> = {

@@ -142,7 +142,7 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
   it('exits 2 and writes nothing for a request weaker than the standard', async () => {
     writeFileSync(join(dir, 'weak.env'), 'K=previous\n');
     const run = await runCli(
-      ['certify', '--standard', 'FIPS-140-3', '--length', '16', '--store', 'file://./weak.env#K'],
+      ['certify', '--standard', 'HIPAA', '--length', '12', '--store', 'file://./weak.env#K'],
       {
         cwd: dir,
         env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
@@ -151,6 +151,21 @@ describe('passgeni certify / verify / revoke against an HTTP issuer', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('POLICY_VIOLATION');
     expect(readFileSync(join(dir, 'weak.env'), 'utf8')).toBe('K=previous\n');
+  });
+
+  it('refuses FIPS-140-3 with exit 2 on a runtime not in FIPS mode, before any store is written or anything certified', async () => {
+    writeFileSync(join(dir, 'fips.env'), 'K=previous\n');
+    const before = await issuer.issuer.listCertificates({ apiKey: issuer.apiKey }, { limit: 100 });
+    const run = await runCli(['certify', '--standard', 'FIPS-140-3', '--store', 'file://./fips.env#K'], {
+      cwd: dir,
+      env: { PASSGENI_ISSUER_URL: issuer.url, PASSGENI_API_KEY: issuer.apiKey },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('FIPS_MODE_REQUIRED');
+    expect(run.stderr).toContain('--enable-fips');
+    expect(readFileSync(join(dir, 'fips.env'), 'utf8')).toBe('K=previous\n');
+    const after = await issuer.issuer.listCertificates({ apiKey: issuer.apiKey }, { limit: 100 });
+    expect(after.certificates.length).toBe(before.certificates.length);
   });
 
   it('says so when it tightens a file readable by others to 0600 (text and JSON)', async () => {

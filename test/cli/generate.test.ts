@@ -18,7 +18,7 @@ describe('passgeni generate', () => {
   });
 
   it('prints the documented JSON shape with --json', async () => {
-    const r = await runCli(['generate', '--standard', 'FIPS-140-3', '--json']);
+    const r = await runCli(['generate', '--standard', 'HIPAA', '--length', '24', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(
@@ -32,7 +32,7 @@ describe('passgeni generate', () => {
         'standards_met',
       ].sort(),
     );
-    expect(out.standard).toBe('FIPS-140-3');
+    expect(out.standard).toBe('HIPAA');
     expect(out.password).toHaveLength(out.length);
     expect(out.char_pool_size).toBe(94);
     expect(out.generation_params).toEqual({
@@ -43,15 +43,23 @@ describe('passgeni generate', () => {
       has_special: true,
       char_pool_size: 94,
     });
-    // no profile meets every standard: FIPS sets no rotation period, so PCI DSS and the STIG are out
-    expect(out.standards_met).toEqual([
-      'NIST-800-63B',
-      'HIPAA',
-      'SOC2',
-      'ISO-27001',
-      'FIPS-140-3',
-      'CMMC-L2',
-    ]);
+    // no profile meets every standard: HIPAA sets no rotation period, so PCI DSS and the STIG are
+    // out, and FIPS-140-3 needs a runtime in FIPS mode, which this one is not
+    expect(out.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'SOC2', 'ISO-27001', 'CMMC-L2']);
+  });
+
+  it('refuses FIPS-140-3 with exit 2, nothing on stdout, on a runtime not in FIPS mode, saying how to enable it', async () => {
+    for (const args of [
+      ['--standard', 'FIPS-140-3', '--json'],
+      ['--standard', 'fips', '--count', '3'],
+    ]) {
+      const r = await runCli(['generate', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('FIPS_MODE_REQUIRED');
+      expect(r.stderr).toContain('--enable-fips');
+      expect(r.stderr).toContain('OPENSSL_CONF');
+    }
   });
 
   it('generates DOD-STIG credentials within its run limits, and says so in the parameters', async () => {

@@ -43,7 +43,7 @@ export async function registryFixture(
   });
   urls.TAMPERED = await certify(main, { standard: 'HIPAA', stores: ['file://app.env#TAMPERED'], bind: true });
   urls.UNKNOWN_ID = await certify(main, { standard: 'HIPAA', stores: ['file://app.env#UNKNOWN_ID'] });
-  urls.SHORT = await certify(shortLived, { standard: 'FIPS-140-3', stores: ['file://short.env#SHORT'] });
+  urls.SHORT = await certify(shortLived, { standard: 'SOC2', stores: ['file://short.env#SHORT'] });
   urls.EVIL = await certify(main, {
     standard: 'HIPAA',
     stores: ['file://evil.json#<img src=x onerror=alert(1)>'],

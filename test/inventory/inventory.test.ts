@@ -99,7 +99,7 @@ describe('inventory scan', () => {
   it('shows expiry, standard and label of an expired certificate, and honours --expiring-within', async () => {
     const in11Days = await collect({ now: () => Date.now() + 11 * 86_400_000 });
     const short = in11Days.find((r) => r.store.endsWith('#SHORT'));
-    expect(short).toMatchObject({ status: 'expired', standard: 'FIPS-140-3' });
+    expect(short).toMatchObject({ status: 'expired', standard: 'SOC2' });
     expect(Date.parse(short?.expires_at ?? '')).toBeLessThan(Date.now() + 11 * 86_400_000);
     const lenient = await collect({ expiringWithinDays: 5 });
     expect(lenient.find((r) => r.store.endsWith('#SHORT'))?.status).toBe('valid');

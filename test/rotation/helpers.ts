@@ -8,7 +8,7 @@ export const BRIEF_EXAMPLE = `version: 1
 defaults: { standard: HIPAA, rotate_every_days: 90 }
 credentials:
   - id: db-admin
-    standard: FIPS-140-3
+    standard: PCI-DSS
     stores: ["file://./db.env#PASSWORD"]
     rotate_every_days: 30
     label: prod/db/admin

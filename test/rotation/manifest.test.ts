@@ -26,7 +26,7 @@ describe('manifest parsing', () => {
     expect(manifest.credentials).toEqual([
       {
         id: 'db-admin',
-        standard: 'FIPS-140-3',
+        standard: 'PCI-DSS',
         stores: ['file://./db.env#PASSWORD'],
         rotateEveryDays: 30,
         rotationFrom: 'credential',
@@ -122,9 +122,21 @@ extra: true
     ]);
   });
 
+  it('rejects FIPS-140-3 when this runtime is not in FIPS mode, before anything is rotated', () => {
+    const issues = issuesOf(`version: 1
+credentials:
+  - id: fips
+    standard: FIPS-140-3
+    stores: ["file://./a.env#A"]
+`);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toContain('not in FIPS mode');
+    expect(issues[0]?.message).toContain('--enable-fips');
+  });
+
   it('rejects a policy weaker than its standard, pointing at the setting that weakened it', () => {
     const issues = issuesOf(`version: 1
-defaults: { standard: FIPS-140-3 }
+defaults: { standard: HIPAA }
 credentials:
   - id: short
     stores: ["file://./a.env#A"]
@@ -135,7 +147,7 @@ credentials:
 `);
     expect(issues).toHaveLength(2);
     expect(issues[0]).toMatchObject({ path: 'credentials[0].length', line: 6, column: 13 });
-    expect(issues[0]?.message).toMatch(/weaker than FIPS-140-3/);
+    expect(issues[0]?.message).toMatch(/weaker than HIPAA/);
     expect(issues[1]).toMatchObject({ path: 'credentials[1].standard', line: 8 });
     expect(issues[1]?.message).toMatch(/cannot be certified to/);
   });

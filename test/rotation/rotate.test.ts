@@ -76,7 +76,7 @@ credentials:
     stores: ["file://./b.env#TOKEN"]
     rotate_every_days: 30
   - id: gamma
-    standard: FIPS-140-3
+    standard: SOC2
     stores: ["file://./g.env#TOKEN"]
 `);
 }
@@ -195,12 +195,12 @@ credentials:
     const afterExpiry = await rotate(initial, { dryRun: true, now: () => expiresAt + DAY });
     expect(afterExpiry.rotated.map((r) => r.reason)).toEqual(['expired', 'expired', 'expired', 'expired']);
 
-    // A 15-character HIPAA credential does not meet FIPS 140-3 (20 characters, 112 bits).
+    // A HIPAA credential does not meet the STIG (run limits, 60 days).
     const stricter = manifest(`version: 1
 credentials:
   - { id: monthly, standard: HIPAA, rotate_every_days: 30, stores: ["file://./x.env#MONTHLY"] }
   - { id: yearly, standard: HIPAA, stores: ["file://./x.env#YEARLY"] }
-  - { id: short, standard: FIPS-140-3, stores: ["file://./x.env#SHORT"] }
+  - { id: short, standard: DOD-STIG, stores: ["file://./x.env#SHORT"] }
   - { id: mirrored, standard: HIPAA, stores: ["file://./x.env#M1", "file://./y.env#M2"] }
 `);
     const records = JSON.parse(readFileSync(join(dir, 'y.env.passgeni.json'), 'utf8')) as Record<
@@ -215,7 +215,7 @@ credentials:
       ['mirrored', 'stores-disagree'],
     ]);
     expect(changed.rotated[0]?.detail).toMatch(
-      /^The manifest asks for FIPS-140-3; the certificate meets .*HIPAA/,
+      /^The manifest asks for DOD-STIG; the certificate meets .*HIPAA/,
     );
     expect(changed.rotated[1]?.detail).toContain('file://./y.env#M2 → ' + first.rotated[1]?.cert_url);
 
