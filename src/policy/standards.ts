@@ -177,7 +177,7 @@ export const FIPS_140_3: StandardRule = {
   basis: {
     kind: 'product-baseline',
     length:
-      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule. What it certifies here is the random source: the credential is met only when the generating runtime reported OpenSSL in FIPS mode (crypto.getFips()) and named its FIPS provider (name and version), both recorded in entropy_source as client assertions. The 20-character four-class string profile is a product baseline so the credential is also strong; it is not what FIPS 140-3 asks for.',
+      'Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule. What it certifies here is the random source: the credential is met only when the generating runtime reported OpenSSL in FIPS mode (crypto.getFips()) and named its FIPS provider (name and version), both recorded in entropy_source as client assertions. The 20-character four-class string profile is a product baseline, benchmarked to the HIPAA and CMMC entries so the credential is also strong; it is not what FIPS 140-3 asks for.',
     classes:
       'Product baseline: FIPS 140-3 sets no composition rule; all four classes are required as a strong default, not because the standard asks for them.',
     entropy:

@@ -61,8 +61,11 @@ Without --issuer-url the local issuer runs in-process on --data-dir (default ./.
 
 Examples:
   passgeni certify --standard HIPAA --store file://./secrets.env#DB_PASSWORD
-  passgeni certify --standard FIPS-140-3 --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
+  passgeni certify --standard PCI-DSS --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
     --issuer-url https://certs.example.com --label prod/db/admin --bind
+
+FIPS-140-3 is certified only from a runtime with OpenSSL in FIPS mode (node --enable-fips with a
+validated FIPS provider configured); elsewhere it exits 2. See docs/standards.md.
 
 Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or store failure (the
 message says exactly which stores hold the new credential).`,
