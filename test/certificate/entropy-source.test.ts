@@ -24,9 +24,8 @@ describe('the entropy source a certificate records', () => {
   it('names no provider when none is active or it does not name itself, rather than guess', () => {
     const defaultOnly = `Providers:\n  default\n    name: OpenSSL Default Provider\n    version: 3.0.19\n    status: active\n`;
     expect(parseFipsProvider(defaultOnly)).toBeUndefined();
-    expect(parseFipsProvider(WITH_FIPS.replace('3.0.9
-    status: active', '3.0.9
-    status: inactive'))).toBeUndefined();
+    const inactive = WITH_FIPS.replace('3.0.9\n    status: active', '3.0.9\n    status: inactive');
+    expect(parseFipsProvider(inactive)).toBeUndefined();
     expect(parseFipsProvider(WITH_FIPS.replace('    version: 3.0.9\n', ''))).toBeUndefined();
     expect(parseFipsProvider('')).toBeUndefined();
   });
