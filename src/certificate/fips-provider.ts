@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 
 /** The OpenSSL FIPS provider a FIPS-mode runtime draws its random bytes from, as it names itself. */
 export interface FipsProvider {
@@ -41,7 +41,8 @@ export function detectFipsProvider(): FipsProvider | undefined {
   return {
     ...provider,
     source: loaded
-      ? `openssl list -providers on ${loaded}, the module loaded by this process`
+      ? // the file name only: a certificate is public, and a path may name a user
+        `openssl list -providers on ${basename(loaded)}, the module this process loaded`
       : 'openssl list -providers with this process environment (OPENSSL_CONF, OPENSSL_MODULES)',
   };
 }

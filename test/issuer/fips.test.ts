@@ -9,7 +9,7 @@ import type { TestServer } from './support/server.js';
 const PROVIDER = {
   name: 'OpenSSL FIPS Provider',
   version: '3.0.9',
-  source: 'openssl list -providers on /usr/lib/ossl-modules/fips.so, the module loaded by this process',
+  source: 'openssl list -providers on fips.so, the module this process loaded',
 };
 const FIPS_SOURCE = { ...SOURCE, fips_mode: true, fips_provider: PROVIDER };
 
