@@ -11,7 +11,12 @@ import {
 } from './certificate/index.js';
 import { InputError, isPassgeniError, type ErrorHint } from './errors.js';
 import type { IssuerClient } from './issuer-client/types.js';
-import { fetchPublicCertificate, fetchPublicJwks, parseCertificateUrl } from './issuer-client/public.js';
+import {
+  fetchIssuerIdentity,
+  fetchPublicCertificate,
+  fetchPublicJwks,
+  parseCertificateUrl,
+} from './issuer-client/public.js';
 import { isIdAnyCase } from './lib/ids.js';
 import { credentialMisfit } from './policy/index.js';
 import type { TrustAnchor, TrustStore } from './trust/index.js';
@@ -287,11 +292,15 @@ async function resolveSource(
   }
   let jwks = target.jwks;
   let decision: TrustDecision;
+  let pinnedIss = target.issuerId;
   if (jwks) {
     decision = { source: 'jwks-option', issuer: target.issuerId ?? unverifiedIss(jwt) ?? '' };
   } else if (base !== undefined) {
     jwks = await fetchPublicJwks(base, fetchOptions);
-    decision = { source: url ? 'url' : 'issuer-url', issuer: base };
+    // the issuer at that host says who it is: a token it serves must be signed as that issuer,
+    // not as whatever `iss` the token claims (an issuer publishing no identity pins nothing)
+    pinnedIss ??= publishedIssuer(await fetchIssuerIdentity(base, fetchOptions).catch(() => undefined));
+    decision = { source: url ? 'url' : 'issuer-url', issuer: pinnedIss ?? base };
   } else if (target.issuer) {
     jwks = await target.issuer.jwks();
     decision = { source: 'local', issuer: target.issuer.description };
@@ -300,7 +309,7 @@ async function resolveSource(
       hint: { option: 'jwks', or: 'issuer-url' },
     });
   }
-  const verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
+  const verifier = createVerifier({ jwks, issuer: pinnedIss, now: target.now });
   return {
     jwt,
     live,
@@ -450,6 +459,11 @@ function refuse(
       binding: 'not-checked',
     },
   };
+}
+
+function publishedIssuer(identity: unknown): string | undefined {
+  const issuer = (identity as { issuer?: unknown } | undefined)?.issuer;
+  return typeof issuer === 'string' && issuer !== '' && issuer.length <= 256 ? issuer : undefined;
 }
 
 /** The token's `iss` WITHOUT verifying anything: only to pick which trusted issuer checks it. */

@@ -197,6 +197,33 @@ describe('verify with no trust configured', () => {
       trust: { source: 'url', issuer: impostor.url },
     });
   });
+
+  it('pins iss to the identity the host publishes: a token signed as another issuer is WRONG_ISSUER (exit 1)', async () => {
+    const claiming = await startForger({
+      iss: 'https://bank.example',
+      credential: 'x',
+      identity: 'urn:forger:1',
+    });
+    const honest = await startForger({ iss: 'urn:forger:2', credential: 'x', identity: 'urn:forger:2' });
+    try {
+      const run = await runCli(['verify', claiming.certUrl, '--json']);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as {
+        reasons: Array<{ code: string }>;
+        trust: { issuer: string };
+      };
+      expect(report.reasons.map((r) => r.code)).toContain('WRONG_ISSUER');
+      expect(report.trust.issuer).toBe('urn:forger:1');
+      const ok = await runCli(['verify', honest.certUrl, '--json']);
+      expect(JSON.parse(ok.stdout)).toMatchObject({
+        valid: true,
+        trust: { source: 'url', issuer: 'urn:forger:2' },
+      });
+    } finally {
+      await claiming.close();
+      await honest.close();
+    }
+  });
 });
 
 describe('inventory', () => {

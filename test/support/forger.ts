@@ -32,6 +32,8 @@ export async function startForger(options: {
   credential: string;
   /** Sign with a key of this kid (e.g. the trusted issuer's own kid) instead of a fresh one. */
   kid?: string;
+  /** Publish an identity document naming this issuer id (default: none). */
+  identity?: string;
 }): Promise<Forger> {
   const own = generateSigningKey();
   const key: SigningKey = options.kid
@@ -52,6 +54,16 @@ export async function startForger(options: {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     if (path === '/.well-known/jwks.json') return json(buildJwks([key]));
+    if (path === '/.well-known/passgeni-issuer' && options.identity !== undefined) {
+      const base = `http://${request.headers.host ?? ''}`;
+      return json({
+        issuer: options.identity,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        certificate_url_prefix: `${base}/cert/`,
+        api: `${base}/api/v1`,
+        keys: [],
+      });
+    }
     if (path === `/cert/${id}`) return json({ status: 'valid', certificate: jwt, claims });
     response.writeHead(404).end('{}');
   });

@@ -58,8 +58,8 @@ export function register(program: Command): void {
       .addHelpText(
         'after',
         `
-A certificate takes two requests (session, certificate), so a key allows per-minute / 2
-certificates a minute: 30 at the default 60. Requests with a valid key are never limited by
+A certificate takes three requests (session, certificate, activation), so a key allows
+per-minute / 3 certificates a minute: 20 at the default 60. Requests with a valid key are never limited by
 address. Raise the limit for a key that rotates many credentials, e.g. --per-minute 600.
 See docs/operations.md, "Abuse controls".`,
       ),
