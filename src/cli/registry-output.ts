@@ -1,7 +1,14 @@
 import { InputError } from '../errors.js';
-import { IssuerError } from '../issuer-client/index.js';
+import {
+  IssuerError,
+  openIssuerClient,
+  type IssuerClient,
+  type IssuerRegistry,
+} from '../issuer-client/index.js';
+import { VERSION } from '../version.js';
+import { issuerSelection, type IssuerCliOptions } from './issuer-options.js';
 import { csvCell, markdownCell } from '../inventory/index.js';
-import { printText, textTable } from './output.js';
+import { printNotice, printText, textTable } from './output.js';
 
 /**
  * Output of the registry commands (`certificates list`, `events`): every page the issuer returns,
@@ -79,6 +86,38 @@ export async function writeRows<T>(
   if (!begun) begin();
   if (format === 'json') out(count === 0 ? ']\n' : '\n]\n');
   return count;
+}
+
+/**
+ * A registry command's whole run: open the issuer the options name (never creating a local one),
+ * read every page with `page(issuer, cursor)`, write the rows, and say so when there were none.
+ */
+export async function printListing<T>(
+  options: IssuerCliOptions & { json?: boolean; format: RegistryFormat },
+  what: string,
+  columns: Array<Column<T>>,
+  page: (
+    issuer: IssuerClient & IssuerRegistry,
+    cursor: string | undefined,
+  ) => Promise<{ rows: T[]; cursor: string | null }>,
+): Promise<number> {
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true,
+  });
+  try {
+    const format = options.json ? 'json' : options.format;
+    const count = await writeRows(
+      format,
+      columns,
+      everyPage((cursor) => page(issuer, cursor)),
+    );
+    if (count === 0 && format === 'text') printNotice(`No ${what} at ${issuer.description}.`);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
 }
 
 /** `--page-size`: how many rows each request asks the issuer for (it allows 1-200). */

@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
-import { openIssuerClient, type CertificateSummary } from '../../issuer-client/index.js';
-import { VERSION } from '../../version.js';
-import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
-import { printNotice } from '../output.js';
+import type { CertificateSummary } from '../../issuer-client/index.js';
+import { addIssuerOptions, type IssuerCliOptions } from '../issuer-options.js';
 import {
   REGISTRY_FORMATS,
-  everyPage,
   parsePageSize,
-  writeRows,
+  printListing,
   type Column,
   type RegistryFormat,
 } from '../registry-output.js';
@@ -78,28 +75,15 @@ Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that 
 
 async function listCertificates(options: ListOptions): Promise<number> {
   const limit = parsePageSize(options.pageSize);
-  const issuer = await openIssuerClient({
-    ...issuerSelection(options),
-    userAgent: `passgeni-cli/${VERSION}`,
-    existingOnly: true,
-  });
-  try {
-    const pages = everyPage(async (cursor) => {
-      const page = await issuer.listCertificates({
-        ...(options.team !== undefined && { team: options.team }),
-        ...(options.status !== undefined && { status: options.status }),
-        ...(options.standard !== undefined && { standard: options.standard }),
-        ...(options.since !== undefined && { since: options.since }),
-        ...(limit !== undefined && { limit }),
-        ...(cursor !== undefined && { cursor }),
-      });
-      return { rows: page.certificates, cursor: page.next_cursor };
+  return printListing(options, 'certificates', COLUMNS, async (issuer, cursor) => {
+    const page = await issuer.listCertificates({
+      ...(options.team !== undefined && { team: options.team }),
+      ...(options.status !== undefined && { status: options.status }),
+      ...(options.standard !== undefined && { standard: options.standard }),
+      ...(options.since !== undefined && { since: options.since }),
+      ...(limit !== undefined && { limit }),
+      ...(cursor !== undefined && { cursor }),
     });
-    const format = options.json ? 'json' : options.format;
-    const count = await writeRows(format, COLUMNS, pages);
-    if (count === 0 && format === 'text') printNotice(`No certificates at ${issuer.description}.`);
-    return 0;
-  } finally {
-    await issuer.close();
-  }
+    return { rows: page.certificates, cursor: page.next_cursor };
+  });
 }

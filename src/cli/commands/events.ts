@@ -1,14 +1,11 @@
 import { Option, type Command } from 'commander';
-import { openIssuerClient, type AuditTrailEvent } from '../../issuer-client/index.js';
-import { VERSION } from '../../version.js';
-import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
-import { printNotice } from '../output.js';
+import type { AuditTrailEvent } from '../../issuer-client/index.js';
+import { addIssuerOptions, type IssuerCliOptions } from '../issuer-options.js';
 import {
   REGISTRY_FORMATS,
   collect,
-  everyPage,
   parsePageSize,
-  writeRows,
+  printListing,
   type Column,
   type RegistryFormat,
 } from '../registry-output.js';
@@ -76,28 +73,15 @@ async function listEvents(options: EventsOptions): Promise<number> {
     .flatMap((t) => t.split(','))
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  const issuer = await openIssuerClient({
-    ...issuerSelection(options),
-    userAgent: `passgeni-cli/${VERSION}`,
-    existingOnly: true,
-  });
-  try {
-    const pages = everyPage(async (cursor) => {
-      const page = await issuer.listEvents({
-        ...(options.team !== undefined && { team: options.team }),
-        ...(types.length > 0 && { types }),
-        ...(options.since !== undefined && { since: options.since }),
-        ...(options.until !== undefined && { until: options.until }),
-        ...(limit !== undefined && { limit }),
-        ...(cursor !== undefined && { cursor }),
-      });
-      return { rows: page.events, cursor: page.next_cursor };
+  return printListing(options, 'events', COLUMNS, async (issuer, cursor) => {
+    const page = await issuer.listEvents({
+      ...(options.team !== undefined && { team: options.team }),
+      ...(types.length > 0 && { types }),
+      ...(options.since !== undefined && { since: options.since }),
+      ...(options.until !== undefined && { until: options.until }),
+      ...(limit !== undefined && { limit }),
+      ...(cursor !== undefined && { cursor }),
     });
-    const format = options.json ? 'json' : options.format;
-    const count = await writeRows(format, COLUMNS, pages);
-    if (count === 0 && format === 'text') printNotice(`No events at ${issuer.description}.`);
-    return 0;
-  } finally {
-    await issuer.close();
-  }
+    return { rows: page.events, cursor: page.next_cursor };
+  });
 }
