@@ -2,10 +2,11 @@
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LOCAL_PUBLIC_URL
-} from "./chunks/chunk-IRIEZH6E.js";
+} from "./chunks/chunk-QHKQQRMR.js";
 import {
   CHAR_CLASSES,
   DAY_MS,
+  FIPS_HOWTO,
   MAX_LENGTH,
   STANDARDS,
   VERSION,
@@ -21,7 +22,7 @@ import {
   resolvePolicy,
   resolveStandard,
   runLimitsOf
-} from "./chunks/chunk-Q3KHMUEP.js";
+} from "./chunks/chunk-KBWD4TVH.js";
 import {
   DEFAULT_RETRY,
   httpRequestWithRetry,
@@ -36,7 +37,7 @@ import {
 } from "./chunks/chunk-YNJCMOEG.js";
 import {
   checkCredentialBinding
-} from "./chunks/chunk-NBL25LOS.js";
+} from "./chunks/chunk-UMWL732H.js";
 import {
   IssuerError,
   answerLost,
@@ -48,7 +49,7 @@ import {
   generateSigningKey,
   loadJwks,
   parseJwks
-} from "./chunks/chunk-AJA45LSG.js";
+} from "./chunks/chunk-IEG7A5BP.js";
 import {
   HttpError,
   checkHttpLimitEnv,
@@ -60,7 +61,7 @@ import {
   isIdAnyCase,
   parseClaims,
   zod_exports
-} from "./chunks/chunk-6HOW3EWS.js";
+} from "./chunks/chunk-VFYYTOKF.js";
 import {
   InputError,
   PassgeniError,
@@ -121,7 +122,7 @@ async function openStoreLister(prefixUri, options) {
 }
 
 // src/engine.ts
-import { getFips, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 // src/generate/random.ts
 var defaultRandom = (buffer) => {
@@ -366,27 +367,44 @@ async function certifyAndStore(request, deps) {
       { exitCode: 2, hint: { option: "store" } }
     );
   }
-  let policy = resolvePolicy(request);
+  const source = entropySource({
+    ...deps.fipsMode && { fipsMode: deps.fipsMode },
+    ...deps.fipsProvider && { fipsProvider: deps.fipsProvider }
+  });
+  if (request.requireFipsMode && !source.fips_mode) {
+    throw new PassgeniError(
+      "FIPS_MODE_REQUIRED",
+      `FIPS mode was required but this Node.js runtime is not in FIPS mode. ${FIPS_HOWTO}`,
+      {
+        exitCode: 2,
+        hint: { option: "require-fips-mode", fix: "drop" }
+      }
+    );
+  }
+  let policy = resolvePolicy({ ...request, randomSource: source });
   if (!policy.standard.certifiable) {
     throw new PassgeniError(
       "STANDARD_NOT_CERTIFIABLE",
-      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to FIPS-140-3 (which meets it) or another certifiable standard.`,
+      `${policy.standard.id} is reported in standards_met but cannot be the standard a certificate is issued for. Certify to another standard in \`passgeni standards\` whose rules cover it; ${policy.standard.id} is then listed when the parameters meet it.`,
       { exitCode: 2 }
     );
   }
-  const fips = (deps.fipsMode ?? (() => getFips() === 1))();
-  if (request.requireFipsMode && !fips) {
+  if (source.fips_mode && source.fips_provider === void 0) {
     throw new PassgeniError(
-      "FIPS_MODE_REQUIRED",
-      "FIPS mode was required but this Node.js runtime is not in FIPS mode. Run Node with --enable-fips (or an OpenSSL configuration that enables the FIPS provider).",
-      { exitCode: 2, hint: { option: "require-fips-mode", fix: "drop" } }
+      "FIPS_PROVIDER_UNKNOWN",
+      "This Node.js runtime is in FIPS mode but the FIPS provider's name and version could not be read (passgeni asks the provider module through `openssl list -providers`), and an issuer accepts no FIPS claim without them. Put the openssl command of the same OpenSSL installation on PATH, with the same OPENSSL_CONF and OPENSSL_MODULES as Node.",
+      { exitCode: 2 }
     );
   }
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
   await preflightStores(stores);
   const storeExclusions = [...new Set(stores.flatMap((store) => [...store.unsupportedCharacters ?? ""]))].filter((c) => !(request.exclude ?? "").includes(c)).join("");
   if (storeExclusions) {
-    policy = resolvePolicy({ ...request, exclude: `${request.exclude ?? ""}${storeExclusions}` });
+    policy = resolvePolicy({
+      ...request,
+      randomSource: source,
+      exclude: `${request.exclude ?? ""}${storeExclusions}`
+    });
   }
   progress({
     step: "policy",
@@ -399,11 +417,11 @@ async function certifyAndStore(request, deps) {
   const session = await deps.issuer.createSession({
     standard: policy.standard.id,
     generation_params: generated.params,
-    entropy_source: { ...entropySource(), fips_mode: fips }
+    entropy_source: source
   });
   let binding;
   if (request.bind) {
-    const { computeCredentialBinding } = await import("./chunks/binding-NH4Y6JYS.js");
+    const { computeCredentialBinding } = await import("./chunks/binding-VIVEBZQI.js");
     binding = await computeCredentialBinding(generated.password);
   }
   const cert = await deps.issuer.issueCertificate(
@@ -657,7 +675,7 @@ var MAX_IN_FLIGHT = 16;
 var MAX_BODY_BYTES = 1024 * 1024;
 var responses;
 function loadResponses() {
-  responses ??= import("./chunks/responses-TZSBH3B2.js");
+  responses ??= import("./chunks/responses-QWCZ3FGD.js");
   return responses;
 }
 var HttpIssuerClient = class {
@@ -866,7 +884,7 @@ async function openIssuerClient(selection) {
       ...selection.userAgent !== void 0 && { userAgent: selection.userAgent }
     });
   }
-  const { openLocalIssuerClient } = await import("./chunks/local-VIY5URHL.js");
+  const { openLocalIssuerClient } = await import("./chunks/local-JR5UPTGT.js");
   return openLocalIssuerClient(selection);
 }
 
@@ -1067,8 +1085,11 @@ Without --issuer-url the local issuer runs in-process on --data-dir (default ./.
 
 Examples:
   passgeni certify --standard HIPAA --store file://./secrets.env#DB_PASSWORD
-  passgeni certify --standard FIPS-140-3 --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
+  passgeni certify --standard PCI-DSS --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
     --issuer-url https://certs.example.com --label prod/db/admin --bind
+
+FIPS-140-3 is certified only from a runtime with OpenSSL in FIPS mode (node --enable-fips with a
+validated FIPS provider configured); elsewhere it exits 2. See docs/standards.md.
 
 Exit codes: 0 stored and certified, 2 bad input (nothing was done), 3 issuer or store failure (the
 message says exactly which stores hold the new credential).`
@@ -1693,11 +1714,13 @@ async function resolveSource(input, target, fetchOptions) {
   }
   let jwks = target.jwks;
   let decision;
+  let pinnedIss = target.issuerId;
   if (jwks) {
     decision = { source: "jwks-option", issuer: target.issuerId ?? unverifiedIss(jwt) ?? "" };
   } else if (base !== void 0) {
     jwks = await fetchPublicJwks(base, fetchOptions);
-    decision = { source: url ? "url" : "issuer-url", issuer: base };
+    pinnedIss ??= publishedIssuer(await fetchIssuerIdentity(base, fetchOptions).catch(() => void 0));
+    decision = { source: url ? "url" : "issuer-url", issuer: pinnedIss ?? base };
   } else if (target.issuer) {
     jwks = await target.issuer.jwks();
     decision = { source: "local", issuer: target.issuer.description };
@@ -1706,7 +1729,7 @@ async function resolveSource(input, target, fetchOptions) {
       hint: { option: "jwks", or: "issuer-url" }
     });
   }
-  const verifier = createVerifier({ jwks, issuer: target.issuerId, now: target.now });
+  const verifier = createVerifier({ jwks, issuer: pinnedIss, now: target.now });
   return {
     jwt,
     live,
@@ -1816,6 +1839,10 @@ function refuse(token, isJwt, code, message, base, id, certUrl) {
       binding: "not-checked"
     }
   };
+}
+function publishedIssuer(identity) {
+  const issuer = identity?.issuer;
+  return typeof issuer === "string" && issuer !== "" && issuer.length <= 256 ? issuer : void 0;
 }
 function unverifiedIss(jwt) {
   try {
@@ -2262,7 +2289,7 @@ function parseManifest(text, options = {}) {
       issues.push(
         locate.issue(
           input.standard !== void 0 ? at("standard") : ["defaults", "standard"],
-          `${rule.id} is reported in standards_met but cannot be certified to; use FIPS-140-3 (which meets it) or another certifiable standard`
+          `${rule.id} is reported in standards_met but cannot be certified to; use another certifiable standard whose rules cover it (see \`passgeni standards\`)`
         )
       );
       return;
@@ -2273,6 +2300,7 @@ function parseManifest(text, options = {}) {
       const loose = input;
       resolvePolicy({
         standard: rule.id,
+        randomSource: runtimeSource(),
         ...mergeDefaults(loose, defaults ?? {}).policy
       });
     } catch (error) {
@@ -2410,6 +2438,11 @@ function sortIssues(issues) {
     seen.add(key);
     return true;
   }).sort((a, b) => a.line - b.line || a.column - b.column);
+}
+var cachedSource;
+function runtimeSource() {
+  cachedSource ??= entropySource();
+  return cachedSource;
 }
 
 // src/rotation/rotate.ts
@@ -3986,7 +4019,7 @@ function register8(program) {
   ).action(runCommand((options) => generate(options)));
 }
 async function generate(options) {
-  const policy = resolvePolicy(options);
+  const policy = resolvePolicy({ ...options, randomSource: entropySource() });
   if (options.count === 1) {
     const { password } = await generateCredential(policy);
     emit(password, policy, options.json === true);
@@ -4155,7 +4188,7 @@ async function serve(options, env = process.env) {
   const metricsToken = options.metricsToken ?? nonEmpty(env.PASSGENI_METRICS_TOKEN);
   const trustProxy = parseTrustProxy(options.trustProxy);
   const notice = (m) => printNotice(m);
-  const issuerModule = await import("./chunks/issuer-THLOAPWX.js");
+  const issuerModule = await import("./chunks/issuer-TOYBKY4X.js");
   let retireKid;
   if (options.rotateKey) {
     if (!options.keyFile && nonEmpty(env[SIGNING_KEY_ENV]) !== void 0) {
@@ -4213,6 +4246,7 @@ async function serve(options, env = process.env) {
     throw error;
   }
   logger.attach(server.app.log);
+  if (databaseUrl === void 0) issuerModule.recordServingUrl(dataDir, server.url);
   const summary2 = {
     url: server.url,
     public_url: issuer.publicUrl,
@@ -4380,8 +4414,8 @@ function register13(program) {
     ).addHelpText(
       "after",
       `
-A certificate takes two requests (session, certificate), so a key allows per-minute / 2
-certificates a minute: 30 at the default 60. Requests with a valid key are never limited by
+A certificate takes three requests (session, certificate, activation), so a key allows
+per-minute / 3 certificates a minute: 20 at the default 60. Requests with a valid key are never limited by
 address. Raise the limit for a key that rotates many credentials, e.g. --per-minute 600.
 See docs/operations.md, "Abuse controls".`
     )
@@ -4399,7 +4433,7 @@ function withStorage(command) {
   return command.option("--data-dir <dir>", "issuer data directory (env PASSGENI_DATA_DIR; default ./.passgeni)").option("--database-url <url>", "the issuer's PostgreSQL (env DATABASE_URL)").option("--json", "print JSON");
 }
 async function withDatabase(options, fn) {
-  const { openDatabase } = await import("./chunks/core-ITFUFPCS.js");
+  const { openDatabase } = await import("./chunks/core-RAG2FNGJ.js");
   const { databaseUrl, dataDir } = issuerStorage(options);
   const { db } = await openDatabase(databaseUrl !== void 0 ? { databaseUrl, poolSize: 2 } : { dataDir });
   try {
@@ -4409,7 +4443,7 @@ async function withDatabase(options, fn) {
   }
 }
 async function create(options) {
-  const { createApiKey } = await import("./chunks/core-ITFUFPCS.js");
+  const { createApiKey } = await import("./chunks/core-RAG2FNGJ.js");
   const created = await withDatabase(
     options,
     (db) => createApiKey(db, {
@@ -4433,7 +4467,7 @@ Store it now (e.g. as the PASSGENI_API_KEY secret): it is shown only once; the i
   return 0;
 }
 async function list(options) {
-  const { listApiKeys } = await import("./chunks/core-ITFUFPCS.js");
+  const { listApiKeys } = await import("./chunks/core-RAG2FNGJ.js");
   const keys = await withDatabase(
     options,
     (db) => listApiKeys(db, options.team !== void 0 ? { team: options.team } : {})
@@ -4468,7 +4502,7 @@ function limitsText(key) {
   return `${key.per_minute ?? "default"}/min, burst ${key.burst ?? "default"}`;
 }
 async function revoke2(id, options) {
-  const { revokeApiKey } = await import("./chunks/core-ITFUFPCS.js");
+  const { revokeApiKey } = await import("./chunks/core-RAG2FNGJ.js");
   const key = await withDatabase(options, (db) => revokeApiKey(db, id, /* @__PURE__ */ new Date()));
   if (options.json) printJson(key);
   else printText(`Revoked ${key.id} (team ${key.team_name}) at ${key.revoked_at ?? ""}.`);
@@ -4537,6 +4571,25 @@ async function writeRows(format, columns, pages) {
   if (format === "json") out(count === 0 ? "]\n" : "\n]\n");
   return count;
 }
+async function printListing(options, what, columns, page) {
+  const issuer = await openIssuerClient({
+    ...issuerSelection(options),
+    userAgent: `passgeni-cli/${VERSION}`,
+    existingOnly: true
+  });
+  try {
+    const format = options.json ? "json" : options.format;
+    const count = await writeRows(
+      format,
+      columns,
+      everyPage((cursor) => page(issuer, cursor))
+    );
+    if (count === 0 && format === "text") printNotice(`No ${what} at ${issuer.description}.`);
+    return 0;
+  } finally {
+    await issuer.close();
+  }
+}
 function parsePageSize(value) {
   if (value === void 0) return void 0;
   const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
@@ -4592,30 +4645,17 @@ Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that 
 }
 async function listCertificates(options) {
   const limit = parsePageSize(options.pageSize);
-  const issuer = await openIssuerClient({
-    ...issuerSelection(options),
-    userAgent: `passgeni-cli/${VERSION}`,
-    existingOnly: true
-  });
-  try {
-    const pages = everyPage(async (cursor) => {
-      const page = await issuer.listCertificates({
-        ...options.team !== void 0 && { team: options.team },
-        ...options.status !== void 0 && { status: options.status },
-        ...options.standard !== void 0 && { standard: options.standard },
-        ...options.since !== void 0 && { since: options.since },
-        ...limit !== void 0 && { limit },
-        ...cursor !== void 0 && { cursor }
-      });
-      return { rows: page.certificates, cursor: page.next_cursor };
+  return printListing(options, "certificates", COLUMNS2, async (issuer, cursor) => {
+    const page = await issuer.listCertificates({
+      ...options.team !== void 0 && { team: options.team },
+      ...options.status !== void 0 && { status: options.status },
+      ...options.standard !== void 0 && { standard: options.standard },
+      ...options.since !== void 0 && { since: options.since },
+      ...limit !== void 0 && { limit },
+      ...cursor !== void 0 && { cursor }
     });
-    const format = options.json ? "json" : options.format;
-    const count = await writeRows(format, COLUMNS2, pages);
-    if (count === 0 && format === "text") printNotice(`No certificates at ${issuer.description}.`);
-    return 0;
-  } finally {
-    await issuer.close();
-  }
+    return { rows: page.certificates, cursor: page.next_cursor };
+  });
 }
 
 // src/cli/commands/events.ts
@@ -4655,30 +4695,17 @@ Exit codes: 0 listed, 2 bad input (dates, options, a key that may not read that 
 async function listEvents(options) {
   const limit = parsePageSize(options.pageSize);
   const types = (options.type ?? []).flatMap((t) => t.split(",")).map((t) => t.trim()).filter((t) => t !== "");
-  const issuer = await openIssuerClient({
-    ...issuerSelection(options),
-    userAgent: `passgeni-cli/${VERSION}`,
-    existingOnly: true
-  });
-  try {
-    const pages = everyPage(async (cursor) => {
-      const page = await issuer.listEvents({
-        ...options.team !== void 0 && { team: options.team },
-        ...types.length > 0 && { types },
-        ...options.since !== void 0 && { since: options.since },
-        ...options.until !== void 0 && { until: options.until },
-        ...limit !== void 0 && { limit },
-        ...cursor !== void 0 && { cursor }
-      });
-      return { rows: page.events, cursor: page.next_cursor };
+  return printListing(options, "events", COLUMNS3, async (issuer, cursor) => {
+    const page = await issuer.listEvents({
+      ...options.team !== void 0 && { team: options.team },
+      ...types.length > 0 && { types },
+      ...options.since !== void 0 && { since: options.since },
+      ...options.until !== void 0 && { until: options.until },
+      ...limit !== void 0 && { limit },
+      ...cursor !== void 0 && { cursor }
     });
-    const format = options.json ? "json" : options.format;
-    const count = await writeRows(format, COLUMNS3, pages);
-    if (count === 0 && format === "text") printNotice(`No events at ${issuer.description}.`);
-    return 0;
-  } finally {
-    await issuer.close();
-  }
+    return { rows: page.events, cursor: page.next_cursor };
+  });
 }
 
 // src/cli/commands/index.ts

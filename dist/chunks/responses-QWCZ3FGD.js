@@ -3,13 +3,13 @@ import {
 } from "./chunk-ZGSGJXAR.js";
 import {
   parseJwks
-} from "./chunk-AJA45LSG.js";
+} from "./chunk-IEG7A5BP.js";
 import "./chunk-QUX7DFRJ.js";
 import {
   STANDARD_IDS,
   parseClaims,
   zod_exports
-} from "./chunk-6HOW3EWS.js";
+} from "./chunk-VFYYTOKF.js";
 import "./chunk-FKYOR5TL.js";
 
 // src/issuer-client/responses.ts

@@ -1,8 +1,8 @@
 import {
   checkCredentialBinding,
   computeCredentialBinding
-} from "./chunk-NBL25LOS.js";
-import "./chunk-6HOW3EWS.js";
+} from "./chunk-UMWL732H.js";
+import "./chunk-VFYYTOKF.js";
 import "./chunk-FKYOR5TL.js";
 export {
   checkCredentialBinding,

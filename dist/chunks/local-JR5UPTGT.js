@@ -3,7 +3,7 @@ import {
   DEFAULT_LOCAL_PUBLIC_URL,
   LOCAL_TEAM,
   openLocalIssuerClient
-} from "./chunk-IRIEZH6E.js";
+} from "./chunk-QHKQQRMR.js";
 import "./chunk-FKYOR5TL.js";
 export {
   DEFAULT_DATA_DIR,

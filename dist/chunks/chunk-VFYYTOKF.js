@@ -82,9 +82,19 @@ var entropySourceSchema = described(
     api: printable(128, "e.g. crypto.getRandomValues"),
     runtime: printable(128, "e.g. node v24.21.0"),
     openssl: printable(128, "process.versions.openssl"),
-    fips_mode: zod_exports.boolean()
+    fips_mode: zod_exports.boolean(),
+    fips_provider: zod_exports.exactOptional(
+      described(
+        zod_exports.strictObject({
+          name: printable(128, "The FIPS provider's own name, e.g. OpenSSL FIPS Provider."),
+          version: printable(64, "The FIPS provider's own version (not libcrypto's), e.g. 3.0.9."),
+          source: printable(256, "Where the client read the name and version from.")
+        }),
+        "The OpenSSL FIPS provider that answered for fips_mode, as the client reported it; present only with fips_mode true. Issuers refuse a session asserting fips_mode true without it."
+      )
+    )
   }),
-  "Where the randomness came from, as the client reported it."
+  "Where the randomness came from, as the client reported it: the issuer cannot see the client process, so these are assertions. FIPS-140-3 is in standards_met only when fips_mode is true and fips_provider is present."
 );
 var credentialBindingSchema = described(
   zod_exports.strictObject({

@@ -14,12 +14,12 @@ import {
   resolveLimits,
   revokeApiKey,
   rotateKeyFile
-} from "./chunk-PVERWOGY.js";
-import "./chunk-Q3KHMUEP.js";
-import "./chunk-NBL25LOS.js";
-import "./chunk-AJA45LSG.js";
+} from "./chunk-CEFTIY5V.js";
+import "./chunk-KBWD4TVH.js";
+import "./chunk-UMWL732H.js";
+import "./chunk-IEG7A5BP.js";
 import "./chunk-QUX7DFRJ.js";
-import "./chunk-6HOW3EWS.js";
+import "./chunk-VFYYTOKF.js";
 import "./chunk-FKYOR5TL.js";
 export {
   DATA_DIR_KEY_FILE,

@@ -9,8 +9,9 @@ import {
   parseGenerationParams,
   resolveStandard,
   signCertificate,
+  sourceMeets,
   standardsMet
-} from "./chunk-Q3KHMUEP.js";
+} from "./chunk-KBWD4TVH.js";
 import {
   SIGNING_KEY_ENV,
   buildJwks,
@@ -18,13 +19,13 @@ import {
   generateSigningKey,
   loadSigningKeyFile,
   loadSigningKeyFromEnv
-} from "./chunk-AJA45LSG.js";
+} from "./chunk-IEG7A5BP.js";
 import {
   CERT_VERSION,
   claimsSchema,
   isIdAnyCase,
   zod_exports
-} from "./chunk-6HOW3EWS.js";
+} from "./chunk-VFYYTOKF.js";
 import {
   InputError,
   PassgeniError,
@@ -1242,15 +1243,43 @@ function validateSessionRequest(body) {
       { details: { standard: rule.id } }
     );
   }
-  const met = standardsMet(params, rule.rotationDays);
+  const source = parsed.entropy_source;
+  checkFipsAssertion(source);
+  if (!sourceMeets(rule, source)) {
+    throw new IssuerServiceError(
+      "FIPS_MODE_REQUIRED",
+      400,
+      `${rule.id} is a claim about the random source: it is certified only for a client that reports OpenSSL in FIPS mode (entropy_source.fips_mode true) and names its FIPS provider (entropy_source.fips_provider). Generate in a Node.js runtime with the OpenSSL FIPS provider enabled, or ask for the standard that governs the credential.`,
+      { details: { standard: rule.id, fips_mode: source.fips_mode } }
+    );
+  }
+  const met = standardsMet(params, rule.rotationDays, source);
   if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule));
   return {
     standard: rule.id,
     params,
     entropyBits: paramsEntropyBits(params),
     standardsMet: met,
-    entropySource: parsed.entropy_source
+    entropySource: source
   };
+}
+function checkFipsAssertion(source) {
+  if (source.fips_mode && source.fips_provider === void 0) {
+    throw new IssuerServiceError(
+      "FIPS_PROVIDER_REQUIRED",
+      400,
+      "entropy_source.fips_mode is true but entropy_source.fips_provider is missing: a client in FIPS mode must name the FIPS provider it used ({name, version, source}, as the provider reports itself). Send the provider details, or fips_mode false.",
+      { details: { path: "entropy_source.fips_provider" } }
+    );
+  }
+  if (!source.fips_mode && source.fips_provider !== void 0) {
+    throw new IssuerServiceError(
+      "FIPS_PROVIDER_WITHOUT_FIPS_MODE",
+      400,
+      "entropy_source.fips_provider is present but entropy_source.fips_mode is false: a FIPS provider answers for the random bytes only in FIPS mode. Drop fips_provider, or generate in FIPS mode.",
+      { details: { path: "entropy_source.fips_provider" } }
+    );
+  }
 }
 async function consumeSession(ctx, caller, now, sessionId) {
   const op = "certificates.issue";
@@ -1756,7 +1785,7 @@ function ensureDataDir(dir) {
 import { join as join3 } from "node:path";
 
 // src/issuer/db/lock.ts
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync as writeFileSync2, writeSync } from "node:fs";
 import { join as join2 } from "node:path";
 var LOCK_FILE = "issuer.lock";
 function lockDataDir(dataDir) {
@@ -1767,13 +1796,14 @@ function lockDataDir(dataDir) {
       fd = openSync(path, "wx", 384);
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      const owner = readOwner(path);
+      const { pid: owner, url } = readLock(path);
       if (owner !== void 0 && owner !== process.pid && isAlive(owner)) {
+        const how = url ? `It is \`passgeni serve\` at ${url}: certify, verify and revoke through it (--issuer-url ${url} with an API key). To create or revoke API keys, stop it first, or run the issuer on PostgreSQL (DATABASE_URL), where both work while it serves.` : "Stop that process (or talk to it over HTTP with --issuer-url), or use PostgreSQL (DATABASE_URL) to run several.";
         throw new IssuerServiceError(
           "DATA_DIR_IN_USE",
           503,
-          `The data directory ${dataDir} is in use by another passgeni process (pid ${owner}). The embedded database allows one process at a time: stop that process (or talk to it over HTTP with --issuer-url), or use PostgreSQL (DATABASE_URL) to run several.`,
-          { details: { pid: owner } }
+          `The data directory ${dataDir} is in use by another passgeni process (pid ${owner}); the embedded database allows one process at a time. ${how}`,
+          { details: { pid: owner, ...url !== void 0 && { url } } }
         );
       }
       if (owner === process.pid) {
@@ -1800,13 +1830,24 @@ function lockDataDir(dataDir) {
   }
   throw new IssuerServiceError("DATA_DIR_IN_USE", 503, `Could not lock the data directory ${dataDir}.`);
 }
-function readOwner(path) {
+function readLock(path) {
   try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : void 0;
+    const [first = "", second = ""] = readFileSync(path, "utf8").split("\n");
+    const pid = Number.parseInt(first.trim(), 10);
+    const url = /^https?:\/\/[\x21-\x7e]{1,200}$/.test(second.trim()) ? second.trim() : void 0;
+    return { pid: Number.isSafeInteger(pid) && pid > 0 ? pid : void 0, url };
   } catch {
-    return void 0;
+    return { pid: void 0, url: void 0 };
   }
+}
+function readOwner(path) {
+  return readLock(path).pid;
+}
+function recordServingUrl(dataDir, url) {
+  const path = join2(dataDir, LOCK_FILE);
+  if (readOwner(path) === process.pid) writeFileSync2(path, `${process.pid}
+${url}
+`, { mode: 384 });
 }
 function isAlive(pid) {
   try {
@@ -2690,6 +2731,7 @@ export {
   MIGRATIONS,
   SCHEMA_VERSION,
   migrate,
+  recordServingUrl,
   openDatabase,
   redactDatabaseUrl,
   DATA_DIR_KEY_FILE,

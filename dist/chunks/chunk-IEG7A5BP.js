@@ -4,7 +4,7 @@ import {
 } from "./chunk-QUX7DFRJ.js";
 import {
   zod_exports
-} from "./chunk-6HOW3EWS.js";
+} from "./chunk-VFYYTOKF.js";
 import {
   InputError,
   PassgeniError

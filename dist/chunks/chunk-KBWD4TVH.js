@@ -3,7 +3,7 @@ import {
   checkClaims,
   parseClaims,
   zod_exports
-} from "./chunk-6HOW3EWS.js";
+} from "./chunk-VFYYTOKF.js";
 import {
   InputError
 } from "./chunk-FKYOR5TL.js";
@@ -13,12 +13,74 @@ var VERSION = true ? "0.1.0" : "0.0.0-dev";
 
 // src/certificate/entropy-source.ts
 import { getFips } from "node:crypto";
-function entropySource() {
+
+// src/certificate/fips-provider.ts
+import { execFileSync } from "node:child_process";
+import { basename, dirname } from "node:path";
+var MODULE_RE = /[/\\]fips\.(?:so|dylib|dll)$/;
+var PRINTABLE_RE = /^[\x20-\x7e]{1,64}$/;
+function detectFipsProvider() {
+  const loaded = loadedFipsModule();
+  const args = [
+    "list",
+    "-providers",
+    ...loaded ? ["-provider-path", dirname(loaded), "-provider", "fips"] : []
+  ];
+  let output;
+  try {
+    output = execFileSync("openssl", args, {
+      encoding: "utf8",
+      timeout: 5e3,
+      stdio: ["ignore", "pipe", "ignore"]
+    });
+  } catch {
+    return void 0;
+  }
+  const provider = parseFipsProvider(output);
+  if (!provider) return void 0;
+  return {
+    ...provider,
+    source: loaded ? (
+      // the file name only: a certificate is public, and a path may name a user
+      `openssl list -providers on ${basename(loaded)}, the module this process loaded`
+    ) : "openssl list -providers with this process environment (OPENSSL_CONF, OPENSSL_MODULES)"
+  };
+}
+function parseFipsProvider(output) {
+  const blocks = output.split(/\n(?= {2}\S)/);
+  for (const block of blocks) {
+    const lines = block.split("\n").map((l) => l.trim());
+    if (lines[0] !== "fips") continue;
+    const field = (key) => lines.find((l) => l.startsWith(`${key}:`))?.slice(key.length + 1).trim();
+    const name = field("name");
+    const version = field("version");
+    const status = field("status");
+    if (status !== "active" || !name || !version) return void 0;
+    if (!PRINTABLE_RE.test(name) || !PRINTABLE_RE.test(version)) return void 0;
+    return { name, version };
+  }
+  return void 0;
+}
+function loadedFipsModule() {
+  try {
+    const report = process.report.getReport();
+    const objects = Array.isArray(report.sharedObjects) ? report.sharedObjects : [];
+    return objects.find((o) => typeof o === "string" && MODULE_RE.test(o));
+  } catch {
+    return void 0;
+  }
+}
+
+// src/certificate/entropy-source.ts
+function entropySource(probe = {}) {
+  const fips = (probe.fipsMode ?? (() => getFips() === 1))();
+  const provider = fips ? (probe.fipsProvider ?? detectFipsProvider)() : void 0;
   return {
     api: "crypto.getRandomValues",
     runtime: `node ${process.version}`,
     openssl: process.versions.openssl,
-    fips_mode: getFips() === 1
+    fips_mode: fips,
+    ...provider && { fips_provider: provider }
   };
 }
 
@@ -402,13 +464,14 @@ var FIPS_140_3 = {
   requiredClasses: ["upper", "lower", "digit", "special"],
   minEntropyBits: 112,
   rotationDays: 0,
+  requiresFipsModule: true,
   aliases: ["fips", "fips 140-3", "fips140", "fips1403", "fips 140", "fips140-3"],
   basis: {
     kind: "product-baseline",
-    length: "Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule; 20 characters with all four classes satisfy the length, class and entropy rules of every other entry (not the STIG run limits or any rotation period, which this profile does not set); the strictest string profile without run limits.",
-    classes: "Product baseline: FIPS 140-3 sets no composition rule; all four classes are required so that the profile also satisfies the HIPAA and CMMC entries.",
+    length: "Product baseline: FIPS 140-3 is a cryptographic-module standard and sets no password rule. What it certifies here is the random source: the credential is met only when the generating runtime reported OpenSSL in FIPS mode (crypto.getFips()) and named its FIPS provider (name and version), both recorded in entropy_source as client assertions. The 20-character four-class string profile is a product baseline, benchmarked to the HIPAA and CMMC entries so the credential is also strong; it is not what FIPS 140-3 asks for.",
+    classes: "Product baseline: FIPS 140-3 sets no composition rule; all four classes are required as a strong default, not because the standard asks for them.",
     entropy: "Product baseline: 112 bits is the minimum security strength of NIST SP 800-131A and of the random bit generator in NIST SP 800-63B-4 \xA73.2.12; 20 random characters with all four classes yield 130.92.",
-    rotation: "Product baseline: FIPS 140-3 sets no rotation period; change on evidence of compromise. The certificate records whether the runtime was in FIPS mode.",
+    rotation: "Product baseline: FIPS 140-3 sets no rotation period; change on evidence of compromise.",
     sources: [
       "FIPS 140-3 (via ISO/IEC 19790:2012 \xA77.4): operator authentication strength for modules only; no rule for generated passwords",
       'NIST SP 800-90A r1 (approved DRBGs) and SP 800-90B (entropy sources): what "approved random source" means',
@@ -662,6 +725,25 @@ function paramsEntropyBits(params) {
   );
 }
 
+// src/policy/random-source.ts
+var NO_FIPS = { fips_mode: false };
+function isFipsSource(source) {
+  return source.fips_mode && source.fips_provider !== void 0;
+}
+function sourceMeets(rule, source) {
+  return rule.requiresFipsModule !== true || isFipsSource(source);
+}
+var FIPS_HOWTO = 'Run Node.js with OpenSSL 3 configured to load a validated FIPS provider (an openssl.cnf that includes its fipsmodule.cnf and activates the "fips" provider, named by OPENSSL_CONF, with OPENSSL_MODULES pointing at the directory holding fips.so) and start it with --enable-fips or --force-fips; `node -p "crypto.getFips()"` must print 1. Otherwise certify to the standard that governs the credential (e.g. NIST-800-63B, PCI-DSS, HIPAA).';
+var FipsModeRequiredError = class extends InputError {
+  constructor(rule, source) {
+    super(
+      source.fips_mode ? "FIPS_PROVIDER_UNKNOWN" : "FIPS_MODE_REQUIRED",
+      source.fips_mode ? `${rule.id} is a claim about the random source, and this Node.js runtime is in FIPS mode but the FIPS provider's name and version could not be read (passgeni asks the provider module Node loaded through \`openssl list -providers\`), so nothing was generated. Make the openssl command of the same OpenSSL installation available on PATH, with the same OPENSSL_CONF and OPENSSL_MODULES as Node.` : `${rule.id} is a claim about the random source, not a password profile: it holds only when the credential's random bytes come from a validated FIPS module in approved mode, and this Node.js runtime is not in FIPS mode (crypto.getFips() is 0), so nothing was generated. ${FIPS_HOWTO}`,
+      { details: { standard: rule.id, fips_mode: source.fips_mode } }
+    );
+  }
+};
+
 // src/policy/evaluate.ts
 var CLASS_WORDS = {
   upper: "upper-case letter (A-Z)",
@@ -729,10 +811,10 @@ function evaluate(params, rule, bits) {
 function evaluateStandard(params, rule) {
   return evaluate(params, rule, paramsEntropyBits(params));
 }
-function standardsMet(params, rotationDays) {
+function standardsMet(params, rotationDays, source = NO_FIPS) {
   const bits = paramsEntropyBits(params);
   return STANDARDS.filter(
-    (rule) => evaluate(params, rule, bits).length === 0 && (rule.rotationDays === 0 || rotationDays > 0 && rotationDays <= rule.rotationDays)
+    (rule) => evaluate(params, rule, bits).length === 0 && sourceMeets(rule, source) && (rule.rotationDays === 0 || rotationDays > 0 && rotationDays <= rule.rotationDays)
   ).map((rule) => rule.id);
 }
 
@@ -879,6 +961,8 @@ var PolicyViolationError = class extends InputError {
 };
 function resolvePolicy(request) {
   const standard = resolveStandard(request.standard);
+  const source = request.randomSource ?? NO_FIPS;
+  if (!sourceMeets(standard, source)) throw new FipsModeRequiredError(standard, source);
   const length = request.length ?? standard.defaultLength;
   if (!Number.isSafeInteger(length) || length < 1 || length > MAX_LENGTH) {
     throw new InputError(
@@ -924,7 +1008,7 @@ function resolvePolicy(request) {
     charset,
     params,
     entropyBits: paramsEntropyBits(params),
-    standardsMet: standardsMet(params, standard.rotationDays)
+    standardsMet: standardsMet(params, standard.rotationDays, source)
   };
 }
 
@@ -1208,6 +1292,8 @@ export {
   countStrings,
   runLimitsOf,
   paramsEntropyBits,
+  sourceMeets,
+  FIPS_HOWTO,
   evaluateStandard,
   standardsMet,
   parseGenerationParams,

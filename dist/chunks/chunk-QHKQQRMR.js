@@ -9,7 +9,7 @@ var DEFAULT_DATA_DIR = ".passgeni";
 var DEFAULT_LOCAL_PUBLIC_URL = "http://127.0.0.1:8787";
 var LOCAL_TEAM = "local";
 async function openLocalIssuerClient(options = {}) {
-  const { openIssuer } = await import("./core-ITFUFPCS.js");
+  const { openIssuer } = await import("./core-RAG2FNGJ.js");
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   if (options.existingOnly && !existsSync(dataDir)) {
     throw new InputError(

@@ -12,18 +12,19 @@ import {
   migrate,
   openDatabase,
   openIssuer,
+  recordServingUrl,
   redactDatabaseUrl,
   resolveLimits,
   revokeApiKey,
   rotateKeyFile
-} from "./chunk-PVERWOGY.js";
+} from "./chunk-CEFTIY5V.js";
 import {
   escapeHtml
-} from "./chunk-Q3KHMUEP.js";
-import "./chunk-NBL25LOS.js";
-import "./chunk-AJA45LSG.js";
+} from "./chunk-KBWD4TVH.js";
+import "./chunk-UMWL732H.js";
+import "./chunk-IEG7A5BP.js";
 import "./chunk-QUX7DFRJ.js";
-import "./chunk-6HOW3EWS.js";
+import "./chunk-VFYYTOKF.js";
 import {
   isPassgeniError
 } from "./chunk-FKYOR5TL.js";
@@ -527,6 +528,7 @@ export {
   openDatabase,
   openIssuer,
   prefersJson,
+  recordServingUrl,
   redactDatabaseUrl,
   resolveLimits,
   revokeApiKey,

@@ -1,6 +1,6 @@
 import {
   credentialBindingSchema
-} from "./chunk-6HOW3EWS.js";
+} from "./chunk-VFYYTOKF.js";
 import {
   InputError
 } from "./chunk-FKYOR5TL.js";
