@@ -241,8 +241,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .send(`${result.certificate}\n`);
   });
 
-  app.get('/.well-known/jwks.json', async (request, reply) => {
-    const body = JSON.stringify(issuer.jwks());
+  /** A public document verifiers poll: cacheable for five minutes, revalidated by its ETag. */
+  const sendPublicJson = (request: FastifyRequest, reply: FastifyReply, value: unknown) => {
+    const body = JSON.stringify(value);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     reply
       .header('cache-control', 'public, max-age=300')
@@ -250,18 +251,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .header('access-control-allow-origin', '*');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type(JSON_TYPE).send(body);
-  });
+  };
 
-  app.get('/.well-known/passgeni-issuer', async (request, reply) => {
-    const body = JSON.stringify(await identityDocument(issuer));
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    reply
-      .header('cache-control', 'public, max-age=300')
-      .header('etag', etag)
-      .header('access-control-allow-origin', '*');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type(JSON_TYPE).send(body);
-  });
+  app.get('/.well-known/jwks.json', async (request, reply) => sendPublicJson(request, reply, issuer.jwks()));
+
+  app.get('/.well-known/passgeni-issuer', async (request, reply) =>
+    sendPublicJson(request, reply, await identityDocument(issuer)),
+  );
 
   app.get('/healthz', async (_request, reply) => {
     const health = await issuer.health();
