@@ -386,20 +386,18 @@ function buildServer(options) {
     return reply.type("application/jwt").header("content-disposition", `attachment; filename="passgeni-${result.cert_id}.jwt"`).header("access-control-allow-origin", "*").send(`${result.certificate}
 `);
   });
-  app.get("/.well-known/jwks.json", async (request, reply) => {
-    const body = JSON.stringify(issuer.jwks());
+  const sendPublicJson = (request, reply, value) => {
+    const body = JSON.stringify(value);
     const etag = `"${createHash2("sha256").update(body).digest("base64url").slice(0, 27)}"`;
     reply.header("cache-control", "public, max-age=300").header("etag", etag).header("access-control-allow-origin", "*");
     if (request.headers["if-none-match"] === etag) return reply.code(304).send();
     return reply.type(JSON_TYPE).send(body);
-  });
-  app.get("/.well-known/passgeni-issuer", async (request, reply) => {
-    const body = JSON.stringify(await identityDocument(issuer));
-    const etag = `"${createHash2("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-    reply.header("cache-control", "public, max-age=300").header("etag", etag).header("access-control-allow-origin", "*");
-    if (request.headers["if-none-match"] === etag) return reply.code(304).send();
-    return reply.type(JSON_TYPE).send(body);
-  });
+  };
+  app.get("/.well-known/jwks.json", async (request, reply) => sendPublicJson(request, reply, issuer.jwks()));
+  app.get(
+    "/.well-known/passgeni-issuer",
+    async (request, reply) => sendPublicJson(request, reply, await identityDocument(issuer))
+  );
   app.get("/healthz", async (_request, reply) => {
     const health = await issuer.health();
     return reply.code(health.ok ? 200 : 503).type(JSON_TYPE).send({ status: health.ok ? "ok" : "unavailable", database: health.database });
