@@ -124,7 +124,7 @@ describe('certify-and-store', () => {
     const tag = bodies.find((b) => b.target === 'TagResource');
     expect(tag?.body).toContain(report.cert_url);
 
-    const verified = await verifyCertificate({ certificate: report.cert_url, issuerId: issuer.url });
+    const verified = await verifyCertificate({ certificate: report.cert_url });
     expect(verified).toMatchObject({ valid: true, status: 'valid', live: true });
     expect(verified.claims?.compliance_standard).toBe('HIPAA');
   });

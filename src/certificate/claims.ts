@@ -127,7 +127,10 @@ export const claimsSchema = z
       z.string().check(z.regex(ID_PATTERN, { error: 'must be a lower-case RFC 9562 version 4 UUID' })),
       'Certificate id; the certificate page is <issuer public URL>/cert/<jti>.',
     ),
-    iss: printable(256, 'Issuer id (the issuer public URL).'),
+    iss: printable(
+      256,
+      "Issuer id: an https URL or a URN, by default the RFC 9278 thumbprint URI of the issuer's first signing key. Not an address: certificates live at the issuer's public URL.",
+    ),
     sub: printable(128, 'Opaque id of the team whose API key asked; never an e-mail or a name.'),
     iat: numericDate('Issued at.'),
     nbf: z.exactOptional(numericDate('Not valid before; earlier than exp.')),

@@ -46,6 +46,7 @@ export async function openLocalIssuerClient(
     const caller = { teamId: team.id, ip: null };
     return {
       description: `the local issuer in ${dataDir}`,
+      issuerId: issuer.issuerId,
       createSession: (request) => issuer.createSession(caller, request),
       issueCertificate: async (request, options) => {
         const { replayed: _replayed, ...issued } = await issuer.issueCertificate(

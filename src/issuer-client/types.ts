@@ -20,6 +20,8 @@ export type { AuditTrailEvent, CertificateStatus, CertificateSummary, IssuedCert
 export interface IssuerClient {
   /** Where certificates are published (`<publicUrl>/cert/<id>`), for messages and verification. */
   readonly description: string;
+  /** The `iss` it signs, when known without asking (the local issuer); remote ones publish it. */
+  readonly issuerId?: string;
   createSession(request: SessionRequest): Promise<SessionResponse>;
   /**
    * Issues a pending certificate. `idempotencyKey` (one new UUID per certificate request) lets a

@@ -15,6 +15,7 @@ import { PublishedJwks } from './jwks.js';
 import { resolveLimits } from './limits.js';
 import { every, health, housekeeping, metricsText } from './maintenance.js';
 import { IssuerMetrics } from './metrics.js';
+import { derivedIssuerId } from './identity.js';
 import { resolveSettings } from './options.js';
 import type { IssuerOptions } from './options.js';
 import { revokeCertificate } from './revocation.js';
@@ -84,6 +85,7 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
     await registerSigningKey(db, signing.key, clock());
     const ctx: IssuerContext = {
       ...settings,
+      issuerId: settings.issuerId ?? (await derivedIssuerId(db)),
       db,
       clock,
       logger,

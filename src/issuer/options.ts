@@ -1,13 +1,17 @@
 import type { SigningKey } from '../certificate/index.js';
 import { InputError } from '../errors.js';
 import type { Database } from './db/types.js';
+import { validateIssuerId } from './identity.js';
 import type { AbuseLimits } from './limits.js';
 import type { IssuerLogger } from './types.js';
 
 export interface IssuerOptions {
   /** Base URL certificates are published under: `<publicUrl>/cert/<id>`. */
   publicUrl: string;
-  /** The `iss` claim; defaults to the public URL (without a trailing slash). */
+  /**
+   * The `iss` claim: an https URL or a URN (src/issuer/identity.ts). Default: derived from the
+   * issuer's first signing key, never from the public URL (an address is not an identity).
+   */
   issuerId?: string;
   /** Embedded database and default key location; `./.passgeni` when neither it nor a database is given. */
   dataDir?: string;
@@ -50,7 +54,8 @@ export interface IssuerOptions {
 /** The settings that do not depend on the database or the key, checked before either is opened. */
 export interface IssuerSettings {
   publicUrl: string;
-  issuerId: string;
+  /** The operator's choice, checked; undefined means derive it from the first signing key. */
+  issuerId: string | undefined;
   certificateDays: number;
   sessionTtlMs: number;
   auditRetentionDays: number;
@@ -59,10 +64,7 @@ export interface IssuerSettings {
 
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
   const publicUrl = normalisePublicUrl(options.publicUrl);
-  const issuerId = options.issuerId ?? publicUrl;
-  if (issuerId.trim() === '' || issuerId.length > 256 || /[\p{C}]/u.test(issuerId)) {
-    throw new InputError('INVALID_ISSUER_ID', 'The issuer id must be 1-256 printable characters.');
-  }
+  const issuerId = options.issuerId === undefined ? undefined : validateIssuerId(options.issuerId);
   const certificateDays = options.certificateDays ?? 365;
   if (!Number.isInteger(certificateDays) || certificateDays < 1 || certificateDays > 3650) {
     throw new InputError('INVALID_OPTION', 'certificateDays must be a whole number from 1 to 3650.');

@@ -76,11 +76,11 @@ export function anchorFor(issuer: string, source: string, origin: string, cwd = 
   };
 }
 
-/** The local issuer: trusted with its own in-process keys, under its public URL. */
+/** The local issuer: trusted with its own in-process keys and identity, under its public URL. */
 export function localAnchor(client: IssuerClient, publicUrl: string): TrustAnchor {
   const base = baseOf(publicUrl) ?? publicUrl.replace(/\/+$/, '');
   return {
-    issuer: base,
+    issuer: client.issuerId ?? base,
     keys: { kind: 'local', jwks: () => client.jwks() },
     bases: [base],
     origin: 'the local issuer',

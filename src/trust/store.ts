@@ -37,7 +37,9 @@ export class TrustStore {
   /** The configured issuers, for messages: `a (…), b (…)`. */
   describe(): string {
     if (this.empty) return 'none';
-    return [...new Set(this.anchors.map((a) => `${a.issuer} (${a.origin})`))].join(', ');
+    // the hosts too: an issuer id (often a URN) does not say where its certificates live
+    const at = (a: TrustAnchor) => (a.bases.length > 0 ? ` at ${a.bases.join(' or ')}` : '');
+    return [...new Set(this.anchors.map((a) => `${a.issuer}${at(a)} (${a.origin})`))].join(', ');
   }
 
   /**

@@ -433,7 +433,7 @@ credentials:
 
       const trusted = await rotate(workspace, {
         'dry-run': 'true',
-        trust: `# the partner's issuer\n${partner.url}=${partner.url}/.well-known/jwks.json\n`,
+        trust: `# the partner's issuer\n${partner.trustLine}\n`,
       });
       expect(trusted.code, trusted.stdout).toBe(0);
       expect(reportOf(trusted).rotated).toEqual([]);

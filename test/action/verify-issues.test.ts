@@ -76,8 +76,7 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-const trust = (): string =>
-  [issuer, shortIssuer].map((i) => `${i.url}=${i.url}/.well-known/jwks.json`).join('\n');
+const trust = (): string => [issuer, shortIssuer].map((i) => i.trustLine).join('\n');
 
 /** The verify action's entry point, with the inputs as the runner passes them. */
 async function verify(withInputs: Record<string, string>, env: Record<string, string> = {}) {

@@ -74,7 +74,11 @@ describe('verify action', () => {
     expect(result.outputs.reasons).toBe('[]');
     expect(result.outputs.binding).toBe('not-checked');
     const claims = JSON.parse(result.outputs.claims ?? '') as Record<string, unknown>;
-    expect(claims).toMatchObject({ jti: bound.cert_id, compliance_standard: 'HIPAA', iss: issuer.url });
+    expect(claims).toMatchObject({
+      jti: bound.cert_id,
+      compliance_standard: 'HIPAA',
+      iss: issuer.issuer.issuerId,
+    });
     expect(claims.credential_binding).toMatchObject({ alg: 'scrypt' });
     expect(result.summary).toContain('PassGeni certificate verification');
     expect(result.summary).toMatch(/<th align="left">Status<\/th><td>valid<\/td>/);
@@ -219,10 +223,10 @@ describe('verify action', () => {
 describe('verify action trust', () => {
   let forger: Forger;
   beforeAll(async () => {
-    forger = await startForger({ iss: issuer.url, credential: 'password123' });
+    forger = await startForger({ iss: issuer.issuer.issuerId, credential: 'password123' });
   });
   afterAll(() => forger?.close());
-  const trust = (): string => `# our issuer\n${issuer.url}=${issuer.url}/.well-known/jwks.json\n`;
+  const trust = (): string => `# our issuer\n${issuer.trustLine}\n`;
 
   it("fails a forger's certificate URL when the issuer is pinned, and passes the pinned issuer's", async () => {
     const forged = await verify({ certificate: forger.certUrl, trust: trust() });
@@ -235,7 +239,10 @@ describe('verify action trust', () => {
     expect(forger.requests).toEqual([]);
     const real = await verify({ certificate: bound.cert_url, trust: trust() });
     expect(real.code, real.stdout).toBe(0);
-    expect(JSON.parse(real.outputs.trust ?? '')).toEqual({ source: 'configured', issuer: issuer.url });
+    expect(JSON.parse(real.outputs.trust ?? '')).toEqual({
+      source: 'configured',
+      issuer: issuer.issuer.issuerId,
+    });
     expect(real.stdout).not.toContain('::warning::');
   });
 

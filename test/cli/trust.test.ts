@@ -24,12 +24,12 @@ let dir: string;
 let realUrl: string;
 const WEAK = 'password123';
 
-const trustReal = (): string[] => ['--trust', `${real.url}=${real.url}/.well-known/jwks.json`];
+const trustReal = (): string[] => ['--trust', `${real.issuer.issuerId}=${real.url}/.well-known/jwks.json`];
 
 beforeAll(async () => {
   real = await startTestIssuer();
   // Claims the trusted issuer's identity; its own key and kid.
-  impostor = await startForger({ iss: real.url, credential: WEAK });
+  impostor = await startForger({ iss: real.issuer.issuerId, credential: WEAK });
   dir = mkdtempSync(join(tmpdir(), 'passgeni-trust-'));
   writeFileSync(join(dir, 'app.env'), 'REAL=x\nFORGED=x\n');
   const open = (uri: string) => openStore(uri, { baseDir: dir });
@@ -77,7 +77,7 @@ describe('verify with trust configured', () => {
     expect((JSON.parse(own.stdout) as VerifyReport).reasons.map((r) => r.code)).toContain('UNKNOWN_KID');
     // The same forgery under the real issuer's own kid: the signature does not verify.
     const realKid = real.issuer.jwks().keys[0]?.kid ?? '';
-    const twin = await startForger({ iss: real.url, credential: WEAK, kid: realKid });
+    const twin = await startForger({ iss: real.issuer.issuerId, credential: WEAK, kid: realKid });
     try {
       const run = await runCli(['verify', twin.jwt, '--json', ...trustReal()]);
       expect(run.code).toBe(1);
@@ -113,7 +113,7 @@ describe('verify with trust configured', () => {
       valid: true,
       live: true,
       binding: 'match',
-      trust: { source: 'configured', issuer: real.url },
+      trust: { source: 'configured', issuer: real.issuer.issuerId },
     });
     const jwt = (await testClient(real).getCertificate(report.cert_id ?? '')).certificate;
     const byJwt = await runCli(['verify', jwt, '--json', ...trustReal()]);
@@ -125,40 +125,32 @@ describe('verify with trust configured', () => {
       trust: { source: 'configured' },
     });
     const text = await runCli(['verify', realUrl, ...trustReal()]);
-    expect(text.stdout).toContain(`  trust         ${real.url} (a configured trusted issuer)`);
+    expect(text.stdout).toContain(`  trust         ${real.issuer.issuerId} (a configured trusted issuer)`);
   });
 
-  it('pins keys from a JWKS file: JWTs offline by iss, URLs only when the issuer id is a URL', async () => {
+  it('pins keys from a JWKS file: JWTs offline by iss; a file vouches for no host, so URLs are refused', async () => {
     writeFileSync(join(dir, 'real-jwks.json'), JSON.stringify(real.issuer.jwks()));
     const id = realUrl.slice(realUrl.lastIndexOf('/') + 1);
     const jwt = (await testClient(real).getCertificate(id)).certificate;
-    const offline = await runCli(['verify', jwt, '--json', '--trust', `${real.url}=real-jwks.json`], {
-      cwd: dir,
-    });
+    const pin = ['--trust', `${real.issuer.issuerId}=real-jwks.json`];
+    const offline = await runCli(['verify', jwt, '--json', ...pin], { cwd: dir });
     expect(offline.code).toBe(0);
     expect(JSON.parse(offline.stdout)).toMatchObject({
       valid: true,
       live: false,
       trust: { source: 'configured' },
     });
-    const byUrl = await runCli(['verify', realUrl, '--json', '--trust', `${real.url}=real-jwks.json`], {
-      cwd: dir,
-    });
-    expect(byUrl.code).toBe(0);
-    expect(JSON.parse(byUrl.stdout)).toMatchObject({ valid: true, live: true });
-    // An issuer id that is not a URL vouches for no host: its certificates are taken as JWTs only.
-    const named = await runCli(['verify', realUrl, '--json', '--trust', 'urn:example:ca=real-jwks.json'], {
-      cwd: dir,
-    });
-    expect(named.code).toBe(1);
-    expect((JSON.parse(named.stdout) as VerifyReport).reasons.map((r) => r.code)).toEqual([
+    // The issuer id is a URN, not a URL: nothing says which host serves its certificates.
+    const byUrl = await runCli(['verify', realUrl, '--json', ...pin], { cwd: dir });
+    expect(byUrl.code).toBe(1);
+    expect((JSON.parse(byUrl.stdout) as VerifyReport).reasons.map((r) => r.code)).toEqual([
       'UNTRUSTED_ISSUER',
     ]);
   });
 
   it('reads PASSGENI_TRUST (comments, blank lines) and merges it with --trust', async () => {
     const file = join(dir, 'trust.txt');
-    writeFileSync(file, `# our issuers\n\n${real.url}=${real.url}/.well-known/jwks.json\n`);
+    writeFileSync(file, `# our issuers\n\n${real.issuer.issuerId}=${real.url}/.well-known/jwks.json\n`);
     const run = await runCli(['verify', realUrl, '--json'], { env: { PASSGENI_TRUST: file } });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ trust: { source: 'configured' } });
@@ -173,11 +165,19 @@ describe('verify with trust configured', () => {
     expect(JSON.parse(pair.stderr)).toMatchObject({ code: 'TRUST_INVALID' });
     expect(JSON.parse(pair.stderr).error).toMatch(/^--trust: "no-equals-sign" has no "="/);
     const file = join(dir, 'bad-trust.txt');
-    writeFileSync(file, `# ok\n${real.url}=${real.url}/.well-known/jwks.json\nhttps://x=ftp://keys\n`);
+    writeFileSync(
+      file,
+      `# ok\n${real.issuer.issuerId}=${real.url}/.well-known/jwks.json\nhttps://x=ftp://keys\n`,
+    );
     const bad = await runCli(['verify', impostor.certUrl, '--json'], { env: { PASSGENI_TRUST: file } });
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stderr).error).toContain(`${file}:3`);
-    const missing = await runCli(['verify', impostor.certUrl, '--trust', `${real.url}=./no-such-jwks.json`]);
+    const missing = await runCli([
+      'verify',
+      impostor.certUrl,
+      '--trust',
+      `${real.issuer.issuerId}=./no-such-jwks.json`,
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
     expect(impostor.requests).toEqual([]);
@@ -338,8 +338,9 @@ describe('passgeni trust', () => {
       const jwks = (await (await fetch(`${serve.url}/.well-known/jwks.json`)).json()) as {
         keys: Array<{ kid: string; kty: string; crv: string; x: string; y: string }>;
       };
+      // the identity the local issuer signed with, derived from the data directory's key
       expect(identity).toEqual({
-        issuer: serve.url,
+        issuer: `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${jwks.keys[0]?.kid}`,
         jwks_uri: `${serve.url}/.well-known/jwks.json`,
         certificate_url_prefix: `${serve.url}/cert/`,
         api: `${serve.url}/api/v1`,
@@ -349,7 +350,7 @@ describe('passgeni trust', () => {
       const file = join(data, 'trust');
       const run = await runCli(['trust', serve.url, '--append', file]);
       expect(run.code).toBe(0);
-      const line = `${serve.url}=${serve.url}/.well-known/jwks.json`;
+      const line = `${identity.issuer}=${serve.url}/.well-known/jwks.json`;
       expect(run.stdout).toContain('trust on first use');
       expect(run.stdout).toContain(`thumbprint ${identity.keys[0]?.thumbprint ?? '?'}`);
       expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(line);
@@ -370,7 +371,9 @@ describe('passgeni trust', () => {
       // The pinned file makes a certificate of that issuer verify, and the forgery not.
       const ok = await runCli(['verify', certUrl, '--json'], { env: { PASSGENI_TRUST: file } });
       expect(ok.code).toBe(0);
-      expect(JSON.parse(ok.stdout)).toMatchObject({ trust: { source: 'configured', issuer: serve.url } });
+      expect(JSON.parse(ok.stdout)).toMatchObject({
+        trust: { source: 'configured', issuer: identity.issuer },
+      });
       const forged = await runCli(['verify', impostor.certUrl, '--json'], { env: { PASSGENI_TRUST: file } });
       expect(forged.code).toBe(1);
     } finally {

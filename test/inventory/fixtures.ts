@@ -91,19 +91,19 @@ export function useRegistry(prefix: string): Registry {
   return registry;
 }
 
-/** The `ISSUER_ID=JWKS_URL` pair a user pins for a test issuer (its id is its URL). */
-export function trustPair(issuer: Pick<TestIssuer, 'url'>): string {
-  return `${issuer.url}=${issuer.url}/.well-known/jwks.json`;
+/** The `ISSUER_ID=JWKS_URL` pair a user pins for a test issuer. */
+export function trustPair(issuer: Pick<TestIssuer, 'trustLine'>): string {
+  return issuer.trustLine;
 }
 
 /** `--trust` flags for these issuers. */
-export function trustArgs(...issuers: Array<Pick<TestIssuer, 'url'>>): string[] {
+export function trustArgs(...issuers: Array<Pick<TestIssuer, 'trustLine'>>): string[] {
   return issuers.flatMap((issuer) => ['--trust', trustPair(issuer)]);
 }
 
 /** The trust a user configures for these issuers, with `fetch` (tests count requests). */
 export function trustOf(
-  issuers: Array<Pick<TestIssuer, 'url'>>,
+  issuers: Array<Pick<TestIssuer, 'trustLine'>>,
   fetch?: typeof globalThis.fetch,
 ): TrustStore {
   return new TrustStore(

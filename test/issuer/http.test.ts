@@ -95,7 +95,7 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
 
     const jwks = createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(cert.body.certificate, jwks, {
-      issuer: t.url,
+      issuer: t.issuer.issuerId,
       algorithms: ['ES256'],
       currentDate: clock(),
     });
@@ -108,7 +108,7 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     );
     expect(payload).toMatchObject({
       jti: cert.body.cert_id,
-      iss: t.url,
+      iss: t.issuer.issuerId,
       sub: key.team_id,
       cert_version: 1,
       compliance_standard: 'PCI-DSS',

@@ -92,9 +92,13 @@ describe.each(BACKENDS)('signing keys and schema on %s', (backend) => {
       generation_session_id: s2.generation_session_id,
     });
     const jwks = createRemoteJWKSet(new URL(`${b.url}/.well-known/jwks.json`));
-    const oldResult = await jwtVerify(old.certificate, jwks, { issuer: a.url, algorithms: ['ES256'] });
+    // the identity is derived from the first key and survives its retirement
+    expect(b.issuer.issuerId).toBe(a.issuer.issuerId);
+    expect(a.issuer.issuerId).toBe(`urn:ietf:params:oauth:jwk-thumbprint:sha-256:${first.kid}`);
+    const issuer = a.issuer.issuerId;
+    const oldResult = await jwtVerify(old.certificate, jwks, { issuer, algorithms: ['ES256'] });
     expect(oldResult.protectedHeader.kid).toBe(first.kid);
-    const newResult = await jwtVerify(fresh.certificate, jwks, { issuer: b.url, algorithms: ['ES256'] });
+    const newResult = await jwtVerify(fresh.certificate, jwks, { issuer, algorithms: ['ES256'] });
     expect(newResult.protectedHeader.kid).toBe(second.kid);
     expect(
       b.issuer

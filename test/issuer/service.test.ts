@@ -70,7 +70,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     const iat = Math.floor(clock().getTime() / 1000);
     expect(claims).toEqual({
       jti: cert.cert_id,
-      iss: PUBLIC_URL,
+      iss: issuer.issuerId,
       sub: key.team_id,
       iat,
       exp: iat + 365 * 86_400,
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
 
     const verifier = createVerifier({
       jwks: issuer.jwks(),
-      issuer: PUBLIC_URL,
+      issuer: issuer.issuerId,
       now: () => clock().getTime(),
     });
     const result = await verifier.verify(cert.certificate);

@@ -162,15 +162,7 @@ describe('the bundled CLI (dist/cli.js)', () => {
     });
     writeFileSync(join(dir, 'a.env'), 'A=1\n');
     const inventory = await runCli(
-      [
-        'inventory',
-        '--store-prefix',
-        'file://a.env',
-        '--format',
-        'csv',
-        '--trust',
-        `${issuer.url}=${issuer.url}/.well-known/jwks.json`,
-      ],
+      ['inventory', '--store-prefix', 'file://a.env', '--format', 'csv', '--trust', issuer.trustLine],
       {
         cwd: dir,
       },

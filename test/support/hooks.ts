@@ -31,6 +31,9 @@ export function useTestIssuer(options: Partial<IssuerOptions> = {}): TestIssuer 
     get apiKey() {
       return get().apiKey;
     },
+    get trustLine() {
+      return get().trustLine;
+    },
     close: () => get().close(),
   };
 }

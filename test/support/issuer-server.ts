@@ -15,6 +15,8 @@ export interface TestIssuer {
   /** http://127.0.0.1:<port>, also the public URL certificates are published under. */
   url: string;
   apiKey: string;
+  /** The `ISSUER_ID=JWKS_URL` line a user pins for it (`passgeni trust` prints the same). */
+  trustLine: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startTestIssuer(options: Partial<IssuerOptions> = {}): Pro
     server,
     url,
     apiKey: key,
+    trustLine: `${issuer.issuerId}=${url}/.well-known/jwks.json`,
     async close() {
       await server.close();
       await issuer.close();

@@ -61,7 +61,7 @@ export function register(program: Command): void {
     )
     .option(
       '--issuer-id <id>',
-      'the iss claim of certificates (env PASSGENI_ISSUER_ID; default: the public URL)',
+      'the iss claim of certificates: an https URL you control or a URN (env PASSGENI_ISSUER_ID; default: a URN derived from the first signing key, urn:ietf:params:oauth:jwk-thumbprint:sha-256:<kid>)',
     )
     .option(
       '--key-file <file>',
@@ -144,7 +144,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
     !isLoopback(options.host)
   ) {
     printNotice(
-      `passgeni: no --public-url: certificate URLs and the issuer id will be ${publicUrl}. Set --public-url to the address people and verifiers use; it is written into every certificate.`,
+      `passgeni: no --public-url: certificate URLs will be ${publicUrl}. Set --public-url to the address people and verifiers use; it is written beside every certificate in your stores.`,
     );
   }
   const issuerId = options.issuerId ?? nonEmpty(env.PASSGENI_ISSUER_ID);

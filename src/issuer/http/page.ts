@@ -114,14 +114,19 @@ export function renderCertificatePage(s: CertificateStatusResponse, ctx: PageCon
   const c = s.claims;
   const binding = c.credential_binding;
   const source = c.entropy_source;
+  // runs as printed (test/issuer/identity.test.ts): it fetches the token itself and pins the
+  // issuer's identity, which does not change with the address the page is served from
   const verifyCode = `import { createRemoteJWKSet, jwtVerify } from 'jose';
 
+// the certificate below (or paste it as a string)
+const certificate = await (await fetch(${JSON.stringify(`${ctx.publicUrl}/cert/${s.cert_id}/jwt`)})).text();
 const jwks = createRemoteJWKSet(new URL(${JSON.stringify(ctx.jwksUrl)}));
 const { payload } = await jwtVerify(certificate, jwks, {
   issuer: ${JSON.stringify(ctx.issuerId)},
   algorithms: ['ES256'],
 });
-// payload.standards_met, payload.entropy_bits, ... are now trusted.
+console.log(payload.jti, payload.standards_met);
+// A valid signature shows this issuer signed these claims; the table above says which it checked.
 // Revocation is not inside the token: check ${s.cert_url}`;
   const cliCode = `npx passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
 
