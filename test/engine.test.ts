@@ -147,6 +147,53 @@ describe('certify-and-store', () => {
   });
 });
 
+describe('the credential kind decides the clauses', () => {
+  it('records the kind, and the period a clause or the risk analysis sets, in the certificate', async () => {
+    const uri = `file://${envFile}#DB_PASSWORD`;
+    const service = await certifyAndStore(request([uri], { standard: 'PCI-DSS' }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const svc = (await issuer.issuer.getCertificate(service.cert_id)).claims;
+    expect(svc).toMatchObject({ credential_kind: 'service' });
+    // PCI DSS 8.6.3: no fixed period without the user's risk analysis
+    expect(svc).not.toHaveProperty('rotate_by');
+
+    const analysed = await certifyAndStore(request([uri], { standard: 'PCI-DSS', rotateEveryDays: 45 }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const risk = (await issuer.issuer.getCertificate(analysed.cert_id)).claims;
+    expect(risk.rotation_basis).toBe('risk-analysis');
+    expect(Date.parse(String(risk.rotate_by)) - Date.parse(risk.generated_at)).toBe(45 * 86_400_000);
+
+    const user = await certifyAndStore(request([uri], { standard: 'PCI-DSS', kind: 'user' }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const usr = (await issuer.issuer.getCertificate(user.cert_id)).claims;
+    expect(usr).toMatchObject({ credential_kind: 'user', rotation_basis: 'clause' });
+    expect(Date.parse(String(usr.rotate_by)) - Date.parse(usr.generated_at)).toBe(90 * 86_400_000);
+  });
+
+  it('refuses an unknown kind, or a period longer than the clause, before anything is written', async () => {
+    writeFileSync(envFile, 'DB_PASSWORD=before\n');
+    const before = (await teamCertificates()).length;
+    const uri = `file://${envFile}#DB_PASSWORD`;
+    await expect(
+      certifyAndStore(request([uri], { kind: 'robot' }), { issuer: client(), openStore: open }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_CREDENTIAL_KIND', exitCode: 2 });
+    await expect(
+      certifyAndStore(request([uri], { standard: 'DOD-STIG', kind: 'user', rotateEveryDays: 90 }), {
+        issuer: client(),
+        openStore: open,
+      }),
+    ).rejects.toMatchObject({ code: 'ROTATION_PERIOD_TOO_LONG', exitCode: 2 });
+    expect(readFileSync(envFile, 'utf8')).toBe('DB_PASSWORD=before\n');
+    expect((await teamCertificates()).length).toBe(before);
+  });
+});
+
 describe('failure at every step ends with the documented outcome', () => {
   it('issuer down: fails before anything is certified or stored; previous secret intact', async () => {
     const before = readFileSync(envFile, 'utf8');
@@ -562,7 +609,15 @@ describe('FIPS-140-3 is a claim about the random source', () => {
       fipsMode: () => false,
     });
     const { claims } = await issuer.issuer.getCertificate(report.cert_id);
-    expect(claims.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'SOC2', 'ISO-27001', 'CMMC-L2']);
+    // a service credential (the default): PCI DSS 8.6.3 leaves its period to the risk analysis
+    expect(claims.standards_met).toEqual([
+      'NIST-800-63B',
+      'HIPAA',
+      'PCI-DSS',
+      'SOC2',
+      'ISO-27001',
+      'CMMC-L2',
+    ]);
     expect(claims.entropy_source.fips_mode).toBe(false);
     expect(claims.entropy_source).not.toHaveProperty('fips_provider');
   });

@@ -1,6 +1,6 @@
 import { ID_PATTERN } from '../lib/ids.js';
 import { InputError } from '../errors.js';
-import { STANDARD_IDS } from '../policy/types.js';
+import { CREDENTIAL_KINDS, STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
 import type { CertificateClaims } from './types.js';
 
@@ -142,6 +142,12 @@ export const claimsSchema = z
       'Version of this claim set.',
     ),
     compliance_standard: described(standardId, 'The standard the credential was requested for.'),
+    credential_kind: z.exactOptional(
+      described(
+        z.enum(CREDENTIAL_KINDS),
+        'What the credential is for: service (a machine uses it) or user (a person logs in with it). It decides which clauses of each standard govern it (docs/standards.md).',
+      ),
+    ),
     standards_met: described(
       z.array(standardId).check(z.maxLength(STANDARD_IDS.length)),
       'Every standard the parameters satisfy, each once, including compliance_standard.',
@@ -166,6 +172,12 @@ export const claimsSchema = z
       described(
         z.iso.datetime({ error: 'must be an ISO 8601 UTC date-time' }),
         'Recommended rotation date; absent when the standard says change on compromise only.',
+      ),
+    ),
+    rotation_basis: z.exactOptional(
+      described(
+        z.enum(['clause', 'risk-analysis']),
+        "Who set the rotate_by period: clause (the standard's clause for this kind of credential) or risk-analysis (the user's own targeted risk analysis, e.g. PCI DSS 8.6.3). Present with rotate_by.",
       ),
     ),
     credential_binding: z.exactOptional(credentialBindingSchema),

@@ -112,8 +112,11 @@ export async function issueCertificate(
     entropy_source: session.entropySource,
     generation_session_id: request.sessionId,
     generated_at: generatedAt.toISOString(),
-    ...(rule.rotationDays > 0 && {
-      rotate_by: new Date(generatedAt.getTime() + rule.rotationDays * DAY_MS).toISOString(),
+    credential_kind: session.kind,
+    // written only where a clause for this kind, or the user's own risk analysis, sets a period
+    ...(session.rotation.days > 0 && {
+      rotate_by: new Date(generatedAt.getTime() + session.rotation.days * DAY_MS).toISOString(),
+      ...(session.rotation.basis !== undefined && { rotation_basis: session.rotation.basis }),
     }),
     ...(request.binding !== undefined && { credential_binding: request.binding }),
     ...(request.label !== undefined && { label: request.label }),

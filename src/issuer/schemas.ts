@@ -1,5 +1,7 @@
 import { claimsSchema } from '../certificate/index.js';
 import { isIdAnyCase } from '../lib/ids.js';
+import { CREDENTIAL_KINDS } from '../policy/types.js';
+import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
 import * as z from '../zod.js';
 import { TEAM_NAME_RE } from './admin.js';
 import { invalidRequest } from './errors.js';
@@ -33,6 +35,15 @@ export const sessionBodySchema = z.object({
   // validated by the policy module (parseGenerationParams), which owns those rules
   generation_params: z.unknown().check(z.refine((v) => v !== undefined, { error: 'is required' })),
   entropy_source: claimShape.entropy_source,
+  credential_kind: z.optional(z.enum(CREDENTIAL_KINDS, { error: 'must be service or user' })),
+  rotate_every_days: z.optional(
+    z.int().check(
+      z.minimum(1, { error: `must be a whole number of days from 1 to ${MAX_ROTATION_DAYS}` }),
+      z.maximum(MAX_ROTATION_DAYS, {
+        error: `must be a whole number of days from 1 to ${MAX_ROTATION_DAYS}`,
+      }),
+    ),
+  ),
 });
 
 export const certificateBodySchema = z.object({

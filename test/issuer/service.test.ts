@@ -50,7 +50,11 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
 
   it('issues a certificate whose claims are exactly those of DESIGN §5, signed and verifiable', async () => {
     const { key, caller } = await newCaller();
-    const session = await issuer.createSession(caller, sessionBody('PCI-DSS'));
+    // a user password: PCI DSS 8.3.9 sets its 90 days
+    const session = await issuer.createSession(caller, {
+      ...sessionBody('PCI-DSS'),
+      credential_kind: 'user',
+    });
     expect(session.entropy_bits).toBe(130.92);
     expect(session.standards_met).toContain('PCI-DSS');
     expect(new Date(session.expires_at).getTime() - clock().getTime()).toBe(60_000);
@@ -76,6 +80,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       exp: iat + 365 * 86_400,
       cert_version: 1,
       compliance_standard: 'PCI-DSS',
+      credential_kind: 'user',
       standards_met: session.standards_met,
       generation_params: strongParams(),
       entropy_bits: 130.92,
@@ -83,6 +88,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       generation_session_id: session.generation_session_id,
       generated_at: generatedAt,
       rotate_by: new Date(new Date(generatedAt).getTime() + 90 * 86_400_000).toISOString(),
+      rotation_basis: 'clause',
       credential_binding: BINDING,
       label: 'prod/db/admin',
     });
@@ -103,7 +109,10 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
   it('certifies DOD-STIG only with its run limits: entropy counts them, rotate_by is 60 days', async () => {
     const { caller } = await newCaller();
     const limited = strongParams({ max_repeat: 3, max_class_repeat: 4 });
-    const session = await issuer.createSession(caller, sessionBody('DOD-STIG', limited));
+    const session = await issuer.createSession(caller, {
+      ...sessionBody('DOD-STIG', limited),
+      credential_kind: 'user',
+    });
     expect(session.entropy_bits).toBe(130.8); // not the 130.92 of the same string without the limits
     expect(session.standards_met).toContain('DOD-STIG');
     expect(session.standards_met).toContain('PCI-DSS'); // 60 days keeps PCI DSS's 90 too
@@ -115,8 +124,12 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect(Date.parse(String(claims.rotate_by)) - Date.parse(String(claims.generated_at))).toBe(
       60 * 86_400_000,
     );
-    // the same limits on a HIPAA request: HIPAA sets no period, so neither STIG nor PCI DSS is claimed
-    const hipaa = await issuer.createSession(caller, sessionBody('HIPAA', limited));
+    // the same limits on a HIPAA user password: HIPAA sets no period, so neither STIG nor PCI DSS
+    // (8.3.9) is claimed
+    const hipaa = await issuer.createSession(caller, {
+      ...sessionBody('HIPAA', limited),
+      credential_kind: 'user',
+    });
     expect(hipaa.standards_met).not.toContain('DOD-STIG');
     expect(hipaa.standards_met).not.toContain('PCI-DSS');
     // run limits make the count quadratic in the length: bounded
@@ -185,8 +198,10 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect((await rejection(issuer.createSession(caller, sessionBody('CMMC-L2')))).code).toBe(
       'STANDARD_NOT_CERTIFIABLE',
     );
-    // certifiable, but only for parameters that carry the STIG's run limits
-    const stig = await rejection(issuer.createSession(caller, sessionBody('DOD-STIG')));
+    // certifiable for a user password only with parameters that carry the RHEL 9 run limits
+    const stig = await rejection(
+      issuer.createSession(caller, { ...sessionBody('DOD-STIG'), credential_kind: 'user' }),
+    );
     expect(stig.code).toBe('POLICY_VIOLATION');
     expect(stig.message).toMatch(/at most 3 identical characters in a row/);
     expect((await rejection(issuer.createSession(caller, null))).code).toBe('INVALID_REQUEST');
