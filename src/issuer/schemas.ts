@@ -1,4 +1,4 @@
-import { claimsSchema } from '../certificate/index.js';
+import { assertedSchema } from '../certificate/index.js';
 import { isIdAnyCase } from '../lib/ids.js';
 import { CREDENTIAL_KINDS } from '../policy/types.js';
 import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
@@ -13,7 +13,7 @@ import { invalidRequest } from './errors.js';
  * particular any entropy or standards the client claims: the issuer computes its own); nested
  * objects are strict.
  */
-const claimShape = claimsSchema.shape;
+const claimShape = assertedSchema.shape;
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimsSchema } from '../certificate/index.js';
+import { entropySourceSchema, generationParamsSchema } from '../certificate/index.js';
 import type { EntropySource } from '../certificate/index.js';
 import {
   DEFAULT_CREDENTIAL_KIND,
@@ -226,10 +226,10 @@ export async function consumeSession(
       standard: row.standard,
       // the claims' own schemas put members back in the documented order, whatever order the
       // database returned them in
-      params: claimsSchema.shape.generation_params.parse(row.params),
+      params: generationParamsSchema.parse(row.params),
       entropyBits: row.entropy_bits,
       standardsMet: row.standards_met,
-      entropySource: claimsSchema.shape.entropy_source.parse(row.entropy_source),
+      entropySource: entropySourceSchema.parse(row.entropy_source),
       kind: row.credential_kind ?? DEFAULT_CREDENTIAL_KIND,
       rotation: rotationPlan(
         getStandard(row.standard),

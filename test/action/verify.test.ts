@@ -75,7 +75,8 @@ describe('verify action', () => {
     expect(result.outputs.binding).toBe('not-checked');
     const claims = JSON.parse(result.outputs.claims ?? '') as Record<string, unknown>;
     expect(claims).toMatchObject({ jti: bound.cert_id, compliance_standard: 'HIPAA', iss: issuer.url });
-    expect(claims.credential_binding).toMatchObject({ alg: 'scrypt' });
+    // the binding is the client's commitment, kept with its other statements
+    expect(claims.asserted).toMatchObject({ credential_binding: { alg: 'scrypt' } });
     expect(result.summary).toContain('PassGeni certificate verification');
     expect(result.summary).toMatch(/<th align="left">Status<\/th><td>valid<\/td>/);
   });

@@ -35,7 +35,8 @@ describe('passgeni certify/generate --kind and --rotate-every-days', () => {
       const serviceClaims = decodeCertificate(JSON.parse(service.stdout).certificate).claims;
       expect(serviceClaims).toMatchObject({ credential_kind: 'service', rotation_basis: 'risk-analysis' });
       expect(
-        Date.parse(String(serviceClaims.rotate_by)) - Date.parse(String(serviceClaims.generated_at)),
+        Date.parse(String(serviceClaims.rotate_by)) -
+          Date.parse((serviceClaims.asserted as { generated_at: string }).generated_at),
       ).toBe(30 * 86_400_000);
     },
   );

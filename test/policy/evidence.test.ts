@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCertificate } from '../../src/certificate/index.js';
-import type { CertificateClaims } from '../../src/certificate/index.js';
+import type { CertificateClaimsV2 } from '../../src/certificate/index.js';
 import type { Database, Issuer } from '../../src/issuer/index.js';
 import { CREDENTIAL_KINDS, STANDARDS, getStandard, resolvePolicy } from '../../src/policy/index.js';
 import type { CredentialKind, GenerationParams, StandardId } from '../../src/policy/index.js';
@@ -170,7 +170,7 @@ describe('the issuer computes standards_met and rotate_by from the table', () =>
       generation_session_id: session.generation_session_id,
       generated_at: GENERATED_AT,
     });
-    return decodeCertificate(cert.certificate).claims as CertificateClaims;
+    return decodeCertificate(cert.certificate).claims as CertificateClaimsV2;
   }
 
   const plusDays = (days: number) => new Date(Date.parse(GENERATED_AT) + days * 86_400_000).toISOString();
