@@ -39,6 +39,13 @@ export interface CertifyRequest {
   /** Store URIs; at least one. */
   stores: readonly string[];
   label?: string | undefined;
+  /** service (the default) or user: decides which clauses govern the credential. */
+  kind?: string | undefined;
+  /**
+   * The user's rotation period in days (their targeted risk analysis); 0 or absent: the
+   * standard's own period for the kind, if any.
+   */
+  rotateEveryDays?: number | undefined;
   /** Attach a scrypt credential binding to the certificate (DESIGN §5). */
   bind?: boolean | undefined;
   /** Fail unless the runtime's OpenSSL is in FIPS mode. */
@@ -248,6 +255,8 @@ export async function certifyAndStore(
   progress({ step: 'session', issuer: deps.issuer.description });
   const session = await deps.issuer.createSession({
     standard: policy.standard.id,
+    credential_kind: policy.kind,
+    ...(policy.rotation.basis === 'risk-analysis' && { rotate_every_days: policy.rotation.days }),
     generation_params: generated.params,
     entropy_source: source,
   });

@@ -3,6 +3,7 @@ import {
   checkCredentialBinding,
   createVerifier,
   decodeCertificate,
+  assertedClaims,
   parseClaims,
   type CertificateClaims,
   type Jwks,
@@ -128,7 +129,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   // When only the caller's extra checks (or time) fail, the signature and claims are sound: keep
   // the claims and report the certificate's real status beside the failed checks.
   const soundButFailing = !result.valid && result.reasons.every((r) => CHECK_ONLY.has(r.code));
-  const claims = result.valid ? result.claims : soundButFailing ? trustedClaims(result.claims) : undefined;
+  const claims = result.valid ? result.claims : soundButFailing ? checkedClaims(result.claims) : undefined;
 
   if (live?.status === 'revoked') {
     reasons.push({
@@ -206,12 +207,13 @@ async function checkBinding(
   claims: CertificateClaims,
   credential: string | undefined,
 ): Promise<BindingOutcome> {
-  if (!claims.credential_binding) return 'not-bound';
+  const binding = assertedClaims(claims).credential_binding;
+  if (!binding) return 'not-bound';
   if (credential === undefined) return 'not-found';
-  return (await checkCredentialBinding(credential, claims.credential_binding)) ? 'match' : 'mismatch';
+  return (await checkCredentialBinding(credential, binding)) ? 'match' : 'mismatch';
 }
 
-function trustedClaims(decoded: Record<string, unknown> | undefined): CertificateClaims | undefined {
+function checkedClaims(decoded: Record<string, unknown> | undefined): CertificateClaims | undefined {
   if (!decoded) return undefined;
   try {
     return parseClaims(decoded);

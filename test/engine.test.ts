@@ -1,3 +1,4 @@
+import type { CertificateClaimsV2 } from '../src/certificate/index.js';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,13 +138,60 @@ describe('certify-and-store', () => {
     });
     const good = await verifyCertificate({ certificate: report.cert_url, credentialFrom: await open(uri) });
     expect(good).toMatchObject({ valid: true, binding: 'match' });
-    expect(good.claims?.label).toBe('prod/db/admin');
+    expect((good.claims as CertificateClaimsV2).asserted.label).toBe('prod/db/admin');
 
     writeFileSync(envFile, 'DB_PASSWORD=someone-else-changed-it\n');
     const bad = await verifyCertificate({ certificate: report.cert_url, credentialFrom: await open(uri) });
     expect(bad.valid).toBe(false);
     expect(bad.binding).toBe('mismatch');
     expect(bad.reasons.map((r) => r.code)).toContain('BINDING_MISMATCH');
+  });
+});
+
+describe('the credential kind decides the clauses', () => {
+  it('records the kind, and the period a clause or the risk analysis sets, in the certificate', async () => {
+    const uri = `file://${envFile}#DB_PASSWORD`;
+    const service = await certifyAndStore(request([uri], { standard: 'PCI-DSS' }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const svc = (await issuer.issuer.getCertificate(service.cert_id)).claims as CertificateClaimsV2;
+    expect(svc).toMatchObject({ credential_kind: 'service' });
+    // PCI DSS 8.6.3: no fixed period without the user's risk analysis
+    expect(svc).not.toHaveProperty('rotate_by');
+
+    const analysed = await certifyAndStore(request([uri], { standard: 'PCI-DSS', rotateEveryDays: 45 }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const risk = (await issuer.issuer.getCertificate(analysed.cert_id)).claims as CertificateClaimsV2;
+    expect(risk.rotation_basis).toBe('risk-analysis');
+    expect(Date.parse(String(risk.rotate_by)) - Date.parse(risk.asserted.generated_at)).toBe(45 * 86_400_000);
+
+    const user = await certifyAndStore(request([uri], { standard: 'PCI-DSS', kind: 'user' }), {
+      issuer: client(),
+      openStore: open,
+    });
+    const usr = (await issuer.issuer.getCertificate(user.cert_id)).claims as CertificateClaimsV2;
+    expect(usr).toMatchObject({ credential_kind: 'user', rotation_basis: 'clause' });
+    expect(Date.parse(String(usr.rotate_by)) - Date.parse(usr.asserted.generated_at)).toBe(90 * 86_400_000);
+  });
+
+  it('refuses an unknown kind, or a period longer than the clause, before anything is written', async () => {
+    writeFileSync(envFile, 'DB_PASSWORD=before\n');
+    const before = (await teamCertificates()).length;
+    const uri = `file://${envFile}#DB_PASSWORD`;
+    await expect(
+      certifyAndStore(request([uri], { kind: 'robot' }), { issuer: client(), openStore: open }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_CREDENTIAL_KIND', exitCode: 2 });
+    await expect(
+      certifyAndStore(request([uri], { standard: 'DOD-STIG', kind: 'user', rotateEveryDays: 90 }), {
+        issuer: client(),
+        openStore: open,
+      }),
+    ).rejects.toMatchObject({ code: 'ROTATION_PERIOD_TOO_LONG', exitCode: 2 });
+    expect(readFileSync(envFile, 'utf8')).toBe('DB_PASSWORD=before\n');
+    expect((await teamCertificates()).length).toBe(before);
   });
 });
 
@@ -550,9 +598,9 @@ describe('FIPS-140-3 is a claim about the random source', () => {
       fipsProvider: () => provider,
     });
     expect(report.standards_met).toContain('FIPS-140-3');
-    const { claims } = await issuer.issuer.getCertificate(report.cert_id);
+    const claims = (await issuer.issuer.getCertificate(report.cert_id)).claims as CertificateClaimsV2;
     expect(claims.compliance_standard).toBe('FIPS-140-3');
-    expect(claims.entropy_source).toMatchObject({ fips_mode: true, fips_provider: provider });
+    expect(claims.asserted.entropy_source).toMatchObject({ fips_mode: true, fips_provider: provider });
   });
 
   it('a HIPAA certificate from a runtime not in FIPS mode does not list FIPS-140-3', async () => {
@@ -561,10 +609,18 @@ describe('FIPS-140-3 is a claim about the random source', () => {
       openStore: open,
       fipsMode: () => false,
     });
-    const { claims } = await issuer.issuer.getCertificate(report.cert_id);
-    expect(claims.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'SOC2', 'ISO-27001', 'CMMC-L2']);
-    expect(claims.entropy_source.fips_mode).toBe(false);
-    expect(claims.entropy_source).not.toHaveProperty('fips_provider');
+    const claims = (await issuer.issuer.getCertificate(report.cert_id)).claims as CertificateClaimsV2;
+    // a service credential (the default): PCI DSS 8.6.3 leaves its period to the risk analysis
+    expect(claims.standards_met).toEqual([
+      'NIST-800-63B',
+      'HIPAA',
+      'PCI-DSS',
+      'SOC2',
+      'ISO-27001',
+      'CMMC-L2',
+    ]);
+    expect(claims.asserted.entropy_source.fips_mode).toBe(false);
+    expect(claims.asserted.entropy_source).not.toHaveProperty('fips_provider');
   });
 });
 

@@ -12,6 +12,8 @@ import {
 import { InputError } from '../errors.js';
 import { generateCredential } from '../generate/index.js';
 import { MAX_LENGTH } from '../policy/limits.js';
+import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
+import { CREDENTIAL_KINDS } from '../policy/types.js';
 import { Inputs } from './inputs.js';
 import { openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
@@ -57,6 +59,8 @@ export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
     length: inputs.integer('length', { min: 1, max: MAX_LENGTH }),
     exclude: inputs.string('exclude-characters', { maxLength: 200 }),
     symbols: inputs.string('symbols', { maxLength: 200 }),
+    kind: inputs.choice('kind', CREDENTIAL_KINDS),
+    rotateEveryDays: inputs.integer('rotate-every-days', { min: 1, max: MAX_ROTATION_DAYS }),
     label: inputs.string('label', { maxLength: 128 }),
     bind: inputs.boolean('bind-credential', false),
     requireFipsMode: inputs.boolean('require-fips-mode', false),

@@ -1,3 +1,4 @@
+import { assertedClaims } from '../certificate/claims.js';
 import { DAY_MS } from '../lib/time.js';
 import type { VerifyReport } from '../verification.js';
 import { withActionHint } from './hints.js';
@@ -38,12 +39,13 @@ export function certificateAttention(
     return undefined;
   }
   const claims = report.claims;
+  const label = claims ? assertedClaims(claims).label : undefined;
   const link = report.cert_url ? `[${code(certId)}](${report.cert_url})` : code(certId);
   const facts = [
     `- Certificate: ${link}`,
     `- Status: ${report.status}${report.live ? '' : ' (offline check: no live status)'}`,
     ...(claims ? [`- Standard: ${code(claims.compliance_standard)}`] : []),
-    ...(claims?.label ? [`- Label: ${code(claims.label)}`] : []),
+    ...(label ? [`- Label (client-asserted): ${code(label)}`] : []),
     ...(exp !== undefined ? [`- Expires: ${new Date(exp).toISOString()}`] : []),
     ...(claims?.rotate_by ? [`- Rotate by: ${claims.rotate_by}`] : []),
   ];
@@ -52,7 +54,7 @@ export function certificateAttention(
     certId,
     certUrl: report.cert_url,
     headline,
-    name: claims?.label,
+    name: label,
     details: [
       `The certificate ${headline}. Rotate the credential and re-certify it (\`passgeni rotate\` or the rotate action), then update what points at the certificate.`,
       facts.join('\n'),

@@ -1,11 +1,11 @@
 import { ID_PATTERN } from '../lib/ids.js';
 import { InputError } from '../errors.js';
-import { STANDARD_IDS } from '../policy/types.js';
+import { CREDENTIAL_KINDS, STANDARD_IDS } from '../policy/types.js';
 import * as z from '../zod.js';
-import type { CertificateClaims } from './types.js';
+import type { AssertedClaims, CertificateClaims } from './types.js';
 
 /** Version of the claim set below; bump when a claim changes meaning. */
-export const CERT_VERSION = 1;
+export const CERT_VERSION = 2;
 
 /**
  * The certificate claims (DESIGN §5) as one zod schema: the only statement of the claim rules.
@@ -121,58 +121,112 @@ export const credentialBindingSchema = described(
   'scrypt digest over the credential (its UTF-8 bytes). 128·N·r must not exceed 256 MiB and N·r·p must not exceed 2^22.',
 );
 
+const dateTime = (description: string) =>
+  described(z.iso.datetime({ error: 'must be an ISO 8601 UTC date-time' }), description);
+const generatedAt = described(
+  z.iso.datetime({ precision: 3, error: 'must be an ISO 8601 UTC time with milliseconds' }),
+  "When the credential was generated, by the client's clock (the issuer accepts it only within 15 minutes before, or 60 s after, its own).",
+);
+const label = printable(128, 'User-chosen name, e.g. prod/db/admin.');
+
+/** The token's own claims, set by the issuer. */
+const issuerShape = {
+  jti: described(
+    z.string().check(z.regex(ID_PATTERN, { error: 'must be a lower-case RFC 9562 version 4 UUID' })),
+    'Certificate id; the certificate page is <issuer public URL>/cert/<jti>.',
+  ),
+  iss: printable(
+    256,
+    "Issuer id: an https URL or a URN, by default the RFC 9278 thumbprint URI of the issuer's first signing key. Not an address: certificates live at the issuer's public URL.",
+  ),
+  sub: printable(128, 'Opaque id of the team whose API key asked; never an e-mail or a name.'),
+  iat: numericDate('Issued at.'),
+  nbf: z.exactOptional(numericDate('Not valid before; earlier than exp.')),
+  exp: numericDate('Expiry; later than iat.'),
+};
+
+/** What the issuer verified about the credential (recomputed from the parameters, or its own). */
+const verifiedShape = {
+  compliance_standard: described(standardId, 'The standard the credential was requested for.'),
+  standards_met: described(
+    z.array(standardId).check(z.maxLength(STANDARD_IDS.length)),
+    'Every standard the parameters satisfy, each once, including compliance_standard; recomputed by the issuer from generation_params (and, from version 2, credential_kind and the rotation period).',
+  ),
+  generation_params: generationParamsSchema,
+  entropy_bits: described(
+    z
+      .number()
+      .check(
+        z.minimum(0, { error: 'must be a number of bits from 0 to 65536' }),
+        z.maximum(65_536, { error: 'must be a number of bits from 0 to 65536' }),
+      ),
+    'Exact entropy of the generator output space, floored to 2 decimals; recomputed by the issuer.',
+  ),
+  generation_session_id: printable(128, 'The single-use session the issuer validated the parameters in.'),
+  rotate_by: z.exactOptional(
+    dateTime(
+      'When the credential is to be changed: generated_at plus the period a clause sets for this kind of credential, or the user gave (rotation_basis). Absent when neither sets one.',
+    ),
+  ),
+};
+
+/** What the client says and the issuer cannot check: recorded, not verified. */
+const assertedShape = {
+  entropy_source: entropySourceSchema,
+  generated_at: generatedAt,
+  credential_binding: z.exactOptional(credentialBindingSchema),
+  label: z.exactOptional(label),
+};
+
+export const assertedSchema = described(
+  z.strictObject(assertedShape),
+  "The client's statements, which the issuer recorded but could not check: the random source (runtime, OpenSSL, FIPS mode and provider), when the credential was generated (bounded by the issuer's clock), the label, and the credential binding (a commitment to a credential the issuer never sees: it proves which stored value was certified only to someone who holds it).",
+);
+
+const {
+  compliance_standard,
+  standards_met,
+  generation_params,
+  entropy_bits,
+  generation_session_id,
+  rotate_by,
+} = verifiedShape;
+
+const claimsV1 = z.strictObject({
+  ...issuerShape,
+  cert_version: described(z.literal(1), 'Version 1: the client statements sit beside the verified claims.'),
+  ...verifiedShape,
+  ...assertedShape,
+});
+
+const claimsV2 = z.strictObject({
+  ...issuerShape,
+  cert_version: described(
+    z.literal(2),
+    'Version 2: every claim outside `asserted` was verified or set by the issuer; `asserted` holds what the client said.',
+  ),
+  compliance_standard,
+  credential_kind: described(
+    z.enum(CREDENTIAL_KINDS),
+    'What the credential is for: service (a machine uses it) or user (a person logs in with it). It decides which clauses of each standard govern it (docs/standards.md).',
+  ),
+  standards_met,
+  generation_params,
+  entropy_bits,
+  generation_session_id,
+  rotate_by,
+  rotation_basis: z.exactOptional(
+    described(
+      z.enum(['clause', 'risk-analysis']),
+      "Who set the rotate_by period: clause (the standard's clause for this kind of credential) or risk-analysis (the user's own targeted risk analysis, e.g. PCI DSS 8.6.3). Present exactly when rotate_by is.",
+    ),
+  ),
+  asserted: assertedSchema,
+});
+
 export const claimsSchema = z
-  .strictObject({
-    jti: described(
-      z.string().check(z.regex(ID_PATTERN, { error: 'must be a lower-case RFC 9562 version 4 UUID' })),
-      'Certificate id; the certificate page is <issuer public URL>/cert/<jti>.',
-    ),
-    iss: printable(
-      256,
-      "Issuer id: an https URL or a URN, by default the RFC 9278 thumbprint URI of the issuer's first signing key. Not an address: certificates live at the issuer's public URL.",
-    ),
-    sub: printable(128, 'Opaque id of the team whose API key asked; never an e-mail or a name.'),
-    iat: numericDate('Issued at.'),
-    nbf: z.exactOptional(numericDate('Not valid before; earlier than exp.')),
-    exp: numericDate('Expiry; later than iat.'),
-    cert_version: described(
-      z.int().check(
-        z.minimum(1),
-        z.maximum(CERT_VERSION, {
-          error: 'is newer than this passgeni knows (a newer version needs a newer passgeni)',
-        }),
-      ),
-      'Version of this claim set.',
-    ),
-    compliance_standard: described(standardId, 'The standard the credential was requested for.'),
-    standards_met: described(
-      z.array(standardId).check(z.maxLength(STANDARD_IDS.length)),
-      'Every standard the parameters satisfy, each once, including compliance_standard.',
-    ),
-    generation_params: generationParamsSchema,
-    entropy_bits: described(
-      z
-        .number()
-        .check(
-          z.minimum(0, { error: 'must be a number of bits from 0 to 65536' }),
-          z.maximum(65_536, { error: 'must be a number of bits from 0 to 65536' }),
-        ),
-      'Exact entropy of the generator output space, floored to 2 decimals.',
-    ),
-    entropy_source: entropySourceSchema,
-    generation_session_id: printable(128, 'The single-use session the issuer validated the parameters in.'),
-    generated_at: described(
-      z.iso.datetime({ precision: 3, error: 'must be an ISO 8601 UTC time with milliseconds' }),
-      'When the credential was generated.',
-    ),
-    rotate_by: z.exactOptional(
-      described(
-        z.iso.datetime({ error: 'must be an ISO 8601 UTC date-time' }),
-        'Recommended rotation date; absent when the standard says change on compromise only.',
-      ),
-    ),
-    credential_binding: z.exactOptional(credentialBindingSchema),
-    label: z.exactOptional(printable(128, 'User-chosen name, e.g. prod/db/admin.')),
+  .discriminatedUnion('cert_version', [claimsV1, claimsV2], {
+    error: `cert_version must be 1 to ${CERT_VERSION}; a newer version needs a newer passgeni`,
   })
   .check(
     z.superRefine((c, ctx) => {
@@ -190,13 +244,32 @@ export const claimsSchema = z
           message: 'must include compliance_standard',
         });
       }
+      if (c.cert_version === 2 && (c.rotation_basis === undefined) !== (c.rotate_by === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rotation_basis'],
+          message: 'must be present exactly when rotate_by is',
+        });
+      }
     }),
     z.meta({
       title: 'PassGeni compliance certificate claims',
       description:
-        'The payload of a PassGeni compliance certificate (an ES256 JWT). It never contains the credential. See docs/certificate.md.',
+        'The payload of a PassGeni compliance certificate (an ES256 JWT). It never contains the credential. Version 2 separates what the issuer verified (every top-level claim) from what the client asserted (`asserted`). See docs/certificate.md.',
     }),
   );
+
+/** The client's statements of a certificate of any version. */
+export function assertedClaims(claims: CertificateClaims): AssertedClaims {
+  if (claims.cert_version === 2) return claims.asserted;
+  const { entropy_source, generated_at, credential_binding, label } = claims;
+  return {
+    entropy_source,
+    generated_at,
+    ...(credential_binding !== undefined && { credential_binding }),
+    ...(label !== undefined && { label }),
+  };
+}
 
 export const CERTIFICATE_SCHEMA_ID = 'https://passgeni.ai/schema/certificate.schema.json';
 

@@ -1,10 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { StandardId } from '../policy/types.js';
 import type * as z from '../zod.js';
-import type { claimsSchema, credentialBindingSchema, entropySourceSchema } from './claims.js';
+import type { assertedSchema, claimsSchema, credentialBindingSchema, entropySourceSchema } from './claims.js';
 
 /** The claims of a compliance certificate (DESIGN §5), as claimsSchema defines them. */
 export type CertificateClaims = z.output<typeof claimsSchema>;
+/** A version 1 certificate: the client's statements sit beside the verified claims. */
+export type CertificateClaimsV1 = Extract<CertificateClaims, { cert_version: 1 }>;
+/** A version 2 certificate: the client's statements are under `asserted`. */
+export type CertificateClaimsV2 = Extract<CertificateClaims, { cert_version: 2 }>;
+/** What the client asserted and the issuer recorded without being able to check it. */
+export type AssertedClaims = z.output<typeof assertedSchema>;
 /** Where the randomness came from, recorded honestly (DESIGN §4). */
 export type EntropySource = z.output<typeof entropySourceSchema>;
 /** scrypt digest over the credential, so an auditor holding it can check it is this one. */

@@ -128,11 +128,16 @@ function judgeClaims(
   }
   // the issuer accepts generated_at up to the tolerance ahead of its clock, and iat is floored
   // to the second, so anything later than that was not generated before the issue
-  const generatedAt = typeof payload.generated_at === 'string' ? Date.parse(payload.generated_at) : NaN;
+  // (version 2 keeps it, with the client's other statements, under `asserted`)
+  const said: Record<string, unknown> =
+    typeof payload.asserted === 'object' && payload.asserted !== null
+      ? (payload.asserted as Record<string, unknown>)
+      : payload;
+  const generatedAt = typeof said.generated_at === 'string' ? Date.parse(said.generated_at) : NaN;
   if (typeof iat === 'number' && generatedAt / 1000 > iat + 1 + CLOCK_TOLERANCE_SEC) {
     reasons.push({
       code: 'INVALID_CLAIMS',
-      message: `generated_at ${quote(payload.generated_at)} is later than the issue time ${isoDate(iat)}`,
+      message: `generated_at ${quote(said.generated_at)} is later than the issue time ${isoDate(iat)}`,
     });
   }
   const { claims, issues = [] } = checkClaims(payload);

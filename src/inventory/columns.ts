@@ -28,10 +28,10 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'status', title: 'Status' },
   { key: 'standard', title: 'Standard' },
   { key: 'expires_at', title: 'Expires' },
-  { key: 'label', title: 'Label' },
+  { key: 'label', title: 'Label (client-asserted)' },
   { key: 'cert_url', title: 'Certificate' },
   { key: 'cert_id', title: 'Certificate id' },
-  { key: 'generated_at', title: 'Generated' },
+  { key: 'generated_at', title: 'Generated (client-asserted)' },
   { key: 'binding', title: 'Binding' },
   { key: 'detail', title: 'Detail' },
 ];

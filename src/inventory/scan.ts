@@ -190,6 +190,8 @@ async function inspect(
     ? (report.claims as unknown as Record<string, unknown>)
     : found.expiredClaims;
   const exp = typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined;
+  // version 2 keeps the client's statements (label, generation time) apart, under `asserted`
+  const said = isRecord(claims?.asserted) ? claims.asserted : claims;
   const row: InventoryRow = {
     store: ref.uri,
     status: 'valid',
@@ -200,9 +202,9 @@ async function inspect(
       : [],
     expires_at: exp !== undefined && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
     rotate_by: typeof claims?.rotate_by === 'string' ? claims.rotate_by : null,
-    label: typeof claims?.label === 'string' ? claims.label : null,
+    label: typeof said?.label === 'string' ? said.label : null,
     cert_id: report.cert_id ?? null,
-    generated_at: typeof claims?.generated_at === 'string' ? claims.generated_at : null,
+    generated_at: typeof said?.generated_at === 'string' ? said.generated_at : null,
     binding: report.binding,
     detail: '',
   };
@@ -253,4 +255,8 @@ export function trustRequired(): InputError {
     'TRUST_REQUIRED',
     "An inventory needs to know which issuers to trust: a certificate URL in a store is only a pointer, and anyone who can set it can host a certificate and keys of their own. Pin your issuer with --trust ISSUER_ID=JWKS_URL (repeatable), name a trust file of such lines in PASSGENI_TRUST, or use the local issuer's --data-dir; `passgeni trust <issuer-url>` prints the line to pin.",
   );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,7 +6,7 @@ import type {
   IssuedCertificate,
   SessionResponse,
 } from '../issuer/types.js';
-import type { GenerationParams, StandardId } from '../policy/types.js';
+import type { CredentialKind, GenerationParams, StandardId } from '../policy/types.js';
 
 // The protocol's answers are the issuer's own types (type-only: nothing of the issuer is bundled).
 export type { AuditTrailEvent, CertificateStatus, CertificateSummary, IssuedCertificate, SessionResponse };
@@ -38,6 +38,10 @@ export interface IssuerClient {
 
 export interface SessionRequest {
   standard: StandardId;
+  /** Absent: service. */
+  credential_kind?: CredentialKind;
+  /** The user's own rotation period (their risk analysis), in days. */
+  rotate_every_days?: number;
   generation_params: GenerationParams;
   entropy_source: EntropySource;
 }

@@ -106,17 +106,23 @@ export async function issueCertificate(
     exp,
     cert_version: CERT_VERSION,
     compliance_standard: rule.id,
+    credential_kind: session.kind,
     standards_met: session.standardsMet,
     generation_params: session.params,
     entropy_bits: session.entropyBits,
-    entropy_source: session.entropySource,
     generation_session_id: request.sessionId,
-    generated_at: generatedAt.toISOString(),
-    ...(rule.rotationDays > 0 && {
-      rotate_by: new Date(generatedAt.getTime() + rule.rotationDays * DAY_MS).toISOString(),
+    // written only where a clause for this kind, or the user's own risk analysis, sets a period
+    ...(session.rotation.days > 0 && {
+      rotate_by: new Date(generatedAt.getTime() + session.rotation.days * DAY_MS).toISOString(),
+      rotation_basis: session.rotation.basis ?? 'clause',
     }),
-    ...(request.binding !== undefined && { credential_binding: request.binding }),
-    ...(request.label !== undefined && { label: request.label }),
+    // what the client said and the issuer could not check, kept apart from what it verified
+    asserted: {
+      entropy_source: session.entropySource,
+      generated_at: generatedAt.toISOString(),
+      ...(request.binding !== undefined && { credential_binding: request.binding }),
+      ...(request.label !== undefined && { label: request.label }),
+    },
   };
   const jwt = await signCertificate(claims, ctx.signingKey);
   const expiresAt = new Date(exp * 1000);

@@ -1,5 +1,7 @@
-import { claimsSchema } from '../certificate/index.js';
+import { assertedSchema } from '../certificate/index.js';
 import { isIdAnyCase } from '../lib/ids.js';
+import { CREDENTIAL_KINDS } from '../policy/types.js';
+import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
 import * as z from '../zod.js';
 import { TEAM_NAME_RE } from './admin.js';
 import { invalidRequest } from './errors.js';
@@ -11,7 +13,7 @@ import { invalidRequest } from './errors.js';
  * particular any entropy or standards the client claims: the issuer computes its own); nested
  * objects are strict.
  */
-const claimShape = claimsSchema.shape;
+const claimShape = assertedSchema.shape;
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const NOT_PRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/u;
 
@@ -33,6 +35,15 @@ export const sessionBodySchema = z.object({
   // validated by the policy module (parseGenerationParams), which owns those rules
   generation_params: z.unknown().check(z.refine((v) => v !== undefined, { error: 'is required' })),
   entropy_source: claimShape.entropy_source,
+  credential_kind: z.optional(z.enum(CREDENTIAL_KINDS, { error: 'must be service or user' })),
+  rotate_every_days: z.optional(
+    z.int().check(
+      z.minimum(1, { error: `must be a whole number of days from 1 to ${MAX_ROTATION_DAYS}` }),
+      z.maximum(MAX_ROTATION_DAYS, {
+        error: `must be a whole number of days from 1 to ${MAX_ROTATION_DAYS}`,
+      }),
+    ),
+  ),
 });
 
 export const certificateBodySchema = z.object({

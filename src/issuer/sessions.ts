@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { claimsSchema } from '../certificate/index.js';
+import { entropySourceSchema, generationParamsSchema } from '../certificate/index.js';
 import type { EntropySource } from '../certificate/index.js';
 import {
+  DEFAULT_CREDENTIAL_KIND,
   PolicyViolationError,
   evaluateStandard,
+  getStandard,
+  rotationPlan,
   paramsEntropyBits,
   parseGenerationParams,
   resolveStandard,
   sourceMeets,
   standardsMet,
 } from '../policy/index.js';
-import type { GenerationParams, StandardId } from '../policy/index.js';
+import type { CredentialKind, GenerationParams, RotationPlan, StandardId } from '../policy/index.js';
 import { recordEvent } from './audit.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
@@ -28,12 +31,12 @@ const CREATE_SESSION = {
   name: 'passgeni_session_create',
   sql: guardedSql({
     fields: `, id uuid, standard text, params jsonb, entropy_bits float8, standards_met jsonb,
-      entropy_source jsonb, expires_at timestamptz`,
+      entropy_source jsonb, credential_kind text, rotate_every_days integer, expires_at timestamptz`,
     ctes: `, s AS (
     INSERT INTO sessions (id, team_id, api_key_id, standard, params, entropy_bits, standards_met,
-      entropy_source, ip, created_at, expires_at)
+      entropy_source, credential_kind, rotate_every_days, ip, created_at, expires_at)
     SELECT r.id, ok.team_id, ok.key_id, r.standard, r.params, r.entropy_bits, r.standards_met,
-      r.entropy_source, r.client_ip, r.now, r.expires_at
+      r.entropy_source, r.credential_kind, r.rotate_every_days, r.client_ip, r.now, r.expires_at
     FROM ok, r
     RETURNING id
   )`,
@@ -54,9 +57,11 @@ const CONSUME_SESSION = {
     UPDATE sessions AS s SET used_at = r.now
     FROM ok, r
     WHERE s.id = r.session_id AND s.team_id = ok.team_id AND s.used_at IS NULL AND s.expires_at > r.now
-    RETURNING s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source
+    RETURNING s.standard, s.params, s.entropy_bits, s.standards_met, s.entropy_source,
+      s.credential_kind, s.rotate_every_days
   )`,
-    columns: `, u.standard, u.params, u.entropy_bits, u.standards_met, u.entropy_source`,
+    columns: `, u.standard, u.params, u.entropy_bits, u.standards_met, u.entropy_source,
+      u.credential_kind, u.rotate_every_days`,
     joins: ' LEFT JOIN u ON true',
   }),
 };
@@ -68,6 +73,9 @@ export interface ValidatedSession {
   entropyBits: number;
   standardsMet: StandardId[];
   entropySource: EntropySource;
+  kind: CredentialKind;
+  /** The period the certificate records, and on whose word (rotation.ts). */
+  rotation: RotationPlan;
 }
 
 /**
@@ -103,6 +111,8 @@ export async function createSession(
       entropy_bits: session.entropyBits,
       standards_met: session.standardsMet,
       entropy_source: session.entropySource,
+      credential_kind: session.kind,
+      rotate_every_days: session.rotation.basis === 'risk-analysis' ? session.rotation.days : null,
       expires_at: expiresAt,
     },
   );
@@ -138,15 +148,19 @@ function validateSessionRequest(body: unknown): ValidatedSession {
       { details: { standard: rule.id, fips_mode: source.fips_mode } },
     );
   }
-  // the certificate's rotate_by follows the requested standard (certificates.ts)
-  const met = standardsMet(params, rule.rotationDays, source);
-  if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule));
+  // the kind decides the clauses, and so the period the certificate's rotate_by keeps
+  const kind = parsed.credential_kind ?? DEFAULT_CREDENTIAL_KIND;
+  const rotation = rotationPlan(rule, kind, parsed.rotate_every_days);
+  const met = standardsMet(params, kind, rotation.days, source);
+  if (!met.includes(rule.id)) throw new PolicyViolationError(rule, evaluateStandard(params, rule, kind));
   return {
     standard: rule.id,
     params,
     entropyBits: paramsEntropyBits(params),
     standardsMet: met,
     entropySource: source,
+    kind,
+    rotation,
   };
 }
 
@@ -212,10 +226,16 @@ export async function consumeSession(
       standard: row.standard,
       // the claims' own schemas put members back in the documented order, whatever order the
       // database returned them in
-      params: claimsSchema.shape.generation_params.parse(row.params),
+      params: generationParamsSchema.parse(row.params),
       entropyBits: row.entropy_bits,
       standardsMet: row.standards_met,
-      entropySource: claimsSchema.shape.entropy_source.parse(row.entropy_source),
+      entropySource: entropySourceSchema.parse(row.entropy_source),
+      kind: row.credential_kind ?? DEFAULT_CREDENTIAL_KIND,
+      rotation: rotationPlan(
+        getStandard(row.standard),
+        row.credential_kind ?? DEFAULT_CREDENTIAL_KIND,
+        row.rotate_every_days ?? undefined,
+      ),
     },
   };
 }
@@ -226,6 +246,8 @@ interface SessionRow {
   entropy_bits: number;
   standards_met: StandardId[];
   entropy_source: EntropySource;
+  credential_kind: CredentialKind | null;
+  rotate_every_days: number | null;
 }
 
 /** Why a session could not be used, read after the fact (only refusals pay for this look-up). */

@@ -1,8 +1,16 @@
 import { paramsEntropyBits } from './entropy.js';
 import { NO_FIPS, sourceMeets } from './random-source.js';
 import type { RandomSource } from './random-source.js';
+import { keepsRotation } from './rotation.js';
 import { STANDARDS } from './standards.js';
-import type { ClassRequirement, GenerationParams, StandardId, StandardRule, Violation } from './types.js';
+import type {
+  ClassRequirement,
+  CredentialKind,
+  GenerationParams,
+  StandardId,
+  StandardRule,
+  Violation,
+} from './types.js';
 
 const CLASS_WORDS: Record<ClassRequirement, string> = {
   upper: 'upper-case letter (A-Z)',
@@ -25,7 +33,12 @@ const RUN_RULES = [
   ['maxClassRepeat', 'max_class_repeat', 'max-class-repeat', 'characters of one class'],
 ] as const;
 
-function evaluate(params: GenerationParams, rule: StandardRule, bits: number): Violation[] {
+function evaluate(
+  params: GenerationParams,
+  rule: StandardRule,
+  kind: CredentialKind,
+  bits: number,
+): Violation[] {
   const violations: Violation[] = [];
   const standard = rule.id;
   if (params.length < rule.minLength) {
@@ -46,7 +59,9 @@ function evaluate(params: GenerationParams, rule: StandardRule, bits: number): V
       message: `${rule.id} requires at least one ${CLASS_WORDS[cls]}; include that class and keep at least one of its characters out of the exclusions.`,
     });
   }
-  for (const [limit, field, ruleName, what] of RUN_RULES) {
+  // the run limits are the RHEL pwquality rules for interactive OS accounts (STIG user credentials)
+  const runRules = rule.kinds[kind].runLimitsDoNotApply ? [] : RUN_RULES;
+  for (const [limit, field, ruleName, what] of runRules) {
     const required = rule[limit];
     if (required === undefined) continue;
     const actual = params[field];
@@ -75,27 +90,33 @@ function evaluate(params: GenerationParams, rule: StandardRule, bits: number): V
  * Every rule of `rule` these parameters break, all at once, so a request can be fixed in one go.
  * The parameters describe some credential: resolvePolicy and parseGenerationParams see to that.
  */
-export function evaluateStandard(params: GenerationParams, rule: StandardRule): Violation[] {
-  return evaluate(params, rule, paramsEntropyBits(params));
+export function evaluateStandard(
+  params: GenerationParams,
+  rule: StandardRule,
+  kind: CredentialKind,
+): Violation[] {
+  return evaluate(params, rule, kind, paramsEntropyBits(params));
 }
 
 /**
- * Every standard in the table that a credential with these parameters, to be rotated every
+ * Every standard in the table that a `kind` credential with these parameters, to be changed every
  * `rotationDays` (0: only on compromise), drawn from `source`, satisfies, in STANDARD_IDS order.
- * A standard that sets a rotation period is met only when the credential is rotated at least that
- * often, and one about the random source (FIPS-140-3) only when the source is a named FIPS
- * provider in FIPS mode: the string rules alone are not the standard.
+ * A standard that sets a rotation period for the kind is met only when the credential is changed
+ * at least that often (PCI DSS service credentials: any period, their own risk analysis sets it),
+ * and one about the random source (FIPS-140-3) only when the source is a named FIPS provider in
+ * FIPS mode: the string rules alone are not the standard.
  */
 export function standardsMet(
   params: GenerationParams,
+  kind: CredentialKind,
   rotationDays: number,
   source: RandomSource = NO_FIPS,
 ): StandardId[] {
   const bits = paramsEntropyBits(params);
   return STANDARDS.filter(
     (rule) =>
-      evaluate(params, rule, bits).length === 0 &&
+      evaluate(params, rule, kind, bits).length === 0 &&
       sourceMeets(rule, source) &&
-      (rule.rotationDays === 0 || (rotationDays > 0 && rotationDays <= rule.rotationDays)),
+      keepsRotation(rule, kind, rotationDays),
   ).map((rule) => rule.id);
 }

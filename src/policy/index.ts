@@ -15,6 +15,8 @@ export {
 export { MAX_RUN_LIMITED_LENGTH, breaksRunLimits, countRunLimited, hasRunLimits } from './run-limits.js';
 export type { RunLimits } from './run-limits.js';
 export { evaluateStandard, standardsMet } from './evaluate.js';
+export { MAX_ROTATION_DAYS, keepsRotation, resolveKind, rotationPlan } from './rotation.js';
+export type { RotationPlan } from './rotation.js';
 export { FIPS_HOWTO, FipsModeRequiredError, isFipsSource, sourceMeets } from './random-source.js';
 export type { RandomSource } from './random-source.js';
 export { parseGenerationParams } from './params-schema.js';

@@ -8,7 +8,9 @@ import type { RandomSource } from './random-source.js';
 import { CHAR_CLASSES, MAX_LENGTH } from './limits.js';
 import { MAX_RUN_LIMITED_LENGTH, hasRunLimits } from './run-limits.js';
 import { resolveStandard } from './lookup.js';
-import type { GenerationParams, StandardId, StandardRule, Violation } from './types.js';
+import { resolveKind, rotationPlan } from './rotation.js';
+import type { RotationPlan } from './rotation.js';
+import type { CredentialKind, GenerationParams, StandardId, StandardRule, Violation } from './types.js';
 
 /**
  * What a user asks for: a standard, optionally strengthened or adapted to the target system.
@@ -17,6 +19,13 @@ import type { GenerationParams, StandardId, StandardRule, Violation } from './ty
 export interface PolicyRequest extends CharsetOptions {
   standard: string;
   length?: number | undefined;
+  /** `service` (the default) or `user`: decides which clauses govern it and its rotation. */
+  kind?: string | undefined;
+  /**
+   * The user's own rotation period in days (their targeted risk analysis): required by nothing,
+   * recorded as such; never longer than a period the standard sets for the kind.
+   */
+  rotateEveryDays?: number | undefined;
   /**
    * The runtime's random source: a standard about the source (FIPS-140-3) is refused without a
    * FIPS one. Absent means unknown, which is not FIPS.
@@ -27,6 +36,8 @@ export interface PolicyRequest extends CharsetOptions {
 /** A request checked against its standard: everything the generator and the issuer need. */
 export interface ResolvedPolicy {
   standard: StandardRule;
+  kind: CredentialKind;
+  rotation: RotationPlan;
   length: number;
   charset: Charset;
   params: GenerationParams;
@@ -50,6 +61,8 @@ export class PolicyViolationError extends InputError {
 
 export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
   const standard = resolveStandard(request.standard);
+  const kind = resolveKind(request.kind);
+  const rotation = rotationPlan(standard, kind, request.rotateEveryDays);
   const source = request.randomSource ?? NO_FIPS;
   if (!sourceMeets(standard, source)) throw new FipsModeRequiredError(standard, source);
   const length = request.length ?? standard.defaultLength;
@@ -93,14 +106,16 @@ export function resolvePolicy(request: PolicyRequest): ResolvedPolicy {
     );
   }
   const params = paramsFromCharset(length, charset, limits);
-  const violations = evaluateStandard(params, standard);
+  const violations = evaluateStandard(params, standard, kind);
   if (violations.length > 0) throw new PolicyViolationError(standard, violations);
   return {
     standard,
+    kind,
+    rotation,
     length,
     charset,
     params,
     entropyBits: paramsEntropyBits(params),
-    standardsMet: standardsMet(params, standard.rotationDays, source),
+    standardsMet: standardsMet(params, kind, rotation.days, source),
   };
 }

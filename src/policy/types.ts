@@ -19,16 +19,53 @@ export const STANDARD_IDS = [
 ] as const;
 export type StandardId = (typeof STANDARD_IDS)[number];
 
-/** Where a rule comes from: a clause of the framework, or our own documented baseline. */
+/**
+ * What a credential is for, which decides the clauses that govern it. `service`: a machine uses
+ * it (database, API, service account; the default for stores, rotation and the actions). `user`:
+ * a person logs in with it (an interactive account, e.g. on an operating system).
+ */
+export const CREDENTIAL_KINDS = ['service', 'user'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export const DEFAULT_CREDENTIAL_KIND: CredentialKind = 'service';
+
+/** A clause of a final, published text, with where to read it. */
+export interface Citation {
+  /** The clause as the text numbers it, e.g. "PCI DSS v4.0.1 Requirement 8.6.3". */
+  clause: string;
+  /** What the clause says that matters here, in our words (short: read the text itself). */
+  says: string;
+  /** Where the final text is published. */
+  url: string;
+}
+
+/** Where a string rule comes from: a clause of the framework, or our own documented baseline. */
 export interface RuleBasis {
   kind: 'clause' | 'product-baseline';
   /** One sentence per rule, e.g. "PCI DSS v4.0.1 8.3.6: at least 12 characters". */
   length: string;
   classes: string;
   entropy: string;
+  /** The texts the string rules rest on, whatever the kind. */
+  sources: readonly Citation[];
+}
+
+/** What governs one kind of credential under a standard, and the rotation it sets. */
+export interface KindRule {
+  /** 'clause': cited clauses govern this kind; 'product-baseline': none does, and the rules are ours. */
+  basis: 'clause' | 'product-baseline';
+  /** Which clauses govern this kind, or why none does. */
+  governs: string;
+  /** The period a clause sets for this kind, in days; 0: change on compromise only (no `rotate_by`). */
+  rotationDays: number;
+  /**
+   * The period is the organisation's own targeted risk analysis (PCI DSS 8.6.3): `rotate_by` is
+   * written only when the user gives it (`--rotate-every-days`), and any period keeps the standard.
+   */
+  rotationFromRiskAnalysis?: true;
   rotation: string;
-  /** Public sources (document + section) the entry rests on. */
-  sources: readonly string[];
+  /** The standard's run limits (maxRepeat, maxClassRepeat) govern only the other kind. */
+  runLimitsDoNotApply?: true;
+  citations: readonly Citation[];
 }
 
 export interface StandardRule {
@@ -43,11 +80,6 @@ export interface StandardRule {
   requiredClasses: readonly ClassRequirement[];
   /** Minimum exact entropy in bits (log2 of the number of strings the generator can output). */
   minEntropyBits: number;
-  /**
-   * Recommended rotation in days; 0 = change on compromise only (no `rotate_by`). A standard with a
-   * period is met only by a certificate whose `rotate_by` keeps to it.
-   */
-  rotationDays: number;
   /** The generator must hold runs of identical characters to at most this (pwquality `maxrepeat`). */
   maxRepeat?: number;
   /** The generator must hold runs of one class to at most this (pwquality `maxclassrepeat`). */
@@ -60,6 +92,11 @@ export interface StandardRule {
   /** Lower-case aliases accepted on input, besides the id itself. */
   aliases: readonly string[];
   basis: RuleBasis;
+  /**
+   * Per kind of credential: the clauses that govern it and the rotation they set. A standard with
+   * a period for the kind is met only by a certificate whose `rotate_by` keeps to it.
+   */
+  kinds: Readonly<Record<CredentialKind, KindRule>>;
 }
 
 /**

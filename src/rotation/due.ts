@@ -1,3 +1,4 @@
+import { assertedClaims } from '../certificate/claims.js';
 import { DAY_MS } from '../lib/time.js';
 import type { ManifestCredential } from './manifest.js';
 import { certificateState, type LookupOutcome } from './lookup.js';
@@ -100,7 +101,8 @@ export function assess(input: AssessInput): Assessment {
       if (current && expires - now <= input.expiringWithinDays * DAY_MS) {
         add('expiring', `The certificate expires on ${expiresAt}, within ${input.expiringWithinDays} days.`);
       }
-      const generated = Date.parse(claims.generated_at);
+      const { generated_at } = assertedClaims(claims);
+      const generated = Date.parse(generated_at);
       if (credential.rotateEveryDays > 0 && Number.isFinite(generated)) {
         const deadline = generated + credential.rotateEveryDays * DAY_MS;
         rotateAfter = new Date(deadline).toISOString();
@@ -108,7 +110,7 @@ export function assess(input: AssessInput): Assessment {
           const ageDays = Math.floor((now - generated) / DAY_MS);
           add(
             'age',
-            `Generated on ${claims.generated_at}, ${ageDays} days ago; the rotation period is ${credential.rotateEveryDays} days (from ${periodSource(credential)}).`,
+            `Generated on ${generated_at}, ${ageDays} days ago; the rotation period is ${credential.rotateEveryDays} days (from ${periodSource(credential)}).`,
           );
         }
       }

@@ -1,4 +1,4 @@
-import { MAX_LENGTH, STANDARDS } from '../policy/index.js';
+import { CREDENTIAL_KINDS, MAX_LENGTH, STANDARDS } from '../policy/index.js';
 import * as z from '../zod.js';
 
 /**
@@ -41,6 +41,14 @@ const rotateEveryDays = z.number().check(
 
 // What a credential may set and otherwise inherits from the defaults, besides its standard and period.
 const policyFields = {
+  kind: z.optional(
+    z.enum(CREDENTIAL_KINDS).check(
+      z.meta({
+        description:
+          'service (a machine uses it: database, API, service account; the default) or user (a person logs in with it). Decides which clauses of the standard govern the credential and its rotation.',
+      }),
+    ),
+  ),
   length: z.optional(
     z.number().check(
       z.int(),

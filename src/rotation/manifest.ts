@@ -5,9 +5,11 @@ import { parseStoreUri } from '../../adapters/index.js';
 import { entropySource } from '../certificate/entropy-source.js';
 import { InputError, errorMessage } from '../errors.js';
 import {
+  DEFAULT_CREDENTIAL_KIND,
   resolvePolicy,
   resolveStandard,
   type CharClass,
+  type CredentialKind,
   type StandardId,
   type StandardRule,
 } from '../policy/index.js';
@@ -61,6 +63,8 @@ export interface ManifestCredential {
   /** Which setting the period came from, for dry-run explanations. */
   rotationFrom: 'credential' | 'defaults' | 'standard' | 'none';
   label?: string;
+  /** service (the default) or user. */
+  kind?: CredentialKind;
   length?: number;
   exclude?: string;
   symbols?: string;
@@ -249,7 +253,7 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       id: input.id,
       standard: rule.id,
       stores: input.stores.map((s) => s.trim()),
-      ...rotationPeriod(input, manifestDefaults, rule),
+      ...rotationPeriod(input, manifestDefaults, rule, merged.policy.kind ?? DEFAULT_CREDENTIAL_KIND),
       ...(input.label !== undefined && { label: input.label }),
       ...merged.policy,
       bind: merged.bind,
@@ -274,11 +278,12 @@ function rotationPeriod(
   input: ManifestCredentialInput,
   defaults: ManifestDefaults,
   rule: StandardRule,
+  kind: CredentialKind,
 ): Pick<ManifestCredential, 'rotateEveryDays' | 'rotationFrom'> {
   if (input.rotate_every_days !== undefined)
     return { rotateEveryDays: input.rotate_every_days, rotationFrom: 'credential' };
   const fromDefaults = defaults.rotate_every_days ?? 0;
-  const fromStandard = rule.rotationDays;
+  const fromStandard = rule.kinds[kind].rotationDays;
   if (fromDefaults > 0 && (fromStandard === 0 || fromDefaults <= fromStandard)) {
     return { rotateEveryDays: fromDefaults, rotationFrom: 'defaults' };
   }
@@ -286,7 +291,7 @@ function rotationPeriod(
   return { rotateEveryDays: 0, rotationFrom: 'none' };
 }
 
-const POLICY_FIELDS = ['length', 'exclude', 'symbols', 'classes'] as const;
+const POLICY_FIELDS = ['kind', 'length', 'exclude', 'symbols', 'classes'] as const;
 type PolicyFields = Pick<ManifestCredential, (typeof POLICY_FIELDS)[number]>;
 
 function mergeDefaults(

@@ -38,8 +38,9 @@ async function issue(
   store: string,
   label?: string,
 ): Promise<CertifyReport> {
+  // user passwords, so PCI DSS 8.3.9's 90 days give a rotate_by
   return certifyAndStore(
-    { standard, stores: [store], ...(label && { label }) },
+    { standard, kind: 'user', stores: [store], ...(label && { label }) },
     {
       issuer: new HttpIssuerClient({ url: on.url, apiKey: on.apiKey }),
       openStore: (uri) => openStore(uri, { baseDir: workspace }),
@@ -184,7 +185,7 @@ describe('verify action: open-issues', () => {
     expect(created.body?.startsWith(`${marker(longLived)}\n`)).toBe(true);
     expect(created.body).toContain(`[\`${longLived.cert_id}\`](${longLived.cert_url})`);
     // the label goes in a code span, where GitHub renders no @-mention
-    expect(created.body).toContain('- Label: `prod/db @octo-org/security`');
+    expect(created.body).toContain('- Label (client-asserted): `prod/db @octo-org/security`');
     expect(created.body).toContain('EXPIRES_SOON');
     expect(created.body).toContain('[Workflow run](https://github.com/octo-org/app/actions/runs/4242)');
     expect(opened.stdout).toContain('open-issues: opened issue #42');

@@ -79,7 +79,8 @@ describe('verify action', () => {
       compliance_standard: 'HIPAA',
       iss: issuer.issuer.issuerId,
     });
-    expect(claims.credential_binding).toMatchObject({ alg: 'scrypt' });
+    // the binding is the client's commitment, kept with its other statements
+    expect(claims.asserted).toMatchObject({ credential_binding: { alg: 'scrypt' } });
     expect(result.summary).toContain('PassGeni certificate verification');
     expect(result.summary).toMatch(/<th align="left">Status<\/th><td>valid<\/td>/);
   });

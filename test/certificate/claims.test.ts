@@ -5,12 +5,12 @@ import {
   claimsSchema,
   entropySource,
   parseClaims,
-  type CertificateClaims,
+  type CertificateClaimsV1,
 } from '../../src/certificate/index.js';
 import { PassgeniError } from '../../src/errors.js';
 import { sampleClaims as claims } from '../support/claims.js';
 
-function withBinding(): CertificateClaims {
+function withBinding(): CertificateClaimsV1 {
   return claims({
     label: 'prod/db/admin',
     nbf: claims().iat,

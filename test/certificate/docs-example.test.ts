@@ -41,12 +41,15 @@ describe('docs/certificate.md example payload', () => {
     const caller = { apiKey: key, ip: null };
     const session = await issuer.createSession(caller, {
       standard: 'PCI-DSS',
+      // a user password: PCI DSS 8.3.9 sets its 90-day rotate_by
+      credential_kind: 'user',
       generation_params: strongParams({ length: 24 }),
       entropy_source: { ...SOURCE, runtime: 'node v24.21.0', openssl: '3.5.8' },
     });
     const cert = await issuer.issueCertificate(caller, {
       generation_session_id: session.generation_session_id,
       generated_at: '2026-06-01T00:00:00.000Z',
+      label: 'prod/db/admin',
     });
     const { claims } = decodeCertificate(cert.certificate);
     const real = { ...claims, ...SHOWN };

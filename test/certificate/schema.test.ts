@@ -30,47 +30,69 @@ describe('published certificate claims JSON Schema', () => {
     expect(published).toBe(JSON.stringify(certificateJsonSchema()));
   });
 
-  it('is a closed draft 2020-12 schema stating the rules a JSON Schema validator can check', () => {
-    const schema = certificateJsonSchema() as {
-      $schema: string;
+  it('is a closed draft 2020-12 schema, one branch per claims version, stating the rules a JSON Schema validator can check', () => {
+    type Branch = {
       required: string[];
       additionalProperties: boolean;
       properties: Record<string, Record<string, unknown>>;
     };
+    const schema = certificateJsonSchema() as { $schema: string; oneOf: Branch[] };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual([
-      'jti',
-      'iss',
-      'sub',
-      'iat',
-      'exp',
-      'cert_version',
-      'compliance_standard',
+    const [v1, v2] = schema.oneOf;
+    if (!v1 || !v2) throw new Error('expected a branch per version');
+    expect([v1.additionalProperties, v2.additionalProperties]).toEqual([false, false]);
+    expect(v1.properties.cert_version).toMatchObject({ const: 1 });
+    expect(v2.properties.cert_version).toMatchObject({ const: 2 });
+    const verified = ['jti', 'iss', 'sub', 'iat', 'exp', 'cert_version', 'compliance_standard'];
+    // version 1: the client's statements beside the verified claims, as issued before version 2
+    expect(v1.required).toEqual([
+      ...verified,
       'standards_met',
       'generation_params',
       'entropy_bits',
-      'entropy_source',
       'generation_session_id',
+      'entropy_source',
       'generated_at',
     ]);
-    const { properties } = schema;
-    expect(properties.compliance_standard?.enum).toEqual([...STANDARD_IDS]);
-    expect(properties.generated_at).toMatchObject({ format: 'date-time' });
-    expect(properties.jti?.pattern).toBeTypeOf('string');
-    expect(properties.label?.pattern).toBeTypeOf('string');
-    const binding = properties.credential_binding as { properties: { N: { enum: number[] } } };
-    expect(binding.properties.N.enum).toEqual([
-      2 ** 14,
-      2 ** 15,
-      2 ** 16,
-      2 ** 17,
-      2 ** 18,
-      2 ** 19,
-      2 ** 20,
+    // version 2: the client's statements only under `asserted`
+    expect(v2.required).toEqual([
+      ...verified,
+      'credential_kind',
+      'standards_met',
+      'generation_params',
+      'entropy_bits',
+      'generation_session_id',
+      'asserted',
     ]);
-    for (const [name, property] of Object.entries(properties)) {
-      expect(property.description, name).toBeTruthy();
+    for (const name of ['entropy_source', 'generated_at', 'label', 'credential_binding']) {
+      expect(v2.properties, name).not.toHaveProperty(name);
+    }
+    const asserted = v2.properties.asserted as unknown as Branch & { description: string };
+    expect(asserted.required).toEqual(['entropy_source', 'generated_at']);
+    expect(asserted.additionalProperties).toBe(false);
+    expect(asserted.description).toMatch(/recorded but could not check/);
+    expect(v2.properties.credential_kind?.enum).toEqual(['service', 'user']);
+    expect(v2.properties.rotation_basis?.enum).toEqual(['clause', 'risk-analysis']);
+    for (const branch of [v1, v2]) {
+      const { properties } = branch;
+      const said = branch === v2 ? asserted.properties : properties;
+      expect(properties.compliance_standard?.enum).toEqual([...STANDARD_IDS]);
+      expect(said.generated_at).toMatchObject({ format: 'date-time' });
+      expect(properties.jti?.pattern).toBeTypeOf('string');
+      expect(said.label?.pattern).toBeTypeOf('string');
+      const binding = said.credential_binding as { properties: { N: { enum: number[] } } };
+      expect(binding.properties.N.enum).toEqual([
+        2 ** 14,
+        2 ** 15,
+        2 ** 16,
+        2 ** 17,
+        2 ** 18,
+        2 ** 19,
+        2 ** 20,
+      ]);
+      for (const [name, property] of Object.entries(properties)) {
+        expect(property.description, name).toBeTruthy();
+      }
     }
   });
 });

@@ -6,13 +6,13 @@ import {
   createVerifier,
   generateSigningKey,
   signCertificate,
-  type CertificateClaims,
+  type CertificateClaimsV1,
   type VerificationResult,
 } from '../../src/certificate/index.js';
 import { toLowS } from '../../src/certificate/low-s.js';
 import { DAY, ISSUER, NOW_MS, NOW_SEC, b64, sampleClaims, withSegment } from '../support/claims.js';
 
-const claims = (overrides: Partial<CertificateClaims> = {}) => sampleClaims(overrides, NOW_SEC);
+const claims = (overrides: Partial<CertificateClaimsV1> = {}) => sampleClaims(overrides, NOW_SEC);
 
 const key = generateSigningKey();
 const jwks = buildJwks([key]);

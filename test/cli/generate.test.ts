@@ -24,6 +24,7 @@ describe('passgeni generate', () => {
     expect(Object.keys(out).sort()).toEqual(
       [
         'char_pool_size',
+        'credential_kind',
         'entropy_bits',
         'generation_params',
         'length',
@@ -33,6 +34,7 @@ describe('passgeni generate', () => {
       ].sort(),
     );
     expect(out.standard).toBe('HIPAA');
+    expect(out.credential_kind).toBe('service');
     expect(out.password).toHaveLength(out.length);
     expect(out.char_pool_size).toBe(94);
     expect(out.generation_params).toEqual({
@@ -43,9 +45,10 @@ describe('passgeni generate', () => {
       has_special: true,
       char_pool_size: 94,
     });
-    // no profile meets every standard: HIPAA sets no rotation period, so PCI DSS and the STIG are
-    // out, and FIPS-140-3 needs a runtime in FIPS mode, which this one is not
-    expect(out.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'SOC2', 'ISO-27001', 'CMMC-L2']);
+    // no profile meets every standard: HIPAA sets no rotation period, so the STIG (60 days) is out
+    // (PCI DSS 8.6.3 leaves a service credential's period to the risk analysis), and FIPS-140-3
+    // needs a runtime in FIPS mode, which this one is not
+    expect(out.standards_met).toEqual(['NIST-800-63B', 'HIPAA', 'PCI-DSS', 'SOC2', 'ISO-27001', 'CMMC-L2']);
   });
 
   it('refuses FIPS-140-3 with exit 2, nothing on stdout, on a runtime not in FIPS mode, saying how to enable it', async () => {

@@ -37,6 +37,8 @@ export async function registryFixture(
   urls.REVOKED = await certify(main, { standard: 'SOC2', stores: ['file://app.env#REVOKED'] });
   urls.BOUND = await certify(main, {
     standard: 'PCI-DSS',
+    // a user password: PCI DSS 8.3.9 sets its 90-day rotate_by
+    kind: 'user',
     stores: ['file://app.env#BOUND'],
     bind: true,
     label: 'db|admin',

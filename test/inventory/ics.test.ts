@@ -28,6 +28,7 @@ beforeAll(async () => {
   const report = await certifyAndStore(
     {
       standard: 'PCI-DSS',
+      kind: 'user',
       stores: ['file://multi.env#A', 'file://multi.env#B'],
       label: LONG_LABEL,
       exclude: '`',
@@ -88,7 +89,7 @@ describe('inventory --format ics', () => {
         });
       }
     }
-    // PCI-DSS asks for rotation every 90 days, so BOUND and MULTI have a rotate_by; the others none.
+    // PCI-DSS asks for rotation every 90 days (user passwords, 8.3.9), so BOUND and MULTI have a rotate_by; the others none.
     expect(expected.length).toBe(6 + 2);
 
     const found = events(text);

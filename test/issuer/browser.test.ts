@@ -88,6 +88,17 @@ describeBrowser.each(BACKENDS)('certificate page in Chromium on %s', (backend) =
     expect(text).toContain('FIPS mode off');
     expect(text).toContain('prod/db/admin');
     expect(text).toContain('Rotate by');
+    // who vouches for what: the issuer's own checks, then the client's statements, apart
+    const verified = text.indexOf('What the issuer verified');
+    const asserted = text.indexOf('What the client asserted');
+    expect(verified).toBeGreaterThan(0);
+    expect(asserted).toBeGreaterThan(verified);
+    expect(text.indexOf('Standards met')).toBeLessThan(asserted);
+    expect(text.indexOf('Credential kind\nservice')).toBeGreaterThan(verified);
+    expect(text.indexOf('FIPS mode off')).toBeGreaterThan(asserted);
+    expect(text.indexOf('prod/db/admin')).toBeGreaterThan(asserted);
+    expect(text).toMatch(/recorded them as said/);
+    expect(text).not.toMatch(/trusted/i);
     // the copy button works (its script is allowed by the CSP hash); the label changes only
     // once the asynchronous clipboard write settles, so wait for it rather than read at once
     await page.locator('#copy').click();

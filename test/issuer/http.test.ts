@@ -1,6 +1,5 @@
 import { calculateJwkThumbprint, createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimsSchema } from '../../src/certificate/index.js';
 import { prefersJson } from '../../src/issuer/index.js';
 import { STANDARD_IDS } from '../../src/policy/types.js';
 import { BACKENDS, freshDatabase } from './support/backends.js';
@@ -67,14 +66,14 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     const key = await newKey();
     const session = await api<Record<string, unknown>>(t.url, '/api/v1/sessions', {
       key: key.key,
-      body: { ...sessionBody('PCI-DSS'), entropy_bits: 4096 },
+      body: { ...sessionBody('PCI-DSS'), credential_kind: 'user', entropy_bits: 4096 },
     });
     expect(session.status).toBe(201);
     expect(session.body).toEqual({
       generation_session_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       expires_at: new Date(clock().getTime() + 60_000).toISOString(),
       entropy_bits: 130.92,
-      // a PCI certificate (90 days) meets every entry but the STIG (run limits, 60 days) and
+      // a PCI user password (90 days) meets every entry but the STIG (run limits, 60 days) and
       // FIPS-140-3 (the client is not in FIPS mode)
       standards_met: STANDARD_IDS.filter((id) => id !== 'DOD-STIG' && id !== 'FIPS-140-3'),
     });
@@ -100,24 +99,39 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
       currentDate: clock(),
     });
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: t.issuer.kid });
-    // the documented member order (the claims schema's), with no optional claim not asked for
-    expect(Object.keys(payload)).toEqual(
-      Object.keys(claimsSchema.shape).filter(
-        (name) => !['nbf', 'credential_binding', 'label'].includes(name),
-      ),
-    );
+    // the documented member order (version 2's): what the issuer verified, then what the client
+    // asserted, with no optional claim not asked for
+    expect(Object.keys(payload)).toEqual([
+      'jti',
+      'iss',
+      'sub',
+      'iat',
+      'exp',
+      'cert_version',
+      'compliance_standard',
+      'credential_kind',
+      'standards_met',
+      'generation_params',
+      'entropy_bits',
+      'generation_session_id',
+      'rotate_by',
+      'rotation_basis',
+      'asserted',
+    ]);
+    expect(Object.keys(payload.asserted as object)).toEqual(['entropy_source', 'generated_at']);
     expect(payload).toMatchObject({
       jti: cert.body.cert_id,
       iss: t.issuer.issuerId,
       sub: key.team_id,
-      cert_version: 1,
+      cert_version: 2,
       compliance_standard: 'PCI-DSS',
+      credential_kind: 'user',
       generation_params: strongParams(),
       entropy_bits: 130.92,
-      entropy_source: SOURCE,
       generation_session_id: session.body.generation_session_id,
-      generated_at: generatedAt,
       rotate_by: new Date(new Date(generatedAt).getTime() + 90 * 86_400_000).toISOString(),
+      rotation_basis: 'clause',
+      asserted: { entropy_source: SOURCE, generated_at: generatedAt },
     });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(365 * 86_400);
     const text = JSON.stringify(payload);

@@ -50,7 +50,11 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
 
   it('issues a certificate whose claims are exactly those of DESIGN §5, signed and verifiable', async () => {
     const { key, caller } = await newCaller();
-    const session = await issuer.createSession(caller, sessionBody('PCI-DSS'));
+    // a user password: PCI DSS 8.3.9 sets its 90 days
+    const session = await issuer.createSession(caller, {
+      ...sessionBody('PCI-DSS'),
+      credential_kind: 'user',
+    });
     expect(session.entropy_bits).toBe(130.92);
     expect(session.standards_met).toContain('PCI-DSS');
     expect(new Date(session.expires_at).getTime() - clock().getTime()).toBe(60_000);
@@ -74,17 +78,22 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
       sub: key.team_id,
       iat,
       exp: iat + 365 * 86_400,
-      cert_version: 1,
+      cert_version: 2,
       compliance_standard: 'PCI-DSS',
+      credential_kind: 'user',
       standards_met: session.standards_met,
       generation_params: strongParams(),
       entropy_bits: 130.92,
-      entropy_source: SOURCE,
       generation_session_id: session.generation_session_id,
-      generated_at: generatedAt,
       rotate_by: new Date(new Date(generatedAt).getTime() + 90 * 86_400_000).toISOString(),
-      credential_binding: BINDING,
-      label: 'prod/db/admin',
+      rotation_basis: 'clause',
+      // what the client said, which the issuer records without being able to check it
+      asserted: {
+        entropy_source: SOURCE,
+        generated_at: generatedAt,
+        credential_binding: BINDING,
+        label: 'prod/db/admin',
+      },
     });
     expect(claims.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // sub is the opaque team id: neither the team name nor anything like an e-mail address
@@ -103,7 +112,10 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
   it('certifies DOD-STIG only with its run limits: entropy counts them, rotate_by is 60 days', async () => {
     const { caller } = await newCaller();
     const limited = strongParams({ max_repeat: 3, max_class_repeat: 4 });
-    const session = await issuer.createSession(caller, sessionBody('DOD-STIG', limited));
+    const session = await issuer.createSession(caller, {
+      ...sessionBody('DOD-STIG', limited),
+      credential_kind: 'user',
+    });
     expect(session.entropy_bits).toBe(130.8); // not the 130.92 of the same string without the limits
     expect(session.standards_met).toContain('DOD-STIG');
     expect(session.standards_met).toContain('PCI-DSS'); // 60 days keeps PCI DSS's 90 too
@@ -112,11 +124,16 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     });
     const { claims } = decodeCertificate(cert.certificate);
     expect(claims.generation_params).toEqual(limited);
-    expect(Date.parse(String(claims.rotate_by)) - Date.parse(String(claims.generated_at))).toBe(
-      60 * 86_400_000,
-    );
-    // the same limits on a HIPAA request: HIPAA sets no period, so neither STIG nor PCI DSS is claimed
-    const hipaa = await issuer.createSession(caller, sessionBody('HIPAA', limited));
+    expect(
+      Date.parse(String(claims.rotate_by)) -
+        Date.parse(String((claims.asserted as { generated_at: string }).generated_at)),
+    ).toBe(60 * 86_400_000);
+    // the same limits on a HIPAA user password: HIPAA sets no period, so neither STIG nor PCI DSS
+    // (8.3.9) is claimed
+    const hipaa = await issuer.createSession(caller, {
+      ...sessionBody('HIPAA', limited),
+      credential_kind: 'user',
+    });
     expect(hipaa.standards_met).not.toContain('DOD-STIG');
     expect(hipaa.standards_met).not.toContain('PCI-DSS');
     // run limits make the count quadratic in the length: bounded
@@ -134,9 +151,7 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     });
     const { claims } = decodeCertificate(cert.certificate);
     expect(claims.rotate_by).toBeUndefined();
-    expect(claims.generated_at).toBe(clock().toISOString());
-    expect(claims.credential_binding).toBeUndefined();
-    expect(claims.label).toBeUndefined();
+    expect(claims.asserted).toEqual({ entropy_source: SOURCE, generated_at: clock().toISOString() });
   });
 
   it('recomputes entropy and standards_met itself and ignores what the client claims', async () => {
@@ -185,8 +200,10 @@ describe.each(BACKENDS)('issuer service core on %s', (backend) => {
     expect((await rejection(issuer.createSession(caller, sessionBody('CMMC-L2')))).code).toBe(
       'STANDARD_NOT_CERTIFIABLE',
     );
-    // certifiable, but only for parameters that carry the STIG's run limits
-    const stig = await rejection(issuer.createSession(caller, sessionBody('DOD-STIG')));
+    // certifiable for a user password only with parameters that carry the RHEL 9 run limits
+    const stig = await rejection(
+      issuer.createSession(caller, { ...sessionBody('DOD-STIG'), credential_kind: 'user' }),
+    );
     expect(stig.code).toBe('POLICY_VIOLATION');
     expect(stig.message).toMatch(/at most 3 identical characters in a row/);
     expect((await rejection(issuer.createSession(caller, null))).code).toBe('INVALID_REQUEST');

@@ -27,10 +27,19 @@ describe('renderPolicy', () => {
       expect(md).toContain(`${rule.minEntropyBits} bits`);
       // Each basis is printed (escaped text is compared with Markdown escapes removed).
       const plain = md.replace(/\\(.)/g, '$1');
-      for (const text of [rule.basis.length, rule.basis.classes, rule.basis.entropy, rule.basis.rotation]) {
+      const kinds = [rule.kinds.service, rule.kinds.user];
+      for (const text of [
+        rule.basis.length,
+        rule.basis.classes,
+        rule.basis.entropy,
+        ...kinds.map((k) => k.rotation),
+      ]) {
         expect(plain).toContain(text);
       }
-      for (const source of rule.basis.sources) expect(plain).toContain(source);
+      for (const source of [...rule.basis.sources, ...kinds.flatMap((k) => k.citations)]) {
+        expect(plain).toContain(source.clause);
+        expect(plain).toContain(source.url);
+      }
       expect(plain).toMatch(/cryptographically secure random source/);
       expect(plain).toMatch(/common and breached passwords/);
       expect(plain).toMatch(/secrets manager/);

@@ -41,10 +41,15 @@ describe('resolvePolicy defaults', () => {
   });
 
   it('FIPS-140-3 from a FIPS-mode runtime that named its provider meets every standard whose rules it keeps, and no more', () => {
-    const policy = resolvePolicy({ standard: 'FIPS-140-3', randomSource: FIPS_SOURCE });
+    const policy = resolvePolicy({ standard: 'FIPS-140-3', kind: 'user', randomSource: FIPS_SOURCE });
     expect(policy.length).toBe(24);
-    // PCI DSS (90 days) and the STIG (60 days, run limits) need a rotation period FIPS does not set
+    // for a user password PCI DSS (8.3.9, 90 days) and the STIG (60 days, run limits) need a
+    // rotation period FIPS does not set
     expect(policy.standardsMet).toEqual(STANDARD_IDS.filter((id) => id !== 'PCI-DSS' && id !== 'DOD-STIG'));
+    // a service credential's PCI period is its own risk analysis (8.6.3); the STIG's 60 days stay
+    const service = resolvePolicy({ standard: 'FIPS-140-3', randomSource: FIPS_SOURCE });
+    expect(service.kind).toBe('service');
+    expect(service.standardsMet).toEqual(STANDARD_IDS.filter((id) => id !== 'DOD-STIG'));
   });
 
   it('FIPS-140-3 is refused from a runtime not in FIPS mode, or whose provider is unnamed, or unknown', () => {
@@ -100,11 +105,19 @@ describe('resolvePolicy defaults', () => {
   });
 
   it('lets a standard without class rules drop classes while its rules still hold', () => {
-    const policy = resolvePolicy({ standard: 'NIST-800-63B', length: 16, classes: ['lower', 'digit'] });
+    const request = { standard: 'NIST-800-63B', length: 16, classes: ['lower', 'digit'] } as const;
+    const policy = resolvePolicy({ ...request, kind: 'user' });
     expect(policy.params).toMatchObject({ has_upper: false, has_special: false, char_pool_size: 36 });
     // lower-case letters and digits satisfy PCI DSS 8.3.6 (alphabetic and numeric), but NIST sets no
-    // rotation period and PCI DSS does (8.3.9), so a NIST credential does not claim PCI DSS
+    // rotation period and PCI DSS does for user passwords (8.3.9), so it is not claimed
     expect(policy.standardsMet).toEqual(['NIST-800-63B', 'SOC2', 'ISO-27001']);
+    // for a service credential PCI DSS 8.6.3 leaves the period to the risk analysis
+    expect(resolvePolicy({ ...request, classes: [...request.classes] }).standardsMet).toEqual([
+      'NIST-800-63B',
+      'PCI-DSS',
+      'SOC2',
+      'ISO-27001',
+    ]);
   });
 });
 

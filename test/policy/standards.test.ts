@@ -22,6 +22,7 @@ const EXPECTED: Record<
     def: number,
     classes: ClassRequirement[],
     bits: number,
+    /** User passwords' period; service credentials' are in test/policy/evidence.test.ts. */
     rotation: number,
     kind: string,
   ]
@@ -48,9 +49,9 @@ describe('standards table', () => {
         defaultLength: def,
         requiredClasses: classes,
         minEntropyBits: bits,
-        rotationDays: rotation,
         basisKind: kind,
       });
+      expect(rule.kinds.user.rotationDays, rule.id).toBe(rotation);
       expect(rule.defaultLength).toBeGreaterThanOrEqual(rule.minLength);
       expect(rule.basis.sources.length).toBeGreaterThan(0);
     }
@@ -62,7 +63,13 @@ describe('standards table', () => {
 
   it('labels every number a framework does not set as a product baseline', () => {
     for (const rule of STANDARDS) {
-      const texts = [rule.basis.length, rule.basis.classes, rule.basis.entropy, rule.basis.rotation];
+      const texts = [
+        rule.basis.length,
+        rule.basis.classes,
+        rule.basis.entropy,
+        rule.kinds.service.rotation,
+        rule.kinds.user.rotation,
+      ];
       for (const text of texts) expect(text.length).toBeGreaterThan(20);
       // No framework in the table sets an entropy figure for passwords.
       expect(rule.basis.entropy).toMatch(/^Product baseline/);
@@ -79,11 +86,14 @@ describe('standards table', () => {
       const params = paramsFromCharset(rule.minLength, buildCharset(), limits);
       expect(paramsEntropyBits(params), rule.id).toBeGreaterThanOrEqual(rule.minEntropyBits);
       const fips = { fips_mode: true, fips_provider: { name: 'OpenSSL FIPS Provider', version: '3.0.9' } };
-      expect(standardsMet(params, rule.rotationDays, fips)).toContain(rule.id);
-      // the claim about the random source is the only one a source can take away
-      expect(standardsMet(params, rule.rotationDays).includes(rule.id), rule.id).toBe(
-        rule.requiresFipsModule !== true,
-      );
+      for (const kind of ['service', 'user'] as const) {
+        const days = rule.kinds[kind].rotationDays;
+        expect(standardsMet(params, kind, days, fips)).toContain(rule.id);
+        // the claim about the random source is the only one a source can take away
+        expect(standardsMet(params, kind, days).includes(rule.id), rule.id).toBe(
+          rule.requiresFipsModule !== true,
+        );
+      }
     }
   });
 

@@ -50,20 +50,25 @@ describe('manifest parsing', () => {
     const manifest = parseManifest(`version: 1
 defaults: { standard: HIPAA, rotate_every_days: 180, length: 24, bind: true }
 credentials:
-  - { id: pci, standard: pci dss, stores: ["vault://secret/pci#pw"] }
+  - { id: pci, standard: pci dss, kind: user, stores: ["vault://secret/pci#pw"] }
+  - { id: pci-service, standard: pci dss, stores: ["vault://secret/pci-svc#pw"] }
   - { id: hipaa, stores: ["vault://secret/hipaa#pw"] }
   - { id: pci-long, standard: PCI-DSS, rotate_every_days: 365, stores: ["vault://secret/pci2#pw"], bind: false }
   - { id: soc2, standard: SOC2, rotate_every_days: 0, stores: ["vault://secret/soc#pw"], classes: [upper, lower, digit, digit] }
 `);
     const byId = Object.fromEntries(manifest.credentials.map((c) => [c.id, c]));
-    // PCI DSS recommends 90 days: a blanket 180-day default must not stretch it.
+    // PCI DSS sets 90 days for user passwords (8.3.9): a blanket 180-day default must not stretch it.
     expect(byId.pci).toMatchObject({
       standard: 'PCI-DSS',
+      kind: 'user',
       rotateEveryDays: 90,
       rotationFrom: 'standard',
       length: 24,
       bind: true,
     });
+    // for service credentials (the default kind) 8.6.3 leaves the period to the risk analysis
+    expect(byId['pci-service']).toMatchObject({ rotateEveryDays: 180, rotationFrom: 'defaults' });
+    expect(byId['pci-service']?.kind).toBeUndefined();
     expect(byId.hipaa).toMatchObject({ rotateEveryDays: 180, rotationFrom: 'defaults' });
     expect(byId['pci-long']).toMatchObject({ rotateEveryDays: 365, rotationFrom: 'credential', bind: false });
     expect(byId.soc2).toMatchObject({
@@ -114,7 +119,7 @@ extra: true
 `);
     expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
       '2:49 defaults.rotate_every_days: expected number, received string',
-      '6:5 credentials[0].lenght: unknown key "lenght" (allowed here: id, standard, stores, rotate_every_days, label, length, exclude, symbols, classes, bind)',
+      '6:5 credentials[0].lenght: unknown key "lenght" (allowed here: id, standard, stores, rotate_every_days, label, kind, length, exclude, symbols, classes, bind)',
       expect.stringMatching(/^8:15 credentials\[1\]\.standard: Unknown standard "FIPS-140-9"/),
       '9:13 credentials[1].stores: expected array, received string',
       '10:5 credentials[2].id: "id" is required',

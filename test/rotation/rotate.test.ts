@@ -102,7 +102,11 @@ describe('rotation on file stores', () => {
     expect(readFileSync(join(dir, 'a.env'), 'utf8')).toMatch(/^TOKEN=.+\nKEEP=1\n$/);
     const verified = await verifyCertificate({ certificate: alpha?.cert_url ?? '' });
     expect(verified).toMatchObject({ valid: true, status: 'valid' });
-    expect(verified.claims).toMatchObject({ compliance_standard: 'HIPAA', label: 'app/alpha' });
+    expect(verified.claims).toMatchObject({
+      compliance_standard: 'HIPAA',
+      credential_kind: 'service',
+      asserted: { label: 'app/alpha' },
+    });
     // The .env store cannot always hold a backtick or a trailing backslash: the engine excluded
     // both, seen through the rate-limiting wrapper rotation puts around each store.
     expect(verified.claims?.generation_params.excluded_characters).toBe(2);

@@ -65,6 +65,7 @@ describe('published manifest JSON Schema', () => {
       'stores',
       'rotate_every_days',
       'label',
+      'kind',
       'length',
       'exclude',
       'symbols',

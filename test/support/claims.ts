@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CertificateClaims } from '../../src/certificate/types.js';
+import type { CertificateClaimsV1, CertificateClaimsV2 } from '../../src/certificate/types.js';
 import type { GenerationParams } from '../../src/policy/types.js';
 
 /** The issuer id every fixture certificate names. */
@@ -29,9 +29,9 @@ export function strongParams(overrides: Partial<GenerationParams> = {}): Generat
  * are about. Tests with an injected clock pass NOW_SEC.
  */
 export function sampleClaims(
-  overrides: Partial<CertificateClaims> = {},
+  overrides: Partial<CertificateClaimsV1> = {},
   iat = Math.floor(Date.now() / 1000),
-): CertificateClaims {
+): CertificateClaimsV1 {
   return {
     jti: randomUUID(),
     iss: ISSUER,
@@ -53,6 +53,34 @@ export function sampleClaims(
     // an overridden iat moves generated_at with it: a verifier refuses generation after issue
     generated_at: new Date((overrides.iat ?? iat) * 1000 - 1500).toISOString(),
     rotate_by: new Date((iat + 90 * DAY) * 1000).toISOString(),
+    ...overrides,
+  };
+}
+
+/**
+ * The same certificate in the current claim set (version 2): what the issuer verified at the top,
+ * what the client asserted under `asserted`.
+ */
+export function sampleClaimsV2(
+  overrides: Partial<CertificateClaimsV2> = {},
+  iat = Math.floor(Date.now() / 1000),
+): CertificateClaimsV2 {
+  const { entropy_source, generated_at, credential_binding, label, cert_version, ...verified } = sampleClaims(
+    { iat: overrides.iat ?? iat },
+    iat,
+  );
+  void cert_version;
+  return {
+    ...verified,
+    cert_version: 2,
+    credential_kind: 'user',
+    rotation_basis: 'clause',
+    asserted: {
+      entropy_source,
+      generated_at,
+      ...(credential_binding !== undefined && { credential_binding }),
+      ...(label !== undefined && { label }),
+    },
     ...overrides,
   };
 }

@@ -33,6 +33,15 @@ export function register(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--kind <kind>',
+      'service (a machine uses it: database, API, service account; the default) or user (a person logs in with it)',
+    )
+    .option(
+      '--rotate-every-days <n>',
+      "your rotation period in days, from your targeted risk analysis (never longer than the standard's period for the kind)",
+      parsePositiveInt,
+    )
     .option('-l, --length <n>', "length (default: the standard's default length)", parsePositiveInt)
     .option('-x, --exclude <chars>', 'characters the target system rejects')
     .option('--symbols <set>', 'use this set of punctuation characters instead of all 32')

@@ -19,6 +19,15 @@ export function register(program: Command): void {
     .command('generate')
     .description('Generate credentials to a compliance standard (locally; nothing is sent anywhere).')
     .requiredOption('-s, --standard <standard>', 'standard to generate to (see `passgeni standards`)')
+    .option(
+      '--kind <kind>',
+      'service (a machine uses it: database, API, service account; the default) or user (a person logs in with it)',
+    )
+    .option(
+      '--rotate-every-days <n>',
+      "your rotation period in days, from your targeted risk analysis (never longer than the standard's period for the kind)",
+      parsePositiveInt,
+    )
     .option('-l, --length <n>', "length (default: the standard's default length)", parsePositiveInt)
     .option('-x, --exclude <chars>', 'characters the target system rejects, e.g. "\'\\"\\\\/@"')
     .option('--symbols <set>', 'use this set of punctuation characters instead of all 32')
@@ -49,7 +58,7 @@ async function generate(options: GenerateOptions): Promise<number> {
   }
   if (!options.json && process.stderr.isTTY) {
     printNotice(
-      `${policy.standard.id}: ${policy.length} characters, ${policy.entropyBits} bits, meets ${policy.standardsMet.join(', ')}`,
+      `${policy.standard.id} (${policy.kind} credential): ${policy.length} characters, ${policy.entropyBits} bits, meets ${policy.standardsMet.join(', ')}`,
     );
   }
   return 0;
@@ -63,6 +72,7 @@ function emit(password: string, policy: ResolvedPolicy, json: boolean): void {
   const { length, has_upper, has_lower, has_numbers, has_special, char_pool_size } = policy.params;
   printJsonLine({
     standard: policy.standard.id,
+    credential_kind: policy.kind,
     password,
     length,
     entropy_bits: policy.entropyBits,

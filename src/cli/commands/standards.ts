@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { STANDARDS } from '../../policy/index.js';
+import type { KindRule } from '../../policy/index.js';
 import { printJson, printText, textTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -19,13 +20,23 @@ export function register(program: Command): void {
           String(s.minLength),
           s.requiredClasses.length ? s.requiredClasses.join('+') : 'none',
           String(s.minEntropyBits),
-          s.rotationDays ? `${s.rotationDays} d` : 'on compromise',
+          rotationCell(s.kinds.service),
+          rotationCell(s.kinds.user),
           s.certifiable ? 'yes' : 'standards_met only',
           s.basis.kind === 'clause' ? 'framework clause' : 'product baseline',
         ]);
         printText(
           textTable(
-            ['standard', 'min length', 'classes', 'min bits', 'rotation', 'certifiable', 'basis'],
+            [
+              'standard',
+              'min length',
+              'classes',
+              'min bits',
+              'rotation: service',
+              'rotation: user',
+              'certifiable',
+              'basis',
+            ],
             rows,
           ),
         );
@@ -33,4 +44,9 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+}
+
+function rotationCell(rule: KindRule): string {
+  if (rule.rotationFromRiskAnalysis) return 'risk analysis';
+  return rule.rotationDays ? `${rule.rotationDays} d` : 'on compromise';
 }

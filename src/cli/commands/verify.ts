@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { openStore } from '../../../adapters/index.js';
-import { loadJwks } from '../../certificate/index.js';
+import { assertedClaims } from '../../certificate/claims.js';
+import { loadJwks, type CertificateClaims } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
@@ -150,16 +151,25 @@ function describe(report: VerifyReport): string {
   const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
   const c = report.claims;
   if (c) {
+    const said = assertedClaims(c);
+    const source = said.entropy_source;
     lines.push(
       `  certificate   ${report.cert_url ?? c.jti}`,
       `  issuer        ${c.iss}`,
+      '  verified by the issuer (from the generation parameters):',
       `  standard      ${c.compliance_standard}`,
+      `  kind          ${c.cert_version === 2 ? c.credential_kind : 'not recorded (version 1 certificate)'}`,
       `  standards met ${c.standards_met.join(', ')}`,
       `  entropy       ${c.entropy_bits} bits, ${c.generation_params.length} characters from a pool of ${c.generation_params.char_pool_size}`,
-      `  generated at  ${c.generated_at}`,
       `  expires       ${new Date(c.exp * 1000).toISOString()}`,
-      ...(c.rotate_by ? [`  rotate by     ${c.rotate_by}`] : []),
-      `  FIPS mode     ${c.entropy_source.fips_mode ? 'yes' : 'no'} (${c.entropy_source.api}, ${c.entropy_source.runtime}, OpenSSL ${c.entropy_source.openssl})`,
+      ...(c.rotate_by ? [`  rotate by     ${c.rotate_by}${rotationBasis(c)}`] : []),
+      `  asserted by the client (recorded, not verified${c.cert_version === 1 ? '; version 1 certificate' : ''}):`,
+      `  generated at  ${said.generated_at}`,
+      `  FIPS mode     ${source.fips_mode ? 'yes' : 'no'} (${source.api}, ${source.runtime}, OpenSSL ${source.openssl}${source.fips_provider ? `, provider ${source.fips_provider.name} ${source.fips_provider.version}` : ''})`,
+      ...(said.label !== undefined ? [`  label         ${said.label}`] : []),
+      ...(said.credential_binding
+        ? ['  binding       present (a commitment: checked only with --credential-from)']
+        : []),
     );
   }
   lines.push(
@@ -172,6 +182,13 @@ function describe(report: VerifyReport): string {
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
   if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
   return lines.join('\n');
+}
+
+function rotationBasis(c: CertificateClaims): string {
+  if (c.cert_version !== 2 || c.rotation_basis === undefined) return '';
+  return c.rotation_basis === 'risk-analysis'
+    ? " (the user's risk analysis)"
+    : ` (the standard's clause for ${c.credential_kind} credentials)`;
 }
 
 function describeTrust(trust: TrustDecision): string {

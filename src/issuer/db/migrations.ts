@@ -182,6 +182,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX usage_events_team_id ON usage_events (team_id, id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'credential kind and rotation period of a session',
+    statements: [
+      // what the credential is for decides the clauses (and rotation) its certificate records, and
+      // the user's own period (their targeted risk analysis) is certified as theirs; a session row
+      // written by a replica on an older version leaves them null, read as service and no period
+      `ALTER TABLE sessions ADD COLUMN credential_kind text`,
+      `ALTER TABLE sessions ADD COLUMN rotate_every_days integer`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { assertedClaims } from '../../certificate/claims.js';
 import type { CertificateClaims } from '../../certificate/index.js';
 import type { CertificateStatusResponse } from '../types.js';
 import { escapeHtml } from '../../lib/html.js';
@@ -84,6 +85,21 @@ function classesOf(claims: CertificateClaims): string {
   return `${p.length} characters, at least one of each of: ${parts.join(', ')}; ${p.char_pool_size} possible characters in all${excluded}`;
 }
 
+const KIND_WORDS = {
+  service: 'service (a machine uses it: database, API, service account)',
+  user: 'user (a person logs in with it)',
+} as const;
+
+function rotateByText(c: CertificateClaims): string {
+  if (!c.rotate_by) return 'No fixed rotation for this credential: change it if it is compromised';
+  if (c.cert_version === 1) return day(c.rotate_by);
+  const basis =
+    c.rotation_basis === 'risk-analysis'
+      ? "the period the user's own risk analysis set"
+      : `the period the standard's clause sets for ${escapeHtml(c.credential_kind)} credentials`;
+  return `${day(c.rotate_by)} (${basis})`;
+}
+
 function statusBlock(s: CertificateStatusResponse): string {
   if (s.status === 'revoked') {
     const reason = s.revocation_reason ? ` Reason: ${escapeHtml(s.revocation_reason)}.` : '';
@@ -112,8 +128,9 @@ function statusBlock(s: CertificateStatusResponse): string {
 
 export function renderCertificatePage(s: CertificateStatusResponse, ctx: PageContext): string {
   const c = s.claims;
-  const binding = c.credential_binding;
-  const source = c.entropy_source;
+  const asserted = assertedClaims(c);
+  const binding = asserted.credential_binding;
+  const source = asserted.entropy_source;
   // runs as printed (test/issuer/identity.test.ts): it fetches the token itself and pins the
   // issuer's identity, which does not change with the address the page is served from
   const verifyCode = `import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -126,51 +143,70 @@ const { payload } = await jwtVerify(certificate, jwks, {
   algorithms: ['ES256'],
 });
 console.log(payload.jti, payload.standards_met);
-// A valid signature shows this issuer signed these claims; the table above says which it checked.
+// Signed by this issuer. payload.standards_met, payload.entropy_bits, ... are what it verified;
+// payload.asserted is what the client said, recorded but not checked.
 // Revocation is not inside the token: check ${s.cert_url}`;
   const cliCode = `npx passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
 
 # fully offline, with the certificate and the key set saved beforehand:
 npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issuerId)}`;
-  const rows: Array<[string, string]> = [
+  const verified: Array<[string, string]> = [
     ['Standard asked for', escapeHtml(c.compliance_standard)],
-    ['Standards met', escapeHtml(c.standards_met.join(', '))],
-    ['Entropy', `${escapeHtml(c.entropy_bits)} bits (exact count of possible credentials, rounded down)`],
+    [
+      'Credential kind',
+      c.cert_version === 2
+        ? escapeHtml(KIND_WORDS[c.credential_kind])
+        : 'Not recorded (a version 1 certificate: its standards were judged by the clauses for user passwords)',
+    ],
+    [
+      'Standards met',
+      `${escapeHtml(c.standards_met.join(', '))} (recomputed by the issuer from the parameters)`,
+    ],
+    [
+      'Entropy',
+      `${escapeHtml(c.entropy_bits)} bits (exact count of possible credentials, rounded down; recomputed by the issuer)`,
+    ],
     ['Length and characters', escapeHtml(classesOf(c))],
-    ['Generated at', when(c.generated_at)],
     ['Certified at', when(new Date(c.iat * 1000).toISOString())],
     ['Expires', when(s.expires_at)],
-    [
-      'Rotate by',
-      c.rotate_by
-        ? day(c.rotate_by)
-        : 'No fixed rotation for this standard: change the credential if it is compromised',
-    ],
-    [
-      'Randomness source',
-      `${escapeHtml(source.api)} on ${escapeHtml(source.runtime)}, OpenSSL ${escapeHtml(source.openssl)}; FIPS mode ${source.fips_mode ? 'on' : 'off'}`,
-    ],
-    [
-      'Credential binding',
-      binding
-        ? `Present (scrypt, N=${escapeHtml(binding.N)}, r=${escapeHtml(binding.r)}, p=${escapeHtml(binding.p)}): whoever holds the credential can check it is the one certified (<code>passgeni verify --credential-from</code>)`
-        : 'None: this certificate is not tied to one specific credential value',
-    ],
-    ...(c.label !== undefined ? ([['Label', escapeHtml(c.label)]] as Array<[string, string]>) : []),
+    ['Rotate by', rotateByText(c)],
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],
     ['Issuer', `<code>${escapeHtml(c.iss)}</code>`],
     ['Team (opaque id)', `<code>${escapeHtml(c.sub)}</code>`],
     ['Generation session', `<code>${escapeHtml(c.generation_session_id)}</code>`],
   ];
+  const claimed: Array<[string, string]> = [
+    [
+      'Randomness source',
+      `${escapeHtml(source.api)} on ${escapeHtml(source.runtime)}, OpenSSL ${escapeHtml(source.openssl)}; FIPS mode ${source.fips_mode ? 'on' : 'off'}${source.fips_provider ? ` (provider ${escapeHtml(source.fips_provider.name)} ${escapeHtml(source.fips_provider.version)})` : ''}`,
+    ],
+    [
+      'Generated at',
+      `${when(asserted.generated_at)} (the issuer accepted it only within 15 minutes of its own clock)`,
+    ],
+    [
+      'Credential binding',
+      binding
+        ? `Present (scrypt, N=${escapeHtml(binding.N)}, r=${escapeHtml(binding.r)}, p=${escapeHtml(binding.p)}): a commitment the issuer cannot check; whoever holds the credential can check it is the one certified (<code>passgeni verify --credential-from</code>)`
+        : 'None: this certificate is not tied to one specific credential value',
+    ],
+    ...(asserted.label !== undefined
+      ? ([['Label', escapeHtml(asserted.label)]] as Array<[string, string]>)
+      : []),
+  ];
+  const dl = (rows: Array<[string, string]>) =>
+    `<dl>\n${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('\n')}\n</dl>`;
   return page(
     `${s.status.toUpperCase()} · PassGeni certificate ${s.cert_id.slice(0, 8)}`,
     `<header><p>PassGeni compliance certificate · issuer ${escapeHtml(ctx.issuerId)}</p></header>
 <h1>Certificate ${escapeHtml(s.cert_id)}</h1>
 ${statusBlock(s)}
-<h2>What it certifies</h2>
-<dl>
-${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('\n')}
-</dl>
+<h2>What the issuer verified</h2>
+<p class="note">The issuer checked or computed these itself from the generation parameters it was sent.</p>
+${dl(verified)}
+<h2>What the client asserted</h2>
+<p class="note">The generating client said these, and the issuer recorded them as said: it cannot see the client's process or the credential, so they are not verified.${c.cert_version === 1 ? ' (A version 1 certificate: these sit beside the verified claims in its payload.)' : ''}</p>
+${dl(claimed)}
 <h2>Verify it yourself</h2>
 <p>The certificate is a JSON Web Token signed with ES256. Anyone can check the signature against this issuer's public keys, with any JOSE library:</p>
 <pre><code>${escapeHtml(verifyCode)}</code></pre>
