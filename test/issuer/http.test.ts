@@ -225,7 +225,7 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain(`createRemoteJWKSet(new URL(&quot;${t.url}/.well-known/jwks.json&quot;))`);
-    expect(html).toContain(`npx passgeni verify ${t.url}/cert/${cert.cert_id}`);
+    expect(html).toContain(`passgeni verify ${t.url}/cert/${cert.cert_id}`);
     expect(html).toContain(cert.certificate);
     // nothing is loaded from anywhere: no src/href to another origin
     expect(html).not.toMatch(/(src|href)="https?:/);

@@ -123,10 +123,10 @@ const { payload } = await jwtVerify(certificate, jwks, {
 });
 // payload.standards_met, payload.entropy_bits, ... are now trusted.
 // Revocation is not inside the token: check ${s.cert_url}`;
-  const cliCode = `npx passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
+  const cliCode = `passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
 
 # fully offline, with the certificate and the key set saved beforehand:
-npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issuerId)}`;
+passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issuerId)}`;
   const rows: Array<[string, string]> = [
     ['Standard asked for', escapeHtml(c.compliance_standard)],
     ['Standards met', escapeHtml(c.standards_met.join(', '))],
@@ -169,7 +169,7 @@ ${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('\n')}
 <h2>Verify it yourself</h2>
 <p>The certificate is a JSON Web Token signed with ES256. Anyone can check the signature against this issuer's public keys, with any JOSE library:</p>
 <pre><code>${escapeHtml(verifyCode)}</code></pre>
-<p>or with the PassGeni command line:</p>
+<p>or with the PassGeni command line (installed at an exact version, as its README says):</p>
 <pre><code>${escapeHtml(cliCode)}</code></pre>
 <p class="note">Public keys: <code>${escapeHtml(ctx.jwksUrl)}</code>. The status above (revoked or not) is also served as JSON at this address with <code>Accept: application/json</code>.</p>
 <h2>The certificate</h2>
