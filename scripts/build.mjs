@@ -4,8 +4,9 @@
 // (`npm run check-dist`), so the output must not depend on the machine or the Node version that
 // builds it: esbuild's output is deterministic, and the licence file below is sorted.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -73,23 +74,28 @@ const cli = await build({
 });
 chmodSync('dist/cli.js', 0o755);
 writeFileSync('dist/licenses.txt', thirdPartyLicenses(cli.metafile));
-copyPgliteAssets(cli.metafile);
+writePgliteAssets(cli.metafile);
 
 /**
- * PGlite finds its WebAssembly and its initial file system next to the module that loads them
- * (`new URL('pglite.wasm', import.meta.url)`); bundled, that module is one of dist/chunks/. The
- * assets are build outputs, not committed (.gitignore): the actions never load PGlite, and a
- * 15 MB binary in every checkout of the action would slow every workflow that uses it.
+ * PGlite's WebAssembly and initial file system, gzipped (15 MB → 5.5 MB installed), beside the
+ * chunks: src/issuer/db/pglite.ts inflates them and hands them to PGlite, which otherwise looks
+ * for them next to its own module (`new URL('pglite.wasm', import.meta.url)`). Build outputs, not
+ * committed (.gitignore): the actions never load PGlite, and 5 MB of binaries in every checkout of
+ * the action would slow every workflow that uses it. Level 9 and zlib's fixed header keep the
+ * bytes the same from build to build.
  */
-function copyPgliteAssets({ outputs }) {
+function writePgliteAssets({ outputs }) {
   const chunks = Object.keys(outputs).filter((out) => out.endsWith('.js'));
+  const dirs = new Set(
+    chunks
+      .filter((chunk) => readFileSync(chunk, 'utf8').includes('pglite.data'))
+      .map((chunk) => dirname(chunk)),
+  );
+  if (dirs.size === 0)
+    throw new Error("build: no chunk loads PGlite's assets; has src/issuer/db/pglite.ts changed?");
   for (const asset of PGLITE_ASSETS) {
-    const users = chunks.filter((chunk) => readFileSync(chunk, 'utf8').includes(asset));
-    if (users.length === 0)
-      throw new Error(`build: no chunk loads PGlite's ${asset}; has PGlite changed how it finds it?`);
-    for (const dir of new Set(users.map((chunk) => dirname(chunk)))) {
-      copyFileSync(`node_modules/@electric-sql/pglite/dist/${asset}`, join(dir, asset));
-    }
+    const gzipped = gzipSync(readFileSync(`node_modules/@electric-sql/pglite/dist/${asset}`), { level: 9 });
+    for (const dir of dirs) writeFileSync(join(dir, `${asset}.gz`), gzipped);
   }
 }
 

@@ -68,9 +68,9 @@ describe('the npm package, installed from its tarball', () => {
     expect(paths).toEqual(
       expect.arrayContaining([
         'dist/cli.js',
-        'dist/chunks/pglite.wasm',
-        'dist/chunks/pglite.data',
-        'dist/chunks/initdb.wasm',
+        'dist/chunks/pglite.wasm.gz',
+        'dist/chunks/pglite.data.gz',
+        'dist/chunks/initdb.wasm.gz',
         'dist/licenses.txt',
         'LICENSE',
         'README.md',
