@@ -110,6 +110,8 @@ export class VaultClient {
   private async login(): Promise<string> {
     const { auth } = this.connection;
     if (auth.method === 'token') return auth.token;
+    // JWT and Kubernetes auth log in alike: a role and a signed token (GitHub's OIDC token, the
+    // pod's service-account token) that Vault checks against the method's configuration
     const body =
       auth.method === 'approle'
         ? JSON.stringify({ role_id: auth.roleId, secret_id: auth.secretId })
@@ -119,9 +121,15 @@ export class VaultClient {
       ?.client_token;
     if (response.status === 200 && typeof token === 'string' && token !== '') {
       this.secrets.push(token);
+      this.connection.onSecret(token);
       return token;
     }
-    const what = auth.method === 'approle' ? 'AppRole' : `JWT (role "${auth.role}")`;
+    const what =
+      auth.method === 'approle'
+        ? 'AppRole'
+        : auth.method === 'kubernetes'
+          ? `Kubernetes auth (role "${auth.role}", the service-account token in ${auth.tokenPath})`
+          : `JWT (role "${auth.role}")`;
     const failure = this.failure(response, `log in with ${what} at auth/${auth.mount}`);
     if (response.status === 400 || response.status === 403 || response.status === 401) {
       throw new StoreError('STORE_ACCESS_DENIED', failure.message, { store: this.store });

@@ -9,7 +9,11 @@ const DEFAULT_ADDR = 'https://127.0.0.1:8200';
 type Auth =
   | { method: 'token'; token: string }
   | { method: 'approle'; mount: string; roleId: string; secretId: string }
-  | { method: 'jwt'; mount: string; role: string; jwt: string };
+  | { method: 'jwt'; mount: string; role: string; jwt: string }
+  | { method: 'kubernetes'; mount: string; role: string; jwt: string; tokenPath: string };
+
+/** Where Kubernetes mounts the pod's service-account token (projected, rotated by the kubelet). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export interface VaultConnection {
   addr: URL;
@@ -18,20 +22,32 @@ export interface VaultConnection {
   rejectUnauthorized: boolean | undefined;
   auth: Auth;
   retry: RetryPolicy;
+  /** Told every secret obtained at run time (login tokens), e.g. to mask it in a job's log. */
+  onSecret: (value: string) => void;
 }
 
 function truthy(value: string | undefined): boolean {
   return value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase());
 }
 
-function resolveAuth(context: AdapterContext, store: string): Auth {
+async function resolveAuth(context: AdapterContext, store: string): Promise<Auth> {
   const { env } = context;
   const options = context.options.vault ?? {};
   const token = env.VAULT_TOKEN;
   const roleId = options.roleId ?? env.VAULT_ROLE_ID;
   const secretId = options.secretId ?? env.VAULT_SECRET_ID;
+  const k8sRole = options.role ?? env.VAULT_K8S_ROLE;
   const method =
-    options.auth ?? (token ? 'token' : roleId && secretId ? 'approle' : options.jwt ? 'jwt' : undefined);
+    options.auth ??
+    (token
+      ? 'token'
+      : roleId && secretId
+        ? 'approle'
+        : options.jwt
+          ? 'jwt'
+          : env.VAULT_K8S_ROLE
+            ? 'kubernetes'
+            : undefined);
   const missing = (what: string): StoreError =>
     new StoreError('STORE_AUTH_MISSING', `Vault ${what}`, { store });
   switch (method) {
@@ -48,9 +64,27 @@ function resolveAuth(context: AdapterContext, store: string): Auth {
         throw missing('JWT auth needs the JWT (e.g. the GitHub OIDC token) and the Vault role to log in as.');
       }
       return { method, mount: options.jwtMount ?? 'jwt', role: options.role, jwt: options.jwt };
+    case 'kubernetes': {
+      if (!k8sRole) {
+        throw missing('Kubernetes auth needs the Vault role to log in as (VAULT_K8S_ROLE).');
+      }
+      const tokenPath = env.VAULT_K8S_TOKEN_PATH || SERVICE_ACCOUNT_TOKEN;
+      let jwt: string;
+      try {
+        jwt = (await readFile(tokenPath, 'utf8')).trim();
+      } catch (error) {
+        throw missing(
+          `Kubernetes auth reads the pod's service-account token from ${tokenPath}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). Run in a pod whose ServiceAccount token is mounted (automountServiceAccountToken), or set VAULT_K8S_TOKEN_PATH.`,
+        );
+      }
+      if (jwt === '') throw missing(`Kubernetes auth found an empty service-account token in ${tokenPath}.`);
+      context.options.onSecret?.(jwt);
+      const mount = options.kubernetesMount ?? (env.VAULT_K8S_MOUNT || 'kubernetes');
+      return { method, mount, role: k8sRole, jwt, tokenPath };
+    }
     default:
       throw missing(
-        'credentials are missing: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole, or pass a JWT and role (GitHub OIDC) for JWT auth.',
+        'credentials are missing: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole, or pass a JWT and role (GitHub OIDC) for JWT auth, or VAULT_K8S_ROLE for Kubernetes auth in a pod.',
       );
   }
 }
@@ -81,7 +115,8 @@ export async function resolveConnection(context: AdapterContext, store: string):
     namespace: env.VAULT_NAMESPACE || undefined,
     ca,
     rejectUnauthorized: truthy(env.VAULT_SKIP_VERIFY) ? false : undefined,
-    auth: resolveAuth(context, store),
+    auth: await resolveAuth(context, store),
     retry: context.retry,
+    onSecret: context.options.onSecret ?? (() => undefined),
   };
 }

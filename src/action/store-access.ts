@@ -95,6 +95,8 @@ export async function resolveStoreOptions(
   return {
     env,
     baseDir: env.GITHUB_WORKSPACE || process.cwd(),
+    // a Vault token from a login exists only at run time: masked the moment it arrives
+    onSecret: (value) => runtime.mask(value),
     ...(vault !== undefined && { vault }),
     ...(access.dopplerToken !== undefined && { dopplerToken: access.dopplerToken }),
   };

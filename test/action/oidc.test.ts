@@ -159,6 +159,8 @@ describe('certify action: Vault JWT login with the GitHub OIDC token', () => {
     const result = { stdout: h.stdout(), stderr: '' };
     expectMaskedFirst(result, credential);
     expectMaskedFirst(result, oidcJwt);
+    // the token Vault hands back exists only at run time, and is masked as it arrives
+    expectMaskedFirst(result, VAULT_TOKEN);
     expectMaskedFirst(result, issuer.apiKey);
     // The JWT is masked before the engine starts: before the policy line.
     const lines = h.stdout().split('\n');
