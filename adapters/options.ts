@@ -10,6 +10,11 @@ export interface StoreOptions {
   vault?: VaultOptions;
   /** A Doppler token; wins over DOPPLER_TOKEN. */
   dopplerToken?: string;
+  /**
+   * Doppler service-account identity login (OIDC), used when no token is given: the identity id
+   * (default DOPPLER_IDENTITY_ID) and the OIDC token to exchange (default DOPPLER_OIDC_TOKEN).
+   */
+  doppler?: { identity?: string; oidcToken?: string };
   aws?: {
     region?: string;
     maxAttempts?: number;
