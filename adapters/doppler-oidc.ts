@@ -12,13 +12,24 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
  * `POST /v3/auth/oidc` for a short-lived API token of the service account, so no static Doppler
  * token is stored anywhere. The identity's claim rules (audience, subject) are checked by Doppler.
  */
-export async function exchangeOidcToken(options: {
-  api: URL;
-  identity: string;
-  oidcToken: string;
-  retry: RetryPolicy;
-  store: string;
-}): Promise<string> {
+type ExchangeOptions = { api: URL; identity: string; oidcToken: string; retry: RetryPolicy; store: string };
+
+/** One exchange per identity and OIDC token per process: a rotation opens a store per credential. */
+const exchanged = new Map<string, Promise<string>>();
+
+export function exchangeOidcToken(options: ExchangeOptions): Promise<string> {
+  const key = `${options.api.origin}\n${options.identity}\n${options.oidcToken}`;
+  let token = exchanged.get(key);
+  if (token === undefined) {
+    token = exchange(options);
+    exchanged.set(key, token);
+    // a failed login is not remembered: the next store may try again
+    token.catch(() => exchanged.delete(key));
+  }
+  return token;
+}
+
+async function exchange(options: ExchangeOptions): Promise<string> {
   const { api, identity, oidcToken, retry, store } = options;
   let response;
   try {

@@ -245,16 +245,18 @@ describe('doppler service-account identity (OIDC)', () => {
   });
 
   it('a refused exchange is STORE_ACCESS_DENIED naming the identity, never the OIDC token', async () => {
+    // another token than the test above's: a successful exchange is remembered for the process
+    const refused = `${OIDC}-refused`;
     nock(API)
       .post('/v3/auth/oidc')
-      .reply(401, { success: false, messages: [`Invalid token ${OIDC}: audience mismatch`] });
+      .reply(401, { success: false, messages: [`Invalid token ${refused}: audience mismatch`] });
     const error = await storeError(
-      open({ env: {}, doppler: { identity: IDENTITY, oidcToken: OIDC }, retry: { baseDelayMs: 1 } }),
+      open({ env: {}, doppler: { identity: IDENTITY, oidcToken: refused }, retry: { baseDelayMs: 1 } }),
     );
     expect(error.code).toBe('STORE_ACCESS_DENIED');
     expect(error.message).toContain(IDENTITY);
     expect(error.message).toContain('audience mismatch');
-    expectNoSecrets(error, [OIDC]);
+    expectNoSecrets(error, [refused]);
     expectAllCallsMade();
   });
 
