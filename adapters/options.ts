@@ -39,9 +39,10 @@ export interface StoreOptions {
 export interface VaultOptions {
   /**
    * Default: `token` when VAULT_TOKEN is set, else `approle` when a role/secret id is available,
-   * else `jwt` when a JWT is given, else `kubernetes` when VAULT_K8S_ROLE is set.
+   * else `jwt` when a JWT is given, else `kubernetes` when VAULT_K8S_ROLE is set, else `cert` (TLS
+   * certificate auth) when VAULT_CLIENT_CERT and VAULT_CLIENT_KEY are set.
    */
-  auth?: 'token' | 'approle' | 'jwt' | 'kubernetes';
+  auth?: 'token' | 'approle' | 'jwt' | 'kubernetes' | 'cert';
   /** The JWT or Kubernetes auth role (`role` in the login body); for Kubernetes, default VAULT_K8S_ROLE. */
   role?: string;
   /** Mount of the Kubernetes auth method. Default VAULT_K8S_MOUNT, else `kubernetes`. */

@@ -10,7 +10,8 @@ type Auth =
   | { method: 'token'; token: string }
   | { method: 'approle'; mount: string; roleId: string; secretId: string }
   | { method: 'jwt'; mount: string; role: string; jwt: string }
-  | { method: 'kubernetes'; mount: string; role: string; jwt: string; tokenPath: string };
+  | { method: 'kubernetes'; mount: string; role: string; jwt: string; tokenPath: string }
+  | { method: 'cert'; mount: string; role: string | undefined };
 
 /** Where Kubernetes mounts the pod's service-account token (projected, rotated by the kubelet). */
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -20,6 +21,8 @@ export interface VaultConnection {
   namespace: string | undefined;
   ca: string | undefined;
   rejectUnauthorized: boolean | undefined;
+  /** VAULT_CLIENT_CERT and VAULT_CLIENT_KEY: presented on every TLS connection to Vault. */
+  clientCert: { cert: string; key: string } | undefined;
   auth: Auth;
   retry: RetryPolicy;
   /** Told every secret obtained at run time (login tokens), e.g. to mask it in a job's log. */
@@ -30,7 +33,7 @@ function truthy(value: string | undefined): boolean {
   return value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase());
 }
 
-async function resolveAuth(context: AdapterContext, store: string): Promise<Auth> {
+async function resolveAuth(context: AdapterContext, store: string, hasClientCert: boolean): Promise<Auth> {
   const { env } = context;
   const options = context.options.vault ?? {};
   const token = env.VAULT_TOKEN;
@@ -47,7 +50,9 @@ async function resolveAuth(context: AdapterContext, store: string): Promise<Auth
           ? 'jwt'
           : env.VAULT_K8S_ROLE
             ? 'kubernetes'
-            : undefined);
+            : hasClientCert
+              ? 'cert'
+              : undefined);
   const missing = (what: string): StoreError =>
     new StoreError('STORE_AUTH_MISSING', `Vault ${what}`, { store });
   switch (method) {
@@ -82,11 +87,51 @@ async function resolveAuth(context: AdapterContext, store: string): Promise<Auth
       const mount = options.kubernetesMount ?? (env.VAULT_K8S_MOUNT || 'kubernetes');
       return { method, mount, role: k8sRole, jwt, tokenPath };
     }
+    case 'cert':
+      if (!hasClientCert) {
+        throw missing(
+          'TLS certificate auth needs a client certificate: VAULT_CLIENT_CERT and VAULT_CLIENT_KEY.',
+        );
+      }
+      return {
+        method,
+        mount: env.VAULT_CERT_MOUNT || 'cert',
+        role: options.role ?? (env.VAULT_CERT_ROLE || undefined),
+      };
     default:
       throw missing(
         'credentials are missing: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole, or pass a JWT and role (GitHub OIDC) for JWT auth, or VAULT_K8S_ROLE for Kubernetes auth in a pod.',
       );
   }
+}
+
+/** The Vault CLI's VAULT_CLIENT_CERT / VAULT_CLIENT_KEY: both or neither. */
+async function readClientCert(
+  env: NodeJS.ProcessEnv,
+  store: string,
+): Promise<{ cert: string; key: string } | undefined> {
+  const certFile = env.VAULT_CLIENT_CERT || undefined;
+  const keyFile = env.VAULT_CLIENT_KEY || undefined;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new StoreError(
+      'STORE_AUTH_MISSING',
+      `A TLS client certificate needs both VAULT_CLIENT_CERT and VAULT_CLIENT_KEY; only ${certFile ? 'VAULT_CLIENT_CERT' : 'VAULT_CLIENT_KEY'} is set.`,
+      { store },
+    );
+  }
+  const read = async (file: string, name: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new StoreError(
+        'STORE_AUTH_MISSING',
+        `${name} (${file}) cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        { store },
+      );
+    }
+  };
+  return { cert: await read(certFile, 'VAULT_CLIENT_CERT'), key: await read(keyFile, 'VAULT_CLIENT_KEY') };
 }
 
 export async function resolveConnection(context: AdapterContext, store: string): Promise<VaultConnection> {
@@ -110,12 +155,14 @@ export async function resolveConnection(context: AdapterContext, store: string):
       );
     }
   }
+  const clientCert = await readClientCert(env, store);
   return {
     addr,
     namespace: env.VAULT_NAMESPACE || undefined,
     ca,
+    clientCert,
     rejectUnauthorized: truthy(env.VAULT_SKIP_VERIFY) ? false : undefined,
-    auth: await resolveAuth(context, store),
+    auth: await resolveAuth(context, store, clientCert !== undefined),
     retry: context.retry,
     onSecret: context.options.onSecret ?? (() => undefined),
   };
