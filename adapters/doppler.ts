@@ -7,6 +7,7 @@ import type { HttpResponse } from '../src/lib/http.js';
 import { httpRequestWithRetry, parseRetryAfter } from '../src/lib/retry.js';
 import type { RetryPolicy } from '../src/lib/retry.js';
 import { quoteServerMessages } from './internal/redact.js';
+import { exchangeOidcToken } from './doppler-oidc.js';
 
 /*
  * Doppler's REST API over node:https rather than @dopplerhq/node-sdk 1.3.0, because the SDK
@@ -224,15 +225,10 @@ export class DopplerStore implements SecretStore {
   }
 }
 
-export function openDopplerStore(parsed: ParsedDopplerUri, context: AdapterContext): DopplerStore {
-  const token = context.options.dopplerToken ?? context.env.DOPPLER_TOKEN;
-  if (!token) {
-    throw new StoreError(
-      'STORE_AUTH_MISSING',
-      `No Doppler token: set DOPPLER_TOKEN (or pass one). ${TOKEN_HINT}`,
-      { store: parsed.uri },
-    );
-  }
+export async function openDopplerStore(
+  parsed: ParsedDopplerUri,
+  context: AdapterContext,
+): Promise<DopplerStore> {
   const rawApi = context.env.DOPPLER_API_HOST ?? DEFAULT_API;
   let api: URL;
   try {
@@ -241,6 +237,27 @@ export function openDopplerStore(parsed: ParsedDopplerUri, context: AdapterConte
     throw new StoreError('STORE_AUTH_MISSING', `DOPPLER_API_HOST "${rawApi}" is not a URL.`, {
       store: parsed.uri,
     });
+  }
+  const identity = context.options.doppler?.identity ?? context.env.DOPPLER_IDENTITY_ID;
+  let token = context.options.dopplerToken ?? context.env.DOPPLER_TOKEN;
+  if (!token && identity) {
+    const oidcToken = context.options.doppler?.oidcToken ?? context.env.DOPPLER_OIDC_TOKEN;
+    if (!oidcToken) {
+      throw new StoreError(
+        'STORE_AUTH_MISSING',
+        `Doppler identity ${identity} needs an OIDC token to log in with (DOPPLER_OIDC_TOKEN, or the action's doppler-identity input, which requests the job's token).`,
+        { store: parsed.uri },
+      );
+    }
+    token = await exchangeOidcToken({ api, identity, oidcToken, retry: context.retry, store: parsed.uri });
+    context.options.onSecret?.(token);
+  }
+  if (!token) {
+    throw new StoreError(
+      'STORE_AUTH_MISSING',
+      `No Doppler token: set DOPPLER_TOKEN (or pass one), or DOPPLER_IDENTITY_ID with an OIDC token for a service-account identity. ${TOKEN_HINT}`,
+      { store: parsed.uri },
+    );
   }
   return new DopplerStore(parsed, token, api, context.retry);
 }

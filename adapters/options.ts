@@ -10,6 +10,11 @@ export interface StoreOptions {
   vault?: VaultOptions;
   /** A Doppler token; wins over DOPPLER_TOKEN. */
   dopplerToken?: string;
+  /**
+   * Doppler service-account identity login (OIDC), used when no token is given: the identity id
+   * (default DOPPLER_IDENTITY_ID) and the OIDC token to exchange (default DOPPLER_OIDC_TOKEN).
+   */
+  doppler?: { identity?: string; oidcToken?: string };
   aws?: {
     region?: string;
     maxAttempts?: number;
@@ -22,15 +27,26 @@ export interface StoreOptions {
     /** Time allowed for each Kubernetes API request; default PASSGENI_K8S_REQUEST_TIMEOUT_MS, else 30000. */
     requestTimeoutMs?: number;
   };
+  /**
+   * Called with every secret a store obtains while it runs (a Vault login token, a pod's
+   * service-account token), before it is used: the GitHub Actions mask them in the job's log.
+   */
+  onSecret?: (value: string) => void;
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }
 
 export interface VaultOptions {
-  /** Default: `token` when VAULT_TOKEN is set, else `approle` when a role/secret id is available, else `jwt` when a JWT is given. */
-  auth?: 'token' | 'approle' | 'jwt';
-  /** The JWT auth role (`role` in the login body). */
+  /**
+   * Default: `token` when VAULT_TOKEN is set, else `approle` when a role/secret id is available,
+   * else `jwt` when a JWT is given, else `kubernetes` when VAULT_K8S_ROLE is set, else `cert` (TLS
+   * certificate auth) when VAULT_CLIENT_CERT and VAULT_CLIENT_KEY are set.
+   */
+  auth?: 'token' | 'approle' | 'jwt' | 'kubernetes' | 'cert';
+  /** The JWT or Kubernetes auth role (`role` in the login body); for Kubernetes, default VAULT_K8S_ROLE. */
   role?: string;
+  /** Mount of the Kubernetes auth method. Default VAULT_K8S_MOUNT, else `kubernetes`. */
+  kubernetesMount?: string;
   /** The JWT to log in with, e.g. GitHub's OIDC token for the job. */
   jwt?: string;
   /** Mount of the JWT auth method. Default `jwt`. */

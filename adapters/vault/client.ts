@@ -44,9 +44,9 @@ export class VaultClient {
     private readonly store: string,
   ) {
     const { auth } = connection;
-    this.secrets.push(
-      auth.method === 'token' ? auth.token : auth.method === 'approle' ? auth.secretId : auth.jwt,
-    );
+    if (auth.method === 'token') this.secrets.push(auth.token);
+    else if (auth.method === 'approle') this.secrets.push(auth.secretId);
+    else if (auth.method !== 'cert') this.secrets.push(auth.jwt);
   }
 
   get address(): string {
@@ -87,6 +87,7 @@ export class VaultClient {
           ...(connection.rejectUnauthorized !== undefined && {
             rejectUnauthorized: connection.rejectUnauthorized,
           }),
+          ...(connection.clientCert !== undefined && { clientCert: connection.clientCert }),
         },
         (response) => RETRYABLE.has(response.status) && !isSealed(response),
       );
@@ -110,18 +111,31 @@ export class VaultClient {
   private async login(): Promise<string> {
     const { auth } = this.connection;
     if (auth.method === 'token') return auth.token;
+    // JWT and Kubernetes auth log in alike: a role and a signed token (GitHub's OIDC token, the
+    // pod's service-account token) that Vault checks against the method's configuration
+    // TLS certificate auth: the client certificate presented on the connection is the credential
     const body =
       auth.method === 'approle'
         ? JSON.stringify({ role_id: auth.roleId, secret_id: auth.secretId })
-        : JSON.stringify({ role: auth.role, jwt: auth.jwt });
+        : auth.method === 'cert'
+          ? JSON.stringify(auth.role === undefined ? {} : { name: auth.role })
+          : JSON.stringify({ role: auth.role, jwt: auth.jwt });
     const response = await this.exchange('POST', `auth/${encodePath(auth.mount)}/login`, undefined, body);
     const token = (jsonBody(response) as { auth?: { client_token?: unknown } } | undefined)?.auth
       ?.client_token;
     if (response.status === 200 && typeof token === 'string' && token !== '') {
       this.secrets.push(token);
+      this.connection.onSecret(token);
       return token;
     }
-    const what = auth.method === 'approle' ? 'AppRole' : `JWT (role "${auth.role}")`;
+    const what =
+      auth.method === 'approle'
+        ? 'AppRole'
+        : auth.method === 'kubernetes'
+          ? `Kubernetes auth (role "${auth.role}", the service-account token in ${auth.tokenPath})`
+          : auth.method === 'cert'
+            ? `TLS certificate auth (VAULT_CLIENT_CERT${auth.role ? `, role "${auth.role}"` : ''})`
+            : `JWT (role "${auth.role}")`;
     const failure = this.failure(response, `log in with ${what} at auth/${auth.mount}`);
     if (response.status === 400 || response.status === 403 || response.status === 401) {
       throw new StoreError('STORE_ACCESS_DENIED', failure.message, { store: this.store });

@@ -1,18 +1,25 @@
 # Generate a database password to PCI DSS, certify it, store it in AWS Secrets Manager with the
 # certificate URL attached (tag `passgeni-cert-url`), and keep that URL as a Terraform output and as
-# a tag on the database. The password never passes through Terraform's state: passgeni writes it
-# straight into the secret, and Terraform only reads it back where the database needs it.
+# a tag on the database.
+#
+# What lands in Terraform's state and plan: the secret's name, the certificate URL, status and
+# expiry, and the placeholder secret version below (an empty password). Not the password:
+# passgeni writes it straight into the secret, Terraform reads it back through an *ephemeral*
+# resource (never stored) and hands it to RDS through the write-only `password_wo` argument
+# (never stored either). This needs Terraform >= 1.11 and the AWS provider >= 6.0; with older
+# versions (a data source and `password`), the password WOULD be in state in plain text.
 #
 #   export PASSGENI_ISSUER_URL=https://certs.example.com PASSGENI_API_KEY=...
 #   terraform apply                                   # first certification
-#   terraform apply -var rotation=2025-q3             # rotate: change the trigger
+#   terraform apply -var rotation=2026-q3             # rotate: change the trigger
 #
-# Requires Node.js 22+ (for npx) and jq on the machine running Terraform.
+# Requires `passgeni` on the PATH of the machine running Terraform, installed at an exact version
+# (see the README: from a release tarball until it is on npm), and jq.
 
 terraform {
-  required_version = ">= 1.4"
+  required_version = ">= 1.11"
   required_providers {
-    aws      = { source = "hashicorp/aws", version = ">= 5.0" }
+    aws      = { source = "hashicorp/aws", version = ">= 6.0" }
     external = { source = "hashicorp/external", version = ">= 2.3" }
   }
 }
@@ -23,8 +30,14 @@ variable "rotation" {
   default     = "initial"
 }
 
+variable "passgeni" {
+  description = "The passgeni command: an installed, exact version, never a package name resolved from a registry at run time."
+  type        = string
+  default     = "passgeni"
+}
+
 variable "passgeni_version" {
-  description = "Pin the CLI so a plan never runs an unreviewed version."
+  description = "The exact passgeni version this configuration was reviewed with; a plan fails on any other."
   type        = string
   default     = "0.1.0"
 }
@@ -55,14 +68,18 @@ resource "aws_secretsmanager_secret_version" "initial" {
 }
 
 # Runs on create and whenever var.rotation changes. `--json` prints the certificate (never the
-# password: that goes only to the store).
+# password: that goes only to the store). RDS rejects `/`, `@`, `"` and spaces in a master
+# password, so they are excluded (the certificate records the exclusion and the exact entropy).
 resource "terraform_data" "certify_db_password" {
   triggers_replace = [var.rotation, local.secret_uri]
 
   provisioner "local-exec" {
     command = <<-EOT
-      npx --yes passgeni@${var.passgeni_version} certify \
+      set -e
+      test "$(${var.passgeni} --version)" = '${var.passgeni_version}'
+      ${var.passgeni} certify \
         --standard PCI-DSS \
+        --exclude '/@" ' \
         --store '${local.secret_uri}' \
         --label '${local.label}' \
         --bind --json
@@ -77,7 +94,7 @@ resource "terraform_data" "certify_db_password" {
 # object of strings, hence jq.
 data "external" "db_certificate" {
   program = ["sh", "-c", <<-EOT
-    npx --yes passgeni@${var.passgeni_version} inventory \
+    ${var.passgeni} inventory \
       --store-prefix 'aws-sm://${aws_secretsmanager_secret.db.name}' --json \
     | jq -c '[.[] | select(.store == "${local.secret_uri}")][0]
              | { cert_url: (.cert_url // ""), status: .status, expires_at: (.expires_at // "") }'
@@ -87,7 +104,8 @@ data "external" "db_certificate" {
   depends_on = [terraform_data.certify_db_password]
 }
 
-data "aws_secretsmanager_secret_version" "db" {
+# Ephemeral: read during the apply, never written to the plan or the state.
+ephemeral "aws_secretsmanager_secret_version" "db" {
   secret_id  = aws_secretsmanager_secret.db.id
   depends_on = [terraform_data.certify_db_password]
 }
@@ -98,7 +116,9 @@ resource "aws_db_instance" "main" {
   instance_class      = "db.t4g.micro"
   allocated_storage   = 20
   username            = "admin"
-  password            = jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]
+  # write-only: sent to RDS, not stored; a new password_wo_version makes Terraform send it again
+  password_wo         = jsondecode(ephemeral.aws_secretsmanager_secret_version.db.secret_string)["password"]
+  password_wo_version = parseint(substr(sha256(var.rotation), 0, 8), 16)
   skip_final_snapshot = true
 
   tags = {

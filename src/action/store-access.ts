@@ -19,6 +19,9 @@ export interface StoreAccessInputs {
   vaultJwtAudience?: string;
   vaultAuthMount?: string;
   dopplerToken?: string;
+  /** A Doppler service-account identity to log in as with the job's OIDC token. */
+  dopplerIdentity?: string;
+  dopplerOidcAudience?: string;
 }
 
 export function readStoreAccess(inputs: Inputs): StoreAccessInputs {
@@ -27,12 +30,16 @@ export function readStoreAccess(inputs: Inputs): StoreAccessInputs {
   const vaultJwtAudience = inputs.string('vault-jwt-audience', { maxLength: 512 });
   const vaultAuthMount = inputs.string('vault-auth-mount', { maxLength: 256 });
   const dopplerToken = inputs.string('doppler-token', { maxLength: 4096 });
+  const dopplerIdentity = inputs.string('doppler-identity', { maxLength: 256 });
+  const dopplerOidcAudience = inputs.string('doppler-oidc-audience', { maxLength: 512 });
   return {
     ...(vaultAuth !== undefined && { vaultAuth }),
     ...(vaultRole !== undefined && { vaultRole }),
     ...(vaultJwtAudience !== undefined && { vaultJwtAudience }),
     ...(vaultAuthMount !== undefined && { vaultAuthMount }),
     ...(dopplerToken !== undefined && { dopplerToken }),
+    ...(dopplerIdentity !== undefined && { dopplerIdentity }),
+    ...(dopplerOidcAudience !== undefined && { dopplerOidcAudience }),
   };
 }
 
@@ -92,9 +99,28 @@ export async function resolveStoreOptions(
       }
     }
   }
+  let doppler: StoreOptions['doppler'];
+  const usesDoppler = storeUris.some((uri) => /^doppler:\/\//i.test(uri));
+  if (
+    access.dopplerIdentity !== undefined &&
+    access.dopplerToken === undefined &&
+    !env.DOPPLER_TOKEN &&
+    usesDoppler
+  ) {
+    const oidcToken = await getIdToken({
+      env,
+      audience: access.dopplerOidcAudience,
+      purpose: 'doppler-identity',
+    });
+    runtime.mask(oidcToken);
+    doppler = { identity: access.dopplerIdentity, oidcToken };
+  }
   return {
     env,
     baseDir: env.GITHUB_WORKSPACE || process.cwd(),
+    ...(doppler !== undefined && { doppler }),
+    // a Vault token from a login exists only at run time: masked the moment it arrives
+    onSecret: (value) => runtime.mask(value),
     ...(vault !== undefined && { vault }),
     ...(access.dopplerToken !== undefined && { dopplerToken: access.dopplerToken }),
   };

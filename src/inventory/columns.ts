@@ -8,6 +8,10 @@ export interface ReportMeta {
   generatedAt: string;
   expiringWithinDays: number;
   checkBinding: boolean;
+  /** Who produced the report: the tool and version, the user and the host it ran as. */
+  producedBy?: string;
+  /** The issuers whose certificates were trusted, and where their keys came from. */
+  trust?: readonly string[];
 }
 
 export interface ReportWriter {

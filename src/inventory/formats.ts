@@ -1,6 +1,7 @@
 import { INVENTORY_STATUSES } from './scan.js';
 import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns.js';
 import { htmlWriter } from './html.js';
+import { jsonWriter } from './json-report.js';
 import { icsWriter } from './ics-report.js';
 
 /**
@@ -26,20 +27,6 @@ export function createWriter(format: InventoryFormat, meta: ReportMeta): ReportW
     case 'ics':
       return icsWriter(meta);
   }
-}
-
-/** A JSON array written element by element: valid JSON once complete, never built in memory. */
-function jsonWriter(): ReportWriter {
-  let first = true;
-  return {
-    begin: () => '[',
-    row: (row) => {
-      const chunk = `${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`;
-      first = false;
-      return chunk;
-    },
-    end: () => (first ? ']\n' : '\n]\n'),
-  };
 }
 
 /**

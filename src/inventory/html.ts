@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeHtml } from '../lib/html.js';
 import { INVENTORY_STATUSES, type InventoryRow, type InventoryStatus } from './scan.js';
 import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns.js';
+import { jsonWriter } from './json-report.js';
 
 /**
  * The registry as ONE self-contained HTML page an auditor can open from a file share or an email:
@@ -16,9 +17,15 @@ import { COLUMNS, cellText, type ReportMeta, type ReportWriter } from './columns
 const STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; }
-main { display: flex; flex-direction: column; gap: 1rem; padding: 1.5rem; }
-header { order: -2; }
+main { display: flex; flex-direction: column; gap: 1rem; padding: 1.5rem; max-width: 100%; }
+header { order: -3; }
+#provenance { order: -2; }
 #totals { order: -1; }
+#provenance dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 0; }
+#provenance dt { font-weight: 600; }
+#provenance dd { margin: 0; overflow-wrap: anywhere; }
+#provenance code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+.scroll { overflow-x: auto; max-width: 100%; }
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 p.meta { color: var(--muted); margin: 0; }
 table { border-collapse: collapse; }
@@ -31,14 +38,28 @@ table { border-collapse: collapse; }
 #registry th[aria-sort="ascending"] button::after { content: " \\25B2"; }
 #registry th[aria-sort="descending"] button::after { content: " \\25BC"; }
 td.store, td.url { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
-td.store { min-width: 16rem; }
-td.url { min-width: 20rem; }
+td.store { min-width: 12rem; }
+td.url { min-width: 14rem; }
 td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .status { font-weight: 600; white-space: nowrap; }
 .s-valid .status { color: var(--ok); }
 .s-expiring .status, .s-missing .status, .s-unknown .status { color: var(--warn); }
 .s-expired .status, .s-overdue .status, .s-revoked .status, .s-pending .status, .s-invalid .status, .s-binding-mismatch .status { color: var(--bad); }
 td.detail { color: var(--muted); }
+/* after the screen rules, so that print wins over them */
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  main { padding: 0; }
+  .scroll { overflow: visible; }
+  #registry { font-size: 9px; width: 100%; table-layout: fixed; }
+  #registry th, #registry td { padding: .2rem .3rem; overflow-wrap: anywhere; }
+  td.date { white-space: normal; }
+  #registry thead { display: table-header-group; }
+  #registry tr { break-inside: avoid; }
+  #registry th button::after { content: none; }
+  td.store, td.url { font-size: 9px; min-width: 0; }
+  a { color: inherit; text-decoration: none; }
+}
 `;
 
 const SCRIPT = `
@@ -118,10 +139,38 @@ function cell(row: InventoryRow, column: (typeof HTML_COLUMNS)[number]): string 
   return `<td${cls}>${escapeHtml(text)}</td>`;
 }
 
+function provenance(meta: ReportMeta, twinSha256: string): string {
+  const rows: Array<[string, string]> = [
+    ['Produced by', escapeHtml(meta.producedBy ?? 'passgeni inventory')],
+    ['Produced at', escapeHtml(meta.generatedAt)],
+    ['Stores scanned', meta.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')],
+    [
+      'Issuers trusted',
+      meta.trust === undefined || meta.trust.length === 0
+        ? 'not recorded'
+        : meta.trust.map((t) => escapeHtml(t)).join('<br>'),
+    ],
+    [
+      'SHA-256 of the JSON report',
+      `<code>${twinSha256}</code> (the same rows as <code>passgeni inventory --format json</code> writes them; <code>--out</code> writes that twin beside this file)`,
+    ],
+  ];
+  return [
+    '<section id="provenance" aria-label="Provenance">',
+    `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
+    '</section>',
+  ].join('\n');
+}
+
 export function htmlWriter(meta: ReportMeta): ReportWriter {
+  // The JSON rendering of the same rows, hashed as it streams: known only at the end, so the
+  // provenance block is written after the table and shown above it (CSS order), like the totals.
+  const json = jsonWriter();
+  const twin = createHash('sha256');
   return {
-    begin: () =>
-      [
+    begin: () => {
+      twin.update(json.begin());
+      return [
         '<!doctype html>',
         '<html lang="en">',
         '<head>',
@@ -138,16 +187,24 @@ export function htmlWriter(meta: ReportMeta): ReportWriter {
         '<h1>Certificate registry</h1>',
         `<p class="meta">Generated ${escapeHtml(meta.generatedAt)} from ${meta.prefixes.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}. "expiring" means within ${meta.expiringWithinDays} days.${meta.checkBinding ? ' Stored credentials were checked against their certificate bindings.' : ''} Click a column heading to sort.</p>`,
         '</header>',
+        '<div class="scroll">',
         '<table id="registry">',
         `<thead><tr>${HTML_COLUMNS.map((c) => `<th scope="col" aria-sort="none"><button type="button">${c.title}</button></th>`).join('')}</tr></thead>`,
         '<tbody>',
         '',
-      ].join('\n'),
-    row: (row) => `<tr class="s-${row.status}">${HTML_COLUMNS.map((c) => cell(row, c)).join('')}</tr>\n`,
-    end: (totals) =>
-      [
+      ].join('\n');
+    },
+    row: (row) => {
+      twin.update(json.row(row));
+      return `<tr class="s-${row.status}">${HTML_COLUMNS.map((c) => cell(row, c)).join('')}</tr>\n`;
+    },
+    end: (totals) => {
+      twin.update(json.end(totals));
+      return [
         '</tbody>',
         '</table>',
+        '</div>',
+        provenance(meta, twin.digest('hex')),
         '<section id="totals" aria-label="Totals">',
         '<table>',
         `<thead><tr><th scope="col">Status</th><th scope="col">Count</th></tr></thead>`,
@@ -165,6 +222,7 @@ export function htmlWriter(meta: ReportMeta): ReportWriter {
         '</body>',
         '</html>',
         '',
-      ].join('\n'),
+      ].join('\n');
+    },
   };
 }

@@ -18,17 +18,28 @@ export { remindersCalendar, reminderUid, type ReminderRow } from './ics.js';
 export interface RunInventoryOptions extends InventoryOptions {
   format: InventoryFormat;
   out: Writable;
+  /**
+   * Also writes the JSON report of the same rows here (the HTML report's twin, whose SHA-256 the
+   * HTML shows, so an auditor can tell the two describe one run).
+   */
+  jsonTwin?: Writable;
   onRow?: (row: InventoryRow, totals: InventoryTotals) => void;
+  producedBy?: string;
+  trust?: readonly string[];
 }
 
 export async function runInventory(options: RunInventoryOptions): Promise<InventoryTotals> {
-  const { format, out, onRow, ...scan } = options;
-  const writer = createWriter(format, {
+  const { format, out, jsonTwin, onRow, producedBy, trust, ...scan } = options;
+  const meta = {
     prefixes: scan.prefixes,
     generatedAt: new Date((scan.now ?? Date.now)()).toISOString(),
     expiringWithinDays: scan.expiringWithinDays ?? 30,
     checkBinding: scan.checkBinding === true,
-  });
+    ...(producedBy !== undefined && { producedBy }),
+    ...(trust !== undefined && { trust }),
+  };
+  const writer = createWriter(format, meta);
+  const twin = jsonTwin && { out: jsonTwin, writer: createWriter('json', meta) };
   const totals = emptyTotals();
   // The header is written only once the first row (or the end) is known, so a bad prefix fails
   // before any output and leaves no half report behind.
@@ -36,15 +47,21 @@ export async function runInventory(options: RunInventoryOptions): Promise<Invent
   for await (const row of scanInventory(scan)) {
     if (!begun) {
       await write(out, writer.begin());
+      if (twin) await write(twin.out, twin.writer.begin());
       begun = true;
     }
     totals[row.status]++;
     totals.total++;
     await write(out, writer.row(row));
+    if (twin) await write(twin.out, twin.writer.row(row));
     onRow?.(row, totals);
   }
-  if (!begun) await write(out, writer.begin());
+  if (!begun) {
+    await write(out, writer.begin());
+    if (twin) await write(twin.out, twin.writer.begin());
+  }
   await write(out, writer.end(totals));
+  if (twin) await write(twin.out, twin.writer.end(totals));
   return totals;
 }
 

@@ -28,6 +28,8 @@ export interface HttpRequest {
   /** Extra CA certificates (PEM), e.g. VAULT_CACERT. */
   ca?: string;
   rejectUnauthorized?: boolean;
+  /** A TLS client certificate and its key (PEM), for servers that require one (Vault's cert auth, mTLS). */
+  clientCert?: { cert: string; key: string };
 }
 
 export interface HttpResponse {
@@ -161,6 +163,7 @@ function exchange(
       headers,
       ...(request.ca !== undefined && { ca: request.ca }),
       ...(request.rejectUnauthorized !== undefined && { rejectUnauthorized: request.rejectUnauthorized }),
+      ...(request.clientCert !== undefined && { cert: request.clientCert.cert, key: request.clientCert.key }),
     });
     const limit = (ms: number, code: HttpFailure, message: string): NodeJS.Timeout => {
       const timer = setTimeout(() => fail(code, message), ms);

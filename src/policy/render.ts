@@ -15,7 +15,7 @@ type Block =
   | { kind: 'heading'; level: 1 | 2; text: string }
   | { kind: 'paragraph'; text: string }
   | { kind: 'list'; items: string[] }
-  | { kind: 'table'; header: string[]; rows: string[][] };
+  | { kind: 'table'; header: string[]; rows: string[][]; toFillIn?: true };
 
 export interface RenderPolicyOptions {
   organisation?: string;
@@ -103,6 +103,21 @@ function buildDocument(
             : 'Product baseline (the framework sets no number)',
         ],
         ['Review', 'At least every 12 months, and whenever the standard or the systems in scope change'],
+      ],
+    },
+    // Left blank on purpose: an auditor asks who owns and who approved the policy, which version
+    // is in force and since when; only the organisation can fill that in.
+    { kind: 'heading', level: 2, text: 'Document control' },
+    {
+      kind: 'table',
+      header: ['Field', 'To fill in'],
+      toFillIn: true,
+      rows: [
+        ['Policy owner (name, role)', ''],
+        ['Approved by (name, role, date)', ''],
+        ['Version', ''],
+        ['Effective date', ''],
+        ['Next review due', ''],
       ],
     },
     { kind: 'heading', level: 2, text: '1. Purpose and scope' },
@@ -248,10 +263,13 @@ function renderMarkdown(blocks: Block[]): string {
 const STYLE = [
   'body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}',
   'table{border-collapse:collapse;width:100%;margin:1rem 0}',
-  'th,td{border:1px solid #c9d1d9;padding:.4rem .6rem;text-align:left;vertical-align:top}',
+  'th,td{border:1px solid #c9d1d9;padding:.4rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}',
   'th{background:#f3f4f6}',
   'h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}',
-  '@media print{body{margin:0}}',
+  // the document-control cells are written in by hand on a printout: room for a name and a date
+  'table.fill td:last-child{height:2.4rem;width:60%}',
+  '@page{size:A4;margin:18mm 16mm}',
+  '@media print{body{margin:0;max-width:none;font-size:11pt}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}tr,h2{break-inside:avoid}h2{break-after:avoid}}',
 ].join('');
 
 function renderHtml(blocks: Block[], title: string): string {
@@ -265,7 +283,7 @@ function renderHtml(blocks: Block[], title: string): string {
         return `<ul>\n${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}\n</ul>`;
       case 'table':
         return [
-          '<table>',
+          block.toFillIn ? '<table class="fill">' : '<table>',
           `<thead><tr>${block.header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
           '<tbody>',
           ...block.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`),

@@ -139,11 +139,18 @@ describe('workflows', () => {
 
   it('ci.yml runs lint, typecheck, test (with PostgreSQL), check-dist, and the actions themselves', () => {
     expect(ci.permissions).toEqual({ contents: 'read' });
-    expect(Object.keys(ci.jobs).sort()).toEqual(['action', 'check-dist', 'lint', 'test', 'typecheck']);
+    expect(Object.keys(ci.jobs).sort()).toEqual([
+      'action',
+      'check-dist',
+      'lint',
+      'package',
+      'test',
+      'typecheck',
+    ]);
     const setupNode = Object.values(ci.jobs)
       .flatMap((j) => j.steps)
       .filter((s) => String(s.uses).startsWith('actions/setup-node@'));
-    expect(setupNode.length).toBe(5);
+    expect(setupNode.length).toBe(6);
     for (const step of setupNode) expect((step.with as Record<string, unknown>)['node-version']).toBe(24);
 
     const test = ci.jobs.test!;

@@ -159,6 +159,8 @@ describe('certify action: Vault JWT login with the GitHub OIDC token', () => {
     const result = { stdout: h.stdout(), stderr: '' };
     expectMaskedFirst(result, credential);
     expectMaskedFirst(result, oidcJwt);
+    // the token Vault hands back exists only at run time, and is masked as it arrives
+    expectMaskedFirst(result, VAULT_TOKEN);
     expectMaskedFirst(result, issuer.apiKey);
     // The JWT is masked before the engine starts: before the policy line.
     const lines = h.stdout().split('\n');
@@ -240,5 +242,49 @@ describe('certify action: Vault JWT login with the GitHub OIDC token', () => {
     const outcome = await run(inputs({ access: { vaultAuth: 'jwt' } }), { runtime: h.runtime });
     expect(outcome.ok).toBe(false);
     expect(h.stdout()).toContain("::error::Input 'vault-role' is required with vault-auth: jwt");
+  });
+});
+
+describe('certify action: Doppler service-account identity with the GitHub OIDC token', () => {
+  it('requests the token for the audience, exchanges it at Doppler, writes with the short-lived token, and masks both', async () => {
+    const identity = '2b9e7a30-4c1f-4d8e-9a6b-5f3c2e1d0a97';
+    const shortLived = 'dp.said.EXAMPLEshortlivedEXAMPLEtoken001';
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: TOKEN_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN };
+    Object.assign(process.env, env);
+    const tokenScope = nock(TOKEN_HOST)
+      .get('/_apis/idtoken')
+      .query({ 'api-version': '2.0', audience: 'doppler' })
+      .reply(200, { value: oidcJwt });
+    const exchange = nock('https://api.doppler.com')
+      .post('/v3/auth/oidc', { identity, token: oidcJwt })
+      .reply(200, { success: true, token: shortLived });
+    let written: string | undefined;
+    const api = nock('https://api.doppler.com')
+      .matchHeader('authorization', `Bearer ${shortLived}`)
+      .get('/v3/configs/config/secret')
+      .query(true)
+      .times(2)
+      .reply(404, { messages: ['Could not find requested secret'], success: false })
+      .post('/v3/configs/config/secrets', (body: { change_requests: { value: string }[] }) => {
+        written = body.change_requests[0]?.value;
+        return true;
+      })
+      .reply(200, { secrets: {}, success: true })
+      .post('/v3/configs/config/secrets/note')
+      .reply(200, { success: true });
+    const h = harness(env);
+    const outcome = await run(
+      inputs({
+        stores: ['doppler://backend/prd/DB_PASSWORD'],
+        access: { dopplerIdentity: identity, dopplerOidcAudience: 'doppler' },
+      }),
+      { runtime: h.runtime },
+    );
+    expect(outcome.ok, h.stdout()).toBe(true);
+    expect(tokenScope.isDone() && exchange.isDone() && api.isDone()).toBe(true);
+    const result = { stdout: h.stdout(), stderr: '' };
+    expectMaskedFirst(result, oidcJwt);
+    expectMaskedFirst(result, shortLived);
+    expectMaskedFirst(result, written as string);
   });
 });

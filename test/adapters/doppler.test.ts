@@ -219,3 +219,50 @@ describe('doppler pre-flight', () => {
     expectAllCallsMade();
   });
 });
+
+describe('doppler service-account identity (OIDC)', () => {
+  const IDENTITY = '2b9e7a30-4c1f-4d8e-9a6b-5f3c2e1d0a97';
+  const OIDC = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9yZXBvOnJlZjpyZWZzL2hlYWRzL21haW4ifQ.c2ln';
+  const SHORT_LIVED = 'dp.said.EXAMPLEshortlivedEXAMPLEtoken000';
+
+  it('exchanges the OIDC token at /v3/auth/oidc, uses the short-lived token, and hands it to onSecret', async () => {
+    nock(API)
+      .post('/v3/auth/oidc', { identity: IDENTITY, token: OIDC })
+      .reply(200, { success: true, token: SHORT_LIVED, expires_at: '2026-12-03T17:00:00.000Z' });
+    nock(API)
+      .matchHeader('authorization', `Bearer ${SHORT_LIVED}`)
+      .get('/v3/configs/config/secret')
+      .query(QUERY)
+      .reply(200, secretReply(CREDENTIAL));
+    const secrets: string[] = [];
+    const store = await open({
+      env: { DOPPLER_IDENTITY_ID: IDENTITY, DOPPLER_OIDC_TOKEN: OIDC },
+      onSecret: (value) => secrets.push(value),
+    });
+    expect(await store.readCredential()).toBe(CREDENTIAL);
+    expect(secrets).toEqual([SHORT_LIVED]);
+    expectAllCallsMade();
+  });
+
+  it('a refused exchange is STORE_ACCESS_DENIED naming the identity, never the OIDC token', async () => {
+    // another token than the test above's: a successful exchange is remembered for the process
+    const refused = `${OIDC}-refused`;
+    nock(API)
+      .post('/v3/auth/oidc')
+      .reply(401, { success: false, messages: [`Invalid token ${refused}: audience mismatch`] });
+    const error = await storeError(
+      open({ env: {}, doppler: { identity: IDENTITY, oidcToken: refused }, retry: { baseDelayMs: 1 } }),
+    );
+    expect(error.code).toBe('STORE_ACCESS_DENIED');
+    expect(error.message).toContain(IDENTITY);
+    expect(error.message).toContain('audience mismatch');
+    expectNoSecrets(error, [refused]);
+    expectAllCallsMade();
+  });
+
+  it('an identity without an OIDC token is STORE_AUTH_MISSING before any request', async () => {
+    const error = await storeError(open({ env: { DOPPLER_IDENTITY_ID: IDENTITY } }));
+    expect(error.code).toBe('STORE_AUTH_MISSING');
+    expect(error.message).toContain('DOPPLER_OIDC_TOKEN');
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { openStore, openStoreLister } from '../../adapters/index.js';
@@ -286,6 +289,76 @@ describe('vault auth', () => {
       vault: { auth: 'jwt', role: 'rotate', jwt, jwtMount: 'github-actions' },
     });
     expect(await store.readCertificateUrl()).toBe(CERT.certUrl);
+    expectAllCallsMade();
+  });
+
+  it('Kubernetes: logs in with the pod’s service-account token at auth/kubernetes, and hands both tokens to onSecret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passgeni-k8s-'));
+    const saToken = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6cGcifQ.c2E';
+    writeFileSync(join(dir, 'token'), `${saToken}\n`);
+    nock(ADDR)
+      .post('/v1/auth/kubernetes/login', { role: 'passgeni-rotation', jwt: saToken })
+      .reply(200, { auth: { client_token: 'hvs.from-kubernetes' } })
+      .get(METADATA)
+      .matchHeader('x-vault-token', 'hvs.from-kubernetes')
+      .reply(200, { data: { custom_metadata: {} } });
+    const secrets: string[] = [];
+    const store = await open(undefined, {
+      env: {
+        VAULT_ADDR: ADDR,
+        VAULT_K8S_ROLE: 'passgeni-rotation',
+        VAULT_K8S_TOKEN_PATH: join(dir, 'token'),
+      },
+      onSecret: (value) => secrets.push(value),
+    });
+    expect(await store.readCertificateUrl()).toBeUndefined();
+    expect(secrets).toEqual([saToken, 'hvs.from-kubernetes']);
+    expectAllCallsMade();
+  });
+
+  it('Kubernetes: a custom mount, and a missing token file is STORE_AUTH_MISSING saying where it looked', async () => {
+    const error = await storeError(
+      open(undefined, {
+        env: { VAULT_ADDR: ADDR, VAULT_K8S_ROLE: 'r', VAULT_K8S_TOKEN_PATH: '/nonexistent/passgeni/token' },
+      }),
+    );
+    expect(error.code).toBe('STORE_AUTH_MISSING');
+    expect(error.message).toContain('/nonexistent/passgeni/token');
+    expect(error.message).toContain('VAULT_K8S_TOKEN_PATH');
+
+    const dir = mkdtempSync(join(tmpdir(), 'passgeni-k8s-'));
+    writeFileSync(join(dir, 'token'), 'sa-token-EXAMPLE');
+    nock(ADDR)
+      .post('/v1/auth/k8s-prod/login')
+      .reply(403, { errors: ['permission denied'] });
+    const store = await open(undefined, {
+      env: {
+        VAULT_ADDR: ADDR,
+        VAULT_K8S_ROLE: 'r',
+        VAULT_K8S_MOUNT: 'k8s-prod',
+        VAULT_K8S_TOKEN_PATH: join(dir, 'token'),
+      },
+    });
+    const denied = await storeError(store.readCertificateUrl());
+    expect(denied.code).toBe('STORE_ACCESS_DENIED');
+    expect(denied.message).toContain('Kubernetes auth (role "r"');
+    expectNoSecrets(denied, ['sa-token-EXAMPLE']);
+    expectAllCallsMade();
+  });
+
+  it('AppRole: the token from the login goes to onSecret (the actions mask it)', async () => {
+    nock(ADDR)
+      .post('/v1/auth/approle/login')
+      .reply(200, { auth: { client_token: 'hvs.masked-approle' } })
+      .get(METADATA)
+      .reply(200, { data: { custom_metadata: {} } });
+    const secrets: string[] = [];
+    const store = await open(undefined, {
+      env: { VAULT_ADDR: ADDR, VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's' },
+      onSecret: (value) => secrets.push(value),
+    });
+    await store.readCertificateUrl();
+    expect(secrets).toEqual(['hvs.masked-approle']);
     expectAllCallsMade();
   });
 

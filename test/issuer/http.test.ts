@@ -239,10 +239,13 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain(`createRemoteJWKSet(new URL(&quot;${t.url}/.well-known/jwks.json&quot;))`);
-    expect(html).toContain(`npx passgeni verify ${t.url}/cert/${cert.cert_id}`);
+    expect(html).toContain(`passgeni verify ${t.url}/cert/${cert.cert_id}`);
     expect(html).toContain(cert.certificate);
-    // nothing is loaded from anywhere: no src/href to another origin
-    expect(html).not.toMatch(/(src|href)="https?:/);
+    // nothing is loaded from anywhere (no absolute src), and links stay on the issuer (its JWKS)
+    expect(html).not.toMatch(/src="https?:/);
+    const links = [...html.matchAll(/href="(https?:[^"]*)"/g)].map((m) => m[1]);
+    expect(links).toContain(`${t.url}/.well-known/jwks.json`);
+    expect(links.filter((link) => !link?.startsWith(`${t.url}/`))).toEqual([]);
 
     const json = await api<{ status: string; certificate: string; claims: { jti: string } }>(
       t.url,

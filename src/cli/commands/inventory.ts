@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -17,7 +18,8 @@ import {
   type InventoryTotals,
 } from '../../inventory/index.js';
 import { ProgressBar } from '../../rotation/progress-bar.js';
-import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
+import { configuredAnchors, localAnchor, TrustStore, type TrustAnchor } from '../../trust/index.js';
+import { VERSION } from '../../version.js';
 import { nonEmpty } from '../issuer-options.js';
 import { printJson, printNotice } from '../output.js';
 import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
@@ -140,6 +142,8 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
   }
   const trust = new TrustStore(anchors);
   const target = options.out ? await openReportFile(options.out) : undefined;
+  // An HTML report shows the SHA-256 of its JSON twin; written to a file, the twin goes beside it.
+  const twin = format === 'html' && options.out ? await openReportFile(jsonTwinPath(options.out)) : undefined;
   const bar = new ProgressBar(process.stderr, 'inventory', {
     force: process.stderr.isTTY === true && target !== undefined,
   });
@@ -149,6 +153,9 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
       prefixes: options.storePrefix,
       format,
       out: target?.stream ?? process.stdout,
+      ...(twin && { jsonTwin: twin.stream }),
+      producedBy: `passgeni ${VERSION} inventory, run by ${runningUser()} on ${hostname()}`,
+      trust: anchors.map(describeAnchor),
       ...(options.checkBinding && { checkBinding: true }),
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
@@ -157,9 +164,11 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
         bar.update(running.total, undefined, `secrets, ${running.total - running.valid} not valid`),
     });
     bar.finish();
+    await twin?.commit();
     await target?.commit();
   } catch (error) {
     bar.finish();
+    await twin?.discard();
     await target?.discard();
     throw error;
   } finally {
@@ -169,6 +178,30 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
   if (options.json && options.out) printJson({ out: options.out, format, totals });
   else if (!options.json) printNotice(summary(totals, options.out));
   return totals.total === totals.valid ? 0 : 1;
+}
+
+/** The OS user, or the uid where the system has no name for it (containers often have none). */
+function runningUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
+/** `report.html` → `report.json`; any other name gets `.json` appended. */
+function jsonTwinPath(out: string): string {
+  return extname(out).toLowerCase() === '.html' ? `${out.slice(0, -5)}.json` : `${out}.json`;
+}
+
+function describeAnchor(anchor: TrustAnchor): string {
+  const keys =
+    anchor.keys.kind === 'url'
+      ? anchor.keys.url
+      : anchor.keys.kind === 'file'
+        ? `the key file ${anchor.keys.path}`
+        : 'the local issuer';
+  return `${anchor.issuer}, keys from ${keys} (${anchor.origin})`;
 }
 
 function summary(totals: InventoryTotals, out: string | undefined): string {

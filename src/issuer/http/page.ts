@@ -22,26 +22,54 @@ const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
 main{max-width:860px;margin:0 auto;padding:24px 16px 48px}
-header p{margin:0;color:var(--muted);font-size:14px}
+header p{margin:0;color:var(--muted);font-size:14px;overflow-wrap:anywhere}
 h1{font-size:22px;margin:4px 0 20px;word-break:break-all}
 h2{font-size:18px;margin:32px 0 12px}
+a{color:#0969da}
 .status{border-radius:10px;padding:20px 24px;color:#fff}
 .status p{margin:0}
-.status .word{font-size:56px;font-weight:800;letter-spacing:.04em;line-height:1.1}
+.status .word{font-size:clamp(30px,9vw,56px);font-weight:800;letter-spacing:.04em;line-height:1.1;overflow-wrap:anywhere}
 .status .why{font-size:18px;margin-top:8px}
 .valid{background:#1a7f37}.pending{background:#9a6700}.expired{background:#6e7781}.revoked{background:#cf222e}.missing{background:#6e7781}
-dl{display:grid;grid-template-columns:minmax(160px,240px) 1fr;gap:0;margin:0;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
+dl{display:grid;grid-template-columns:minmax(160px,240px) minmax(0,1fr);gap:0;margin:0;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
 dt,dd{margin:0;padding:10px 14px;border-bottom:1px solid var(--line)}
 dt{font-weight:600;color:var(--muted)}
-dd{word-break:break-word}
+dd{overflow-wrap:anywhere}
 dl>:nth-last-child(-n+2){border-bottom:0}
 code,pre,textarea{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-pre{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px;overflow-x:auto;white-space:pre}
+pre{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px;max-width:100%;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 textarea{width:100%;min-height:130px;padding:10px;border:1px solid var(--line);border-radius:8px;background:#fff;word-break:break-all;resize:vertical}
-.actions{display:flex;gap:12px;align-items:center;margin-top:8px}
+.jwt-print{display:none}
+.actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin-top:8px}
 .actions a,.actions button{font:inherit;font-size:15px;padding:6px 14px;border-radius:6px;border:1px solid var(--line);background:#fff;color:var(--ink);text-decoration:none;cursor:pointer}
-.note{color:var(--muted);font-size:14px}
+.note{color:var(--muted);font-size:14px;overflow-wrap:anywhere}
 footer{margin-top:40px;color:var(--muted);font-size:13px}
+@media (max-width:600px){
+main{padding:16px 12px 32px}
+dl{grid-template-columns:minmax(0,1fr)}
+dt{border-bottom:0;padding-bottom:0}
+dl>dt:nth-last-child(2){border-bottom:0}
+}
+@page{size:A4;margin:12mm}
+@media print{
+body{background:#fff;font-size:10pt}
+main{max-width:none;padding:0}
+h1{font-size:15pt;margin:2pt 0 8pt}
+h2{font-size:12pt;margin:14pt 0 6pt;break-after:avoid}
+.status{padding:8pt 12pt;border-radius:6px}
+.status .word{font-size:24pt}
+.status .why{font-size:11pt;margin-top:2pt}
+.status,.status *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+dt,dd{padding:3pt 8pt}
+dl{grid-template-columns:150px minmax(0,1fr)}
+dt,dd,pre,.status{break-inside:avoid}
+pre{padding:6pt 8pt}
+code,pre{font-size:8.5pt}
+textarea,.actions{display:none}
+.jwt-print{display:block;word-break:break-all;white-space:pre-wrap}
+dd a[href^="http"]::after{content:" (" attr(href) ")";overflow-wrap:anywhere}
+footer{margin-top:14pt}
+}
 `;
 
 const SCRIPT = `document.getElementById('copy').addEventListener('click',function(){var t=document.getElementById('jwt');t.select();var b=this;var done=function(){b.textContent='Copied';};if(navigator.clipboard){navigator.clipboard.writeText(t.value).then(done,function(){document.execCommand('copy');done();});}else{document.execCommand('copy');done();}});`;
@@ -126,6 +154,21 @@ function statusBlock(s: CertificateStatusResponse): string {
 </section>`;
 }
 
+/**
+ * The `kid` of the JWT's protected header: the key (in the JWKS) an auditor checks the signature
+ * with. Shown as the issuer signed it; a header that does not decode shows as unreadable.
+ */
+function keyIdOf(jwt: string): string {
+  try {
+    const header = JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' ? header.kid : '(no key id in the certificate header)';
+  } catch {
+    return '(certificate header unreadable)';
+  }
+}
+
 export function renderCertificatePage(s: CertificateStatusResponse, ctx: PageContext): string {
   const c = s.claims;
   const asserted = assertedClaims(c);
@@ -146,10 +189,10 @@ console.log(payload.jti, payload.standards_met);
 // Signed by this issuer. payload.standards_met, payload.entropy_bits, ... are what it verified;
 // payload.asserted is what the client said, recorded but not checked.
 // Revocation is not inside the token: check ${s.cert_url}`;
-  const cliCode = `npx passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
+  const cliCode = `passgeni verify ${s.cert_url} --issuer ${shellQuote(ctx.issuerId)}
 
 # fully offline, with the certificate and the key set saved beforehand:
-npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issuerId)}`;
+passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issuerId)}`;
   const verified: Array<[string, string]> = [
     ['Standard asked for', escapeHtml(c.compliance_standard)],
     [
@@ -172,6 +215,10 @@ npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.i
     ['Rotate by', rotateByText(c)],
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],
     ['Issuer', `<code>${escapeHtml(c.iss)}</code>`],
+    [
+      'Signing key',
+      `<code>${escapeHtml(keyIdOf(s.certificate))}</code> in the issuer's <a href="${escapeHtml(ctx.jwksUrl)}" rel="noopener">public key set (JWKS)</a>`,
+    ],
     ['Team (opaque id)', `<code>${escapeHtml(c.sub)}</code>`],
     ['Generation session', `<code>${escapeHtml(c.generation_session_id)}</code>`],
   ];
@@ -210,11 +257,12 @@ ${dl(claimed)}
 <h2>Verify it yourself</h2>
 <p>The certificate is a JSON Web Token signed with ES256. Anyone can check the signature against this issuer's public keys, with any JOSE library:</p>
 <pre><code>${escapeHtml(verifyCode)}</code></pre>
-<p>or with the PassGeni command line:</p>
+<p>or with the PassGeni command line (installed at an exact version, as its README says):</p>
 <pre><code>${escapeHtml(cliCode)}</code></pre>
-<p class="note">Public keys: <code>${escapeHtml(ctx.jwksUrl)}</code>. The status above (revoked or not) is also served as JSON at this address with <code>Accept: application/json</code>.</p>
+<p class="note">Public keys: <a href="${escapeHtml(ctx.jwksUrl)}" rel="noopener"><code>${escapeHtml(ctx.jwksUrl)}</code></a>. The status above (revoked or not) is also served as JSON at this address with <code>Accept: application/json</code>.</p>
 <h2>The certificate</h2>
 <textarea id="jwt" readonly spellcheck="false" aria-label="Certificate (JWT)">${escapeHtml(s.certificate)}</textarea>
+<pre class="jwt-print" aria-hidden="true">${escapeHtml(s.certificate)}</pre>
 <div class="actions"><a href="/cert/${escapeHtml(s.cert_id)}/jwt" download="passgeni-${escapeHtml(s.cert_id)}.jwt">Download .jwt</a><button type="button" id="copy">Copy</button></div>
 <footer>The issuer never sees the credential itself: this certificate records how it was generated, not what it is.</footer>`,
     true,
