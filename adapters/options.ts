@@ -22,6 +22,14 @@ export interface StoreOptions {
     /** Time allowed for each Kubernetes API request; default PASSGENI_K8S_REQUEST_TIMEOUT_MS, else 30000. */
     requestTimeoutMs?: number;
   };
+  github?: {
+    /** Wins over PASSGENI_GITHUB_TOKEN, GH_TOKEN and GITHUB_TOKEN. */
+    token?: string;
+    /** Default GITHUB_API_URL, else https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3). */
+    apiUrl?: string;
+    /** Time allowed for each request; default 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }

@@ -54,13 +54,29 @@ export interface ParsedFileUri {
   format: 'dotenv' | 'json';
 }
 
-export type ParsedStoreUri = ParsedAwsUri | ParsedVaultUri | ParsedDopplerUri | ParsedK8sUri | ParsedFileUri;
+/** Where a GitHub Actions secret lives: a repository, one of its environments, or an organization. */
+export type GitHubSecretScope =
+  | { level: 'repo'; owner: string; repo: string }
+  | { level: 'env'; owner: string; repo: string; environment: string }
+  | { level: 'org'; org: string };
+
+export interface ParsedGitHubUri {
+  kind: 'gh';
+  uri: string;
+  scope: GitHubSecretScope;
+  /** The secret's name; the certificate URL goes to the variable `<name>_PASSGENI_CERT_URL`. */
+  name: string;
+}
+
+export type ParsedStoreUri =
+  ParsedAwsUri | ParsedVaultUri | ParsedDopplerUri | ParsedK8sUri | ParsedFileUri | ParsedGitHubUri;
 
 /** A prefix for `list` (inventory): which secrets to enumerate. */
 export type ParsedStorePrefix =
   | { kind: 'aws-sm'; uri: string; namePrefix: string }
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
-  | { kind: 'file'; uri: string; path: string };
+  | { kind: 'file'; uri: string; path: string }
+  | { kind: 'gh'; uri: string; scope: GitHubSecretScope };
 
 const STORE_SHAPES: Record<StoreKind, string> = {
   'aws-sm': 'aws-sm://<secret name or ARN>[#<json-key>][?create=true]',
@@ -68,6 +84,7 @@ const STORE_SHAPES: Record<StoreKind, string> = {
   doppler: 'doppler://<project>/<config>/<SECRET_NAME>',
   k8s: 'k8s://<namespace>/<secret>#<key>',
   file: 'file://<path>#<KEY> (relative paths are resolved against the working directory)',
+  gh: 'gh://<owner>/<repo>/<NAME>, gh://<owner>/<repo>/env/<environment>/<NAME> or gh://<org>/<NAME> (organization)',
 };
 
 function invalid(uri: string, problem: string, kind?: StoreKind): StoreError {
@@ -271,6 +288,47 @@ function parseFile(uri: string, parts: RawParts): ParsedFileUri {
   return { kind: 'file', uri, path, key, format };
 }
 
+/*
+ * GitHub: the number of segments says the level, so no owner or repository name can be misread
+ * as a keyword: 2 = organization, 3 = repository, 5 = environment (the 3rd segment must be `env`).
+ */
+const GITHUB_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The scope from the segments before the secret name: 1 = organization, 2 = repository, 4 = environment. */
+function githubScope(uri: string, segs: string[]): GitHubSecretScope {
+  const owner = segs[0] ?? '';
+  if (!GITHUB_OWNER.test(owner))
+    throw invalid(uri, `"${owner}" is not a GitHub user or organization name`, 'gh');
+  if (segs.length === 1) return { level: 'org', org: owner };
+  const repo = segs[1] ?? '';
+  if (!GITHUB_REPO.test(repo)) throw invalid(uri, `"${repo}" is not a GitHub repository name`, 'gh');
+  if (segs.length === 2) return { level: 'repo', owner, repo };
+  if (segs.length === 4 && segs[2] === 'env') {
+    const environment = segs[3] ?? '';
+    if (environment.length > 255) throw invalid(uri, 'an environment name is at most 255 characters', 'gh');
+    return { level: 'env', owner, repo, environment };
+  }
+  throw invalid(uri, 'the path has the wrong number of segments', 'gh');
+}
+
+function parseGitHub(uri: string, parts: RawParts): ParsedGitHubUri {
+  if (parts.fragment !== undefined) {
+    throw invalid(uri, 'a GitHub secret has no keys inside it (remove the #…)', 'gh');
+  }
+  const segs = segments(uri, parts, 'the GitHub address');
+  const name = segs.pop() ?? '';
+  if (!GITHUB_SECRET_NAME.test(name) || /^github_/i.test(name) || name.length > 200) {
+    throw invalid(
+      uri,
+      `GitHub secret names are letters, digits and underscores, not starting with a digit or GITHUB_ ("${name}" is not)`,
+      'gh',
+    );
+  }
+  return { kind: 'gh', uri, scope: githubScope(uri, segs), name };
+}
+
 /** Parses and validates a store URI without touching the network or the disk. */
 export function parseStoreUri(input: string): ParsedStoreUri {
   const uri = input.trim();
@@ -289,12 +347,15 @@ export function parseStoreUri(input: string): ParsedStoreUri {
       return parseK8s(uri, parts);
     case 'file':
       return parseFile(uri, parts);
+    case 'gh':
+      return parseGitHub(uri, parts);
   }
 }
 
 /**
  * Parses a prefix for `list`. Listing is offered where the API can enumerate without reading
- * secret values: AWS (ListSecrets), Vault (LIST on metadata) and files.
+ * secret values: AWS (ListSecrets), Vault (LIST on metadata), files and GitHub (the secrets'
+ * dates and the certificate URL variables).
  */
 export function parseStorePrefix(input: string): ParsedStorePrefix {
   const uri = input.trim();
@@ -302,7 +363,7 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
   const invalidPrefix = (problem: string): StoreError =>
     new StoreError(
       'STORE_URI_INVALID',
-      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>.`,
+      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>] or gh://<org>.`,
       { store: uri },
     );
   if (parts.fragment !== undefined || parts.query !== undefined) {
@@ -325,6 +386,15 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
     }
     case 'file':
       return { kind: 'file', uri, path: parseFilePath(uri, parts) };
+    case 'gh':
+      return {
+        kind: 'gh',
+        uri,
+        scope: githubScope(
+          uri,
+          segments(uri, { ...parts, body: parts.body.replace(/\/+$/, '') }, 'the GitHub prefix'),
+        ),
+      };
     default:
       throw invalidPrefix(`${parts.kind}:// stores cannot be listed`);
   }

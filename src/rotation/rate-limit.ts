@@ -24,6 +24,9 @@ export const DEFAULT_WRITE_RATES: Readonly<Record<StoreKind, number>> = {
   doppler: 0.5,
   k8s: 20,
   file: Number.POSITIVE_INFINITY,
+  // GitHub's secondary rate limit for content-creating requests is about 80 a minute; each
+  // write is three to four requests.
+  gh: 0.3,
 };
 
 export interface Clock {

@@ -414,6 +414,7 @@ function resourceOf(uri: string, baseDir: string): string {
     case 'k8s':
       return `k8s:${parsed.namespace}/${parsed.name}`;
     case 'doppler':
+    case 'gh':
       return parsed.uri;
   }
 }
