@@ -30,6 +30,8 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
       return new (await import('./file/index.js')).FileStore(parsed, context.baseDir);
     case 'gh':
       return (await import('./github/index.js')).openGitHubStore(parsed, context);
+    case 'gcp-sm':
+      return (await import('./gcp-secret-manager/index.js')).openGcpStore(parsed, context);
   }
 }
 
@@ -59,6 +61,11 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
       const { createGitHubClient, listGitHubSecrets } = await import('./github/index.js');
       const client = createGitHubClient(context, prefix.uri, () => []);
       return { list: () => listGitHubSecrets(client, prefix) };
+    }
+    case 'gcp-sm': {
+      const { createGcpClient, listGcpSecrets } = await import('./gcp-secret-manager/index.js');
+      const client = createGcpClient(context, prefix.uri, () => []);
+      return { list: () => listGcpSecrets(client, prefix) };
     }
   }
 }

@@ -30,6 +30,17 @@ export interface StoreOptions {
     /** Time allowed for each request; default 30000. */
     requestTimeoutMs?: number;
   };
+  gcp?: {
+    /**
+     * A google-auth-library AuthClient to use instead of Application Default Credentials (tests
+     * inject one holding a fixed access token). Typed loosely: the library is the SDK's, not ours.
+     */
+    authClient?: object;
+    /** Default PASSGENI_GCP_SM_ENDPOINT, else secretmanager.googleapis.com (e.g. a regional endpoint). */
+    apiEndpoint?: string;
+    /** Time allowed for each request; default 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }

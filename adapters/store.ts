@@ -7,7 +7,7 @@ import { PassgeniError } from '../src/errors.js';
 export interface SecretStore {
   /** The URI as given, safe to print (it names a location, never holds a secret). */
   readonly uri: string;
-  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`, `gh`. */
+  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`, `gh`, `gcp-sm`. */
   readonly kind: StoreKind;
 
   /**
@@ -40,7 +40,7 @@ export interface SecretStore {
   readCertificateUrl(): Promise<string | undefined>;
 }
 
-export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh';
+export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh' | 'gcp-sm';
 
 export interface StoreWriteRequest {
   credential: string;

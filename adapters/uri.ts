@@ -68,15 +68,31 @@ export interface ParsedGitHubUri {
   name: string;
 }
 
+export interface ParsedGcpUri {
+  kind: 'gcp-sm';
+  uri: string;
+  project: string;
+  secret: string;
+  /** A top-level key of a JSON secret; undefined when the whole secret is the credential. */
+  jsonKey?: string;
+}
+
 export type ParsedStoreUri =
-  ParsedAwsUri | ParsedVaultUri | ParsedDopplerUri | ParsedK8sUri | ParsedFileUri | ParsedGitHubUri;
+  | ParsedAwsUri
+  | ParsedVaultUri
+  | ParsedDopplerUri
+  | ParsedK8sUri
+  | ParsedFileUri
+  | ParsedGitHubUri
+  | ParsedGcpUri;
 
 /** A prefix for `list` (inventory): which secrets to enumerate. */
 export type ParsedStorePrefix =
   | { kind: 'aws-sm'; uri: string; namePrefix: string }
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
   | { kind: 'file'; uri: string; path: string }
-  | { kind: 'gh'; uri: string; scope: GitHubSecretScope };
+  | { kind: 'gh'; uri: string; scope: GitHubSecretScope }
+  | { kind: 'gcp-sm'; uri: string; project: string; idPrefix: string };
 
 const STORE_SHAPES: Record<StoreKind, string> = {
   'aws-sm': 'aws-sm://<secret name or ARN>[#<json-key>][?create=true]',
@@ -84,6 +100,7 @@ const STORE_SHAPES: Record<StoreKind, string> = {
   doppler: 'doppler://<project>/<config>/<SECRET_NAME>',
   k8s: 'k8s://<namespace>/<secret>#<key>',
   file: 'file://<path>#<KEY> (relative paths are resolved against the working directory)',
+  'gcp-sm': 'gcp-sm://<project>/<secret>[#<json-key>]',
   gh: 'gh://<owner>/<repo>/<NAME>, gh://<owner>/<repo>/env/<environment>/<NAME> or gh://<org>/<NAME> (organization)',
 };
 
@@ -329,6 +346,27 @@ function parseGitHub(uri: string, parts: RawParts): ParsedGitHubUri {
   return { kind: 'gh', uri, scope: githubScope(uri, segs), name };
 }
 
+/** A project id (6-30 characters) or a project number. */
+const GCP_PROJECT = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|\d{1,20})$/;
+const GCP_SECRET = /^[A-Za-z0-9_-]{1,255}$/;
+
+function parseGcp(uri: string, parts: RawParts): ParsedGcpUri {
+  const segs = segments(uri, parts, 'the Secret Manager address');
+  if (segs.length !== 2) throw invalid(uri, 'exactly a project and a secret id are needed', 'gcp-sm');
+  const [project, secret] = segs as [string, string];
+  if (!GCP_PROJECT.test(project))
+    throw invalid(uri, `"${project}" is not a Google Cloud project id or number`, 'gcp-sm');
+  if (!GCP_SECRET.test(secret)) {
+    throw invalid(uri, 'a secret id is 1-255 letters, digits, "-" and "_"', 'gcp-sm');
+  }
+  const parsed: ParsedGcpUri = { kind: 'gcp-sm', uri, project, secret };
+  if (parts.fragment !== undefined) {
+    if (parts.fragment === '') throw invalid(uri, 'the #json-key is empty', 'gcp-sm');
+    parsed.jsonKey = checkedKey(uri, decode(uri, parts.fragment, 'JSON key', 'gcp-sm'), 'gcp-sm');
+  }
+  return parsed;
+}
+
 /** Parses and validates a store URI without touching the network or the disk. */
 export function parseStoreUri(input: string): ParsedStoreUri {
   const uri = input.trim();
@@ -349,6 +387,8 @@ export function parseStoreUri(input: string): ParsedStoreUri {
       return parseFile(uri, parts);
     case 'gh':
       return parseGitHub(uri, parts);
+    case 'gcp-sm':
+      return parseGcp(uri, parts);
   }
 }
 
@@ -363,7 +403,7 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
   const invalidPrefix = (problem: string): StoreError =>
     new StoreError(
       'STORE_URI_INVALID',
-      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>] or gh://<org>.`,
+      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>], gh://<org>, gcp-sm://<project>[/<secret id prefix>].`,
       { store: uri },
     );
   if (parts.fragment !== undefined || parts.query !== undefined) {
@@ -395,6 +435,14 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
           segments(uri, { ...parts, body: parts.body.replace(/\/+$/, '') }, 'the GitHub prefix'),
         ),
       };
+    case 'gcp-sm': {
+      const [project = '', ...rest] = parts.body.split('/');
+      if (!GCP_PROJECT.test(project)) throw invalidPrefix('the Google Cloud project is missing or malformed');
+      const idPrefix = rest.join('/');
+      if (idPrefix !== '' && !GCP_SECRET.test(idPrefix))
+        throw invalidPrefix('the secret id prefix has invalid characters');
+      return { kind: 'gcp-sm', uri, project, idPrefix };
+    }
     default:
       throw invalidPrefix(`${parts.kind}:// stores cannot be listed`);
   }

@@ -27,6 +27,8 @@ export const DEFAULT_WRITE_RATES: Readonly<Record<StoreKind, number>> = {
   // GitHub's secondary rate limit for content-creating requests is about 80 a minute; each
   // write is three to four requests.
   gh: 0.3,
+  // Secret Manager allows 600 write requests a minute per project; each write is two.
+  'gcp-sm': 4,
 };
 
 export interface Clock {
