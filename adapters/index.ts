@@ -32,6 +32,8 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
       return (await import('./github/index.js')).openGitHubStore(parsed, context);
     case 'gcp-sm':
       return (await import('./gcp-secret-manager/index.js')).openGcpStore(parsed, context);
+    case 'azure-kv':
+      return (await import('./azure-key-vault/index.js')).openAzureStore(parsed, context);
   }
 }
 
@@ -66,6 +68,11 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
       const { createGcpClient, listGcpSecrets } = await import('./gcp-secret-manager/index.js');
       const client = createGcpClient(context, prefix.uri, () => []);
       return { list: () => listGcpSecrets(client, prefix) };
+    }
+    case 'azure-kv': {
+      const { createSecretClient, listAzureSecrets } = await import('./azure-key-vault/index.js');
+      const client = await createSecretClient(context, prefix.vault);
+      return { list: () => listAzureSecrets(client, prefix) };
     }
   }
 }

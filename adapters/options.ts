@@ -41,6 +41,12 @@ export interface StoreOptions {
     /** Time allowed for each request; default 30000. */
     requestTimeoutMs?: number;
   };
+  azure?: {
+    /** An @azure/identity TokenCredential to use instead of DefaultAzureCredential. */
+    credential?: object;
+    /** Time allowed for each operation, its retries included; default 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }

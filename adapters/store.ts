@@ -7,7 +7,7 @@ import { PassgeniError } from '../src/errors.js';
 export interface SecretStore {
   /** The URI as given, safe to print (it names a location, never holds a secret). */
   readonly uri: string;
-  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`, `gh`, `gcp-sm`. */
+  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`, `gh`, `gcp-sm`, `azure-kv`. */
   readonly kind: StoreKind;
 
   /**
@@ -40,12 +40,14 @@ export interface SecretStore {
   readCertificateUrl(): Promise<string | undefined>;
 }
 
-export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh' | 'gcp-sm';
+export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh' | 'gcp-sm' | 'azure-kv';
 
 export interface StoreWriteRequest {
   credential: string;
   certUrl: string;
   certId: string;
+  /** The certificate's expiry (ISO 8601), for stores that can give the value the same expiry. */
+  certExpiresAt?: string;
 }
 
 export interface StoreWriteResult {

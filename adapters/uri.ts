@@ -77,7 +77,18 @@ export interface ParsedGcpUri {
   jsonKey?: string;
 }
 
+export interface ParsedAzureUri {
+  kind: 'azure-kv';
+  uri: string;
+  /** A vault name (`myvault` → myvault.vault.azure.net) or, with a dot, the vault's host. */
+  vault: string;
+  secret: string;
+  /** `?expires=certificate`: the new version's expiresOn is the certificate's expiry. */
+  expiresWithCertificate: boolean;
+}
+
 export type ParsedStoreUri =
+  | ParsedAzureUri
   | ParsedAwsUri
   | ParsedVaultUri
   | ParsedDopplerUri
@@ -92,7 +103,8 @@ export type ParsedStorePrefix =
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
   | { kind: 'file'; uri: string; path: string }
   | { kind: 'gh'; uri: string; scope: GitHubSecretScope }
-  | { kind: 'gcp-sm'; uri: string; project: string; idPrefix: string };
+  | { kind: 'gcp-sm'; uri: string; project: string; idPrefix: string }
+  | { kind: 'azure-kv'; uri: string; vault: string; namePrefix: string };
 
 const STORE_SHAPES: Record<StoreKind, string> = {
   'aws-sm': 'aws-sm://<secret name or ARN>[#<json-key>][?create=true]',
@@ -100,6 +112,7 @@ const STORE_SHAPES: Record<StoreKind, string> = {
   doppler: 'doppler://<project>/<config>/<SECRET_NAME>',
   k8s: 'k8s://<namespace>/<secret>#<key>',
   file: 'file://<path>#<KEY> (relative paths are resolved against the working directory)',
+  'azure-kv': 'azure-kv://<vault name or host>/<secret>[?expires=certificate]',
   'gcp-sm': 'gcp-sm://<project>/<secret>[#<json-key>]',
   gh: 'gh://<owner>/<repo>/<NAME>, gh://<owner>/<repo>/env/<environment>/<NAME> or gh://<org>/<NAME> (organization)',
 };
@@ -367,11 +380,35 @@ function parseGcp(uri: string, parts: RawParts): ParsedGcpUri {
   return parsed;
 }
 
+/** A vault name is 3-24 letters, digits and hyphens; with a dot it is the vault's host (other clouds). */
+const AZURE_VAULT = /^(?:[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$/;
+const AZURE_SECRET = /^[A-Za-z0-9-]{1,127}$/;
+
+function parseAzure(uri: string, parts: RawParts): ParsedAzureUri {
+  if (parts.fragment !== undefined)
+    throw invalid(uri, 'a Key Vault secret has no keys inside it (remove the #…)', 'azure-kv');
+  const segs = segments(uri, parts, 'the Key Vault address');
+  if (segs.length !== 2) throw invalid(uri, 'exactly a vault and a secret name are needed', 'azure-kv');
+  const [vault, secret] = segs as [string, string];
+  if (!AZURE_VAULT.test(vault))
+    throw invalid(uri, `"${vault}" is not a Key Vault name (3-24 letters, digits and -) or host`, 'azure-kv');
+  if (!AZURE_SECRET.test(secret))
+    throw invalid(uri, 'a secret name is 1-127 letters, digits and "-"', 'azure-kv');
+  let expiresWithCertificate = false;
+  for (const [name, value] of parts.query ?? []) {
+    if (name !== 'expires' || value !== 'certificate') {
+      throw invalid(uri, `unknown option "${name}=${value}" (only expires=certificate)`, 'azure-kv');
+    }
+    expiresWithCertificate = true;
+  }
+  return { kind: 'azure-kv', uri, vault: vault.toLowerCase(), secret, expiresWithCertificate };
+}
+
 /** Parses and validates a store URI without touching the network or the disk. */
 export function parseStoreUri(input: string): ParsedStoreUri {
   const uri = input.trim();
   const parts = splitUri(uri);
-  if (parts.query !== undefined && parts.kind !== 'aws-sm') {
+  if (parts.query !== undefined && parts.kind !== 'aws-sm' && parts.kind !== 'azure-kv') {
     throw invalid(uri, 'this store takes no ?options', parts.kind);
   }
   switch (parts.kind) {
@@ -389,6 +426,8 @@ export function parseStoreUri(input: string): ParsedStoreUri {
       return parseGitHub(uri, parts);
     case 'gcp-sm':
       return parseGcp(uri, parts);
+    case 'azure-kv':
+      return parseAzure(uri, parts);
   }
 }
 
@@ -403,7 +442,7 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
   const invalidPrefix = (problem: string): StoreError =>
     new StoreError(
       'STORE_URI_INVALID',
-      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>], gh://<org>, gcp-sm://<project>[/<secret id prefix>].`,
+      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>], gh://<org>, gcp-sm://<project>[/<secret id prefix>], azure-kv://<vault>[/<name prefix>].`,
       { store: uri },
     );
   if (parts.fragment !== undefined || parts.query !== undefined) {
@@ -442,6 +481,14 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
       if (idPrefix !== '' && !GCP_SECRET.test(idPrefix))
         throw invalidPrefix('the secret id prefix has invalid characters');
       return { kind: 'gcp-sm', uri, project, idPrefix };
+    }
+    case 'azure-kv': {
+      const [vault = '', ...rest] = parts.body.split('/');
+      if (!AZURE_VAULT.test(vault)) throw invalidPrefix('the vault is missing or malformed');
+      const namePrefix = rest.join('/');
+      if (namePrefix !== '' && !AZURE_SECRET.test(namePrefix))
+        throw invalidPrefix('the name prefix has invalid characters');
+      return { kind: 'azure-kv', uri, vault: vault.toLowerCase(), namePrefix };
     }
     default:
       throw invalidPrefix(`${parts.kind}:// stores cannot be listed`);

@@ -29,6 +29,8 @@ export const DEFAULT_WRITE_RATES: Readonly<Record<StoreKind, number>> = {
   gh: 0.3,
   // Secret Manager allows 600 write requests a minute per project; each write is two.
   'gcp-sm': 4,
+  // Key Vault allows 300 secret transactions per 10 s per vault; each write is two.
+  'azure-kv': 10,
 };
 
 export interface Clock {
