@@ -8,7 +8,9 @@ import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../adapters/index.js';
 import { certifyAndStore, CertifyStoreError } from '../src/engine.js';
-import { HttpIssuerClient } from '../src/issuer-client/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HostedIssuerClient, HttpIssuerClient } from '../src/issuer-client/index.js';
 import { runCli } from './support/cli.js';
 import { startTestIssuer, type TestIssuer } from './support/issuer-server.js';
 import { startCapturingProxy, type CapturingProxy } from './support/tcp-proxy.js';
@@ -361,5 +363,65 @@ describe('zero knowledge: the credential leaves the process only in store writes
     expect(logged.join('\n')).not.toContain(credential);
     const { credential: _omitted, ...published } = report;
     expect(JSON.stringify(published)).not.toContain(credential);
+  });
+
+  it('the hosted PassGeni issuer: every byte sent to it is free of the credential', async () => {
+    const received: string[] = [];
+    const hosted = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(
+          `${req.method} ${req.url} ${JSON.stringify(req.headers)} ${Buffer.concat(chunks).toString()}`,
+        );
+        res.writeHead(req.url === '/api/issue-session' ? 200 : 201, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            req.url === '/api/issue-session'
+              ? {
+                  session_token: 'sess_zk',
+                  expires_in: 300,
+                  compliance_valid: true,
+                  gaps: [],
+                  standards_met: ['HIPAA'],
+                }
+              : {
+                  cert_id: 'zk-cert-1',
+                  cert_url: 'https://passgeni.ai/cert/zk-cert-1',
+                  compliance_standard: 'HIPAA',
+                  standards_met: ['HIPAA'],
+                  entropy_bits: 150,
+                  expires_at: '2027-12-03T00:00:00.000Z',
+                  created_at: '2026-12-03T00:00:00.000Z',
+                },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => hosted.listen(0, '127.0.0.1', resolve));
+    try {
+      const envFile = join(dir, 'hosted.env');
+      const report = await certifyAndStore(
+        { standard: 'HIPAA', length: 24, stores: [`file://${envFile}#DB_PASSWORD`] },
+        {
+          issuer: new HostedIssuerClient({
+            url: `http://127.0.0.1:${(hosted.address() as AddressInfo).port}`,
+            apiKey: 'pk_live_ZEROknowledgeHostedKey0001',
+          }),
+          openStore: (uri) => openStore(uri, { baseDir: dir }),
+        },
+      );
+      const credential = dotenv.parse(readFileSync(envFile)).DB_PASSWORD ?? '';
+      expect(credential).toBe(report.credential);
+      expect(received).toHaveLength(2);
+      for (const bytes of received) {
+        expect(bytes).not.toContain(credential);
+        expect(bytes).not.toContain(JSON.stringify(credential).slice(1, -1));
+        expect(bytes).not.toContain(Buffer.from(credential).toString('base64'));
+      }
+      expect(report.cert_url).toBe('https://passgeni.ai/cert/zk-cert-1');
+    } finally {
+      await new Promise((resolve) => hosted.close(resolve));
+    }
   });
 });
