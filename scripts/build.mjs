@@ -35,9 +35,10 @@ const actions = await build({
   // Several SDKs ship both ESM ("module") and CommonJS ("main"); ESM keeps a split chunk's named
   // exports intact.
   mainFields: ['module', 'main'],
-  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins, and some
+  // (google-gax) compute paths from __dirname when loaded.
   banner: {
-    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
+    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; import { fileURLToPath as __passgeniFileURLToPath } from "node:url"; const require = __passgeniCreateRequire(import.meta.url); const __filename = __passgeniFileURLToPath(import.meta.url); const __dirname = __passgeniFileURLToPath(new URL(".", import.meta.url));',
   },
   minify: true,
   metafile: true,

@@ -16,6 +16,8 @@ export interface GcpClient {
   readonly callOptions: { timeout: number };
   /** Runs `call`, retrying throttling (and, for `retry`, unavailability), and words any failure. */
   run<T>(doing: string, retrying: Retrying, call: () => Promise<T>): Promise<T>;
+  /** Resolves the credentials once; every call goes through it first. */
+  ready(doing: string): Promise<void>;
   /** Like `run`, but the given status codes (e.g. NOT_FOUND) give `undefined` instead of an error. */
   runUnless<T>(doing: string, codes: readonly number[], call: () => Promise<T>): Promise<T | undefined>;
 }
@@ -46,10 +48,27 @@ export function createGcpClient(context: AdapterContext, uri: string, secrets: (
       if (retrying === 'retry' && (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED)) return 0;
       return null;
     });
+  // Credentials are resolved before the SDK's first call: when none are found, the SDK's stub
+  // creation would otherwise reject in promises nobody awaits, and the process would die of an
+  // unhandled rejection instead of reporting STORE_AUTH_MISSING.
+  let credentials: Promise<unknown> | undefined;
+  const ready = async (doing: string): Promise<void> => {
+    // With ADC the SDK holds a GoogleAuth to resolve; a given auth client is already resolved.
+    const auth = sdk.auth as { getClient?: () => Promise<unknown> };
+    credentials ??= typeof auth.getClient === 'function' ? auth.getClient() : Promise.resolve(auth);
+    try {
+      await credentials;
+    } catch (error) {
+      credentials = undefined;
+      throw mapGcpError(uri, doing, error, secrets());
+    }
+  };
   return {
     sdk,
     callOptions: { timeout: gcp.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS },
+    ready,
     async run<T>(doing: string, retrying: Retrying, call: () => Promise<T>): Promise<T> {
+      await ready(doing);
       try {
         return await attempt(retrying, call);
       } catch (error) {

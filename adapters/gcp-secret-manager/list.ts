@@ -9,6 +9,7 @@ type GcpPrefix = Extract<ParsedStorePrefix, { kind: 'gcp-sm' }>;
 
 /** Every secret of the project (whose id starts with the prefix), with its certificate annotation. */
 export async function* listGcpSecrets(client: GcpClient, prefix: GcpPrefix): AsyncIterable<StoredSecretRef> {
+  await client.ready(`list the secrets of project ${prefix.project}`);
   const iterable = client.sdk.listSecretsAsync(
     { parent: `projects/${prefix.project}`, pageSize: 250 },
     client.callOptions,
