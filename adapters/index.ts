@@ -28,12 +28,18 @@ export async function openStore(uri: string, options?: StoreOptions): Promise<Se
       return (await import('./kubernetes.js')).openKubernetesStore(parsed, context);
     case 'file':
       return new (await import('./file/index.js')).FileStore(parsed, context.baseDir);
+    case 'gh':
+      return (await import('./github/index.js')).openGitHubStore(parsed, context);
+    case 'gcp-sm':
+      return (await import('./gcp-secret-manager/index.js')).openGcpStore(parsed, context);
+    case 'azure-kv':
+      return (await import('./azure-key-vault/index.js')).openAzureStore(parsed, context);
   }
 }
 
 /**
  * Opens a lister for `passgeni inventory`: `aws-sm://[prefix]`, `vault://mount[/prefix]`,
- * `file://file-or-directory`. Doppler and Kubernetes listing would have to read secret values to
+ * `file://file-or-directory`, `gh://owner/repo[/env/name]`, `gh://org`. Doppler and Kubernetes listing would have to read secret values to
  * enumerate them, so they are not offered.
  */
 export async function openStoreLister(prefixUri: string, options?: StoreOptions): Promise<ListableStore> {
@@ -52,6 +58,21 @@ export async function openStoreLister(prefixUri: string, options?: StoreOptions)
     case 'file': {
       const { listFiles } = await import('./file/index.js');
       return { list: () => listFiles(context.baseDir, prefix) };
+    }
+    case 'gh': {
+      const { createGitHubClient, listGitHubSecrets } = await import('./github/index.js');
+      const client = createGitHubClient(context, prefix.uri, () => []);
+      return { list: () => listGitHubSecrets(client, prefix) };
+    }
+    case 'gcp-sm': {
+      const { createGcpClient, listGcpSecrets } = await import('./gcp-secret-manager/index.js');
+      const client = createGcpClient(context, prefix.uri, () => []);
+      return { list: () => listGcpSecrets(client, prefix) };
+    }
+    case 'azure-kv': {
+      const { createSecretClient, listAzureSecrets } = await import('./azure-key-vault/index.js');
+      const client = await createSecretClient(context, prefix.vault);
+      return { list: () => listAzureSecrets(client, prefix) };
     }
   }
 }

@@ -32,6 +32,31 @@ export interface StoreOptions {
    * service-account token), before it is used: the GitHub Actions mask them in the job's log.
    */
   onSecret?: (value: string) => void;
+  github?: {
+    /** Wins over PASSGENI_GITHUB_TOKEN, GH_TOKEN and GITHUB_TOKEN. */
+    token?: string;
+    /** Default GITHUB_API_URL, else https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3). */
+    apiUrl?: string;
+    /** Time allowed for each request; default 30000. */
+    requestTimeoutMs?: number;
+  };
+  gcp?: {
+    /**
+     * A google-auth-library AuthClient to use instead of Application Default Credentials (tests
+     * inject one holding a fixed access token). Typed loosely: the library is the SDK's, not ours.
+     */
+    authClient?: object;
+    /** Default PASSGENI_GCP_SM_ENDPOINT, else secretmanager.googleapis.com (e.g. a regional endpoint). */
+    apiEndpoint?: string;
+    /** Time allowed for each request; default 30000. */
+    requestTimeoutMs?: number;
+  };
+  azure?: {
+    /** An @azure/identity TokenCredential to use instead of DefaultAzureCredential. */
+    credential?: object;
+    /** Time allowed for each operation, its retries included; default 30000. */
+    requestTimeoutMs?: number;
+  };
   /** Retry knobs for every store (tests shrink them). AWS uses the SDK's own retry with `maxAttempts`. */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
 }

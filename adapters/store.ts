@@ -7,7 +7,7 @@ import { PassgeniError } from '../src/errors.js';
 export interface SecretStore {
   /** The URI as given, safe to print (it names a location, never holds a secret). */
   readonly uri: string;
-  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`. */
+  /** `aws-sm`, `vault`, `doppler`, `k8s`, `file`, `gh`, `gcp-sm`, `azure-kv`. */
   readonly kind: StoreKind;
 
   /**
@@ -40,12 +40,14 @@ export interface SecretStore {
   readCertificateUrl(): Promise<string | undefined>;
 }
 
-export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file';
+export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh' | 'gcp-sm' | 'azure-kv';
 
 export interface StoreWriteRequest {
   credential: string;
   certUrl: string;
   certId: string;
+  /** The certificate's expiry (ISO 8601), for stores that can give the value the same expiry. */
+  certExpiresAt?: string;
 }
 
 export interface StoreWriteResult {
@@ -60,6 +62,13 @@ export interface StoreWriteResult {
 export interface StoredSecretRef {
   uri: string;
   certUrl: string | undefined;
+  /**
+   * When the secret's value last changed, for stores that cannot give the value back (GitHub):
+   * a value changed after its certificate was issued is no longer the certified one.
+   */
+  valueUpdatedAt?: string;
+  /** When the certificate URL was last attached (GitHub: the variable's `updated_at`). */
+  certAttachedAt?: string;
 }
 
 /** Enumerates the secrets under the prefix URI it was opened with (for `passgeni inventory`). */
@@ -79,7 +88,8 @@ export type StoreErrorCode =
   | 'STORE_METADATA_FAILED'
   | 'STORE_WRITE_FAILED'
   | 'STORE_SYMLINK_REFUSED'
-  | 'STORE_CONFIG_INVALID';
+  | 'STORE_CONFIG_INVALID'
+  | 'STORE_UNREADABLE';
 
 /**
  * A store operation failed. `credentialWritten` says whether the new value reached the store

@@ -54,13 +54,57 @@ export interface ParsedFileUri {
   format: 'dotenv' | 'json';
 }
 
-export type ParsedStoreUri = ParsedAwsUri | ParsedVaultUri | ParsedDopplerUri | ParsedK8sUri | ParsedFileUri;
+/** Where a GitHub Actions secret lives: a repository, one of its environments, or an organization. */
+export type GitHubSecretScope =
+  | { level: 'repo'; owner: string; repo: string }
+  | { level: 'env'; owner: string; repo: string; environment: string }
+  | { level: 'org'; org: string };
+
+export interface ParsedGitHubUri {
+  kind: 'gh';
+  uri: string;
+  scope: GitHubSecretScope;
+  /** The secret's name; the certificate URL goes to the variable `<name>_PASSGENI_CERT_URL`. */
+  name: string;
+}
+
+export interface ParsedGcpUri {
+  kind: 'gcp-sm';
+  uri: string;
+  project: string;
+  secret: string;
+  /** A top-level key of a JSON secret; undefined when the whole secret is the credential. */
+  jsonKey?: string;
+}
+
+export interface ParsedAzureUri {
+  kind: 'azure-kv';
+  uri: string;
+  /** A vault name (`myvault` → myvault.vault.azure.net) or, with a dot, the vault's host. */
+  vault: string;
+  secret: string;
+  /** `?expires=certificate`: the new version's expiresOn is the certificate's expiry. */
+  expiresWithCertificate: boolean;
+}
+
+export type ParsedStoreUri =
+  | ParsedAzureUri
+  | ParsedAwsUri
+  | ParsedVaultUri
+  | ParsedDopplerUri
+  | ParsedK8sUri
+  | ParsedFileUri
+  | ParsedGitHubUri
+  | ParsedGcpUri;
 
 /** A prefix for `list` (inventory): which secrets to enumerate. */
 export type ParsedStorePrefix =
   | { kind: 'aws-sm'; uri: string; namePrefix: string }
   | { kind: 'vault'; uri: string; mount: string; pathPrefix: string }
-  | { kind: 'file'; uri: string; path: string };
+  | { kind: 'file'; uri: string; path: string }
+  | { kind: 'gh'; uri: string; scope: GitHubSecretScope }
+  | { kind: 'gcp-sm'; uri: string; project: string; idPrefix: string }
+  | { kind: 'azure-kv'; uri: string; vault: string; namePrefix: string };
 
 const STORE_SHAPES: Record<StoreKind, string> = {
   'aws-sm': 'aws-sm://<secret name or ARN>[#<json-key>][?create=true]',
@@ -68,6 +112,9 @@ const STORE_SHAPES: Record<StoreKind, string> = {
   doppler: 'doppler://<project>/<config>/<SECRET_NAME>',
   k8s: 'k8s://<namespace>/<secret>#<key>',
   file: 'file://<path>#<KEY> (relative paths are resolved against the working directory)',
+  'azure-kv': 'azure-kv://<vault name or host>/<secret>[?expires=certificate]',
+  'gcp-sm': 'gcp-sm://<project>/<secret>[#<json-key>]',
+  gh: 'gh://<owner>/<repo>/<NAME>, gh://<owner>/<repo>/env/<environment>/<NAME> or gh://<org>/<NAME> (organization)',
 };
 
 function invalid(uri: string, problem: string, kind?: StoreKind): StoreError {
@@ -271,11 +318,97 @@ function parseFile(uri: string, parts: RawParts): ParsedFileUri {
   return { kind: 'file', uri, path, key, format };
 }
 
+/*
+ * GitHub: the number of segments says the level, so no owner or repository name can be misread
+ * as a keyword: 2 = organization, 3 = repository, 5 = environment (the 3rd segment must be `env`).
+ */
+const GITHUB_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The scope from the segments before the secret name: 1 = organization, 2 = repository, 4 = environment. */
+function githubScope(uri: string, segs: string[]): GitHubSecretScope {
+  const owner = segs[0] ?? '';
+  if (!GITHUB_OWNER.test(owner))
+    throw invalid(uri, `"${owner}" is not a GitHub user or organization name`, 'gh');
+  if (segs.length === 1) return { level: 'org', org: owner };
+  const repo = segs[1] ?? '';
+  if (!GITHUB_REPO.test(repo)) throw invalid(uri, `"${repo}" is not a GitHub repository name`, 'gh');
+  if (segs.length === 2) return { level: 'repo', owner, repo };
+  if (segs.length === 4 && segs[2] === 'env') {
+    const environment = segs[3] ?? '';
+    if (environment.length > 255) throw invalid(uri, 'an environment name is at most 255 characters', 'gh');
+    return { level: 'env', owner, repo, environment };
+  }
+  throw invalid(uri, 'the path has the wrong number of segments', 'gh');
+}
+
+function parseGitHub(uri: string, parts: RawParts): ParsedGitHubUri {
+  if (parts.fragment !== undefined) {
+    throw invalid(uri, 'a GitHub secret has no keys inside it (remove the #…)', 'gh');
+  }
+  const segs = segments(uri, parts, 'the GitHub address');
+  const name = segs.pop() ?? '';
+  if (!GITHUB_SECRET_NAME.test(name) || /^github_/i.test(name) || name.length > 200) {
+    throw invalid(
+      uri,
+      `GitHub secret names are letters, digits and underscores, not starting with a digit or GITHUB_ ("${name}" is not)`,
+      'gh',
+    );
+  }
+  return { kind: 'gh', uri, scope: githubScope(uri, segs), name };
+}
+
+/** A project id (6-30 characters) or a project number. */
+const GCP_PROJECT = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|\d{1,20})$/;
+const GCP_SECRET = /^[A-Za-z0-9_-]{1,255}$/;
+
+function parseGcp(uri: string, parts: RawParts): ParsedGcpUri {
+  const segs = segments(uri, parts, 'the Secret Manager address');
+  if (segs.length !== 2) throw invalid(uri, 'exactly a project and a secret id are needed', 'gcp-sm');
+  const [project, secret] = segs as [string, string];
+  if (!GCP_PROJECT.test(project))
+    throw invalid(uri, `"${project}" is not a Google Cloud project id or number`, 'gcp-sm');
+  if (!GCP_SECRET.test(secret)) {
+    throw invalid(uri, 'a secret id is 1-255 letters, digits, "-" and "_"', 'gcp-sm');
+  }
+  const parsed: ParsedGcpUri = { kind: 'gcp-sm', uri, project, secret };
+  if (parts.fragment !== undefined) {
+    if (parts.fragment === '') throw invalid(uri, 'the #json-key is empty', 'gcp-sm');
+    parsed.jsonKey = checkedKey(uri, decode(uri, parts.fragment, 'JSON key', 'gcp-sm'), 'gcp-sm');
+  }
+  return parsed;
+}
+
+/** A vault name is 3-24 letters, digits and hyphens; with a dot it is the vault's host (other clouds). */
+const AZURE_VAULT = /^(?:[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$/;
+const AZURE_SECRET = /^[A-Za-z0-9-]{1,127}$/;
+
+function parseAzure(uri: string, parts: RawParts): ParsedAzureUri {
+  if (parts.fragment !== undefined)
+    throw invalid(uri, 'a Key Vault secret has no keys inside it (remove the #…)', 'azure-kv');
+  const segs = segments(uri, parts, 'the Key Vault address');
+  if (segs.length !== 2) throw invalid(uri, 'exactly a vault and a secret name are needed', 'azure-kv');
+  const [vault, secret] = segs as [string, string];
+  if (!AZURE_VAULT.test(vault))
+    throw invalid(uri, `"${vault}" is not a Key Vault name (3-24 letters, digits and -) or host`, 'azure-kv');
+  if (!AZURE_SECRET.test(secret))
+    throw invalid(uri, 'a secret name is 1-127 letters, digits and "-"', 'azure-kv');
+  let expiresWithCertificate = false;
+  for (const [name, value] of parts.query ?? []) {
+    if (name !== 'expires' || value !== 'certificate') {
+      throw invalid(uri, `unknown option "${name}=${value}" (only expires=certificate)`, 'azure-kv');
+    }
+    expiresWithCertificate = true;
+  }
+  return { kind: 'azure-kv', uri, vault: vault.toLowerCase(), secret, expiresWithCertificate };
+}
+
 /** Parses and validates a store URI without touching the network or the disk. */
 export function parseStoreUri(input: string): ParsedStoreUri {
   const uri = input.trim();
   const parts = splitUri(uri);
-  if (parts.query !== undefined && parts.kind !== 'aws-sm') {
+  if (parts.query !== undefined && parts.kind !== 'aws-sm' && parts.kind !== 'azure-kv') {
     throw invalid(uri, 'this store takes no ?options', parts.kind);
   }
   switch (parts.kind) {
@@ -289,12 +422,19 @@ export function parseStoreUri(input: string): ParsedStoreUri {
       return parseK8s(uri, parts);
     case 'file':
       return parseFile(uri, parts);
+    case 'gh':
+      return parseGitHub(uri, parts);
+    case 'gcp-sm':
+      return parseGcp(uri, parts);
+    case 'azure-kv':
+      return parseAzure(uri, parts);
   }
 }
 
 /**
  * Parses a prefix for `list`. Listing is offered where the API can enumerate without reading
- * secret values: AWS (ListSecrets), Vault (LIST on metadata) and files.
+ * secret values: AWS (ListSecrets), Vault (LIST on metadata), files and GitHub (the secrets'
+ * dates and the certificate URL variables).
  */
 export function parseStorePrefix(input: string): ParsedStorePrefix {
   const uri = input.trim();
@@ -302,7 +442,7 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
   const invalidPrefix = (problem: string): StoreError =>
     new StoreError(
       'STORE_URI_INVALID',
-      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>.`,
+      `Store prefix "${uri}" is invalid: ${problem}. Expected one of: aws-sm://[<name prefix>], vault://<mount>[/<path prefix>], file://<file or directory>, gh://<owner>/<repo>[/env/<environment>], gh://<org>, gcp-sm://<project>[/<secret id prefix>], azure-kv://<vault>[/<name prefix>].`,
       { store: uri },
     );
   if (parts.fragment !== undefined || parts.query !== undefined) {
@@ -325,6 +465,31 @@ export function parseStorePrefix(input: string): ParsedStorePrefix {
     }
     case 'file':
       return { kind: 'file', uri, path: parseFilePath(uri, parts) };
+    case 'gh':
+      return {
+        kind: 'gh',
+        uri,
+        scope: githubScope(
+          uri,
+          segments(uri, { ...parts, body: parts.body.replace(/\/+$/, '') }, 'the GitHub prefix'),
+        ),
+      };
+    case 'gcp-sm': {
+      const [project = '', ...rest] = parts.body.split('/');
+      if (!GCP_PROJECT.test(project)) throw invalidPrefix('the Google Cloud project is missing or malformed');
+      const idPrefix = rest.join('/');
+      if (idPrefix !== '' && !GCP_SECRET.test(idPrefix))
+        throw invalidPrefix('the secret id prefix has invalid characters');
+      return { kind: 'gcp-sm', uri, project, idPrefix };
+    }
+    case 'azure-kv': {
+      const [vault = '', ...rest] = parts.body.split('/');
+      if (!AZURE_VAULT.test(vault)) throw invalidPrefix('the vault is missing or malformed');
+      const namePrefix = rest.join('/');
+      if (namePrefix !== '' && !AZURE_SECRET.test(namePrefix))
+        throw invalidPrefix('the name prefix has invalid characters');
+      return { kind: 'azure-kv', uri, vault: vault.toLowerCase(), namePrefix };
+    }
     default:
       throw invalidPrefix(`${parts.kind}:// stores cannot be listed`);
   }

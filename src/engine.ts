@@ -415,6 +415,7 @@ async function writeStores(
         credential,
         certUrl: cert.cert_url,
         certId: cert.cert_id,
+        certExpiresAt: cert.expires_at,
       });
       stored.push({
         store: store.uri,

@@ -19,6 +19,7 @@ import {
   parseCertificateUrl,
 } from './issuer-client/public.js';
 import { isIdAnyCase } from './lib/ids.js';
+import { checkHostedClaims, isHostedPayload, personalDataIn } from './certificate/hosted-claims.js';
 import { credentialMisfit } from './policy/index.js';
 import type { TrustAnchor, TrustStore } from './trust/index.js';
 
@@ -67,6 +68,8 @@ export interface VerifyReason {
 
 export interface VerifyReport {
   valid: boolean;
+  /** Things to know that do not make the certificate invalid (e.g. it carries personal data). */
+  warnings?: VerifyReason[];
   /** `invalid` when the signature or claims fail, whatever the issuer says. */
   status: 'valid' | 'pending' | 'expired' | 'revoked' | 'invalid' | 'unknown';
   reasons: VerifyReason[];
@@ -149,8 +152,11 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   if (target.credentialFrom && claims) {
     const credential = await target.credentialFrom.readCredential();
     binding = await checkBinding(claims, credential);
+    // hosted certificates name no class sizes, so only our own can be fitted against
     const misfit =
-      credential === undefined ? undefined : credentialMisfit(credential, claims.generation_params);
+      credential === undefined || isHostedPayload(claims as unknown as Record<string, unknown>)
+        ? undefined
+        : credentialMisfit(credential, claims.generation_params);
     if (misfit !== undefined) {
       reasons.push({
         code: 'CREDENTIAL_PARAMS_MISMATCH',
@@ -188,8 +194,20 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
           ? 'expired'
           : (live?.status ?? 'valid');
   const certId = claims?.jti ?? idOf(jwt);
+  const personal =
+    claims === undefined ? undefined : personalDataIn(claims as unknown as Record<string, unknown>);
+  const warnings: VerifyReason[] =
+    personal === undefined
+      ? []
+      : [
+          {
+            code: 'PERSONAL_DATA',
+            message: `This certificate of the hosted PassGeni service carries the account's e-mail address (claim "${personal}"): personal data. Anyone given the certificate learns it; share and store it accordingly.`,
+          },
+        ];
   return {
     valid: reasons.length === 0,
+    ...(warnings.length > 0 && { warnings }),
     status,
     reasons,
     ...(certId !== undefined && { cert_id: certId }),
@@ -215,6 +233,7 @@ async function checkBinding(
 
 function checkedClaims(decoded: Record<string, unknown> | undefined): CertificateClaims | undefined {
   if (!decoded) return undefined;
+  if (isHostedPayload(decoded)) return checkHostedClaims(decoded).claims;
   try {
     return parseClaims(decoded);
   } catch {

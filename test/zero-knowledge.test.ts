@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import dotenv from 'dotenv';
+import sodium from 'libsodium-wrappers';
+import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../adapters/index.js';
 import { certifyAndStore, CertifyStoreError } from '../src/engine.js';
-import { HttpIssuerClient } from '../src/issuer-client/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HostedIssuerClient, HttpIssuerClient } from '../src/issuer-client/index.js';
 import { runCli } from './support/cli.js';
 import { startTestIssuer, type TestIssuer } from './support/issuer-server.js';
 import { startCapturingProxy, type CapturingProxy } from './support/tcp-proxy.js';
@@ -212,5 +216,212 @@ describe('zero knowledge: the credential leaves the process only in store writes
     expect(optIn.code).toBe(0);
     const second = dotenv.parse(readFileSync(join(dir, 'ci.env'))).DEPLOY_TOKEN;
     expect(JSON.parse(optIn.stdout).credential).toBe(second);
+  });
+
+  it('GitHub, Google Cloud and Azure: the credential leaves only in their value writes (GitHub: only sealed)', async () => {
+    await sodium.ready;
+    const keys = sodium.crypto_box_keypair();
+    const ghToken = 'ghs_ZEROknowledgeInstallationToken0001';
+    const gcpToken = 'ya29.ZEROknowledgeAccessToken0001';
+    const azureToken = 'eyJ0eXAiOiJKV1QifQ.ZEROknowledgeAzureToken.0001';
+    const seen: Array<{ call: string; body: string; headers: string }> = [];
+    const record = (name: string, scope: nock.Scope) =>
+      scope.on(
+        'request',
+        (req: { method: string; url: string; headers: unknown }, _i: unknown, body: string) =>
+          seen.push({
+            call: `${name} ${req.method} ${new URL(req.url).pathname}`,
+            body: body ?? '',
+            headers: JSON.stringify(req.headers),
+          }),
+      );
+    const repo = '/repos/acme/api/actions';
+    const gh = nock('https://api.github.com')
+      .get(`${repo}/secrets/public-key`)
+      .twice() // the pre-flight check, then the write
+      .reply(200, { key_id: '42', key: sodium.to_base64(keys.publicKey, sodium.base64_variants.ORIGINAL) })
+      .get(`${repo}/variables/DB_PASSWORD_PASSGENI_CERT_URL`)
+      .twice()
+      .reply(404, { message: 'Not Found' })
+      .put(`${repo}/secrets/DB_PASSWORD`)
+      .reply(201)
+      .post(`${repo}/variables`)
+      .reply(201, {});
+    record('gh', gh);
+    const secret = '/v1/projects/acme-prod/secrets/db-password';
+    const gcp = nock('https://secretmanager.googleapis.com')
+      .get(secret)
+      .query(true)
+      .twice()
+      .reply(200, { name: 'projects/1/secrets/db-password', etag: '"e1"', labels: {}, annotations: {} })
+      .post(`${secret}:testIamPermissions`)
+      .query(true)
+      .reply(200, { permissions: ['secretmanager.versions.add', 'secretmanager.secrets.update'] })
+      .post(`${secret}:addVersion`)
+      .query(true)
+      .reply(200, { name: 'projects/1/secrets/db-password/versions/2' })
+      .patch(secret)
+      .query(true)
+      .reply(200, {});
+    record('gcp', gcp);
+    const vaultHost = 'https://acme-prod.vault.azure.net';
+    const challenge = nock(vaultHost, { badheaders: ['authorization'] })
+      .get('/secrets/db-password/')
+      .query(true)
+      .reply(401, '', {
+        'www-authenticate':
+          'Bearer authorization="https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47", resource="https://vault.azure.net"',
+      });
+    record('azure', challenge);
+    const azure = nock(vaultHost)
+      .matchHeader('authorization', `Bearer ${azureToken}`)
+      .get('/secrets/db-password/')
+      .query(true)
+      .twice()
+      .reply(404, { error: { code: 'SecretNotFound', message: 'not found' } })
+      .put('/secrets/db-password')
+      .query(true)
+      .reply(200, { id: `${vaultHost}/secrets/db-password/v2`, attributes: { enabled: true } });
+    record('azure', azure);
+    // A second pre-flight store instance per run re-answers the challenge.
+    nock(vaultHost, { badheaders: ['authorization'] })
+      .get('/secrets/db-password/')
+      .query(true)
+      .optionally()
+      .reply(401, '', {
+        'www-authenticate':
+          'Bearer authorization="https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47", resource="https://vault.azure.net"',
+      });
+
+    const logged: string[] = [];
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void logged.push(args.map(String).join(' ')),
+      );
+    }
+    const authClient = new OAuth2Client();
+    authClient.setCredentials({ access_token: gcpToken, expiry_date: Date.now() + 3_600_000 });
+    const report = await certifyAndStore(
+      {
+        standard: 'HIPAA',
+        length: 24,
+        stores: [
+          'gh://acme/api/DB_PASSWORD',
+          'gcp-sm://acme-prod/db-password',
+          'azure-kv://acme-prod/db-password',
+        ],
+      },
+      {
+        issuer: new HttpIssuerClient({ url: proxy.url, apiKey: issuer.apiKey }),
+        openStore: (uri) =>
+          openStore(uri, {
+            env: { PASSGENI_GITHUB_TOKEN: ghToken },
+            gcp: { authClient },
+            azure: {
+              credential: {
+                getToken: () =>
+                  Promise.resolve({ token: azureToken, expiresOnTimestamp: Date.now() + 3_600_000 }),
+              },
+            },
+            retry: { maxAttempts: 1 },
+          }),
+        onProgress: (event) => console.info(JSON.stringify(event)),
+      },
+    );
+    vi.restoreAllMocks();
+    expect(nock.pendingMocks()).toEqual([]);
+    const credential = report.credential;
+    expect(credential).toHaveLength(24);
+    expect(report.stored.map((s) => s.store)).toEqual([
+      'gh://acme/api/DB_PASSWORD',
+      'gcp-sm://acme-prod/db-password',
+      'azure-kv://acme-prod/db-password',
+    ]);
+
+    const forms = [
+      credential,
+      JSON.stringify(credential).slice(1, -1),
+      Buffer.from(credential).toString('base64'),
+    ];
+    const carrying = seen.filter((t) => forms.some((f) => t.body.includes(f) || t.headers.includes(f)));
+    expect(carrying.map((t) => t.call)).toEqual([
+      `gcp POST ${secret}:addVersion`,
+      'azure PUT /secrets/db-password',
+    ]);
+    // GitHub received it only sealed: the box opens, with GitHub's private key, to the credential
+    const put = seen.find((t) => t.call === `gh PUT ${repo}/secrets/DB_PASSWORD`);
+    const sealed = (JSON.parse(put?.body ?? '{}') as { encrypted_value: string }).encrypted_value;
+    const opened = sodium.crypto_box_seal_open(
+      sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
+      keys.publicKey,
+      keys.privateKey,
+    );
+    expect(sodium.to_string(opened)).toBe(credential);
+
+    const issuerBytes = proxy.captured();
+    expect(issuerBytes).not.toContain(credential);
+    expect(logged.join('\n')).not.toContain(credential);
+    const { credential: _omitted, ...published } = report;
+    expect(JSON.stringify(published)).not.toContain(credential);
+  });
+
+  it('the hosted PassGeni issuer: every byte sent to it is free of the credential', async () => {
+    const received: string[] = [];
+    const hosted = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(
+          `${req.method} ${req.url} ${JSON.stringify(req.headers)} ${Buffer.concat(chunks).toString()}`,
+        );
+        res.writeHead(req.url === '/api/issue-session' ? 200 : 201, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            req.url === '/api/issue-session'
+              ? {
+                  session_token: 'sess_zk',
+                  expires_in: 300,
+                  compliance_valid: true,
+                  gaps: [],
+                  standards_met: ['HIPAA'],
+                }
+              : {
+                  cert_id: 'zk-cert-1',
+                  cert_url: 'https://passgeni.ai/cert/zk-cert-1',
+                  compliance_standard: 'HIPAA',
+                  standards_met: ['HIPAA'],
+                  entropy_bits: 150,
+                  expires_at: '2027-12-03T00:00:00.000Z',
+                  created_at: '2026-12-03T00:00:00.000Z',
+                },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => hosted.listen(0, '127.0.0.1', resolve));
+    try {
+      const envFile = join(dir, 'hosted.env');
+      const report = await certifyAndStore(
+        { standard: 'HIPAA', length: 24, stores: [`file://${envFile}#DB_PASSWORD`] },
+        {
+          issuer: new HostedIssuerClient({
+            url: `http://127.0.0.1:${(hosted.address() as AddressInfo).port}`,
+            apiKey: 'pk_live_ZEROknowledgeHostedKey0001',
+          }),
+          openStore: (uri) => openStore(uri, { baseDir: dir }),
+        },
+      );
+      const credential = dotenv.parse(readFileSync(envFile)).DB_PASSWORD ?? '';
+      expect(credential).toBe(report.credential);
+      expect(received).toHaveLength(2);
+      for (const bytes of received) {
+        expect(bytes).not.toContain(credential);
+        expect(bytes).not.toContain(JSON.stringify(credential).slice(1, -1));
+        expect(bytes).not.toContain(Buffer.from(credential).toString('base64'));
+      }
+      expect(report.cert_url).toBe('https://passgeni.ai/cert/zk-cert-1');
+    } finally {
+      await new Promise((resolve) => hosted.close(resolve));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { HttpIssuerClient } from '../issuer-client/http.js';
+import { HOSTED_KEY, HostedIssuerClient } from '../issuer-client/hosted.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { VERSION } from '../version.js';
 import type { ActionRuntime } from './runtime.js';
@@ -11,7 +12,10 @@ import type { ActionRuntime } from './runtime.js';
  */
 export function openHttpIssuer(url: string, apiKey: string, runtime: ActionRuntime): IssuerClient {
   warnIfPlainHttp(url, runtime);
-  return new HttpIssuerClient({ url, apiKey, userAgent: `passgeni-action/${VERSION}` });
+  const userAgent = `passgeni-action/${VERSION}`;
+  // a key of the hosted service's form (pk_live_…) selects its protocol (docs/protocol.md)
+  if (HOSTED_KEY.test(apiKey)) return new HostedIssuerClient({ url, apiKey, userAgent });
+  return new HttpIssuerClient({ url, apiKey, userAgent });
 }
 
 function warnIfPlainHttp(url: string, runtime: ActionRuntime): void {

@@ -67,6 +67,8 @@ export async function resolveStoreOptions(
   runtime.mask(env.DOPPLER_TOKEN);
   runtime.mask(env.VAULT_TOKEN);
   runtime.mask(env.VAULT_SECRET_ID);
+  runtime.mask(env.PASSGENI_GITHUB_TOKEN);
+  runtime.mask(env.GH_TOKEN);
 
   const usesVault = storeUris.some((uri) => /^vault:\/\//i.test(uri));
   const method = vaultAuthMethod(access, env);

@@ -8,6 +8,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { checkClaims } from './claims.js';
+import { checkHostedClaims, isHostedPayload } from './hosted-claims.js';
 import { isHighS } from './low-s.js';
 import type { Jwks, VerificationFailure, VerificationResult, VerifiedHeader, VerifyChecks } from './types.js';
 
@@ -140,7 +141,10 @@ function judgeClaims(
       message: `generated_at ${quote(said.generated_at)} is later than the issue time ${isoDate(iat)}`,
     });
   }
-  const { claims, issues = [] } = checkClaims(payload);
+  // a certificate of the hosted PassGeni service is judged by its own claim set
+  const { claims, issues = [] } = isHostedPayload(payload)
+    ? checkHostedClaims(payload)
+    : checkClaims(payload);
   const missing = issues.filter((i) => i.missing).map((i) => i.path);
   const wrong = issues.filter((i) => !i.missing).map((i) => `${i.path} ${i.message}`);
   if (missing.length > 0) {
@@ -256,7 +260,7 @@ export function createVerifier(options: VerifierOptions): CertificateVerifier {
         const failure = failureOf(error, nowSec);
         // a claim was refused after the signature held: the other claims are judged too
         if (error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired) {
-          if (isHighS(signature)) return highS(jwt);
+          if (isHighS(signature) && !isHostedPayload(error.payload)) return highS(jwt);
           const header = headerOf(decodeProtectedHeader(jwt));
           return judgeClaims(error.payload, header, failure, issuer, nowSec, checks);
         }
@@ -264,7 +268,9 @@ export function createVerifier(options: VerifierOptions): CertificateVerifier {
         const claims = untrustedClaims(jwt);
         return claims === undefined ? { valid: false, reasons } : { valid: false, reasons, claims };
       }
-      if (isHighS(signature)) return highS(jwt);
+      // Our issuers sign low-S, so a high-S twin was altered; the hosted service does not
+      // normalise S, so both encodings of its signatures are its own.
+      if (isHighS(signature) && !isHostedPayload(verified.payload)) return highS(jwt);
       const header = headerOf(verified.protectedHeader);
       return judgeClaims(verified.payload, header, undefined, issuer, nowSec, checks);
     },

@@ -240,6 +240,9 @@ async function inspect(
   } else if (exp !== undefined && exp - now() <= expiringMs) {
     row.status = 'expiring';
     row.detail = `The certificate expires on ${row.expires_at}; rotate and re-certify before then.`;
+  } else if (changedAfterCertificate(ref, claims?.iat) !== undefined) {
+    row.status = 'binding-mismatch';
+    row.detail = changedAfterCertificate(ref, claims?.iat) ?? '';
   } else if (report.binding === 'not-bound') {
     // Valid: the certificate simply carries no binding to check against.
     row.detail = 'The certificate has no credential binding (certify with --bind to make it checkable).';
@@ -247,6 +250,27 @@ async function inspect(
   row.detail += bindingNote;
   row.detail = row.detail.trim();
   return row;
+}
+
+/** A write stamps the value, then its URL; this much clock difference between the two is normal. */
+const STAMP_SKEW_MS = 60_000;
+
+/**
+ * For stores that cannot give a value back (GitHub), the dates stand in for the binding check: a
+ * value changed after its certificate URL was attached, or before the certificate was issued, is
+ * not the certified credential. Says why, or undefined when the dates are consistent or unknown.
+ */
+function changedAfterCertificate(ref: StoredSecretRef, iat: unknown): string | undefined {
+  const changed = ref.valueUpdatedAt === undefined ? NaN : Date.parse(ref.valueUpdatedAt);
+  if (Number.isNaN(changed)) return undefined;
+  const attached = ref.certAttachedAt === undefined ? NaN : Date.parse(ref.certAttachedAt);
+  if (!Number.isNaN(attached) && changed > attached + STAMP_SKEW_MS) {
+    return `The secret's value was changed at ${ref.valueUpdatedAt}, after its certificate URL was attached (${ref.certAttachedAt}): it is no longer the certified credential.`;
+  }
+  if (typeof iat === 'number' && changed < iat * 1000 - STAMP_SKEW_MS) {
+    return `The secret's value dates from ${ref.valueUpdatedAt}, before its certificate was issued (${new Date(iat * 1000).toISOString()}): it is not the certified credential.`;
+  }
+  return undefined;
 }
 
 /** Shared with the CLI, which checks before it opens a report file. */

@@ -1,8 +1,10 @@
 import { HttpIssuerClient } from './http.js';
+import { HostedIssuerClient, HOSTED_KEY } from './hosted.js';
 import type { IssuerClient, IssuerRegistry } from './types.js';
 
 export * from './types.js';
 export { HttpIssuerClient, type HttpIssuerOptions } from './http.js';
+export { HostedIssuerClient, HOSTED_KEY, type HostedIssuerOptions } from './hosted.js';
 export { IssuerError } from './errors.js';
 
 export interface IssuerSelection {
@@ -22,13 +24,21 @@ export interface IssuerSelection {
 }
 
 /**
- * An issuer URL selects the HTTP client; otherwise the local issuer runs the same service core
+ * An issuer URL selects the HTTP client (the hosted PassGeni protocol when the key is `pk_live_…`); otherwise the local issuer runs the same service core
  * in-process on the local data directory, so `certify` works offline on a fresh machine. The local
  * issuer is imported lazily: it brings the database engine, which HTTP users never need.
  */
 export async function openIssuerClient(selection: IssuerSelection): Promise<IssuerClient & IssuerRegistry> {
   const url = selection.issuerUrl?.trim();
   if (url && url !== 'local') {
+    // A key of the hosted service's form (pk_live_…) selects its protocol, whatever the URL.
+    if (HOSTED_KEY.test(selection.apiKey ?? '')) {
+      return new HostedIssuerClient({
+        url,
+        apiKey: selection.apiKey ?? '',
+        ...(selection.userAgent !== undefined && { userAgent: selection.userAgent }),
+      });
+    }
     return new HttpIssuerClient({
       url,
       apiKey: selection.apiKey ?? '',

@@ -24,6 +24,13 @@ export const DEFAULT_WRITE_RATES: Readonly<Record<StoreKind, number>> = {
   doppler: 0.5,
   k8s: 20,
   file: Number.POSITIVE_INFINITY,
+  // GitHub's secondary rate limit for content-creating requests is about 80 a minute; each
+  // write is three to four requests.
+  gh: 0.3,
+  // Secret Manager allows 600 write requests a minute per project; each write is two.
+  'gcp-sm': 4,
+  // Key Vault allows 300 secret transactions per 10 s per vault; each write is two.
+  'azure-kv': 10,
 };
 
 export interface Clock {

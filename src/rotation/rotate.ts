@@ -413,7 +413,12 @@ function resourceOf(uri: string, baseDir: string): string {
       return `vault:${parsed.mount}/${parsed.path}`;
     case 'k8s':
       return `k8s:${parsed.namespace}/${parsed.name}`;
+    case 'gcp-sm':
+      return `gcp-sm:${parsed.project}/${parsed.secret}`;
+    case 'azure-kv':
+      return `azure-kv:${parsed.vault}/${parsed.secret}`;
     case 'doppler':
+    case 'gh':
       return parsed.uri;
   }
 }

@@ -115,7 +115,7 @@ describe('bundled actions are self-contained', () => {
     expect(certified.stderr).toBe('');
   });
 
-  it('every store adapter and its SDK load from the copy (all five stores checked in one run)', async () => {
+  it('every store adapter and its SDK load from the copy (all eight stores checked in one run)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'passgeni-home-'));
     const kubeconfig = join(home, 'kubeconfig');
     writeFileSync(
@@ -138,6 +138,9 @@ describe('bundled actions are self-contained', () => {
           'doppler://app/prd/DB_PASSWORD',
           'k8s://default/db#password',
           'file://./db.env#DB_PASSWORD',
+          'gh://acme/api/DB_PASSWORD',
+          'gcp-sm://acme-prod/db-password',
+          'azure-kv://127.0.0.1/db-password',
         ].join('\n'),
         'issuer-url': refusingUrl,
         'api-key': 'pgk_refused_0123456789',
@@ -153,6 +156,11 @@ describe('bundled actions are self-contained', () => {
         DOPPLER_TOKEN: 'dp.st.example-token-0123456789',
         DOPPLER_API_HOST: 'http://127.0.0.1:1',
         KUBECONFIG: kubeconfig,
+        PASSGENI_GITHUB_TOKEN: 'ghs_example0123456789',
+        GITHUB_API_URL: 'http://127.0.0.1:1',
+        // no Google credentials anywhere, and no metadata server to ask
+        METADATA_SERVER_DETECTION: 'none',
+        GCE_METADATA_HOST: '127.0.0.1:1',
       },
     });
     expect(result.code).toBe(1);
@@ -164,6 +172,9 @@ describe('bundled actions are self-contained', () => {
       'vault://secret/app/db#password',
       'doppler://app/prd/DB_PASSWORD',
       'k8s://default/db#password',
+      'gh://acme/api/DB_PASSWORD',
+      'gcp-sm://acme-prod/db-password',
+      'azure-kv://127.0.0.1/db-password',
     ]) {
       expect(result.summary).toMatch(new RegExp(`${store.replace(/[/.#]/g, '\\$&')}: STORE_[A-Z_]+`));
     }

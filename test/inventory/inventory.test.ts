@@ -222,6 +222,58 @@ describe('inventory of AWS Secrets Manager and Vault (HTTP mocked with nock)', (
   });
 });
 
+describe('inventory of GitHub Actions secrets (HTTP mocked with nock)', () => {
+  it("reads the URL variables and the secrets' dates, and flags a value changed after its certificate", async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    try {
+      nock('https://api.github.com')
+        .get('/repos/acme/api/actions/secrets')
+        .query({ per_page: 100, page: 1 })
+        .reply(200, {
+          total_count: 4,
+          secrets: [
+            { name: 'FRESH', updated_at: at(0) },
+            { name: 'CHANGED', updated_at: at(3_600_000) },
+            { name: 'STALE', updated_at: '2020-01-01T00:00:00Z' },
+            { name: 'PLAIN', updated_at: at(0) },
+          ],
+        })
+        .get('/repos/acme/api/actions/variables')
+        .query({ per_page: 30, page: 1 })
+        .reply(200, {
+          total_count: 3,
+          variables: [
+            { name: 'FRESH_PASSGENI_CERT_URL', value: registry.urls.VALID, updated_at: at(1_000) },
+            { name: 'CHANGED_PASSGENI_CERT_URL', value: registry.urls.VALID, updated_at: at(1_000) },
+            {
+              name: 'STALE_PASSGENI_CERT_URL',
+              value: registry.urls.VALID,
+              updated_at: '2020-01-01T00:00:01Z',
+            },
+          ],
+        });
+      const rows = await collect({
+        prefixes: ['gh://acme/api'],
+        storeOptions: { env: { PASSGENI_GITHUB_TOKEN: 'ghs_EXAMPLEinstallationtoken000000000' } },
+      });
+      expect(nock.pendingMocks()).toEqual([]);
+      expect(rows.map((r) => [r.store, r.status])).toEqual([
+        ['gh://acme/api/FRESH', 'valid'],
+        ['gh://acme/api/CHANGED', 'binding-mismatch'],
+        ['gh://acme/api/STALE', 'binding-mismatch'],
+        ['gh://acme/api/PLAIN', 'missing'],
+      ]);
+      expect(rows[1]?.detail).toMatch(/changed at .*, after its certificate URL was attached/);
+      expect(rows[2]?.detail).toMatch(/dates from 2020-01-01T00:00:00Z, before its certificate was issued/);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  });
+});
+
 describe('inventory formats', () => {
   it('json is one array, streamed; jsonl is one object a line', async () => {
     const rows = JSON.parse(await render('json')) as InventoryRow[];

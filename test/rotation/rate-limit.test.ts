@@ -138,7 +138,16 @@ describe('store rate limiter', () => {
 
   it('caps every kind at --max-rate, never raising one', async () => {
     const limiter = new StoreRateLimiter({ maxRate: 20 });
-    expect(limiter.rates).toEqual({ 'aws-sm': 16, vault: 20, doppler: 0.5, k8s: 20, file: 20 });
+    expect(limiter.rates).toEqual({
+      'aws-sm': 16,
+      vault: 20,
+      doppler: 0.5,
+      k8s: 20,
+      file: 20,
+      gh: 0.3,
+      'gcp-sm': 4,
+      'azure-kv': 10,
+    });
   });
 });
 

@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .requiredOption('-s, --standard <standard>', 'standard to certify to (see `passgeni standards`)')
     .requiredOption(
       '--store <uri>',
-      'where to write it; repeat for several (aws-sm://, vault://, doppler://, k8s://, file://)',
+      'where to write it; repeat for several (aws-sm://, vault://, doppler://, k8s://, file://, gh://, gcp-sm://, azure-kv://)',
       collect,
       [],
     )

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     )
     .requiredOption(
       '-p, --store-prefix <uri>',
-      'what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory',
+      'what to scan; repeat for several: aws-sm://[name-prefix], vault://mount[/path-prefix], file://file-or-directory, gh://owner/repo[/env/name], gh://org, gcp-sm://project[/id-prefix], azure-kv://vault[/name-prefix]',
       collect,
       [],
     )

@@ -149,8 +149,22 @@ function describe(report: VerifyReport): string {
       ? 'NOT VALID (the certificate itself is valid; a check below failed)'
       : `NOT VALID (${report.status})`;
   const lines = [head, ...report.reasons.map((r) => `  - ${withCliHint(r.message, r.hint)} [${r.code}]`)];
+  for (const w of report.warnings ?? []) lines.push(`  ! ${w.message} [${w.code}]`);
   const c = report.claims;
-  if (c) {
+  if (c && typeof (c as { entropy_source?: unknown }).entropy_source === 'string') {
+    // a hosted PassGeni certificate: its own claim set (docs/protocol.md)
+    const hosted = c as unknown as { char_pool_size: number; entropy_source: string; email?: string };
+    lines.push(
+      `  certificate   ${report.cert_url ?? c.jti}`,
+      `  issuer        ${c.iss} (hosted PassGeni, claim set ${String(c.cert_version)})`,
+      `  standard      ${c.compliance_standard}`,
+      `  standards met ${c.standards_met.join(', ')}`,
+      `  entropy       ${c.entropy_bits} bits, ${c.generation_params.length} characters from a pool of ${hosted.char_pool_size}`,
+      `  issued at     ${new Date(c.iat * 1000).toISOString()}`,
+      `  expires       ${new Date(c.exp * 1000).toISOString()}`,
+      `  entropy from  ${hosted.entropy_source}`,
+    );
+  } else if (c) {
     const said = assertedClaims(c);
     const source = said.entropy_source;
     lines.push(

@@ -1,0 +1,3 @@
+export { AzureKeyVaultStore, openAzureStore } from './store.js';
+export { createSecretClient } from './client.js';
+export { listAzureSecrets } from './list.js';

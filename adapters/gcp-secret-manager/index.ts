@@ -1,0 +1,3 @@
+export { GcpSecretManagerStore, openGcpStore } from './store.js';
+export { createGcpClient } from './client.js';
+export { listGcpSecrets } from './list.js';

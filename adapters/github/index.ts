@@ -1,0 +1,3 @@
+export { GitHubSecretStore, openGitHubStore } from './store.js';
+export { createGitHubClient } from './client.js';
+export { listGitHubSecrets } from './list.js';
