@@ -121,6 +121,41 @@ export const credentialBindingSchema = described(
   'scrypt digest over the credential (its UTF-8 bytes). 128·N·r must not exceed 256 MiB and N·r·p must not exceed 2^22.',
 );
 
+/** The OIDC claims (GitHub's names) a certificate's `workload` may carry; never the actor or an e-mail. */
+export const WORKLOAD_CLAIMS = [
+  'repository',
+  'repository_id',
+  'workflow_ref',
+  'job_workflow_ref',
+  'ref',
+  'sha',
+  'run_id',
+  'run_attempt',
+  'environment',
+] as const;
+
+const workloadClaim = (description: string) => z.exactOptional(printable(512, description));
+
+export const workloadSchema = described(
+  z.strictObject({
+    issuer: printable(256, "The OIDC provider that vouched for the workload (the token's iss)."),
+    repository: workloadClaim('owner/name of the repository the workflow ran in.'),
+    repository_id: workloadClaim("The repository's numeric id (survives renames)."),
+    workflow_ref: workloadClaim(
+      'The workflow file and ref, e.g. acme/infra/.github/workflows/rotate.yml@refs/heads/main.',
+    ),
+    job_workflow_ref: workloadClaim(
+      'The workflow file the job ran (a reusable workflow when called from another).',
+    ),
+    ref: workloadClaim('The git ref the run was for.'),
+    sha: workloadClaim('The commit the run was for.'),
+    run_id: workloadClaim('The workflow run.'),
+    run_attempt: workloadClaim('The attempt of the run.'),
+    environment: workloadClaim('The deployment environment of the job, when it has one.'),
+  }),
+  'Issuer-verified: the CI workload whose OIDC token requested the certificate (absent for API keys), copied from the verified token. Never the actor or an e-mail. See docs/certificate.md.',
+);
+
 export const claimsSchema = z
   .strictObject({
     jti: described(
@@ -170,6 +205,7 @@ export const claimsSchema = z
     ),
     credential_binding: z.exactOptional(credentialBindingSchema),
     label: z.exactOptional(printable(128, 'User-chosen name, e.g. prod/db/admin.')),
+    workload: z.exactOptional(workloadSchema),
   })
   .check(
     z.superRefine((c, ctx) => {

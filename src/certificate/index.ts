@@ -4,7 +4,7 @@
  * code is imported here.
  */
 export type * from './types.js';
-export { CERT_VERSION, certificateJsonSchema, claimsSchema, parseClaims } from './claims.js';
+export { CERT_VERSION, certificateJsonSchema, claimsSchema, parseClaims, WORKLOAD_CLAIMS } from './claims.js';
 export { entropySource } from './entropy-source.js';
 export * from './keys.js';
 export * from './jwks.js';

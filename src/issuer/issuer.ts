@@ -16,6 +16,7 @@ import { resolveLimits } from './limits.js';
 import { every, health, housekeeping, metricsText } from './maintenance.js';
 import { IssuerMetrics } from './metrics.js';
 import { resolveSettings } from './options.js';
+import { OidcVerifier } from './oidc/verifier.js';
 import type { IssuerOptions } from './options.js';
 import { revokeCertificate } from './revocation.js';
 import { createSession } from './sessions.js';
@@ -44,7 +45,7 @@ const noopLogger: IssuerLogger = { info() {}, warn() {}, error() {} };
 export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   const logger = options.logger ?? noopLogger;
   const limits = resolveLimits(options.limits);
-  const settings = resolveSettings(options);
+  const { oidc: oidcConfig, ...settings } = resolveSettings(options);
   const usesPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
   const dataDir =
     options.dataDir ?? (usesPostgres || options.memory || options.database ? undefined : '.passgeni');
@@ -82,6 +83,8 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   try {
     const clock = options.clock ?? (() => new Date());
     await registerSigningKey(db, signing.key, clock());
+    // a policy's team exists from the start, so a token mapped to it never meets a missing team
+    for (const policy of oidcConfig?.policies ?? []) await admin.ensureTeam(db, policy.team, clock());
     const ctx: IssuerContext = {
       ...settings,
       db,
@@ -90,6 +93,7 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
       limits: Object.freeze(limits),
       metrics: new IssuerMetrics(),
       signingKey: signing.key,
+      ...(oidcConfig !== undefined && { oidc: new OidcVerifier(oidcConfig, logger) }),
     };
     const keys = new PublishedJwks(db, signing.key, clock);
     await keys.refresh();

@@ -2,6 +2,8 @@ import type { SigningKey } from '../certificate/index.js';
 import { InputError } from '../errors.js';
 import type { Database } from './db/types.js';
 import type { AbuseLimits } from './limits.js';
+import { resolveOidc } from './oidc/config.js';
+import type { OidcConfig, OidcOptions } from './oidc/config.js';
 import type { IssuerLogger } from './types.js';
 
 export interface IssuerOptions {
@@ -45,6 +47,8 @@ export interface IssuerOptions {
    * client activates it. Default 15.
    */
   activationTimeoutMinutes?: number;
+  /** OIDC providers whose ID tokens are accepted instead of API keys, and their team policies. */
+  oidc?: OidcOptions;
 }
 
 /** The settings that do not depend on the database or the key, checked before either is opened. */
@@ -55,6 +59,7 @@ export interface IssuerSettings {
   sessionTtlMs: number;
   auditRetentionDays: number;
   activationTimeoutMs: number;
+  oidc: OidcConfig | undefined;
 }
 
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
@@ -95,6 +100,7 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   }
   return {
     publicUrl,
+    oidc: resolveOidc(options.oidc, issuerId),
     activationTimeoutMs: activationTimeoutMinutes * 60_000,
     issuerId,
     certificateDays,

@@ -29,6 +29,10 @@ interface ServeOptions {
   flagThreshold: number;
   metricsToken?: string;
   poolSize?: number;
+  // repeatable, default []
+  trustOidc: string[];
+  oidcAudience?: string;
+  oidcPolicy: string[];
   logLevel: string;
   json?: boolean;
 }
@@ -114,6 +118,19 @@ export function register(program: Command): void {
       50,
     )
     .option('--metrics-token <token>', 'require this bearer token on /metrics (env PASSGENI_METRICS_TOKEN)')
+    .option(
+      '--trust-oidc <issuer-url>',
+      'accept OIDC ID tokens from this provider instead of API keys (repeatable; e.g. https://token.actions.githubusercontent.com)',
+      collect,
+      [],
+    )
+    .option('--oidc-audience <aud>', 'the audience OIDC tokens must be issued for (default the issuer id)')
+    .option(
+      '--oidc-policy <CLAIM=VALUE[,…]:TEAM>',
+      'map tokens whose claims match to a team (repeatable, first match wins; e.g. repository_owner=acme:platform)',
+      collect,
+      [],
+    )
     .option('--pool-size <n>', 'PostgreSQL connections per pool (two pools per process)', parseWhole(1, 1000))
     .addOption(
       new Option('--log-level <level>', 'log level of the JSON logs on stdout')
@@ -199,6 +216,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       certificateDays: options.certDays,
       auditRetentionDays: options.auditRetentionDays,
       activationTimeoutMinutes: options.activationTimeout,
+      oidc: {
+        trust: options.trustOidc,
+        policies: options.oidcPolicy,
+        ...(options.oidcAudience !== undefined && { audience: options.oidcAudience }),
+      },
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       logger,
       onNotice: notice,
@@ -327,4 +349,8 @@ function parseTrustProxy(value: string | undefined): boolean | number | string |
     );
   }
   return value;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
