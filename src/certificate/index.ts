@@ -12,3 +12,4 @@ export { signCertificate } from './sign.js';
 export { decodeCertificate } from './decode.js';
 export { createVerifier, type CertificateVerifier } from './verify.js';
 export { checkCredentialBinding, computeCredentialBinding } from './binding.js';
+export { describeWorkload, workflowMatches } from './workload.js';

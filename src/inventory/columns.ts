@@ -29,6 +29,7 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'standard', title: 'Standard' },
   { key: 'expires_at', title: 'Expires' },
   { key: 'label', title: 'Label' },
+  { key: 'workflow', title: 'Workflow' },
   { key: 'cert_url', title: 'Certificate' },
   { key: 'cert_id', title: 'Certificate id' },
   { key: 'generated_at', title: 'Generated' },

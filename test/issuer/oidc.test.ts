@@ -107,6 +107,19 @@ describe.each(BACKENDS)('OIDC workload identity on %s', (backend) => {
     });
   });
 
+  it('shows the workload on the certificate page, without the actor', async () => {
+    const { certificate } = await certify(await provider.mint());
+    const page = await fetch(String(certificate?.body.cert_url).replace('https://issuer.test', server.url), {
+      headers: { accept: 'text/html' },
+    });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('Requested by workload');
+    expect(html).toContain('acme/infra/.github/workflows/rotate.yml@refs/heads/main');
+    expect(html).toContain('6012345678');
+    expect(html).not.toContain('octocat');
+  });
+
   it('maps a token to the first policy that matches (a wildcard ref, another team)', async () => {
     const token = await provider.mint({
       claims: provider.githubClaims({

@@ -5,6 +5,7 @@ import { SIGNING_KEY_ENV } from '../../certificate/index.js';
 import { InputError } from '../../errors.js';
 import type { Issuer, IssuerLogger, RunningServer } from '../../issuer/index.js';
 import { issuerStorage, nonEmpty } from '../issuer-options.js';
+import { collect } from '../parse.js';
 import { printJsonLine, printNotice } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -349,8 +350,4 @@ function parseTrustProxy(value: string | undefined): boolean | number | string |
     );
   }
   return value;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { openStore } from '../../../adapters/index.js';
-import { loadJwks } from '../../certificate/index.js';
+import { describeWorkload, loadJwks } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
@@ -20,6 +20,7 @@ interface VerifyOptions extends IssuerCliOptions {
   issuer?: string;
   requireStandard?: string;
   minDaysRemaining?: number;
+  requireWorkflow?: string;
   credentialFrom?: string;
   trust: string[];
   json?: boolean;
@@ -44,6 +45,10 @@ export function register(program: Command): void {
       [],
     )
     .option('--require-standard <standard>', 'require this standard among standards_met')
+    .option(
+      '--require-workflow <pattern>',
+      'require the certificate to come from this CI workflow (its workload claim), e.g. acme/infra/.github/workflows/rotate.yml@refs/heads/main; * matches anything',
+    )
     .option('--min-days-remaining <n>', 'require at least this many days before expiry', parseNonNegativeInt)
     .option(
       '--credential-from <store-uri>',
@@ -96,6 +101,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
           options.requireStandard === undefined ? undefined : resolveStandard(options.requireStandard).id,
         minDaysRemaining: options.minDaysRemaining,
       },
+      requireWorkflow: options.requireWorkflow,
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
     });
@@ -159,6 +165,7 @@ function describe(report: VerifyReport): string {
       `  generated at  ${c.generated_at}`,
       `  expires       ${new Date(c.exp * 1000).toISOString()}`,
       ...(c.rotate_by ? [`  rotate by     ${c.rotate_by}`] : []),
+      ...(c.workload ? [`  workload      ${describeWorkload(c.workload)}`] : []),
       `  FIPS mode     ${c.entropy_source.fips_mode ? 'yes' : 'no'} (${c.entropy_source.api}, ${c.entropy_source.runtime}, OpenSSL ${c.entropy_source.openssl})`,
     );
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CertificateClaims } from '../../certificate/index.js';
+import type { CertificateClaims, Workload } from '../../certificate/index.js';
 import type { CertificateStatusResponse } from '../types.js';
 import { escapeHtml } from '../../lib/html.js';
 
@@ -152,6 +152,9 @@ npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.i
         : 'None: this certificate is not tied to one specific credential value',
     ],
     ...(c.label !== undefined ? ([['Label', escapeHtml(c.label)]] as Array<[string, string]>) : []),
+    ...(c.workload !== undefined
+      ? ([['Requested by workload', workloadHtml(c.workload)]] as Array<[string, string]>)
+      : []),
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],
     ['Issuer', `<code>${escapeHtml(c.iss)}</code>`],
     ['Team (opaque id)', `<code>${escapeHtml(c.sub)}</code>`],
@@ -214,4 +217,12 @@ ${withScript ? `<script>${SCRIPT}</script>` : ''}
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The issuer-verified CI identity, one claim a line (names as the certificate spells them). */
+function workloadHtml(workload: Workload): string {
+  const lines = Object.entries(workload).map(
+    ([name, value]) => `<code>${escapeHtml(name)}</code> ${escapeHtml(value)}`,
+  );
+  return `${lines.join('<br>')}<br><small>Verified by this issuer from the workload's OIDC token (never the person who started it).</small>`;
 }
