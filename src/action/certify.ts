@@ -13,7 +13,7 @@ import { InputError } from '../errors.js';
 import { generateCredential } from '../generate/index.js';
 import { MAX_LENGTH } from '../policy/limits.js';
 import { Inputs } from './inputs.js';
-import { openHttpIssuer } from './issuer.js';
+import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
@@ -27,7 +27,9 @@ import { heading, paragraph, table, type Cell } from './summary.js';
 export interface CertifyInputs extends CertifyRequest {
   stores: string[];
   issuerUrl: string;
-  apiKey: string;
+  /** Absent: the job's OIDC token is used (keyless). */
+  apiKey: string | undefined;
+  oidcAudience: string | undefined;
   outputCredential: boolean;
   showSummary: boolean;
   access: StoreAccessInputs;
@@ -61,7 +63,8 @@ export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
     bind: inputs.boolean('bind-credential', false),
     requireFipsMode: inputs.boolean('require-fips-mode', false),
     issuerUrl: inputs.required('issuer-url', { maxLength: 2048 }),
-    apiKey: inputs.required('api-key', { maxLength: 4096 }),
+    apiKey: inputs.string('api-key', { maxLength: 4096 }),
+    oidcAudience: inputs.string('oidc-audience', { maxLength: 2048 }),
     outputCredential: inputs.boolean('output-credential', false),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
@@ -76,7 +79,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     [inputs.apiKey],
     async () => {
       const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime);
-      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, await issuerBearer(inputs, runtime), runtime);
       const open = deps.openStore ?? openAdapterStore;
       let report: CertifyReport;
       try {

@@ -144,6 +144,8 @@ export class Issuer {
   readonly database: Database;
   /** The kid of the key this process signs with. */
   readonly kid: string;
+  /** The audience OIDC tokens must carry; undefined when no OIDC provider is trusted. */
+  readonly oidcAudience: string | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -156,6 +158,7 @@ export class Issuer {
     this.publicUrl = ctx.publicUrl;
     this.issuerId = ctx.issuerId;
     this.jwksUrl = `${ctx.publicUrl}/.well-known/jwks.json`;
+    this.oidcAudience = ctx.oidc?.config.audience;
     this.metrics = ctx.metrics;
     this.database = ctx.db;
     this.kid = ctx.signingKey.kid;

@@ -93,6 +93,7 @@ function inputs(overrides: Partial<CertifyInputs> = {}): CertifyInputs {
     stores: ['vault://secret/app/db#password'],
     issuerUrl: issuer.url,
     apiKey: issuer.apiKey,
+    oidcAudience: undefined,
     outputCredential: false,
     showSummary: true,
     requireFipsMode: false,
