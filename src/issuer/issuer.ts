@@ -146,6 +146,8 @@ export class Issuer {
   readonly kid: string;
   /** The audience OIDC tokens must carry; undefined when no OIDC provider is trusted. */
   readonly oidcAudience: string | undefined;
+  /** The OIDC providers whose tokens are accepted (for the start-up summary). */
+  readonly oidcProviders: readonly string[];
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -159,6 +161,7 @@ export class Issuer {
     this.issuerId = ctx.issuerId;
     this.jwksUrl = `${ctx.publicUrl}/.well-known/jwks.json`;
     this.oidcAudience = ctx.oidc?.config.audience;
+    this.oidcProviders = [...(ctx.oidc?.config.trust ?? [])];
     this.metrics = ctx.metrics;
     this.database = ctx.db;
     this.kid = ctx.signingKey.kid;

@@ -254,13 +254,19 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       databaseUrl !== undefined
         ? issuerModule.redactDatabaseUrl(databaseUrl)
         : `pglite:${join(dataDir, 'db')}`,
+    ...(issuer.oidcAudience !== undefined && {
+      oidc: { trusted: issuer.oidcProviders, audience: issuer.oidcAudience, policies: options.oidcPolicy },
+    }),
     pid: process.pid,
   };
   server.app.log.info(summary, 'issuer listening');
   if (options.json) printJsonLine(summary);
   else {
     printNotice(
-      `passgeni issuer listening on ${server.url}\n  public URL  ${summary.public_url}\n  issuer id   ${summary.issuer_id}\n  signing kid ${summary.kid} (${summary.key_source})\n  database    ${summary.database}`,
+      `passgeni issuer listening on ${server.url}\n  public URL  ${summary.public_url}\n  issuer id   ${summary.issuer_id}\n  signing kid ${summary.kid} (${summary.key_source})\n  database    ${summary.database}` +
+        (summary.oidc
+          ? `\n  OIDC        ${summary.oidc.trusted.join(', ')} (audience ${summary.oidc.audience}; ${summary.oidc.policies.length} polic${summary.oidc.policies.length === 1 ? 'y' : 'ies'})`
+          : ''),
     );
   }
 
