@@ -29,12 +29,13 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'standard', title: 'Standard' },
   { key: 'expires_at', title: 'Expires' },
   { key: 'label', title: 'Label' },
-  { key: 'workflow', title: 'Workflow' },
   { key: 'cert_url', title: 'Certificate' },
   { key: 'cert_id', title: 'Certificate id' },
   { key: 'generated_at', title: 'Generated' },
   { key: 'binding', title: 'Binding' },
   { key: 'detail', title: 'Detail' },
+  // last, so spreadsheets and scripts reading the earlier columns by position keep working
+  { key: 'workflow', title: 'Workflow' },
 ];
 
 export function cellText(row: InventoryRow, key: keyof InventoryRow): string {
