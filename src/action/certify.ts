@@ -13,6 +13,7 @@ import { InputError } from '../errors.js';
 import { generateCredential } from '../generate/index.js';
 import { MAX_LENGTH } from '../policy/limits.js';
 import { Inputs } from './inputs.js';
+import { attestCertificate } from './attest.js';
 import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
@@ -30,6 +31,9 @@ export interface CertifyInputs extends CertifyRequest {
   /** Absent: the job's OIDC token is used (keyless). */
   apiKey: string | undefined;
   oidcAudience: string | undefined;
+  /** Attest the certificate with Sigstore (@actions/attest) after it is stored. */
+  attest: boolean;
+  githubToken: string | undefined;
   outputCredential: boolean;
   showSummary: boolean;
   access: StoreAccessInputs;
@@ -65,6 +69,8 @@ export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
     issuerUrl: inputs.required('issuer-url', { maxLength: 2048 }),
     apiKey: inputs.string('api-key', { maxLength: 4096 }),
     oidcAudience: inputs.string('oidc-audience', { maxLength: 2048 }),
+    attest: inputs.boolean('attest', false),
+    githubToken: inputs.string('github-token', { maxLength: 10_000 }),
     outputCredential: inputs.boolean('output-credential', false),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
@@ -76,7 +82,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
   // Before anything else can print: the API key, then (inside) the store tokens and OIDC JWT.
   return runStep(
     runtime,
-    [inputs.apiKey],
+    [inputs.apiKey, inputs.githubToken],
     async () => {
       const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime);
       const issuer = openHttpIssuer(inputs.issuerUrl, await issuerBearer(inputs, runtime), runtime);
@@ -102,6 +108,23 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
       writeOutputs(runtime, published);
       if (inputs.outputCredential) runtime.setOutput('credential', credential);
       if (inputs.showSummary) writeSummary(runtime, published, inputs);
+      if (inputs.attest) {
+        const attestation = await attestCertificate(
+          { jwt: published.certificate, certUrl: published.cert_url },
+          inputs.githubToken,
+          runtime,
+        );
+        runtime.setOutput('attestation-url', attestation.url);
+        runtime.setOutput('attestation-bundle', JSON.stringify(attestation.bundle));
+        runtime.info(`Attested the certificate with Sigstore: ${attestation.url}`);
+        if (inputs.showSummary) {
+          runtime.appendSummary(
+            paragraph(
+              `Sigstore attestation of the certificate (signed by this workflow, logged in Rekor): ${attestation.url}`,
+            ),
+          );
+        }
+      }
       return { ok: true as const, report: published };
     },
     (error) => {

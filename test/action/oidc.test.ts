@@ -94,6 +94,8 @@ function inputs(overrides: Partial<CertifyInputs> = {}): CertifyInputs {
     issuerUrl: issuer.url,
     apiKey: issuer.apiKey,
     oidcAudience: undefined,
+    attest: false,
+    githubToken: undefined,
     outputCredential: false,
     showSummary: true,
     requireFipsMode: false,

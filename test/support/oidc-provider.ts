@@ -27,6 +27,8 @@ export interface OidcProvider {
   jwksRequests: number;
   /** Audiences the token endpoint was asked for. */
   tokenAudiences: string[];
+  /** Claims the token endpoint's tokens for Sigstore carry instead of the defaults (another workload signs). */
+  sigstoreOverrides: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -90,7 +92,11 @@ export async function startOidcProvider(options: { audience?: string } = {}): Pr
         return json(401, { message: 'unauthorized' });
       const audience = url.searchParams.get('audience') ?? 'https://github.com/acme';
       provider.tokenAudiences.push(audience);
-      void provider.mint({ audience }).then((value) => json(200, { count: 1, value }));
+      const claims = provider.githubClaims(audience === 'sigstore' ? provider.sigstoreOverrides : {});
+      // what Fulcio makes the signing certificate's subject of a GitHub token (its SAN)
+      if (audience === 'sigstore')
+        claims.fulcio_subject = `https://github.com/${String(claims.job_workflow_ref)}`;
+      void provider.mint({ audience, claims }).then((value) => json(200, { count: 1, value }));
     } else json(404, { message: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,6 +109,7 @@ export async function startOidcProvider(options: { audience?: string } = {}): Pr
     tokenRequestToken,
     jwksRequests: 0,
     tokenAudiences: [],
+    sigstoreOverrides: {},
     githubClaims(overrides = {}) {
       const claims: Record<string, unknown> = {
         sub: 'repo:acme/infra:environment:prod',
