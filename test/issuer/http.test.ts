@@ -103,7 +103,7 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
     // the documented member order (the claims schema's), with no optional claim not asked for
     expect(Object.keys(payload)).toEqual(
       Object.keys(claimsSchema.shape).filter(
-        (name) => !['nbf', 'credential_binding', 'label'].includes(name),
+        (name) => !['nbf', 'credential_binding', 'label', 'workload'].includes(name),
       ),
     );
     expect(payload).toMatchObject({
