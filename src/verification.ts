@@ -5,6 +5,7 @@ import {
   decodeCertificate,
   assertedClaims,
   parseClaims,
+  workflowMatches,
   type CertificateClaims,
   type Jwks,
   type VerificationResult,
@@ -51,6 +52,11 @@ export interface VerifyTarget {
   /** Require this `iss` too; default: none (with trust configured, the anchor's `iss` is required anyway). */
   issuerId?: string | undefined;
   checks?: VerifyChecks;
+  /**
+   * Require the certificate to have been requested by this CI workflow (its issuer-verified
+   * `workload`), as a pattern: see workflowMatches.
+   */
+  requireWorkflow?: string | undefined;
   /** Check the credential in this store against the certificate's binding. */
   credentialFrom?: SecretStore | undefined;
   now?: () => number;
@@ -148,6 +154,11 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     });
   }
 
+  if (target.requireWorkflow !== undefined && claims) {
+    const reason = workflowRequirement(target.requireWorkflow, claims);
+    if (reason) reasons.push(reason);
+  }
+
   let binding: BindingOutcome = 'not-checked';
   if (target.credentialFrom && claims) {
     const credential = await target.credentialFrom.readCredential();
@@ -218,6 +229,22 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     live: live !== undefined,
     binding,
     trust,
+  };
+}
+
+function workflowRequirement(pattern: string, claims: CertificateClaims): VerifyReason | undefined {
+  const workload = claims.cert_version === 2 ? claims.workload : undefined;
+  if (workload === undefined) {
+    return {
+      code: 'NO_WORKLOAD',
+      message: `The certificate records no workload (it was requested with an API key, not a CI OIDC token), so it cannot be shown to come from workflow ${JSON.stringify(pattern)}.`,
+    };
+  }
+  if (workflowMatches(pattern, workload)) return undefined;
+  const ran = workload.job_workflow_ref ?? workload.workflow_ref ?? 'no workflow';
+  return {
+    code: 'WORKFLOW_MISMATCH',
+    message: `The certificate was requested by ${ran}, not by a workflow matching ${JSON.stringify(pattern)}.`,
   };
 }
 

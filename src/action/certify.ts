@@ -15,7 +15,8 @@ import { MAX_LENGTH } from '../policy/limits.js';
 import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
 import { CREDENTIAL_KINDS } from '../policy/types.js';
 import { Inputs } from './inputs.js';
-import { openHttpIssuer } from './issuer.js';
+import { attestCertificate } from './attest.js';
+import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
@@ -29,7 +30,12 @@ import { heading, paragraph, table, type Cell } from './summary.js';
 export interface CertifyInputs extends CertifyRequest {
   stores: string[];
   issuerUrl: string;
-  apiKey: string;
+  /** Absent: the job's OIDC token is used (keyless). */
+  apiKey: string | undefined;
+  oidcAudience: string | undefined;
+  /** Attest the certificate with Sigstore (@actions/attest) after it is stored. */
+  attest: boolean;
+  githubToken: string | undefined;
   outputCredential: boolean;
   showSummary: boolean;
   access: StoreAccessInputs;
@@ -65,7 +71,10 @@ export function readCertifyInputs(env: NodeJS.ProcessEnv): CertifyInputs {
     bind: inputs.boolean('bind-credential', false),
     requireFipsMode: inputs.boolean('require-fips-mode', false),
     issuerUrl: inputs.required('issuer-url', { maxLength: 2048 }),
-    apiKey: inputs.required('api-key', { maxLength: 4096 }),
+    apiKey: inputs.string('api-key', { maxLength: 4096 }),
+    oidcAudience: inputs.string('oidc-audience', { maxLength: 2048 }),
+    attest: inputs.boolean('attest', false),
+    githubToken: inputs.string('github-token', { maxLength: 10_000 }),
     outputCredential: inputs.boolean('output-credential', false),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
@@ -77,10 +86,10 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
   // Before anything else can print: the API key, then (inside) the store tokens and OIDC JWT.
   return runStep(
     runtime,
-    [inputs.apiKey],
+    [inputs.apiKey, inputs.githubToken],
     async () => {
       const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime);
-      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, await issuerBearer(inputs, runtime), runtime);
       const open = deps.openStore ?? openAdapterStore;
       let report: CertifyReport;
       try {
@@ -103,6 +112,23 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
       writeOutputs(runtime, published);
       if (inputs.outputCredential) runtime.setOutput('credential', credential);
       if (inputs.showSummary) writeSummary(runtime, published, inputs);
+      if (inputs.attest) {
+        const attestation = await attestCertificate(
+          { jwt: published.certificate, certUrl: published.cert_url },
+          inputs.githubToken,
+          runtime,
+        );
+        runtime.setOutput('attestation-url', attestation.url);
+        runtime.setOutput('attestation-bundle', JSON.stringify(attestation.bundle));
+        runtime.info(`Attested the certificate with Sigstore: ${attestation.url}`);
+        if (inputs.showSummary) {
+          runtime.appendSummary(
+            paragraph(
+              `Sigstore attestation of the certificate (signed by this workflow, logged in Rekor): ${attestation.url}`,
+            ),
+          );
+        }
+      }
       return { ok: true as const, report: published };
     },
     (error) => {

@@ -2,7 +2,8 @@ import { PassgeniError } from '../errors.js';
 import { withRetry } from '../lib/retry.js';
 
 /**
- * GitHub's OIDC token for the job, for logging in to Vault's JWT auth method.
+ * GitHub's OIDC token for the job, for logging in to Vault's JWT auth method and to the issuer
+ * (keyless actions).
  *
  * The request itself goes through @actions/core's `getIDToken` (the maintained client for that
  * endpoint), imported only here and only when a step needs a token, so runs that do not use OIDC
@@ -16,6 +17,8 @@ export interface IdTokenOptions {
   audience: string | undefined;
   /** What needs the token, for messages (e.g. `vault-auth: jwt`). */
   purpose: string;
+  /** What to do instead where no token can be had (forks); default the Vault wording. */
+  fallback?: string;
   baseDelayMs?: number;
 }
 
@@ -27,7 +30,7 @@ export async function getIdToken(options: IdTokenOptions): Promise<string> {
       'OIDC_PERMISSION_MISSING',
       `${options.purpose} logs in with GitHub's OIDC token, but this job cannot request one (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ` +
         'Grant the job the permission: add `permissions: { id-token: write, contents: read }` to the job or the workflow. ' +
-        'Workflows triggered by pull requests from forks never receive an OIDC token; use another Vault auth method (vault-auth: token or approle) there.',
+        `Workflows triggered by pull requests from forks never receive an OIDC token; ${options.fallback ?? 'use another Vault auth method (vault-auth: token or approle)'} there.`,
       { exitCode: 2 },
     );
   }

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { CertificateStatusResponse } from '../issuer-client/types.js';
 import { parseCertificateUrl } from '../issuer-client/public.js';
 import { Inputs } from './inputs.js';
-import { openHttpIssuer } from './issuer.js';
+import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { heading, table } from './summary.js';
@@ -16,7 +16,9 @@ export interface RevokeInputs {
   certificate: string;
   reason: string;
   issuerUrl?: string;
-  apiKey: string;
+  /** Absent: the job's OIDC token is used (keyless). */
+  apiKey: string | undefined;
+  oidcAudience: string | undefined;
   showSummary: boolean;
 }
 
@@ -28,7 +30,8 @@ export function readRevokeInputs(env: NodeJS.ProcessEnv): RevokeInputs {
   return {
     certificate: inputs.required('certificate', { maxLength: 2048 }),
     reason: inputs.required('reason', { maxLength: 200 }),
-    apiKey: inputs.required('api-key', { maxLength: 4096 }),
+    apiKey: inputs.string('api-key', { maxLength: 4096 }),
+    oidcAudience: inputs.string('oidc-audience', { maxLength: 2048 }),
     showSummary: inputs.boolean('show-summary', true),
     ...(issuerUrl !== undefined && { issuerUrl }),
   };
@@ -48,7 +51,8 @@ export async function run(
         "Revoking a certificate by id needs the issuer: set the issuer-url input, or give the certificate URL (…/cert/<id>) as 'certificate'.",
       );
     }
-    const issuer = openHttpIssuer(issuerUrl, inputs.apiKey, runtime);
+    const bearer = await issuerBearer({ ...inputs, issuerUrl }, runtime);
+    const issuer = openHttpIssuer(issuerUrl, bearer, runtime);
     let record: CertificateStatusResponse;
     try {
       record = await issuer.revokeCertificate(id, inputs.reason);

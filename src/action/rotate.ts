@@ -20,7 +20,7 @@ import {
 } from '../rotation/index.js';
 import { withActionHint } from './hints.js';
 import { actionTrust, Inputs } from './inputs.js';
-import { openHttpIssuer } from './issuer.js';
+import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
 import { readStoreAccess, resolveStoreOptions, type StoreAccessInputs } from './store-access.js';
@@ -37,7 +37,9 @@ export interface RotateInputs {
   /** As given: relative to the workspace (or absolute). */
   manifest: string;
   issuerUrl: string;
-  apiKey: string;
+  /** Absent: the job's OIDC token is used (keyless). */
+  apiKey: string | undefined;
+  oidcAudience: string | undefined;
   dryRun: boolean;
   shard?: Shard;
   maxRate?: number;
@@ -63,7 +65,8 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
   const inputs = new Inputs(env);
   const manifest = inputs.required('manifest', { maxLength: 4096 });
   const issuerUrl = inputs.required('issuer-url', { maxLength: 2048 });
-  const apiKey = inputs.required('api-key', { maxLength: 4096 });
+  const apiKey = inputs.string('api-key', { maxLength: 4096 });
+  const oidcAudience = inputs.string('oidc-audience', { maxLength: 2048 });
   const shard = inputs.string('shard', { maxLength: 20 });
   const maxRate = inputs.string('max-rate', { maxLength: 20 });
   const expiringWithinDays = inputs.integer('expiring-within', { min: 0, max: 36_500 });
@@ -72,6 +75,7 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     manifest,
     issuerUrl,
     apiKey,
+    oidcAudience,
     dryRun: inputs.boolean('dry-run', false),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
@@ -117,7 +121,7 @@ export async function run(
         runtime,
       );
       const written = new Set<string>();
-      const issuer = openHttpIssuer(inputs.issuerUrl, inputs.apiKey, runtime);
+      const issuer = openHttpIssuer(inputs.issuerUrl, await issuerBearer(inputs, runtime), runtime);
       // a cancelled job is signalled: finish what is in flight, start nothing new, report
       const stop = stopOnSignals(() =>
         runtime.warning(

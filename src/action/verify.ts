@@ -30,6 +30,8 @@ export interface VerifyInputs {
   /** ISSUER_ID=JWKS_URL_OR_FILE pairs, one a line (parsed in `run`, against the workspace). */
   trust: string | undefined;
   requireStandard: string | undefined;
+  /** The CI workflow the certificate must come from (its workload claim), as a pattern. */
+  requireWorkflow: string | undefined;
   minDaysRemaining: number | undefined;
   credentialFrom: string | undefined;
   failOnInvalid: boolean;
@@ -51,6 +53,7 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     issuerId: inputs.string('issuer-id', { maxLength: 2048 }),
     trust: inputs.string('trust', { maxLength: 100_000 }),
     requireStandard: inputs.string('require-standard', { maxLength: 100 }),
+    requireWorkflow: inputs.string('require-workflow', { maxLength: 1024 }),
     minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
@@ -92,6 +95,7 @@ export async function run(
       issuerId: inputs.issuerId,
       trust: new TrustStore(anchors),
       checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
+      requireWorkflow: inputs.requireWorkflow,
       credentialFrom,
     });
     writeOutputs(runtime, report);

@@ -199,6 +199,41 @@ const claimsV1 = z.strictObject({
   ...assertedShape,
 });
 
+/** The OIDC claims (GitHub's names) a certificate's `workload` may carry; never the actor or an e-mail. */
+export const WORKLOAD_CLAIMS = [
+  'repository',
+  'repository_id',
+  'workflow_ref',
+  'job_workflow_ref',
+  'ref',
+  'sha',
+  'run_id',
+  'run_attempt',
+  'environment',
+] as const;
+
+const workloadClaim = (description: string) => z.exactOptional(printable(512, description));
+
+export const workloadSchema = described(
+  z.strictObject({
+    issuer: printable(256, "The OIDC provider that vouched for the workload (the token's iss)."),
+    repository: workloadClaim('owner/name of the repository the workflow ran in.'),
+    repository_id: workloadClaim("The repository's numeric id (survives renames)."),
+    workflow_ref: workloadClaim(
+      'The workflow file and ref, e.g. acme/infra/.github/workflows/rotate.yml@refs/heads/main.',
+    ),
+    job_workflow_ref: workloadClaim(
+      'The workflow file the job ran (a reusable workflow when called from another).',
+    ),
+    ref: workloadClaim('The git ref the run was for.'),
+    sha: workloadClaim('The commit the run was for.'),
+    run_id: workloadClaim('The workflow run.'),
+    run_attempt: workloadClaim('The attempt of the run.'),
+    environment: workloadClaim('The deployment environment of the job, when it has one.'),
+  }),
+  'Issuer-verified: the CI workload whose OIDC token requested the certificate (absent for API keys), copied from the verified token. Never the actor or an e-mail. See docs/certificate.md.',
+);
+
 const claimsV2 = z.strictObject({
   ...issuerShape,
   cert_version: described(
@@ -221,6 +256,7 @@ const claimsV2 = z.strictObject({
       "Who set the rotate_by period: clause (the standard's clause for this kind of credential) or risk-analysis (the user's own targeted risk analysis, e.g. PCI DSS 8.6.3). Present exactly when rotate_by is.",
     ),
   ),
+  workload: z.exactOptional(workloadSchema),
   asserted: assertedSchema,
 });
 

@@ -13,6 +13,7 @@ export {
   entropySourceSchema,
   generationParamsSchema,
   parseClaims,
+  WORKLOAD_CLAIMS,
 } from './claims.js';
 export { entropySource } from './entropy-source.js';
 export * from './keys.js';
@@ -21,3 +22,4 @@ export { signCertificate } from './sign.js';
 export { decodeCertificate } from './decode.js';
 export { createVerifier, type CertificateVerifier } from './verify.js';
 export { checkCredentialBinding, computeCredentialBinding } from './binding.js';
+export { describeWorkload, workflowMatches } from './workload.js';

@@ -1,7 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import type { StandardId } from '../policy/types.js';
 import type * as z from '../zod.js';
-import type { assertedSchema, claimsSchema, credentialBindingSchema, entropySourceSchema } from './claims.js';
+import type {
+  assertedSchema,
+  claimsSchema,
+  credentialBindingSchema,
+  entropySourceSchema,
+  workloadSchema,
+} from './claims.js';
 
 /** The claims of a compliance certificate (DESIGN §5), as claimsSchema defines them. */
 export type CertificateClaims = z.output<typeof claimsSchema>;
@@ -15,6 +21,8 @@ export type AssertedClaims = z.output<typeof assertedSchema>;
 export type EntropySource = z.output<typeof entropySourceSchema>;
 /** scrypt digest over the credential, so an auditor holding it can check it is this one. */
 export type CredentialBinding = z.output<typeof credentialBindingSchema>;
+/** The CI workload whose OIDC token requested the certificate (issuer-verified). */
+export type Workload = z.output<typeof workloadSchema>;
 
 /** The public half of a signing key as published in a JWKS; `kid` is its RFC 7638 thumbprint. */
 export interface PublicJwk {

@@ -38,6 +38,8 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'generated_at', title: 'Generated (client-asserted)' },
   { key: 'binding', title: 'Binding' },
   { key: 'detail', title: 'Detail' },
+  // last, so spreadsheets and scripts reading the earlier columns by position keep working
+  { key: 'workflow', title: 'Workflow' },
 ];
 
 export function cellText(row: InventoryRow, key: keyof InventoryRow): string {

@@ -47,6 +47,8 @@ export interface InventoryRow {
   /** The recommended rotation date; null when the standard says change on compromise only. */
   rotate_by: string | null;
   label: string | null;
+  /** The CI workflow that requested the certificate (its issuer-verified workload), when it has one. */
+  workflow: string | null;
   cert_id: string | null;
   generated_at: string | null;
   /** `not-checked` unless --check-binding. */
@@ -125,6 +127,7 @@ function emptyRow(
     expires_at: null,
     rotate_by: null,
     label: null,
+    workflow: null,
     cert_id: null,
     generated_at: null,
     binding: 'not-checked',
@@ -203,6 +206,7 @@ async function inspect(
     expires_at: exp !== undefined && Number.isFinite(exp) ? new Date(exp).toISOString() : null,
     rotate_by: typeof claims?.rotate_by === 'string' ? claims.rotate_by : null,
     label: typeof said?.label === 'string' ? said.label : null,
+    workflow: workflowOf(claims?.workload),
     cert_id: report.cert_id ?? null,
     generated_at: typeof said?.generated_at === 'string' ? said.generated_at : null,
     binding: report.binding,
@@ -283,4 +287,10 @@ export function trustRequired(): InputError {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function workflowOf(workload: unknown): string | null {
+  if (typeof workload !== 'object' || workload === null) return null;
+  const { job_workflow_ref: job, workflow_ref: caller } = workload as Record<string, unknown>;
+  return typeof job === 'string' ? job : typeof caller === 'string' ? caller : null;
 }

@@ -123,6 +123,7 @@ export async function issueCertificate(
       ...(request.binding !== undefined && { credential_binding: request.binding }),
       ...(request.label !== undefined && { label: request.label }),
     },
+    ...(who.workload !== undefined && { workload: who.workload }),
   };
   const jwt = await signCertificate(claims, ctx.signingKey);
   const expiresAt = new Date(exp * 1000);

@@ -2,6 +2,7 @@ import type { SigningKey } from '../certificate/index.js';
 import type { Database } from './db/types.js';
 import type { AbuseLimits } from './limits.js';
 import type { IssuerMetrics } from './metrics.js';
+import type { OidcVerifier } from './oidc/verifier.js';
 import type { IssuerLogger } from './types.js';
 
 /**
@@ -26,6 +27,8 @@ export interface IssuerContext {
   readonly auditRetentionDays: number;
   /** How long a certificate may stay pending before the issuer revokes it (not-stored). */
   readonly activationTimeoutMs: number;
+  /** Verifies OIDC ID tokens presented instead of API keys; undefined when no provider is trusted. */
+  readonly oidc?: OidcVerifier;
 }
 
 /** `<publicUrl>/cert/<id>` */

@@ -6,6 +6,9 @@ import { IssuerServiceError } from './errors.js';
 import { HOUR_MS, MINUTE_MS, evaluateLimits, ipSubject, windowStart } from './limits.js';
 import type { AbuseLimits } from './limits.js';
 import type { Counter } from './metrics.js';
+import { OidcRefusal, isJwt } from './oidc/verifier.js';
+import type { OidcIdentity } from './oidc/verifier.js';
+import type { Workload } from '../certificate/index.js';
 import type { Caller } from './types.js';
 
 /**
@@ -17,6 +20,8 @@ import type { Caller } from './types.js';
  * row, so concurrent requests on any number of replicas each see their own count.
  *
  * Which limit applies to which traffic (docs/operations.md, "Abuse controls"):
+ *   - a request with a valid OIDC token is judged like a key, by the issuer's default key limits,
+ *     per identity (the token's iss and sub);
  *   - a request with a valid API key is judged by that key's limits only (requests per minute and
  *     its token bucket), stored on the key or, where it has none, the issuer's defaults;
  *   - a request without a valid key (none, unknown, revoked) counts against its address's hourly
@@ -33,9 +38,12 @@ import type { Caller } from './types.js';
  *   ip_subject  address subject, or null (in-process, or the address rule is off)
  *   client_ip   client address (audit) or null
  *   ev_type, ev_detail   the event written when the request passes (type null = none)
+ *   oidc_key, oidc_team  a verified OIDC token's identity and the team its policy maps it to
+ *   fail_reason          why a token was refused before the statement (audited with the refusal)
  */
 const REQUEST_FIELDS = `key_hash text, team text, op text, now timestamptz, minute_start timestamptz,
-  hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, agg_window text`;
+  hour_start timestamptz, ip_subject text, client_ip text, ev_type text, ev_detail jsonb, agg_window text,
+  oidc_key text, oidc_team text, fail_reason text`;
 
 // A key's limits travel in the proposed row (EXCLUDED), so the update judges the request by them.
 // this minute's hits before the request (a new minute starts from 0)
@@ -57,6 +65,10 @@ const GUARD_CTES = `k AS (
     FROM r JOIN api_keys AS a ON a.token_hash = r.key_hash AND a.revoked_at IS NULL
     UNION ALL
     SELECT NULL::text, t.id, 0, 0, 0::float8 FROM r JOIN teams AS t ON t.id = r.team
+    UNION ALL
+    SELECT r.oidc_key, t.id, $2::int, $3::int,
+      CASE WHEN $4::float8 <= 0 THEN GREATEST($2::int, 1)::float8 / 60 ELSE $4::float8 END
+    FROM r JOIN teams AS t ON t.name = r.oidc_team WHERE r.oidc_key IS NOT NULL
   ), kl AS (
     INSERT INTO key_limits AS l (key_id, window_start, hits, tokens, updated_at, burst_ok, minute_ok,
       per_minute, burst, refill)
@@ -99,8 +111,10 @@ const GUARD_CTES = `k AS (
     INSERT INTO usage_events AS u (type, team_id, api_key_id, ip, at, detail, aggregate_key)
     SELECT f.type, f.team_id, f.key_id, r.client_ip, r.now,
       jsonb_strip_nulls(jsonb_build_object('op', r.op, 'key_hits', f.key_hits,
-        'key_minute_ok', f.key_minute_ok, 'key_burst_ok', f.key_burst_ok, 'ip_hits', f.ip_hits)),
-      f.type || ' ' || COALESCE(f.key_id, '-') || ' ' || r.agg_window
+        'key_minute_ok', f.key_minute_ok, 'key_burst_ok', f.key_burst_ok, 'ip_hits', f.ip_hits,
+        'reason', r.fail_reason)),
+      -- refused tokens are counted per reason, so each reason stays visible in the trail
+      f.type || ' ' || COALESCE(f.key_id, r.fail_reason, '-') || ' ' || r.agg_window
     FROM refused AS f, r
     ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL DO UPDATE SET count = u.count + 1
   ), ev AS (
@@ -160,7 +174,10 @@ export interface GuardOptions {
 /** The team (and key) a request that passed the guard acts for. */
 export interface Authorized {
   teamId: string;
+  /** The API key's id, or an OIDC identity's (`oidc_…`); null in-process. */
   keyId: string | null;
+  /** The workload a verified OIDC token named (recorded in certificates it asks for). */
+  workload?: Workload;
 }
 
 /**
@@ -179,10 +196,12 @@ export async function runGuarded<R extends object>(
   if (!byKey && caller.teamId === undefined) {
     throw new IssuerServiceError('AUTH_REQUIRED', 401, 'An API key is required.');
   }
+  const { identity, refusal } = await verifyToken(ctx, caller.apiKey, now);
+  const byToken = identity !== undefined || refusal !== undefined;
   const ip = caller.ip ?? null;
   const perAddress = ip !== null && ctx.limits.ipCertificatesPerHour > 0;
   const request = {
-    key_hash: byKey ? hashApiKey(caller.apiKey ?? '') : null,
+    key_hash: byKey && !byToken ? hashApiKey(caller.apiKey ?? '') : null,
     team: byKey ? null : (caller.teamId ?? null),
     op: options.op,
     now,
@@ -191,8 +210,17 @@ export async function runGuarded<R extends object>(
     ip_subject: perAddress && ip !== null ? ipSubject(ip) : null,
     client_ip: ip,
     ev_type: options.event?.type ?? null,
-    ev_detail: options.event?.detail ?? null,
+    ev_detail:
+      identity !== undefined
+        ? {
+            ...options.event?.detail,
+            oidc: { iss: identity.issuer, sub: identity.subject, policy: identity.policy },
+          }
+        : (options.event?.detail ?? null),
     agg_window: aggregateWindow(ip, now),
+    oidc_key: identity?.identityKey ?? null,
+    oidc_team: identity?.team ?? null,
+    fail_reason: refusal?.reason ?? null,
     ...action,
   };
   const { limits } = ctx;
@@ -209,7 +237,34 @@ export async function runGuarded<R extends object>(
     { name: statement.name, durable: false },
   );
   if (!row) throw new Error(`${statement.name} returned no row`);
-  return { who: authorize(ctx, row, caller, now), row };
+  const who = authorize(ctx, row, caller, now, refusal);
+  return { who: identity?.workload !== undefined ? { ...who, workload: identity.workload } : who, row };
+}
+
+/**
+ * A bearer value that is a JWT is an OIDC ID token (API keys are `passgeni_…`, without dots): it is
+ * verified here, before the statement, which then charges and audits the identity or the refusal.
+ */
+async function verifyToken(
+  ctx: IssuerContext,
+  bearer: string | undefined,
+  now: Date,
+): Promise<{ identity?: OidcIdentity; refusal?: OidcRefusal }> {
+  if (bearer === undefined || !isJwt(bearer)) return {};
+  if (ctx.oidc === undefined) {
+    return {
+      refusal: new OidcRefusal(
+        'untrusted-issuer',
+        'This issuer trusts no OIDC provider: use an API key, or ask the operator to start it with `passgeni serve --trust-oidc ISSUER_URL --oidc-policy …`.',
+      ),
+    };
+  }
+  try {
+    return { identity: await ctx.oidc.verify(bearer, now) };
+  } catch (error) {
+    if (error instanceof OidcRefusal) return { refusal: error };
+    throw error;
+  }
 }
 
 /** Authentication and limits alone, for requests whose action is a statement of its own. */
@@ -249,7 +304,13 @@ export async function parseGuarded<T>(
   }
 }
 
-function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date): Authorized {
+function authorize(
+  ctx: IssuerContext,
+  row: GuardRow,
+  caller: Caller,
+  now: Date,
+  refusal: OidcRefusal | undefined,
+): Authorized {
   // A request with a valid key is judged by that key's limits as the statement applied them; one
   // without is judged by its address's allowance only.
   const limits: AbuseLimits =
@@ -278,7 +339,7 @@ function authorize(ctx: IssuerContext, row: GuardRow, caller: Caller, now: Date)
   if (state) caller.onRateLimit?.(state);
   if (row.team_id === null && allowed) {
     ctx.metrics.authFailures.inc();
-    throw authenticationError(caller);
+    throw refusal ?? authenticationError(caller);
   }
   if (row.team_id === null || !row.allowed || !allowed) {
     const scope = state?.scope ?? 'key-minute';

@@ -17,6 +17,7 @@ import { every, health, housekeeping, metricsText } from './maintenance.js';
 import { IssuerMetrics } from './metrics.js';
 import { derivedIssuerId } from './identity.js';
 import { resolveSettings } from './options.js';
+import { OidcVerifier } from './oidc/verifier.js';
 import type { IssuerOptions } from './options.js';
 import { revokeCertificate } from './revocation.js';
 import { createSession } from './sessions.js';
@@ -45,7 +46,7 @@ const noopLogger: IssuerLogger = { info() {}, warn() {}, error() {} };
 export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   const logger = options.logger ?? noopLogger;
   const limits = resolveLimits(options.limits);
-  const settings = resolveSettings(options);
+  const { oidc: oidcConfig, ...settings } = resolveSettings(options);
   const usesPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
   const dataDir =
     options.dataDir ?? (usesPostgres || options.memory || options.database ? undefined : '.passgeni');
@@ -83,15 +84,21 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   try {
     const clock = options.clock ?? (() => new Date());
     await registerSigningKey(db, signing.key, clock());
+    // a policy's team exists from the start, so a token mapped to it never meets a missing team
+    for (const policy of oidcConfig?.policies ?? []) await admin.ensureTeam(db, policy.team, clock());
+    const issuerId = settings.issuerId ?? (await derivedIssuerId(db));
     const ctx: IssuerContext = {
       ...settings,
-      issuerId: settings.issuerId ?? (await derivedIssuerId(db)),
+      issuerId,
       db,
       clock,
       logger,
       limits: Object.freeze(limits),
       metrics: new IssuerMetrics(),
       signingKey: signing.key,
+      ...(oidcConfig !== undefined && {
+        oidc: new OidcVerifier({ ...oidcConfig, audience: oidcConfig.audience ?? issuerId }, logger),
+      }),
     };
     const keys = new PublishedJwks(db, signing.key, clock);
     await keys.refresh();
@@ -142,6 +149,10 @@ export class Issuer {
   readonly database: Database;
   /** The kid of the key this process signs with. */
   readonly kid: string;
+  /** The audience OIDC tokens must carry; undefined when no OIDC provider is trusted. */
+  readonly oidcAudience: string | undefined;
+  /** The OIDC providers whose tokens are accepted (for the start-up summary). */
+  readonly oidcProviders: readonly string[];
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -154,6 +165,8 @@ export class Issuer {
     this.publicUrl = ctx.publicUrl;
     this.issuerId = ctx.issuerId;
     this.jwksUrl = `${ctx.publicUrl}/.well-known/jwks.json`;
+    this.oidcAudience = ctx.oidc?.config.audience;
+    this.oidcProviders = [...(ctx.oidc?.config.trust ?? [])];
     this.metrics = ctx.metrics;
     this.database = ctx.db;
     this.kid = ctx.signingKey.kid;

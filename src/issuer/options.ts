@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import type { Database } from './db/types.js';
 import { validateIssuerId } from './identity.js';
 import type { AbuseLimits } from './limits.js';
+import { resolveOidc } from './oidc/config.js';
+import type { OidcOptions, ResolvedOidc } from './oidc/config.js';
 import type { IssuerLogger } from './types.js';
 
 export interface IssuerOptions {
@@ -49,6 +51,8 @@ export interface IssuerOptions {
    * client activates it. Default 15.
    */
   activationTimeoutMinutes?: number;
+  /** OIDC providers whose ID tokens are accepted instead of API keys, and their team policies. */
+  oidc?: OidcOptions;
 }
 
 /** The settings that do not depend on the database or the key, checked before either is opened. */
@@ -60,6 +64,8 @@ export interface IssuerSettings {
   sessionTtlMs: number;
   auditRetentionDays: number;
   activationTimeoutMs: number;
+  /** The audience is undefined when it defaults to an issuer id not yet derived. */
+  oidc: ResolvedOidc | undefined;
 }
 
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
@@ -97,6 +103,7 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   }
   return {
     publicUrl,
+    oidc: resolveOidc(options.oidc, issuerId),
     activationTimeoutMs: activationTimeoutMinutes * 60_000,
     issuerId,
     certificateDays,

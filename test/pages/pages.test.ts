@@ -63,6 +63,7 @@ function row(i: number, status: InventoryRow['status']): InventoryRow {
     cert_id: status === 'missing' ? null : id,
     generated_at: status === 'missing' ? null : '2026-06-01T00:00:00.000Z',
     binding: 'not-checked',
+    workflow: null,
     detail:
       status === 'valid'
         ? ''

@@ -5,6 +5,7 @@ import { SIGNING_KEY_ENV } from '../../certificate/index.js';
 import { InputError } from '../../errors.js';
 import type { Issuer, IssuerLogger, RunningServer } from '../../issuer/index.js';
 import { issuerStorage, nonEmpty } from '../issuer-options.js';
+import { collect } from '../parse.js';
 import { printJsonLine, printNotice } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -29,6 +30,10 @@ interface ServeOptions {
   flagThreshold: number;
   metricsToken?: string;
   poolSize?: number;
+  // repeatable, default []
+  trustOidc: string[];
+  oidcAudience?: string;
+  oidcPolicy: string[];
   logLevel: string;
   json?: boolean;
 }
@@ -114,6 +119,19 @@ export function register(program: Command): void {
       50,
     )
     .option('--metrics-token <token>', 'require this bearer token on /metrics (env PASSGENI_METRICS_TOKEN)')
+    .option(
+      '--trust-oidc <issuer-url>',
+      'accept OIDC ID tokens from this provider instead of API keys (repeatable; e.g. https://token.actions.githubusercontent.com)',
+      collect,
+      [],
+    )
+    .option('--oidc-audience <aud>', 'the audience OIDC tokens must be issued for (default the issuer id)')
+    .option(
+      '--oidc-policy <CLAIM=VALUE[,…]:TEAM>',
+      'map tokens whose claims match to a team (repeatable, first match wins; e.g. repository_owner=acme:platform)',
+      collect,
+      [],
+    )
     .option('--pool-size <n>', 'PostgreSQL connections per pool (two pools per process)', parseWhole(1, 1000))
     .addOption(
       new Option('--log-level <level>', 'log level of the JSON logs on stdout')
@@ -199,6 +217,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       certificateDays: options.certDays,
       auditRetentionDays: options.auditRetentionDays,
       activationTimeoutMinutes: options.activationTimeout,
+      oidc: {
+        trust: options.trustOidc,
+        policies: options.oidcPolicy,
+        ...(options.oidcAudience !== undefined && { audience: options.oidcAudience }),
+      },
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       logger,
       onNotice: notice,
@@ -231,13 +254,19 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       databaseUrl !== undefined
         ? issuerModule.redactDatabaseUrl(databaseUrl)
         : `pglite:${join(dataDir, 'db')}`,
+    ...(issuer.oidcAudience !== undefined && {
+      oidc: { trusted: issuer.oidcProviders, audience: issuer.oidcAudience, policies: options.oidcPolicy },
+    }),
     pid: process.pid,
   };
   server.app.log.info(summary, 'issuer listening');
   if (options.json) printJsonLine(summary);
   else {
     printNotice(
-      `passgeni issuer listening on ${server.url}\n  public URL  ${summary.public_url}\n  issuer id   ${summary.issuer_id}\n  signing kid ${summary.kid} (${summary.key_source})\n  database    ${summary.database}`,
+      `passgeni issuer listening on ${server.url}\n  public URL  ${summary.public_url}\n  issuer id   ${summary.issuer_id}\n  signing kid ${summary.kid} (${summary.key_source})\n  database    ${summary.database}` +
+        (summary.oidc
+          ? `\n  OIDC        ${summary.oidc.trusted.join(', ')} (audience ${summary.oidc.audience}; ${summary.oidc.policies.length} polic${summary.oidc.policies.length === 1 ? 'y' : 'ies'})`
+          : ''),
     );
   }
 

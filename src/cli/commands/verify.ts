@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { openStore } from '../../../adapters/index.js';
 import { assertedClaims } from '../../certificate/claims.js';
-import { loadJwks, type CertificateClaims } from '../../certificate/index.js';
+import { describeWorkload, loadJwks, type CertificateClaims } from '../../certificate/index.js';
 import { openIssuerClient, type IssuerClient } from '../../issuer-client/index.js';
 import { isIdAnyCase } from '../../lib/ids.js';
 import { resolveStandard } from '../../policy/index.js';
 import { InputError } from '../../errors.js';
 import { DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
 import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
+import type { AttestationCheck } from '../../attestation.js';
 import { verifyCertificate, type TrustDecision, type VerifyReport } from '../../verification.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
@@ -21,6 +22,9 @@ interface VerifyOptions extends IssuerCliOptions {
   issuer?: string;
   requireStandard?: string;
   minDaysRemaining?: number;
+  requireWorkflow?: string;
+  attestation?: string;
+  attestationTrustedRoot?: string;
   credentialFrom?: string;
   trust: string[];
   json?: boolean;
@@ -45,6 +49,18 @@ export function register(program: Command): void {
       [],
     )
     .option('--require-standard <standard>', 'require this standard among standards_met')
+    .option(
+      '--require-workflow <pattern>',
+      'require the certificate to come from this CI workflow (its workload claim), e.g. acme/infra/.github/workflows/rotate.yml@refs/heads/main; * matches anything',
+    )
+    .option(
+      '--attestation <bundle-file>',
+      'also verify a Sigstore attestation of the certificate (signature, Rekor inclusion, signed by the workflow its workload names)',
+    )
+    .option(
+      '--attestation-trusted-root <file>',
+      'the Sigstore trusted_root.json to verify --attestation against (`gh attestation trusted-root`)',
+    )
     .option('--min-days-remaining <n>', 'require at least this many days before expiry', parseNonNegativeInt)
     .option(
       '--credential-from <store-uri>',
@@ -97,13 +113,16 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
           options.requireStandard === undefined ? undefined : resolveStandard(options.requireStandard).id,
         minDaysRemaining: options.minDaysRemaining,
       },
+      requireWorkflow: options.requireWorkflow,
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
     });
+    const attestation = await checkAttestation(report, certificate, options);
+    const valid = report.valid && (attestation?.valid ?? true);
     // JSON is the report as data (a reason's hint included); the text words hints as flags.
-    if (options.json) printJson(report);
-    else printText(describe(report));
-    return report.valid ? 0 : 1;
+    if (options.json) printJson(attestation ? { ...report, valid, attestation } : report);
+    else printText(describe(report) + (attestation ? `\n${describeAttestation(attestation)}` : ''));
+    return valid ? 0 : 1;
   } finally {
     await local?.close();
   }
@@ -177,6 +196,7 @@ function describe(report: VerifyReport): string {
       `  entropy       ${c.entropy_bits} bits, ${c.generation_params.length} characters from a pool of ${c.generation_params.char_pool_size}`,
       `  expires       ${new Date(c.exp * 1000).toISOString()}`,
       ...(c.rotate_by ? [`  rotate by     ${c.rotate_by}${rotationBasis(c)}`] : []),
+      ...(c.cert_version === 2 && c.workload ? [`  workload      ${describeWorkload(c.workload)}`] : []),
       `  asserted by the client (recorded, not verified${c.cert_version === 1 ? '; version 1 certificate' : ''}):`,
       `  generated at  ${said.generated_at}`,
       `  FIPS mode     ${source.fips_mode ? 'yes' : 'no'} (${source.api}, ${source.runtime}, OpenSSL ${source.openssl}${source.fips_provider ? `, provider ${source.fips_provider.name} ${source.fips_provider.version}` : ''})`,
@@ -218,4 +238,64 @@ function describeTrust(trust: TrustDecision): string {
     case 'url':
       return `taken from the certificate URL's host ${trust.issuer} (no --trust configured): anyone who controls that host could make this pass`;
   }
+}
+
+/** `--attestation`: the Sigstore bundle checked against the certificate (src/attestation.ts). */
+async function checkAttestation(
+  report: VerifyReport,
+  certificate: string,
+  options: VerifyOptions,
+): Promise<AttestationCheck | undefined> {
+  if (options.attestation === undefined) return undefined;
+  if (options.attestationTrustedRoot === undefined) {
+    throw new InputError(
+      'INPUT_REQUIRED',
+      '--attestation needs --attestation-trusted-root FILE: the Sigstore trusted_root.json to check it against (`gh attestation trusted-root > trusted_root.json`).',
+    );
+  }
+  const bundle = readJsonFile(options.attestation, '--attestation');
+  const trustedRoot = readJsonFile(options.attestationTrustedRoot, '--attestation-trusted-root');
+  const jwt = report.claims && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(certificate) ? certificate : undefined;
+  if (report.claims === undefined || jwt === undefined) {
+    return {
+      valid: false,
+      reasons: [
+        {
+          code: 'ATTESTATION_NEEDS_JWT',
+          message:
+            'An attestation is checked against the certificate JWT itself (its SHA-256): give the JWT or a file holding it, with a certificate that verifies.',
+        },
+      ],
+    };
+  }
+  const { verifyAttestation } = await import('../../attestation.js');
+  return verifyAttestation({ jwt, claims: report.claims, bundle, trustedRoot });
+}
+
+function readJsonFile(path: string, flag: string): unknown {
+  try {
+    const stat = statSync(path);
+    if (stat.size > MAX_CERTIFICATE_FILE_BYTES * 8) throw new Error('too large');
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    throw new InputError(
+      'ATTESTATION_FILE_UNREADABLE',
+      `${flag} ${JSON.stringify(path)} is not a readable JSON file.`,
+    );
+  }
+}
+
+function describeAttestation(check: AttestationCheck): string {
+  if (!check.valid) {
+    return ['ATTESTATION NOT VALID', ...check.reasons.map((r) => `  - ${r.message} [${r.code}]`)].join('\n');
+  }
+  return [
+    'ATTESTATION VALID',
+    `  signed by     ${check.signer?.subject_alternative_name ?? '?'} (OIDC issuer ${check.signer?.issuer ?? '?'})`,
+    ...(check.tlog
+      ? [
+          `  logged        Rekor entry ${check.tlog.log_index}${check.tlog.integrated_time ? ` at ${check.tlog.integrated_time}` : ''}`,
+        ]
+      : []),
+  ].join('\n');
 }

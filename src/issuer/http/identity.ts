@@ -19,6 +19,8 @@ export async function identityDocument(issuer: Issuer): Promise<Record<string, u
     jwks_uri: issuer.jwksUrl,
     certificate_url_prefix: `${issuer.publicUrl}/cert/`,
     api: `${issuer.publicUrl}/api/v1`,
+    // what a keyless CI job requests its OIDC token for (docs/actions.md)
+    ...(issuer.oidcAudience !== undefined && { oidc_audience: issuer.oidcAudience }),
     keys,
   };
 }

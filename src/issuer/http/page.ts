@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertedClaims } from '../../certificate/claims.js';
-import type { CertificateClaims } from '../../certificate/index.js';
+import type { CertificateClaims, Workload } from '../../certificate/index.js';
 import type { CertificateStatusResponse } from '../types.js';
 import { escapeHtml } from '../../lib/html.js';
 
@@ -220,6 +220,9 @@ passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issue
       `<code>${escapeHtml(keyIdOf(s.certificate))}</code> in the issuer's <a href="${escapeHtml(ctx.jwksUrl)}" rel="noopener">public key set (JWKS)</a>`,
     ],
     ['Team (opaque id)', `<code>${escapeHtml(c.sub)}</code>`],
+    ...(c.cert_version === 2 && c.workload !== undefined
+      ? ([['Requested by workload', workloadHtml(c.workload)]] as Array<[string, string]>)
+      : []),
     ['Generation session', `<code>${escapeHtml(c.generation_session_id)}</code>`],
   ];
   const claimed: Array<[string, string]> = [
@@ -303,4 +306,12 @@ ${withScript ? `<script>${SCRIPT}</script>` : ''}
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The issuer-verified CI identity, one claim a line (names as the certificate spells them). */
+function workloadHtml(workload: Workload): string {
+  const lines = Object.entries(workload).map(
+    ([name, value]) => `<code>${escapeHtml(name)}</code> ${escapeHtml(value)}`,
+  );
+  return `${lines.join('<br>')}<br><small>Verified by this issuer from the workload's OIDC token (never the person who started it).</small>`;
 }

@@ -302,7 +302,8 @@ function callerOf(request: FastifyRequest, reply: FastifyReply): Caller {
 /** The token of `Authorization: Bearer <token>`; '' when absent or another scheme. */
 export function bearerToken(header: string | undefined): string {
   if (typeof header !== 'string') return '';
-  const match = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i.exec(header);
+  // room for an OIDC ID token (GitHub's are 1-2 KB), not only an API key
+  const match = /^Bearer[ \t]+(\S{1,8192})[ \t]*$/i.exec(header);
   return match?.[1] ?? '';
 }
 

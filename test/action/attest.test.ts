@@ -1,0 +1,271 @@
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from '@sigstore/mock';
+import type { HandlerFn } from '@sigstore/mock';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, type CertifyInputs } from '../../src/action/certify.js';
+import { createRuntime } from '../../src/action/runtime.js';
+import { runCli } from '../support/cli.js';
+import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
+import { startOidcProvider, type OidcProvider } from '../support/oidc-provider.js';
+import { parseOutputFile } from './support/run-action.js';
+
+/**
+ * `attest: true`: the certify action attests its certificate with @actions/attest, against
+ * Sigstore doubles (@sigstore/mock's Fulcio with a CT log, and Rekor, behind nock) and nock for
+ * the GitHub attestations API; the job's OIDC tokens come from a real provider on loopback, which
+ * the real issuer also trusts (keyless). `passgeni verify --attestation` then checks the bundle
+ * with @sigstore/verify against the doubles' trust root — and refuses it for another certificate
+ * or from another workflow.
+ */
+const FULCIO = 'https://fulcio.sigstore.dev';
+const REKOR = 'https://rekor.sigstore.dev';
+const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+let provider: OidcProvider;
+let issuer: TestIssuer;
+let dir: string;
+let trustedRootFile: string;
+const saved = { ...process.env };
+
+/** A Sigstore double behind nock (nock 15 hands a reply function the fetch Request). */
+function serve(base: string, handler: { path: string; fn: HandlerFn }): void {
+  nock(base)
+    .persist()
+    .post(handler.path)
+    .reply(async (request: Request) => {
+      const { statusCode, response, contentType } = await handler.fn(await request.text());
+      return [statusCode, response, { 'content-type': contentType ?? 'application/json' }];
+    });
+}
+
+function asStoredDsse(body: string): string {
+  const entry = JSON.parse(body) as {
+    kind: string;
+    apiVersion: string;
+    spec: { proposedContent?: { envelope: string; verifiers: string[] } };
+  };
+  const proposed = entry.spec.proposedContent;
+  if (entry.kind !== 'dsse' || proposed === undefined) return body;
+  const envelope = JSON.parse(proposed.envelope) as { payload: string; signatures: Array<{ sig: string }> };
+  const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+  return JSON.stringify({
+    kind: 'dsse',
+    apiVersion: entry.apiVersion,
+    spec: {
+      envelopeHash: { algorithm: 'sha256', value: sha256(proposed.envelope) },
+      payloadHash: { algorithm: 'sha256', value: sha256(Buffer.from(envelope.payload, 'base64')) },
+      signatures: envelope.signatures.map((sig, i) => ({
+        signature: sig.sig,
+        verifier: proposed.verifiers[i],
+      })),
+    },
+  });
+}
+
+beforeAll(async () => {
+  provider = await startOidcProvider();
+  issuer = await startTestIssuer({
+    oidc: { trust: [provider.issuer], policies: ['repository_owner=acme:ci'] },
+  });
+  dir = mkdtempSync(join(tmpdir(), 'passgeni-attest-'));
+
+  const ctKeys = keyPair();
+  const ctLog = await initializeCTLog(ctKeys);
+  const ca = await initializeCA(keyPair(), ctLog);
+  const tlogKeys = keyPair();
+  const tlog = await initializeTLog(REKOR, tlogKeys);
+  serve(FULCIO, fulcioHandler(ca, { strict: true, subjectClaim: 'fulcio_subject' }));
+  // Rekor stores a DSSE entry canonicalised (signatures and hashes, not the proposed envelope);
+  // the double logs what it is given, so it is given what Rekor would store
+  const rekor = rekorHandler(tlog);
+  serve(REKOR, { path: rekor.path, fn: (body) => rekor.fn(asStoredDsse(String(body))) });
+  nock('https://api.github.com').persist().post('/repos/acme/infra/attestations').reply(201, { id: 4242 });
+  nock.enableNetConnect(/127\.0\.0\.1/);
+
+  const der = (key: ReturnType<typeof keyPair>['publicKey']) => key.export({ format: 'der', type: 'spki' });
+  const logKey = (key: Buffer, url: string) => ({
+    baseUrl: url,
+    hashAlgorithm: 'SHA2_256',
+    publicKey: {
+      rawBytes: key.toString('base64'),
+      keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+      validFor: { start: '2000-01-01T00:00:00Z' },
+    },
+    logId: { keyId: createHash('sha256').update(key).digest('base64') },
+  });
+  trustedRootFile = join(dir, 'trusted_root.json');
+  writeFileSync(
+    trustedRootFile,
+    JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      tlogs: [logKey(der(tlogKeys.publicKey), REKOR)],
+      certificateAuthorities: [
+        {
+          subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+          uri: FULCIO,
+          certChain: {
+            certificates: [
+              {
+                rawBytes: Buffer.from(
+                  ca.rootCertificate.buffer,
+                  ca.rootCertificate.byteOffset,
+                  ca.rootCertificate.byteLength,
+                ).toString('base64'),
+              },
+            ],
+          },
+          validFor: { start: '2000-01-01T00:00:00Z' },
+        },
+      ],
+      ctlogs: [logKey(der(ctKeys.publicKey), 'https://ctfe.sigstore.mock')],
+      timestampAuthorities: [],
+    }),
+  );
+  // a public repository's run: @actions/attest signs with Sigstore's public-good instance
+  const event = join(dir, 'event.json');
+  writeFileSync(event, JSON.stringify({ repository: { full_name: 'acme/infra', visibility: 'public' } }));
+  Object.assign(process.env, {
+    GITHUB_EVENT_PATH: event,
+    ACTIONS_ID_TOKEN_REQUEST_URL: provider.tokenRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: provider.tokenRequestToken,
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+  });
+});
+
+afterAll(async () => {
+  process.exitCode = undefined;
+  nock.cleanAll();
+  nock.enableNetConnect();
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
+  await issuer?.close();
+  await provider?.close();
+});
+
+async function certify(label: string) {
+  const files = {
+    GITHUB_OUTPUT: join(dir, `${label}-output`),
+    GITHUB_STEP_SUMMARY: join(dir, `${label}-summary`),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  let stdout = '';
+  const runtime = createRuntime({
+    env: { ...process.env, GITHUB_WORKSPACE: dir, ...files },
+    write: (t) => (stdout += t),
+  });
+  const inputs: CertifyInputs = {
+    standard: 'HIPAA',
+    stores: [`file://./${label}.json#PASSWORD`],
+    issuerUrl: issuer.url,
+    apiKey: undefined,
+    oidcAudience: undefined,
+    attest: true,
+    githubToken: 'ghs_test-token-for-the-attestations-api',
+    outputCredential: false,
+    showSummary: true,
+    requireFipsMode: false,
+    access: {},
+  } as CertifyInputs;
+  const outcome = await run(inputs, { runtime });
+  return {
+    outcome,
+    stdout,
+    outputs: parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+  };
+}
+
+async function verifyWith(jwt: string, bundle: string) {
+  const jwtFile = join(dir, `cert-${Math.random().toString(36).slice(2)}.jwt`);
+  const bundleFile = `${jwtFile}.sigstore.json`;
+  writeFileSync(jwtFile, jwt);
+  writeFileSync(bundleFile, bundle);
+  return runCli([
+    'verify',
+    jwtFile,
+    '--jwks',
+    `${issuer.url}/.well-known/jwks.json`,
+    '--attestation',
+    bundleFile,
+    '--attestation-trusted-root',
+    trustedRootFile,
+    '--json',
+  ]);
+}
+
+async function jwtOf(certUrl: string): Promise<string> {
+  const response = await fetch(certUrl, { headers: { accept: 'application/json' } });
+  return ((await response.json()) as { certificate: string }).certificate;
+}
+
+describe('certify action: attest: true', () => {
+  let first: Awaited<ReturnType<typeof certify>>;
+  let jwt: string;
+
+  beforeAll(async () => {
+    first = await certify('first');
+    jwt = await jwtOf(first.outputs['cert-url'] ?? '');
+  });
+
+  it('attests the certificate and puts the attestation URL in the outputs and the summary', () => {
+    expect(first.outcome.ok, first.stdout + String((first.outcome as { error?: Error }).error?.message)).toBe(
+      true,
+    );
+    expect(first.outputs['attestation-url']).toBe('https://github.com/acme/infra/attestations/4242');
+    expect(first.summary).toContain('https://github.com/acme/infra/attestations/4242');
+    const bundle = JSON.parse(first.outputs['attestation-bundle'] ?? '{}');
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    expect(statement.predicateType).toBe('https://passgeni.ai/attestation/certificate/v1');
+    expect(statement.subject[0].digest.sha256).toBe(createHash('sha256').update(jwt).digest('hex'));
+    expect(statement.predicate.cert_url).toBe(first.outputs['cert-url']);
+    expect(statement.predicate.workload.repository).toBe('acme/infra');
+  });
+
+  it('passgeni verify --attestation accepts the bundle: signature, Rekor inclusion, signed by the workflow', async () => {
+    const r = await verifyWith(jwt, first.outputs['attestation-bundle'] ?? '');
+    const report = JSON.parse(r.stdout);
+    expect(report.attestation, r.stdout + r.stderr).toMatchObject({
+      valid: true,
+      signer: {
+        subject_alternative_name:
+          'https://github.com/acme/infra/.github/workflows/rotate.yml@refs/heads/main',
+        issuer: provider.issuer,
+      },
+    });
+    expect(report.valid).toBe(true);
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses the bundle for another certificate', async () => {
+    const second = await certify('second');
+    const otherJwt = await jwtOf(second.outputs['cert-url'] ?? '');
+    const r = await verifyWith(otherJwt, first.outputs['attestation-bundle'] ?? '');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).attestation.reasons[0].code).toBe('ATTESTATION_SUBJECT_MISMATCH');
+  });
+
+  it('refuses a bundle signed by another workflow than the one that requested the certificate', async () => {
+    // the issuer's token names rotate.yml; the token Fulcio certifies names other.yml
+    provider.sigstoreOverrides = {
+      job_workflow_ref: 'acme/infra/.github/workflows/other.yml@refs/heads/main',
+    };
+    try {
+      const mixed = await certify('mixed');
+      expect(mixed.outcome.ok, mixed.stdout).toBe(true);
+      const mixedJwt = await jwtOf(mixed.outputs['cert-url'] ?? '');
+      const r = await verifyWith(mixedJwt, mixed.outputs['attestation-bundle'] ?? '');
+      expect(r.code).toBe(1);
+      const attestation = JSON.parse(r.stdout).attestation;
+      expect(attestation.reasons[0].code).toBe('ATTESTATION_WRONG_SIGNER');
+      expect(attestation.reasons[0].message).toContain('rotate.yml');
+    } finally {
+      provider.sigstoreOverrides = {};
+    }
+  });
+});
