@@ -61,6 +61,9 @@ export interface ManifestCredential {
   /** Which setting the period came from, for dry-run explanations. */
   rotationFrom: 'credential' | 'defaults' | 'standard' | 'none';
   label?: string;
+  /** The system that must accept the new credential (a target URI). */
+  target?: string;
+  targetCredentialFrom?: string;
   length?: number;
   exclude?: string;
   symbols?: string;
@@ -251,6 +254,10 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       stores: input.stores.map((s) => s.trim()),
       ...rotationPeriod(input, manifestDefaults, rule),
       ...(input.label !== undefined && { label: input.label }),
+      ...(input.target !== undefined && { target: input.target }),
+      ...(input.target_credential_from !== undefined && {
+        targetCredentialFrom: input.target_credential_from,
+      }),
       ...merged.policy,
       bind: merged.bind,
       line: locate.position(['credentials', index]).line,

@@ -65,6 +65,8 @@ describe('published manifest JSON Schema', () => {
       'stores',
       'rotate_every_days',
       'label',
+      'target',
+      'target_credential_from',
       'length',
       'exclude',
       'symbols',
