@@ -16,10 +16,15 @@ export async function openTarget(uri: string, options: TargetOptions = {}): Prom
       const { PostgresTarget, parsePostgresUri } = await import('./postgresql.js');
       return new PostgresTarget(parsePostgresUri(uri, env), options);
     }
+    case 'redis':
+    case 'rediss': {
+      const { RedisTarget, parseRedisUri } = await import('./redis.js');
+      return new RedisTarget(parseRedisUri(uri), options);
+    }
     default:
       throw new TargetError(
         'TARGET_URI_INVALID',
-        `Target "${uri.replace(/\/\/[^@/]*@/, '//…@')}" has ${scheme ? `an unknown scheme "${scheme}"` : 'no scheme'}. Supported: postgresql://ADMIN@HOST:PORT/DB#ROLE.`,
+        `Target "${uri.replace(/\/\/[^@/]*@/, '//…@')}" has ${scheme ? `an unknown scheme "${scheme}"` : 'no scheme'}. Supported: postgresql://ADMIN@HOST:PORT/DB#ROLE, redis://ADMIN@HOST:PORT#USER.`,
         { target: uri.replace(/\/\/[^@/]*@/, '//…@') },
       );
   }
