@@ -16,6 +16,10 @@ export async function openTarget(uri: string, options: TargetOptions = {}): Prom
       const { PostgresTarget, parsePostgresUri } = await import('./postgresql.js');
       return new PostgresTarget(parsePostgresUri(uri, env), options);
     }
+    case 'mysql': {
+      const { MysqlTarget, parseMysqlUri } = await import('./mysql.js');
+      return new MysqlTarget(parseMysqlUri(uri), options);
+    }
     case 'redis':
     case 'rediss': {
       const { RedisTarget, parseRedisUri } = await import('./redis.js');
@@ -24,7 +28,7 @@ export async function openTarget(uri: string, options: TargetOptions = {}): Prom
     default:
       throw new TargetError(
         'TARGET_URI_INVALID',
-        `Target "${uri.replace(/\/\/[^@/]*@/, '//…@')}" has ${scheme ? `an unknown scheme "${scheme}"` : 'no scheme'}. Supported: postgresql://ADMIN@HOST:PORT/DB#ROLE, redis://ADMIN@HOST:PORT#USER.`,
+        `Target "${uri.replace(/\/\/[^@/]*@/, '//…@')}" has ${scheme ? `an unknown scheme "${scheme}"` : 'no scheme'}. Supported: postgresql://ADMIN@HOST:PORT/DB#ROLE, mysql://ADMIN@HOST:PORT#USER@HOSTPART, redis://ADMIN@HOST:PORT#USER.`,
         { target: uri.replace(/\/\/[^@/]*@/, '//…@') },
       );
   }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -71,7 +71,12 @@ export async function scratch(server = SHARED): Promise<{
   };
 }
 
-const BIN = '/usr/lib/postgresql/15/bin';
+/** The newest installed server's binaries, as .ci/run picks them. */
+const BIN = `/usr/lib/postgresql/${
+  readdirSync('/usr/lib/postgresql')
+    .sort((a, b) => Number(a) - Number(b))
+    .at(-1) ?? '15'
+}/bin`;
 
 /**
  * A throwaway cluster of our own (initdb into a temp dir) logging every statement to a file, so a
