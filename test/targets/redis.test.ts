@@ -18,7 +18,11 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'passgeni-target-redis-'));
   writeFileSync(join(dir, 'app.env'), 'REDIS_PASSWORD=old-password\n');
-  redis = await startRedis(['user reader on >reader-pw ~* +@read']);
+  redis = await startRedis([
+    'user reader on >reader-pw ~* +@read',
+    // the least-privilege admin of docs/rotation.md
+    'user rotator on >rotator-pw -@all +acl|getuser +acl|setuser +acl|save +config|get +ping',
+  ]);
   return async () => {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -62,6 +66,12 @@ describe('passgeni certify --target redis://', () => {
     expect(acl).toContain(`#${redisPasswordHash(password)}`);
     expect(acl).not.toContain(password);
     expect(acl).toMatch(/^user app on .*~app:\*/m);
+  });
+
+  it('works with the least-privilege admin of docs/rotation.md', async () => {
+    const result = await certify(`redis://rotator:rotator-pw@127.0.0.1:${redis.port}#app`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await canLogin(redis.port, 'app', stored())).toBe(true);
   });
 
   it('refuses a missing user and an admin without ACL permissions before issuing anything (exit 2)', async () => {
