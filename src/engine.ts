@@ -10,6 +10,7 @@ import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
 import { generateCredential, type GeneratedCredential } from './generate/index.js';
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
+import { planAlternation, type Alternation } from './engine/alternating.js';
 import { applyToTarget, undoTarget } from './engine/target.js';
 import {
   FIPS_HOWTO,
@@ -47,6 +48,11 @@ export interface CertifyRequest {
   requireFipsMode?: boolean | undefined;
   /** The system that must accept the new credential (docs/rotation.md), e.g. postgresql://…#app. */
   target?: string | undefined;
+  /**
+   * `alternating`: the target names two accounts (`#app_a,app_b`); each run rotates the one not in
+   * use and stores `{"username","password"}` (docs/rotation.md). Default: the one account.
+   */
+  strategy?: 'single' | 'alternating' | undefined;
   /** A store URI holding the target admin's password (when neither the URI nor the environment has it). */
   targetCredentialFrom?: string | undefined;
 }
@@ -238,7 +244,11 @@ export async function certifyAndStore(
   // store credentials fail the run while nothing has happened yet.
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
   await preflightStores(stores);
-  const target = await openAndCheckTarget(request, deps);
+  const alternation = await alternationFor(request, stores);
+  const target = await openAndCheckTarget(
+    alternation ? { ...request, target: alternation.target } : request,
+    deps,
+  );
   const storeExclusions = [...new Set(stores.flatMap((store) => [...(store.unsupportedCharacters ?? '')]))]
     .filter((c) => !(request.exclude ?? '').includes(c))
     .join('');
@@ -292,8 +302,12 @@ export async function certifyAndStore(
     await applyToTarget(target, generated.password, cert, deps.issuer);
     progress({ step: 'target', target: target.uri, account: target.account, action: 'tested' });
   }
-  const { stored, failures } = await writeStores(stores, generated.password, cert, progress, () =>
-    activation.run(),
+  const { stored, failures } = await writeStores(
+    stores,
+    alternation ? alternation.storedValue(generated.password) : generated.password,
+    cert,
+    progress,
+    () => activation.run(),
   );
   if (target && stored.length === 0) {
     await undoTarget(
@@ -337,6 +351,36 @@ export async function certifyAndStore(
     certificateState = cert.status === 'pending' ? 'pending' : 'revocation-failed';
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState });
+}
+
+async function alternationFor(
+  request: CertifyRequest,
+  stores: readonly SecretStore[],
+): Promise<Alternation | undefined> {
+  if (request.strategy === undefined || request.strategy === 'single') return undefined;
+  if (request.strategy !== 'alternating') {
+    throw new PassgeniError(
+      'STRATEGY_UNKNOWN',
+      `Unknown rotation strategy "${String(request.strategy)}": use single (the default) or alternating.`,
+      { exitCode: 2 },
+    );
+  }
+  if (request.target === undefined) {
+    throw new PassgeniError(
+      'TARGET_REQUIRED',
+      'The alternating strategy needs a target naming two accounts, e.g. postgresql://rotator@db:5432/app#app_a,app_b.',
+      { exitCode: 2 },
+    );
+  }
+  if (request.bind) {
+    // the stores hold {"username","password"}, not the certified string, so a binding could not be checked
+    throw new PassgeniError(
+      'BIND_NOT_SUPPORTED',
+      'A credential binding cannot be attached with the alternating strategy: the stores hold a JSON value, not the certified password alone. Drop bind.',
+      { exitCode: 2, hint: { option: 'bind', fix: 'drop' } },
+    );
+  }
+  return planAlternation(request.target, stores);
 }
 
 /**

@@ -143,6 +143,14 @@ export const credentialSchema = z
         }),
       ),
     ),
+    strategy: z.optional(
+      z.enum(['single', 'alternating']).check(
+        z.meta({
+          description:
+            'single (default): rotate the target account in place. alternating: the target names two accounts (#app_a,app_b); each rotation sets the one not in use and stores {"username","password"}, so clients holding the previous value keep working.',
+        }),
+      ),
+    ),
     target_credential_from: z.optional(
       z.string().check(
         z.minLength(1),

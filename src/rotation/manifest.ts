@@ -64,6 +64,7 @@ export interface ManifestCredential {
   /** The system that must accept the new credential (a target URI). */
   target?: string;
   targetCredentialFrom?: string;
+  strategy?: 'single' | 'alternating';
   length?: number;
   exclude?: string;
   symbols?: string;
@@ -258,6 +259,7 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       ...(input.target_credential_from !== undefined && {
         targetCredentialFrom: input.target_credential_from,
       }),
+      ...(input.strategy !== undefined && { strategy: input.strategy }),
       ...merged.policy,
       bind: merged.bind,
       line: locate.position(['credentials', index]).line,

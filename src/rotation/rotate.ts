@@ -297,7 +297,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
   });
   if (credential.target !== undefined && assessment.reasons.length === 0) {
     try {
-      const rejection = await targetRejection(credential.target, stores[0]!);
+      const rejection = await targetRejection(credential.target, credential.strategy, stores[0]!);
       if (rejection !== undefined) {
         assessment.reasons.push('target-rejects');
         assessment.detail = rejection;

@@ -10,9 +10,21 @@ import { isPassgeniError } from '../errors.js';
  * accepts the stored credential. A target that cannot be reached throws: rotating blind would
  * fail at the same target anyway.
  */
-export async function targetRejection(target: string, store: SecretStore): Promise<string | undefined> {
-  const credential = await store.readCredential();
-  if (credential === undefined) return `${store.uri} holds no credential to log in to ${target} with.`;
+export async function targetRejection(
+  target: string,
+  strategy: 'single' | 'alternating' | undefined,
+  store: SecretStore,
+): Promise<string | undefined> {
+  const value = await store.readCredential();
+  if (value === undefined) return `${store.uri} holds no credential to log in to ${target} with.`;
+  let credential = value;
+  if (strategy === 'alternating') {
+    // the stored secret names the account in use: that one must accept its password
+    const secret = parseSecret(value);
+    if (secret === undefined) return `${store.uri} does not hold a {"username","password"} secret.`;
+    target = `${target.slice(0, target.lastIndexOf('#'))}#${encodeURIComponent(secret.username)}`;
+    credential = secret.password;
+  }
   const opened = await openTarget(target);
   try {
     await opened.test(credential);
@@ -24,5 +36,16 @@ export async function targetRejection(target: string, store: SecretStore): Promi
     throw error;
   } finally {
     await opened.close();
+  }
+}
+
+function parseSecret(value: string): { username: string; password: string } | undefined {
+  try {
+    const parsed = JSON.parse(value) as { username?: unknown; password?: unknown };
+    return typeof parsed.username === 'string' && typeof parsed.password === 'string'
+      ? { username: parsed.username, password: parsed.password }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

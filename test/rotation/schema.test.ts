@@ -66,6 +66,7 @@ describe('published manifest JSON Schema', () => {
       'rotate_every_days',
       'label',
       'target',
+      'strategy',
       'target_credential_from',
       'length',
       'exclude',

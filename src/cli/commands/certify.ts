@@ -56,6 +56,10 @@ export function register(program: Command): void {
       'also set the credential on the system that checks it: postgresql://ADMIN@HOST:PORT/DB#ROLE (docs/rotation.md)',
     )
     .option(
+      '--strategy <strategy>',
+      'alternating: the target names two accounts (#app_a,app_b); rotate the one not in use and store {"username","password"}',
+    )
+    .option(
       '--target-credential-from <store-uri>',
       "read the target admin's password from this store (when not in the URI or the environment)",
     );
