@@ -44,6 +44,21 @@ const actions = await build({
 });
 writeFileSync('dist/action/licenses.txt', thirdPartyLicenses(actions.metafile));
 
+// The AWS Secrets Manager rotation function (docs/rotation.md): one file, every dependency bundled
+// (a Lambda deployment package has no node_modules), drivers included since the function runs
+// against the database the secret names.
+await build({
+  ...common,
+  splitting: false,
+  entryPoints: { 'lambda/rotate': 'src/lambda/rotate.ts' },
+  outdir: 'dist',
+  mainFields: ['module', 'main'],
+  banner: {
+    js: 'import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);',
+  },
+  minify: true,
+});
+
 // `npx passgeni` installs the dependencies from package.json, PGlite's WebAssembly among them.
 await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', packages: 'external' });
 chmodSync('dist/cli.js', 0o755);
