@@ -140,4 +140,32 @@ describe('strategy: alternating (PostgreSQL)', () => {
     expect(result.code).toBe(2);
     expect((JSON.parse(result.stderr) as { code: string }).code).toBe('TARGET_URI_INVALID');
   });
+
+  it.each([
+    [['--strategy', 'alternating', '--bind'], 'BIND_NOT_SUPPORTED'],
+    [['--strategy', 'alternating'], 'TARGET_REQUIRED'],
+    [
+      ['--strategy', 'rolling', '--target', 'postgresql://passgeni@127.0.0.1:5432/postgres#a,b'],
+      'STRATEGY_UNKNOWN',
+    ],
+  ])('refuses %j with %s before issuing anything (exit 2)', async (flags, code) => {
+    writeFileSync(join(dir, 'app.env'), 'DB_SECRET=x\n');
+    const args = [
+      'certify',
+      '--standard',
+      'SOC2',
+      '--store',
+      'file://./app.env#DB_SECRET',
+      '--json',
+      ...flags,
+    ];
+    if (flags.includes('--bind')) args.push('--target', 'postgresql://passgeni@127.0.0.1:5432/postgres#a,b');
+    const result = await runCli([...args, '--issuer-url', issuer.url, '--api-key', issuer.apiKey], {
+      cwd: dir,
+      env: { PGPASSWORD: 'passgeni' },
+    });
+    expect(result.code).toBe(2);
+    expect((JSON.parse(result.stderr) as { code: string }).code).toBe(code);
+    expect(readFileSync(join(dir, 'app.env'), 'utf8')).toBe('DB_SECRET=x\n');
+  });
 });
