@@ -72,6 +72,18 @@ const cli = await build({
   minify: true,
   metafile: true,
 });
+
+// The AWS Secrets Manager rotation function (docs/rotation.md): one file, every dependency bundled
+// (a Lambda deployment package has no node_modules), drivers included since the function runs
+// against the database the secret names.
+await build({
+  ...common,
+  splitting: false,
+  entryPoints: { 'lambda/rotate': 'src/lambda/rotate.ts' },
+  outdir: 'dist',
+  mainFields: ['module', 'main'],
+  minify: true,
+});
 chmodSync('dist/cli.js', 0o755);
 writeFileSync('dist/licenses.txt', thirdPartyLicenses(cli.metafile));
 writePgliteAssets(cli.metafile);

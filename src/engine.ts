@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
+import type { Target } from '../adapters/targets/index.js';
 import { StoreError } from '../adapters/store.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
 // barrel would make the zod claims schema part of every start-up of the certify action.
@@ -9,6 +10,8 @@ import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
 import { generateCredential, type GeneratedCredential } from './generate/index.js';
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
+import { planAlternation, type Alternation } from './engine/alternating.js';
+import { applyToTarget, undoTarget } from './engine/target.js';
 import {
   FIPS_HOWTO,
   resolvePolicy,
@@ -50,11 +53,22 @@ export interface CertifyRequest {
   bind?: boolean | undefined;
   /** Fail unless the runtime's OpenSSL is in FIPS mode. */
   requireFipsMode?: boolean | undefined;
+  /** The system that must accept the new credential (docs/rotation.md), e.g. postgresql://…#app. */
+  target?: string | undefined;
+  /**
+   * `alternating`: the target names two accounts (`#app_a,app_b`); each run rotates the one not in
+   * use and stores `{"username","password"}` (docs/rotation.md). Default: the one account.
+   */
+  strategy?: 'single' | 'alternating' | undefined;
+  /** A store URI holding the target admin's password (when neither the URI nor the environment has it). */
+  targetCredentialFrom?: string | undefined;
 }
 
 export interface EngineDependencies {
   issuer: IssuerClient;
   openStore: (uri: string) => Promise<SecretStore>;
+  /** Opens a request's target; default: adapters/targets with the process environment. */
+  openTarget?: (uri: string, options: { adminPassword?: string }) => Promise<Target>;
   /** Injected for tests; defaults to the real generator. */
   generate?: (policy: ResolvedPolicy) => Promise<GeneratedCredential>;
   /** Injected for tests of the FIPS-mode path; default crypto.getFips(). */
@@ -69,6 +83,7 @@ export type ProgressEvent =
   | { step: 'session'; issuer: string }
   | { step: 'certificate'; certId: string; certUrl: string }
   | { step: 'store'; store: string; ok: boolean; version?: string; code?: string; notice?: string }
+  | { step: 'target'; target: string; account: string; action: 'set' | 'tested' }
   | { step: 'activated'; certId: string }
   | { step: 'revoked'; certId: string; reason: string };
 
@@ -88,6 +103,8 @@ export interface CertifyReport {
   standards_met: StandardId[];
   entropy_bits: number;
   stored: StoredLocation[];
+  /** The system that now accepts the credential (set and a login tested), when one was named. */
+  target?: { target: string; account: string };
   /** The generated credential. Front ends print it only when the user opted in. */
   credential: string;
 }
@@ -234,6 +251,11 @@ export async function certifyAndStore(
   // store credentials fail the run while nothing has happened yet.
   const stores = await Promise.all(request.stores.map((uri) => deps.openStore(uri)));
   await preflightStores(stores);
+  const alternation = await alternationFor(request, stores);
+  const target = await openAndCheckTarget(
+    alternation ? { ...request, target: alternation.target } : request,
+    deps,
+  );
   const storeExclusions = [...new Set(stores.flatMap((store) => [...(store.unsupportedCharacters ?? '')]))]
     .filter((c) => !(request.exclude ?? '').includes(c))
     .join('');
@@ -285,9 +307,25 @@ export async function certifyAndStore(
   // keep it from becoming valid, and never before, so it is never valid for a credential stored
   // nowhere. An issuer that predates activation issues valid certificates (no status).
   const activation = new Activation(deps.issuer, cert, progress);
-  const { stored, failures } = await writeStores(stores, generated.password, cert, progress, () =>
-    activation.run(),
+  if (target) {
+    await applyToTarget(target, generated.password, cert, deps.issuer);
+    progress({ step: 'target', target: target.uri, account: target.account, action: 'tested' });
+  }
+  const { stored, failures } = await writeStores(
+    stores,
+    alternation ? alternation.storedValue(generated.password) : generated.password,
+    cert,
+    progress,
+    () => activation.run(),
   );
+  if (target && stored.length === 0) {
+    await undoTarget(
+      target,
+      cert,
+      deps.issuer,
+      new CertifyStoreError({ stored, failures, cert, certificateState: 'pending' }),
+    );
+  }
   if (failures.length === 0 && activation.state === 'valid') {
     return {
       cert_id: cert.cert_id,
@@ -298,6 +336,7 @@ export async function certifyAndStore(
       standards_met: cert.standards_met,
       entropy_bits: cert.entropy_bits,
       stored,
+      ...(target && { target: { target: target.uri, account: target.account } }),
       credential: generated.password,
     };
   }
@@ -321,6 +360,66 @@ export async function certifyAndStore(
     certificateState = cert.status === 'pending' ? 'pending' : 'revocation-failed';
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState });
+}
+
+async function alternationFor(
+  request: CertifyRequest,
+  stores: readonly SecretStore[],
+): Promise<Alternation | undefined> {
+  if (request.strategy === undefined || request.strategy === 'single') return undefined;
+  if (request.strategy !== 'alternating') {
+    throw new PassgeniError(
+      'STRATEGY_UNKNOWN',
+      `Unknown rotation strategy "${String(request.strategy)}": use single (the default) or alternating.`,
+      { exitCode: 2 },
+    );
+  }
+  if (request.target === undefined) {
+    throw new PassgeniError(
+      'TARGET_REQUIRED',
+      'The alternating strategy needs a target naming two accounts, e.g. postgresql://rotator@db:5432/app#app_a,app_b.',
+      { exitCode: 2 },
+    );
+  }
+  if (request.bind) {
+    // the stores hold {"username","password"}, not the certified string, so a binding could not be checked
+    throw new PassgeniError(
+      'BIND_NOT_SUPPORTED',
+      'A credential binding cannot be attached with the alternating strategy: the stores hold a JSON value, not the certified password alone. Drop bind.',
+      { exitCode: 2, hint: { option: 'bind', fix: 'drop' } },
+    );
+  }
+  return planAlternation(request.target, stores);
+}
+
+/**
+ * Opens and checks the request's target before anything is generated: an unknown scheme, a
+ * missing admin credential, a missing role or a missing privilege is found while nothing has
+ * happened yet.
+ */
+async function openAndCheckTarget(
+  request: CertifyRequest,
+  deps: EngineDependencies,
+): Promise<Target | undefined> {
+  if (request.target === undefined) return undefined;
+  const open =
+    deps.openTarget ??
+    (async (uri: string, options: { adminPassword?: string }) =>
+      (await import('../adapters/targets/index.js')).openTarget(uri, options));
+  let adminPassword: string | undefined;
+  if (request.targetCredentialFrom !== undefined) {
+    adminPassword = await (await deps.openStore(request.targetCredentialFrom)).readCredential();
+    if (adminPassword === undefined) {
+      throw new PassgeniError(
+        'TARGET_AUTH_MISSING',
+        `${request.targetCredentialFrom} holds no value, so it cannot give the target admin's password. Store it there first, or give the password another way (docs/rotation.md).`,
+        { exitCode: 2 },
+      );
+    }
+  }
+  const target = await open(request.target, { ...(adminPassword !== undefined && { adminPassword }) });
+  await target.preflight();
+  return target;
 }
 
 /** The activation of one run's certificate, tried once (the client retries transient failures). */

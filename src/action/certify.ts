@@ -152,6 +152,8 @@ function describeProgress(event: ProgressEvent): string {
       return event.ok
         ? `Stored in ${event.store}${event.version ? ` (version ${event.version})` : ''}${event.notice ? `. Note: ${event.notice}` : ''}`
         : `FAILED to store in ${event.store}${event.code ? ` (${event.code})` : ''}`;
+    case 'target':
+      return `Set the new credential on ${event.target} (${event.account}) and logged in with it`;
     case 'activated':
       return `Certificate ${event.certId} activated: a store holds the credential`;
     case 'revoked':

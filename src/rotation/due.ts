@@ -12,6 +12,7 @@ export const DUE_REASONS = [
   'invalid',
   'revoked',
   'pending',
+  'target-rejects',
   'expired',
   'standard-changed',
   'stores-disagree',

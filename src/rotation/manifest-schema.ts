@@ -138,6 +138,37 @@ export const credentialSchema = z
       .check(
         z.meta({ description: 'Label recorded in the certificate (certificates are public: no secrets).' }),
       ),
+    target: z.optional(
+      z.string().check(
+        z.minLength(1),
+        z.maxLength(2048),
+        z.regex(/^(postgres|postgresql|mysql|redis|rediss):\/\/[^:@/#]+@[^#]+#.+$/, {
+          error: 'a target is postgresql://ADMIN@HOST[:PORT]/DATABASE#ROLE, with no password in it',
+        }),
+        z.meta({
+          description:
+            "The system that must accept the new credential: postgresql://ADMIN@HOST[:PORT]/DATABASE[?sslmode=…]#ROLE. The admin password comes from target_credential_from or libpq's environment (PGPASSWORD, PGSERVICE, ~/.pgpass), never from the manifest. See docs/rotation.md.",
+        }),
+      ),
+    ),
+    strategy: z.optional(
+      z.enum(['single', 'alternating']).check(
+        z.meta({
+          description:
+            'single (default): rotate the target account in place. alternating: the target names two accounts (#app_a,app_b); each rotation sets the one not in use and stores {"username","password"}, so clients holding the previous value keep working.',
+        }),
+      ),
+    ),
+    target_credential_from: z.optional(
+      z.string().check(
+        z.minLength(1),
+        z.maxLength(2048),
+        z.meta({
+          description:
+            "A store URI holding the target admin's password (relative file:// paths are relative to the manifest).",
+        }),
+      ),
+    ),
     ...policyFields,
   })
   .check(z.meta({ description: 'One credential to keep certified and rotated.' }));

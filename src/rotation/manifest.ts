@@ -65,6 +65,10 @@ export interface ManifestCredential {
   label?: string;
   /** service (the default) or user. */
   kind?: CredentialKind;
+  /** The system that must accept the new credential (a target URI). */
+  target?: string;
+  targetCredentialFrom?: string;
+  strategy?: 'single' | 'alternating';
   length?: number;
   exclude?: string;
   symbols?: string;
@@ -255,6 +259,11 @@ export function parseManifest(text: string, options: { source?: string; baseDir?
       stores: input.stores.map((s) => s.trim()),
       ...rotationPeriod(input, manifestDefaults, rule, merged.policy.kind ?? DEFAULT_CREDENTIAL_KIND),
       ...(input.label !== undefined && { label: input.label }),
+      ...(input.target !== undefined && { target: input.target }),
+      ...(input.target_credential_from !== undefined && {
+        targetCredentialFrom: input.target_credential_from,
+      }),
+      ...(input.strategy !== undefined && { strategy: input.strategy }),
       ...merged.policy,
       bind: merged.bind,
       line: locate.position(['credentials', index]).line,

@@ -6,6 +6,7 @@ import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../er
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
 import { localAnchor, remoteIssuerAnchor, TrustStore, type TrustAnchor } from '../trust/index.js';
+import { targetRejection } from './target-check.js';
 import { assess, type DueReason } from './due.js';
 import { CertificateLookup } from './lookup.js';
 import type { Manifest, ManifestCredential } from './manifest.js';
@@ -294,6 +295,17 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
     now: ctx.now(),
     expiringWithinDays: ctx.expiringWithinDays,
   });
+  if (credential.target !== undefined && assessment.reasons.length === 0) {
+    try {
+      const rejection = await targetRejection(credential.target, credential.strategy, stores[0]!);
+      if (rejection !== undefined) {
+        assessment.reasons.push('target-rejects');
+        assessment.detail = rejection;
+      }
+    } catch (error) {
+      return { failed: failure(id, 'check', error, 'CHECK_FAILED') };
+    }
+  }
   const reason = assessment.reasons[0];
 
   if (reason === undefined) {

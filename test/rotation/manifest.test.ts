@@ -119,7 +119,7 @@ extra: true
 `);
     expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
       '2:49 defaults.rotate_every_days: expected number, received string',
-      '6:5 credentials[0].lenght: unknown key "lenght" (allowed here: id, standard, stores, rotate_every_days, label, kind, length, exclude, symbols, classes, bind)',
+      '6:5 credentials[0].lenght: unknown key "lenght" (allowed here: id, standard, stores, rotate_every_days, label, target, strategy, target_credential_from, kind, length, exclude, symbols, classes, bind)',
       expect.stringMatching(/^8:15 credentials\[1\]\.standard: Unknown standard "FIPS-140-9"/),
       '9:13 credentials[1].stores: expected array, received string',
       '10:5 credentials[2].id: "id" is required',

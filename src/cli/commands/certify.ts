@@ -59,7 +59,19 @@ export function register(program: Command): void {
       'bind the certificate to the credential with a scrypt digest (verify with --credential-from)',
     )
     .option('--output-credential', 'also print the credential (off by default: it goes only to the stores)')
-    .option('--require-fips-mode', 'fail unless Node.js runs with OpenSSL in FIPS mode');
+    .option('--require-fips-mode', 'fail unless Node.js runs with OpenSSL in FIPS mode')
+    .option(
+      '--target <uri>',
+      'also set the credential on the system that checks it: postgresql://ADMIN@HOST:PORT/DB#ROLE (docs/rotation.md)',
+    )
+    .option(
+      '--strategy <strategy>',
+      'alternating: the target names two accounts (#app_a,app_b); rotate the one not in use and store {"username","password"}',
+    )
+    .option(
+      '--target-credential-from <store-uri>',
+      "read the target admin's password from this store (when not in the URI or the environment)",
+    );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -70,6 +82,8 @@ Without --issuer-url the local issuer runs in-process on --data-dir (default ./.
 
 Examples:
   passgeni certify --standard HIPAA --store file://./secrets.env#DB_PASSWORD
+  passgeni certify --standard SOC2 --store file://./app.env#DB_PASSWORD \
+    --target postgresql://rotator@db.internal:5432/app?sslmode=verify-full#app
   passgeni certify --standard PCI-DSS --store aws-sm://prod/db#password --store vault://secret/prod/db#password \\
     --issuer-url https://certs.example.com --label prod/db/admin --bind
 
@@ -119,6 +133,9 @@ function showProgress(event: ProgressEvent): void {
       printNotice(
         `· ${event.ok ? 'stored in' : 'FAILED'} ${event.store}${event.version ? ` (version ${event.version})` : ''}`,
       );
+      break;
+    case 'target':
+      printNotice(`· set on ${event.target} and logged in as ${event.account}`);
       break;
     case 'activated':
       printNotice(`· activated ${event.certId} (a store holds the credential)`);
