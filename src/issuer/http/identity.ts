@@ -20,5 +20,12 @@ export async function identityDocument(issuer: Issuer): Promise<Record<string, u
     certificate_url_prefix: `${issuer.publicUrl}/cert/`,
     api: `${issuer.publicUrl}/api/v1`,
     keys,
+    // the transparency log: its checkpoints are signed notes by this verifier key (docs/transparency.md)
+    log: {
+      origin: issuer.log.origin,
+      verifier_key: issuer.log.verifierKey,
+      checkpoint_url: `${issuer.publicUrl}/log/checkpoint`,
+      tiles_url: `${issuer.publicUrl}/log/`,
+    },
   };
 }

@@ -16,6 +16,12 @@ export interface PageContext {
   jwksUrl: string;
 }
 
+/** Where the certificate is in the transparency log; undefined = not logged yet. */
+export interface LogPosition {
+  leafIndex: number;
+  treeSize: number;
+}
+
 const STYLE = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}
@@ -110,7 +116,11 @@ function statusBlock(s: CertificateStatusResponse): string {
 </section>`;
 }
 
-export function renderCertificatePage(s: CertificateStatusResponse, ctx: PageContext): string {
+export function renderCertificatePage(
+  s: CertificateStatusResponse,
+  ctx: PageContext,
+  log?: LogPosition,
+): string {
   const c = s.claims;
   const binding = c.credential_binding;
   const source = c.entropy_source;
@@ -152,6 +162,12 @@ npx passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.i
         : 'None: this certificate is not tied to one specific credential value',
     ],
     ...(c.label !== undefined ? ([['Label', escapeHtml(c.label)]] as Array<[string, string]>) : []),
+    [
+      'Transparency log',
+      log
+        ? `Logged at index ${log.leafIndex}, included in checkpoint of size ${log.treeSize} (<a href="/api/v1/certificates/${escapeHtml(s.cert_id)}/inclusion">inclusion proof</a>, <a href="/log/checkpoint">checkpoint</a>)`
+        : 'Not logged yet: certificates are logged within a second of issuance',
+    ],
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],
     ['Issuer', `<code>${escapeHtml(c.iss)}</code>`],
     ['Team (opaque id)', `<code>${escapeHtml(c.sub)}</code>`],
