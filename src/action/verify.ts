@@ -32,6 +32,10 @@ export interface VerifyInputs {
   requireStandard: string | undefined;
   minDaysRemaining: number | undefined;
   credentialFrom: string | undefined;
+  /** A missing or bad transparency-log inclusion proof fails (docs/transparency.md). */
+  requireLog: boolean;
+  /** The log's pinned verifier key; default: the issuer's published one. */
+  logKey: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
   /** One GitHub issue per certificate that is not valid or is close to expiry (verify-issues.ts). */
@@ -53,6 +57,8 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     requireStandard: inputs.string('require-standard', { maxLength: 100 }),
     minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
+    requireLog: inputs.boolean('require-log', false),
+    logKey: inputs.string('log-key', { maxLength: 1024 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
     openIssues: inputs.boolean('open-issues', false),
@@ -93,6 +99,10 @@ export async function run(
       trust: new TrustStore(anchors),
       checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
       credentialFrom,
+      log:
+        inputs.requireLog || inputs.logKey !== undefined
+          ? { require: inputs.requireLog, verifierKey: inputs.logKey }
+          : undefined,
     });
     writeOutputs(runtime, report);
     if (inputs.showSummary) writeSummary(runtime, report);

@@ -79,12 +79,14 @@ export function parseVerifierKey(text: string): NoteVerifier {
       'LOG_KEY_INVALID',
       `Not a log verifier key (${why}): expected name+hexkeyid+base64key, as the issuer publishes in /.well-known/passgeni-issuer (log.verifier_key).`,
     );
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) throw bad('three fields separated by "+"');
-  const [name = '', hexId = '', b64 = ''] = parts;
+  // the name holds no "+", the key id is 8 hex digits; the base64 key itself may contain "+"
+  const m = /^([^+]*)\+([^+]*)\+(.*)$/s.exec(text.trim());
+  if (!m) throw bad('three fields separated by "+"');
+  const [, name = '', hexId = '', b64 = ''] = m;
   if (!isKeyName(name)) throw bad('the name');
   if (!/^[0-9a-f]{8}$/.test(hexId)) throw bad('the key id must be 8 hex digits');
   const raw = Buffer.from(b64, 'base64');
+  if (raw.toString('base64') !== b64) throw bad('the key is not base64');
   if (raw.length !== 33 || raw[0] !== ED25519_TYPE) throw bad('only Ed25519 keys (type 0x01) are supported');
   const publicKey = ed25519PublicKey(raw.subarray(1));
   const id = keyId(name, ED25519_TYPE, raw.subarray(1));

@@ -22,6 +22,8 @@ interface VerifyOptions extends IssuerCliOptions {
   minDaysRemaining?: number;
   credentialFrom?: string;
   trust: string[];
+  requireLog?: boolean;
+  logKey?: string;
   json?: boolean;
 }
 
@@ -48,6 +50,14 @@ export function register(program: Command): void {
     .option(
       '--credential-from <store-uri>',
       'check that the credential in this store is the one the certificate is bound to',
+    )
+    .option(
+      '--require-log',
+      "require a verifying inclusion proof in the issuer's transparency log (a missing or bad one fails)",
+    )
+    .option(
+      '--log-key <vkey>',
+      "pin the log's verifier key (name+hexkeyid+base64key; default: the one the issuer publishes); checks the log",
     );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
@@ -58,7 +68,9 @@ With --trust (or PASSGENI_TRUST), a certificate is valid only from a trusted iss
 under its base, the \`iss\` must be its id, and the signature must verify with its pinned keys
 (UNTRUSTED_ISSUER, ISSUER_MISMATCH otherwise). Without, a URL is checked against its own host's
 keys for this call only, and the output says so: anyone who controls that host could make it pass.
-A JWT with --jwks is verified fully offline (no revocation status). A certificate id is looked up
+A JWT with --jwks is verified fully offline (no revocation status). --require-log (or --log-key)
+also checks the certificate's inclusion proof in the issuer's transparency log against a checkpoint
+whose signature verifies (docs/transparency.md). A certificate id is looked up
 at --issuer-url, or in the local issuer's --data-dir. \`passgeni trust <issuer-url>\` prints the
 line to pin an issuer.
 
@@ -98,6 +110,10 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
       },
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
+      log:
+        options.requireLog || options.logKey !== undefined
+          ? { require: options.requireLog === true, verifierKey: options.logKey }
+          : undefined,
     });
     // JSON is the report as data (a reason's hint included); the text words hints as flags.
     if (options.json) printJson(report);
@@ -171,7 +187,18 @@ function describe(report: VerifyReport): string {
   );
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
   if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
+  if (report.log) lines.push(`  log           ${describeLog(report.log)}`);
   return lines.join('\n');
+}
+
+function describeLog(log: NonNullable<VerifyReport['log']>): string {
+  const key = log.log_key
+    ? ` (log key ${log.log_key}, ${log.key_source === 'pinned' ? 'pinned' : 'as published by the issuer'})`
+    : '';
+  if (log.status === 'included') {
+    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}`;
+  }
+  return `${log.status === 'invalid' ? 'INVALID PROOF' : 'not proven'}: ${log.message ?? ''}${key}`;
 }
 
 function describeTrust(trust: TrustDecision): string {
