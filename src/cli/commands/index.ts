@@ -14,6 +14,7 @@ import { register as keygen } from './keygen.js';
 import { register as apiKey } from './api-key.js';
 import { register as certificates } from './certificates.js';
 import { register as events } from './events.js';
+import { register as log } from './log.js';
 
 /**
  * Each command file exports `register(program)`. The list is explicit so the bundle contains
@@ -35,6 +36,7 @@ const registrations: Array<(program: Command) => void> = [
   serve,
   keygen,
   apiKey,
+  log,
 ];
 
 export function registerCommands(program: Command): void {
