@@ -74,7 +74,7 @@ describe('transparency log', () => {
     issued.push(one);
     expect(one.log.inclusion_url).toBe(`${t.url}/api/v1/certificates/${one.cert_id}/inclusion`);
     const promised = new Date(one.log.proof_available_after).getTime();
-    expect(promised - Date.now()).toBeLessThanOrEqual(1000);
+    expect(promised - Date.now()).toBeLessThanOrEqual(2000);
     const early = await api(t.url, `/api/v1/certificates/${one.cert_id}/inclusion`);
     if (early.status === 404) {
       expect(early.body.code).toBe('LOG_ENTRY_PENDING');

@@ -172,7 +172,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .code(replayed ? 200 : 201)
       .type(JSON_TYPE)
       .header('location', result.cert_url)
-      .send({ ...result, log: issuer.log.pendingEntry(result.cert_id) });
+      .send({ ...result, log: issuer.log.pendingEntry(result.cert_id, result.certificate) });
   });
 
   app.get('/api/v1/certificates', async (request, reply) => {

@@ -68,12 +68,22 @@ export class TransparencyLog {
 
   /**
    * What the issuance response says about the new certificate's log entry: where its inclusion
-   * proof will be, and from when (the sequencer runs every SEQUENCE_INTERVAL_MS).
+   * proof will be, and from when. Derived from the certificate's `iat` (whole seconds, at most
+   * one before the issuance) and the sequencer's interval, so a replayed response is identical.
    */
-  pendingEntry(certId: string): { inclusion_url: string; proof_available_after: string } {
+  pendingEntry(certId: string, jwt: string): { inclusion_url: string; proof_available_after: string } {
+    let iat = Math.floor(this.clock().getTime() / 1000);
+    try {
+      const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        iat?: unknown;
+      };
+      if (typeof claims.iat === 'number') iat = claims.iat;
+    } catch {
+      // the issuer's own token always parses; the clock is the fallback
+    }
     return {
       inclusion_url: `${this.publicUrl}/api/v1/certificates/${certId}/inclusion`,
-      proof_available_after: new Date(this.clock().getTime() + 2 * SEQUENCE_INTERVAL_MS).toISOString(),
+      proof_available_after: new Date(iat * 1000 + 1000 + 2 * SEQUENCE_INTERVAL_MS).toISOString(),
     };
   }
 
