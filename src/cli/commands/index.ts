@@ -15,6 +15,7 @@ import { register as apiKey } from './api-key.js';
 import { register as certificates } from './certificates.js';
 import { register as events } from './events.js';
 import { register as log } from './log.js';
+import { register as witness } from './witness.js';
 
 /**
  * Each command file exports `register(program)`. The list is explicit so the bundle contains
@@ -37,6 +38,7 @@ const registrations: Array<(program: Command) => void> = [
   keygen,
   apiKey,
   log,
+  witness,
 ];
 
 export function registerCommands(program: Command): void {

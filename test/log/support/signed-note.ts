@@ -67,3 +67,31 @@ export function readCheckpoint(note: string, vkey: Vkey): ParsedCheckpoint {
     root: Buffer.from(lines[2] as string, 'base64'),
   };
 }
+
+/**
+ * A C2SP tlog-cosignature (Ed25519, cosignature/v1) line by the witness `vkey` (signature type
+ * 0x04) over the checkpoint `text`: returns the cosignature's timestamp, throws when it is not valid.
+ */
+export function verifyCosignature(text: string, line: string, vkey: string): number {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey);
+  if (!m) throw new Error('bad witness vkey');
+  const blob = Buffer.from(m[3] as string, 'base64');
+  if (blob.length !== 33 || blob[0] !== 4) throw new Error('not a cosignature/v1 vkey');
+  const id = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${m[1]}\n`), blob]))
+    .digest()
+    .subarray(0, 4);
+  const sig = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)\n?$/.exec(line);
+  if (!sig || sig[1] !== m[1]) throw new Error('not a line by this witness');
+  const raw = Buffer.from(sig[2] as string, 'base64');
+  if (raw.length !== 4 + 8 + 64 || !raw.subarray(0, 4).equals(id)) throw new Error('wrong key id or length');
+  const timestamp = Number(raw.readBigUInt64BE(4));
+  const publicKey = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), blob.subarray(1)]),
+    format: 'der',
+    type: 'spki',
+  });
+  const message = Buffer.from(`cosignature/v1\ntime ${timestamp}\n${text}`, 'utf8');
+  if (!verify(null, message, publicKey, raw.subarray(12))) throw new Error('bad cosignature');
+  return timestamp;
+}
