@@ -190,7 +190,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     log = await checkLogInclusion(base, claims?.jti ?? idOf(jwt), jwt, target.log, fetchOptions);
     if (target.log.require && log.status !== 'included') {
       reasons.push({
-        code: log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING',
+        code: log.code ?? (log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING'),
         message: log.message ?? 'The certificate is not proven to be in the transparency log.',
       });
     }

@@ -21,6 +21,7 @@ import { revokeCertificate } from './revocation.js';
 import { createSession } from './sessions.js';
 import { registerSigningKey, resolveSigningKey } from './signing-keys.js';
 import type { ResolvedSigningKey } from './signing-keys.js';
+import { parseWitnessKey } from '../certificate/transparency/cosignature.js';
 import { resolveLogKey } from './log/key.js';
 import { SEQUENCE_INTERVAL_MS, TransparencyLog } from './log/log.js';
 import type {
@@ -105,7 +106,15 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
       },
       db,
     );
-    const log = new TransparencyLog(db, settings.issuerId, logKey.key, clock, settings.publicUrl);
+    const log = new TransparencyLog(
+      db,
+      settings.issuerId,
+      logKey.key,
+      clock,
+      settings.publicUrl,
+      (options.logWitnesses ?? []).map((w) => ({ url: w.url, key: parseWitnessKey(w.verifierKey) })),
+      (message) => logger.warn({}, message),
+    );
     await log.init();
     // the in-process local issuer runs no timers: each run sweeps what earlier runs left pending
     await revokeExpiredPending(ctx);

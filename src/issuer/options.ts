@@ -50,6 +50,8 @@ export interface IssuerOptions {
   logKey?: KeyObject;
   /** `--log-key-file`: the log key in PKCS#8 PEM. */
   logKeyFile?: string;
+  /** Witnesses asked to cosign each checkpoint: `url` (their submission prefix) and verifier key (type 0x04). */
+  logWitnesses?: ReadonlyArray<{ url: string; verifierKey: string }>;
   /** How often queued log entries are appended. Default 500 ms; 0 = only on `issuer.log.sequence()` and close. */
   logSequenceMs?: number;
 }

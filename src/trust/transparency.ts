@@ -2,7 +2,8 @@ import { openCheckpoint } from '../certificate/transparency/checkpoint.js';
 import { leafHash, verifyInclusion } from '../certificate/transparency/merkle.js';
 import { parseVerifierKey } from '../certificate/transparency/note.js';
 import type { NoteVerifier } from '../certificate/transparency/note.js';
-import { isPassgeniError } from '../errors.js';
+import { parseWitnessKey, verifiedCosigners } from '../certificate/transparency/cosignature.js';
+import { InputError, isPassgeniError } from '../errors.js';
 import { fetchInclusionProof, fetchIssuerIdentity } from '../issuer-client/public.js';
 import * as z from '../zod.js';
 
@@ -17,6 +18,10 @@ export interface LogRequirement {
   require: boolean;
   /** The log's verifier key, `name+hexkeyid+base64key`; default: the issuer's published one. */
   verifierKey?: string | undefined;
+  /** Witnesses trusted to cosign checkpoints (verifier keys, type 0x04, as `passgeni witness` prints). */
+  witnesses?: readonly string[] | undefined;
+  /** How many of them must have cosigned the checkpoint (default 0). */
+  requireWitnesses?: number | undefined;
 }
 
 export interface LogOutcome {
@@ -27,6 +32,10 @@ export interface LogOutcome {
   /** The log key the checkpoint was verified with, and where it came from. */
   log_key?: string;
   key_source?: 'pinned' | 'issuer';
+  /** The trusted witnesses whose cosignature on the checkpoint verified. */
+  cosigned_by?: string[];
+  /** Set when the failure has a code of its own (too few witnesses). */
+  code?: 'LOG_WITNESSES_MISSING';
   message?: string;
 }
 
@@ -39,8 +48,16 @@ const proofSchema = z.looseObject({
 
 const identitySchema = z.looseObject({ log: z.looseObject({ verifier_key: z.string() }) });
 
-/** `verifierKey` (when given) is parsed first, so a malformed pinned key is a usage error up front. */
+/** Pinned keys (log and witnesses) are parsed first, so a malformed one is a usage error up front. */
 export function pinnedLogKey(requirement: LogRequirement | undefined): NoteVerifier | undefined {
+  for (const w of requirement?.witnesses ?? []) parseWitnessKey(w);
+  const required = requirement?.requireWitnesses ?? 0;
+  if (required > (requirement?.witnesses?.length ?? 0)) {
+    throw new InputError(
+      'WITNESSES_REQUIRED',
+      `Requiring ${required} witness cosignatures needs at least that many trusted witness keys; name each witness by its verifier key.`,
+    );
+  }
   return requirement?.verifierKey === undefined ? undefined : parseVerifierKey(requirement.verifierKey);
 }
 
@@ -125,5 +142,25 @@ export async function checkLogInclusion(
       `The inclusion proof does not lead from this certificate to the signed checkpoint of size ${tree_size}: the log does not contain it as issued.`,
     );
   }
-  return { status: 'included', leaf_index, tree_size, log_key: logKey, key_source: keySource };
+  const cosignedBy = verifiedCosigners(checkpoint, (requirement.witnesses ?? []).map(parseWitnessKey)).map(
+    (c) => c.name,
+  );
+  const required = requirement.requireWitnesses ?? 0;
+  if (cosignedBy.length < required) {
+    return {
+      ...invalid(
+        `The log checkpoint is cosigned by ${cosignedBy.length} of the trusted witnesses (${cosignedBy.join(', ') || 'none'}); ${required} are required. Without them, the issuer could show this log to you alone.`,
+      ),
+      cosigned_by: cosignedBy,
+      code: 'LOG_WITNESSES_MISSING',
+    };
+  }
+  return {
+    status: 'included',
+    leaf_index,
+    tree_size,
+    log_key: logKey,
+    key_source: keySource,
+    ...(requirement.witnesses?.length ? { cosigned_by: cosignedBy } : {}),
+  };
 }

@@ -24,6 +24,8 @@ interface VerifyOptions extends IssuerCliOptions {
   trust: string[];
   requireLog?: boolean;
   logKey?: string;
+  witness: string[];
+  requireWitnesses?: number;
   json?: boolean;
 }
 
@@ -58,6 +60,12 @@ export function register(program: Command): void {
     .option(
       '--log-key <vkey>',
       "pin the log's verifier key (name+hexkeyid+base64key; default: the one the issuer publishes); checks the log",
+    )
+    .option('--witness <vkey>', 'a trusted log witness, by its verifier key; repeat for several', collect, [])
+    .option(
+      '--require-witnesses <n>',
+      'require the log checkpoint to be cosigned by at least n of the --witness keys (implies --require-log)',
+      parseNonNegativeInt,
     );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
@@ -111,8 +119,13 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
       log:
-        options.requireLog || options.logKey !== undefined
-          ? { require: options.requireLog === true, verifierKey: options.logKey }
+        options.requireLog || options.logKey !== undefined || options.requireWitnesses
+          ? {
+              require: options.requireLog === true || (options.requireWitnesses ?? 0) > 0,
+              verifierKey: options.logKey,
+              witnesses: options.witness,
+              requireWitnesses: options.requireWitnesses,
+            }
           : undefined,
     });
     // JSON is the report as data (a reason's hint included); the text words hints as flags.
@@ -196,7 +209,10 @@ function describeLog(log: NonNullable<VerifyReport['log']>): string {
     ? ` (log key ${log.log_key}, ${log.key_source === 'pinned' ? 'pinned' : 'as published by the issuer'})`
     : '';
   if (log.status === 'included') {
-    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}`;
+    const witnesses = log.cosigned_by
+      ? `; cosigned by ${log.cosigned_by.join(', ') || 'no trusted witness'}`
+      : '';
+    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}${witnesses}`;
   }
   return `${log.status === 'invalid' ? 'INVALID PROOF' : 'not proven'}: ${log.message ?? ''}${key}`;
 }

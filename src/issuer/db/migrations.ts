@@ -230,6 +230,15 @@ export const MIGRATIONS: readonly Migration[] = [
         note text NOT NULL,
         created_at timestamptz NOT NULL
       )`,
+      // witnesses' cosignature lines (C2SP tlog-cosignature) on the checkpoint of a size, verified
+      // before they are stored; served appended to that checkpoint
+      `CREATE TABLE log_cosignatures (
+        size bigint NOT NULL,
+        witness text NOT NULL,
+        line text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (size, witness)
+      )`,
     ],
   },
 ];

@@ -25,6 +25,8 @@ import {
   sourceOf,
 } from './store.js';
 import type { StoredCheckpoint } from './store.js';
+import { cosignatureLines, WitnessRequests } from './witnesses.js';
+import type { WitnessTarget } from './witnesses.js';
 
 /** How often the sequencer runs; a certificate is logged within this (plus one batch's work). */
 export const SEQUENCE_INTERVAL_MS = 500;
@@ -53,6 +55,7 @@ export class TransparencyLog {
   /** The run in progress or last finished, and the next one if a caller is already waiting for it. */
   private tail: Promise<number> = Promise.resolve(0);
   private next: Promise<number> | undefined;
+  private readonly witnesses: WitnessRequests;
 
   constructor(
     private readonly db: Database,
@@ -61,9 +64,18 @@ export class TransparencyLog {
     key: KeyObject,
     private readonly clock: () => Date,
     private readonly publicUrl: string,
+    /** Witnesses asked to cosign each new checkpoint (C2SP tlog-witness). */
+    witnesses: readonly WitnessTarget[] = [],
+    warn: (message: string) => void = () => undefined,
   ) {
     this.signer = signerFor(origin, key);
     this.verifierKey = verifierKeyString(this.signer);
+    this.witnesses = new WitnessRequests(
+      db,
+      witnesses,
+      async (from, to) => (await this.consistency(String(from), String(to))).hashes,
+      warn,
+    );
   }
 
   /**
@@ -124,6 +136,10 @@ export class TransparencyLog {
       total += appended;
       if (!raced && appended < APPEND_BATCH) break;
     }
+    if (total > 0 && this.witnesses.targets.length > 0) {
+      const latest = await this.latest();
+      await this.witnesses.cosign(this.sign(latest.size, latest.root), latest.size, this.clock());
+    }
     return total;
   }
 
@@ -137,10 +153,14 @@ export class TransparencyLog {
     return latest;
   }
 
-  /** The latest checkpoint as a signed note, signed with this issuer's log key. */
+  /** The latest checkpoint as a signed note, signed with this issuer's log key, with the witnesses' cosignatures. */
   async checkpoint(): Promise<{ note: string; size: number }> {
     const latest = await this.latest();
-    return { note: this.sign(latest.size, latest.root), size: latest.size };
+    return { note: await this.served(latest), size: latest.size };
+  }
+
+  private async served(c: StoredCheckpoint): Promise<string> {
+    return this.sign(c.size, c.root) + (await cosignatureLines(this.db, c.size));
   }
 
   /** Runs `compute` on exactly the stored nodes it reads (one query). */
@@ -181,7 +201,7 @@ export class TransparencyLog {
       leaf_index: issuance.index,
       tree_size: latest.size,
       hashes: b64(path ?? []),
-      checkpoint: this.sign(latest.size, latest.root),
+      checkpoint: await this.served(latest),
       ...(revocation && { revocation: { leaf_index: revocation.index, hashes: b64(revocationPath ?? []) } }),
     };
   }
