@@ -19,6 +19,7 @@ import {
   ensureFirstCheckpoint,
   entriesOf,
   entryRange,
+  inclusionContext,
   latestCheckpoint,
   nodeRange,
   readNodes,
@@ -180,7 +181,7 @@ export class TransparencyLog {
   async inclusion(id: string): Promise<InclusionProof> {
     const parsed = certificateIdSchema.safeParse(id);
     if (!parsed.success) throw certificateNotFound();
-    const { logged, exists } = await entriesOf(this.db, parsed.data);
+    const { logged, exists, latest, cosignatures } = await inclusionContext(this.db, parsed.data);
     const issuance = logged.find((e) => e.kind === 'issuance');
     if (!issuance) {
       if (!exists) throw certificateNotFound();
@@ -191,7 +192,7 @@ export class TransparencyLog {
         { retryAfter: 1 },
       );
     }
-    const latest = await this.latest();
+    if (!latest || latest.size <= issuance.index) throw certificateNotFound();
     const revocation = logged.find((e) => e.kind === 'revocation' && e.index < latest.size);
     const [path, revocationPath] = await this.withNodes((node) => [
       inclusionPath(issuance.index, latest.size, node),
@@ -201,7 +202,7 @@ export class TransparencyLog {
       leaf_index: issuance.index,
       tree_size: latest.size,
       hashes: b64(path ?? []),
-      checkpoint: await this.served(latest),
+      checkpoint: this.sign(latest.size, latest.root) + cosignatures,
       ...(revocation && { revocation: { leaf_index: revocation.index, hashes: b64(revocationPath ?? []) } }),
     };
   }

@@ -179,6 +179,49 @@ export async function entriesOf(
   return { logged: row?.logged ?? [], queued: row?.queued ?? false, exists: row?.exists ?? false };
 }
 
+/**
+ * What an inclusion proof needs besides the tree's nodes, in one round trip: the certificate's
+ * entries, whether it exists, and the latest checkpoint with its cosignature lines.
+ */
+export async function inclusionContext(
+  db: Queryable,
+  certId: string,
+): Promise<{
+  logged: LoggedEntry[];
+  exists: boolean;
+  latest: StoredCheckpoint | undefined;
+  cosignatures: string;
+}> {
+  const [row] = await db.query<{
+    logged: LoggedEntry[] | null;
+    exists: boolean;
+    size: string | null;
+    root: Uint8Array | null;
+    note: string | null;
+    cosignatures: string | null;
+  }>(
+    `SELECT
+       (SELECT jsonb_agg(jsonb_build_object('index', idx, 'kind', kind) ORDER BY idx)
+          FROM log_entries WHERE cert_id = $1::uuid) AS logged,
+       EXISTS (SELECT 1 FROM certificates WHERE id = $1::uuid) AS exists,
+       c.size::text AS size, c.root, c.note,
+       (SELECT string_agg(line || chr(10), '' ORDER BY witness) FROM log_cosignatures s WHERE s.size = c.size) AS cosignatures
+     FROM (SELECT 1) one
+     LEFT JOIN LATERAL (SELECT size, root, note FROM log_checkpoints ORDER BY size DESC LIMIT 1) c ON true`,
+    [certId],
+    { name: 'passgeni_log_inclusion_context' },
+  );
+  return {
+    logged: row?.logged ?? [],
+    exists: row?.exists ?? false,
+    latest:
+      row?.size != null && row.root && row.note !== null
+        ? { size: Number(row.size), root: Buffer.from(row.root), note: row.note }
+        : undefined,
+    cosignatures: row?.cosignatures ?? '',
+  };
+}
+
 /** Hashes at one tree level, indices [from, from + count): a tlog tile's contents. */
 export async function nodeRange(
   db: Queryable,
