@@ -197,6 +197,8 @@ export const MIGRATIONS: readonly Migration[] = [
         body text NOT NULL,
         queued_at timestamptz NOT NULL
       )`,
+      // "is it queued?" for a certificate's page and proof, while the sequencer is behind
+      `CREATE INDEX log_queue_cert ON log_queue (cert_id)`,
       // the log's entries, by index (RFC 9162 leaf order); the body is the exact entry bytes (ASCII)
       `CREATE TABLE log_entries (
         idx bigint PRIMARY KEY,
