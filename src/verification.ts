@@ -23,6 +23,8 @@ import { isIdAnyCase } from './lib/ids.js';
 import { checkHostedClaims, isHostedPayload, personalDataIn } from './certificate/hosted-claims.js';
 import { credentialMisfit } from './policy/index.js';
 import type { TrustAnchor, TrustStore } from './trust/index.js';
+import { checkLogInclusion, pinnedLogKey } from './trust/transparency.js';
+import type { LogOutcome, LogRequirement } from './trust/transparency.js';
 
 /**
  * The verification every front end shares (CLI `verify`, the verify action, rotation, inventory):
@@ -59,6 +61,8 @@ export interface VerifyTarget {
   requireWorkflow?: string | undefined;
   /** Check the credential in this store against the certificate's binding. */
   credentialFrom?: SecretStore | undefined;
+  /** Check the certificate's inclusion in its issuer's transparency log (src/trust/transparency.ts). */
+  log?: LogRequirement | undefined;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -89,6 +93,8 @@ export interface VerifyReport {
   binding: BindingOutcome;
   /** Whose keys the signature was checked with, and why they were trusted. */
   trust?: TrustDecision;
+  /** The transparency log check, when asked for. */
+  log?: LogOutcome;
 }
 
 export interface TrustDecision {
@@ -111,6 +117,7 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 export async function verifyCertificate(target: VerifyTarget): Promise<VerifyReport> {
   const input = target.certificate.trim();
   const fetchOptions = target.fetch ? { fetch: target.fetch } : {};
+  pinnedLogKey(target.log);
   const source = await resolveSource(input, target, fetchOptions);
   if ('untrusted' in source) return source.untrusted;
   const { jwt, certUrl, trust } = source;
@@ -194,6 +201,19 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     }
   }
 
+  let log: LogOutcome | undefined;
+  if (target.log) {
+    const base =
+      certUrl?.replace(/\/cert\/[^/]+$/, '') ?? (target.issuerBase?.trim().replace(/\/+$/, '') || undefined);
+    log = await checkLogInclusion(base, claims?.jti ?? idOf(jwt), jwt, target.log, fetchOptions);
+    if (target.log.require && log.status !== 'included') {
+      reasons.push({
+        code: log.code ?? (log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING'),
+        message: log.message ?? 'The certificate is not proven to be in the transparency log.',
+      });
+    }
+  }
+
   // Revocation wins; then our own clock's verdict on expiry; then what the issuer says.
   const expired = !result.valid && result.reasons.some((r) => r.code === 'EXPIRED');
   const status: VerifyReport['status'] =
@@ -229,6 +249,7 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
     live: live !== undefined,
     binding,
     trust,
+    ...(log !== undefined && { log }),
   };
 }
 

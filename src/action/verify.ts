@@ -34,6 +34,10 @@ export interface VerifyInputs {
   requireWorkflow: string | undefined;
   minDaysRemaining: number | undefined;
   credentialFrom: string | undefined;
+  /** A missing or bad transparency-log inclusion proof fails (docs/transparency.md). */
+  requireLog: boolean;
+  /** The log's pinned verifier key; default: the issuer's published one. */
+  logKey: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
   /** One GitHub issue per certificate that is not valid or is close to expiry (verify-issues.ts). */
@@ -56,6 +60,8 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     requireWorkflow: inputs.string('require-workflow', { maxLength: 1024 }),
     minDaysRemaining: inputs.integer('min-days-remaining', { min: 0, max: 36_500 }),
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
+    requireLog: inputs.boolean('require-log', false),
+    logKey: inputs.string('log-key', { maxLength: 1024 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
     openIssues: inputs.boolean('open-issues', false),
@@ -97,6 +103,10 @@ export async function run(
       checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
       requireWorkflow: inputs.requireWorkflow,
       credentialFrom,
+      log:
+        inputs.requireLog || inputs.logKey !== undefined
+          ? { require: inputs.requireLog, verifierKey: inputs.logKey }
+          : undefined,
     });
     writeOutputs(runtime, report);
     if (inputs.showSummary) writeSummary(runtime, report);

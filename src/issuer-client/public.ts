@@ -87,6 +87,23 @@ export async function fetchIssuerIdentity(
 }
 
 /**
+ * A certificate's inclusion proof in the issuer's transparency log (`/api/v1/certificates/:id/inclusion`),
+ * as untrusted JSON: the caller checks its shape and verifies it.
+ */
+export async function fetchInclusionProof(
+  base: string,
+  id: string,
+  options: { fetch?: typeof fetch } = {},
+): Promise<unknown> {
+  return getJson(
+    `${base}/api/v1/certificates/${encodeURIComponent(id)}/inclusion`,
+    base,
+    MAX_RECORD_BYTES,
+    options,
+  );
+}
+
+/**
  * These answers come from whatever host a certificate URL names, so they are bounded well below
  * the HTTP client's general 8 MiB: a record holds one certificate (at most 20,000 characters by
  * the schema above), and a JWKS of over 1 MiB is refused from a file too (loadJwks).

@@ -3,6 +3,7 @@ import type { CertificateRecord } from './certificate-status.js';
 import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard, parseGuarded } from './guard.js';
+import { queueRevocationsCte } from './log/entries.js';
 import { certificateIdSchema } from './schemas.js';
 import type { Caller, CertificateStatusResponse } from './types.js';
 
@@ -28,8 +29,8 @@ const ACTIVATE_SQL = `WITH c AS (
     UPDATE certificates SET revoked_at = $3::timestamptz, revocation_reason = 'not-stored'
     WHERE id = $1::uuid AND team_id = $2::text AND revoked_at IS NULL AND activated_at IS NULL
       AND activate_by <= $3::timestamptz
-    RETURNING revoked_at
-  ), e AS (
+    RETURNING id, revoked_at, revocation_reason
+  ), ${queueRevocationsCte('x')}, e AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
     SELECT CASE WHEN EXISTS (SELECT 1 FROM a) THEN 'certificate.activated'
                 WHEN EXISTS (SELECT 1 FROM x) THEN 'certificate.expired-pending'
@@ -133,8 +134,8 @@ export async function revokeExpiredPending(ctx: IssuerContext): Promise<number> 
     `WITH x AS (
       UPDATE certificates SET revoked_at = $1::timestamptz, revocation_reason = 'not-stored'
       WHERE activated_at IS NULL AND revoked_at IS NULL AND activate_by <= $1::timestamptz
-      RETURNING id, team_id, activate_by
-    )
+      RETURNING id, team_id, activate_by, revoked_at, revocation_reason
+    ), ${queueRevocationsCte('x')}
     INSERT INTO usage_events (type, team_id, cert_id, at, detail)
     SELECT 'certificate.expired-pending', team_id, id, $1::timestamptz,
       jsonb_build_object('op', 'housekeeping', 'reason', 'not-stored', 'activate_by', activate_by)

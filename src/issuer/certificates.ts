@@ -39,6 +39,10 @@ const STORE_CERTIFICATE_SQL = `WITH r AS (
     FROM r
     ON CONFLICT (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id
+  ), lq AS (
+    -- the transparency log's issuance entry: the JWT exactly as issued (src/issuer/log/entries.ts)
+    INSERT INTO log_queue (kind, cert_id, body, queued_at)
+    SELECT 'issuance', c.id, r.jwt, r.issued_at FROM r, c
   )
 INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
 SELECT 'certificate.issued', r.team_id, r.key_id, r.ip, c.id, r.issued_at, r.detail FROM r, c

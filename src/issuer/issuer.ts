@@ -23,6 +23,9 @@ import { revokeCertificate } from './revocation.js';
 import { createSession } from './sessions.js';
 import { registerSigningKey, resolveSigningKey } from './signing-keys.js';
 import type { ResolvedSigningKey } from './signing-keys.js';
+import { parseWitnessKey } from '../certificate/transparency/cosignature.js';
+import { resolveLogKey } from './log/key.js';
+import { SEQUENCE_INTERVAL_MS, TransparencyLog } from './log/log.js';
 import type {
   Caller,
   CertificateList,
@@ -102,10 +105,36 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
     };
     const keys = new PublishedJwks(db, signing.key, clock);
     await keys.refresh();
+    const logKey = await resolveLogKey(
+      {
+        ...(options.logKey !== undefined && { logKey: options.logKey }),
+        ...(options.logKeyFile !== undefined && { logKeyFile: options.logKeyFile }),
+        ...(options.env !== undefined && { env: options.env }),
+        ...(dataDir !== undefined && !usesPostgres && { dataDir }),
+        ...(options.onNotice !== undefined && { onNotice: options.onNotice }),
+      },
+      db,
+    );
+    const log = new TransparencyLog(
+      db,
+      issuerId,
+      logKey.key,
+      clock,
+      settings.publicUrl,
+      (options.logWitnesses ?? []).map((w) => ({ url: w.url, key: parseWitnessKey(w.verifierKey) })),
+      (message) => logger.warn({}, message),
+    );
+    await log.init();
     // the in-process local issuer runs no timers: each run sweeps what earlier runs left pending
     await revokeExpiredPending(ctx);
     // re-reads the JWKS (keys added by other replicas) and runs housekeeping, each on its own timer
     const timers = [
+      every(
+        options.logSequenceMs ?? SEQUENCE_INTERVAL_MS,
+        () => log.sequence(),
+        logger,
+        'appending queued entries to the transparency log failed; retrying',
+      ),
       every(
         (options.jwksRefreshSeconds ?? 30) * 1000,
         () => keys.refresh(),
@@ -127,8 +156,15 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
         'housekeeping failed',
       ),
     ];
-    return new Issuer(ctx, keys, signing.source, async () => {
+    return new Issuer(ctx, keys, log, signing.source, async () => {
       for (const stop of timers) stop();
+      // what this process issued or revoked is logged before it lets go (the CLI's local issuer
+      // lives for one run); anything left stays queued for the next sequencer
+      await log
+        .sequence()
+        .catch((error: unknown) =>
+          logger.warn({ err: { message: String(error) } }, 'final log append failed'),
+        );
       if (ownsDatabase) await db.close();
     });
   } catch (error) {
@@ -158,6 +194,8 @@ export class Issuer {
   constructor(
     private readonly ctx: IssuerContext,
     private readonly keys: PublishedJwks,
+    /** The transparency log of every issuance and revocation (docs/transparency.md). */
+    readonly log: TransparencyLog,
     /** Where the signing key came from (for the start-up log; never the key itself). */
     readonly keySource: ResolvedSigningKey['source'],
     private readonly release: () => Promise<void>,

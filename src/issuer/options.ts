@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { SigningKey } from '../certificate/index.js';
 import { InputError } from '../errors.js';
 import type { Database } from './db/types.js';
@@ -53,6 +54,14 @@ export interface IssuerOptions {
   activationTimeoutMinutes?: number;
   /** OIDC providers whose ID tokens are accepted instead of API keys, and their team policies. */
   oidc?: OidcOptions;
+  /** The transparency log's Ed25519 key (src/issuer/log/key.ts says where it comes from otherwise). */
+  logKey?: KeyObject;
+  /** `--log-key-file`: the log key in PKCS#8 PEM. */
+  logKeyFile?: string;
+  /** Witnesses asked to cosign each checkpoint: `url` (their submission prefix) and verifier key (type 0x04). */
+  logWitnesses?: ReadonlyArray<{ url: string; verifierKey: string }>;
+  /** How often queued log entries are appended. Default 500 ms; 0 = only on `issuer.log.sequence()` and close. */
+  logSequenceMs?: number;
 }
 
 /** The settings that do not depend on the database or the key, checked before either is opened. */

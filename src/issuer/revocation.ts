@@ -4,6 +4,7 @@ import type { IssuerContext } from './context.js';
 import { IssuerServiceError } from './errors.js';
 import { guard, parseGuarded } from './guard.js';
 import { certificateIdSchema, parseWith, revokeBodySchema } from './schemas.js';
+import { queueRevocationsCte } from './log/entries.js';
 import { REVOCATION_REASONS } from './types.js';
 import type { Caller, CertificateStatusResponse } from './types.js';
 
@@ -17,8 +18,8 @@ const REVOKE_CERTIFICATE_SQL = `WITH c AS (
   ), u AS (
     UPDATE certificates SET revoked_at = $3::timestamptz, revocation_reason = $4::text, revoked_by_key = $5::text
     WHERE id = $1::uuid AND team_id = $2::text AND revoked_at IS NULL
-    RETURNING revoked_at, revocation_reason
-  ), e AS (
+    RETURNING id, revoked_at, revocation_reason
+  ), ${queueRevocationsCte('u')}, e AS (
     INSERT INTO usage_events (type, team_id, api_key_id, ip, cert_id, at, detail)
     SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN 'certificate.revoked' ELSE 'certificate.revoke_rejected' END,
       $2::text, $5::text, $6::text, (SELECT id FROM c), $3::timestamptz,

@@ -37,6 +37,8 @@ export interface HttpResponse {
   headers: IncomingHttpHeaders;
   /** The body exactly as received: callers that must not re-serialise JSON need the text. */
   text: string;
+  /** The body's bytes (binary answers: transparency log tiles). */
+  bytes: Buffer;
 }
 
 /** Failures of our own making; anything else is Node's system error code (ECONNREFUSED, ENOTFOUND …). */
@@ -193,8 +195,8 @@ function exchange(
         follow(request, url, method, body, status, location, deadline, redirects).then(resolve, reject);
         return;
       }
-      read(res, maxBody, origin, fail, (text) => {
-        if (settle()) resolve({ status, headers: res.headers, text });
+      read(res, maxBody, origin, fail, (bytes) => {
+        if (settle()) resolve({ status, headers: res.headers, text: bytes.toString('utf8'), bytes });
       });
     });
 
@@ -245,7 +247,7 @@ function read(
   maxBody: number,
   origin: string,
   fail: (code: HttpFailure | string, message: string) => void,
-  done: (text: string) => void,
+  done: (bytes: Buffer) => void,
 ): void {
   const tooLarge = (): void =>
     fail('TOO_LARGE', `The answer from ${origin} is larger than ${maxBody} bytes; it was not read.`);
@@ -257,7 +259,7 @@ function read(
     if (size > maxBody) return tooLarge();
     chunks.push(chunk);
   });
-  res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+  res.on('end', () => done(Buffer.concat(chunks)));
   res.on('error', (error: NodeJS.ErrnoException) => unreachable(error, origin, fail));
   res.on('close', () => {
     if (!res.complete) fail('ECONNRESET', `${origin} closed the connection before the answer was complete.`);

@@ -390,6 +390,12 @@ describe.each(BACKENDS)('issuer over HTTP on %s', (backend) => {
       certificate_url_prefix: `${t.url}/cert/`,
       api: `${t.url}/api/v1`,
       keys: [{ kid: t.issuer.kid, thumbprint: key && (await calculateJwkThumbprint(key, 'sha256')) }],
+      log: {
+        origin: t.issuer.issuerId,
+        verifier_key: t.issuer.log.verifierKey,
+        checkpoint_url: `${t.url}/log/checkpoint`,
+        tiles_url: `${t.url}/log/`,
+      },
     });
     const etag = response.headers.get('etag') ?? '';
     const cached = await fetch(`${t.url}/.well-known/passgeni-issuer`, {

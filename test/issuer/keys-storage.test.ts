@@ -144,8 +144,11 @@ describe('embedded data directory', () => {
       onNotice: (m) => notices.push(m),
       env: {},
     });
-    expect(notices).toHaveLength(1);
+    // the signing key's notice, then the transparency log key's (docs/transparency.md)
+    expect(notices).toHaveLength(2);
     expect(notices[0]).toContain(`kid ${issuer.kid}`);
+    expect(notices[1]).toContain('log-key.pem');
+    expect(statSync(join(dir, 'log-key.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'signing-key.jwk')).mode & 0o777).toBe(0o600);
     expect(issuer.keySource).toBe('generated');
     const team = await issuer.ensureTeam('local');
@@ -173,7 +176,7 @@ describe('embedded data directory', () => {
     });
     expect(again.kid).toBe(issuer.kid);
     expect(again.keySource).toBe('data-dir');
-    expect(notices).toHaveLength(1);
+    expect(notices).toHaveLength(2);
     expect((await again.getCertificate(cert.cert_id)).status).toBe('valid');
     await again.close();
 

@@ -14,6 +14,8 @@ import { register as keygen } from './keygen.js';
 import { register as apiKey } from './api-key.js';
 import { register as certificates } from './certificates.js';
 import { register as events } from './events.js';
+import { register as log } from './log.js';
+import { register as witness } from './witness.js';
 
 /**
  * Each command file exports `register(program)`. The list is explicit so the bundle contains
@@ -35,6 +37,8 @@ const registrations: Array<(program: Command) => void> = [
   serve,
   keygen,
   apiKey,
+  log,
+  witness,
 ];
 
 export function registerCommands(program: Command): void {

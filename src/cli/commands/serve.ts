@@ -34,6 +34,8 @@ interface ServeOptions {
   trustOidc: string[];
   oidcAudience?: string;
   oidcPolicy: string[];
+  logKeyFile?: string;
+  logWitness: string[];
   logLevel: string;
   json?: boolean;
 }
@@ -133,6 +135,13 @@ export function register(program: Command): void {
       [],
     )
     .option('--pool-size <n>', 'PostgreSQL connections per pool (two pools per process)', parseWhole(1, 1000))
+    .option('--log-key-file <file>', "the transparency log's Ed25519 key, PKCS#8 PEM (env PASSGENI_LOG_KEY)")
+    .option(
+      '--log-witness <url=vkey>',
+      'ask this witness (C2SP tlog-witness) to cosign each log checkpoint: URL=VERIFIER_KEY; repeat for several',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .addOption(
       new Option('--log-level <level>', 'log level of the JSON logs on stdout')
         .choices(LOG_LEVELS)
@@ -223,6 +232,8 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
         ...(options.oidcAudience !== undefined && { audience: options.oidcAudience }),
       },
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
+      ...(options.logKeyFile !== undefined && { logKeyFile: options.logKeyFile }),
+      logWitnesses: options.logWitness.map(parseWitnessFlag),
       logger,
       onNotice: notice,
     });
@@ -356,4 +367,17 @@ function parseTrustProxy(value: string | undefined): boolean | number | string |
     );
   }
   return value;
+}
+
+/** `--log-witness URL=VKEY`: the URL up to the first "=" (a verifier key may end in base64 padding). */
+function parseWitnessFlag(value: string): { url: string; verifierKey: string } {
+  const at = value.indexOf('=');
+  const url = value.slice(0, at);
+  if (at < 0 || !/^https?:\/\/\S+$/.test(url)) {
+    throw new InputError(
+      'INVALID_OPTION',
+      "--log-witness takes URL=VERIFIER_KEY: the witness's submission URL and the key `passgeni witness` prints.",
+    );
+  }
+  return { url, verifierKey: value.slice(at + 1) };
 }

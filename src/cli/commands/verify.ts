@@ -27,6 +27,10 @@ interface VerifyOptions extends IssuerCliOptions {
   attestationTrustedRoot?: string;
   credentialFrom?: string;
   trust: string[];
+  requireLog?: boolean;
+  logKey?: string;
+  witness: string[];
+  requireWitnesses?: number;
   json?: boolean;
 }
 
@@ -65,6 +69,20 @@ export function register(program: Command): void {
     .option(
       '--credential-from <store-uri>',
       'check that the credential in this store is the one the certificate is bound to',
+    )
+    .option(
+      '--require-log',
+      "require a verifying inclusion proof in the issuer's transparency log (a missing or bad one fails)",
+    )
+    .option(
+      '--log-key <vkey>',
+      "pin the log's verifier key (name+hexkeyid+base64key; default: the one the issuer publishes); checks the log",
+    )
+    .option('--witness <vkey>', 'a trusted log witness, by its verifier key; repeat for several', collect, [])
+    .option(
+      '--require-witnesses <n>',
+      'require the log checkpoint to be cosigned by at least n of the --witness keys (implies --require-log)',
+      parseNonNegativeInt,
     );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
@@ -75,7 +93,9 @@ With --trust (or PASSGENI_TRUST), a certificate is valid only from a trusted iss
 under its base, the \`iss\` must be its id, and the signature must verify with its pinned keys
 (UNTRUSTED_ISSUER, ISSUER_MISMATCH otherwise). Without, a URL is checked against its own host's
 keys for this call only, and the output says so: anyone who controls that host could make it pass.
-A JWT with --jwks is verified fully offline (no revocation status). A certificate id is looked up
+A JWT with --jwks is verified fully offline (no revocation status). --require-log (or --log-key)
+also checks the certificate's inclusion proof in the issuer's transparency log against a checkpoint
+whose signature verifies (docs/transparency.md). A certificate id is looked up
 at --issuer-url, or in the local issuer's --data-dir. \`passgeni trust <issuer-url>\` prints the
 line to pin an issuer.
 
@@ -116,6 +136,15 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
       requireWorkflow: options.requireWorkflow,
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
+      log:
+        options.requireLog || options.logKey !== undefined || options.requireWitnesses
+          ? {
+              require: options.requireLog === true || (options.requireWitnesses ?? 0) > 0,
+              verifierKey: options.logKey,
+              witnesses: options.witness,
+              requireWitnesses: options.requireWitnesses,
+            }
+          : undefined,
     });
     const attestation = await checkAttestation(report, certificate, options);
     const valid = report.valid && (attestation?.valid ?? true);
@@ -215,6 +244,7 @@ function describe(report: VerifyReport): string {
   );
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
   if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
+  if (report.log) lines.push(`  log           ${describeLog(report.log)}`);
   return lines.join('\n');
 }
 
@@ -223,6 +253,19 @@ function rotationBasis(c: CertificateClaims): string {
   return c.rotation_basis === 'risk-analysis'
     ? " (the user's risk analysis)"
     : ` (the standard's clause for ${c.credential_kind} credentials)`;
+}
+
+function describeLog(log: NonNullable<VerifyReport['log']>): string {
+  const key = log.log_key
+    ? ` (log key ${log.log_key}, ${log.key_source === 'pinned' ? 'pinned' : 'as published by the issuer'})`
+    : '';
+  if (log.status === 'included') {
+    const witnesses = log.cosigned_by
+      ? `; cosigned by ${log.cosigned_by.join(', ') || 'no trusted witness'}`
+      : '';
+    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}${witnesses}`;
+  }
+  return `${log.status === 'invalid' ? 'INVALID PROOF' : 'not proven'}: ${log.message ?? ''}${key}`;
 }
 
 function describeTrust(trust: TrustDecision): string {

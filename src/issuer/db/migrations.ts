@@ -193,6 +193,67 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE sessions ADD COLUMN rotate_every_days integer`,
     ],
   },
+  {
+    version: 8,
+    name: 'transparency log',
+    statements: [
+      // what issuance and revocation append, in the same statement as the change they record; the
+      // sequencer (any replica) moves it into the log in batches. Replicas on older versions never
+      // write here, so certificates they issue during a rolling upgrade are logged by nobody: finish
+      // the upgrade before relying on the log
+      `CREATE TABLE log_queue (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL,
+        cert_id uuid NOT NULL,
+        body text NOT NULL,
+        queued_at timestamptz NOT NULL
+      )`,
+      // "is it queued?" for a certificate's page and proof, while the sequencer is behind
+      `CREATE INDEX log_queue_cert ON log_queue (cert_id)`,
+      // the log's entries, by index (RFC 9162 leaf order); the body is the exact entry bytes (ASCII)
+      `CREATE TABLE log_entries (
+        idx bigint PRIMARY KEY,
+        kind text NOT NULL,
+        cert_id uuid NOT NULL,
+        body text NOT NULL,
+        queued_at timestamptz NOT NULL,
+        logged_at timestamptz NOT NULL
+      )`,
+      `CREATE INDEX log_entries_cert ON log_entries (cert_id, idx)`,
+      // every complete subtree's hash: level 0 = the entry's leaf hash, level l = the subtree of
+      // 2^l leaves starting at leaf idx * 2^l. Written once, never changed; a proof reads O(log n)
+      `CREATE TABLE log_nodes (
+        level smallint NOT NULL,
+        idx bigint NOT NULL,
+        hash bytea NOT NULL,
+        PRIMARY KEY (level, idx)
+      )`,
+      // the one sequencer: a batch is appended only if `size` is still what it read (compare and
+      // set in the appending statement), so replicas racing to sequence never both append
+      `CREATE TABLE log_state (
+        id smallint PRIMARY KEY CHECK (id = 1),
+        size bigint NOT NULL,
+        private_key text
+      )`,
+      `INSERT INTO log_state (id, size) VALUES (1, 0)`,
+      // each signed checkpoint (C2SP tlog-checkpoint as a signed note), one per appended batch
+      `CREATE TABLE log_checkpoints (
+        size bigint PRIMARY KEY,
+        root bytea NOT NULL,
+        note text NOT NULL,
+        created_at timestamptz NOT NULL
+      )`,
+      // witnesses' cosignature lines (C2SP tlog-cosignature) on the checkpoint of a size, verified
+      // before they are stored; served appended to that checkpoint
+      `CREATE TABLE log_cosignatures (
+        size bigint NOT NULL,
+        witness text NOT NULL,
+        line text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (size, witness)
+      )`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

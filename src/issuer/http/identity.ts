@@ -22,5 +22,12 @@ export async function identityDocument(issuer: Issuer): Promise<Record<string, u
     // what a keyless CI job requests its OIDC token for (docs/actions.md)
     ...(issuer.oidcAudience !== undefined && { oidc_audience: issuer.oidcAudience }),
     keys,
+    // the transparency log: its checkpoints are signed notes by this verifier key (docs/transparency.md)
+    log: {
+      origin: issuer.log.origin,
+      verifier_key: issuer.log.verifierKey,
+      checkpoint_url: `${issuer.publicUrl}/log/checkpoint`,
+      tiles_url: `${issuer.publicUrl}/log/`,
+    },
   };
 }

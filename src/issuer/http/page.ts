@@ -17,6 +17,12 @@ export interface PageContext {
   jwksUrl: string;
 }
 
+/** Where the certificate is in the transparency log; undefined = not logged yet. */
+export interface LogPosition {
+  leafIndex: number;
+  treeSize: number;
+}
+
 const STYLE = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}
@@ -169,7 +175,11 @@ function keyIdOf(jwt: string): string {
   }
 }
 
-export function renderCertificatePage(s: CertificateStatusResponse, ctx: PageContext): string {
+export function renderCertificatePage(
+  s: CertificateStatusResponse,
+  ctx: PageContext,
+  log?: LogPosition,
+): string {
   const c = s.claims;
   const asserted = assertedClaims(c);
   const binding = asserted.credential_binding;
@@ -213,6 +223,12 @@ passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issue
     ['Certified at', when(new Date(c.iat * 1000).toISOString())],
     ['Expires', when(s.expires_at)],
     ['Rotate by', rotateByText(c)],
+    [
+      'Transparency log',
+      log
+        ? `Logged at index ${log.leafIndex}, included in checkpoint of size ${log.treeSize} (<a href="/api/v1/certificates/${escapeHtml(s.cert_id)}/inclusion">inclusion proof</a>, <a href="/log/checkpoint">checkpoint</a>)`
+        : 'Not logged yet: certificates are logged within a second of issuance',
+    ],
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],
     ['Issuer', `<code>${escapeHtml(c.iss)}</code>`],
     [

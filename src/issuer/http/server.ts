@@ -6,6 +6,7 @@ import { httpStatusOf, IssuerServiceError, messageOf } from '../errors.js';
 import type { RateLimitState } from '../limits.js';
 import type { Issuer } from '../issuer.js';
 import type { Caller } from '../types.js';
+import { registerLogRoutes } from '../log/routes.js';
 import { identityDocument } from './identity.js';
 import { PAGE_CSP, renderCertificatePage, renderNotFoundPage } from './page.js';
 
@@ -171,7 +172,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .code(replayed ? 200 : 201)
       .type(JSON_TYPE)
       .header('location', result.cert_url)
-      .send(result);
+      .send({ ...result, log: issuer.log.pendingEntry(result.cert_id, result.certificate) });
   });
 
   app.get('/api/v1/certificates', async (request, reply) => {
@@ -219,7 +220,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply
       .type(HTML_TYPE)
       .header('content-security-policy', PAGE_CSP)
-      .send(renderCertificatePage(result, issuer));
+      .send(renderCertificatePage(result, issuer, await issuer.log.position(result.cert_id)));
   });
 
   app.get('/cert/:id/jwt', async (request, reply) => {
@@ -258,6 +259,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.get('/.well-known/passgeni-issuer', async (request, reply) =>
     sendPublicJson(request, reply, await identityDocument(issuer)),
   );
+
+  registerLogRoutes(app, issuer.log);
 
   app.get('/healthz', async (_request, reply) => {
     const health = await issuer.health();

@@ -1,0 +1,166 @@
+import { openCheckpoint } from '../certificate/transparency/checkpoint.js';
+import { leafHash, verifyInclusion } from '../certificate/transparency/merkle.js';
+import { parseVerifierKey } from '../certificate/transparency/note.js';
+import type { NoteVerifier } from '../certificate/transparency/note.js';
+import { parseWitnessKey, verifiedCosigners } from '../certificate/transparency/cosignature.js';
+import { InputError, isPassgeniError } from '../errors.js';
+import { fetchInclusionProof, fetchIssuerIdentity } from '../issuer-client/public.js';
+import * as z from '../zod.js';
+
+/**
+ * Whether a certificate is in its issuer's transparency log (docs/transparency.md): its inclusion
+ * proof must lead from the exact bytes of the JWT to the root of a checkpoint whose signature, by
+ * the log key, verifies. The log key is the one pinned by the caller or, failing that, the one
+ * the issuer's identity document publishes.
+ */
+export interface LogRequirement {
+  /** A missing or bad proof makes the certificate not valid (otherwise the report only says so). */
+  require: boolean;
+  /** The log's verifier key, `name+hexkeyid+base64key`; default: the issuer's published one. */
+  verifierKey?: string | undefined;
+  /** Witnesses trusted to cosign checkpoints (verifier keys, type 0x04, as `passgeni witness` prints). */
+  witnesses?: readonly string[] | undefined;
+  /** How many of them must have cosigned the checkpoint (default 0). */
+  requireWitnesses?: number | undefined;
+}
+
+export interface LogOutcome {
+  /** `included`: proven; `missing`: no proof to check (not logged yet, no log, unreachable); `invalid`: a proof that fails. */
+  status: 'included' | 'missing' | 'invalid';
+  leaf_index?: number;
+  tree_size?: number;
+  /** The log key the checkpoint was verified with, and where it came from. */
+  log_key?: string;
+  key_source?: 'pinned' | 'issuer';
+  /** The trusted witnesses whose cosignature on the checkpoint verified. */
+  cosigned_by?: string[];
+  /** Set when the failure has a code of its own (too few witnesses). */
+  code?: 'LOG_WITNESSES_MISSING';
+  message?: string;
+}
+
+const proofSchema = z.looseObject({
+  leaf_index: z.int().check(z.minimum(0)),
+  tree_size: z.int().check(z.minimum(1)),
+  hashes: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64)),
+  checkpoint: z.string().check(z.maxLength(16_384)),
+});
+
+const identitySchema = z.looseObject({ log: z.looseObject({ verifier_key: z.string() }) });
+
+/** Pinned keys (log and witnesses) are parsed first, so a malformed one is a usage error up front. */
+export function pinnedLogKey(requirement: LogRequirement | undefined): NoteVerifier | undefined {
+  for (const w of requirement?.witnesses ?? []) parseWitnessKey(w);
+  const required = requirement?.requireWitnesses ?? 0;
+  if (required > (requirement?.witnesses?.length ?? 0)) {
+    throw new InputError(
+      'WITNESSES_REQUIRED',
+      `Requiring ${required} witness cosignatures needs at least that many trusted witness keys; name each witness by its verifier key.`,
+    );
+  }
+  return requirement?.verifierKey === undefined ? undefined : parseVerifierKey(requirement.verifierKey);
+}
+
+export async function checkLogInclusion(
+  base: string | undefined,
+  certId: string | undefined,
+  jwt: string,
+  requirement: LogRequirement,
+  fetchOptions: { fetch?: typeof fetch },
+): Promise<LogOutcome> {
+  if (base === undefined || certId === undefined) {
+    return {
+      status: 'missing',
+      message:
+        "The transparency log can only be checked with the issuer's URL: give the certificate URL, or the issuer URL.",
+    };
+  }
+  const pinned = pinnedLogKey(requirement);
+  let verifier = pinned;
+  if (!verifier) {
+    const identity = identitySchema.safeParse(
+      await fetchIssuerIdentity(base, fetchOptions).catch(() => undefined),
+    );
+    if (!identity.success) {
+      return { status: 'missing', message: `The issuer at ${base} publishes no transparency log key.` };
+    }
+    try {
+      verifier = parseVerifierKey(identity.data.log.verifier_key);
+    } catch {
+      return { status: 'invalid', message: `The issuer at ${base} publishes a malformed log key.` };
+    }
+  }
+  const logKey = `${verifier.name}+${verifier.keyId.toString('hex')}`;
+  const keySource = pinned ? ('pinned' as const) : ('issuer' as const);
+  let raw: unknown;
+  try {
+    raw = await fetchInclusionProof(base, certId, fetchOptions);
+  } catch (error) {
+    // a 404: the issuer has no entry for it (yet: it logs within a second of issuance)
+    const notLogged = isPassgeniError(error) && error.code === 'CERTIFICATE_NOT_FOUND';
+    const why = isPassgeniError(error) ? error.message : String(error);
+    return {
+      status: 'missing',
+      log_key: logKey,
+      key_source: keySource,
+      message: notLogged
+        ? `The certificate is not in the transparency log yet (${base} logs certificates within a second of issuance); verify again shortly.`
+        : `No inclusion proof from the issuer's transparency log: ${why}`,
+    };
+  }
+  const proof = proofSchema.safeParse(raw);
+  if (!proof.success) {
+    return {
+      status: 'invalid',
+      log_key: logKey,
+      key_source: keySource,
+      message: 'The inclusion proof is malformed.',
+    };
+  }
+  const { leaf_index, tree_size, hashes, checkpoint } = proof.data;
+  const invalid = (message: string): LogOutcome => ({
+    status: 'invalid',
+    leaf_index,
+    tree_size,
+    log_key: logKey,
+    key_source: keySource,
+    message,
+  });
+  let cp;
+  try {
+    cp = openCheckpoint(checkpoint, verifier);
+  } catch (error) {
+    return invalid(
+      `The log checkpoint does not verify: ${isPassgeniError(error) ? error.message : String(error)}`,
+    );
+  }
+  if (cp.size !== tree_size)
+    return invalid('The inclusion proof is for another tree size than its checkpoint.');
+  const path = hashes.map((h) => Buffer.from(h, 'base64'));
+  if (!verifyInclusion(leafHash(Buffer.from(jwt, 'ascii')), leaf_index, tree_size, path, cp.root)) {
+    return invalid(
+      `The inclusion proof does not lead from this certificate to the signed checkpoint of size ${tree_size}: the log does not contain it as issued.`,
+    );
+  }
+  const cosignedBy = verifiedCosigners(checkpoint, (requirement.witnesses ?? []).map(parseWitnessKey)).map(
+    (c) => c.name,
+  );
+  const required = requirement.requireWitnesses ?? 0;
+  if (cosignedBy.length < required) {
+    return {
+      ...invalid(
+        `The log checkpoint is cosigned by ${cosignedBy.length} of the trusted witnesses (${cosignedBy.join(', ') || 'none'}); ${required} are required. Without them, the issuer could show this log to you alone.`,
+      ),
+      cosigned_by: cosignedBy,
+      code: 'LOG_WITNESSES_MISSING',
+    };
+  }
+  return {
+    status: 'included',
+    leaf_index,
+    tree_size,
+    log_key: logKey,
+    key_source: keySource,
+    ...(requirement.witnesses?.length ? { cosigned_by: cosignedBy } : {}),
+  };
+}
