@@ -261,7 +261,8 @@ function renderMarkdown(blocks: Block[]): string {
 // HTML
 
 const STYLE = [
-  'body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}',
+  // long citations (URLs, rule ids) wrap rather than widen the page on a phone
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24;overflow-wrap:anywhere}',
   'table{border-collapse:collapse;width:100%;margin:1rem 0}',
   'th,td{border:1px solid #c9d1d9;padding:.4rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}',
   'th{background:#f3f4f6}',

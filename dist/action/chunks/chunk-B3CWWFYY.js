@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);
-function d(e,i,r=300){let n=e;for(let t of i){if(t===void 0||t==="")continue;let o=JSON.stringify(t),s=t.length<4?[o]:[o.slice(1,-1),t];for(let f of s)n=n.split(f).join(t.length<4?'"[redacted]"':"[redacted]")}return n.length>r?`${n.slice(0,r)}\u2026`:n}function c(e,i){if(!Array.isArray(e))return"";let r=e.filter(n=>typeof n=="string"&&n.trim()!=="");return r.length===0?"":` (server said: ${d(r.join("; "),i)})`}export{d as a,c as b};

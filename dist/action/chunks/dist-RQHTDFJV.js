@@ -1,0 +1,2 @@
+import { createRequire as __passgeniCreateRequire } from "node:module"; import { fileURLToPath as __passgeniFileURLToPath } from "node:url"; import { dirname as __passgeniDirname } from "node:path"; const require = __passgeniCreateRequire(import.meta.url); const __filename = __passgeniFileURLToPath(import.meta.url); const __dirname = __passgeniDirname(__filename);
+import{b as a}from"./chunk-Q2XG7TOC.js";import"./chunk-4YGQZTLG.js";import"./chunk-OSVW6HCG.js";export default a();

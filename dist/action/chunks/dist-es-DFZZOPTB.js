@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; const require = __passgeniCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-ENRKDCRV.js";import"./chunk-CMRECNDZ.js";import"./chunk-H64F3PDQ.js";import"./chunk-WHHAHRMR.js";import"./chunk-5LC73X4D.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
