@@ -345,6 +345,11 @@ describe('passgeni trust', () => {
         certificate_url_prefix: `${serve.url}/cert/`,
         api: `${serve.url}/api/v1`,
         keys: jwks.keys.map((k) => ({ kid: k.kid, thumbprint: jwkThumbprint(k) })),
+        // the transparency log, named by the same identity (docs/transparency.md)
+        log: expect.objectContaining({
+          origin: `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${jwks.keys[0]?.kid}`,
+          checkpoint_url: `${serve.url}/log/checkpoint`,
+        }) as unknown,
       });
 
       const file = join(data, 'trust');
