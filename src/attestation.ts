@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { assertedClaims } from './certificate/claims.js';
 import type { CertificateClaims } from './certificate/index.js';
 import { InputError } from './errors.js';
+import { commonJsExports } from './lib/cjs.js';
 
 /**
  * Sigstore attestations of certificates (docs/certificate.md, "Attestation"). A certify or rotate
@@ -66,8 +67,8 @@ export async function verifyAttestation(input: {
     );
   }
   const [{ bundleFromJSON }, { Verifier, toSignedEntity, toTrustMaterial }] = await Promise.all([
-    import('@sigstore/bundle'),
-    import('@sigstore/verify'),
+    import('@sigstore/bundle').then(commonJsExports),
+    import('@sigstore/verify').then(commonJsExports),
   ]);
   let bundle;
   try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import { TargetError, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
  * `mysql://ADMIN[:PASSWORD]@HOST[:PORT][?ssl-mode=…]#USER@HOSTPART` — MySQL 8 and MariaDB.
@@ -181,7 +182,7 @@ export class MysqlTarget implements Target {
   }
 
   private async connect(user: string, password: string | undefined, step: Step): Promise<Connection> {
-    const mysql = await import('mysql2/promise');
+    const mysql = commonJsExports(await import('mysql2/promise'));
     const { parsed } = this;
     const base: ConnectionOptions = {
       host: parsed.host,

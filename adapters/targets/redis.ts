@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TargetError, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
  * `redis://ADMIN[:PASSWORD]@HOST[:PORT]#USER` (`rediss://` for TLS): sets an ACL user's password
@@ -164,7 +165,7 @@ export class RedisTarget implements Target {
   }
 
   private async connect(user: string, password: string | undefined, step: Step): Promise<RedisClient> {
-    const { createClient } = await import('redis');
+    const { createClient } = commonJsExports(await import('redis'));
     const timeout = this.options.timeoutMs ?? 10_000;
     const client = createClient({
       socket: {

@@ -127,7 +127,9 @@ describe.each(BACKENDS)('passgeni api-key and serve on %s', (backend: BackendNam
 
   it('takes --audit-retention-days (0 = forever) and refuses a value that is not a whole number of days', async () => {
     const help = await runCli(['serve', '--help'], { env });
-    expect(help.stdout).toMatch(/--audit-retention-days <days>[\s\S]*0 = keep forever[\s\S]*default: 400/);
+    expect(help.stdout).toMatch(
+      /--audit-retention-days <days>[\s\S]*0 = keep\s+forever[\s\S]*default:\s+400/,
+    );
     const bad = await runCli(['serve', '--audit-retention-days', '-3', ...storage], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--audit-retention-days');
