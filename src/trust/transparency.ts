@@ -1,5 +1,4 @@
 import { checkpointText, openCheckpoint } from '../certificate/transparency/checkpoint.js';
-import { parseTsaCertificate, verifyTimestampToken } from '../certificate/transparency/timestamp.js';
 import type { TimestampFailure } from '../certificate/transparency/timestamp.js';
 import { leafHash, verifyInclusion } from '../certificate/transparency/merkle.js';
 import { parseVerifierKey } from '../certificate/transparency/note.js';
@@ -72,25 +71,29 @@ export function pinnedLogKey(requirement: LogRequirement | undefined): NoteVerif
       `Requiring ${required} witness cosignatures needs at least that many trusted witness keys; name each witness by its verifier key.`,
     );
   }
-  pinnedTsaCertificate(requirement);
+  checkTsaRequirement(requirement);
   return requirement?.verifierKey === undefined ? undefined : parseVerifierKey(requirement.verifierKey);
 }
 
-function pinnedTsaCertificate(requirement: LogRequirement | undefined) {
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/;
+
+function tsaCertificateInvalid(): InputError {
+  return new InputError(
+    'TSA_CERT_INVALID',
+    "The TSA certificate is not a PEM X.509 certificate: give the time-stamping authority's own certificate (-----BEGIN CERTIFICATE-----).",
+  );
+}
+
+/** Checked up front (a usage error before anything is fetched); parsed when a token is checked. */
+function checkTsaRequirement(requirement: LogRequirement | undefined): void {
   if (requirement?.requireTimestamp && requirement.tsaCertificate === undefined) {
     throw new InputError(
       'TSA_CERT_REQUIRED',
       "Requiring a trusted timestamp needs the TSA's certificate to check it with: give --tsa-cert FILE (PEM). A timestamp from a TSA you have not pinned proves nothing.",
     );
   }
-  if (requirement?.tsaCertificate === undefined) return undefined;
-  try {
-    return parseTsaCertificate(requirement.tsaCertificate);
-  } catch {
-    throw new InputError(
-      'TSA_CERT_INVALID',
-      "The TSA certificate is not a PEM X.509 certificate: give the time-stamping authority's own certificate (-----BEGIN CERTIFICATE-----).",
-    );
+  if (requirement?.tsaCertificate !== undefined && !PEM_CERTIFICATE.test(requirement.tsaCertificate)) {
+    throw tsaCertificateInvalid();
   }
 }
 
@@ -196,8 +199,7 @@ export async function checkLogInclusion(
     key_source: keySource,
     ...(requirement.witnesses?.length ? { cosigned_by: cosignedBy } : {}),
   };
-  const tsa = pinnedTsaCertificate(requirement);
-  if (!tsa) return included;
+  if (requirement.tsaCertificate === undefined) return included;
   const token = proof.data.timestamp?.token;
   if (token === undefined) {
     if (!requirement.requireTimestamp) return included;
@@ -207,6 +209,15 @@ export async function checkLogInclusion(
       ),
       code: 'TIMESTAMP_MISSING',
     };
+  }
+  // pkijs is loaded only by a verifier that checks timestamps
+  const { parseTsaCertificate, verifyTimestampToken } =
+    await import('../certificate/transparency/timestamp.js');
+  let tsa;
+  try {
+    tsa = parseTsaCertificate(requirement.tsaCertificate);
+  } catch {
+    throw tsaCertificateInvalid();
   }
   const body = checkpointText({ origin: cp.origin, size: cp.size, root: cp.root });
   const check = await verifyTimestampToken(Buffer.from(token, 'base64'), body, { tsaCertificate: tsa });

@@ -1,10 +1,4 @@
 import { checkpointText } from '../../certificate/transparency/checkpoint.js';
-import {
-  checkpointImprint,
-  timestampRequest,
-  tokenOfReply,
-  verifyTimestampToken,
-} from '../../certificate/transparency/timestamp.js';
 import { httpRequest } from '../../lib/http.js';
 import type { Queryable } from '../db/types.js';
 
@@ -38,6 +32,9 @@ export class TimestampRequests {
   }
 
   private async one(size: number, root: Buffer, now: Date): Promise<void> {
+    // pkijs is loaded only by an issuer that has a TSA
+    const { checkpointImprint, timestampRequest, tokenOfReply, verifyTimestampToken } =
+      await import('../../certificate/transparency/timestamp.js');
     const body = checkpointText({ origin: this.origin, size, root });
     const { der, nonce } = timestampRequest(checkpointImprint(body));
     const response = await httpRequest({
