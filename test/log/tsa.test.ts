@@ -2,7 +2,7 @@ import { execFileSync as exec } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../issuer/support/backends.js';
+import { BACKENDS, freshDatabase } from '../issuer/support/backends.js';
 import type { TestDatabase } from '../issuer/support/backends.js';
 import { uniqueTeam } from '../issuer/support/fixtures.js';
 import { api, testServer } from '../issuer/support/server.js';
@@ -31,7 +31,7 @@ interface Proof {
   timestamp?: { token: string; gen_time: string };
 }
 
-describe('RFC 3161 timestamps of the log checkpoints', () => {
+describe.each(BACKENDS)('RFC 3161 timestamps of the log checkpoints (%s)', (backend) => {
   let database: TestDatabase;
   let t: TestServer;
   let tsa: LocalTsa;
@@ -49,7 +49,7 @@ describe('RFC 3161 timestamps of the log checkpoints', () => {
   beforeAll(async () => {
     tsa = await startLocalTsa('tsa');
     other = await startLocalTsa('other');
-    database = await freshDatabase('pglite');
+    database = await freshDatabase(backend);
     t = await testServer(database.db, { logSequenceMs: 0, tsaUrl: tsa.url, logger });
     key = (await t.issuer.createApiKey({ team: uniqueTeam('tsa') })).key;
     for (let i = 0; i < 2; i++) certs.push(await issue());
