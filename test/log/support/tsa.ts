@@ -23,6 +23,8 @@ export interface LocalTsa {
   requests: number;
   /** While true, the server answers 503 (a TSA that is down). */
   down: boolean;
+  /** Changes each query before openssl answers it (a TSA that answers another request). */
+  rewriteQuery: ((query: Buffer) => Buffer) | undefined;
   close(): Promise<void>;
 }
 
@@ -123,7 +125,11 @@ export async function startLocalTsa(
 ): Promise<LocalTsa> {
   makeAuthority(dir, name);
   let counter = 0;
-  const state = { requests: 0, down: false };
+  const state: { requests: number; down: boolean; rewriteQuery: ((q: Buffer) => Buffer) | undefined } = {
+    requests: 0,
+    down: false,
+    rewriteQuery: undefined,
+  };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -139,7 +145,8 @@ export async function startLocalTsa(
       const n = ++counter;
       const query = join(dir, `${name}-q${n}.tsq`);
       const reply = join(dir, `${name}-r${n}.tsr`);
-      writeFileSync(query, Buffer.concat(chunks));
+      const body = Buffer.concat(chunks);
+      writeFileSync(query, state.rewriteQuery ? state.rewriteQuery(body) : body);
       run('openssl', [
         'ts',
         '-reply',
@@ -172,6 +179,12 @@ export async function startLocalTsa(
     },
     set down(value: boolean) {
       state.down = value;
+    },
+    get rewriteQuery() {
+      return state.rewriteQuery;
+    },
+    set rewriteQuery(value: ((query: Buffer) => Buffer) | undefined) {
+      state.rewriteQuery = value;
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
