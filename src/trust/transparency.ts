@@ -205,7 +205,7 @@ export async function checkLogInclusion(
     if (!requirement.requireTimestamp) return included;
     return {
       ...invalid(
-        `The log checkpoint of size ${tree_size} has no trusted timestamp: the issuer runs without --tsa-url, or its TSA did not answer for this checkpoint (the next checkpoint is timestamped again; verify again after the log grows).`,
+        `The log checkpoint of size ${tree_size} has no trusted timestamp: the issuer runs without --tsa-url, or its TSA has not answered for this checkpoint yet (the issuer asks again each minute and for each new checkpoint); verify again in a minute.`,
       ),
       code: 'TIMESTAMP_MISSING',
     };

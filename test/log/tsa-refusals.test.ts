@@ -21,6 +21,8 @@ describe('the issuer keeps only a TSA answer to its own request', () => {
   let tsa: LocalTsa;
   let key: string;
   const warnings: string[] = [];
+  let offset = 0;
+  let lastCert = '';
 
   beforeAll(async () => {
     tsa = await startLocalTsa('tsa');
@@ -28,6 +30,7 @@ describe('the issuer keeps only a TSA answer to its own request', () => {
     t = await testServer(database.db, {
       logSequenceMs: 0,
       tsaUrl: tsa.url,
+      clock: () => new Date(Date.now() + offset),
       logger: {
         info: () => undefined,
         warn: (_: Record<string, unknown>, msg: string) => void warnings.push(msg),
@@ -54,6 +57,7 @@ describe('the issuer keeps only a TSA answer to its own request', () => {
 
   async function logOne(): Promise<{ size: number; timestamp: unknown }> {
     const cert = await issueOverHttp(t.url, key);
+    lastCert = cert.cert_id;
     await t.issuer.log.sequence();
     const proof = await api<{ tree_size: number; timestamp?: unknown }>(
       t.url,
@@ -99,5 +103,34 @@ describe('the issuer keeps only a TSA answer to its own request', () => {
     const next = await logOne();
     expect(next.size).toBe(refused.size + 1);
     expect(next.timestamp).toMatchObject({ token: expect.any(String), gen_time: expect.any(String) });
+  });
+
+  it('asks again for a checkpoint left without a token while the log is quiet, once a minute', async () => {
+    tsa.down = true;
+    const before = tsa.requests;
+    const { size, timestamp } = await logOne();
+    expect(timestamp).toBeUndefined();
+    expect(warnings.at(-1)).toContain(`did not timestamp checkpoint ${size}: HTTP 503`);
+    tsa.down = false;
+
+    // no new entry, and not a minute yet: the TSA is not asked
+    await t.issuer.log.sequence();
+    expect(tsa.requests).toBe(before);
+
+    offset += 61_000;
+    await t.issuer.log.sequence();
+    expect(tsa.requests).toBe(before + 1);
+    expect((await t.issuer.log.checkpoint()).size).toBe(size);
+    const proof = await api<{ tree_size: number; timestamp?: { gen_time: string } }>(
+      t.url,
+      `/api/v1/certificates/${lastCert}/inclusion`,
+    );
+    expect(proof.body.tree_size).toBe(size);
+    expect(proof.body.timestamp?.gen_time).toMatch(/^\d{4}-/);
+
+    // stamped: a quiet log asks no more
+    offset += 61_000;
+    await t.issuer.log.sequence();
+    expect(tsa.requests).toBe(before + 1);
   });
 });

@@ -151,6 +151,9 @@ export class TransparencyLog {
           this.witnesses.cosign(this.sign(latest.size, latest.root), latest.size, this.clock()),
         this.tsa?.stamp(latest.size, latest.root, this.clock()),
       ]);
+    } else if (total === 0 && this.tsa?.retryDue(this.clock())) {
+      const latest = await this.latest();
+      await this.tsa.stamp(latest.size, latest.root, this.clock());
     }
     return total;
   }
