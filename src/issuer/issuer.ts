@@ -51,6 +51,8 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   const logger = options.logger ?? noopLogger;
   const limits = resolveLimits(options.limits);
   const { oidc: oidcConfig, ...settings } = resolveSettings(options);
+  // checked before any key is generated or the database migrated: bad input changes nothing
+  const tsaUrl = options.tsaUrl === undefined ? undefined : tsaUrlOf(options.tsaUrl);
   const usesPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
   const dataDir =
     options.dataDir ?? (usesPostgres || options.memory || options.database ? undefined : '.passgeni');
@@ -124,7 +126,7 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
       settings.publicUrl,
       (options.logWitnesses ?? []).map((w) => ({ url: w.url, key: parseWitnessKey(w.verifierKey) })),
       (message) => logger.warn({}, message),
-      options.tsaUrl === undefined ? undefined : tsaUrlOf(options.tsaUrl),
+      tsaUrl,
     );
     await log.init();
     // the in-process local issuer runs no timers: each run sweeps what earlier runs left pending

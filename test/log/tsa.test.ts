@@ -324,7 +324,30 @@ describe.each(BACKENDS)('RFC 3161 timestamps of the log checkpoints (%s)', (back
     expect((await proofOf(during)).tree_size).toBe(4);
   });
 
-  it('refuses a malformed --tsa-url at start-up', async () => {
+  it('refuses a malformed --tsa-url before anything is created', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'passgeni-tsa-serve-'));
+    try {
+      const result = await runCli([
+        'serve',
+        '--data-dir',
+        join(dir, 'data'),
+        '--port',
+        '0',
+        '--tsa-url',
+        'ftp://tsa.example',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--tsa-url must be the http(s) URL');
+      expect(result.stderr).toContain('[INVALID_TSA_URL]');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed tsaUrl in the issuer options', async () => {
     const db = await freshDatabase('pglite');
     try {
       await expect(testServer(db.db, { tsaUrl: 'ftp://tsa.example' })).rejects.toMatchObject({
