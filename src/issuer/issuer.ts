@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { Jwks } from '../certificate/index.js';
 import { VERSION } from '../version.js';
 import * as admin from './admin.js';
@@ -50,6 +51,8 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
   const logger = options.logger ?? noopLogger;
   const limits = resolveLimits(options.limits);
   const { oidc: oidcConfig, ...settings } = resolveSettings(options);
+  // checked before any key is generated or the database migrated: bad input changes nothing
+  const tsaUrl = options.tsaUrl === undefined ? undefined : tsaUrlOf(options.tsaUrl);
   const usesPostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
   const dataDir =
     options.dataDir ?? (usesPostgres || options.memory || options.database ? undefined : '.passgeni');
@@ -123,6 +126,7 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
       settings.publicUrl,
       (options.logWitnesses ?? []).map((w) => ({ url: w.url, key: parseWitnessKey(w.verifierKey) })),
       (message) => logger.warn({}, message),
+      tsaUrl,
     );
     await log.init();
     // the in-process local issuer runs no timers: each run sweeps what earlier runs left pending
@@ -314,4 +318,21 @@ export class Issuer {
     this.closing ??= this.release();
     return this.closing;
   }
+}
+
+/** `--tsa-url` is checked at start-up: a typo would otherwise only show as a warning per checkpoint. */
+function tsaUrlOf(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw new InputError(
+      'INVALID_TSA_URL',
+      `--tsa-url must be the http(s) URL an RFC 3161 time-stamping authority takes requests at, without credentials; got ${JSON.stringify(value.slice(0, 200))}.`,
+    );
+  }
+  return url.href;
 }

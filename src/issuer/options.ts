@@ -60,6 +60,8 @@ export interface IssuerOptions {
   logKeyFile?: string;
   /** Witnesses asked to cosign each checkpoint: `url` (their submission prefix) and verifier key (type 0x04). */
   logWitnesses?: ReadonlyArray<{ url: string; verifierKey: string }>;
+  /** `--tsa-url`: an RFC 3161 time-stamping authority asked to timestamp each new checkpoint (docs/transparency.md). */
+  tsaUrl?: string;
   /** How often queued log entries are appended. Default 500 ms; 0 = only on `issuer.log.sequence()` and close. */
   logSequenceMs?: number;
 }

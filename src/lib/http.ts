@@ -15,7 +15,7 @@ export interface HttpRequest {
   /** Default GET. */
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   /** Longest wait for a connection (DNS, TCP, TLS). Default 10 s, or PASSGENI_HTTP_CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
   /**
@@ -130,7 +130,7 @@ function exchange(
   request: HttpRequest,
   url: URL,
   method: string,
-  body: string | undefined,
+  body: string | Uint8Array | undefined,
   deadline: number,
   redirects: number,
 ): Promise<HttpResponse> {
@@ -210,7 +210,7 @@ function follow(
   request: HttpRequest,
   from: URL,
   method: string,
-  body: string | undefined,
+  body: string | Uint8Array | undefined,
   status: number,
   location: string,
   deadline: number,

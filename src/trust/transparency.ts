@@ -1,4 +1,5 @@
-import { openCheckpoint } from '../certificate/transparency/checkpoint.js';
+import { checkpointText, openCheckpoint } from '../certificate/transparency/checkpoint.js';
+import type { TimestampFailure } from '../certificate/transparency/timestamp.js';
 import { leafHash, verifyInclusion } from '../certificate/transparency/merkle.js';
 import { parseVerifierKey } from '../certificate/transparency/note.js';
 import type { NoteVerifier } from '../certificate/transparency/note.js';
@@ -22,6 +23,13 @@ export interface LogRequirement {
   witnesses?: readonly string[] | undefined;
   /** How many of them must have cosigned the checkpoint (default 0). */
   requireWitnesses?: number | undefined;
+  /**
+   * The pinned RFC 3161 TSA certificate (PEM): the checkpoint's timestamp, when there is one, must
+   * verify with it (docs/transparency.md).
+   */
+  tsaCertificate?: string | undefined;
+  /** The checkpoint must carry such a timestamp (needs tsaCertificate). */
+  requireTimestamp?: boolean | undefined;
 }
 
 export interface LogOutcome {
@@ -34,8 +42,10 @@ export interface LogOutcome {
   key_source?: 'pinned' | 'issuer';
   /** The trusted witnesses whose cosignature on the checkpoint verified. */
   cosigned_by?: string[];
-  /** Set when the failure has a code of its own (too few witnesses). */
-  code?: 'LOG_WITNESSES_MISSING';
+  /** The checkpoint's trusted timestamp, when a TSA certificate was pinned: the TSA's time. */
+  timestamped_at?: string;
+  /** Set when the failure has a code of its own (too few witnesses, the timestamp). */
+  code?: 'LOG_WITNESSES_MISSING' | 'TIMESTAMP_MISSING' | TimestampFailure;
   message?: string;
 }
 
@@ -44,6 +54,9 @@ const proofSchema = z.looseObject({
   tree_size: z.int().check(z.minimum(1)),
   hashes: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64)),
   checkpoint: z.string().check(z.maxLength(16_384)),
+  timestamp: z.optional(
+    z.looseObject({ token: z.string().check(z.maxLength(64 * 1024)), gen_time: z.optional(z.string()) }),
+  ),
 });
 
 const identitySchema = z.looseObject({ log: z.looseObject({ verifier_key: z.string() }) });
@@ -58,7 +71,30 @@ export function pinnedLogKey(requirement: LogRequirement | undefined): NoteVerif
       `Requiring ${required} witness cosignatures needs at least that many trusted witness keys; name each witness by its verifier key.`,
     );
   }
+  checkTsaRequirement(requirement);
   return requirement?.verifierKey === undefined ? undefined : parseVerifierKey(requirement.verifierKey);
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/;
+
+function tsaCertificateInvalid(): InputError {
+  return new InputError(
+    'TSA_CERT_INVALID',
+    "The TSA certificate is not a PEM X.509 certificate: give the time-stamping authority's own certificate (-----BEGIN CERTIFICATE-----).",
+  );
+}
+
+/** Checked up front (a usage error before anything is fetched); parsed when a token is checked. */
+function checkTsaRequirement(requirement: LogRequirement | undefined): void {
+  if (requirement?.requireTimestamp && requirement.tsaCertificate === undefined) {
+    throw new InputError(
+      'TSA_CERT_REQUIRED',
+      "Requiring a trusted timestamp needs the TSA's certificate to check it with: give --tsa-cert FILE (PEM). A timestamp from a TSA you have not pinned proves nothing.",
+    );
+  }
+  if (requirement?.tsaCertificate !== undefined && !PEM_CERTIFICATE.test(requirement.tsaCertificate)) {
+    throw tsaCertificateInvalid();
+  }
 }
 
 export async function checkLogInclusion(
@@ -155,7 +191,7 @@ export async function checkLogInclusion(
       code: 'LOG_WITNESSES_MISSING',
     };
   }
-  return {
+  const included: LogOutcome = {
     status: 'included',
     leaf_index,
     tree_size,
@@ -163,4 +199,33 @@ export async function checkLogInclusion(
     key_source: keySource,
     ...(requirement.witnesses?.length ? { cosigned_by: cosignedBy } : {}),
   };
+  if (requirement.tsaCertificate === undefined) return included;
+  const token = proof.data.timestamp?.token;
+  if (token === undefined) {
+    if (!requirement.requireTimestamp) return included;
+    return {
+      ...invalid(
+        `The log checkpoint of size ${tree_size} has no trusted timestamp: the issuer runs without --tsa-url, or its TSA has not answered for this checkpoint yet (the issuer asks again each minute and for each new checkpoint); verify again in a minute.`,
+      ),
+      code: 'TIMESTAMP_MISSING',
+    };
+  }
+  // pkijs is loaded only by a verifier that checks timestamps
+  const { parseTsaCertificate, verifyTimestampToken } =
+    await import('../certificate/transparency/timestamp.js');
+  let tsa;
+  try {
+    tsa = parseTsaCertificate(requirement.tsaCertificate);
+  } catch {
+    throw tsaCertificateInvalid();
+  }
+  const body = checkpointText({ origin: cp.origin, size: cp.size, root: cp.root });
+  const check = await verifyTimestampToken(Buffer.from(token, 'base64'), body, { tsaCertificate: tsa });
+  if (!check.ok) {
+    return {
+      ...invalid(`The log checkpoint's trusted timestamp is refused: ${check.message}`),
+      code: check.code,
+    };
+  }
+  return { ...included, timestamped_at: check.genTime.toISOString() };
 }

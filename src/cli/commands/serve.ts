@@ -36,6 +36,7 @@ interface ServeOptions {
   oidcPolicy: string[];
   logKeyFile?: string;
   logWitness: string[];
+  tsaUrl?: string;
   logLevel: string;
   json?: boolean;
 }
@@ -142,6 +143,10 @@ export function register(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option(
+      '--tsa-url <url>',
+      'have each log checkpoint timestamped by this RFC 3161 time-stamping authority (docs/transparency.md)',
+    )
     .addOption(
       new Option('--log-level <level>', 'log level of the JSON logs on stdout')
         .choices(LOG_LEVELS)
@@ -234,6 +239,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv = process.env
       ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       ...(options.logKeyFile !== undefined && { logKeyFile: options.logKeyFile }),
       logWitnesses: options.logWitness.map(parseWitnessFlag),
+      ...(options.tsaUrl !== undefined && { tsaUrl: options.tsaUrl }),
       logger,
       onNotice: notice,
     });

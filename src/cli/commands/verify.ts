@@ -31,6 +31,8 @@ interface VerifyOptions extends IssuerCliOptions {
   logKey?: string;
   witness: string[];
   requireWitnesses?: number;
+  requireTimestamp?: boolean;
+  tsaCert?: string;
   json?: boolean;
 }
 
@@ -83,6 +85,14 @@ export function register(program: Command): void {
       '--require-witnesses <n>',
       'require the log checkpoint to be cosigned by at least n of the --witness keys (implies --require-log)',
       parseNonNegativeInt,
+    )
+    .option(
+      '--require-timestamp',
+      'require the log checkpoint that proves inclusion to carry an RFC 3161 timestamp that verifies with --tsa-cert (implies --require-log)',
+    )
+    .option(
+      '--tsa-cert <file>',
+      "pin the time-stamping authority's certificate (PEM): the checkpoint's timestamp, when present, must verify with it",
     );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
@@ -95,7 +105,8 @@ under its base, the \`iss\` must be its id, and the signature must verify with i
 keys for this call only, and the output says so: anyone who controls that host could make it pass.
 A JWT with --jwks is verified fully offline (no revocation status). --require-log (or --log-key)
 also checks the certificate's inclusion proof in the issuer's transparency log against a checkpoint
-whose signature verifies (docs/transparency.md). A certificate id is looked up
+whose signature verifies (docs/transparency.md); --require-timestamp --tsa-cert FILE also checks that
+checkpoint's RFC 3161 timestamp against the pinned TSA certificate. A certificate id is looked up
 at --issuer-url, or in the local issuer's --data-dir. \`passgeni trust <issuer-url>\` prints the
 line to pin an issuer.
 
@@ -137,12 +148,21 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
       log:
-        options.requireLog || options.logKey !== undefined || options.requireWitnesses
+        options.requireLog ||
+        options.logKey !== undefined ||
+        options.requireWitnesses ||
+        options.requireTimestamp ||
+        options.tsaCert !== undefined
           ? {
-              require: options.requireLog === true || (options.requireWitnesses ?? 0) > 0,
+              require:
+                options.requireLog === true ||
+                (options.requireWitnesses ?? 0) > 0 ||
+                options.requireTimestamp === true,
               verifierKey: options.logKey,
               witnesses: options.witness,
               requireWitnesses: options.requireWitnesses,
+              requireTimestamp: options.requireTimestamp,
+              tsaCertificate: options.tsaCert === undefined ? undefined : readTsaCertificate(options.tsaCert),
             }
           : undefined,
     });
@@ -263,7 +283,10 @@ function describeLog(log: NonNullable<VerifyReport['log']>): string {
     const witnesses = log.cosigned_by
       ? `; cosigned by ${log.cosigned_by.join(', ') || 'no trusted witness'}`
       : '';
-    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}${witnesses}`;
+    const stamped = log.timestamped_at
+      ? `; logged no later than ${log.timestamped_at} (RFC 3161 timestamp by the pinned TSA)`
+      : '';
+    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}${witnesses}${stamped}`;
   }
   return `${log.status === 'invalid' ? 'INVALID PROOF' : 'not proven'}: ${log.message ?? ''}${key}`;
 }
@@ -313,6 +336,20 @@ async function checkAttestation(
   }
   const { verifyAttestation } = await import('../../attestation.js');
   return verifyAttestation({ jwt, claims: report.claims, bundle, trustedRoot });
+}
+
+/** `--tsa-cert FILE`: read here so a missing file is a usage error (exit 2) before anything is fetched. */
+function readTsaCertificate(path: string): string {
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory() || stat.size > 256 * 1024) throw new Error('not a certificate file');
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(
+      'TSA_CERT_UNREADABLE',
+      `--tsa-cert ${JSON.stringify(path)} is not a readable file: give the time-stamping authority's certificate in PEM.`,
+    );
+  }
 }
 
 function readJsonFile(path: string, flag: string): unknown {

@@ -254,6 +254,20 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'log checkpoint timestamps',
+    statements: [
+      // an RFC 3161 TimeStampToken (DER ContentInfo) over the checkpoint of a size, checked before
+      // it is stored; its genTime is kept beside it so the page need not parse the token
+      `CREATE TABLE log_timestamps (
+        size bigint PRIMARY KEY,
+        token bytea NOT NULL,
+        gen_time timestamptz NOT NULL,
+        created_at timestamptz NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

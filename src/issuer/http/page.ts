@@ -21,6 +21,8 @@ export interface PageContext {
 export interface LogPosition {
   leafIndex: number;
   treeSize: number;
+  /** The TSA's time in the checkpoint's RFC 3161 timestamp, when it has one. */
+  timestampedAt?: Date;
 }
 
 const STYLE = `
@@ -226,7 +228,7 @@ passgeni verify certificate.jwt --jwks jwks.json --issuer ${shellQuote(ctx.issue
     [
       'Transparency log',
       log
-        ? `Logged at index ${log.leafIndex}, included in checkpoint of size ${log.treeSize} (<a href="/api/v1/certificates/${escapeHtml(s.cert_id)}/inclusion">inclusion proof</a>, <a href="/log/checkpoint">checkpoint</a>)`
+        ? `Logged at index ${log.leafIndex}, included in checkpoint of size ${log.treeSize} (<a href="/api/v1/certificates/${escapeHtml(s.cert_id)}/inclusion">inclusion proof</a>, <a href="/log/checkpoint">checkpoint</a>)${log.timestampedAt ? `; logged no later than ${escapeHtml(log.timestampedAt.toISOString())} (the checkpoint's RFC 3161 timestamp)` : ''}`
         : 'Not logged yet: certificates are logged within a second of issuance',
     ],
     ['Certificate id', `<code>${escapeHtml(c.jti)}</code>`],

@@ -26,6 +26,7 @@ import {
   sourceOf,
 } from './store.js';
 import type { StoredCheckpoint } from './store.js';
+import { checkpointTimestamp, TimestampRequests } from './tsa.js';
 import { cosignatureLines, WitnessRequests } from './witnesses.js';
 import type { WitnessTarget } from './witnesses.js';
 
@@ -41,6 +42,8 @@ export interface InclusionProof {
   checkpoint: string;
   /** The certificate's revocation entry, proven against the same checkpoint, when it was revoked. */
   revocation?: { leaf_index: number; hashes: string[] };
+  /** The checkpoint's RFC 3161 timestamp, when the issuer has a TSA and it answered (docs/transparency.md). */
+  timestamp?: { token: string; gen_time: string };
 }
 
 const b64 = (hashes: readonly Uint8Array[]) => hashes.map((h) => Buffer.from(h).toString('base64'));
@@ -57,6 +60,7 @@ export class TransparencyLog {
   private tail: Promise<number> = Promise.resolve(0);
   private next: Promise<number> | undefined;
   private readonly witnesses: WitnessRequests;
+  private readonly tsa: TimestampRequests | undefined;
 
   constructor(
     private readonly db: Database,
@@ -68,6 +72,8 @@ export class TransparencyLog {
     /** Witnesses asked to cosign each new checkpoint (C2SP tlog-witness). */
     witnesses: readonly WitnessTarget[] = [],
     warn: (message: string) => void = () => undefined,
+    /** `--tsa-url`: an RFC 3161 TSA asked to timestamp each new checkpoint. */
+    tsaUrl?: string,
   ) {
     this.signer = signerFor(origin, key);
     this.verifierKey = verifierKeyString(this.signer);
@@ -77,6 +83,7 @@ export class TransparencyLog {
       async (from, to) => (await this.consistency(String(from), String(to))).hashes,
       warn,
     );
+    this.tsa = tsaUrl === undefined ? undefined : new TimestampRequests(db, tsaUrl, origin, warn);
   }
 
   /**
@@ -137,9 +144,16 @@ export class TransparencyLog {
       total += appended;
       if (!raced && appended < APPEND_BATCH) break;
     }
-    if (total > 0 && this.witnesses.targets.length > 0) {
+    if (total > 0 && (this.witnesses.targets.length > 0 || this.tsa)) {
       const latest = await this.latest();
-      await this.witnesses.cosign(this.sign(latest.size, latest.root), latest.size, this.clock());
+      await Promise.all([
+        this.witnesses.targets.length > 0 &&
+          this.witnesses.cosign(this.sign(latest.size, latest.root), latest.size, this.clock()),
+        this.tsa?.stamp(latest.size, latest.root, this.clock()),
+      ]);
+    } else if (total === 0 && this.tsa?.retryDue(this.clock())) {
+      const latest = await this.latest();
+      await this.tsa.stamp(latest.size, latest.root, this.clock());
     }
     return total;
   }
@@ -169,12 +183,19 @@ export class TransparencyLog {
     return compute(sourceOf(await readNodes(this.db, nodesRead(compute))));
   }
 
-  /** Where a certificate's issuance entry is, and the latest checkpoint's size (for its page). */
-  async position(certId: string): Promise<{ leafIndex: number; treeSize: number } | undefined> {
+  /**
+   * Where a certificate's issuance entry is, the latest checkpoint's size and, when that checkpoint
+   * has a trusted timestamp, its TSA time (for its page).
+   */
+  async position(
+    certId: string,
+  ): Promise<{ leafIndex: number; treeSize: number; timestampedAt?: Date } | undefined> {
     const { logged } = await entriesOf(this.db, certId);
     const issuance = logged.find((e) => e.kind === 'issuance');
     if (!issuance) return undefined;
-    return { leafIndex: issuance.index, treeSize: (await this.latest()).size };
+    const treeSize = (await this.latest()).size;
+    const stamp = await checkpointTimestamp(this.db, treeSize);
+    return { leafIndex: issuance.index, treeSize, ...(stamp && { timestampedAt: stamp.genTime }) };
   }
 
   /** GET /api/v1/certificates/:id/inclusion */
@@ -194,6 +215,7 @@ export class TransparencyLog {
     }
     if (!latest || latest.size <= issuance.index) throw certificateNotFound();
     const revocation = logged.find((e) => e.kind === 'revocation' && e.index < latest.size);
+    const stamp = await checkpointTimestamp(this.db, latest.size);
     const [path, revocationPath] = await this.withNodes((node) => [
       inclusionPath(issuance.index, latest.size, node),
       revocation ? inclusionPath(revocation.index, latest.size, node) : [],
@@ -204,6 +226,9 @@ export class TransparencyLog {
       hashes: b64(path ?? []),
       checkpoint: this.sign(latest.size, latest.root) + cosignatures,
       ...(revocation && { revocation: { leaf_index: revocation.index, hashes: b64(revocationPath ?? []) } }),
+      ...(stamp && {
+        timestamp: { token: stamp.token.toString('base64'), gen_time: stamp.genTime.toISOString() },
+      }),
     };
   }
 
