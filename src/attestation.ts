@@ -66,8 +66,8 @@ export async function verifyAttestation(input: {
     );
   }
   const [{ bundleFromJSON }, { Verifier, toSignedEntity, toTrustMaterial }] = await Promise.all([
-    import('@sigstore/bundle'),
-    import('@sigstore/verify'),
+    import('@sigstore/bundle').then(commonJs),
+    import('@sigstore/verify').then(commonJs),
   ]);
   let bundle;
   try {
@@ -139,6 +139,14 @@ export async function verifyAttestation(input: {
       },
     }),
   };
+}
+
+/**
+ * The Sigstore packages are CommonJS: Node gives their exports as named exports, but the bundle
+ * (dist/) turns each into a chunk with a default export only, so both shapes are read.
+ */
+function commonJs<T extends object>(module: T & { default?: T }): T {
+  return module.default !== undefined && typeof module.default === 'object' ? module.default : module;
 }
 
 interface Statement {

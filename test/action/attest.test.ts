@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from '@sigstore/mock';
@@ -29,6 +29,7 @@ let provider: OidcProvider;
 let issuer: TestIssuer;
 let dir: string;
 let trustedRootFile: string;
+let attestationsApi: nock.Interceptor;
 const saved = { ...process.env };
 
 /** A Sigstore double behind nock (nock 15 hands a reply function the fetch Request). */
@@ -83,7 +84,8 @@ beforeAll(async () => {
   // the double logs what it is given, so it is given what Rekor would store
   const rekor = rekorHandler(tlog);
   serve(REKOR, { path: rekor.path, fn: (body) => rekor.fn(asStoredDsse(String(body))) });
-  nock('https://api.github.com').persist().post('/repos/acme/infra/attestations').reply(201, { id: 4242 });
+  attestationsApi = nock('https://api.github.com').persist().post('/repos/acme/infra/attestations');
+  attestationsApi.reply(201, { id: 4242 });
   nock.enableNetConnect(/127\.0\.0\.1/);
 
   const der = (key: ReturnType<typeof keyPair>['publicKey']) => key.export({ format: 'der', type: 'spki' });
@@ -148,7 +150,10 @@ afterAll(async () => {
   await provider?.close();
 });
 
-async function certify(label: string) {
+async function certify(
+  label: string,
+  options: { stores?: string[]; env?: Record<string, string>; githubToken?: string } = {},
+) {
   const files = {
     GITHUB_OUTPUT: join(dir, `${label}-output`),
     GITHUB_STEP_SUMMARY: join(dir, `${label}-summary`),
@@ -156,17 +161,17 @@ async function certify(label: string) {
   for (const file of Object.values(files)) writeFileSync(file, '');
   let stdout = '';
   const runtime = createRuntime({
-    env: { ...process.env, GITHUB_WORKSPACE: dir, ...files },
+    env: { ...process.env, GITHUB_WORKSPACE: dir, ...files, ...options.env },
     write: (t) => (stdout += t),
   });
   const inputs: CertifyInputs = {
     standard: 'HIPAA',
-    stores: [`file://./${label}.json#PASSWORD`],
+    stores: options.stores ?? [`file://./${label}.json#PASSWORD`],
     issuerUrl: issuer.url,
     apiKey: undefined,
     oidcAudience: undefined,
     attest: true,
-    githubToken: 'ghs_test-token-for-the-attestations-api',
+    githubToken: options.githubToken ?? 'ghs_test-token-for-the-attestations-api',
     outputCredential: false,
     showSummary: true,
     requireFipsMode: false,
@@ -227,6 +232,14 @@ describe('certify action: attest: true', () => {
     expect(statement.predicate.workload.repository).toBe('acme/infra');
   });
 
+  it("writes the attestation URL into the file store's certificate record, beside the certificate URL", () => {
+    const sidecar = JSON.parse(readFileSync(join(dir, 'first.json.passgeni.json'), 'utf8'));
+    expect(sidecar.PASSWORD).toMatchObject({
+      cert_url: first.outputs['cert-url'],
+      attestation_url: 'https://github.com/acme/infra/attestations/4242',
+    });
+  });
+
   it('passgeni verify --attestation accepts the bundle: signature, Rekor inclusion, signed by the workflow', async () => {
     const r = await verifyWith(jwt, first.outputs['attestation-bundle'] ?? '');
     const report = JSON.parse(r.stdout);
@@ -267,5 +280,79 @@ describe('certify action: attest: true', () => {
     } finally {
       provider.sigstoreOverrides = {};
     }
+  });
+});
+
+describe('certify action: attest: true with an AWS store', () => {
+  const AWS = 'https://secretsmanager.us-east-1.amazonaws.com';
+  const aws = (target: string, match: (body: Record<string, unknown>) => boolean = () => true) =>
+    nock(AWS)
+      .post('/', (body: Record<string, unknown>) => match(body))
+      .matchHeader('x-amz-target', `secretsmanager.${target}`);
+  const AWS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
+
+  it('tags the secret with the attestation URL beside the certificate URL', async () => {
+    const tagged: Array<Record<string, unknown>> = [];
+    aws('DescribeSecret').reply(200, { Name: 'prod/db' }, AWS_JSON);
+    aws('GetSecretValue').reply(200, { VersionId: 'old-version', SecretString: 'previous' }, AWS_JSON);
+    aws('PutSecretValue').reply(200, { VersionId: 'new-version' }, AWS_JSON);
+    aws('UpdateSecretVersionStage').times(2).reply(200, {}, AWS_JSON);
+    aws('TagResource', (body) => {
+      tagged.push(body);
+      return true;
+    }).reply(200, {}, AWS_JSON);
+    const run = await certify('aws', {
+      stores: ['aws-sm://prod/db'],
+      env: {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
+    expect(run.outcome.ok, run.stdout).toBe(true);
+    expect(nock.pendingMocks().filter((m) => m.includes('secretsmanager'))).toEqual([]);
+    expect(tagged).toHaveLength(1);
+    expect(tagged[0]?.Tags).toEqual([
+      { Key: 'passgeni-cert-url', Value: run.outputs['cert-url'] },
+      { Key: 'passgeni-cert-key', Value: '' },
+      { Key: 'passgeni-attestation-url', Value: 'https://github.com/acme/infra/attestations/4242' },
+    ]);
+  });
+});
+
+describe('certify action: attest: true when attesting fails', () => {
+  it('stores nothing and revokes the certificate: no credential is left with an unattested certificate', async () => {
+    nock.removeInterceptor(attestationsApi);
+    const refused = nock('https://api.github.com')
+      .post('/repos/acme/infra/attestations')
+      .reply(403, { message: 'Resource not accessible by integration' });
+    try {
+      const failed = await certify('unattested');
+      expect(failed.outcome.ok).toBe(false);
+      const error = (
+        failed.outcome as { error: { code: string; message: string; details: { cert_url: string } } }
+      ).error;
+      expect(error.code).toBe('ATTESTATION_FAILED');
+      expect(error.message).toMatch(/Nothing was stored.*revoked \(not-stored\)/);
+      expect(failed.outputs['attestation-url']).toBeUndefined();
+      expect(refused.isDone()).toBe(true);
+      expect(existsSync(join(dir, 'unattested.json'))).toBe(false);
+      expect(existsSync(join(dir, 'unattested.json.passgeni.json'))).toBe(false);
+      const page = await fetch(error.details.cert_url, { headers: { accept: 'application/json' } });
+      expect(((await page.json()) as { status: string }).status).toBe('revoked');
+    } finally {
+      nock('https://api.github.com')
+        .persist()
+        .post('/repos/acme/infra/attestations')
+        .reply(201, { id: 4242 });
+    }
+  });
+
+  it('refuses before certifying when the job has no token for the attestations API: nothing is issued', async () => {
+    const refused = await certify('no-token', { githubToken: '' });
+    expect(refused.outcome.ok).toBe(false);
+    expect((refused.outcome as { error: { code: string } }).error.code).toBe('ATTEST_TOKEN_MISSING');
+    expect(refused.stdout).not.toMatch(/Asking the issuer|Certificate [0-9a-f-]{36}/);
+    expect(existsSync(join(dir, 'no-token.json'))).toBe(false);
   });
 });
