@@ -7,7 +7,9 @@ import type { HandlerFn } from '@sigstore/mock';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type CertifyInputs } from '../../src/action/certify.js';
+import { run as rotate, type RotateInputs } from '../../src/action/rotate.js';
 import { createRuntime } from '../../src/action/runtime.js';
+import type { RotationReport } from '../../src/rotation/index.js';
 import { runCli } from '../support/cli.js';
 import { startTestIssuer, type TestIssuer } from '../support/issuer-server.js';
 import { startOidcProvider, type OidcProvider } from '../support/oidc-provider.js';
@@ -354,5 +356,90 @@ describe('certify action: attest: true when attesting fails', () => {
     expect((refused.outcome as { error: { code: string } }).error.code).toBe('ATTEST_TOKEN_MISSING');
     expect(refused.stdout).not.toMatch(/Asking the issuer|Certificate [0-9a-f-]{36}/);
     expect(existsSync(join(dir, 'no-token.json'))).toBe(false);
+  });
+});
+
+describe('rotate action: attest: true', () => {
+  it('attests each rotated certificate before storing it: URL in the report, the outputs, the summary and each store', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-attest-rotate-'));
+    writeFileSync(
+      join(workspace, 'passgeni.yml'),
+      `version: 1
+defaults:
+  standard: SOC2
+credentials:
+  - id: orders-db
+    stores: ['file://./orders.json#PASSWORD']
+  - id: api-token
+    standard: HIPAA
+    stores: ['file://./api.json#TOKEN']
+`,
+    );
+    const files = {
+      GITHUB_OUTPUT: join(workspace, 'output'),
+      GITHUB_STEP_SUMMARY: join(workspace, 'summary'),
+    };
+    for (const file of Object.values(files)) writeFileSync(file, '');
+    let stdout = '';
+    const runtime = createRuntime({
+      env: { ...process.env, GITHUB_WORKSPACE: workspace, ...files },
+      write: (t) => (stdout += t),
+    });
+    const inputs: RotateInputs = {
+      manifest: 'passgeni.yml',
+      issuerUrl: issuer.url,
+      apiKey: undefined,
+      oidcAudience: undefined,
+      dryRun: false,
+      attest: true,
+      githubToken: 'ghs_test-token-for-the-attestations-api',
+      showSummary: true,
+      access: {},
+    };
+    const outcome = await rotate(inputs, { runtime });
+    expect(outcome.ok, stdout).toBe(true);
+    const outputs = parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
+    const url = 'https://github.com/acme/infra/attestations/4242';
+    expect(JSON.parse(outputs['attestation-urls'] ?? '{}')).toEqual({ 'orders-db': url, 'api-token': url });
+    const report = JSON.parse(outputs.report ?? '{}') as RotationReport;
+    expect(report.rotated.map((e) => e.attestation_url)).toEqual([url, url]);
+    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toContain(`href="${url}"`);
+    for (const [file, key] of [
+      ['orders.json', 'PASSWORD'],
+      ['api.json', 'TOKEN'],
+    ] as const) {
+      const record = JSON.parse(readFileSync(join(workspace, `${file}.passgeni.json`), 'utf8'))[key];
+      const entry = report.rotated.find((e) => e.stored[0]?.includes(file));
+      expect(record).toMatchObject({ cert_url: entry?.cert_url, attestation_url: url });
+    }
+  });
+
+  it('refuses before rotating anything when the job has no OIDC identity to attest with', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-attest-rotate-'));
+    writeFileSync(
+      join(workspace, 'passgeni.yml'),
+      "version: 1\ncredentials:\n  - id: orders-db\n    standard: SOC2\n    stores: ['file://./orders.json#PASSWORD']\n",
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_WORKSPACE: workspace };
+    delete env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    let stdout = '';
+    const outcome = await rotate(
+      {
+        manifest: 'passgeni.yml',
+        issuerUrl: issuer.url,
+        apiKey: 'pg_live_unused',
+        oidcAudience: undefined,
+        dryRun: false,
+        attest: true,
+        githubToken: 'ghs_test-token-for-the-attestations-api',
+        showSummary: false,
+        access: {},
+      },
+      { runtime: createRuntime({ env, write: (t) => (stdout += t) }) },
+    );
+    expect(outcome.ok).toBe(false);
+    expect((outcome as { error: { code: string } }).error.code).toBe('OIDC_PERMISSION_MISSING');
+    expect(stdout).not.toContain('orders-db: rotated');
+    expect(existsSync(join(workspace, 'orders.json'))).toBe(false);
   });
 });
