@@ -1,4 +1,6 @@
 import { generateKeyPairSync, createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +208,45 @@ async function verifyWith(jwt: string, bundle: string) {
   ]);
 }
 
+/**
+ * GitHub's attestations API for the CLI, which runs in its own process (where nock cannot reach):
+ * a loopback server that answers as GitHub does and records every request, so each is asserted.
+ */
+async function githubApi(answer: (path: string) => [number, unknown]) {
+  const requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+  const server = createServer((request, response) => {
+    requests.push({ path: request.url ?? '', headers: request.headers });
+    const [status, body] = answer(request.url ?? '');
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function verifyAuto(jwt: string, api: string, env: Record<string, string> = {}) {
+  const jwtFile = join(dir, `auto-${Math.random().toString(36).slice(2)}.jwt`);
+  writeFileSync(jwtFile, jwt);
+  return runCli(
+    [
+      'verify',
+      jwtFile,
+      '--jwks',
+      `${issuer.url}/.well-known/jwks.json`,
+      '--attestation',
+      'auto',
+      '--attestation-trusted-root',
+      trustedRootFile,
+      '--json',
+    ],
+    { env: { GITHUB_API_URL: api, GITHUB_TOKEN: '', GH_TOKEN: '', ...env } },
+  );
+}
+
 async function jwtOf(certUrl: string): Promise<string> {
   const response = await fetch(certUrl, { headers: { accept: 'application/json' } });
   return ((await response.json()) as { certificate: string }).certificate;
@@ -255,6 +296,92 @@ describe('certify action: attest: true', () => {
     });
     expect(report.valid).toBe(true);
     expect(r.code).toBe(0);
+  });
+
+  it('verify --attestation auto fetches the bundle by the certificate digest from the repository the workload names', async () => {
+    const digest = createHash('sha256').update(jwt).digest('hex');
+    const bundle = JSON.parse(first.outputs['attestation-bundle'] ?? '{}');
+    const api = await githubApi(() => [200, { attestations: [{ repository_id: 123456789, bundle }] }]);
+    try {
+      const token = 'ghp_auditor-token-for-private-repositories';
+      const r = await verifyAuto(jwt, api.url, { GITHUB_TOKEN: token });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.attestation).toMatchObject({
+        valid: true,
+        signer: {
+          subject_alternative_name:
+            'https://github.com/acme/infra/.github/workflows/rotate.yml@refs/heads/main',
+        },
+        source: `${api.url}/repos/acme/infra/attestations/sha256:${digest}`,
+      });
+      expect(api.requests).toHaveLength(1);
+      expect(api.requests[0]?.path).toBe(`/repos/acme/infra/attestations/sha256:${digest}?per_page=30`);
+      expect(api.requests[0]?.headers).toMatchObject({
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+      });
+      expect(r.stdout + r.stderr).not.toContain(token);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('verify --attestation auto holds any one of several bundles, and does not trust GitHub: a bundle for another certificate is refused', async () => {
+    const second = await certify('auto-second');
+    const secondBundle = JSON.parse(second.outputs['attestation-bundle'] ?? '{}');
+    const firstBundle = JSON.parse(first.outputs['attestation-bundle'] ?? '{}');
+    const both = await githubApi(() => [
+      200,
+      { attestations: [{ bundle: secondBundle }, { bundle: firstBundle }] },
+    ]);
+    const wrong = await githubApi(() => [200, { attestations: [{ bundle: secondBundle }] }]);
+    try {
+      const ok = await verifyAuto(jwt, both.url);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout).attestation.valid).toBe(true);
+      // no token given: none is sent
+      expect(both.requests[0]?.headers.authorization).toBeUndefined();
+      const refused = await verifyAuto(jwt, wrong.url);
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout).attestation.reasons[0].code).toBe('ATTESTATION_SUBJECT_MISMATCH');
+      expect(wrong.requests).toHaveLength(1);
+    } finally {
+      await both.close();
+      await wrong.close();
+    }
+  });
+
+  it('verify --attestation auto: none on GitHub is not valid (exit 1); a refused token is a clear error (exit 2)', async () => {
+    const missing = await githubApi(() => [404, { message: 'Not Found' }]);
+    const denied = await githubApi(() => [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+    ]);
+    try {
+      const none = await verifyAuto(jwt, missing.url);
+      expect(none.code).toBe(1);
+      const reason = JSON.parse(none.stdout).attestation.reasons[0];
+      expect(reason.code).toBe('ATTESTATION_NOT_FOUND');
+      expect(reason.message).toContain('set GITHUB_TOKEN or GH_TOKEN');
+      expect(missing.requests).toHaveLength(1);
+
+      const refused = await verifyAuto(jwt, denied.url, { GH_TOKEN: 'ghp_without-access' });
+      expect(refused.code).toBe(2);
+      expect(refused.stdout + refused.stderr).toContain('ATTESTATION_FETCH_DENIED');
+      expect(refused.stdout + refused.stderr).not.toContain('ghp_without-access');
+      expect(denied.requests[0]?.headers.authorization).toBe('Bearer ghp_without-access');
+    } finally {
+      await missing.close();
+      await denied.close();
+    }
+  });
+
+  it('verify --attestation auto refuses a plain-http GitHub API off loopback before sending the token', async () => {
+    const r = await verifyAuto(jwt, 'http://github.example.test/api/v3', { GITHUB_TOKEN: 'ghp_x' });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('GITHUB_API_URL must be an https URL');
   });
 
   it('refuses the bundle for another certificate', async () => {
