@@ -470,10 +470,8 @@ describe('certify action: attest: true when attesting fails', () => {
       const page = await fetch(error.details.cert_url, { headers: { accept: 'application/json' } });
       expect(((await page.json()) as { status: string }).status).toBe('revoked');
     } finally {
-      nock('https://api.github.com')
-        .persist()
-        .post('/repos/acme/infra/attestations')
-        .reply(201, { id: 4242 });
+      attestationsApi = nock('https://api.github.com').persist().post('/repos/acme/infra/attestations');
+      attestationsApi.reply(201, { id: 4242 });
     }
   });
 
@@ -568,5 +566,53 @@ credentials:
     expect((outcome as { error: { code: string } }).error.code).toBe('OIDC_PERMISSION_MISSING');
     expect(stdout).not.toContain('orders-db: rotated');
     expect(existsSync(join(workspace, 'orders.json'))).toBe(false);
+  });
+
+  it('a credential whose attestation fails is not stored and its certificate is revoked; the others are still rotated', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'passgeni-attest-rotate-'));
+    writeFileSync(
+      join(workspace, 'passgeni.yml'),
+      "version: 1\ndefaults:\n  standard: SOC2\ncredentials:\n  - id: one\n    stores: ['file://./one.json#P']\n  - id: two\n    stores: ['file://./two.json#P']\n",
+    );
+    nock.removeInterceptor(attestationsApi);
+    const refusedOnce = nock('https://api.github.com')
+      .post('/repos/acme/infra/attestations')
+      .reply(403, { message: 'Resource not accessible by integration' });
+    attestationsApi = nock('https://api.github.com').persist().post('/repos/acme/infra/attestations');
+    attestationsApi.reply(201, { id: 4242 });
+    const output = join(workspace, 'output');
+    writeFileSync(output, '');
+    let stdout = '';
+    const outcome = await rotate(
+      {
+        manifest: 'passgeni.yml',
+        issuerUrl: issuer.url,
+        apiKey: undefined,
+        oidcAudience: undefined,
+        dryRun: false,
+        attest: true,
+        githubToken: 'ghs_test-token-for-the-attestations-api',
+        showSummary: false,
+        access: {},
+      },
+      {
+        runtime: createRuntime({
+          env: { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output },
+          write: (t) => (stdout += t),
+        }),
+      },
+    );
+    expect(outcome.ok).toBe(false);
+    expect(refusedOnce.isDone()).toBe(true);
+    const report = JSON.parse(parseOutputFile(readFileSync(output, 'utf8')).report ?? '{}') as RotationReport;
+    expect(report.rotated).toHaveLength(1);
+    expect(report.failed).toHaveLength(1);
+    const failed = report.failed[0]!;
+    expect(failed.code, stdout).toBe('ATTESTATION_FAILED');
+    expect(failed.message).toMatch(/Nothing was stored.*revoked \(not-stored\)/);
+    expect(existsSync(join(workspace, `${failed.id}.json`))).toBe(false);
+    const rotated = report.rotated[0]!;
+    expect(rotated.attestation_url).toBe('https://github.com/acme/infra/attestations/4242');
+    expect(existsSync(join(workspace, `${rotated.id}.json`))).toBe(true);
   });
 });
