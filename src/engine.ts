@@ -397,7 +397,7 @@ async function attestBeforeStoring(
           ? 'pending (not valid); the issuer revokes it at its deadline'
           : 'NOT revoked: revoke it by hand (reason not-stored)';
     }
-    throw new PassgeniError(
+    throw new AttestationFailedError(
       isPassgeniError(error) ? error.code : 'ATTESTATION_FAILED',
       `${errorMessage(error).replace(/\.$/, '')}. Nothing was stored: every previous secret is unchanged, and certificate ${cert.cert_id} is ${state}. Fix the cause and run again.`,
       {
@@ -409,6 +409,9 @@ async function attestBeforeStoring(
     );
   }
 }
+
+/** Attesting a new certificate failed: nothing was stored, and the certificate is revoked if it could be. */
+export class AttestationFailedError extends PassgeniError {}
 
 async function alternationFor(
   request: CertifyRequest,

@@ -2,6 +2,7 @@ import type { SecretStore } from '../../adapters/store.js';
 import type { StoreOptions } from '../../adapters/options.js';
 import { openStore as openAdapterStore } from '../../adapters/index.js';
 import {
+  AttestationFailedError,
   CertifyStoreError,
   StoreCheckError,
   certifyAndStore,
@@ -138,6 +139,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     (error) => {
       if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
       if (error instanceof StoreCheckError) reportStoreCheckFailure(runtime, error, inputs.showSummary);
+      if (error instanceof AttestationFailedError) runtime.setOutput('stored', '[]');
     },
   );
 }

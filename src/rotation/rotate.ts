@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CertifyStoreError, StoreCheckError, certifyAndStore, type EngineDependencies } from '../engine.js';
+import {
+  AttestationFailedError,
+  CertifyStoreError,
+  StoreCheckError,
+  certifyAndStore,
+  type EngineDependencies,
+} from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
@@ -364,8 +370,8 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       entry.stored = error.stored.map((s) => s.store);
       if (error.certificateState === 'valid') entry.cert_url = error.certUrl;
     }
-    // found before anything was generated: nothing was stored anywhere
-    if (error instanceof StoreCheckError) entry.stored = [];
+    // found before anything was generated, or before the first store write: stored nowhere
+    if (error instanceof StoreCheckError || error instanceof AttestationFailedError) entry.stored = [];
     return { failed: entry };
   }
 }

@@ -464,6 +464,7 @@ describe('certify action: attest: true when attesting fails', () => {
       expect(error.code).toBe('ATTESTATION_FAILED');
       expect(error.message).toMatch(/Nothing was stored.*revoked \(not-stored\)/);
       expect(failed.outputs['attestation-url']).toBeUndefined();
+      expect(failed.outputs.stored).toBe('[]');
       expect(refused.isDone()).toBe(true);
       expect(existsSync(join(dir, 'unattested.json'))).toBe(false);
       expect(existsSync(join(dir, 'unattested.json.passgeni.json'))).toBe(false);
@@ -611,6 +612,7 @@ credentials:
     expect(failed.code, stdout).toBe('ATTESTATION_FAILED');
     expect(failed.message).toMatch(/Nothing was stored.*revoked \(not-stored\)/);
     expect(existsSync(join(workspace, `${failed.id}.json`))).toBe(false);
+    expect(failed.stored).toEqual([]);
     const rotated = report.rotated[0]!;
     expect(rotated.attestation_url).toBe('https://github.com/acme/infra/attestations/4242');
     expect(existsSync(join(workspace, `${rotated.id}.json`))).toBe(true);
