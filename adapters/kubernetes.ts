@@ -64,6 +64,8 @@ function isTimeout(error: unknown): boolean {
 
 export const CERT_URL_ANNOTATION = 'passgeni.ai/cert-url';
 export const CERT_KEY_ANNOTATION = 'passgeni.ai/cert-key';
+/** The certificate's Sigstore attestation, when the run attested it. */
+export const ATTESTATION_URL_ANNOTATION = 'passgeni.ai/attestation-url';
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
@@ -191,7 +193,12 @@ export class KubernetesStore implements SecretStore {
     const body = {
       metadata: {
         ...(resourceVersion !== undefined && { resourceVersion }),
-        annotations: { [CERT_URL_ANNOTATION]: request.certUrl, [CERT_KEY_ANNOTATION]: key },
+        annotations: {
+          [CERT_URL_ANNOTATION]: request.certUrl,
+          [CERT_KEY_ANNOTATION]: key,
+          // null (removed by the merge patch) when this run did not attest: never an earlier one's
+          [ATTESTATION_URL_ANNOTATION]: request.attestationUrl ?? null,
+        },
       },
       data: { [key]: encoded },
     };

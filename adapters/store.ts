@@ -48,6 +48,8 @@ export interface StoreWriteRequest {
   certId: string;
   /** The certificate's expiry (ISO 8601), for stores that can give the value the same expiry. */
   certExpiresAt?: string;
+  /** The certificate's Sigstore attestation (GitHub), recorded beside the URL where the store can. */
+  attestationUrl?: string;
 }
 
 export interface StoreWriteResult {

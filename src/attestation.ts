@@ -40,6 +40,8 @@ export interface AttestationCheck {
   signer?: { subject_alternative_name?: string; issuer?: string };
   /** Where the statement is logged, and when (the log's integrated time). */
   tlog?: { log_index: string; integrated_time?: string };
+  /** Where the bundle was fetched (`--attestation auto`). */
+  source?: string;
 }
 
 /**

@@ -76,12 +76,19 @@ export interface EngineDependencies {
   /** Injected with fipsMode; default: the provider module asked for its name and version. */
   fipsProvider?: () => FipsProvider | undefined;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Attests the certificate (a Sigstore attestation, docs/certificate.md) once it is issued and
+   * before anything is changed, so the stores record the attestation URL beside the certificate
+   * URL. A failure ends the run with nothing stored and the certificate revoked.
+   */
+  attest?: (cert: IssuedCertificate) => Promise<{ url: string }>;
 }
 
 export type ProgressEvent =
   | { step: 'policy'; standard: StandardId; length: number; entropyBits: number }
   | { step: 'session'; issuer: string }
   | { step: 'certificate'; certId: string; certUrl: string }
+  | { step: 'attested'; certId: string; url: string }
   | { step: 'store'; store: string; ok: boolean; version?: string; code?: string; notice?: string }
   | { step: 'target'; target: string; account: string; action: 'set' | 'tested' }
   | { step: 'activated'; certId: string }
@@ -103,6 +110,8 @@ export interface CertifyReport {
   standards_met: StandardId[];
   entropy_bits: number;
   stored: StoredLocation[];
+  /** The Sigstore attestation of the certificate, when the front end attested it. */
+  attestation_url?: string;
   /** The system that now accepts the credential (set and a login tested), when one was named. */
   target?: { target: string; account: string };
   /** The generated credential. Front ends print it only when the user opted in. */
@@ -301,6 +310,8 @@ export async function certifyAndStore(
     { idempotencyKey: randomUUID() },
   );
   progress({ step: 'certificate', certId: cert.cert_id, certUrl: cert.cert_url });
+  const attestationUrl = deps.attest ? await attestBeforeStoring(deps.attest, cert, deps.issuer) : undefined;
+  if (attestationUrl !== undefined) progress({ step: 'attested', certId: cert.cert_id, url: attestationUrl });
 
   // The certificate is pending (not valid) until the issuer is told a store holds the credential:
   // right after the first store that does, so that a later store hanging or the run dying cannot
@@ -315,6 +326,7 @@ export async function certifyAndStore(
     stores,
     alternation ? alternation.storedValue(generated.password) : generated.password,
     cert,
+    attestationUrl,
     progress,
     () => activation.run(),
   );
@@ -336,6 +348,7 @@ export async function certifyAndStore(
       standards_met: cert.standards_met,
       entropy_bits: cert.entropy_bits,
       stored,
+      ...(attestationUrl !== undefined && { attestation_url: attestationUrl }),
       ...(target && { target: { target: target.uri, account: target.account } }),
       credential: generated.password,
     };
@@ -361,6 +374,44 @@ export async function certifyAndStore(
   }
   throw new CertifyStoreError({ stored, failures, cert, certificateState });
 }
+
+/**
+ * Runs the attest hook. Nothing has been changed yet, so a failure revokes the certificate
+ * (`not-stored`): a certificate the user asked to have attested is never left without it.
+ */
+async function attestBeforeStoring(
+  attest: NonNullable<EngineDependencies['attest']>,
+  cert: IssuedCertificate,
+  issuer: IssuerClient,
+): Promise<string> {
+  try {
+    return (await attest(cert)).url;
+  } catch (error) {
+    let state: string;
+    try {
+      await issuer.revokeCertificate(cert.cert_id, 'not-stored');
+      state = `revoked (not-stored)`;
+    } catch {
+      state =
+        cert.status === 'pending'
+          ? 'pending (not valid); the issuer revokes it at its deadline'
+          : 'NOT revoked: revoke it by hand (reason not-stored)';
+    }
+    throw new AttestationFailedError(
+      isPassgeniError(error) ? error.code : 'ATTESTATION_FAILED',
+      `${errorMessage(error).replace(/\.$/, '')}. Nothing was stored: every previous secret is unchanged, and certificate ${cert.cert_id} is ${state}. Fix the cause and run again.`,
+      {
+        exitCode: isPassgeniError(error) ? error.exitCode : 3,
+        details: { cert_id: cert.cert_id, cert_url: cert.cert_url, stored: [] },
+        ...(isPassgeniError(error) && error.hint !== undefined && { hint: error.hint }),
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Attesting a new certificate failed: nothing was stored, and the certificate is revoked if it could be. */
+export class AttestationFailedError extends PassgeniError {}
 
 async function alternationFor(
   request: CertifyRequest,
@@ -502,6 +553,7 @@ async function writeStores(
   stores: SecretStore[],
   credential: string,
   cert: IssuedCertificate,
+  attestationUrl: string | undefined,
   progress: (event: ProgressEvent) => void,
   /** Called after each store that now holds the credential. */
   onHeld: () => Promise<void>,
@@ -515,6 +567,7 @@ async function writeStores(
         certUrl: cert.cert_url,
         certId: cert.cert_id,
         certExpiresAt: cert.expires_at,
+        ...(attestationUrl !== undefined && { attestationUrl }),
       });
       stored.push({
         store: store.uri,

@@ -4,7 +4,7 @@ import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.
 import type { AdapterContext } from '../options.js';
 import type { ParsedAzureUri } from '../uri.js';
 import { createSecretClient, mapAzureError, operationTimeout, statusOf } from './client.js';
-import { CERT_ID_TAG, CERT_URL_TAG, checkTags } from './tags.js';
+import { ATTESTATION_URL_TAG, CERT_ID_TAG, CERT_URL_TAG, checkTags } from './tags.js';
 
 interface Current {
   tags: Record<string, string>;
@@ -74,6 +74,7 @@ export class AzureKeyVaultStore implements SecretStore {
       ...(previous?.tags ?? {}),
       [CERT_URL_TAG]: request.certUrl,
       [CERT_ID_TAG]: request.certId,
+      [ATTESTATION_URL_TAG]: request.attestationUrl ?? '',
     };
     checkTags(this.uri, tags);
     let version: string | undefined;

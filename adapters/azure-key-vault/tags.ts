@@ -2,6 +2,8 @@ import { StoreError } from '../store.js';
 
 export const CERT_URL_TAG = 'passgeni-cert-url';
 export const CERT_ID_TAG = 'passgeni-cert-id';
+/** The certificate's Sigstore attestation; empty when the run did not attest, so it never names an earlier one. */
+export const ATTESTATION_URL_TAG = 'passgeni-attestation-url';
 
 /** Key Vault's limits: 15 tags per secret version, names up to 512 and values up to 256 characters. */
 const MAX_TAGS = 15;

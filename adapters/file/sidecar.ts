@@ -6,6 +6,8 @@ export const SIDECAR_SUFFIX = '.passgeni.json';
 export interface SidecarRecord {
   cert_url: string;
   cert_id: string;
+  /** The certificate's Sigstore attestation, when the run attested it. */
+  attestation_url?: string;
   updated_at: string;
 }
 

@@ -149,6 +149,7 @@ export class FileStore implements SecretStore {
         records[key] = {
           cert_url: request.certUrl,
           cert_id: request.certId,
+          ...(request.attestationUrl !== undefined && { attestation_url: request.attestationUrl }),
           updated_at: new Date().toISOString(),
         };
         await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}\n`);

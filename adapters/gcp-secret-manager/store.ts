@@ -6,7 +6,13 @@ import { createGcpClient } from './client.js';
 import type { GcpClient } from './client.js';
 import { crc32c } from './crc32c.js';
 import { GRPC, PERMISSION_HINT } from './errors.js';
-import { CERT_ID_LABEL, CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION, labelSafe } from './metadata.js';
+import {
+  ATTESTATION_URL_ANNOTATION,
+  CERT_ID_LABEL,
+  CERT_KEY_ANNOTATION,
+  CERT_URL_ANNOTATION,
+  labelSafe,
+} from './metadata.js';
 
 interface SecretMeta {
   etag: string;
@@ -168,6 +174,7 @@ export class GcpSecretManagerStore implements SecretStore {
       annotations: {
         [CERT_URL_ANNOTATION]: request.certUrl,
         [CERT_KEY_ANNOTATION]: this.parsed.jsonKey ?? '',
+        [ATTESTATION_URL_ANNOTATION]: request.attestationUrl ?? '',
       },
     };
   }

@@ -4,6 +4,8 @@ import type { VaultClient } from './client.js';
 /** Custom metadata on the secret: the certificate URL, and which key of the secret it is for. */
 export const CERT_URL_METADATA = 'passgeni-cert-url';
 export const CERT_KEY_METADATA = 'passgeni-cert-key';
+/** The certificate's Sigstore attestation, when the run attested it (else removed by the merge patch). */
+export const ATTESTATION_URL_METADATA = 'passgeni-attestation-url';
 
 /** The secret's custom metadata; undefined when the secret does not exist. */
 export async function readCustomMetadata(

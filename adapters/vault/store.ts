@@ -5,7 +5,12 @@ import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.
 import type { ParsedVaultUri } from '../uri.js';
 import { encodePath, vaultErrors } from './client.js';
 import type { VaultClient } from './client.js';
-import { CERT_KEY_METADATA, CERT_URL_METADATA, readCustomMetadata } from './metadata.js';
+import {
+  ATTESTATION_URL_METADATA,
+  CERT_KEY_METADATA,
+  CERT_URL_METADATA,
+  readCustomMetadata,
+} from './metadata.js';
 
 const METADATA_VALUE_MAX_BYTES = 512;
 const CAS_MISMATCH = /check-and-set parameter did not match/i;
@@ -181,7 +186,11 @@ export class VaultStore implements SecretStore {
     }
 
     const patch = JSON.stringify({
-      custom_metadata: { [CERT_URL_METADATA]: request.certUrl, [CERT_KEY_METADATA]: key },
+      custom_metadata: {
+        [CERT_URL_METADATA]: request.certUrl,
+        [CERT_KEY_METADATA]: key,
+        [ATTESTATION_URL_METADATA]: request.attestationUrl ?? null,
+      },
     });
     const response = await this.client.send(
       'PATCH',

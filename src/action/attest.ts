@@ -21,6 +21,15 @@ export async function attestCertificate(
   githubToken: string | undefined,
   runtime: ActionRuntime,
 ): Promise<CertificateAttestation> {
+  const token = checkCanAttest(githubToken, runtime);
+  return attestNow(parseClaims(decodeCertificate(certificate.jwt).claims), certificate, token, runtime);
+}
+
+/**
+ * What attesting needs from the job (a token for the attestations API, an OIDC identity), checked
+ * before anything is certified, so a missing permission costs nothing.
+ */
+export function checkCanAttest(githubToken: string | undefined, runtime: ActionRuntime): string {
   if (!githubToken) {
     throw new PassgeniError(
       'ATTEST_TOKEN_MISSING',
@@ -35,7 +44,16 @@ export async function attestCertificate(
       { exitCode: 2 },
     );
   }
-  const claims = parseClaims(decodeCertificate(certificate.jwt).claims);
+  return githubToken;
+}
+
+/** Continued from checkCanAttest: the attestation itself. */
+async function attestNow(
+  claims: ReturnType<typeof parseClaims>,
+  certificate: { jwt: string; certUrl: string },
+  githubToken: string,
+  runtime: ActionRuntime,
+): Promise<CertificateAttestation> {
   const { attest } = await import('@actions/attest');
   let attestation;
   try {
@@ -54,7 +72,7 @@ export async function attestCertificate(
     const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error);
     throw new PassgeniError(
       'ATTESTATION_FAILED',
-      `The certificate was issued and stored, but attesting it failed: ${reason}. Check the job's permissions (id-token: write, attestations: write).`,
+      `Attesting certificate ${claims.jti} with Sigstore failed: ${reason}. Check the job's permissions (id-token: write, attestations: write).`,
     );
   }
   const server = (runtime.env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import type { SecretStore } from '../../adapters/store.js';
 import type { StoreOptions } from '../../adapters/options.js';
 import { openStore as openAdapterStore } from '../../adapters/index.js';
 import {
+  AttestationFailedError,
   CertifyStoreError,
   StoreCheckError,
   certifyAndStore,
@@ -15,7 +16,7 @@ import { MAX_LENGTH } from '../policy/limits.js';
 import { MAX_ROTATION_DAYS } from '../policy/rotation.js';
 import { CREDENTIAL_KINDS } from '../policy/types.js';
 import { Inputs } from './inputs.js';
-import { attestCertificate } from './attest.js';
+import { attestCertificate, checkCanAttest, type CertificateAttestation } from './attest.js';
 import { issuerBearer, openHttpIssuer } from './issuer.js';
 import type { ActionRuntime } from './runtime.js';
 import { actionMain, runStep, type Failed } from './step.js';
@@ -33,7 +34,7 @@ export interface CertifyInputs extends CertifyRequest {
   /** Absent: the job's OIDC token is used (keyless). */
   apiKey: string | undefined;
   oidcAudience: string | undefined;
-  /** Attest the certificate with Sigstore (@actions/attest) after it is stored. */
+  /** Attest the certificate with Sigstore (@actions/attest) before it is stored, so stores record the URL. */
   attest: boolean;
   githubToken: string | undefined;
   outputCredential: boolean;
@@ -88,10 +89,12 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     runtime,
     [inputs.apiKey, inputs.githubToken],
     async () => {
+      if (inputs.attest) checkCanAttest(inputs.githubToken, runtime);
       const storeOptions = await resolveStoreOptions(inputs.access, inputs.stores, runtime);
       const issuer = openHttpIssuer(inputs.issuerUrl, await issuerBearer(inputs, runtime), runtime);
       const open = deps.openStore ?? openAdapterStore;
       let report: CertifyReport;
+      let attestation: CertificateAttestation | undefined;
       try {
         report = await certifyAndStore(inputs, {
           issuer,
@@ -104,6 +107,14 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
             return generated;
           },
           onProgress: (event) => runtime.info(describeProgress(event)),
+          ...(inputs.attest && {
+            attest: async (cert) =>
+              (attestation = await attestCertificate(
+                { jwt: cert.certificate, certUrl: cert.cert_url },
+                inputs.githubToken,
+                runtime,
+              )),
+          }),
         });
       } finally {
         await issuer.close();
@@ -112,15 +123,9 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
       writeOutputs(runtime, published);
       if (inputs.outputCredential) runtime.setOutput('credential', credential);
       if (inputs.showSummary) writeSummary(runtime, published, inputs);
-      if (inputs.attest) {
-        const attestation = await attestCertificate(
-          { jwt: published.certificate, certUrl: published.cert_url },
-          inputs.githubToken,
-          runtime,
-        );
+      if (attestation !== undefined) {
         runtime.setOutput('attestation-url', attestation.url);
         runtime.setOutput('attestation-bundle', JSON.stringify(attestation.bundle));
-        runtime.info(`Attested the certificate with Sigstore: ${attestation.url}`);
         if (inputs.showSummary) {
           runtime.appendSummary(
             paragraph(
@@ -134,6 +139,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
     (error) => {
       if (error instanceof CertifyStoreError) reportStoreFailure(runtime, error, inputs.showSummary);
       if (error instanceof StoreCheckError) reportStoreCheckFailure(runtime, error, inputs.showSummary);
+      if (error instanceof AttestationFailedError) runtime.setOutput('stored', '[]');
     },
   );
 }
@@ -156,6 +162,8 @@ function describeProgress(event: ProgressEvent): string {
       return `Set the new credential on ${event.target} (${event.account}) and logged in with it`;
     case 'activated':
       return `Certificate ${event.certId} activated: a store holds the credential`;
+    case 'attested':
+      return `Attested certificate ${event.certId} with Sigstore: ${event.url}`;
     case 'revoked':
       return `Revoked certificate ${event.certId} (reason ${event.reason})`;
   }

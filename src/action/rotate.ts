@@ -18,6 +18,7 @@ import {
   type Shard,
   withWrite,
 } from '../rotation/index.js';
+import { attestCertificate, checkCanAttest } from './attest.js';
 import { withActionHint } from './hints.js';
 import { actionTrust, Inputs } from './inputs.js';
 import { issuerBearer, openHttpIssuer } from './issuer.js';
@@ -47,6 +48,9 @@ export interface RotateInputs {
   expiringWithinDays?: number;
   /** Issuers trusted besides `issuer-url`: ISSUER_ID=JWKS_URL_OR_FILE pairs, one a line. */
   trust?: string;
+  /** Attest each new certificate with Sigstore (@actions/attest) before it is stored. */
+  attest: boolean;
+  githubToken: string | undefined;
   showSummary: boolean;
   access: StoreAccessInputs;
 }
@@ -77,6 +81,8 @@ export function readRotateInputs(env: NodeJS.ProcessEnv): RotateInputs {
     apiKey,
     oidcAudience,
     dryRun: inputs.boolean('dry-run', false),
+    attest: inputs.boolean('attest', false),
+    githubToken: inputs.string('github-token', { maxLength: 10_000 }),
     showSummary: inputs.boolean('show-summary', true),
     access: readStoreAccess(inputs),
     ...(shard !== undefined && { shard: readShard(shard) }),
@@ -108,8 +114,10 @@ export async function run(
   // store is opened) the store tokens and the OIDC JWT.
   return runStep(
     runtime,
-    [inputs.apiKey],
+    [inputs.apiKey, inputs.githubToken],
     async () => {
+      // a job that cannot attest is refused before anything is certified (a dry run attests nothing)
+      if (inputs.attest && !inputs.dryRun) checkCanAttest(inputs.githubToken, runtime);
       const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
       // Everything that can be wrong with the input is found before an issuer or a store is touched.
       const manifest = await readManifest(inputs.manifest, workspace);
@@ -150,6 +158,14 @@ export async function run(
           ...(inputs.maxRate !== undefined && { maxRate: inputs.maxRate }),
           ...(inputs.expiringWithinDays !== undefined && { expiringWithinDays: inputs.expiringWithinDays }),
           onProgress: progressLog(runtime, manifest, inputs),
+          ...(inputs.attest && {
+            attest: (cert) =>
+              attestCertificate(
+                { jwt: cert.certificate, certUrl: cert.cert_url },
+                inputs.githubToken,
+                runtime,
+              ),
+          }),
         });
       } finally {
         stop.dispose();
@@ -243,6 +259,13 @@ function writeOutputs(runtime: ActionRuntime, report: RotationReport): void {
   runtime.setOutput('skipped', String(report.skipped.length));
   runtime.setOutput('failed', String(report.failed.length));
   runtime.setOutput('rotated-ids', JSON.stringify(report.rotated.map((e) => e.id)));
+  const attested = report.rotated.filter((e) => e.attestation_url !== undefined);
+  if (attested.length > 0) {
+    runtime.setOutput(
+      'attestation-urls',
+      JSON.stringify(Object.fromEntries(attested.map((e) => [e.id, e.attestation_url]))),
+    );
+  }
 }
 
 /**
@@ -301,7 +324,14 @@ function writeSummary(runtime: ActionRuntime, report: RotationReport): void {
       report.rotated.map((e) => [
         { text: e.id, code: true },
         [e.reasons.join(', '), e.detail],
-        report.dry_run ? certificateCell(e.previous_cert_url) : certificateCell(e.cert_url, e.cert_id),
+        report.dry_run
+          ? certificateCell(e.previous_cert_url)
+          : e.attestation_url === undefined
+            ? certificateCell(e.cert_url, e.cert_id)
+            : [
+                certificateCell(e.cert_url, e.cert_id),
+                { text: 'Sigstore attestation', href: e.attestation_url },
+              ],
         storeCells(report.dry_run ? e.stores : e.stored),
       ]),
     );

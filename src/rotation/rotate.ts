@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { openStore as openAdapterStore, parseStoreUri, type StoreOptions } from '../../adapters/index.js';
 import type { SecretStore } from '../../adapters/store.js';
-import { CertifyStoreError, StoreCheckError, certifyAndStore } from '../engine.js';
+import {
+  AttestationFailedError,
+  CertifyStoreError,
+  StoreCheckError,
+  certifyAndStore,
+  type EngineDependencies,
+} from '../engine.js';
 import { InputError, errorMessage, isPassgeniError, type ErrorHint } from '../errors.js';
 import { HttpIssuerClient } from '../issuer-client/http.js';
 import type { IssuerClient } from '../issuer-client/types.js';
@@ -61,6 +67,8 @@ export interface RotateOptions {
    * credential half-rotated by a killed process is worse than one rotated a minute later).
    */
   signal?: AbortSignal;
+  /** Attests each new certificate before it is stored (the rotate action's `attest: true`). */
+  attest?: EngineDependencies['attest'];
 }
 
 export type RotationProgress =
@@ -88,6 +96,8 @@ export interface RotatedEntry {
   cert_url?: string;
   cert_id?: string;
   expires_at?: string;
+  /** The new certificate's Sigstore attestation, when the run attested. */
+  attestation_url?: string;
   /** Stores that now hold the new credential (empty in a dry run). */
   stored: string[];
 }
@@ -250,6 +260,7 @@ function context(manifest: Manifest, options: RotateOptions, trust: TrustStore) 
   const now = options.now ?? Date.now;
   return {
     issuer,
+    attest: options.attest,
     dryRun: options.dryRun ?? false,
     now,
     expiringWithinDays: options.expiringWithinDays ?? 30,
@@ -338,6 +349,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
     certifyAndStore(credential, {
       issuer,
       openStore: async (uri) => guarded(byUri.get(uri) ?? (await ctx.open(uri)), ctx),
+      ...(ctx.attest && { attest: ctx.attest }),
     });
   try {
     const result = await withIssuerRetry(certify);
@@ -348,6 +360,7 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
         cert_url: result.cert_url,
         cert_id: result.cert_id,
         expires_at: result.expires_at,
+        ...(result.attestation_url !== undefined && { attestation_url: result.attestation_url }),
         stored: result.stored.map((s) => s.store),
       },
     };
@@ -357,8 +370,8 @@ async function rotateOne(credential: ManifestCredential, ctx: Context): Promise<
       entry.stored = error.stored.map((s) => s.store);
       if (error.certificateState === 'valid') entry.cert_url = error.certUrl;
     }
-    // found before anything was generated: nothing was stored anywhere
-    if (error instanceof StoreCheckError) entry.stored = [];
+    // found before anything was generated, or before the first store write: stored nowhere
+    if (error instanceof StoreCheckError || error instanceof AttestationFailedError) entry.stored = [];
     return { failed: entry };
   }
 }

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
 import {
+  ATTESTATION_URL_TAG,
   CERT_KEY_TAG,
   CERT_URL_TAG,
   PENDING_STAGE,
@@ -120,6 +121,8 @@ describe('aws-sm write', () => {
         JSON.stringify([
           { Key: CERT_URL_TAG, Value: CERT.certUrl },
           { Key: CERT_KEY_TAG, Value: '' },
+          // empty: this run did not attest, and an earlier certificate's attestation must not stay
+          { Key: ATTESTATION_URL_TAG, Value: '' },
         ]),
     ).reply(200, {}, AWS_JSON);
 
@@ -128,6 +131,24 @@ describe('aws-sm write', () => {
       store: 'aws-sm://prod/api-key',
       version: token,
     });
+    expectAllCallsMade();
+  });
+
+  it("tags the certificate's attestation URL beside the certificate URL", async () => {
+    const attestationUrl = 'https://github.com/acme/infra/attestations/4242';
+    readsAndPuts(requestToken('prod/api-key', CERT.certId));
+    promotes();
+    call(
+      'TagResource',
+      (b) =>
+        JSON.stringify(b.Tags) ===
+        JSON.stringify([
+          { Key: CERT_URL_TAG, Value: CERT.certUrl },
+          { Key: CERT_KEY_TAG, Value: '' },
+          { Key: ATTESTATION_URL_TAG, Value: attestationUrl },
+        ]),
+    ).reply(200, {}, AWS_JSON);
+    await (await open()).write({ ...WRITE, attestationUrl });
     expectAllCallsMade();
   });
 
@@ -205,6 +226,7 @@ describe('aws-sm write', () => {
           JSON.stringify([
             { Key: CERT_URL_TAG, Value: CERT.certUrl },
             { Key: CERT_KEY_TAG, Value: 'password' },
+            { Key: ATTESTATION_URL_TAG, Value: '' },
           ]),
     ).reply(200, { Name: 'prod/new', VersionId: token }, AWS_JSON);
     const store = await open('aws-sm://prod/new#password?create=true');

@@ -5,7 +5,11 @@ import path from 'node:path';
 import nock from 'nock';
 import { openStore } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
-import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from '../../adapters/kubernetes.js';
+import {
+  ATTESTATION_URL_ANNOTATION,
+  CERT_KEY_ANNOTATION,
+  CERT_URL_ANNOTATION,
+} from '../../adapters/kubernetes.js';
 import { StoreError } from '../../adapters/store.js';
 import type { SecretStore } from '../../adapters/store.js';
 import {
@@ -99,7 +103,11 @@ describe('kubernetes write', () => {
       .patch(SECRET_PATH, {
         metadata: {
           resourceVersion: '41',
-          annotations: { [CERT_URL_ANNOTATION]: CERT.certUrl, [CERT_KEY_ANNOTATION]: 'password' },
+          annotations: {
+            [CERT_URL_ANNOTATION]: CERT.certUrl,
+            [CERT_KEY_ANNOTATION]: 'password',
+            [ATTESTATION_URL_ANNOTATION]: null,
+          },
         },
         data: { password: b64(CREDENTIAL) },
       })

@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { openStore, openStoreLister } from '../../adapters/index.js';
 import type { StoreOptions } from '../../adapters/index.js';
-import { CERT_KEY_METADATA, CERT_URL_METADATA } from '../../adapters/vault/index.js';
+import {
+  ATTESTATION_URL_METADATA,
+  CERT_KEY_METADATA,
+  CERT_URL_METADATA,
+} from '../../adapters/vault/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import {
   CERT,
@@ -63,7 +67,11 @@ describe('vault write', () => {
       .matchHeader('content-type', 'application/json')
       .reply(200, { data: { version: 8 } })
       .patch(METADATA, {
-        custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' },
+        custom_metadata: {
+          [CERT_URL_METADATA]: CERT.certUrl,
+          [CERT_KEY_METADATA]: 'password',
+          [ATTESTATION_URL_METADATA]: null,
+        },
       })
       .matchHeader('content-type', 'application/merge-patch+json')
       .reply(204);
@@ -88,9 +96,33 @@ describe('vault write', () => {
       expect(written).toContain(fragment);
     }
     // The metadata body names only our keys: a JSON merge patch leaves "owner" and any other key alone.
+    // (the attestation URL is null, removing one an earlier attested run left)
     expect(JSON.parse(bodies[2] as string)).toEqual({
-      custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' },
+      custom_metadata: {
+        [CERT_URL_METADATA]: CERT.certUrl,
+        [CERT_KEY_METADATA]: 'password',
+        [ATTESTATION_URL_METADATA]: null,
+      },
     });
+  });
+
+  it("records the certificate's attestation URL in the custom metadata beside the certificate URL", async () => {
+    const attestationUrl = 'https://github.com/acme/infra/attestations/4242';
+    vault()
+      .get(DATA)
+      .reply(200, readReply(EXISTING, 7), { 'content-type': 'application/json' })
+      .post(DATA)
+      .reply(200, { data: { version: 8 } })
+      .patch(METADATA, {
+        custom_metadata: {
+          [CERT_URL_METADATA]: CERT.certUrl,
+          [CERT_KEY_METADATA]: 'password',
+          [ATTESTATION_URL_METADATA]: attestationUrl,
+        },
+      })
+      .reply(204);
+    await (await open()).write({ ...WRITE, attestationUrl });
+    expectAllCallsMade();
   });
 
   it('creates a new secret with cas 0, and honours the version of a deleted one', async () => {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoreOptions } from '../../adapters/index.js';
-import { CERT_URL_METADATA, CERT_KEY_METADATA } from '../../adapters/vault/index.js';
+import {
+  ATTESTATION_URL_METADATA,
+  CERT_URL_METADATA,
+  CERT_KEY_METADATA,
+} from '../../adapters/vault/index.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
 import {
   parseManifest,
@@ -491,7 +495,12 @@ credentials:
     const [awsCert, vaultCert, fileCert] = first.rotated.map((r) => r.cert_url ?? '');
     expect(awsTags[0]).toContain(awsCert);
     expect(JSON.parse(vaultPatches[0] ?? '{}')).toEqual({
-      custom_metadata: { [CERT_URL_METADATA]: vaultCert, [CERT_KEY_METADATA]: 'password' },
+      custom_metadata: {
+        [CERT_URL_METADATA]: vaultCert,
+        [CERT_KEY_METADATA]: 'password',
+        // not attested: removes an earlier run's attestation URL
+        [ATTESTATION_URL_METADATA]: null,
+      },
     });
     expect(await certificateCount(issuer)).toBe(before + 3);
 

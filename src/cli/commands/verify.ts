@@ -60,8 +60,8 @@ export function register(program: Command): void {
       'require the certificate to come from this CI workflow (its workload claim), e.g. acme/infra/.github/workflows/rotate.yml@refs/heads/main; * matches anything',
     )
     .option(
-      '--attestation <bundle-file>',
-      'also verify a Sigstore attestation of the certificate (signature, Rekor inclusion, signed by the workflow its workload names)',
+      '--attestation <bundle-file|auto>',
+      "also verify a Sigstore attestation of the certificate (signature, Rekor inclusion, signed by the workflow its workload names); auto: fetch it from GitHub's attestations API (token from GITHUB_TOKEN or GH_TOKEN)",
     )
     .option(
       '--attestation-trusted-root <file>',
@@ -319,8 +319,9 @@ async function checkAttestation(
       '--attestation needs --attestation-trusted-root FILE: the Sigstore trusted_root.json to check it against (`gh attestation trusted-root > trusted_root.json`).',
     );
   }
-  const bundle = readJsonFile(options.attestation, '--attestation');
   const trustedRoot = readJsonFile(options.attestationTrustedRoot, '--attestation-trusted-root');
+  const bundle =
+    options.attestation === 'auto' ? undefined : readJsonFile(options.attestation, '--attestation');
   const jwt = report.claims && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(certificate) ? certificate : undefined;
   if (report.claims === undefined || jwt === undefined) {
     return {
@@ -335,7 +336,23 @@ async function checkAttestation(
     };
   }
   const { verifyAttestation } = await import('../../attestation.js');
-  return verifyAttestation({ jwt, claims: report.claims, bundle, trustedRoot });
+  if (bundle !== undefined) return verifyAttestation({ jwt, claims: report.claims, bundle, trustedRoot });
+  const claims = report.claims;
+  const { fetchAttestationBundles } = await import('../../attestation-github.js');
+  const lookup = await fetchAttestationBundles({
+    jwt,
+    repository: claims.cert_version === 2 ? claims.workload?.repository : undefined,
+    env: process.env,
+  });
+  if (!lookup.found) return { valid: false, reasons: [{ code: lookup.code, message: lookup.message }] };
+  // A re-run job attests the same certificate again: any one bundle that holds is enough.
+  let first: AttestationCheck | undefined;
+  for (const candidate of lookup.bundles) {
+    const check = await verifyAttestation({ jwt, claims, bundle: candidate, trustedRoot });
+    if (check.valid) return { ...check, source: lookup.url };
+    first ??= check;
+  }
+  return { ...first!, source: lookup.url };
 }
 
 /** `--tsa-cert FILE`: read here so a missing file is a usage error (exit 2) before anything is fetched. */
@@ -377,5 +394,6 @@ function describeAttestation(check: AttestationCheck): string {
           `  logged        Rekor entry ${check.tlog.log_index}${check.tlog.integrated_time ? ` at ${check.tlog.integrated_time}` : ''}`,
         ]
       : []),
+    ...(check.source ? [`  fetched from  ${check.source}`] : []),
   ].join('\n');
 }
