@@ -235,7 +235,14 @@ async function openReportFile(
       await rename(temp, target);
     },
     async discard() {
-      stream.destroy();
+      // the file is created when the stream opens, which may be after a fast failure: wait for the
+      // stream to close, so the file exists (or never will) before it is removed
+      if (!stream.closed) {
+        await new Promise<void>((done) => {
+          stream.once('close', () => done());
+          stream.destroy();
+        });
+      }
       await rm(temp, { force: true });
     },
   };
