@@ -81,7 +81,7 @@ describe.each(ACTIONS)('$yml', ({ yml, source, more = [] }) => {
   it('declares exactly the inputs its entry reads and the outputs it sets', () => {
     const sources = [source, ...more, ...(yml === 'actions/revoke/action.yml' ? [] : SHARED_SOURCES)];
     const read = namesIn(sources, /inputs\.(?:string|required|boolean|integer|choice|lines)\('([a-z-]+)'/g);
-    const set = namesIn(sources, /setOutput\('([a-z-]+)'/g);
+    const set = namesIn(sources, /setOutput\(\s*'([a-z-]+)'/g);
     expect([...read].sort()).toEqual(Object.keys(manifest.inputs ?? {}).sort());
     expect([...set].sort()).toEqual(Object.keys(manifest.outputs ?? {}).sort());
   });
