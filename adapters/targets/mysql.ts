@@ -110,16 +110,11 @@ export class MysqlTarget implements Target {
       const [versionRows] = await db.query('SELECT VERSION() AS v');
       this.mariadb = /mariadb/i.test(String((versionRows as { v: string }[])[0]?.v));
       const [rows] = await db.query('SHOW CREATE USER ?@?', [this.parsed.user, this.parsed.hostPart]);
-      const statement = String(Object.values((rows as Record<string, unknown>[])[0] ?? {})[0] ?? '');
-      const clause = AUTH_CLAUSE.exec(statement)?.[0];
+      const clause = AUTH_CLAUSE.exec(firstCell(rows))?.[0];
       this.previousClause = clause;
       this.plugin = pluginOf(clause);
       if (this.plugin !== 'mysql_native_password' && !(await isTls(db))) {
-        throw new TargetError(
-          'TARGET_PRIVILEGE_MISSING',
-          `"${this.account}" authenticates with ${this.plugin}, which takes the password in plaintext; the connection to ${this.uri} is not TLS, so it is refused. Connect with ?ssl-mode=REQUIRED (or VERIFY_IDENTITY), or switch the user to mysql_native_password. See docs/rotation.md.`,
-          { target: this.uri },
-        );
+        throw this.plaintextRefused(this.plugin);
       }
     });
   }
@@ -128,12 +123,7 @@ export class MysqlTarget implements Target {
     await this.asAdmin('apply', async (db) => {
       const account = db.format('?@?', [this.parsed.user, this.parsed.hostPart]);
       if (this.plugin === 'mysql_native_password') {
-        const hash = mysqlNativeHash(credential);
-        await db.query(
-          this.mariadb
-            ? `ALTER USER ${account} IDENTIFIED BY PASSWORD '${hash}'`
-            : `ALTER USER ${account} IDENTIFIED WITH mysql_native_password AS '${hash}'`,
-        );
+        await db.query(this.setNativeHash(account, mysqlNativeHash(credential)));
       } else {
         // checked at pre-flight: this connection is TLS
         await db.query(`ALTER USER ${account} IDENTIFIED BY ?`, [credential]);
@@ -156,7 +146,13 @@ export class MysqlTarget implements Target {
       return { restored: false, reason: 'SHOW CREATE USER showed no password to restore' };
     try {
       await this.asAdmin('restore', async (db) => {
-        await db.query(`ALTER USER ${db.format('?@?', [this.parsed.user, this.parsed.hostPart])} ${clause}`);
+        const account = db.format('?@?', [this.parsed.user, this.parsed.hostPart]);
+        const hash = /^IDENTIFIED BY PASSWORD '([^']*)'$/.exec(clause)?.[1];
+        await db.query(
+          hash !== undefined && this.isSelf()
+            ? this.setNativeHash(account, hash)
+            : `ALTER USER ${account} ${clause}`,
+        );
       });
       return { restored: true };
     } catch (error) {
@@ -164,7 +160,86 @@ export class MysqlTarget implements Target {
     }
   }
 
+  /**
+   * As AWS's alternating-users MySQL rotation: the clone gets the template's authentication
+   * plugin and every grant SHOW GRANTS lists for it (roles and default role included). A grant
+   * failing part-way drops the clone again, so a retry starts from scratch rather than from a
+   * clone with half the grants.
+   */
+  async createLike(like: string, credential: string): Promise<boolean> {
+    let created = false;
+    await this.asAdmin('apply', async (db) => {
+      const account = db.format('?@?', [this.parsed.user, this.parsed.hostPart]);
+      const [existing] = await db.query('SELECT 1 FROM mysql.user WHERE User = ? AND Host = ?', [
+        this.parsed.user,
+        this.parsed.hostPart,
+      ]);
+      if ((existing as unknown[]).length > 0) return;
+      const template = { user: like, host: this.parsed.hostPart };
+      const [versionRows] = await db.query('SELECT VERSION() AS v');
+      this.mariadb = /mariadb/i.test(String((versionRows as { v: string }[])[0]?.v));
+      const [userRows] = await db.query('SHOW CREATE USER ?@?', [template.user, template.host]);
+      const plugin = pluginOf(AUTH_CLAUSE.exec(firstCell(userRows))?.[0]);
+      const [grantRows] = await db.query('SHOW GRANTS FOR ?@?', [template.user, template.host]);
+      const grants = (grantRows as Record<string, unknown>[]).map((row) => String(Object.values(row)[0]));
+      if (plugin === 'mysql_native_password') {
+        const hash = mysqlNativeHash(credential);
+        await db.query(
+          this.mariadb
+            ? `CREATE USER ${account} IDENTIFIED BY PASSWORD '${hash}'`
+            : `CREATE USER ${account} IDENTIFIED WITH mysql_native_password AS '${hash}'`,
+        );
+      } else {
+        if (!(await isTls(db))) throw this.plaintextRefused(plugin);
+        await db.query(
+          this.mariadb
+            ? `CREATE USER ${account} IDENTIFIED VIA ${plugin} USING PASSWORD(?)`
+            : `CREATE USER ${account} IDENTIFIED WITH ${plugin} BY ?`,
+          [credential],
+        );
+      }
+      created = true;
+      try {
+        for (const grant of grants) {
+          const statement = regrant(grant, template, account);
+          if (statement !== undefined) await db.query(statement);
+        }
+      } catch (error) {
+        await db.query(`DROP USER ${account}`).catch(() => {});
+        created = false;
+        throw error;
+      }
+    });
+    return created;
+  }
+
   async close(): Promise<void> {}
+
+  private isSelf(): boolean {
+    return this.parsed.admin === this.parsed.user;
+  }
+
+  /**
+   * The statement that gives a mysql_native_password account this stored hash. An account
+   * changing its own password (the AWS rotation function's single-user strategy) has no CREATE
+   * USER privilege: MariaDB lets it SET PASSWORD, but not ALTER USER.
+   */
+  private setNativeHash(account: string, hash: string): string {
+    if (this.mariadb) {
+      return this.isSelf()
+        ? `SET PASSWORD FOR ${account} = '${hash}'`
+        : `ALTER USER ${account} IDENTIFIED BY PASSWORD '${hash}'`;
+    }
+    return `ALTER USER ${account} IDENTIFIED WITH mysql_native_password AS '${hash}'`;
+  }
+
+  private plaintextRefused(plugin: string): TargetError {
+    return new TargetError(
+      'TARGET_PRIVILEGE_MISSING',
+      `"${this.account}" authenticates with ${plugin}, which takes the password in plaintext; the connection to ${this.uri} is not TLS, so it is refused. Connect with ?ssl-mode=REQUIRED (or VERIFY_IDENTITY), or switch the user to mysql_native_password. See docs/rotation.md.`,
+      { target: this.uri },
+    );
+  }
 
   private async asAdmin(step: Step, work: (db: Connection) => Promise<void>): Promise<void> {
     const password =
@@ -287,4 +362,30 @@ function pluginOf(clause: string | undefined): string {
 async function isTls(db: Connection): Promise<boolean> {
   const [rows] = await db.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
   return String((rows as { Value?: string }[])[0]?.Value ?? '') !== '';
+}
+
+function firstCell(rows: unknown): string {
+  return String(Object.values((rows as Record<string, unknown>[])[0] ?? {})[0] ?? '');
+}
+
+/**
+ * One line of SHOW GRANTS for the template, addressed to `account` instead: the global USAGE
+ * line (the account itself, created already) is skipped, and an authentication clause MariaDB
+ * prints after the account is dropped; WITH GRANT/ADMIN OPTION is kept, so the grants match.
+ */
+function regrant(
+  line: string,
+  template: { user: string; host: string },
+  account: string,
+): string | undefined {
+  const quoted = `\`${template.user.replace(/`/g, '``')}\`@\`${template.host.replace(/`/g, '``')}\``;
+  if (/^SET DEFAULT ROLE /.test(line)) {
+    const at = line.lastIndexOf(` FOR ${quoted}`);
+    return at < 0 ? undefined : `${line.slice(0, at)} FOR ${account}`;
+  }
+  if (/^GRANT USAGE ON \*\.\* TO /.test(line)) return undefined;
+  const at = line.lastIndexOf(` TO ${quoted}`);
+  if (!/^GRANT /.test(line) || at < 0) return undefined;
+  const option = /\bWITH (GRANT|ADMIN) OPTION\b/.exec(line.slice(at))?.[0];
+  return `${line.slice(0, at)} TO ${account}${option ? ` ${option}` : ''}`;
 }

@@ -101,10 +101,12 @@ export class PostgresTarget implements Target {
         admin_super: boolean;
         admin_createrole: boolean;
         admin_option: boolean;
+        admin_is_role: boolean;
         version: number;
       }>(
         `SELECT r.oid IS NOT NULL AS exists, r.rolsuper AS role_super, r.rolcanlogin AS role_login,
                 me.rolsuper AS admin_super, me.rolcreaterole AS admin_createrole,
+                me.oid = r.oid AS admin_is_role,
                 r.oid IS NOT NULL AND pg_has_role(current_user, r.oid, 'MEMBER WITH ADMIN OPTION') AS admin_option,
                 current_setting('server_version_num')::int AS version
            FROM pg_roles me LEFT JOIN pg_roles r ON r.rolname = $1
@@ -127,9 +129,11 @@ export class PostgresTarget implements Target {
         );
       }
       // PostgreSQL 16 requires ADMIN OPTION on the role besides CREATEROLE; 15 and older only
-      // CREATEROLE, and only a superuser may change a superuser's password.
+      // CREATEROLE, and only a superuser may change a superuser's password. Any role may change
+      // its own (the AWS rotation function's single-user strategy logs in as the role itself).
       const mayAlter =
         row.admin_super ||
+        row.admin_is_role ||
         (row.admin_createrole && !row.role_super && (row.version < 160000 || row.admin_option));
       if (!mayAlter) {
         throw new TargetError(
@@ -175,6 +179,30 @@ export class PostgresTarget implements Target {
     } catch (error) {
       return { restored: false, reason: error instanceof Error ? error.message : 'unknown error' };
     }
+  }
+
+  /**
+   * As AWS's alternating-users PostgreSQL rotation: the clone logs in and is a member of `like`,
+   * so it holds like's privileges without copying them (and follows later grants to `like`).
+   */
+  async createLike(like: string, credential: string): Promise<boolean> {
+    let created = false;
+    await this.asAdmin(async (client) => {
+      const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [this.parsed.role]);
+      if (rows.length > 0) return;
+      const verifier = scramSha256Verifier(credential);
+      try {
+        // one statement: a failure leaves no role behind
+        await client.query(
+          `CREATE ROLE ${client.escapeIdentifier(this.parsed.role)} LOGIN PASSWORD ${client.escapeLiteral(verifier)} IN ROLE ${client.escapeIdentifier(like)}`,
+        );
+        created = true;
+      } catch (error) {
+        // a concurrent run created it first: it exists now, and apply sets its password
+        if ((error as { code?: unknown }).code !== '42710') throw error;
+      }
+    }, 'apply');
+    return created;
   }
 
   async close(): Promise<void> {}

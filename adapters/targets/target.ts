@@ -31,6 +31,14 @@ export interface Target {
    */
   restore(): Promise<RestoreOutcome>;
 
+  /**
+   * Where the system can: creates the account, when it does not exist yet, with `credential` and
+   * the grants of the existing account `like` (AWS's alternating users, whose rotation function
+   * clones the user on the first rotation). `false` when the account already existed (nothing is
+   * changed then). A failure leaves no half-made account behind.
+   */
+  createLike?(like: string, credential: string): Promise<boolean>;
+
   /** Closes the administrative connection. */
   close(): Promise<void>;
 }

@@ -79,10 +79,18 @@ class Rotation {
       throw new PassgeniError('LAMBDA_ROTATION_DISABLED', `Rotation is not enabled on ${this.secretId}.`);
     }
     this.stages = described.VersionIdsToStages ?? {};
+    // RotateSecret stages the token AWSPENDING (without a value) before calling createSecret; a
+    // token staged otherwise belongs to a rotation that was superseded, and must not move stages.
     if (!(this.token in this.stages)) {
       throw new PassgeniError(
         'LAMBDA_TOKEN_UNKNOWN',
         `Version ${this.token} of ${this.secretId} is not staged for rotation.`,
+      );
+    }
+    if (!this.isCurrent() && !this.stages[this.token]?.includes('AWSPENDING')) {
+      throw new PassgeniError(
+        'LAMBDA_TOKEN_NOT_PENDING',
+        `Version ${this.token} of ${this.secretId} is neither AWSPENDING nor AWSCURRENT: another rotation superseded it. Start a new rotation (aws secretsmanager rotate-secret).`,
       );
     }
   }
@@ -97,7 +105,7 @@ class Rotation {
       if (this.isCurrent() || (await this.read('AWSPENDING', this.token)) !== undefined) return;
     }
     const current = (await this.read('AWSCURRENT'))!;
-    const pendingUser = current.masterarn ? alternate(current.username) : current.username;
+    const pendingUser = current.masterarn ? alternate(current.username, current.engine) : current.username;
     const issuer = new HttpIssuerClient({
       url: requiredEnv('PASSGENI_ISSUER_URL'),
       apiKey: await this.apiKey(),
@@ -142,12 +150,22 @@ class Rotation {
     const target = await this.target(pending);
     // a retry after the password was set: nothing to do
     if (await accepts(target, pending.password)) return;
+    if (pending.masterarn) {
+      // the first rotation of alternating users clones the user in the current version
+      const current = (await this.read('AWSCURRENT'))!;
+      if (await target.createLike?.(current.username, pending.password)) return;
+    }
+    await target.preflight();
     await target.apply(pending.password);
   }
 
   async testSecret(): Promise<void> {
     const pending = await this.pending();
-    await (await this.target(pending)).test(pending.password);
+    // a login as the pending user needs no administrator: no other secret is read
+    const target = await openTarget(targetUri(pending, pending.username), {
+      adminPassword: pending.password,
+    });
+    await target.test(pending.password);
   }
 
   async finishSecret(): Promise<void> {
@@ -182,7 +200,21 @@ class Rotation {
   private async target(pending: DatabaseSecret): Promise<Target> {
     if (pending.masterarn) {
       const master = await this.read('AWSCURRENT', undefined, pending.masterarn);
-      return openTarget(targetUri(pending, master!.username), { adminPassword: master!.password });
+      if (!master) {
+        throw new PassgeniError(
+          'LAMBDA_MASTER_MISSING',
+          `The master secret ${pending.masterarn} named by ${this.secretId} (masterarn) has no AWSCURRENT version.`,
+        );
+      }
+      // whoever may edit this secret must not be able to aim the master's privileges at another
+      // database: the master secret has to describe the same server
+      if (master.host !== pending.host || portOf(master) !== portOf(pending)) {
+        throw new PassgeniError(
+          'LAMBDA_MASTER_HOST_MISMATCH',
+          `The master secret ${pending.masterarn} is for ${master.host}:${portOf(master)}, but ${this.secretId} is for ${pending.host}:${portOf(pending)}: refusing to use it. Set masterarn to the master secret of the same database.`,
+        );
+      }
+      return openTarget(targetUri(pending, master.username), { adminPassword: master.password });
     }
     for (const stage of ['AWSCURRENT', 'AWSPREVIOUS'] as const) {
       const known = await this.read(stage).catch(() => undefined);
@@ -233,9 +265,22 @@ async function accepts(target: Target, password: string): Promise<boolean> {
   }
 }
 
-/** AWS's alternating-users convention: `user` ↔ `user_clone`. */
-function alternate(username: string): string {
-  return username.endsWith('_clone') ? username.slice(0, -'_clone'.length) : `${username}_clone`;
+/** AWS's alternating-users convention: `user` ↔ `user_clone`, within the engine's name limit. */
+function alternate(username: string, engine: string): string {
+  if (username.endsWith('_clone')) return username.slice(0, -'_clone'.length);
+  const clone = `${username}_clone`;
+  const limit = /^postgres/.test(engine) ? 63 : /^mariadb/.test(engine) ? 80 : 32;
+  if (clone.length > limit) {
+    throw new PassgeniError(
+      'LAMBDA_USERNAME_TOO_LONG',
+      `"${clone}" (the alternating user of "${username}") is longer than ${engine}'s limit of ${limit} characters: use a shorter username.`,
+    );
+  }
+  return clone;
+}
+
+function portOf(secret: DatabaseSecret): number {
+  return Number(secret.port ?? (/^postgres/.test(secret.engine) ? 5432 : 3306));
 }
 
 function targetUri(secret: DatabaseSecret, admin: string): string {
@@ -243,10 +288,10 @@ function targetUri(secret: DatabaseSecret, admin: string): string {
   const enc = encodeURIComponent;
   if (/^postgres/.test(secret.engine)) {
     const sslmode = process.env.PASSGENI_SSLMODE ?? 'require';
-    return `postgresql://${enc(admin)}@${host}:${secret.port ?? 5432}/${enc(secret.dbname ?? 'postgres')}?sslmode=${sslmode}#${enc(secret.username)}`;
+    return `postgresql://${enc(admin)}@${host}:${portOf(secret)}/${enc(secret.dbname ?? 'postgres')}?sslmode=${sslmode}#${enc(secret.username)}`;
   }
   if (/^(mysql|mariadb)/.test(secret.engine)) {
-    return `mysql://${enc(admin)}@${host}:${secret.port ?? 3306}?ssl-mode=${process.env.PASSGENI_SSL_MODE ?? 'REQUIRED'}#${enc(secret.username)}@%25`;
+    return `mysql://${enc(admin)}@${host}:${portOf(secret)}?ssl-mode=${process.env.PASSGENI_SSL_MODE ?? 'REQUIRED'}#${enc(secret.username)}@%25`;
   }
   throw new PassgeniError(
     'LAMBDA_ENGINE_UNSUPPORTED',

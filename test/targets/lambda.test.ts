@@ -1,141 +1,62 @@
-import { randomUUID } from 'node:crypto';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import nock from 'nock';
+import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler, type RotationEvent } from '../../src/lambda/rotate.js';
 import { useNockLoopbackOnly, useTestIssuer } from '../support/hooks.js';
 import { SHARED, canLogin, query, scratch } from './support/postgres.js';
+import { handler } from '../../src/lambda/rotate.js';
+import { SecretsManagerDouble, rotate, testClient } from './support/secrets-manager.js';
 
 /**
  * The AWS rotation function (issue 18): its four steps against a Secrets Manager double at the
- * HTTP level (nock, the real SDK) and the real PostgreSQL, each step retried once as AWS does.
+ * HTTP level (nock, the real SDK, no other network) and the real PostgreSQL, each step retried
+ * once as AWS does, for both of AWS's strategies. The MySQL/MariaDB engine: lambda-mysql.test.ts.
  */
 
 useNockLoopbackOnly();
 const issuer = useTestIssuer();
-const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/app-AbCdEf';
-
-/** Secrets Manager's versions and stages, just far enough for a rotation. */
-class SecretsManagerDouble {
-  versions = new Map<string, { value: string; stages: string[] }>();
-  tags: Record<string, string> = {};
-  puts = 0;
-
-  constructor(initial: string) {
-    this.versions.set('v-initial', { value: initial, stages: ['AWSCURRENT'] });
-  }
-
-  find(stage: string, versionId?: string) {
-    for (const [id, v] of this.versions) {
-      if ((versionId === undefined || id === versionId) && v.stages.includes(stage)) return { id, ...v };
-    }
-    return undefined;
-  }
-
-  handle(op: string, body: Record<string, unknown>): [number, unknown] {
-    switch (op) {
-      case 'DescribeSecret':
-        return [
-          200,
-          {
-            ARN,
-            Name: 'prod/app',
-            RotationEnabled: true,
-            VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, v]) => [id, v.stages])),
-          },
-        ];
-      case 'GetSecretValue': {
-        const found = this.find(
-          String(body.VersionStage ?? 'AWSCURRENT'),
-          body.VersionId as string | undefined,
-        );
-        return found
-          ? [
-              200,
-              {
-                ARN,
-                Name: 'prod/app',
-                VersionId: found.id,
-                SecretString: found.value,
-                VersionStages: found.stages,
-              },
-            ]
-          : [400, { __type: 'ResourceNotFoundException', message: 'no such version' }];
-      }
-      case 'PutSecretValue': {
-        this.puts++;
-        const id = String(body.ClientRequestToken);
-        const existing = this.versions.get(id);
-        if (existing && existing.value !== body.SecretString)
-          return [400, { __type: 'ResourceExistsException', message: 'exists' }];
-        for (const v of this.versions.values()) v.stages = v.stages.filter((s) => s !== 'AWSPENDING');
-        const stages = (body.VersionStages as string[]) ?? ['AWSCURRENT'];
-        this.versions.set(id, {
-          value: String(body.SecretString),
-          stages: [...(existing?.stages ?? []), ...stages].filter((s, i, all) => all.indexOf(s) === i),
-        });
-        return [200, { ARN, Name: 'prod/app', VersionId: id, VersionStages: stages }];
-      }
-      case 'TagResource':
-        for (const tag of body.Tags as { Key: string; Value: string }[]) this.tags[tag.Key] = tag.Value;
-        return [200, {}];
-      case 'UpdateSecretVersionStage': {
-        const stage = String(body.VersionStage);
-        const from = this.versions.get(String(body.RemoveFromVersionId));
-        if (from)
-          from.stages = [
-            ...from.stages.filter((s) => s !== stage),
-            ...(stage === 'AWSCURRENT' ? ['AWSPREVIOUS'] : []),
-          ];
-        for (const v of this.versions.values())
-          if (v !== from && stage === 'AWSCURRENT') v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
-        const to = this.versions.get(String(body.MoveToVersionId))!;
-        to.stages = [...to.stages.filter((s) => s !== 'AWSPENDING'), stage];
-        return [200, { ARN, Name: 'prod/app' }];
-      }
-      default:
-        return [400, { __type: 'InvalidRequestException', message: op }];
-    }
-  }
-}
-
 let sm: SecretsManagerDouble;
-let client: SecretsManagerClient;
 
 beforeEach(() => {
   process.env.PASSGENI_ISSUER_URL = issuer.url;
   process.env.PASSGENI_API_KEY = issuer.apiKey;
   process.env.PASSGENI_SSLMODE = 'disable';
-  client = new SecretsManagerClient({
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    },
-    maxAttempts: 1,
-  });
+  sm = new SecretsManagerDouble();
+  sm.intercept();
 });
 
-function intercept(double: SecretsManagerDouble): void {
-  const ops = [
-    'DescribeSecret',
-    'GetSecretValue',
-    'PutSecretValue',
-    'TagResource',
-    'UpdateSecretVersionStage',
-  ];
-  for (const op of ops) {
-    nock('https://secretsmanager.us-east-1.amazonaws.com')
-      .persist()
-      .post('/')
-      .matchHeader('x-amz-target', `secretsmanager.${op}`)
-      // nock 15 hands a reply function the request (fetch's Request)
-      .reply(async (req: Request) => {
-        const request = (await req.json()) as Record<string, unknown>;
-        const [status, json] = double.handle(op, request);
-        return [status, json as Record<string, unknown>, { 'content-type': 'application/x-amz-json-1.1' }];
-      });
-  }
+/** What each step asks of Secrets Manager, first run and retry (versions labelled v0, t1, t2…). */
+function expectedCalls(name: string, token: string, previous: string, master?: string) {
+  const describe = `DescribeSecret ${name}`;
+  const pending = `GetSecretValue ${name} AWSPENDING@${token}`;
+  const current = `GetSecretValue ${name} AWSCURRENT`;
+  const admin = master ? [`GetSecretValue ${master} AWSCURRENT`] : [current];
+  return {
+    createSecret: {
+      first: [
+        describe,
+        pending,
+        current,
+        `PutSecretValue ${name} AWSPENDING@${token}`,
+        `TagResource ${name} passgeni-cert-url`,
+      ],
+      retry: [describe, pending],
+    },
+    // single user: logs in as the user with the current password (the retry finds it changed
+    // and tries the previous one); alternating: the master, and the current user as template
+    setSecret: {
+      first: [describe, pending, ...admin, ...(master ? [current] : [])],
+      retry: [describe, pending, ...admin, ...(master ? [] : [`GetSecretValue ${name} AWSPREVIOUS`])],
+    },
+    testSecret: { first: [describe, pending], retry: [describe, pending] },
+    finishSecret: {
+      first: [describe, `UpdateSecretVersionStage ${name} AWSCURRENT@${token} from@${previous}`],
+      retry: [describe],
+    },
+  };
+}
+
+async function certificateStatus(url: string): Promise<string> {
+  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  return ((await response.json()) as { status: string }).status;
 }
 
 describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rotate.js)', () => {
@@ -151,60 +72,142 @@ describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rota
     try {
       const app = db.role('app');
       await query(SHARED, `CREATE ROLE ${app} LOGIN PASSWORD 'old-password'`);
-      sm = new SecretsManagerDouble(
-        JSON.stringify({
+      const arn = sm.add(
+        'prod/app',
+        {
           engine: 'postgres',
           host: '127.0.0.1',
           port: 5432,
           username: app,
           password: 'old-password',
           dbname: db.database,
-        }),
+        },
+        { rotationEnabled: true },
       );
-      intercept(sm);
-      const token = randomUUID();
-      const event = (Step: RotationEvent['Step']): RotationEvent => ({
-        SecretId: ARN,
-        ClientRequestToken: token,
-        Step,
-      });
-      sm.handle = wrapDescribe(sm, token);
-
-      for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
-        await handler(event(step), client);
-        await handler(event(step), client); // AWS retries a step: nothing changes the second time
-      }
-      expect(sm.puts).toBe(1);
-      const current = JSON.parse(sm.find('AWSCURRENT')!.value) as {
-        username: string;
-        password: string;
-        host: string;
-      };
-      expect(current.username).toBe(app);
-      expect(current.host).toBe('127.0.0.1');
+      const { calls } = await rotate(sm, arn);
+      expect(calls).toEqual(expectedCalls('prod/app', 't1', 'v0'));
+      const current = sm.value<{ username: string; password: string; host: string; dbname: string }>(arn);
+      expect(current).toMatchObject({ username: app, host: '127.0.0.1', dbname: db.database });
       expect(current.password).not.toBe('old-password');
       expect(await canLogin(SHARED, db.database, app, current.password)).toBe(true);
       expect(await canLogin(SHARED, db.database, app, 'old-password')).toBe(false);
-      expect(sm.find('AWSPREVIOUS')).toBeDefined();
-      const certUrl = sm.tags['passgeni-cert-url']!;
+      expect(sm.value(arn, 'AWSPREVIOUS')).toMatchObject({ password: 'old-password' });
+      expect(Object.values(sm.stagesOf(arn)).sort()).toEqual([['AWSCURRENT'], ['AWSPREVIOUS']]);
+      const certUrl = sm.tags(arn)['passgeni-cert-url']!;
       expect(certUrl).toMatch(new RegExp(`^${issuer.url}/cert/`));
-      const status = await fetch(certUrl, { headers: { accept: 'application/json' } });
-      expect(((await status.json()) as { status: string }).status).toBe('valid');
+      expect(await certificateStatus(certUrl)).toBe('valid');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('alternating users (masterarn): clones the user on the first rotation, then alternates; the other user keeps its password until the next rotation', async () => {
+    const db = await scratch();
+    let old: pg.Client | undefined;
+    try {
+      const [app, clone, master] = [db.role('app'), db.role('app_clone'), db.role('master')];
+      // an RDS-like master: not a superuser, may create roles
+      await query(SHARED, `CREATE ROLE ${master} LOGIN CREATEROLE PASSWORD 'master-pw'`);
+      await query(SHARED, `CREATE ROLE ${app} LOGIN PASSWORD 'old-password'`);
+      await query(SHARED, `CREATE TABLE orders (id int)`, [], db.database);
+      await query(SHARED, `INSERT INTO orders VALUES (1)`, [], db.database);
+      await query(SHARED, `GRANT SELECT ON orders TO ${app}`, [], db.database);
+      const masterArn = sm.add('prod/master', {
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: 5432,
+        username: master,
+        password: 'master-pw',
+        dbname: 'postgres',
+      });
+      const arn = sm.add(
+        'prod/app',
+        {
+          engine: 'postgres',
+          host: '127.0.0.1',
+          port: '5432', // the console writes it as a string
+          username: app,
+          password: 'old-password',
+          dbname: db.database,
+          masterarn: masterArn,
+        },
+        { rotationEnabled: true },
+      );
+      // a client connected with the first value stays connected through both rotations
+      old = new pg.Client({ ...SHARED, database: db.database, user: app, password: 'old-password' });
+      await old.connect();
+
+      const first = await rotate(sm, arn);
+      expect(first.calls).toEqual(expectedCalls('prod/app', 't1', 'v0', 'prod/master'));
+      const one = sm.value<{ username: string; password: string; masterarn: string }>(arn);
+      expect(one).toMatchObject({ username: clone, masterarn: masterArn });
+      expect(await canLogin(SHARED, db.database, clone, one.password)).toBe(true);
+      // the user in the previous version is untouched: clients holding it keep logging in
+      expect(await canLogin(SHARED, db.database, app, 'old-password')).toBe(true);
+      // the clone has the user's privileges (AWS: a member of the user's role)
+      const asClone = await query(
+        { ...SHARED, user: clone, password: one.password },
+        'SELECT id FROM orders',
+        [],
+        db.database,
+      );
+      expect(asClone).toEqual([{ id: 1 }]);
+      expect(sm.tags(arn)['passgeni-cert-url']).toMatch(/\/cert\//);
+
+      const second = await rotate(sm, arn);
+      expect(second.calls).toEqual(expectedCalls('prod/app', 't2', 't1', 'prod/master'));
+      const two = sm.value<{ username: string; password: string }>(arn);
+      expect(two.username).toBe(app);
+      expect(two.password).not.toBe('old-password');
+      expect(await canLogin(SHARED, db.database, app, two.password)).toBe(true);
+      expect(await canLogin(SHARED, db.database, app, 'old-password')).toBe(false);
+      // …and now the clone's password is the one that keeps working until the next rotation
+      expect(await canLogin(SHARED, db.database, clone, one.password)).toBe(true);
+      expect(sm.value(arn, 'AWSPREVIOUS')).toMatchObject({ username: clone, password: one.password });
+      expect((await old!.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+      expect(await certificateStatus(sm.tags(arn)['passgeni-cert-url']!)).toBe('valid');
+    } finally {
+      await old?.end().catch(() => {});
+      await db.drop();
+    }
+  });
+
+  it('refuses a master secret for another database, before changing anything', async () => {
+    const db = await scratch();
+    try {
+      const app = db.role('app');
+      await query(SHARED, `CREATE ROLE ${app} LOGIN PASSWORD 'old-password'`);
+      const masterArn = sm.add('prod/master', {
+        engine: 'postgres',
+        host: 'other-db.internal',
+        port: 5432,
+        username: 'passgeni',
+        password: 'passgeni',
+      });
+      const arn = sm.add(
+        'prod/app',
+        {
+          engine: 'postgres',
+          host: '127.0.0.1',
+          port: 5432,
+          username: app,
+          password: 'old-password',
+          dbname: db.database,
+          masterarn: masterArn,
+        },
+        { rotationEnabled: true },
+      );
+      const token = sm.startRotation(arn);
+      const client = testClient();
+      await handler({ SecretId: arn, ClientRequestToken: token, Step: 'createSecret' }, client);
+      await expect(
+        handler({ SecretId: arn, ClientRequestToken: token, Step: 'setSecret' }, client),
+      ).rejects.toMatchObject({
+        code: 'LAMBDA_MASTER_HOST_MISMATCH',
+      });
+      expect(await canLogin(SHARED, db.database, app, 'old-password')).toBe(true);
     } finally {
       await db.drop();
     }
   });
 });
-
-/** DescribeSecret lists the rotation's token, as it does once RotateSecret has started. */
-function wrapDescribe(double: SecretsManagerDouble, token: string): SecretsManagerDouble['handle'] {
-  const original = double.handle.bind(double);
-  return (op, body) => {
-    const [status, json] = original(op, body);
-    if (op === 'DescribeSecret') {
-      const stages = (json as { VersionIdsToStages: Record<string, string[]> }).VersionIdsToStages;
-      stages[token] ??= [];
-    }
-    return [status, json];
-  };
-}
