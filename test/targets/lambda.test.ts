@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useNockLoopbackOnly, useTestIssuer } from '../support/hooks.js';
 import { SHARED, canLogin, query, scratch } from './support/postgres.js';
 import { handler } from '../../src/lambda/rotate.js';
-import { SecretsManagerDouble, rotate, testClient } from './support/secrets-manager.js';
+import { SecretsManagerDouble, expectedCalls, rotate, testClient } from './support/secrets-manager.js';
 
 /**
  * The AWS rotation function (issue 18): its four steps against a Secrets Manager double at the
@@ -22,37 +22,6 @@ beforeEach(() => {
   sm = new SecretsManagerDouble();
   sm.intercept();
 });
-
-/** What each step asks of Secrets Manager, first run and retry (versions labelled v0, t1, t2…). */
-function expectedCalls(name: string, token: string, previous: string, master?: string) {
-  const describe = `DescribeSecret ${name}`;
-  const pending = `GetSecretValue ${name} AWSPENDING@${token}`;
-  const current = `GetSecretValue ${name} AWSCURRENT`;
-  const admin = master ? [`GetSecretValue ${master} AWSCURRENT`] : [current];
-  return {
-    createSecret: {
-      first: [
-        describe,
-        pending,
-        current,
-        `PutSecretValue ${name} AWSPENDING@${token}`,
-        `TagResource ${name} passgeni-cert-url`,
-      ],
-      retry: [describe, pending],
-    },
-    // single user: logs in as the user with the current password (the retry finds it changed
-    // and tries the previous one); alternating: the master, and the current user as template
-    setSecret: {
-      first: [describe, pending, ...admin, ...(master ? [current] : [])],
-      retry: [describe, pending, ...admin, ...(master ? [] : [`GetSecretValue ${name} AWSPREVIOUS`])],
-    },
-    testSecret: { first: [describe, pending], retry: [describe, pending] },
-    finishSecret: {
-      first: [describe, `UpdateSecretVersionStage ${name} AWSCURRENT@${token} from@${previous}`],
-      retry: [describe],
-    },
-  };
-}
 
 async function certificateStatus(url: string): Promise<string> {
   const response = await fetch(url, { headers: { accept: 'application/json' } });

@@ -244,3 +244,34 @@ export async function rotate(
   }
   return { token, calls };
 }
+
+/** What each step asks of Secrets Manager, first run and retry (versions labelled v0, t1, t2…). */
+export function expectedCalls(name: string, token: string, previous: string, master?: string) {
+  const describe = `DescribeSecret ${name}`;
+  const pending = `GetSecretValue ${name} AWSPENDING@${token}`;
+  const current = `GetSecretValue ${name} AWSCURRENT`;
+  const admin = master ? [`GetSecretValue ${master} AWSCURRENT`] : [current];
+  return {
+    createSecret: {
+      first: [
+        describe,
+        pending,
+        current,
+        `PutSecretValue ${name} AWSPENDING@${token}`,
+        `TagResource ${name} passgeni-cert-url`,
+      ],
+      retry: [describe, pending],
+    },
+    // single user: logs in as the user with the current password (the retry finds it changed
+    // and tries the previous one); alternating: the master, and the current user as template
+    setSecret: {
+      first: [describe, pending, ...admin, ...(master ? [current] : [])],
+      retry: [describe, pending, ...admin, ...(master ? [] : [`GetSecretValue ${name} AWSPREVIOUS`])],
+    },
+    testSecret: { first: [describe, pending], retry: [describe, pending] },
+    finishSecret: {
+      first: [describe, `UpdateSecretVersionStage ${name} AWSCURRENT@${token} from@${previous}`],
+      retry: [describe],
+    },
+  };
+}
