@@ -69,8 +69,11 @@ export class RedisTarget implements Target {
   readonly kind = 'redis';
   readonly uri: string;
   readonly account: string;
-  /** The user's password hashes and on/off flag at pre-flight: exactly what restore puts back. */
-  private previous: { hashes: string[]; enabled: boolean } | undefined;
+  /**
+   * The user's password hashes, nopass and on/off flags at pre-flight: exactly what restore puts
+   * back (its key, channel and command rules are never touched).
+   */
+  private previous: { hashes: string[]; nopass: boolean; enabled: boolean } | undefined;
 
   constructor(
     private readonly parsed: ParsedRedisUri,
@@ -93,7 +96,11 @@ export class RedisTarget implements Target {
       const fields = pairs(reply);
       const flags = (fields.get('flags') as string[] | undefined) ?? [];
       const passwords = (fields.get('passwords') as string[] | undefined) ?? [];
-      this.previous = { hashes: passwords.map(String), enabled: flags.includes('on') };
+      this.previous = {
+        hashes: passwords.map(String),
+        nopass: flags.includes('nopass'),
+        enabled: flags.includes('on'),
+      };
     });
   }
 
@@ -105,6 +112,11 @@ export class RedisTarget implements Target {
     const client = await this.connect(this.parsed.user, credential, 'test');
     try {
       await client.ping();
+    } catch (error) {
+      // the login (AUTH) succeeded, which is what proves the password; a user whose ACL does not
+      // allow PING is still logged in
+      if (!/^NOPERM/.test(error instanceof Error ? error.message : ''))
+        throw this.describe(error, 'test', this.parsed.user);
     } finally {
       client.destroy();
     }
@@ -113,9 +125,10 @@ export class RedisTarget implements Target {
   async restore(): Promise<RestoreOutcome> {
     if (!this.previous) return { restored: false, reason: 'pre-flight did not read the user' };
     try {
-      const { hashes, enabled } = this.previous;
+      // resetpass leaves a user with no password that no password opens; nopass only if it was
+      const { hashes, nopass, enabled } = this.previous;
       await this.setUser(
-        [...hashes.map((h) => `#${h}`), ...(hashes.length ? [] : ['nopass']), enabled ? 'on' : 'off'],
+        [...hashes.map((h) => `#${h}`), ...(nopass ? ['nopass'] : []), enabled ? 'on' : 'off'],
         'restore',
       );
       return { restored: true };

@@ -63,7 +63,13 @@ export async function startRedis(extraUsers: string[] = []): Promise<{
   };
 }
 
-export async function canLogin(port: number, username: string, password: string): Promise<boolean> {
+/** True when `username` logs in with `password` and may then run `command` (default PING). */
+export async function canLogin(
+  port: number,
+  username: string,
+  password: string,
+  command: 'PING' | 'GET' = 'PING',
+): Promise<boolean> {
   const client = createClient({
     socket: { host: '127.0.0.1', port, reconnectStrategy: false },
     username,
@@ -72,11 +78,53 @@ export async function canLogin(port: number, username: string, password: string)
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.ping();
+    if (command === 'PING') await client.ping();
+    else await client.get('cfg:probe');
     return true;
   } catch {
     return false;
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * A TCP proxy in front of a redis-server that refuses logins as `user` the way the server
+ * refuses a wrong password (WRONGPASS) and passes every other connection through: a target whose
+ * new password is set but whose test login fails, while the admin can still restore it.
+ */
+export async function startRefusingProxy(
+  port: number,
+  user: string,
+): Promise<{ port: number; refused: () => number; stop: () => Promise<void> }> {
+  const { createServer, connect } = await import('node:net');
+  let refused = 0;
+  // AUTH user … or HELLO 3 AUTH user …, as RESP arrays of bulk strings
+  const auth = new RegExp(`\\$4\\r\\nAUTH\\r\\n\\$${Buffer.byteLength(user)}\\r\\n${user}\\r\\n`, 'i');
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.once('data', (first) => {
+      if (auth.test(first.toString('latin1'))) {
+        refused++;
+        client.end('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+        return;
+      }
+      const upstream = connect(port, '127.0.0.1', () => upstream.write(first));
+      sockets.add(upstream);
+      client.pipe(upstream).pipe(client);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    refused: () => refused,
+    stop: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
