@@ -96,6 +96,8 @@ export class MysqlTarget implements Target {
   private plugin = 'mysql_native_password';
   private mariadb = true;
   private previousClause: string | undefined;
+  /** An account administering itself logs in with what apply set, to put the previous one back. */
+  private applied: string | undefined;
 
   constructor(
     private readonly parsed: ParsedMysqlUri,
@@ -129,6 +131,7 @@ export class MysqlTarget implements Target {
         await db.query(`ALTER USER ${account} IDENTIFIED BY ?`, [credential]);
       }
     });
+    if (this.isSelf()) this.applied = credential;
   }
 
   async test(credential: string): Promise<void> {
@@ -243,6 +246,7 @@ export class MysqlTarget implements Target {
 
   private async asAdmin(step: Step, work: (db: Connection) => Promise<void>): Promise<void> {
     const password =
+      (step === 'restore' ? this.applied : undefined) ??
       this.parsed.adminPassword ??
       this.options.adminPassword ??
       ((this.options.env ?? process.env).MYSQL_PWD || undefined);
