@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect, createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,11 +98,10 @@ export async function startRefusingProxy(
   port: number,
   user: string,
 ): Promise<{ port: number; refused: () => number; stop: () => Promise<void> }> {
-  const { createServer, connect } = await import('node:net');
   let refused = 0;
   // AUTH user … or HELLO 3 AUTH user …, as RESP arrays of bulk strings
   const auth = new RegExp(`\\$4\\r\\nAUTH\\r\\n\\$${Buffer.byteLength(user)}\\r\\n${user}\\r\\n`, 'i');
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((client) => {
     sockets.add(client);
     client.once('data', (first) => {
