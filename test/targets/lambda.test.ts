@@ -53,8 +53,22 @@ describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rota
         },
         { rotationEnabled: true },
       );
-      const { calls } = await rotate(sm, arn);
+      // the verifier (random salt) shows whether a retried setSecret set the password again
+      const verifiers: Record<string, unknown> = {};
+      const { calls } = await rotate(sm, arn, async (step, attempt) => {
+        const [row] = await query(SHARED, 'SELECT rolpassword FROM pg_authid WHERE rolname = $1', [app]);
+        verifiers[`${step} ${attempt}`] = row!.rolpassword;
+      });
       expect(calls).toEqual(expectedCalls('prod/app', 't1', 'v0'));
+      expect(verifiers['createSecret retry']).toBe(verifiers['createSecret first']);
+      expect(verifiers['setSecret first']).not.toBe(verifiers['createSecret retry']);
+      expect(
+        new Set(
+          Object.entries(verifiers)
+            .filter(([k]) => !k.startsWith('create'))
+            .map(([, v]) => v),
+        ).size,
+      ).toBe(1);
       const current = sm.value<{ username: string; password: string; host: string; dbname: string }>(arn);
       expect(current).toMatchObject({ username: app, host: '127.0.0.1', dbname: db.database });
       expect(current.password).not.toBe('old-password');

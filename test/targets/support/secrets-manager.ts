@@ -228,6 +228,7 @@ export type Step = (typeof STEPS)[number];
 export async function rotate(
   sm: SecretsManagerDouble,
   arn: string,
+  afterRun: (step: Step, attempt: 'first' | 'retry') => Promise<void> = async () => {},
   client = testClient(),
 ): Promise<{ token: string; calls: Record<Step, { first: string[]; retry: string[] }> }> {
   const token = sm.startRotation(arn);
@@ -239,6 +240,7 @@ export async function rotate(
       const start = sm.calls.length;
       await handler(event, client);
       runs.push(sm.calls.slice(start));
+      await afterRun(Step, i === 0 ? 'first' : 'retry');
     }
     calls[Step] = { first: runs[0]!, retry: runs[1]! };
   }
