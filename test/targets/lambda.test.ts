@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useNockLoopbackOnly, useTestIssuer } from '../support/hooks.js';
 import { SHARED, canLogin, query, scratch } from './support/postgres.js';
 import { handler } from '../../src/lambda/rotate.js';
-import { SecretsManagerDouble, expectedCalls, rotate, testClient } from './support/secrets-manager.js';
+import { SecretsManagerDouble, arnOf, expectedCalls, rotate, testClient } from './support/secrets-manager.js';
 
 /**
  * The AWS rotation function (issue 18): its four steps against a Secrets Manager double at the
@@ -192,5 +192,37 @@ describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rota
     } finally {
       await db.drop();
     }
+  });
+
+  it('refuses a token of a superseded rotation and a username whose clone would be too long, before generating anything', async () => {
+    const long = 'u'.repeat(60);
+    const arn = sm.add(
+      'prod/app',
+      {
+        engine: 'postgres',
+        host: '127.0.0.1',
+        username: long,
+        password: 'p',
+        masterarn: arnOf('prod/master'),
+      },
+      { rotationEnabled: true },
+    );
+    const client = testClient();
+    const token = sm.startRotation(arn);
+    await expect(
+      handler({ SecretId: arn, ClientRequestToken: token, Step: 'createSecret' }, client),
+    ).rejects.toMatchObject({
+      code: 'LAMBDA_USERNAME_TOO_LONG',
+      message: expect.stringMatching(/longer than postgres's limit of 63 characters/),
+    });
+    // a newer rotation took AWSPENDING: the old token may no longer act
+    sm.startRotation(arn);
+    await expect(
+      handler({ SecretId: arn, ClientRequestToken: token, Step: 'finishSecret' }, client),
+    ).rejects.toMatchObject({
+      code: 'LAMBDA_TOKEN_NOT_PENDING',
+    });
+    expect(sm.calls.filter((call) => !/^(DescribeSecret|GetSecretValue)/.test(call))).toEqual([]);
+    expect(sm.value(arn)).toMatchObject({ username: long, password: 'p' });
   });
 });

@@ -195,6 +195,13 @@ describe('faults after the certificate is issued', () => {
     expect(await certificateStatus(String(result.error.cert_id))).toBe('revoked');
   });
 
+  it('a role administering itself (no CREATEROLE) rotates its own password', async () => {
+    const result = await certify(target({ admin: app }), { PGPASSWORD: OLD });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await canLogin(SHARED, db.database, app, stored())).toBe(true);
+    expect(await canLogin(SHARED, db.database, app, OLD)).toBe(false);
+  });
+
   it('a least-privilege admin (CREATEROLE, not superuser) rotates the role', async () => {
     const admin = await createRoleAdmin();
     const result = await certify(target({ admin }), { PGPASSWORD: 'rotator-pw' });
