@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openTarget, targetDisplay } from '../../adapters/targets/index.js';
 import type { InventoryRow } from '../../src/inventory/index.js';
 import { runCli } from '../support/cli.js';
 import { useTestIssuer } from '../support/hooks.js';
@@ -143,5 +144,41 @@ describe('the inventory shows the target (PostgreSQL)', () => {
     const [row] = JSON.parse((await inventory('json')).stdout) as InventoryRow[];
     expect(row).toMatchObject({ status: 'valid', target: null });
     expect((await inventory('csv')).stdout.split('\r\n')[1]!.endsWith(',')).toBe(true);
+  });
+});
+
+describe('the display form of a target', () => {
+  async function displayOf(uri: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+    const target = await openTarget(uri, { env });
+    return targetDisplay(target.location, [target.account]);
+  }
+
+  it('keeps scheme, host, port, database and account, with defaults filled in, and nothing else', async () => {
+    expect(
+      await displayOf(
+        'postgres://rotator:pw@db.internal/app?sslmode=verify-full&sslrootcert=/etc/ca.pem#app_user',
+      ),
+    ).toBe('postgresql://db.internal:5432/app#app_user');
+    // no database: libpq connects to the admin's name, and so does the target
+    expect(await displayOf('postgresql://rotator@[::1]:6432#app')).toBe(
+      'postgresql://[::1]:6432/rotator#app',
+    );
+    expect(await displayOf('mysql://rotator:pw@db.internal?ssl-mode=REQUIRED#app@%')).toBe(
+      'mysql://db.internal:3306#app@%',
+    );
+    expect(await displayOf('mysql://rotator@db.internal:3307#app')).toBe('mysql://db.internal:3307#app@%');
+    expect(await displayOf('rediss://admin:pw@cache.internal#worker')).toBe(
+      'rediss://cache.internal:6379#worker',
+    );
+  });
+
+  it('replaces control characters and shortens an over-long form to fit every store', () => {
+    expect(targetDisplay('redis://cache:6379', ['a\nb'])).toBe('redis://cache:6379#a?b');
+    const long = targetDisplay(`postgresql://${'h'.repeat(300)}:5432/app`, ['app']);
+    expect([...long]).toHaveLength(256);
+    expect(long.endsWith('…')).toBe(true);
+    const wide = targetDisplay('postgresql://db:5432/app', ['é'.repeat(300)]);
+    expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(512);
+    expect(wide.endsWith('…')).toBe(true);
   });
 });
