@@ -105,11 +105,18 @@ const DISPLAY_MAX_BYTES = 512;
  */
 export function targetDisplay(location: string, accounts: readonly string[]): string {
   // eslint-disable-next-line no-control-regex -- replacing them is the point
-  let text = `${location}#${accounts.join(',')}`.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const text = `${location}#${accounts.join(',')}`.replace(/[\u0000-\u001f\u007f]/g, '?');
   if (text.length <= DISPLAY_MAX_CHARS && Buffer.byteLength(text) <= DISPLAY_MAX_BYTES) return text;
-  text = [...text].slice(0, DISPLAY_MAX_CHARS - 1).join('');
-  while (Buffer.byteLength(text) > DISPLAY_MAX_BYTES - 3) text = [...text].slice(0, -1).join('');
-  return `${text}…`;
+  // whole code points are dropped (never half a surrogate pair); length counts UTF-16 units, as
+  // the stores' own checks do
+  const kept = [...text];
+  while (
+    kept.join('').length > DISPLAY_MAX_CHARS - 1 ||
+    Buffer.byteLength(kept.join('')) > DISPLAY_MAX_BYTES - 3
+  ) {
+    kept.pop();
+  }
+  return `${kept.join('')}…`;
 }
 
 /** `host:port`, with an IPv6 address in brackets. */

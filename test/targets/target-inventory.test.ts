@@ -180,5 +180,8 @@ describe('the display form of a target', () => {
     const wide = targetDisplay('postgresql://db:5432/app', ['é'.repeat(300)]);
     expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(512);
     expect(wide.endsWith('…')).toBe(true);
+    const astral = targetDisplay('postgresql://db:5432/app', ['🔑'.repeat(200)]);
+    expect(astral.length).toBeLessThanOrEqual(256);
+    expect(astral).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 });
