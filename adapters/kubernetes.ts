@@ -66,6 +66,8 @@ export const CERT_URL_ANNOTATION = 'passgeni.ai/cert-url';
 export const CERT_KEY_ANNOTATION = 'passgeni.ai/cert-key';
 /** The certificate's Sigstore attestation, when the run attested it. */
 export const ATTESTATION_URL_ANNOTATION = 'passgeni.ai/attestation-url';
+/** The target the secret is rotated on (display form); removed by a write without one. */
+export const TARGET_ANNOTATION = 'passgeni.ai/target';
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
@@ -198,6 +200,7 @@ export class KubernetesStore implements SecretStore {
           [CERT_KEY_ANNOTATION]: key,
           // null (removed by the merge patch) when this run did not attest: never an earlier one's
           [ATTESTATION_URL_ANNOTATION]: request.attestationUrl ?? null,
+          [TARGET_ANNOTATION]: request.target ?? null,
         },
       },
       data: { [key]: encoded },

@@ -50,6 +50,12 @@ export interface StoreWriteRequest {
   certExpiresAt?: string;
   /** The certificate's Sigstore attestation (GitHub), recorded beside the URL where the store can. */
   attestationUrl?: string;
+  /**
+   * The system the credential is rotated on, in its display form (scheme, host, port, database,
+   * account: never a password, an admin user or a query parameter), recorded beside the URL where
+   * the store can. Absent: the store clears any target an earlier write recorded.
+   */
+  target?: string;
 }
 
 export interface StoreWriteResult {
@@ -71,6 +77,8 @@ export interface StoredSecretRef {
   valueUpdatedAt?: string;
   /** When the certificate URL was last attached (GitHub: the variable's `updated_at`). */
   certAttachedAt?: string;
+  /** The target the secret is rotated on (display form), as its last write recorded it. */
+  target?: string;
 }
 
 /** Enumerates the secrets under the prefix URI it was opened with (for `passgeni inventory`). */

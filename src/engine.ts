@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SecretStore, StoreWriteResult } from '../adapters/store.js';
+import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../adapters/store.js';
 import type { Target } from '../adapters/targets/index.js';
 import { StoreError } from '../adapters/store.js';
+import { targetDisplay } from '../adapters/targets/target.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
 // barrel would make the zod claims schema part of every start-up of the certify action.
 import { entropySource } from './certificate/entropy-source.js';
@@ -326,7 +327,14 @@ export async function certifyAndStore(
     stores,
     alternation ? alternation.storedValue(generated.password) : generated.password,
     cert,
-    attestationUrl,
+    {
+      ...(attestationUrl !== undefined && { attestationUrl }),
+      // recorded beside the URL so the inventory shows where the secret is rotated; a run
+      // without a target records none, which clears one an earlier run recorded
+      ...(target && {
+        target: targetDisplay(target.location, alternation ? alternation.accounts : [target.account]),
+      }),
+    },
     progress,
     () => activation.run(),
   );
@@ -553,7 +561,8 @@ async function writeStores(
   stores: SecretStore[],
   credential: string,
   cert: IssuedCertificate,
-  attestationUrl: string | undefined,
+  /** What the stores record beside the certificate URL. */
+  recorded: Pick<StoreWriteRequest, 'attestationUrl' | 'target'>,
   progress: (event: ProgressEvent) => void,
   /** Called after each store that now holds the credential. */
   onHeld: () => Promise<void>,
@@ -567,7 +576,7 @@ async function writeStores(
         certUrl: cert.cert_url,
         certId: cert.cert_id,
         certExpiresAt: cert.expires_at,
-        ...(attestationUrl !== undefined && { attestationUrl }),
+        ...recorded,
       });
       stored.push({
         store: store.uri,

@@ -4,7 +4,7 @@ import type { StoredSecretRef } from '../store.js';
 import { encodeUriComponentLoose } from '../uri.js';
 import type { ParsedStorePrefix } from '../uri.js';
 import { mapAwsError } from './errors.js';
-import { CERT_KEY_TAG, certUrlFromTags } from './tags.js';
+import { CERT_KEY_TAG, certUrlFromTags, targetFromTags } from './tags.js';
 
 /** Every secret whose name starts with the prefix, with its certificate URL tag. */
 export async function* listSecrets(
@@ -27,9 +27,11 @@ export async function* listSecrets(
     for (const entry of page.SecretList ?? []) {
       if (!entry.Name) continue;
       const key = entry.Tags?.find((t) => t.Key === CERT_KEY_TAG)?.Value ?? '';
+      const target = targetFromTags(entry.Tags);
       yield {
         uri: `aws-sm://${entry.Name}${key ? `#${encodeUriComponentLoose(key)}` : ''}`,
         certUrl: certUrlFromTags(entry.Tags, key),
+        ...(target !== undefined && { target }),
       };
     }
     nextToken = page.NextToken;

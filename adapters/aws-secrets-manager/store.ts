@@ -16,7 +16,7 @@ import { BAD_CREDENTIALS, errorName, mapAwsError, THROTTLING } from './errors.js
 import type { AwsErrorShape } from './errors.js';
 import { requestToken } from './request-token.js';
 import { credentialIn, withCredential } from './secret-string.js';
-import { ATTESTATION_URL_TAG, CERT_KEY_TAG, CERT_URL_TAG, certUrlFromTags } from './tags.js';
+import { ATTESTATION_URL_TAG, CERT_KEY_TAG, CERT_URL_TAG, TARGET_TAG, certUrlFromTags } from './tags.js';
 
 /**
  * Our own staging label for a version that is written but not yet current. AWSPENDING is not
@@ -67,6 +67,7 @@ export class AwsSecretsManagerStore implements SecretStore {
       { Key: CERT_URL_TAG, Value: request.certUrl },
       { Key: CERT_KEY_TAG, Value: this.parsed.jsonKey ?? '' },
       { Key: ATTESTATION_URL_TAG, Value: request.attestationUrl ?? '' },
+      { Key: TARGET_TAG, Value: request.target ?? '' },
     ];
   }
 

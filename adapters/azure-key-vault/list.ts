@@ -2,7 +2,7 @@ import type { SecretClient } from '@azure/keyvault-secrets';
 import type { StoredSecretRef } from '../store.js';
 import type { ParsedStorePrefix } from '../uri.js';
 import { mapAzureError } from './client.js';
-import { CERT_URL_TAG } from './tags.js';
+import { CERT_URL_TAG, TARGET_TAG } from './tags.js';
 
 type AzurePrefix = Extract<ParsedStorePrefix, { kind: 'azure-kv' }>;
 
@@ -23,9 +23,11 @@ export async function* listAzureSecrets(
     const properties = next.value;
     if (properties.managed === true || !properties.name.startsWith(prefix.namePrefix)) continue;
     const url = properties.tags?.[CERT_URL_TAG];
+    const target = properties.tags?.[TARGET_TAG];
     yield {
       uri: `azure-kv://${prefix.vault}/${properties.name}`,
       certUrl: url === undefined || url === '' ? undefined : url,
+      ...(target !== undefined && target !== '' && { target }),
     };
   }
 }

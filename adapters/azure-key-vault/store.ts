@@ -4,7 +4,7 @@ import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.
 import type { AdapterContext } from '../options.js';
 import type { ParsedAzureUri } from '../uri.js';
 import { createSecretClient, mapAzureError, operationTimeout, statusOf } from './client.js';
-import { ATTESTATION_URL_TAG, CERT_ID_TAG, CERT_URL_TAG, checkTags } from './tags.js';
+import { ATTESTATION_URL_TAG, CERT_ID_TAG, CERT_URL_TAG, TARGET_TAG, checkTags } from './tags.js';
 
 interface Current {
   tags: Record<string, string>;
@@ -70,11 +70,13 @@ export class AzureKeyVaultStore implements SecretStore {
     }
     const previous = await this.current();
     if (previous?.value !== undefined) this.secrets.push(previous.value);
+    const { [TARGET_TAG]: _previousTarget, ...kept } = previous?.tags ?? {};
     const tags = {
-      ...(previous?.tags ?? {}),
+      ...kept,
       [CERT_URL_TAG]: request.certUrl,
       [CERT_ID_TAG]: request.certId,
       [ATTESTATION_URL_TAG]: request.attestationUrl ?? '',
+      ...(request.target !== undefined && { [TARGET_TAG]: request.target }),
     };
     checkTags(this.uri, tags);
     let version: string | undefined;

@@ -68,6 +68,7 @@ export async function* listFiles(
       yield {
         uri: `file://${encodeUriComponentLoose(file.shown)}#${encodeUriComponentLoose(key)}`,
         certUrl: typeof record?.cert_url === 'string' ? record.cert_url : undefined,
+        ...(typeof record?.target === 'string' && record.target !== '' && { target: record.target }),
       };
     }
   }

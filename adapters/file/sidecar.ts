@@ -8,6 +8,8 @@ export interface SidecarRecord {
   cert_id: string;
   /** The certificate's Sigstore attestation, when the run attested it. */
   attestation_url?: string;
+  /** The target the key is rotated on (display form), when the write named one. */
+  target?: string;
   updated_at: string;
 }
 

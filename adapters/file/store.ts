@@ -150,6 +150,7 @@ export class FileStore implements SecretStore {
           cert_url: request.certUrl,
           cert_id: request.certId,
           ...(request.attestationUrl !== undefined && { attestation_url: request.attestationUrl }),
+          ...(request.target !== undefined && { target: request.target }),
           updated_at: new Date().toISOString(),
         };
         await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}\n`);

@@ -2,7 +2,7 @@ import type { StoredSecretRef } from '../store.js';
 import { encodeUriComponentLoose } from '../uri.js';
 import type { ParsedStorePrefix } from '../uri.js';
 import type { GcpClient } from './client.js';
-import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION } from './metadata.js';
+import { CERT_KEY_ANNOTATION, CERT_URL_ANNOTATION, TARGET_ANNOTATION } from './metadata.js';
 import { urlForKey } from '../store.js';
 
 type GcpPrefix = Extract<ParsedStorePrefix, { kind: 'gcp-sm' }>;
@@ -24,9 +24,11 @@ export async function* listGcpSecrets(client: GcpClient, prefix: GcpPrefix): Asy
     const id = (secret.name ?? '').split('/').pop() ?? '';
     if (id === '' || !id.startsWith(prefix.idPrefix)) continue;
     const key = secret.annotations?.[CERT_KEY_ANNOTATION] ?? '';
+    const target = secret.annotations?.[TARGET_ANNOTATION];
     yield {
       uri: `gcp-sm://${prefix.project}/${id}${key ? `#${encodeUriComponentLoose(key)}` : ''}`,
       certUrl: urlForKey(secret.annotations?.[CERT_URL_ANNOTATION], key, key),
+      ...(target !== undefined && target !== '' && { target }),
     };
   }
 }

@@ -3,6 +3,8 @@ export const CERT_URL_ANNOTATION = 'passgeni-cert-url';
 export const CERT_KEY_ANNOTATION = 'passgeni-cert-key';
 /** The certificate's Sigstore attestation; empty when the run did not attest, so it never names an earlier one. */
 export const ATTESTATION_URL_ANNOTATION = 'passgeni-attestation-url';
+/** The target the secret is rotated on (display form); empty when the write named none. */
+export const TARGET_ANNOTATION = 'passgeni-target';
 /** Label values are at most 63 lower-case letters, digits, `_` and `-`: a URL does not fit, an id does. */
 export const CERT_ID_LABEL = 'passgeni-cert-id';
 

@@ -11,6 +11,7 @@ import {
   CERT_ID_LABEL,
   CERT_KEY_ANNOTATION,
   CERT_URL_ANNOTATION,
+  TARGET_ANNOTATION,
   labelSafe,
 } from './metadata.js';
 
@@ -175,6 +176,7 @@ export class GcpSecretManagerStore implements SecretStore {
         [CERT_URL_ANNOTATION]: request.certUrl,
         [CERT_KEY_ANNOTATION]: this.parsed.jsonKey ?? '',
         [ATTESTATION_URL_ANNOTATION]: request.attestationUrl ?? '',
+        [TARGET_ANNOTATION]: request.target ?? '',
       },
     };
   }

@@ -1,7 +1,7 @@
 import { TargetError, type Target, type TargetOptions } from './target.js';
 
 export type { Target, TargetOptions, RestoreOutcome, TargetKind } from './target.js';
-export { TargetError } from './target.js';
+export { TargetError, targetDisplay } from './target.js';
 
 /**
  * Opens the target a URI names. Each system's driver is imported only when a URI of its scheme

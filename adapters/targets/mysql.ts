@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
-import { TargetError, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
 import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
@@ -93,6 +93,7 @@ export class MysqlTarget implements Target {
   readonly kind = 'mysql';
   readonly uri: string;
   readonly account: string;
+  readonly location: string;
   private plugin = 'mysql_native_password';
   private mariadb = true;
   private previousClause: string | undefined;
@@ -105,6 +106,7 @@ export class MysqlTarget implements Target {
   ) {
     this.uri = parsed.uri;
     this.account = `${parsed.user}@${parsed.hostPart}`;
+    this.location = `mysql://${hostPort(parsed.host, parsed.port)}`;
   }
 
   async preflight(): Promise<void> {

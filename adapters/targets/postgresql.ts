@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Client, ClientConfig } from 'pg';
 import { libpqPassword } from './libpq-env.js';
 import { scramSha256Verifier } from './scram.js';
-import { TargetError, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
 
 /**
  * `postgresql://ADMIN[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…&sslrootcert=…&service=…]#ROLE`: sets
@@ -82,6 +82,7 @@ export class PostgresTarget implements Target {
   readonly kind = 'postgresql';
   readonly uri: string;
   readonly account: string;
+  readonly location: string;
   private previous: Previous = { kind: 'unreadable', reason: 'pre-flight did not run' };
 
   constructor(
@@ -90,6 +91,7 @@ export class PostgresTarget implements Target {
   ) {
     this.uri = parsed.uri;
     this.account = parsed.role;
+    this.location = `postgresql://${hostPort(parsed.host, parsed.port)}/${encodeURIComponent(parsed.database)}`;
   }
 
   async preflight(): Promise<void> {

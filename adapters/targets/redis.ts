@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TargetError, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
 import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
@@ -69,6 +69,7 @@ export class RedisTarget implements Target {
   readonly kind = 'redis';
   readonly uri: string;
   readonly account: string;
+  readonly location: string;
   /**
    * The user's password hashes, nopass and on/off flags at pre-flight: exactly what restore puts
    * back (its key, channel and command rules are never touched).
@@ -81,6 +82,7 @@ export class RedisTarget implements Target {
   ) {
     this.uri = parsed.uri;
     this.account = parsed.user;
+    this.location = `${parsed.tls ? 'rediss' : 'redis'}://${hostPort(parsed.host, parsed.port)}`;
   }
 
   async preflight(): Promise<void> {

@@ -11,6 +11,11 @@ export interface Target {
   readonly kind: TargetKind;
   /** The account whose credential is rotated (role, user@host, ACL user), for reports. */
   readonly account: string;
+  /**
+   * Where the account lives, without any user, password or parameter: `scheme://host:port[/db]`.
+   * With `#account` it is the target's display form, which the stores record (targetDisplay).
+   */
+  readonly location: string;
 
   /**
    * Before anything is generated or certified: the administrative login works, the account
@@ -90,4 +95,39 @@ export class TargetError extends PassgeniError {
     });
     this.target = options.target;
   }
+}
+
+/**
+ * Display forms are recorded in store metadata: AWS and Azure tags take 256 characters, Vault's
+ * custom metadata 512 bytes.
+ */
+const DISPLAY_MAX_CHARS = 256;
+const DISPLAY_MAX_BYTES = 512;
+
+/**
+ * The display form of a target: its location and the account(s) rotated on it, e.g.
+ * `postgresql://db.internal:5432/app#app_user` or, for alternating users, `…#app_a,app_b`. It is
+ * built from the parsed parts, never from the URI as given, so it cannot carry the admin user,
+ * a password or a query parameter (sslkey paths, passwords). Control characters are replaced, and
+ * an over-long form is shortened: it is for people reading an inventory, not for connecting.
+ */
+export function targetDisplay(location: string, accounts: readonly string[]): string {
+  // eslint-disable-next-line no-control-regex -- replacing them is the point
+  const text = `${location}#${accounts.join(',')}`.replace(/[\u0000-\u001f\u007f]/g, '?');
+  if (text.length <= DISPLAY_MAX_CHARS && Buffer.byteLength(text) <= DISPLAY_MAX_BYTES) return text;
+  // whole code points are dropped (never half a surrogate pair); length counts UTF-16 units, as
+  // the stores' own checks do
+  const kept = [...text];
+  while (
+    kept.join('').length > DISPLAY_MAX_CHARS - 1 ||
+    Buffer.byteLength(kept.join('')) > DISPLAY_MAX_BYTES - 3
+  ) {
+    kept.pop();
+  }
+  return `${kept.join('')}…`;
+}
+
+/** `host:port`, with an IPv6 address in brackets. */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -3,7 +3,12 @@ import { VaultClient } from './client.js';
 import { resolveConnection } from './config.js';
 
 export { listVault } from './list.js';
-export { ATTESTATION_URL_METADATA, CERT_KEY_METADATA, CERT_URL_METADATA } from './metadata.js';
+export {
+  ATTESTATION_URL_METADATA,
+  CERT_KEY_METADATA,
+  CERT_URL_METADATA,
+  TARGET_METADATA,
+} from './metadata.js';
 export { VaultStore } from './store.js';
 
 /** The client for a store or prefix URI; settings are checked here, without a network call. */

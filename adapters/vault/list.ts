@@ -4,7 +4,7 @@ import { encodeUriComponentLoose } from '../uri.js';
 import type { ParsedStorePrefix } from '../uri.js';
 import { encodePath } from './client.js';
 import type { VaultClient } from './client.js';
-import { CERT_KEY_METADATA, CERT_URL_METADATA, readCustomMetadata } from './metadata.js';
+import { CERT_KEY_METADATA, CERT_URL_METADATA, TARGET_METADATA, readCustomMetadata } from './metadata.js';
 
 /** Walks the KV v2 metadata tree under a prefix: every secret, with the certificate URL it carries. */
 export async function* listVault(
@@ -52,8 +52,10 @@ function refFor(
 ): StoredSecretRef {
   const key = metadata?.[CERT_KEY_METADATA];
   const url = metadata?.[CERT_URL_METADATA];
+  const target = metadata?.[TARGET_METADATA];
   return {
     uri: `vault://${shownMount}/${encodeUriComponentLoose(path)}${typeof key === 'string' ? `#${encodeUriComponentLoose(key)}` : ''}`,
     certUrl: typeof url === 'string' ? url : undefined,
+    ...(typeof target === 'string' && target !== '' && { target }),
   };
 }

@@ -6,6 +6,8 @@ export const CERT_URL_METADATA = 'passgeni-cert-url';
 export const CERT_KEY_METADATA = 'passgeni-cert-key';
 /** The certificate's Sigstore attestation, when the run attested it (else removed by the merge patch). */
 export const ATTESTATION_URL_METADATA = 'passgeni-attestation-url';
+/** The target the secret is rotated on (display form); removed by a write without one. */
+export const TARGET_METADATA = 'passgeni-target';
 
 /** The secret's custom metadata; undefined when the secret does not exist. */
 export async function readCustomMetadata(

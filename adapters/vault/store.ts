@@ -9,6 +9,7 @@ import {
   ATTESTATION_URL_METADATA,
   CERT_KEY_METADATA,
   CERT_URL_METADATA,
+  TARGET_METADATA,
   readCustomMetadata,
 } from './metadata.js';
 
@@ -190,6 +191,7 @@ export class VaultStore implements SecretStore {
         [CERT_URL_METADATA]: request.certUrl,
         [CERT_KEY_METADATA]: key,
         [ATTESTATION_URL_METADATA]: request.attestationUrl ?? null,
+        [TARGET_METADATA]: request.target ?? null,
       },
     });
     const response = await this.client.send(

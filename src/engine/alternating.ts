@@ -11,6 +11,8 @@ export interface Alternation {
   /** The target URI naming the one account this run rotates. */
   target: string;
   account: string;
+  /** Both accounts of the pair, as the target names them (the inventory shows both). */
+  accounts: readonly [string, string];
   /** The value written to the stores for a new password. */
   storedValue(password: string): string;
 }
@@ -38,6 +40,7 @@ export async function planAlternation(target: string, stores: readonly SecretSto
   return {
     target: `${target.slice(0, hash)}#${encodeURIComponent(account)}`,
     account,
+    accounts: [accounts[0]!, accounts[1]!],
     storedValue: (password) => JSON.stringify({ username: account, password }),
   };
 }

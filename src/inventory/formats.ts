@@ -66,7 +66,7 @@ export function markdownCode(text: string): string {
   return `\`${text.replace(/\|/g, '\\|')}\``;
 }
 
-const CODE_COLUMNS = new Set(['store', 'cert_url', 'cert_id']);
+const CODE_COLUMNS = new Set(['store', 'cert_url', 'cert_id', 'target']);
 
 function markdownWriter(meta: ReportMeta): ReportWriter {
   return {

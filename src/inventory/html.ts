@@ -125,6 +125,7 @@ const CLASS_NAMES: Partial<Record<keyof InventoryRow, string>> = {
   cert_url: 'url',
   generated_at: 'date',
   detail: 'detail',
+  target: 'url',
 };
 
 function cell(row: InventoryRow, column: (typeof HTML_COLUMNS)[number]): string {

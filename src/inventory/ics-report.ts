@@ -21,7 +21,7 @@ const REMINDED: ReadonlySet<InventoryStatus> = new Set([
  * written at the end; what is held is a few short strings per certificate.
  */
 export function icsWriter(meta: ReportMeta): ReportWriter {
-  const certificates = new Map<string, ReminderRow & { stores: string[] }>();
+  const certificates = new Map<string, ReminderRow & { stores: string[]; targets: string[] }>();
   return {
     begin: () => calendarBegin(),
     row: (row: InventoryRow) => {
@@ -29,6 +29,7 @@ export function icsWriter(meta: ReportMeta): ReportWriter {
       const known = certificates.get(row.cert_id);
       if (known) {
         known.stores.push(row.store);
+        if (row.target !== null && !known.targets.includes(row.target)) known.targets.push(row.target);
         return '';
       }
       certificates.set(row.cert_id, {
@@ -39,14 +40,15 @@ export function icsWriter(meta: ReportMeta): ReportWriter {
         label: row.label ?? undefined,
         standard: row.standard ?? undefined,
         stores: [row.store],
+        targets: row.target === null ? [] : [row.target],
       });
       return '';
     },
     end: () => {
       const stamp = new Date(meta.generatedAt);
       let text = '';
-      for (const { stores, ...certificate } of certificates.values()) {
-        text += reminderEvents({ ...certificate, store: stores }, stamp);
+      for (const { stores, targets, ...certificate } of certificates.values()) {
+        text += reminderEvents({ ...certificate, store: stores, target: targets }, stamp);
       }
       return text + calendarEnd();
     },

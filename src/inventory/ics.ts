@@ -16,6 +16,8 @@ export interface ReminderRow {
   label?: string | undefined;
   /** Where the credential is stored; several when one certificate went to several stores. */
   store?: string | readonly string[] | undefined;
+  /** The systems the credential is rotated on (display forms), as the stores recorded them. */
+  target?: readonly string[] | undefined;
   standard?: string | undefined;
 }
 
@@ -57,6 +59,7 @@ export function reminderEvents(row: ReminderRow, stamp: Date): string {
     ...(row.standard ? [`Standard: ${row.standard}`] : []),
     ...(row.label ? [`Label: ${row.label}`] : []),
     ...stores.map((s) => `Stored in: ${s}`),
+    ...(row.target ?? []).map((t) => `Rotated on: ${t}`),
     `Certificate: ${row.certUrl}`,
     `Certificate id: ${row.id}`,
   ];

@@ -55,6 +55,11 @@ export interface InventoryRow {
   binding: BindingOutcome;
   /** Why the status is what it is, when that needs saying (always when not `valid`). */
   detail: string;
+  /**
+   * The system the secret is rotated on, as its store recorded it (display form: no password,
+   * admin user or parameter); null when none is recorded or the store cannot record one.
+   */
+  target: string | null;
 }
 
 export interface InventoryOptions {
@@ -117,6 +122,7 @@ function emptyRow(
   status: InventoryStatus,
   certUrl: string | undefined,
   detail: string,
+  target?: string,
 ): InventoryRow {
   return {
     store,
@@ -132,6 +138,7 @@ function emptyRow(
     generated_at: null,
     binding: 'not-checked',
     detail,
+    target: target ?? null,
   };
 }
 
@@ -154,7 +161,13 @@ async function inspect(
   expiringMs: number,
 ): Promise<InventoryRow> {
   if (ref.certUrl === undefined) {
-    return emptyRow(ref.uri, 'missing', undefined, 'No certificate URL is attached to this secret.');
+    return emptyRow(
+      ref.uri,
+      'missing',
+      undefined,
+      'No certificate URL is attached to this secret.',
+      ref.target,
+    );
   }
   let credentialFrom: SecretStore | undefined;
   let bindingNote = '';
@@ -177,13 +190,14 @@ async function inspect(
   switch (found.kind) {
     case 'malformed':
     case 'not-found':
-      return emptyRow(ref.uri, 'invalid', ref.certUrl, found.message);
+      return emptyRow(ref.uri, 'invalid', ref.certUrl, found.message, ref.target);
     case 'error':
       return emptyRow(
         ref.uri,
         'unknown',
         ref.certUrl,
         `Could not check the certificate: ${found.message} [${found.code}]`,
+        ref.target,
       );
     case 'verified':
       break;
@@ -211,6 +225,7 @@ async function inspect(
     generated_at: typeof said?.generated_at === 'string' ? said.generated_at : null,
     binding: report.binding,
     detail: '',
+    target: ref.target ?? null,
   };
   // The binding column already says "not-bound"; repeating it would bury the reason that matters.
   const reasons = report.reasons

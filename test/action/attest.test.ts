@@ -445,6 +445,8 @@ describe('certify action: attest: true with an AWS store', () => {
       { Key: 'passgeni-cert-url', Value: run.outputs['cert-url'] },
       { Key: 'passgeni-cert-key', Value: '' },
       { Key: 'passgeni-attestation-url', Value: 'https://github.com/acme/infra/attestations/4242' },
+      // no target: cleared
+      { Key: 'passgeni-target', Value: '' },
     ]);
   });
 });

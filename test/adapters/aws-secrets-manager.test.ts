@@ -7,6 +7,7 @@ import {
   CERT_KEY_TAG,
   CERT_URL_TAG,
   PENDING_STAGE,
+  TARGET_TAG,
   requestToken,
 } from '../../adapters/aws-secrets-manager/index.js';
 import type { SecretStore } from '../../adapters/store.js';
@@ -123,6 +124,8 @@ describe('aws-sm write', () => {
           { Key: CERT_KEY_TAG, Value: '' },
           // empty: this run did not attest, and an earlier certificate's attestation must not stay
           { Key: ATTESTATION_URL_TAG, Value: '' },
+          // empty: no target, so one an earlier run recorded is cleared
+          { Key: TARGET_TAG, Value: '' },
         ]),
     ).reply(200, {}, AWS_JSON);
 
@@ -134,8 +137,9 @@ describe('aws-sm write', () => {
     expectAllCallsMade();
   });
 
-  it("tags the certificate's attestation URL beside the certificate URL", async () => {
+  it("tags the certificate's attestation URL and the target beside the certificate URL", async () => {
     const attestationUrl = 'https://github.com/acme/infra/attestations/4242';
+    const target = 'postgresql://db.internal:5432/app#app_user';
     readsAndPuts(requestToken('prod/api-key', CERT.certId));
     promotes();
     call(
@@ -146,9 +150,10 @@ describe('aws-sm write', () => {
           { Key: CERT_URL_TAG, Value: CERT.certUrl },
           { Key: CERT_KEY_TAG, Value: '' },
           { Key: ATTESTATION_URL_TAG, Value: attestationUrl },
+          { Key: TARGET_TAG, Value: target },
         ]),
     ).reply(200, {}, AWS_JSON);
-    await (await open()).write({ ...WRITE, attestationUrl });
+    await (await open()).write({ ...WRITE, attestationUrl, target });
     expectAllCallsMade();
   });
 
@@ -227,6 +232,7 @@ describe('aws-sm write', () => {
             { Key: CERT_URL_TAG, Value: CERT.certUrl },
             { Key: CERT_KEY_TAG, Value: 'password' },
             { Key: ATTESTATION_URL_TAG, Value: '' },
+            { Key: TARGET_TAG, Value: '' },
           ]),
     ).reply(200, { Name: 'prod/new', VersionId: token }, AWS_JSON);
     const store = await open('aws-sm://prod/new#password?create=true');
@@ -390,7 +396,7 @@ describe('aws-sm reads and listing', () => {
     expectAllCallsMade();
   });
 
-  it('lists secrets under a name prefix, page by page, with their certificate URLs', async () => {
+  it('lists secrets under a name prefix, page by page, with their certificate URLs and targets', async () => {
     call(
       'ListSecrets',
       (b) =>
@@ -402,9 +408,13 @@ describe('aws-sm reads and listing', () => {
         SecretList: [
           {
             Name: 'prod/rds',
-            Tags: PASSWORD_TAGS,
+            Tags: [
+              ...PASSWORD_TAGS,
+              { Key: TARGET_TAG, Value: 'postgresql://rds.internal:5432/app#app_a,app_b' },
+            ],
           },
-          { Name: 'prod/plain' },
+          // a cleared target (empty tag) is no target
+          { Name: 'prod/plain', Tags: [{ Key: TARGET_TAG, Value: '' }] },
         ],
         NextToken: 'page-2',
       },
@@ -419,7 +429,11 @@ describe('aws-sm reads and listing', () => {
     const refs = [];
     for await (const ref of lister.list()) refs.push(ref);
     expect(refs).toEqual([
-      { uri: 'aws-sm://prod/rds#password', certUrl: CERT.certUrl },
+      {
+        uri: 'aws-sm://prod/rds#password',
+        certUrl: CERT.certUrl,
+        target: 'postgresql://rds.internal:5432/app#app_a,app_b',
+      },
       { uri: 'aws-sm://prod/plain', certUrl: undefined },
       { uri: 'aws-sm://prod/key', certUrl: 'https://c/2' },
     ]);

@@ -99,7 +99,7 @@ describe('azure-kv:// URIs', () => {
 });
 
 describe('Azure Key Vault: write', () => {
-  it('answers the challenge, then sets a new version with the URL tag, content type and expiry in one request', async () => {
+  it('answers the challenge, then sets a new version with the URL and target tags, content type and expiry in one request', async () => {
     const asked: Array<{ scopes: string[]; tenantId: string | undefined }> = [];
     challenged('/secrets/db-password/');
     vault()
@@ -113,13 +113,14 @@ describe('Azure Key Vault: write', () => {
           body.tags.team === 'payments' &&
           body.tags['passgeni-cert-url'] === CERT.certUrl &&
           body.tags['passgeni-cert-id'] === CERT.certId &&
+          body.tags['passgeni-target'] === 'postgresql://db.internal:5432/app#app_user' &&
           body.attributes?.exp === Date.parse(EXPIRES) / 1000
         );
       })
       .query({ 'api-version': '7.5' })
       .reply(200, secretBody('', 'bbb222'));
     const store = await openStore('azure-kv://acme-prod/db-password?expires=certificate', options(asked));
-    expect(await store.write(WRITE)).toEqual({
+    expect(await store.write({ ...WRITE, target: 'postgresql://db.internal:5432/app#app_user' })).toEqual({
       store: 'azure-kv://acme-prod/db-password?expires=certificate',
       version: 'bbb222',
     });
@@ -144,6 +145,30 @@ describe('Azure Key Vault: write', () => {
       )
       .query(true)
       .reply(200, secretBody('', 'ccc333'));
+    await (await openStore('azure-kv://acme-prod/db-password', options())).write(WRITE);
+    expectAllCallsMade();
+  });
+
+  it('a write without a target leaves the tag off the new version, clearing the one the previous version had', async () => {
+    challenged('/secrets/db-password/');
+    vault()
+      .get('/secrets/db-password/')
+      .query(true)
+      .reply(
+        200,
+        secretBody('previous-value', 'aaa111', {
+          tags: { team: 'payments', 'passgeni-target': 'postgresql://old.internal:5432/app#app' },
+        }),
+      )
+      .put(
+        '/secrets/db-password',
+        (body: SetBody) =>
+          body.tags.team === 'payments' &&
+          body.tags['passgeni-cert-url'] === CERT.certUrl &&
+          !('passgeni-target' in body.tags),
+      )
+      .query(true)
+      .reply(200, secretBody('', 'ddd444'));
     await (await openStore('azure-kv://acme-prod/db-password', options())).write(WRITE);
     expectAllCallsMade();
   });
@@ -273,7 +298,7 @@ describe('Azure Key Vault: pre-flight, reads and credentials', () => {
 });
 
 describe('Azure Key Vault: inventory listing', () => {
-  it("lists the vault's secrets with their URL tags, following nextLink, skipping certificate-backed ones", async () => {
+  it("lists the vault's secrets with their URL and target tags, following nextLink, skipping certificate-backed ones", async () => {
     challenged('/secrets');
     vault()
       .get('/secrets')
@@ -283,7 +308,10 @@ describe('Azure Key Vault: inventory listing', () => {
           {
             id: `${VAULT}/secrets/db-password`,
             attributes: { enabled: true },
-            tags: { 'passgeni-cert-url': CERT.certUrl },
+            tags: {
+              'passgeni-cert-url': CERT.certUrl,
+              'passgeni-target': 'redis://cache.internal:6379#worker',
+            },
           },
           { id: `${VAULT}/secrets/api-key`, attributes: { enabled: true } },
           { id: `${VAULT}/secrets/db-tls`, attributes: { enabled: true }, managed: true },
@@ -297,7 +325,11 @@ describe('Azure Key Vault: inventory listing', () => {
     const rows: StoredSecretRef[] = [];
     for await (const row of lister.list()) rows.push(row);
     expect(rows).toEqual([
-      { uri: 'azure-kv://acme-prod/db-password', certUrl: CERT.certUrl },
+      {
+        uri: 'azure-kv://acme-prod/db-password',
+        certUrl: CERT.certUrl,
+        target: 'redis://cache.internal:6379#worker',
+      },
       { uri: 'azure-kv://acme-prod/db-other', certUrl: undefined },
     ]);
     expectAllCallsMade();

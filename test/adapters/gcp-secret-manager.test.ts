@@ -54,14 +54,16 @@ function carries(expected: string) {
   };
 }
 
-function patchOf(etag: string, key = '') {
+/** `target`: the display form the write recorded; empty when it named none (clearing an earlier one). */
+function patchOf(etag: string, key = '', target = '') {
   return (body: PatchBody) =>
     body.etag === etag &&
     body.labels.team === 'payments' &&
     body.labels['passgeni-cert-id'] === CERT.certId &&
     body.annotations.owner === 'payments@acme.example' &&
     body.annotations['passgeni-cert-url'] === CERT.certUrl &&
-    body.annotations['passgeni-cert-key'] === key;
+    body.annotations['passgeni-cert-key'] === key &&
+    body.annotations['passgeni-target'] === target;
 }
 
 const updateMask = (q: Record<string, string>) => q.updateMask === 'labels,annotations';
@@ -97,7 +99,8 @@ describe('Google Cloud Secret Manager: write', () => {
     gcp()
       .get(SECRET)
       .query(true)
-      .reply(200, secretReply())
+      // a target an earlier write recorded: this write names none, so it is cleared
+      .reply(200, secretReply({ 'passgeni-target': 'postgresql://old.internal:5432/app#app' }))
       .post(`${SECRET}:addVersion`, carries(CREDENTIAL))
       .query(true)
       .reply(200, { name: 'projects/123456789/secrets/db-password/versions/8', state: 1 })
@@ -109,7 +112,7 @@ describe('Google Cloud Secret Manager: write', () => {
     expectAllCallsMade();
   });
 
-  it('a JSON key: the other keys of the latest version are kept', async () => {
+  it('a JSON key: the other keys of the latest version are kept; the target is annotated', async () => {
     const previous = JSON.stringify({ user: 'svc', password: 'old' });
     gcp()
       .get(SECRET)
@@ -124,11 +127,13 @@ describe('Google Cloud Secret Manager: write', () => {
       .post(`${SECRET}:addVersion`, carries(JSON.stringify({ user: 'svc', password: CREDENTIAL })))
       .query(true)
       .reply(200, { name: 'projects/123456789/secrets/db-password/versions/4' })
-      .patch(SECRET, patchOf(ETAG, 'password'))
+      .patch(SECRET, patchOf(ETAG, 'password', 'mysql://db.internal:3306#app@%'))
       .query(updateMask)
       .reply(200, secretReply());
     const store = await openStore('gcp-sm://acme-prod/db-password#password', options());
-    expect(await store.write(WRITE)).toMatchObject({ version: '4' });
+    expect(await store.write({ ...WRITE, target: 'mysql://db.internal:3306#app@%' })).toMatchObject({
+      version: '4',
+    });
     expectAllCallsMade();
   });
 
@@ -323,7 +328,7 @@ describe('Google Cloud Secret Manager: pre-flight and reads', () => {
 });
 
 describe('Google Cloud Secret Manager: inventory listing', () => {
-  it("lists the project's secrets with their annotations, page by page", async () => {
+  it("lists the project's secrets with their annotations and targets, page by page", async () => {
     gcp()
       .get('/v1/projects/acme-prod/secrets')
       .query((q) => q.pageSize === '250' && q.pageToken === undefined)
@@ -331,7 +336,11 @@ describe('Google Cloud Secret Manager: inventory listing', () => {
         secrets: [
           {
             name: 'projects/1/secrets/db-password',
-            annotations: { 'passgeni-cert-url': CERT.certUrl, 'passgeni-cert-key': 'password' },
+            annotations: {
+              'passgeni-cert-url': CERT.certUrl,
+              'passgeni-cert-key': 'password',
+              'passgeni-target': 'postgresql://db.internal:5432/app#app_user',
+            },
           },
           { name: 'projects/1/secrets/api-key', annotations: {} },
         ],
@@ -344,7 +353,11 @@ describe('Google Cloud Secret Manager: inventory listing', () => {
     const rows: StoredSecretRef[] = [];
     for await (const row of lister.list()) rows.push(row);
     expect(rows).toEqual([
-      { uri: 'gcp-sm://acme-prod/db-password#password', certUrl: CERT.certUrl },
+      {
+        uri: 'gcp-sm://acme-prod/db-password#password',
+        certUrl: CERT.certUrl,
+        target: 'postgresql://db.internal:5432/app#app_user',
+      },
       { uri: 'gcp-sm://acme-prod/db-other', certUrl: undefined },
     ]);
     expectAllCallsMade();

@@ -9,6 +9,7 @@ import {
   ATTESTATION_URL_ANNOTATION,
   CERT_KEY_ANNOTATION,
   CERT_URL_ANNOTATION,
+  TARGET_ANNOTATION,
 } from '../../adapters/kubernetes.js';
 import { StoreError } from '../../adapters/store.js';
 import type { SecretStore } from '../../adapters/store.js';
@@ -107,6 +108,8 @@ describe('kubernetes write', () => {
             [CERT_URL_ANNOTATION]: CERT.certUrl,
             [CERT_KEY_ANNOTATION]: 'password',
             [ATTESTATION_URL_ANNOTATION]: null,
+            // removed: a write without a target clears one an earlier write recorded
+            [TARGET_ANNOTATION]: null,
           },
         },
         data: { password: b64(CREDENTIAL) },
@@ -118,6 +121,29 @@ describe('kubernetes write', () => {
       store: 'k8s://payments/db-credentials#password',
       version: '42',
     });
+    expectAllCallsMade();
+  });
+
+  it('annotates the target the secret is rotated on beside the certificate URL', async () => {
+    const target = 'postgresql://db.internal:5432/app#app_a,app_b';
+    readsOld()
+      .patch(SECRET_PATH, {
+        metadata: {
+          resourceVersion: '41',
+          annotations: {
+            [CERT_URL_ANNOTATION]: CERT.certUrl,
+            [CERT_KEY_ANNOTATION]: 'password',
+            [ATTESTATION_URL_ANNOTATION]: null,
+            [TARGET_ANNOTATION]: target,
+          },
+        },
+        data: { password: b64(CREDENTIAL) },
+      })
+      .reply(
+        200,
+        secret('42', CREDENTIAL, { [CERT_URL_ANNOTATION]: CERT.certUrl, [TARGET_ANNOTATION]: target }),
+      );
+    await (await open()).write({ ...WRITE, target });
     expectAllCallsMade();
   });
 

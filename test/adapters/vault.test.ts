@@ -9,6 +9,7 @@ import {
   ATTESTATION_URL_METADATA,
   CERT_KEY_METADATA,
   CERT_URL_METADATA,
+  TARGET_METADATA,
 } from '../../adapters/vault/index.js';
 import type { SecretStore } from '../../adapters/store.js';
 import {
@@ -71,6 +72,7 @@ describe('vault write', () => {
           [CERT_URL_METADATA]: CERT.certUrl,
           [CERT_KEY_METADATA]: 'password',
           [ATTESTATION_URL_METADATA]: null,
+          [TARGET_METADATA]: null,
         },
       })
       .matchHeader('content-type', 'application/merge-patch+json')
@@ -96,18 +98,20 @@ describe('vault write', () => {
       expect(written).toContain(fragment);
     }
     // The metadata body names only our keys: a JSON merge patch leaves "owner" and any other key alone.
-    // (the attestation URL is null, removing one an earlier attested run left)
+    // (the attestation URL and the target are null, removing what an earlier run left)
     expect(JSON.parse(bodies[2] as string)).toEqual({
       custom_metadata: {
         [CERT_URL_METADATA]: CERT.certUrl,
         [CERT_KEY_METADATA]: 'password',
         [ATTESTATION_URL_METADATA]: null,
+        [TARGET_METADATA]: null,
       },
     });
   });
 
-  it("records the certificate's attestation URL in the custom metadata beside the certificate URL", async () => {
+  it("records the certificate's attestation URL and the target in the custom metadata beside the certificate URL", async () => {
     const attestationUrl = 'https://github.com/acme/infra/attestations/4242';
+    const target = 'mysql://db.internal:3306#app@%';
     vault()
       .get(DATA)
       .reply(200, readReply(EXISTING, 7), { 'content-type': 'application/json' })
@@ -118,10 +122,11 @@ describe('vault write', () => {
           [CERT_URL_METADATA]: CERT.certUrl,
           [CERT_KEY_METADATA]: 'password',
           [ATTESTATION_URL_METADATA]: attestationUrl,
+          [TARGET_METADATA]: target,
         },
       })
       .reply(204);
-    await (await open()).write({ ...WRITE, attestationUrl });
+    await (await open()).write({ ...WRITE, attestationUrl, target });
     expectAllCallsMade();
   });
 
@@ -429,14 +434,20 @@ describe('vault reads and listing', () => {
     expectAllCallsMade();
   });
 
-  it('lists a prefix recursively through metadata only', async () => {
+  it('lists a prefix recursively through metadata only, with the recorded target', async () => {
     vault()
       .get('/v1/secret/metadata/app/')
       .query({ list: 'true' })
       .reply(200, { data: { keys: ['db', 'svc/'] } })
       .get('/v1/secret/metadata/app/db')
       .reply(200, {
-        data: { custom_metadata: { [CERT_URL_METADATA]: CERT.certUrl, [CERT_KEY_METADATA]: 'password' } },
+        data: {
+          custom_metadata: {
+            [CERT_URL_METADATA]: CERT.certUrl,
+            [CERT_KEY_METADATA]: 'password',
+            [TARGET_METADATA]: 'redis://cache.internal:6379#worker',
+          },
+        },
       })
       .get('/v1/secret/metadata/app/svc/')
       .query({ list: 'true' })
@@ -447,7 +458,11 @@ describe('vault reads and listing', () => {
     const refs = [];
     for await (const ref of lister.list()) refs.push(ref);
     expect(refs).toEqual([
-      { uri: 'vault://secret/app/db#password', certUrl: CERT.certUrl },
+      {
+        uri: 'vault://secret/app/db#password',
+        certUrl: CERT.certUrl,
+        target: 'redis://cache.internal:6379#worker',
+      },
       { uri: 'vault://secret/app/svc/api', certUrl: undefined },
     ]);
     expectAllCallsMade();

@@ -64,6 +64,7 @@ function row(i: number, status: InventoryRow['status']): InventoryRow {
     generated_at: status === 'missing' ? null : '2026-06-01T00:00:00.000Z',
     binding: 'not-checked',
     workflow: null,
+    target: i % 2 === 0 ? `postgresql://db.internal:5432/payments#service_${i}` : null,
     detail:
       status === 'valid'
         ? ''

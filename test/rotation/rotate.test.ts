@@ -9,6 +9,7 @@ import {
   ATTESTATION_URL_METADATA,
   CERT_URL_METADATA,
   CERT_KEY_METADATA,
+  TARGET_METADATA,
 } from '../../adapters/vault/index.js';
 import { parseCertificateUrl } from '../../src/issuer-client/public.js';
 import {
@@ -500,6 +501,8 @@ credentials:
         [CERT_KEY_METADATA]: 'password',
         // not attested: removes an earlier run's attestation URL
         [ATTESTATION_URL_METADATA]: null,
+        // no target in the manifest: removes one an earlier run recorded
+        [TARGET_METADATA]: null,
       },
     });
     expect(await certificateCount(issuer)).toBe(before + 3);

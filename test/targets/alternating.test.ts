@@ -73,6 +73,12 @@ describe('strategy: alternating (PostgreSQL)', () => {
     expect(first.code, first.stderr).toBe(0);
     const now = secret();
     expect(now.username).toBe(b);
+    // the store records both accounts of the pair (the inventory's Target column), never the admin
+    const sidecar = JSON.parse(readFileSync(join(dir, 'app.env.passgeni.json'), 'utf8')) as Record<
+      string,
+      { target?: string }
+    >;
+    expect(sidecar.DB_SECRET?.target).toBe(`postgresql://127.0.0.1:5432/${db.database}#${a},${b}`);
     expect(await canLogin(SHARED, db.database, b, now.password)).toBe(true);
     // the client holding the previous value is not disconnected, and a new one can still use it
     expect((await old.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);

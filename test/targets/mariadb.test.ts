@@ -72,6 +72,12 @@ describe('passgeni certify --target mysql:// (MariaDB)', () => {
       hash: string;
     }[];
     expect(row!.hash).toBe(mysqlNativeHash(password));
+    // the store records where the user is rotated: host, port and account, not the admin
+    const sidecar = readFileSync(join(dir, 'app.env.passgeni.json'), 'utf8');
+    expect((JSON.parse(sidecar) as Record<string, { target?: string }>).DB_PASSWORD?.target).toBe(
+      `mysql://127.0.0.1:${server.port}#app@%`,
+    );
+    expect(sidecar).not.toContain('rotator');
   });
 
   it('refuses, before issuing, a missing user, an admin without CREATE USER, and plaintext over a non-TLS connection', async () => {

@@ -66,6 +66,10 @@ describe('passgeni certify --target redis://', () => {
     expect(acl).toContain(`#${redisPasswordHash(password)}`);
     expect(acl).not.toContain(password);
     expect(acl).toMatch(/^user app on .*~app:\*/m);
+    const sidecar = readFileSync(join(dir, 'app.env.passgeni.json'), 'utf8');
+    expect((JSON.parse(sidecar) as Record<string, { target?: string }>).REDIS_PASSWORD?.target).toBe(
+      `redis://127.0.0.1:${redis.port}#app`,
+    );
   });
 
   it('works with the least-privilege admin of docs/rotation.md', async () => {
