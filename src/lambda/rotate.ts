@@ -7,7 +7,9 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '../../adapters/store.js';
+import { CERT_URL_TAG, TARGET_TAG } from '../../adapters/aws-secrets-manager/tags.js';
 import { openTarget, type Target } from '../../adapters/targets/index.js';
+import { hostPort, targetDisplay } from '../../adapters/targets/target.js';
 import { certifyAndStore } from '../engine.js';
 import { PassgeniError } from '../errors.js';
 import { HttpIssuerClient } from '../issuer-client/http.js';
@@ -129,7 +131,20 @@ class Rotation {
         await this.sm.send(
           new TagResourceCommand({
             SecretId: this.secretId,
-            Tags: [{ Key: 'passgeni-cert-url', Value: certUrl }],
+            Tags: [
+              { Key: CERT_URL_TAG, Value: certUrl },
+              // what `inventory` shows as the secret's target (docs/stores.md, "The target")
+              {
+                Key: TARGET_TAG,
+                // alternating: the user, then its clone (the longer name), whichever is pending
+                Value: displayOf(
+                  current,
+                  current.masterarn
+                    ? [current.username, pendingUser].sort((a, b) => a.length - b.length)
+                    : [pendingUser],
+                ),
+              },
+            ],
           }),
         );
         return { store: this.secretId, ...(put.VersionId !== undefined && { version: put.VersionId }) };
@@ -281,6 +296,18 @@ function alternate(username: string, engine: string): string {
 
 function portOf(secret: DatabaseSecret): number {
   return Number(secret.port ?? (/^postgres/.test(secret.engine) ? 5432 : 3306));
+}
+
+/** The target's display form (never the admin or a parameter), as the engine records it. */
+function displayOf(secret: DatabaseSecret, users: readonly string[]): string {
+  const at = hostPort(secret.host, portOf(secret));
+  if (/^postgres/.test(secret.engine)) {
+    return targetDisplay(`postgresql://${at}/${encodeURIComponent(secret.dbname ?? 'postgres')}`, users);
+  }
+  return targetDisplay(
+    `mysql://${at}`,
+    users.map((user) => `${user}@%`),
+  );
 }
 
 function targetUri(secret: DatabaseSecret, admin: string): string {

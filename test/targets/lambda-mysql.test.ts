@@ -82,6 +82,7 @@ describe('the rotation function, engine mysql/mariadb (MariaDB)', () => {
     expect(await grantsOf('app')).toEqual(grantsBefore);
     expect(sm.value(arn, 'AWSPREVIOUS')).toMatchObject({ password: 'old-password' });
     expect(sm.tags(arn)['passgeni-cert-url']).toMatch(new RegExp(`^${issuer.url}/cert/`));
+    expect(sm.tags(arn)['passgeni-target']).toBe(`mysql://127.0.0.1:${server.port}#app@%`);
   });
 
   it('alternating users (masterarn): clones the user with its grants, then alternates; the other user keeps its password until the next rotation', async () => {

@@ -79,6 +79,10 @@ describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rota
       const certUrl = sm.tags(arn)['passgeni-cert-url']!;
       expect(certUrl).toMatch(new RegExp(`^${issuer.url}/cert/`));
       expect(await certificateStatus(certUrl)).toBe('valid');
+      // the inventory's Target column: the database and role, never the admin or a parameter
+      expect(sm.tags(arn)['passgeni-target']).toBe(
+        `postgresql://127.0.0.1:${SHARED.port}/${db.database}#${app}`,
+      );
     } finally {
       await db.drop();
     }
@@ -136,6 +140,9 @@ describe('the rotation function (src/lambda/rotate.ts, built to dist/lambda/rota
       );
       expect(asClone).toEqual([{ id: 1 }]);
       expect(sm.tags(arn)['passgeni-cert-url']).toMatch(/\/cert\//);
+      expect(sm.tags(arn)['passgeni-target']).toBe(
+        `postgresql://127.0.0.1:${SHARED.port}/${db.database}#${app},${clone}`,
+      );
 
       const second = await rotate(sm, arn);
       expect(second.calls).toEqual(expectedCalls('prod/app', 't2', 't1', 'prod/master'));

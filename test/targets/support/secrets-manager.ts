@@ -260,7 +260,7 @@ export function expectedCalls(name: string, token: string, previous: string, mas
         pending,
         current,
         `PutSecretValue ${name} AWSPENDING@${token}`,
-        `TagResource ${name} passgeni-cert-url`,
+        `TagResource ${name} passgeni-cert-url,passgeni-target`,
       ],
       retry: [describe, pending],
     },
