@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
-import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import {
+  TargetError,
+  hostPort,
+  printableTargetUri,
+  type RestoreOutcome,
+  type Target,
+  type TargetOptions,
+} from './target.js';
 import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
@@ -42,12 +49,10 @@ export function parseMysqlUri(uri: string): ParsedMysqlUri {
   try {
     url = new URL(uri.replace(/#.*$/, ''));
   } catch {
-    throw invalid(uri.replace(/\/\/[^@/]*@/, '//…@'), 'it is not a URI');
+    throw invalid(printableTargetUri(uri, ['ssl-mode']), 'it is not a URI');
   }
-  const copy = new URL(url.href);
-  copy.password = '';
   const fragment = /#(.*)$/.exec(uri)?.[1] ?? '';
-  const safe = `${copy.href}#${fragment}`;
+  const safe = printableTargetUri(uri, ['ssl-mode']);
   const account = decode(fragment);
   const at = account.lastIndexOf('@');
   const user = at < 0 ? account : account.slice(0, at);
@@ -55,6 +60,9 @@ export function parseMysqlUri(uri: string): ParsedMysqlUri {
   if (!user) throw invalid(safe, 'it names no user after #');
   if (!url.hostname) throw invalid(safe, 'it names no host');
   if (!url.username) throw invalid(safe, 'it names no admin user before @');
+  for (const key of url.searchParams.keys()) {
+    if (key !== 'ssl-mode') throw invalid(safe, `unknown parameter ${key}`);
+  }
   const sslMode = (url.searchParams.get('ssl-mode') ?? 'PREFERRED').toUpperCase();
   if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
     throw invalid(safe, `ssl-mode must be one of ${SSL_MODES.join(', ')}`);

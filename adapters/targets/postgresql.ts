@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Client, ClientConfig } from 'pg';
 import { libpqPassword } from './libpq-env.js';
 import { scramSha256Verifier } from './scram.js';
-import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import {
+  TargetError,
+  hostPort,
+  printableTargetUri,
+  type RestoreOutcome,
+  type Target,
+  type TargetOptions,
+} from './target.js';
 
 /**
  * `postgresql://ADMIN[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…&sslrootcert=…&service=…]#ROLE`: sets
@@ -27,14 +34,17 @@ const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify
 type SslMode = (typeof SSL_MODES)[number];
 const SHAPE = 'postgresql://ADMIN@HOST[:PORT]/DATABASE[?sslmode=…]#ROLE';
 
+/** The libpq parameters a target may carry; `password` is not one (give it in the URI's userinfo). */
+const PARAMETERS = ['sslmode', 'sslrootcert', 'service'];
+
 export function parsePostgresUri(uri: string, env: NodeJS.ProcessEnv): ParsedPostgresUri {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw invalid(uri, 'it is not a URI');
+    throw invalid(printableTargetUri(uri, PARAMETERS), 'it is not a URI');
   }
-  const safe = printable(url);
+  const safe = printableTargetUri(uri, PARAMETERS);
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') throw invalid(safe, 'wrong scheme');
   const role = decodeURIComponent(url.hash.slice(1));
   if (!role) throw invalid(safe, 'it names no role after #');
@@ -47,7 +57,7 @@ export function parsePostgresUri(uri: string, env: NodeJS.ProcessEnv): ParsedPos
     throw invalid(safe, `sslmode must be one of ${SSL_MODES.join(', ')}`);
   }
   for (const key of url.searchParams.keys()) {
-    if (!['sslmode', 'sslrootcert', 'service'].includes(key)) throw invalid(safe, `unknown parameter ${key}`);
+    if (!PARAMETERS.includes(key)) throw invalid(safe, `unknown parameter ${key}`);
   }
   return {
     uri: safe,
@@ -64,12 +74,6 @@ export function parsePostgresUri(uri: string, env: NodeJS.ProcessEnv): ParsedPos
 }
 
 /** The URI without its password, for messages and reports. */
-function printable(url: URL): string {
-  const copy = new URL(url.href);
-  copy.password = '';
-  return copy.href;
-}
-
 function invalid(uri: string, problem: string): TargetError {
   return new TargetError('TARGET_URI_INVALID', `Target "${uri}" is invalid: ${problem}. Expected ${SHAPE}.`, {
     target: uri,

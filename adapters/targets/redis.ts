@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { TargetError, hostPort, type RestoreOutcome, type Target, type TargetOptions } from './target.js';
+import {
+  TargetError,
+  hostPort,
+  printableTargetUri,
+  type RestoreOutcome,
+  type Target,
+  type TargetOptions,
+} from './target.js';
 import { commonJsExports } from '../../src/lib/cjs.js';
 
 /**
@@ -26,15 +33,14 @@ export function parseRedisUri(uri: string): ParsedRedisUri {
   try {
     url = new URL(uri);
   } catch {
-    throw invalid(uri, 'it is not a URI');
+    throw invalid(printableTargetUri(uri, []), 'it is not a URI');
   }
-  const copy = new URL(url.href);
-  copy.password = '';
-  const safe = copy.href;
+  const safe = printableTargetUri(uri, []);
   const user = decodeURIComponent(url.hash.slice(1));
   if (!user) throw invalid(safe, 'it names no ACL user after #');
   if (!url.hostname) throw invalid(safe, 'it names no host');
   if (url.pathname !== '' && url.pathname !== '/') throw invalid(safe, 'a target names no database');
+  if (url.search !== '') throw invalid(safe, 'a target takes no parameters');
   return {
     uri: safe,
     tls: url.protocol === 'rediss:',

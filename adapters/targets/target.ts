@@ -131,3 +131,38 @@ export function targetDisplay(location: string, accounts: readonly string[]): st
 export function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
+
+/**
+ * A target URI as given, made safe to print: the userinfo keeps only the admin's name, and the
+ * value of every query parameter but `allowed` is hidden (libpq reads `?password=`). Works on the
+ * text, so a URI that does not parse is redacted too: a typo must not put the admin's password
+ * into an error message or a log.
+ */
+export function printableTargetUri(uri: string, allowed: readonly string[]): string {
+  const fragmentAt = uri.indexOf('#');
+  const fragment = fragmentAt < 0 ? '' : uri.slice(fragmentAt);
+  let rest = fragmentAt < 0 ? uri : uri.slice(0, fragmentAt);
+  let query = '';
+  const queryAt = rest.indexOf('?');
+  if (queryAt >= 0) {
+    query = `?${rest
+      .slice(queryAt + 1)
+      .split('&')
+      .map((pair) => {
+        const key = pair.split('=')[0] ?? '';
+        return allowed.includes(key) || !pair.includes('=') ? pair : `${key}=…`;
+      })
+      .join('&')}`;
+    rest = rest.slice(0, queryAt);
+  }
+  const authorityAt = rest.indexOf('://');
+  const userinfoEnd = rest.lastIndexOf('@');
+  if (authorityAt >= 0 && userinfoEnd > authorityAt) {
+    const userinfo = rest.slice(authorityAt + 3, userinfoEnd);
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) {
+      rest = `${rest.slice(0, authorityAt + 3)}${userinfo.slice(0, colon)}${rest.slice(userinfoEnd)}`;
+    }
+  }
+  return `${rest}${query}${fragment}`;
+}

@@ -101,6 +101,23 @@ describe('faults before anything is issued (nothing generated, certified or chan
     expect(await canLogin(SHARED, db.database, app, OLD)).toBe(true);
   });
 
+  it.each([
+    ['a password parameter', 'postgresql://rotator@127.0.0.1/db?sslmode=disable&password=hunter2#app'],
+    ['a URI that does not parse', 'postgresql://rotator:hunter2@[bad/db#app'],
+    ['a MySQL password parameter', 'mysql://rotator@127.0.0.1?password=hunter2#app'],
+    ['a MySQL URI that does not parse', 'mysql://rotator:hunter2@127.0.0.1:99999#app'],
+    ['a Redis parameter', 'redis://rotator@127.0.0.1?password=hunter2#app'],
+    ['a Redis URI that does not parse', 'redis://rotator:hunter2@127.0.0.1:99999#app'],
+  ])('%s: exit 2, and the error never repeats the password', async (_what, uri) => {
+    const before = await certificateCount(issuer);
+    const result = await certify(uri);
+    expect(result.code).toBe(2);
+    expect(result.error.code).toBe('TARGET_URI_INVALID');
+    expect(String(result.error.error)).toContain('rotator');
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+    expect(await certificateCount(issuer)).toBe(before);
+  });
+
   it('an unreachable target: exit 3, TARGET_UNREACHABLE', async () => {
     const before = await certificateCount(issuer);
     const result = await certify(target({ port: await freePort() }));
