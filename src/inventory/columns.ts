@@ -40,6 +40,8 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'detail', title: 'Detail' },
   // last, so spreadsheets and scripts reading the earlier columns by position keep working
   { key: 'workflow', title: 'Workflow' },
+  // the transparency log index, when the log was checked (appended for the same reason)
+  { key: 'leaf_index', title: 'Log index' },
 ];
 
 export function cellText(row: InventoryRow, key: keyof InventoryRow): string {

@@ -14,7 +14,8 @@ import {
   type CertificateLookupOptions,
   type LookupOutcome,
 } from '../rotation/lookup.js';
-import type { BindingOutcome } from '../verification.js';
+import type { BindingOutcome, VerifyReport } from '../verification.js';
+import { describeLogOutcome, LogCheckCache, type LogRequirement } from '../trust/transparency.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 
 /**
@@ -55,6 +56,11 @@ export interface InventoryRow {
   binding: BindingOutcome;
   /** Why the status is what it is, when that needs saying (always when not `valid`). */
   detail: string;
+  /**
+   * The certificate's index in its issuer's transparency log, when the log was checked (--require-log,
+   * --log-key, …) and proved it included; else null.
+   */
+  leaf_index: number | null;
 }
 
 export interface InventoryOptions {
@@ -71,6 +77,11 @@ export interface InventoryOptions {
   concurrency?: number;
   /** The trusted issuers (required: a certificate URL found in a store proves nothing by itself). */
   lookup: CertificateLookupOptions;
+  /**
+   * Check each certificate's inclusion in its issuer's transparency log, as `verify` does. Not
+   * proven included is an `invalid` row when required, a note in the detail otherwise.
+   */
+  log?: LogRequirement | undefined;
   now?: () => number;
 }
 
@@ -79,7 +90,9 @@ export async function* scanInventory(options: InventoryOptions): AsyncGenerator<
   for (const prefix of options.prefixes) parseStorePrefix(prefix);
   if (options.lookup.trust.empty) throw trustRequired();
   const now = options.now ?? Date.now;
-  const lookup = new CertificateLookup({ now, ...options.lookup });
+  // one cache for the run: each issuer's log key fetched, each checkpoint verified, once
+  const log = options.log && { ...options.log, cache: options.log.cache ?? new LogCheckCache() };
+  const lookup = new CertificateLookup({ now, ...options.lookup, ...(log && { log }) });
   const openLister =
     options.openLister ?? ((prefix: string) => openStoreLister(prefix, options.storeOptions));
   const openStore = options.openStore ?? ((uri: string) => openAdapterStore(uri, options.storeOptions));
@@ -132,6 +145,7 @@ function emptyRow(
     generated_at: null,
     binding: 'not-checked',
     detail,
+    leaf_index: null,
   };
 }
 
@@ -211,10 +225,11 @@ async function inspect(
     generated_at: typeof said?.generated_at === 'string' ? said.generated_at : null,
     binding: report.binding,
     detail: '',
+    leaf_index: report.log?.status === 'included' ? (report.log.leaf_index ?? null) : null,
   };
   // The binding column already says "not-bound"; repeating it would bury the reason that matters.
   const reasons = report.reasons
-    .filter((r) => r.code !== 'NOT_BOUND')
+    .filter((r) => r.code !== 'NOT_BOUND' && !isLogReason(r.code))
     .map((r) => r.message)
     .join(' ');
   const state = certificateState(report, claims !== undefined, exp, now());
@@ -230,6 +245,14 @@ async function inspect(
   } else if (state === 'expired') {
     row.status = 'expired';
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
+  } else if (
+    report.log !== undefined &&
+    report.log.status !== 'included' &&
+    report.reasons.some((r) => isLogReason(r.code))
+  ) {
+    // required and not proven: like a requested check that failed in `verify`, the row is invalid
+    row.status = 'invalid';
+    row.detail = reasons;
   } else if (
     report.binding === 'mismatch' ||
     report.binding === 'not-found' ||
@@ -251,9 +274,23 @@ async function inspect(
     // Valid: the certificate simply carries no binding to check against.
     row.detail = 'The certificate has no credential binding (certify with --bind to make it checkable).';
   }
-  row.detail += bindingNote;
+  row.detail += bindingNote + logNote(report);
   row.detail = row.detail.trim();
   return row;
+}
+
+const LOG_REASONS = new Set(['LOG_PROOF_MISSING', 'LOG_PROOF_INVALID', 'LOG_WITNESSES_MISSING']);
+
+function isLogReason(code: string): boolean {
+  return LOG_REASONS.has(code) || code.startsWith('TIMESTAMP_');
+}
+
+/** What the log check found, when it did not prove the certificate included (required or not). */
+function logNote(report: VerifyReport): string {
+  const log = report.log;
+  if (log === undefined || log.status === 'included') return '';
+  const code = log.code ?? (log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING');
+  return ` Transparency log: ${describeLogOutcome(log)} [${code}]`;
 }
 
 /** A write stamps the value, then its URL; this much clock difference between the two is normal. */

@@ -63,6 +63,6 @@ describe('inventory: the workflow that requested each certificate', () => {
         cwd: dir,
       },
     );
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/,detail,workflow$/);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/,detail,workflow,leaf_index$/);
   });
 });

@@ -64,6 +64,7 @@ function row(i: number, status: InventoryRow['status']): InventoryRow {
     generated_at: status === 'missing' ? null : '2026-06-01T00:00:00.000Z',
     binding: 'not-checked',
     workflow: null,
+    leaf_index: status === 'missing' ? null : 1000 + i,
     detail:
       status === 'valid'
         ? ''
