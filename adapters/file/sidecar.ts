@@ -8,6 +8,13 @@ export interface SidecarRecord {
   cert_id: string;
   /** The certificate's Sigstore attestation, when the run attested it. */
   attestation_url?: string;
+  /**
+   * Where the certificate is in its issuer's transparency log, as the issuer's inclusion proof
+   * said right after the write (docs/stores.md); absent when the run could not learn it.
+   */
+  leaf_index?: number;
+  /** The size of the signed checkpoint that proof was against. */
+  tree_size?: number;
   updated_at: string;
 }
 
