@@ -1,18 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseVerifierKey, signerFor, verifierKeyString } from '../../src/certificate/transparency/note.js';
-import { Witness, witnessServer } from '../../src/trust/witness.js';
+import { Witness } from '../../src/trust/witness.js';
 import { VERIFY_YML, runAction } from '../action/support/run-action.js';
-import { freshDatabase, type TestDatabase } from '../issuer/support/backends.js';
-import { uniqueTeam } from '../issuer/support/fixtures.js';
-import { api, testServer, type TestServer } from '../issuer/support/server.js';
+import { api, type TestServer } from '../issuer/support/server.js';
+import { startEvidenceIssuer, type EvidenceIssuer } from './support/evidence.js';
 import { issueOverHttp, type Issued } from './support/issue.js';
-import { startLocalTsa, type LocalTsa } from './support/tsa.js';
+import type { LocalTsa } from './support/tsa.js';
 
 /**
  * The verify action checks the transparency log as `passgeni verify` does (issue 19, deliverable
@@ -21,44 +17,21 @@ import { startLocalTsa, type LocalTsa } from './support/tsa.js';
  * it proved in its outputs and job summary. Against a real issuer whose log is cosigned by a real
  * witness and timestamped by `openssl ts -reply`.
  */
-const ISSUER_ID = 'https://issuer.test/evidence';
-
-let database: TestDatabase;
+let e: EvidenceIssuer;
 let t: TestServer;
 let tsa: LocalTsa;
 let otherTsa: LocalTsa;
 let witness: Witness;
-let server: Server;
 let workspace: string;
 let cert: Issued;
 let certUrl: string;
 
 beforeAll(async () => {
-  const logKey = generateKeyPairSync('ed25519').privateKey;
-  witness = new Witness({
-    name: 'witness.test/evidence',
-    privateKey: generateKeyPairSync('ed25519').privateKey,
-    logs: [parseVerifierKey(verifierKeyString(signerFor(ISSUER_ID, logKey)))],
-    statePath: join(mkdtempSync(join(tmpdir(), 'passgeni-evidence-')), 'state.json'),
-  });
-  server = witnessServer(witness);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  tsa = await startLocalTsa('tsa');
-  otherTsa = await startLocalTsa('other');
-  database = await freshDatabase('pglite');
-  t = await testServer(database.db, {
-    issuerId: ISSUER_ID,
-    logKey,
-    logSequenceMs: 0,
-    tsaUrl: tsa.url,
-    logWitnesses: [
-      { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, verifierKey: witness.verifierKey },
-    ],
-  });
-  const key = (await t.issuer.createApiKey({ team: uniqueTeam('evidence') })).key;
-  await issueOverHttp(t.url, key);
-  cert = await issueOverHttp(t.url, key);
-  await api(t.url, `/api/v1/certificates/${cert.cert_id}/activate`, { key, body: {} });
+  e = await startEvidenceIssuer('https://issuer.test/evidence');
+  ({ t, tsa, otherTsa, witness } = e);
+  await issueOverHttp(t.url, e.key);
+  cert = await issueOverHttp(t.url, e.key);
+  await api(t.url, `/api/v1/certificates/${cert.cert_id}/activate`, { key: e.key, body: {} });
   certUrl = `${t.url}/cert/${cert.cert_id}`;
   await t.issuer.log.sequence();
   workspace = mkdtempSync(join(tmpdir(), 'passgeni-evidence-ws-'));
@@ -66,11 +39,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await t?.close();
-  await database?.drop();
-  await tsa?.close();
-  await otherTsa?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await e?.close();
 });
 
 interface Proof {
