@@ -12,6 +12,8 @@ export interface ReportMeta {
   producedBy?: string;
   /** The issuers whose certificates were trusted, and where their keys came from. */
   trust?: readonly string[];
+  /** What was asked of the issuers' transparency logs, when anything was. */
+  log?: string;
 }
 
 export interface ReportWriter {

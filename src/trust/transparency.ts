@@ -352,6 +352,30 @@ async function checkCheckpoint(
   return { ...sound, timestampedAt: check.genTime.toISOString() };
 }
 
+/** What was asked of the log, in one line (the inventory report says it beside its trusted issuers). */
+export function describeLogRequirement(requirement: LogRequirement): string {
+  const key = requirement.verifierKey
+    ? `the pinned log key ${requirement.verifierKey.split('+').slice(0, 2).join('+')}`
+    : "each issuer's published log key";
+  const parts = [
+    `${requirement.require ? 'required' : 'checked, not required'}: each certificate's inclusion proof against a checkpoint signed by ${key}`,
+  ];
+  const witnesses = requirement.witnesses?.length ?? 0;
+  if (witnesses > 0) {
+    parts.push(
+      `cosignatures by ${requirement.requireWitnesses ?? 0} of ${witnesses} trusted witness${witnesses === 1 ? '' : 'es'} required`,
+    );
+  }
+  if (requirement.tsaCertificate !== undefined) {
+    parts.push(
+      requirement.requireTimestamp
+        ? 'an RFC 3161 timestamp by the pinned TSA required'
+        : 'RFC 3161 timestamps checked against the pinned TSA',
+    );
+  }
+  return parts.join('; ');
+}
+
 /** What a log check found, in one line (the CLI, the action's summary, the inventory's detail). */
 export function describeLogOutcome(log: LogOutcome): string {
   const key = log.log_key

@@ -148,9 +148,37 @@ describe('inventory and the transparency log', () => {
     const md = await runCli(['inventory', '-p', 'file://app.env', '--format', 'md', ...trustArgs(main)], {
       cwd: dir,
     });
-    // without any log option the log is not asked about
+    // without any log option the log is not asked about, and the header says nothing of it
     expect(md.stdout).toContain('| Log index |');
+    expect(md.stdout).not.toContain('transparency log');
     expect(md.code).toBe(0);
+
+    // the report says what was asked of the log, beside what it found
+    const pinned = await runCli(
+      [
+        'inventory',
+        '-p',
+        'file://other.env',
+        '--format',
+        'md',
+        '--log-key',
+        other.issuer.log.verifierKey,
+        ...trustArgs(other),
+      ],
+      { cwd: dir },
+    );
+    expect(pinned.code, pinned.stderr).toBe(0);
+    const keyName = other.issuer.log.verifierKey.split('+').slice(0, 2).join('+');
+    expect(pinned.stdout).toContain(
+      `; transparency log checked, not required: each certificate's inclusion proof against a checkpoint signed by the pinned log key ${keyName.replace(/_/g, '\\_')}.`,
+    );
+    const html = await runCli(
+      ['inventory', '-p', 'file://app.env', '--format', 'html', '--require-log', ...trustArgs(main)],
+      { cwd: dir },
+    );
+    expect(html.stdout).toContain(
+      '<dt>Transparency log</dt><dd>required: each certificate&#39;s inclusion proof against a checkpoint signed by each issuer&#39;s published log key</dd>',
+    );
   });
 
   it('refuses unusable log options before listing anything (exit 2)', async () => {
