@@ -52,9 +52,11 @@ export async function recordLogPosition(
     } catch (error) {
       lastError = errorMessage(error);
       if (!wait) return {};
-      const pause = attempt === 0 && availableAt > Date.now() ? availableAt - Date.now() : POLL_MS;
-      if (Date.now() + pause > deadline) break;
-      await sleep(pause);
+      // the last attempt is at the deadline, whatever the issuer's estimate (clocks differ)
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const estimate = attempt === 0 && availableAt > Date.now() ? availableAt - Date.now() : POLL_MS;
+      await sleep(Math.min(left, estimate));
     }
   }
   if (position === undefined) {
