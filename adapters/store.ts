@@ -38,6 +38,22 @@ export interface SecretStore {
 
   /** The certificate URL attached to the secret; undefined when there is none. */
   readCertificateUrl(): Promise<string | undefined>;
+
+  /**
+   * Records, beside the certificate URL, where the certificate is in its issuer's transparency
+   * log, for stores whose record has room for it (the file store's sidecar). Known only once the
+   * issuer has logged it, after the write. Leaves a record that names another certificate by now
+   * alone.
+   */
+  recordLogEntry?(entry: LogEntryRecord): Promise<void>;
+}
+
+export interface LogEntryRecord {
+  certId: string;
+  /** The certificate's index in the log (its issuance entry). */
+  leafIndex: number;
+  /** The size of the checkpoint the issuer proved it in. */
+  treeSize: number;
 }
 
 export type StoreKind = 'aws-sm' | 'vault' | 'doppler' | 'k8s' | 'file' | 'gh' | 'gcp-sm' | 'azure-kv';

@@ -13,6 +13,7 @@ import { generateCredential, type GeneratedCredential } from './generate/index.j
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
 import { planAlternation, type Alternation } from './engine/alternating.js';
 import { applyToTarget, undoTarget } from './engine/target.js';
+import { recordLogPosition, type LogPosition } from './engine/log-position.js';
 import {
   FIPS_HOWTO,
   resolvePolicy,
@@ -63,6 +64,12 @@ export interface CertifyRequest {
   strategy?: 'single' | 'alternating' | undefined;
   /** A store URI holding the target admin's password (when neither the URI nor the environment has it). */
   targetCredentialFrom?: string | undefined;
+  /**
+   * Wait (at most a few seconds) for the issuer to log the certificate, and record its log index
+   * in the stores that keep one (the file store's sidecar). Without it, the index is recorded only
+   * when it is known at once (an in-process issuer logs on demand). src/engine/log-position.ts
+   */
+  waitForLog?: boolean | undefined;
 }
 
 export interface EngineDependencies {
@@ -115,6 +122,13 @@ export interface CertifyReport {
   attestation_url?: string;
   /** The system that now accepts the credential (set and a login tested), when one was named. */
   target?: { target: string; account: string };
+  /**
+   * Where the certificate is in its issuer's transparency log, when a store records it (the file
+   * store's sidecar) and the issuer logged it in time (src/engine/log-position.ts).
+   */
+  log?: LogPosition;
+  /** What the user should know about a run that succeeded (e.g. the log index was not recorded). */
+  warnings?: string[];
   /** The generated credential. Front ends print it only when the user opted in. */
   credential: string;
 }
@@ -347,6 +361,12 @@ export async function certifyAndStore(
     );
   }
   if (failures.length === 0 && activation.state === 'valid') {
+    const logged = await recordLogPosition(
+      cert,
+      deps.issuer,
+      stores.filter((s) => stored.some((l) => l.store === s.uri)),
+      request.waitForLog === true,
+    );
     return {
       cert_id: cert.cert_id,
       cert_url: cert.cert_url,
@@ -358,6 +378,8 @@ export async function certifyAndStore(
       stored,
       ...(attestationUrl !== undefined && { attestation_url: attestationUrl }),
       ...(target && { target: { target: target.uri, account: target.account } }),
+      ...(logged.position && { log: logged.position }),
+      ...(logged.warning !== undefined && { warnings: [logged.warning] }),
       credential: generated.password,
     };
   }

@@ -23,7 +23,9 @@ export type HintOption =
   | 'shard'
   | 'max-rate'
   | 'expiring-within'
-  | 'trust';
+  | 'trust'
+  | 'witness'
+  | 'tsa-cert';
 
 /**
  * What the user can do about an error, as data; front ends render it after the message.

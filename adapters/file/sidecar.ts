@@ -10,6 +10,13 @@ export interface SidecarRecord {
   attestation_url?: string;
   /** The target the key is rotated on (display form), when the write named one. */
   target?: string;
+  /**
+   * Where the certificate is in its issuer's transparency log, as the issuer's inclusion proof
+   * said right after the write (docs/stores.md); absent when the run could not learn it.
+   */
+  leaf_index?: number;
+  /** The size of the signed checkpoint that proof was against. */
+  tree_size?: number;
   updated_at: string;
 }
 

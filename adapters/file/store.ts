@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../store.js';
-import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
+import type { LogEntryRecord, SecretStore, StoreWriteRequest, StoreWriteResult } from '../store.js';
 import type { ParsedFileUri } from '../uri.js';
 import {
   atomicWrite,
@@ -166,6 +166,35 @@ export class FileStore implements SecretStore {
         );
       }
       return { store, ...(notice !== undefined && { notice }) };
+    } finally {
+      await release();
+    }
+  }
+
+  async recordLogEntry(entry: LogEntryRecord): Promise<void> {
+    const store = this.uri;
+    const target = await fsStep(store, `find the directory of ${this.filePath}`, () =>
+      resolveTarget(this.filePath),
+    );
+    await this.refuseSymlinks(target);
+    const release = await fsStep(store, `create a lock file next to ${target}`, () =>
+      acquireLock(target, store),
+    );
+    try {
+      const records = await readSidecar(target);
+      const key = this.parsed.key;
+      const record = Object.hasOwn(records, key) ? records[key] : undefined;
+      // a later run may have replaced the credential (and its record) meanwhile
+      if (record?.cert_id !== entry.certId) return;
+      records[key] = { ...record, leaf_index: entry.leafIndex, tree_size: entry.treeSize };
+      await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}\n`);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(
+        'STORE_METADATA_FAILED',
+        `The log index could not be recorded in ${target + SIDECAR_SUFFIX}: ${error instanceof SyntaxError ? 'it is not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'error')}.`,
+        { store, credentialWritten: true },
+      );
     } finally {
       await release();
     }

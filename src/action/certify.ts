@@ -123,6 +123,7 @@ export async function run(inputs: CertifyInputs, deps: CertifyDeps): Promise<Cer
       writeOutputs(runtime, published);
       if (inputs.outputCredential) runtime.setOutput('credential', credential);
       if (inputs.showSummary) writeSummary(runtime, published, inputs);
+      for (const warning of report.warnings ?? []) runtime.warning(warning);
       if (attestation !== undefined) {
         runtime.setOutput('attestation-url', attestation.url);
         runtime.setOutput('attestation-bundle', JSON.stringify(attestation.bundle));

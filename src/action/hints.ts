@@ -15,6 +15,8 @@ const INPUTS: Record<HintOption, { input: string; about?: string }> = {
   'max-rate': { input: 'max-rate' },
   'expiring-within': { input: 'expiring-within' },
   trust: { input: 'trust', about: 'ISSUER_ID=JWKS_URL lines' },
+  witness: { input: 'witnesses', about: 'one verifier key a line' },
+  'tsa-cert': { input: 'tsa-cert', about: "the TSA's certificate: PEM text or a file in the workspace" },
 };
 
 function named(option: HintOption): string {

@@ -5,6 +5,7 @@ import { loadJwks, parseJwks, type Jwks } from '../certificate/index.js';
 import { resolveStandard } from '../policy/lookup.js';
 import type { StandardId } from '../policy/types.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
+import { describeLogOutcome, logRequirement, readTsaCertificateFile } from '../trust/transparency.js';
 import { TrustStore } from '../trust/index.js';
 import { InputError } from '../errors.js';
 import { withActionHint } from './hints.js';
@@ -38,6 +39,13 @@ export interface VerifyInputs {
   requireLog: boolean;
   /** The log's pinned verifier key; default: the issuer's published one. */
   logKey: string | undefined;
+  /** Trusted witnesses' verifier keys, and how many of them must cosign the checkpoint. */
+  witnesses: string[];
+  requireWitnesses: number | undefined;
+  /** The checkpoint must carry an RFC 3161 timestamp that verifies with the TSA certificate. */
+  requireTimestamp: boolean;
+  /** The TSA certificate: PEM text, or a file in the workspace (read in `run`). */
+  tsaCert: string | undefined;
   failOnInvalid: boolean;
   showSummary: boolean;
   /** One GitHub issue per certificate that is not valid or is close to expiry (verify-issues.ts). */
@@ -62,6 +70,10 @@ export function readVerifyInputs(env: NodeJS.ProcessEnv): VerifyInputs {
     credentialFrom: inputs.string('credential-from', { maxLength: 2048 }),
     requireLog: inputs.boolean('require-log', false),
     logKey: inputs.string('log-key', { maxLength: 1024 }),
+    witnesses: inputs.lines('witnesses'),
+    requireWitnesses: inputs.integer('require-witnesses', { min: 0, max: 100 }),
+    requireTimestamp: inputs.boolean('require-timestamp', false),
+    tsaCert: inputs.string('tsa-cert', { maxLength: 256 * 1024 }),
     failOnInvalid: inputs.boolean('fail-on-invalid', true),
     showSummary: inputs.boolean('show-summary', true),
     openIssues: inputs.boolean('open-issues', false),
@@ -89,6 +101,14 @@ export async function run(
     const workspace = runtime.env.GITHUB_WORKSPACE || process.cwd();
     const anchors = actionTrust(inputs.trust, runtime.env, workspace);
     const jwks = inputs.jwks !== undefined ? await readJwks(inputs.jwks, workspace) : undefined;
+    const log = logRequirement({
+      requireLog: inputs.requireLog,
+      logKey: inputs.logKey,
+      witnesses: inputs.witnesses,
+      requireWitnesses: inputs.requireWitnesses,
+      requireTimestamp: inputs.requireTimestamp,
+      tsaCertificate: inputs.tsaCert === undefined ? undefined : readTsaCert(inputs.tsaCert, workspace),
+    });
     let credentialFrom: SecretStore | undefined;
     if (inputs.credentialFrom !== undefined) {
       const options = await resolveStoreOptions(inputs.access, [inputs.credentialFrom], runtime);
@@ -103,10 +123,7 @@ export async function run(
       checks: { requireStandard, minDaysRemaining: inputs.minDaysRemaining },
       requireWorkflow: inputs.requireWorkflow,
       credentialFrom,
-      log:
-        inputs.requireLog || inputs.logKey !== undefined
-          ? { require: inputs.requireLog, verifierKey: inputs.logKey }
-          : undefined,
+      log,
     });
     writeOutputs(runtime, report);
     if (inputs.showSummary) writeSummary(runtime, report);
@@ -138,6 +155,15 @@ export async function run(
 
 export const main = actionMain(readVerifyInputs, run);
 
+/** PEM text as given (a variable or secret), else a file in the workspace. */
+function readTsaCert(value: string, workspace: string): string {
+  if (value.includes('-----BEGIN')) return value;
+  return readTsaCertificateFile(
+    isAbsolute(value) ? value : resolve(workspace, value),
+    "Input 'tsa-cert' file",
+  );
+}
+
 /** Inline JSON, a URL, or a file in the workspace. */
 async function readJwks(source: string, workspace: string): Promise<Jwks> {
   if (source.startsWith('{')) return parseJwks(source);
@@ -156,6 +182,13 @@ function writeOutputs(runtime: ActionRuntime, report: VerifyReport): void {
   runtime.setOutput('reasons', JSON.stringify(report.reasons));
   runtime.setOutput('binding', report.binding);
   runtime.setOutput('trust', report.trust ? JSON.stringify(report.trust) : '');
+  const log = report.log;
+  const included = log?.status === 'included';
+  runtime.setOutput('log', log ? JSON.stringify(log) : '');
+  runtime.setOutput('leaf-index', included ? String(log.leaf_index) : '');
+  runtime.setOutput('tree-size', included ? String(log.tree_size) : '');
+  runtime.setOutput('cosigned-by', log?.cosigned_by ? JSON.stringify(log.cosigned_by) : '');
+  runtime.setOutput('timestamped-at', included ? (log.timestamped_at ?? '') : '');
 }
 
 function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
@@ -194,6 +227,7 @@ function writeSummary(runtime: ActionRuntime, report: VerifyReport): void {
           ? `issuer-url ${report.trust.issuer} (its issuer id is not pinned)`
           : `${report.trust.issuer} (${report.trust.source})`,
     ]);
+  if (report.log) rows.push(['Transparency log', describeLogOutcome(report.log)]);
   if (report.reasons.length)
     rows.push(['Reasons', report.reasons.map((r) => `${r.code}: ${withActionHint(r.message, r.hint)}`)]);
   runtime.appendSummary(heading('PassGeni certificate verification') + table(rows));

@@ -16,6 +16,8 @@ const FLAGS: Record<HintOption, { flag: string; env?: string }> = {
   'max-rate': { flag: '--max-rate' },
   'expiring-within': { flag: '--expiring-within' },
   trust: { flag: '--trust ISSUER_ID=JWKS_URL', env: 'PASSGENI_TRUST' },
+  witness: { flag: '--witness VKEY (repeat for each witness)' },
+  'tsa-cert': { flag: '--tsa-cert FILE' },
 };
 
 const CREATE_API_KEY = 'Create one with `passgeni api-key create --team NAME` on the issuer.';

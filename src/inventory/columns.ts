@@ -12,6 +12,8 @@ export interface ReportMeta {
   producedBy?: string;
   /** The issuers whose certificates were trusted, and where their keys came from. */
   trust?: readonly string[];
+  /** What was asked of the issuers' transparency logs, when anything was. */
+  log?: string;
 }
 
 export interface ReportWriter {
@@ -42,6 +44,8 @@ export const COLUMNS: ReadonlyArray<{ key: keyof InventoryRow; title: string }> 
   { key: 'workflow', title: 'Workflow' },
   // appended for the same reason
   { key: 'target', title: 'Target' },
+  // the transparency log index, when the log was checked (appended for the same reason)
+  { key: 'leaf_index', title: 'Log index' },
 ];
 
 export function cellText(row: InventoryRow, key: keyof InventoryRow): string {

@@ -74,7 +74,7 @@ function markdownWriter(meta: ReportMeta): ReportWriter {
       [
         '# Certificate registry',
         '',
-        `Generated ${meta.generatedAt} from ${meta.prefixes.map((p) => `\`${p.replace(/`/g, '')}\``).join(', ')}; "expiring" means within ${meta.expiringWithinDays} days${meta.checkBinding ? '; credentials checked against their certificate bindings' : ''}.`,
+        `Generated ${meta.generatedAt} from ${meta.prefixes.map((p) => `\`${p.replace(/`/g, '')}\``).join(', ')}; "expiring" means within ${meta.expiringWithinDays} days${meta.checkBinding ? '; credentials checked against their certificate bindings' : ''}${meta.log ? `; transparency log ${markdownCell(meta.log)}` : ''}.`,
         '',
         `| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
         `|${COLUMNS.map(() => ' --- |').join('')}`,

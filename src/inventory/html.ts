@@ -151,6 +151,7 @@ function provenance(meta: ReportMeta, twinSha256: string): string {
         ? 'not recorded'
         : meta.trust.map((t) => escapeHtml(t)).join('<br>'),
     ],
+    ...(meta.log === undefined ? [] : [['Transparency log', escapeHtml(meta.log)] as [string, string]]),
     [
       'SHA-256 of the JSON report',
       `<code>${twinSha256}</code> (the same rows as <code>passgeni inventory --format json</code> writes them; <code>--out</code> writes that twin beside this file)`,

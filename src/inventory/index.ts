@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { emptyTotals, type InventoryTotals } from './columns.js';
 import { createWriter, type InventoryFormat } from './formats.js';
 import { scanInventory, type InventoryOptions, type InventoryRow } from './scan.js';
+import { describeLogRequirement } from '../trust/transparency.js';
 
 /**
  * `passgeni inventory` as a function: scan, format and write, streaming end to end. Returns the
@@ -37,6 +38,7 @@ export async function runInventory(options: RunInventoryOptions): Promise<Invent
     checkBinding: scan.checkBinding === true,
     ...(producedBy !== undefined && { producedBy }),
     ...(trust !== undefined && { trust }),
+    ...(scan.log !== undefined && { log: describeLogRequirement(scan.log) }),
   };
   const writer = createWriter(format, meta);
   const twin = jsonTwin && { out: jsonTwin, writer: createWriter('json', meta) };

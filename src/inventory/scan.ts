@@ -14,7 +14,8 @@ import {
   type CertificateLookupOptions,
   type LookupOutcome,
 } from '../rotation/lookup.js';
-import type { BindingOutcome } from '../verification.js';
+import type { BindingOutcome, VerifyReport } from '../verification.js';
+import { describeLogOutcome, LogCheckCache, type LogRequirement } from '../trust/transparency.js';
 import { mapConcurrent } from '../lib/concurrency.js';
 
 /**
@@ -60,6 +61,11 @@ export interface InventoryRow {
    * admin user or parameter); null when none is recorded or the store cannot record one.
    */
   target: string | null;
+  /**
+   * The certificate's index in its issuer's transparency log, when the log was checked (--require-log,
+   * --log-key, …) and proved it included; else null.
+   */
+  leaf_index: number | null;
 }
 
 export interface InventoryOptions {
@@ -76,6 +82,11 @@ export interface InventoryOptions {
   concurrency?: number;
   /** The trusted issuers (required: a certificate URL found in a store proves nothing by itself). */
   lookup: CertificateLookupOptions;
+  /**
+   * Check each certificate's inclusion in its issuer's transparency log, as `verify` does. Not
+   * proven included is an `invalid` row when required, a note in the detail otherwise.
+   */
+  log?: LogRequirement | undefined;
   now?: () => number;
 }
 
@@ -84,7 +95,9 @@ export async function* scanInventory(options: InventoryOptions): AsyncGenerator<
   for (const prefix of options.prefixes) parseStorePrefix(prefix);
   if (options.lookup.trust.empty) throw trustRequired();
   const now = options.now ?? Date.now;
-  const lookup = new CertificateLookup({ now, ...options.lookup });
+  // one cache for the run: each issuer's log key fetched, each checkpoint verified, once
+  const log = options.log && { ...options.log, cache: options.log.cache ?? new LogCheckCache() };
+  const lookup = new CertificateLookup({ now, ...options.lookup, ...(log && { log }) });
   const openLister =
     options.openLister ?? ((prefix: string) => openStoreLister(prefix, options.storeOptions));
   const openStore = options.openStore ?? ((uri: string) => openAdapterStore(uri, options.storeOptions));
@@ -139,6 +152,7 @@ function emptyRow(
     binding: 'not-checked',
     detail,
     target: target ?? null,
+    leaf_index: null,
   };
 }
 
@@ -226,10 +240,11 @@ async function inspect(
     binding: report.binding,
     detail: '',
     target: ref.target ?? null,
+    leaf_index: report.log?.status === 'included' ? (report.log.leaf_index ?? null) : null,
   };
   // The binding column already says "not-bound"; repeating it would bury the reason that matters.
   const reasons = report.reasons
-    .filter((r) => r.code !== 'NOT_BOUND')
+    .filter((r) => r.code !== 'NOT_BOUND' && !isLogReason(r.code))
     .map((r) => r.message)
     .join(' ');
   const state = certificateState(report, claims !== undefined, exp, now());
@@ -245,6 +260,14 @@ async function inspect(
   } else if (state === 'expired') {
     row.status = 'expired';
     row.detail = reasons || `The certificate expired on ${row.expires_at}.`;
+  } else if (
+    report.log !== undefined &&
+    report.log.status !== 'included' &&
+    report.reasons.some((r) => isLogReason(r.code))
+  ) {
+    // required and not proven: like a requested check that failed in `verify`, the row is invalid
+    row.status = 'invalid';
+    row.detail = reasons;
   } else if (
     report.binding === 'mismatch' ||
     report.binding === 'not-found' ||
@@ -266,9 +289,23 @@ async function inspect(
     // Valid: the certificate simply carries no binding to check against.
     row.detail = 'The certificate has no credential binding (certify with --bind to make it checkable).';
   }
-  row.detail += bindingNote;
+  row.detail += bindingNote + logNote(report);
   row.detail = row.detail.trim();
   return row;
+}
+
+const LOG_REASONS = new Set(['LOG_PROOF_MISSING', 'LOG_PROOF_INVALID', 'LOG_WITNESSES_MISSING']);
+
+function isLogReason(code: string): boolean {
+  return LOG_REASONS.has(code) || code.startsWith('TIMESTAMP_');
+}
+
+/** What the log check found, when it did not prove the certificate included (required or not). */
+function logNote(report: VerifyReport): string {
+  const log = report.log;
+  if (log === undefined || log.status === 'included') return '';
+  const code = log.code ?? (log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING');
+  return ` Transparency log: ${describeLogOutcome(log)} [${code}]`;
 }
 
 /** A write stamps the value, then its URL; this much clock difference between the two is normal. */

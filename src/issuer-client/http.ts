@@ -194,6 +194,12 @@ export class HttpIssuerClient implements IssuerClient, IssuerRegistry {
     return (await loadResponses()).parseJwks(body);
   }
 
+  /** Public (no API key): the same proof an auditor fetches; a 404 while it is not logged yet. */
+  async inclusionProof(id: string): Promise<unknown> {
+    const path = `api/v1/certificates/${encodeURIComponent(id)}/inclusion`;
+    return this.request('GET', path, undefined, [200], false);
+  }
+
   async close(): Promise<void> {}
 
   private async toStatus(body: unknown): Promise<CertificateStatusResponse> {

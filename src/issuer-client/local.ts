@@ -54,7 +54,8 @@ export async function openLocalIssuerClient(
           request,
           options?.idempotencyKey,
         );
-        return issued;
+        // as the HTTP answer says it, so the engine knows this issuer logs its certificates
+        return { ...issued, log: issuer.log.pendingEntry(issued.cert_id, issued.certificate) };
       },
       activateCertificate: (id) => issuer.activateCertificate(caller, id),
       getCertificate: (id) => issuer.getCertificate(id, { via: 'api' }),
@@ -70,6 +71,11 @@ export async function openLocalIssuerClient(
           ...(limit !== undefined && { limit: String(limit) }),
         }),
       jwks: async () => issuer.jwks(),
+      // in-process, the log is sequenced on demand: no second to wait for the sequencer's timer
+      inclusionProof: async (id) => {
+        await issuer.log.sequence();
+        return issuer.log.inclusion(id);
+      },
       close: () => issuer.close(),
     };
   } catch (error) {

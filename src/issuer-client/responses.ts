@@ -38,6 +38,12 @@ const issuedCertificate = z.object({
   // absent from issuers that predate activation (their certificates are valid at once)
   status: z.optional(z.enum(['pending', 'valid'])),
   activate_by: z.optional(z.string().check(z.maxLength(64))),
+  log: z.optional(
+    z.object({
+      inclusion_url: z.url(),
+      proof_available_after: z.string().check(z.maxLength(64)),
+    }),
+  ),
 });
 
 const statusResponse = z.object({
@@ -118,7 +124,7 @@ export function parseSessionResponse(body: unknown, issuer: string): SessionResp
 }
 
 export function parseIssuedCertificate(body: unknown, issuer: string): IssuedCertificate {
-  const { status, activate_by, ...parsed } = parseAnswer(
+  const { status, activate_by, log, ...parsed } = parseAnswer(
     issuedCertificate,
     body,
     issuer,
@@ -128,6 +134,7 @@ export function parseIssuedCertificate(body: unknown, issuer: string): IssuedCer
     ...parsed,
     ...(status !== undefined && { status }),
     ...(activate_by !== undefined && { activate_by }),
+    ...(log !== undefined && { log }),
   };
 }
 

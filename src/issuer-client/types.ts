@@ -33,6 +33,11 @@ export interface IssuerClient {
   getCertificate(id: string): Promise<CertificateStatusResponse>;
   revokeCertificate(id: string, reason: string): Promise<CertificateStatusResponse>;
   jwks(): Promise<Jwks>;
+  /**
+   * The certificate's inclusion proof in the issuer's transparency log, as untrusted JSON (the
+   * answer of GET /api/v1/certificates/:id/inclusion); throws while it is not logged yet.
+   */
+  inclusionProof?(id: string): Promise<unknown>;
   close(): Promise<void>;
 }
 

@@ -39,6 +39,11 @@ export interface IssuedCertificate {
   status?: 'pending' | 'valid';
   /** When a pending certificate is revoked (`not-stored`) by the issuer unless activated. */
   activate_by?: string;
+  /**
+   * Where the certificate's transparency-log inclusion proof will be served, and from when (the
+   * HTTP answer of an issuer with a log, docs/transparency.md).
+   */
+  log?: { inclusion_url: string; proof_available_after: string };
 }
 
 /**

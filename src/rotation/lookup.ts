@@ -3,6 +3,7 @@ import { decodeCertificate } from '../certificate/index.js';
 import { errorMessage, isPassgeniError } from '../errors.js';
 import { fetchPublicCertificate, parseCertificateUrl } from '../issuer-client/public.js';
 import type { TrustStore } from '../trust/index.js';
+import type { LogRequirement } from '../trust/transparency.js';
 import { verifyCertificate, type VerifyReport } from '../verification.js';
 
 /**
@@ -27,6 +28,11 @@ export interface CertificateLookupOptions {
   fetch?: typeof fetch;
   /** Clock in milliseconds, for the signature/expiry checks. */
   now?: () => number;
+  /**
+   * Also check each certificate's inclusion in its issuer's transparency log (the inventory's
+   * --require-log and friends); its cache makes each checkpoint verified once per run.
+   */
+  log?: LogRequirement | undefined;
 }
 
 export type LookupOutcome =
@@ -70,6 +76,7 @@ export class CertificateLookup {
         ...(now !== undefined && { now }),
         ...this.fetchOptions,
         ...(credentialFrom !== undefined && { credentialFrom }),
+        ...(this.options.log !== undefined && { log: this.options.log }),
       });
       if (report.status === 'expired' && !report.claims) {
         const expiredClaims = await this.claimsOf(base, parsed.id);

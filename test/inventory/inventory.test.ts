@@ -299,7 +299,7 @@ describe('inventory formats', () => {
   it('csv quotes per RFC 4180 and defuses spreadsheet formulas', async () => {
     const lines = (await render('csv')).split('\r\n');
     expect(lines[0]).toBe(
-      'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail,workflow,target',
+      'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail,workflow,target,leaf_index',
     );
     expect(lines).toHaveLength(10);
     expect(lines[1]).toContain(`,'=1+2,${registry.urls.VALID},`);

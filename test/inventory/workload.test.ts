@@ -63,6 +63,6 @@ describe('inventory: the workflow that requested each certificate', () => {
         cwd: dir,
       },
     );
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/,detail,workflow,target$/);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/,detail,workflow,target,leaf_index$/);
   });
 });

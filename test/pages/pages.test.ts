@@ -65,6 +65,7 @@ function row(i: number, status: InventoryRow['status']): InventoryRow {
     binding: 'not-checked',
     workflow: null,
     target: i % 2 === 0 ? `postgresql://db.internal:5432/payments#service_${i}` : null,
+    leaf_index: status === 'missing' ? null : 1000 + i,
     detail:
       status === 'valid'
         ? ''

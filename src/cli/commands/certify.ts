@@ -71,6 +71,10 @@ export function register(program: Command): void {
     .option(
       '--target-credential-from <store-uri>',
       "read the target admin's password from this store (when not in the URI or the environment)",
+    )
+    .option(
+      '--wait-for-log',
+      "wait (up to 3 s) for a remote issuer to log the certificate, and record its log index in file stores' sidecars (the local issuer's is recorded anyway)",
     );
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
@@ -162,6 +166,12 @@ function print(report: CertifyReport, options: CertifyOptions): void {
         `  stored in     ${s.store}${s.version ? ` (version ${s.version})` : ''}`,
         ...(s.notice ? [`  note          ${s.notice}`] : []),
       ]),
+      ...(report.log
+        ? [
+            `  logged at     index ${report.log.leaf_index} of the issuer's log (checkpoint of size ${report.log.tree_size})`,
+          ]
+        : []),
+      ...(report.warnings ?? []).map((w) => `  warning       ${w}`),
       ...(options.outputCredential ? [`  credential    ${credential}`] : []),
     ].join('\n'),
   );

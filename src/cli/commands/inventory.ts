@@ -24,8 +24,9 @@ import { nonEmpty } from '../issuer-options.js';
 import { printJson, printNotice } from '../output.js';
 import { collect, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
+import { addLogOptions, logRequirementOf, type LogCliOptions } from '../log-options.js';
 
-interface InventoryCliOptions {
+interface InventoryCliOptions extends LogCliOptions {
   storePrefix: string[];
   format?: InventoryFormat;
   out?: string;
@@ -39,7 +40,7 @@ interface InventoryCliOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('inventory')
     .description(
       "The certificate registry: every secret under the given prefixes with its certificate's status (valid, expiring, overdue, expired, revoked, pending, missing, invalid, binding-mismatch, unknown).",
@@ -81,7 +82,8 @@ export function register(program: Command): void {
       'trust this issuer: ISSUER_ID=JWKS_URL_OR_FILE; repeat for several (also: PASSGENI_TRUST names a file of such lines)',
       collect,
       [],
-    )
+    );
+  addLogOptions(command)
     .option('--json', 'JSON report (same as --format json) and errors as JSON')
     .addHelpText(
       'after',
@@ -93,6 +95,9 @@ URLs (public endpoints, no API key), one request per certificate and one JWKS pe
 self-contained page with totals and sortable columns), ics (expiry reminders: an iCalendar event
 at each certificate's expiry and rotate_by, alarms 30 and 7 days before; import it or publish it
 for a calendar to subscribe to). Doppler and Kubernetes cannot be listed.
+--require-log (or --log-key, --witness, --tsa-cert) checks each certificate's inclusion in its
+issuer's transparency log as verify does, recording its leaf_index; each checkpoint is verified
+once per run. Not proven included is an invalid row with --require-log, a note otherwise.
 
 Examples:
   passgeni inventory --store-prefix vault://secret/prod --store-prefix aws-sm://prod/ --out registry.html
@@ -135,6 +140,7 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
   const anchors = configuredAnchors(options.trust);
   const hasLocal = dataDir !== undefined && existsSync(resolve(dataDir));
   if (anchors.length === 0 && !hasLocal) throw trustRequired();
+  const log = logRequirementOf(options);
   let issuer: IssuerClient | undefined;
   if (hasLocal) {
     issuer = await openIssuerClient({ issuerUrl: 'local', dataDir, publicUrl });
@@ -160,6 +166,7 @@ async function inventory(options: InventoryCliOptions): Promise<number> {
       expiringWithinDays: options.expiringWithin,
       concurrency: options.concurrency,
       lookup: { trust },
+      ...(log && { log }),
       onRow: (_row, running) =>
         bar.update(running.total, undefined, `secrets, ${running.total - running.valid} not valid`),
     });

@@ -10,6 +10,8 @@ import { InputError } from '../../errors.js';
 import { DEFAULT_LOCAL_PUBLIC_URL } from '../../issuer-client/local.js';
 import { configuredAnchors, localAnchor, TrustStore } from '../../trust/index.js';
 import type { AttestationCheck } from '../../attestation.js';
+import { describeLogOutcome } from '../../trust/transparency.js';
+import { addLogOptions, logRequirementOf, type LogCliOptions } from '../log-options.js';
 import { verifyCertificate, type TrustDecision, type VerifyReport } from '../../verification.js';
 import { withCliHint } from '../hints.js';
 import { addIssuerOptions, issuerSelection, type IssuerCliOptions } from '../issuer-options.js';
@@ -17,7 +19,7 @@ import { printJson, printText } from '../output.js';
 import { collect, parseNonNegativeInt } from '../parse.js';
 import { runCommand } from '../run-command.js';
 
-interface VerifyOptions extends IssuerCliOptions {
+interface VerifyOptions extends IssuerCliOptions, LogCliOptions {
   jwks?: string;
   issuer?: string;
   requireStandard?: string;
@@ -27,12 +29,6 @@ interface VerifyOptions extends IssuerCliOptions {
   attestationTrustedRoot?: string;
   credentialFrom?: string;
   trust: string[];
-  requireLog?: boolean;
-  logKey?: string;
-  witness: string[];
-  requireWitnesses?: number;
-  requireTimestamp?: boolean;
-  tsaCert?: string;
   json?: boolean;
 }
 
@@ -71,29 +67,8 @@ export function register(program: Command): void {
     .option(
       '--credential-from <store-uri>',
       'check that the credential in this store is the one the certificate is bound to',
-    )
-    .option(
-      '--require-log',
-      "require a verifying inclusion proof in the issuer's transparency log (a missing or bad one fails)",
-    )
-    .option(
-      '--log-key <vkey>',
-      "pin the log's verifier key (name+hexkeyid+base64key; default: the one the issuer publishes); checks the log",
-    )
-    .option('--witness <vkey>', 'a trusted log witness, by its verifier key; repeat for several', collect, [])
-    .option(
-      '--require-witnesses <n>',
-      'require the log checkpoint to be cosigned by at least n of the --witness keys (implies --require-log)',
-      parseNonNegativeInt,
-    )
-    .option(
-      '--require-timestamp',
-      'require the log checkpoint that proves inclusion to carry an RFC 3161 timestamp that verifies with --tsa-cert (implies --require-log)',
-    )
-    .option(
-      '--tsa-cert <file>',
-      "pin the time-stamping authority's certificate (PEM): the checkpoint's timestamp, when present, must verify with it",
     );
+  addLogOptions(command);
   addIssuerOptions(command)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -147,24 +122,7 @@ async function verify(input: string, options: VerifyOptions): Promise<number> {
       requireWorkflow: options.requireWorkflow,
       credentialFrom:
         options.credentialFrom === undefined ? undefined : await openStore(options.credentialFrom),
-      log:
-        options.requireLog ||
-        options.logKey !== undefined ||
-        options.requireWitnesses ||
-        options.requireTimestamp ||
-        options.tsaCert !== undefined
-          ? {
-              require:
-                options.requireLog === true ||
-                (options.requireWitnesses ?? 0) > 0 ||
-                options.requireTimestamp === true,
-              verifierKey: options.logKey,
-              witnesses: options.witness,
-              requireWitnesses: options.requireWitnesses,
-              requireTimestamp: options.requireTimestamp,
-              tsaCertificate: options.tsaCert === undefined ? undefined : readTsaCertificate(options.tsaCert),
-            }
-          : undefined,
+      log: logRequirementOf(options),
     });
     const attestation = await checkAttestation(report, certificate, options);
     const valid = report.valid && (attestation?.valid ?? true);
@@ -264,7 +222,7 @@ function describe(report: VerifyReport): string {
   );
   if (report.binding !== 'not-checked') lines.push(`  binding       ${report.binding}`);
   if (report.trust) lines.push(`  trust         ${describeTrust(report.trust)}`);
-  if (report.log) lines.push(`  log           ${describeLog(report.log)}`);
+  if (report.log) lines.push(`  log           ${describeLogOutcome(report.log)}`);
   return lines.join('\n');
 }
 
@@ -273,22 +231,6 @@ function rotationBasis(c: CertificateClaims): string {
   return c.rotation_basis === 'risk-analysis'
     ? " (the user's risk analysis)"
     : ` (the standard's clause for ${c.credential_kind} credentials)`;
-}
-
-function describeLog(log: NonNullable<VerifyReport['log']>): string {
-  const key = log.log_key
-    ? ` (log key ${log.log_key}, ${log.key_source === 'pinned' ? 'pinned' : 'as published by the issuer'})`
-    : '';
-  if (log.status === 'included') {
-    const witnesses = log.cosigned_by
-      ? `; cosigned by ${log.cosigned_by.join(', ') || 'no trusted witness'}`
-      : '';
-    const stamped = log.timestamped_at
-      ? `; logged no later than ${log.timestamped_at} (RFC 3161 timestamp by the pinned TSA)`
-      : '';
-    return `included at index ${log.leaf_index} in the signed checkpoint of size ${log.tree_size}${key}${witnesses}${stamped}`;
-  }
-  return `${log.status === 'invalid' ? 'INVALID PROOF' : 'not proven'}: ${log.message ?? ''}${key}`;
 }
 
 function describeTrust(trust: TrustDecision): string {
@@ -353,20 +295,6 @@ async function checkAttestation(
     first ??= check;
   }
   return { ...first!, source: lookup.url };
-}
-
-/** `--tsa-cert FILE`: read here so a missing file is a usage error (exit 2) before anything is fetched. */
-function readTsaCertificate(path: string): string {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory() || stat.size > 256 * 1024) throw new Error('not a certificate file');
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(
-      'TSA_CERT_UNREADABLE',
-      `--tsa-cert ${JSON.stringify(path)} is not a readable file: give the time-stamping authority's certificate in PEM.`,
-    );
-  }
 }
 
 function readJsonFile(path: string, flag: string): unknown {
