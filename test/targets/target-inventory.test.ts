@@ -107,10 +107,10 @@ describe('the inventory shows the target (PostgreSQL)', () => {
     const [row] = JSON.parse(json.stdout) as InventoryRow[];
     expect(row).toMatchObject({ store: 'file://app.env#DB_PASSWORD', status: 'valid', target: display });
 
-    // CSV: Target is the last column, after Workflow, so earlier positions are unchanged
+    // CSV: Target is appended after Workflow (then the log index), so earlier positions are unchanged
     const csv = (await inventory('csv')).stdout.split('\r\n');
-    expect(csv[0]!.split(',').slice(-2)).toEqual(['workflow', 'target']);
-    expect(csv[1]!.endsWith(`,${display}`)).toBe(true);
+    expect(csv[0]!.split(',').slice(-3)).toEqual(['workflow', 'target', 'leaf_index']);
+    expect(csv[1]!.endsWith(`,${display},`)).toBe(true);
     expect((await inventory('md')).stdout).toContain(`| \`${display}\` |`);
     expect((await inventory('html')).stdout).toContain(`<td class="url">${display}</td>`);
     // the reminder says which system to rotate the credential on (RFC 5545 folds long lines)
