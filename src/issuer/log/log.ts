@@ -22,6 +22,7 @@ import {
   latestCheckpoint,
   nodeRange,
   readNodes,
+  sizeAndNodes,
   sourceOf,
 } from './store.js';
 import type { StoredCheckpoint } from './store.js';
@@ -216,7 +217,7 @@ export class TransparencyLog {
   async inclusion(id: string): Promise<InclusionProof> {
     const parsed = certificateIdSchema.safeParse(id);
     if (!parsed.success) throw certificateNotFound();
-    const { logged, exists, checkpoint } = await inclusionContext(this.db, parsed.data);
+    const { logged, exists, checkpoint, nodes } = await inclusionContext(this.db, parsed.data);
     const issuance = logged.find((e) => e.kind === 'issuance');
     if (!issuance) {
       if (!exists) throw certificateNotFound();
@@ -230,10 +231,19 @@ export class TransparencyLog {
     if (!checkpoint || checkpoint.size <= issuance.index) throw certificateNotFound();
     const { size, timestamp: stamp } = checkpoint;
     const revocation = logged.find((e) => e.kind === 'revocation' && e.index < size);
-    const [path, revocationPath] = await this.withNodes((node) => [
+    const paths = (node: NodeSource) => [
       inclusionPath(issuance.index, size, node),
       revocation ? inclusionPath(revocation.index, size, node) : [],
-    ]);
+    ];
+    let computed;
+    try {
+      computed = paths(sourceOf(nodes));
+    } catch {
+      // the nodes fetched with the context are meant to cover every path; should one be missing,
+      // fetch exactly what the paths read rather than fail the proof
+      computed = await this.withNodes(paths);
+    }
+    const [path, revocationPath] = computed;
     return {
       leaf_index: issuance.index,
       tree_size: size,
@@ -251,6 +261,20 @@ export class TransparencyLog {
     fromText: unknown,
     toText: unknown,
   ): Promise<{ from: number; to: number; hashes: string[] }> {
+    // the usual request (both sizes given, in order): the nodes are known from the request, so
+    // the latest size and the nodes come in one round trip; anything else takes the path below
+    const given = (v: unknown) =>
+      typeof v === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : NaN;
+    const [a, b] = [given(fromText), given(toText)];
+    if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && a <= b) {
+      const { size, nodes } = await sizeAndNodes(
+        this.db,
+        nodesRead((node) => consistencyPath(a, b, node)),
+      );
+      if (size !== undefined && b <= size) {
+        return { from: a, to: b, hashes: b64(consistencyPath(a, b, sourceOf(nodes))) };
+      }
+    }
     const latest = await this.latest();
     const parse = (v: unknown, name: string) => {
       const n = typeof v === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : NaN;

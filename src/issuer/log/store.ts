@@ -171,8 +171,14 @@ export interface ProofCheckpoint extends StoredCheckpoint {
 }
 
 /**
- * What an inclusion proof (and the certificate's page) needs besides the tree's nodes, in one round
- * trip: the certificate's entries, whether it exists, and the checkpoint to prove them against.
+ * Everything an inclusion proof (and the certificate's page) needs, in one round trip: the
+ * certificate's entries, whether it exists, the checkpoint to prove them against, and the stored
+ * nodes its audit paths read. Those nodes are found in the statement itself, as a small superset
+ * of what the paths read: at each level, the sibling of each entry's ancestor (the complete
+ * subtrees beside the path), and the checkpoint's right frontier (the complete subtrees that the
+ * incomplete right-hand parts of the tree hash from). Each is a primary-key look-up, about 2 log n
+ * of them. One round trip instead of two (or three) is what keeps a proof's tail latency down on a
+ * busy machine, where each round trip may wait for a core (docs/performance.md).
  *
  * That checkpoint is the latest, unless a recent one that also contains every entry of the
  * certificate is better attested: timestamping and cosigning run behind the sequencer (attest.ts),
@@ -185,8 +191,14 @@ export interface ProofCheckpoint extends StoredCheckpoint {
 export async function inclusionContext(
   db: Queryable,
   certId: string,
-): Promise<{ logged: LoggedEntry[]; exists: boolean; checkpoint: ProofCheckpoint | undefined }> {
+): Promise<{
+  logged: LoggedEntry[];
+  exists: boolean;
+  checkpoint: ProofCheckpoint | undefined;
+  nodes: Map<string, Buffer>;
+}> {
   const [row] = await db.query<{
+    nodes: Array<[number, string, string]> | null;
     logged: LoggedEntry[] | null;
     exists: boolean;
     size: string | null;
@@ -215,8 +227,16 @@ export async function inclusionContext(
        ) w ON true
        ORDER BY (t.size IS NOT NULL)::int + coalesce(w.n, 0) DESC, c.size DESC
        LIMIT 1
+     ), wanted AS (
+       SELECT l AS level, (m.idx >> l) # 1 AS idx
+       FROM mine m, chosen, generate_series(0, 52) l
+       WHERE m.idx < chosen.size AND ((m.idx >> l) # 1) << l < chosen.size
+       UNION
+       SELECT l, (chosen.size >> l) - 1 FROM chosen, generate_series(0, 52) l WHERE (chosen.size >> l) & 1 = 1
      )
      SELECT
+       (SELECT jsonb_agg(jsonb_build_array(n.level, n.idx::text, encode(n.hash, 'hex')))
+          FROM wanted w JOIN log_nodes n ON n.level = w.level AND n.idx = w.idx) AS nodes,
        (SELECT jsonb_agg(jsonb_build_object('index', idx, 'kind', kind) ORDER BY idx) FROM mine) AS logged,
        EXISTS (SELECT 1 FROM certificates WHERE id = $1::uuid) AS exists,
        chosen.size::text AS size, chosen.root, chosen.note, chosen.lines AS cosignatures,
@@ -226,6 +246,9 @@ export async function inclusionContext(
     { name: 'passgeni_log_inclusion_context' },
   );
   return {
+    nodes: new Map(
+      (row?.nodes ?? []).map(([level, idx, hash]) => [`${level}/${idx}`, Buffer.from(hash, 'hex')]),
+    ),
     logged: row?.logged ?? [],
     exists: row?.exists ?? false,
     checkpoint:
@@ -241,6 +264,30 @@ export async function inclusionContext(
               }),
           }
         : undefined,
+  };
+}
+
+/**
+ * The latest checkpoint's size and the nodes named, in one round trip: what a consistency proof
+ * between two sizes given by the caller reads (the nodes are known before the size is).
+ */
+export async function sizeAndNodes(
+  db: Queryable,
+  nodes: ReadonlyArray<readonly [number, number]>,
+): Promise<{ size: number | undefined; nodes: Map<string, Buffer> }> {
+  const [row] = await db.query<{ size: string | null; nodes: Array<[number, string, string]> | null }>(
+    `SELECT (SELECT size::text FROM log_checkpoints ORDER BY size DESC LIMIT 1) AS size,
+       (SELECT jsonb_agg(jsonb_build_array(n.level, n.idx::text, encode(n.hash, 'hex')))
+          FROM log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS w(level, idx)
+            ON n.level = w.level AND n.idx = w.idx) AS nodes`,
+    [nodes.map(([level]) => level), nodes.map(([, index]) => String(index))],
+    { name: 'passgeni_log_size_and_nodes' },
+  );
+  return {
+    size: row?.size == null ? undefined : Number(row.size),
+    nodes: new Map(
+      (row?.nodes ?? []).map(([level, idx, hash]) => [`${level}/${idx}`, Buffer.from(hash, 'hex')]),
+    ),
   };
 }
 
