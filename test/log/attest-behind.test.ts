@@ -15,7 +15,7 @@ import type { TestServer } from '../issuer/support/server.js';
 import { runCli } from '../support/cli.js';
 import { holdingProxy } from './support/hold.js';
 import type { HoldingProxy } from './support/hold.js';
-import { issueOverHttp } from './support/issue.js';
+import { issueOverHttp, revokeOverHttp } from './support/issue.js';
 import type { Issued } from './support/issue.js';
 import { startLocalTsa } from './support/tsa.js';
 import type { LocalTsa } from './support/tsa.js';
@@ -24,7 +24,8 @@ import type { LocalTsa } from './support/tsa.js';
  * The TSA and the witnesses are asked behind the sequencer (issue 19): with both hung, certificates
  * issued meanwhile are still logged on the sequencer's own timer (proofs available within a few
  * seconds, not after the TSA's 10 s or the witness's 30 s timeout), a certificate logged before the
- * hang keeps being proven against the checkpoint that has its timestamp and cosignature, and once
+ * hang keeps being proven against the checkpoint that has its timestamp and cosignature (until it is
+ * revoked: a proof never uses a checkpoint that hides the revocation), and once
  * they answer again the newest checkpoint gets both, so `verify --require-timestamp
  * --require-witnesses` passes for the certificates issued during the hang.
  */
@@ -35,6 +36,7 @@ interface Proof {
   tree_size: number;
   checkpoint: string;
   timestamp?: { token: string; gen_time: string };
+  revocation?: { leaf_index: number; hashes: string[] };
 }
 
 /** Cosignature lines (C2SP signed-note: after the blank line, lines starting with the em dash) beyond the log's own. */
@@ -165,6 +167,11 @@ describe.each(BACKENDS)('the TSA and witnesses behind the sequencer (%s)', (back
     const still = await proofWhen(before, () => true, 1);
     expect(still?.tree_size).toBe(first?.tree_size);
     expect(still && attested(still)).toBe(true);
+    // ...but never once it is revoked: its proof moves to a checkpoint holding the revocation
+    await revokeOverHttp(t.url, key, before.cert_id, 'compromised');
+    const revoked = await proofWhen(before, (p) => p.revocation !== undefined, 4);
+    expect(revoked?.revocation?.leaf_index).toBeGreaterThanOrEqual(first?.tree_size ?? Infinity);
+    expect(revoked?.tree_size).toBeGreaterThan(revoked?.revocation?.leaf_index ?? Infinity);
     const refused = await verify(during.at(-1) as Issued);
     expect(refused.code).toBe(1);
 
