@@ -276,7 +276,7 @@ export async function sizeAndNodes(
   nodes: ReadonlyArray<readonly [number, number]>,
 ): Promise<{ size: number | undefined; nodes: Map<string, Buffer> }> {
   const [row] = await db.query<{ size: string | null; nodes: Array<[number, string, string]> | null }>(
-    `SELECT (SELECT size::text FROM log_checkpoints ORDER BY size DESC LIMIT 1) AS size,
+    `SELECT (SELECT c.size::text FROM log_checkpoints c ORDER BY c.size DESC LIMIT 1) AS size,
        (SELECT jsonb_agg(jsonb_build_array(n.level, n.idx::text, encode(n.hash, 'hex')))
           FROM log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS w(level, idx)
             ON n.level = w.level AND n.idx = w.idx) AS nodes`,
