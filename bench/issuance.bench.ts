@@ -19,146 +19,19 @@
  * dropped). Knobs: BENCH_SECONDS (10 per round), BENCH_ROUNDS (3), BENCH_USERS (16 connections),
  * BENCH_KEYS (16 API keys, one team each).
  */
-import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { exportSigningKey, generateSigningKey, loadSigningKey } from '../src/certificate/index.js';
-import { createApiKey, openDatabase, openIssuer, startServer } from '../src/issuer/index.js';
-import { strongParams } from '../test/support/claims.js';
+import { createApiKey, openDatabase } from '../src/issuer/index.js';
 import { fmt, record } from './harness.js';
+import { autocannon, issuance, startIssuerProcess, USERS } from './issuer-load.js';
+import type { Run } from './issuer-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const USERS = Number(process.env.BENCH_USERS ?? 16);
 const KEYS = Number(process.env.BENCH_KEYS ?? 16);
 const GUARD = { perSec: 400, p99Ms: 250 };
-const HIGH = 1_000_000_000;
-
-/** The part of autocannon's API used here (it ships no type declarations). */
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-const SESSION_BODY = JSON.stringify({
-  standard: 'HIPAA',
-  generation_params: strongParams(),
-
-  entropy_source: {
-    api: 'crypto.getRandomValues',
-    runtime: `node ${process.version}`,
-    openssl: '3',
-    fips_mode: false,
-  },
-});
-
-// ----------------------------------------------------------------------------- server process
-
-async function serve(): Promise<void> {
-  const env = process.env;
-  const issuer = await openIssuer({
-    databaseUrl: env.BENCH_DB ?? '',
-    publicUrl: `http://127.0.0.1:${env.BENCH_PORT}`,
-    signingKey: loadSigningKey(env.BENCH_KEY ?? ''),
-    limits: {
-      ipCertificatesPerHour: HIGH,
-      keyRequestsPerMinute: HIGH,
-      keyBurst: HIGH,
-      keyRefillPerSecond: HIGH,
-      teamFlagThreshold: 50,
-    },
-  });
-  const server = await startServer({
-    issuer,
-    port: Number(env.BENCH_PORT),
-    host: '127.0.0.1',
-    // as `passgeni serve` logs: one JSON access-log line per request (to /dev/null here)
-    logger: { level: 'info', stream: createWriteStream('/dev/null') },
-  });
-  process.send?.('ready');
-  process.on('SIGTERM', () => {
-    void server
-      .close()
-      .then(() => issuer.close())
-      .then(() => process.exit(0));
-  });
-}
-
-// ----------------------------------------------------------------------------- load
-
-interface Run {
-  perSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** USERS connections, each looping over the pair; API keys are assigned round-robin to pairs. */
-async function issuance(url: string, keys: string[], seconds: number): Promise<Run> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  interface Pair {
-    key?: string;
-    started?: number;
-    sessionId?: string;
-  }
-  const fail = (what: string, status: number, body: string) => {
-    errors++;
-    if (errors < 5) console.error(`${what}: HTTP ${status} ${body}`);
-  };
-  const headers = (key: string) => ({
-    authorization: `Bearer ${key}`,
-    accept: 'application/json',
-    'content-type': 'application/json',
-  });
-  const t0 = performance.now();
-  await autocannon({
-    url,
-    connections: USERS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/sessions',
-        setupRequest: (req: Record<string, unknown>, context: Pair) => {
-          context.key = keys[next++ % keys.length] ?? '';
-          context.started = performance.now();
-          return { ...req, body: SESSION_BODY, headers: headers(context.key) };
-        },
-        onResponse: (status: number, body: string, context: Pair) => {
-          if (status !== 201) return fail('session', status, body);
-          context.sessionId = (JSON.parse(body) as { generation_session_id: string }).generation_session_id;
-        },
-      },
-      {
-        method: 'POST',
-        path: '/api/v1/certificates',
-        setupRequest: (req: Record<string, unknown>, context: Pair) => ({
-          ...req,
-          body: `{"generation_session_id":"${context.sessionId ?? ''}"}`,
-          headers: headers(context.key ?? ''),
-        }),
-        onResponse: (status: number, body: string, context: Pair) => {
-          if (status !== 201) return fail('certificate', status, body);
-          latencies.push(performance.now() - (context.started ?? 0));
-        },
-      },
-    ],
-  });
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { perSec: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors };
-}
 
 /**
  * CPU seconds used so far by PostgreSQL's processes and by the server (from /proc, in clock ticks
@@ -240,23 +113,10 @@ async function main(): Promise<void> {
     }
     await db.close();
 
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = fork(fileURLToPath(import.meta.url), {
-      execArgv: ['--import', 'tsx'],
-      env: {
-        ...process.env,
-        BENCH_ROLE: 'server',
-        BENCH_DB: dbUrl.toString(),
-        BENCH_PORT: String(port),
-        BENCH_KEY: exportSigningKey(generateSigningKey(), 'jwk'),
-      },
-    });
+    const started = await startIssuerProcess(dbUrl.toString());
+    const child = started.child;
     server = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    const url = `http://127.0.0.1:${port}`;
+    const url = started.url;
     console.log(
       `issuer: one process on PostgreSQL; load: autocannon, ${USERS} connections, ${KEYS} API keys, ${ROUNDS} rounds of ${SECONDS} s`,
     );
@@ -297,8 +157,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.env.BENCH_ROLE === 'server') {
-  await serve();
-} else {
-  await main();
-}
+await main();

@@ -26,7 +26,7 @@ const GENERATED_AT_MAX_AHEAD_MS = MINUTE_MS;
  * A certificate with the team's Idempotency-Key already exists (a concurrent retry) inserts
  * nothing and returns no row; the caller then answers with that one.
  */
-const STORE_CERTIFICATE_SQL = `WITH r AS (
+export const STORE_CERTIFICATE_SQL = `WITH r AS (
     SELECT * FROM jsonb_to_record($1::jsonb) AS r(id uuid, team_id text, key_id text, session_id uuid,
       kid text, standard text, standards_met jsonb, entropy_bits float8, label text, jwt text,
       issued_at timestamptz, expires_at timestamptz, activate_by timestamptz, idempotency_key text,

@@ -135,7 +135,7 @@ export async function openIssuer(options: IssuerOptions): Promise<Issuer> {
     const timers = [
       every(
         options.logSequenceMs ?? SEQUENCE_INTERVAL_MS,
-        () => log.sequence(),
+        () => log.append(),
         logger,
         'appending queued entries to the transparency log failed; retrying',
       ),

@@ -17,16 +17,18 @@ import {
   APPEND_BATCH,
   appendQueued,
   ensureFirstCheckpoint,
-  entriesOf,
   entryRange,
   inclusionContext,
   latestCheckpoint,
   nodeRange,
   readNodes,
+  sizeAndNodes,
   sourceOf,
 } from './store.js';
 import type { StoredCheckpoint } from './store.js';
-import { checkpointTimestamp, TimestampRequests } from './tsa.js';
+import { Attestations } from './attest.js';
+import type { Attestable, Attester } from './attest.js';
+import { TimestampRequests } from './tsa.js';
 import { cosignatureLines, WitnessRequests } from './witnesses.js';
 import type { WitnessTarget } from './witnesses.js';
 
@@ -59,8 +61,8 @@ export class TransparencyLog {
   /** The run in progress or last finished, and the next one if a caller is already waiting for it. */
   private tail: Promise<number> = Promise.resolve(0);
   private next: Promise<number> | undefined;
-  private readonly witnesses: WitnessRequests;
-  private readonly tsa: TimestampRequests | undefined;
+  /** The TSA and the witnesses, asked about new checkpoints behind the sequencer. */
+  private readonly attestations: Attestations;
 
   constructor(
     private readonly db: Database,
@@ -77,13 +79,17 @@ export class TransparencyLog {
   ) {
     this.signer = signerFor(origin, key);
     this.verifierKey = verifierKeyString(this.signer);
-    this.witnesses = new WitnessRequests(
-      db,
-      witnesses,
-      async (from, to) => (await this.consistency(String(from), String(to))).hashes,
-      warn,
+    const attesters: Attester[] = witnesses.map(
+      (target) =>
+        new WitnessRequests(
+          db,
+          target,
+          (size, root) => this.sign(size, root),
+          async (from, to) => (await this.consistency(String(from), String(to))).hashes,
+        ),
     );
-    this.tsa = tsaUrl === undefined ? undefined : new TimestampRequests(db, tsaUrl, origin, warn);
+    if (tsaUrl !== undefined) attesters.push(new TimestampRequests(db, tsaUrl, origin));
+    this.attestations = new Attestations(attesters, clock, warn);
   }
 
   /**
@@ -118,13 +124,25 @@ export class TransparencyLog {
   }
 
   /**
-   * Appends everything queued when it is called (issuances and revocations), batch by batch, and
-   * returns how many entries its run appended. Runs in one process are serial: a call during a
-   * run waits for the next one (which reads the queue afresh), and calls waiting together share
-   * it. Other replicas may run at the same time: the store's compare-and-set lets one win each
-   * batch, and the loser reads again.
+   * Appends everything queued when it is called (issuances and revocations) and returns how many
+   * entries it appended; then waits until the TSA and the witnesses have answered about the newest
+   * checkpoint (or timed out). For callers that want the log settled: tests, and an issuer that is
+   * closing. The sequencer's own timer calls `append`, which never waits on the network.
    */
-  sequence(): Promise<number> {
+  async sequence(): Promise<number> {
+    const appended = await this.append();
+    await this.attestations.settled();
+    return appended;
+  }
+
+  /**
+   * Appends everything queued when it is called, batch by batch, and returns how many entries its
+   * run appended; the new checkpoint is handed to the attesters, which run on their own. Runs in
+   * one process are serial: a call during a run waits for the next one (which reads the queue
+   * afresh), and calls waiting together share it. Other replicas may run at the same time: the
+   * store's compare-and-set lets one win each batch, and the loser reads again.
+   */
+  append(): Promise<number> {
     if (this.next) return this.next;
     const run = this.tail
       .catch(() => 0)
@@ -139,22 +157,17 @@ export class TransparencyLog {
 
   private async drain(): Promise<number> {
     let total = 0;
+    let made: Attestable | undefined;
     for (let round = 0; round < 10_000; round++) {
-      const { appended, raced } = await appendQueued(this.db, this.clock(), (s, r) => this.sign(s, r));
+      const { appended, raced, size, root } = await appendQueued(this.db, this.clock(), (s, r) =>
+        this.sign(s, r),
+      );
       total += appended;
+      if (appended > 0) made = { size, root };
       if (!raced && appended < APPEND_BATCH) break;
     }
-    if (total > 0 && (this.witnesses.targets.length > 0 || this.tsa)) {
-      const latest = await this.latest();
-      await Promise.all([
-        this.witnesses.targets.length > 0 &&
-          this.witnesses.cosign(this.sign(latest.size, latest.root), latest.size, this.clock()),
-        this.tsa?.stamp(latest.size, latest.root, this.clock()),
-      ]);
-    } else if (total === 0 && this.tsa?.retryDue(this.clock())) {
-      const latest = await this.latest();
-      await this.tsa.stamp(latest.size, latest.root, this.clock());
-    }
+    // never awaited: a slow TSA or witness must not hold up the next round
+    if (this.attestations.active) this.attestations.offer(made);
     return total;
   }
 
@@ -184,25 +197,27 @@ export class TransparencyLog {
   }
 
   /**
-   * Where a certificate's issuance entry is, the latest checkpoint's size and, when that checkpoint
-   * has a trusted timestamp, its TSA time (for its page).
+   * Where a certificate's issuance entry is, the size of the checkpoint its proof is served against
+   * and, when that checkpoint has a trusted timestamp, its TSA time (for its page).
    */
   async position(
     certId: string,
   ): Promise<{ leafIndex: number; treeSize: number; timestampedAt?: Date } | undefined> {
-    const { logged } = await entriesOf(this.db, certId);
+    const { logged, checkpoint } = await inclusionContext(this.db, certId);
     const issuance = logged.find((e) => e.kind === 'issuance');
-    if (!issuance) return undefined;
-    const treeSize = (await this.latest()).size;
-    const stamp = await checkpointTimestamp(this.db, treeSize);
-    return { leafIndex: issuance.index, treeSize, ...(stamp && { timestampedAt: stamp.genTime }) };
+    if (!issuance || !checkpoint) return undefined;
+    return {
+      leafIndex: issuance.index,
+      treeSize: checkpoint.size,
+      ...(checkpoint.timestamp && { timestampedAt: checkpoint.timestamp.genTime }),
+    };
   }
 
   /** GET /api/v1/certificates/:id/inclusion */
   async inclusion(id: string): Promise<InclusionProof> {
     const parsed = certificateIdSchema.safeParse(id);
     if (!parsed.success) throw certificateNotFound();
-    const { logged, exists, latest, cosignatures } = await inclusionContext(this.db, parsed.data);
+    const { logged, exists, checkpoint, nodes } = await inclusionContext(this.db, parsed.data);
     const issuance = logged.find((e) => e.kind === 'issuance');
     if (!issuance) {
       if (!exists) throw certificateNotFound();
@@ -213,18 +228,27 @@ export class TransparencyLog {
         { retryAfter: 1 },
       );
     }
-    if (!latest || latest.size <= issuance.index) throw certificateNotFound();
-    const revocation = logged.find((e) => e.kind === 'revocation' && e.index < latest.size);
-    const stamp = await checkpointTimestamp(this.db, latest.size);
-    const [path, revocationPath] = await this.withNodes((node) => [
-      inclusionPath(issuance.index, latest.size, node),
-      revocation ? inclusionPath(revocation.index, latest.size, node) : [],
-    ]);
+    if (!checkpoint || checkpoint.size <= issuance.index) throw certificateNotFound();
+    const { size, timestamp: stamp } = checkpoint;
+    const revocation = logged.find((e) => e.kind === 'revocation' && e.index < size);
+    const paths = (node: NodeSource) => [
+      inclusionPath(issuance.index, size, node),
+      revocation ? inclusionPath(revocation.index, size, node) : [],
+    ];
+    let computed;
+    try {
+      computed = paths(sourceOf(nodes));
+    } catch {
+      // the nodes fetched with the context are meant to cover every path; should one be missing,
+      // fetch exactly what the paths read rather than fail the proof
+      computed = await this.withNodes(paths);
+    }
+    const [path, revocationPath] = computed;
     return {
       leaf_index: issuance.index,
-      tree_size: latest.size,
+      tree_size: size,
       hashes: b64(path ?? []),
-      checkpoint: this.sign(latest.size, latest.root) + cosignatures,
+      checkpoint: this.sign(size, checkpoint.root) + checkpoint.cosignatures,
       ...(revocation && { revocation: { leaf_index: revocation.index, hashes: b64(revocationPath ?? []) } }),
       ...(stamp && {
         timestamp: { token: stamp.token.toString('base64'), gen_time: stamp.genTime.toISOString() },
@@ -237,6 +261,20 @@ export class TransparencyLog {
     fromText: unknown,
     toText: unknown,
   ): Promise<{ from: number; to: number; hashes: string[] }> {
+    // the usual request (both sizes given, in order): the nodes are known from the request, so
+    // the latest size and the nodes come in one round trip; anything else takes the path below
+    const given = (v: unknown) =>
+      typeof v === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : NaN;
+    const [a, b] = [given(fromText), given(toText)];
+    if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && a <= b) {
+      const { size, nodes } = await sizeAndNodes(
+        this.db,
+        nodesRead((node) => consistencyPath(a, b, node)),
+      );
+      if (size !== undefined && b <= size) {
+        return { from: a, to: b, hashes: b64(consistencyPath(a, b, sourceOf(nodes))) };
+      }
+    }
     const latest = await this.latest();
     const parse = (v: unknown, name: string) => {
       const n = typeof v === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : NaN;

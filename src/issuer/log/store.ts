@@ -162,26 +162,31 @@ export interface LoggedEntry {
   kind: 'issuance' | 'revocation';
 }
 
-/** Where a certificate's entries are in the log, oldest first; `queued` = waiting for the sequencer. */
-export async function entriesOf(
-  db: Queryable,
-  certId: string,
-): Promise<{ logged: LoggedEntry[]; queued: boolean; exists: boolean }> {
-  const [row] = await db.query<{ logged: LoggedEntry[] | null; queued: boolean; exists: boolean }>(
-    `SELECT
-       (SELECT jsonb_agg(jsonb_build_object('index', idx, 'kind', kind) ORDER BY idx)
-          FROM log_entries WHERE cert_id = $1::uuid) AS logged,
-       EXISTS (SELECT 1 FROM log_queue WHERE cert_id = $1::uuid) AS queued,
-       EXISTS (SELECT 1 FROM certificates WHERE id = $1::uuid) AS exists`,
-    [certId],
-    { name: 'passgeni_log_entries_of' },
-  );
-  return { logged: row?.logged ?? [], queued: row?.queued ?? false, exists: row?.exists ?? false };
+/** The checkpoint a certificate's proof is served against, with what attests it. */
+export interface ProofCheckpoint extends StoredCheckpoint {
+  /** Its witnesses' cosignature lines, each ending in a newline. */
+  cosignatures: string;
+  /** Its RFC 3161 timestamp, when the TSA gave one. */
+  timestamp?: { token: Buffer; genTime: Date };
 }
 
 /**
- * What an inclusion proof needs besides the tree's nodes, in one round trip: the certificate's
- * entries, whether it exists, and the latest checkpoint with its cosignature lines.
+ * Everything an inclusion proof (and the certificate's page) needs, in one round trip: the
+ * certificate's entries, whether it exists, the checkpoint to prove them against, and the stored
+ * nodes its audit paths read. Those nodes are found in the statement itself, as a small superset
+ * of what the paths read: at each level, the sibling of each entry's ancestor (the complete
+ * subtrees beside the path), and the checkpoint's right frontier (the complete subtrees that the
+ * incomplete right-hand parts of the tree hash from). Each is a primary-key look-up, about 2 log n
+ * of them. One round trip instead of two (or three) is what keeps a proof's tail latency down on a
+ * busy machine, where each round trip may wait for a core (docs/performance.md).
+ *
+ * That checkpoint is the latest, unless a recent one that also contains every entry of the
+ * certificate is better attested: timestamping and cosigning run behind the sequencer (attest.ts),
+ * so the latest checkpoint is often not yet timestamped or cosigned, and a verifier asking for
+ * them (--require-timestamp, --require-witnesses) needs a checkpoint that has them. A checkpoint
+ * older than the certificate's revocation entry is never chosen, so a proof never hides it. Only
+ * the few newest attested checkpoints are looked at (index scans), so the choice stays cheap on a
+ * long log; the attesters start on the same checkpoint, so the newest of them usually has it all.
  */
 export async function inclusionContext(
   db: Queryable,
@@ -189,36 +194,100 @@ export async function inclusionContext(
 ): Promise<{
   logged: LoggedEntry[];
   exists: boolean;
-  latest: StoredCheckpoint | undefined;
-  cosignatures: string;
+  checkpoint: ProofCheckpoint | undefined;
+  nodes: Map<string, Buffer>;
 }> {
   const [row] = await db.query<{
+    nodes: Array<[number, string, string]> | null;
     logged: LoggedEntry[] | null;
     exists: boolean;
     size: string | null;
     root: Uint8Array | null;
     note: string | null;
     cosignatures: string | null;
+    token: Uint8Array | null;
+    gen_time: Date | string | null;
   }>(
-    `SELECT
-       (SELECT jsonb_agg(jsonb_build_object('index', idx, 'kind', kind) ORDER BY idx)
-          FROM log_entries WHERE cert_id = $1::uuid) AS logged,
+    `WITH mine AS (
+       SELECT idx, kind FROM log_entries WHERE cert_id = $1::uuid
+     ), floor AS (
+       SELECT max(idx) AS idx FROM mine
+     ), candidates AS (
+       (SELECT size FROM log_checkpoints ORDER BY size DESC LIMIT 1)
+       UNION (SELECT t.size FROM log_timestamps t, floor WHERE t.size > floor.idx ORDER BY t.size DESC LIMIT 4)
+       UNION (SELECT s.size FROM log_cosignatures s, floor WHERE s.size > floor.idx ORDER BY s.size DESC LIMIT 16)
+     ), chosen AS (
+       SELECT c.size, c.root, c.note, t.token, t.gen_time, w.lines, coalesce(w.n, 0) AS witnessed
+       FROM candidates k
+       JOIN log_checkpoints c ON c.size = k.size
+       LEFT JOIN log_timestamps t ON t.size = c.size
+       LEFT JOIN LATERAL (
+         SELECT string_agg(line || chr(10), '' ORDER BY witness) AS lines, count(*) AS n
+         FROM log_cosignatures s WHERE s.size = c.size
+       ) w ON true
+       ORDER BY (t.size IS NOT NULL)::int + coalesce(w.n, 0) DESC, c.size DESC
+       LIMIT 1
+     ), wanted AS (
+       SELECT l AS level, (m.idx >> l) # 1 AS idx
+       FROM mine m, chosen, generate_series(0, 52) l
+       WHERE m.idx < chosen.size AND ((m.idx >> l) # 1) << l < chosen.size
+       UNION
+       SELECT l, (chosen.size >> l) - 1 FROM chosen, generate_series(0, 52) l WHERE (chosen.size >> l) & 1 = 1
+     )
+     SELECT
+       (SELECT jsonb_agg(jsonb_build_array(n.level, n.idx::text, encode(n.hash, 'hex')))
+          FROM wanted w JOIN log_nodes n ON n.level = w.level AND n.idx = w.idx) AS nodes,
+       (SELECT jsonb_agg(jsonb_build_object('index', idx, 'kind', kind) ORDER BY idx) FROM mine) AS logged,
        EXISTS (SELECT 1 FROM certificates WHERE id = $1::uuid) AS exists,
-       c.size::text AS size, c.root, c.note,
-       (SELECT string_agg(line || chr(10), '' ORDER BY witness) FROM log_cosignatures s WHERE s.size = c.size) AS cosignatures
-     FROM (SELECT 1) one
-     LEFT JOIN LATERAL (SELECT size, root, note FROM log_checkpoints ORDER BY size DESC LIMIT 1) c ON true`,
+       chosen.size::text AS size, chosen.root, chosen.note, chosen.lines AS cosignatures,
+       chosen.token, chosen.gen_time
+     FROM (SELECT 1) one LEFT JOIN chosen ON true`,
     [certId],
     { name: 'passgeni_log_inclusion_context' },
   );
   return {
+    nodes: new Map(
+      (row?.nodes ?? []).map(([level, idx, hash]) => [`${level}/${idx}`, Buffer.from(hash, 'hex')]),
+    ),
     logged: row?.logged ?? [],
     exists: row?.exists ?? false,
-    latest:
+    checkpoint:
       row?.size != null && row.root && row.note !== null
-        ? { size: Number(row.size), root: Buffer.from(row.root), note: row.note }
+        ? {
+            size: Number(row.size),
+            root: Buffer.from(row.root),
+            note: row.note,
+            cosignatures: row.cosignatures ?? '',
+            ...(row.token &&
+              row.gen_time !== null && {
+                timestamp: { token: Buffer.from(row.token), genTime: new Date(row.gen_time) },
+              }),
+          }
         : undefined,
-    cosignatures: row?.cosignatures ?? '',
+  };
+}
+
+/**
+ * The latest checkpoint's size and the nodes named, in one round trip: what a consistency proof
+ * between two sizes given by the caller reads (the nodes are known before the size is).
+ */
+export async function sizeAndNodes(
+  db: Queryable,
+  nodes: ReadonlyArray<readonly [number, number]>,
+): Promise<{ size: number | undefined; nodes: Map<string, Buffer> }> {
+  const [row] = await db.query<{ size: string | null; nodes: Array<[number, string, string]> | null }>(
+    `SELECT (SELECT c.size::text FROM log_checkpoints c ORDER BY c.size DESC LIMIT 1) AS size,
+       (SELECT jsonb_agg(jsonb_build_array(n.level, n.idx::text, encode(n.hash, 'hex')))
+          FROM log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS w(level, idx)
+            ON n.level = w.level AND n.idx = w.idx) AS nodes`,
+    [nodes.map(([level]) => level), nodes.map(([, index]) => String(index))],
+    { name: 'passgeni_log_size_and_nodes' },
+  );
+  return {
+    size: row?.size == null ? undefined : Number(row.size),
+    nodes: new Map(
+      (row?.nodes ?? []).map(([level, idx, hash]) => [`${level}/${idx}`, Buffer.from(hash, 'hex')]),
+    ),
   };
 }
 

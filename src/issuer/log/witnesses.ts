@@ -2,6 +2,7 @@ import { verifiedCosigners } from '../../certificate/transparency/cosignature.js
 import type { NoteVerifier } from '../../certificate/transparency/note.js';
 import { httpRequest } from '../../lib/http.js';
 import type { Queryable } from '../db/types.js';
+import type { Attestable, Attester } from './attest.js';
 
 /**
  * Asking witnesses to cosign the log's checkpoints (C2SP tlog-witness `add-checkpoint`). Each
@@ -15,30 +16,30 @@ export interface WitnessTarget {
   key: NoteVerifier;
 }
 
-export class WitnessRequests {
-  private readonly sizes = new Map<string, number>();
+/** Asking one witness to cosign the log's checkpoints, as one of the log's attesters (attest.ts). */
+export class WitnessRequests implements Attester {
+  /** The size this witness last cosigned, as far as this process knows. */
+  private size = 0;
 
   constructor(
     private readonly db: Queryable,
-    readonly targets: readonly WitnessTarget[],
+    readonly target: WitnessTarget,
+    /** The checkpoint of (size, root) as a signed note, without cosignatures. */
+    private readonly note: (size: number, root: Buffer) => string,
     private readonly consistency: (from: number, to: number) => Promise<string[]>,
-    private readonly warn: (message: string) => void,
   ) {}
 
-  /** Asks every witness to cosign the checkpoint `note` of `size`; failures are warned about, not thrown. */
-  async cosign(note: string, size: number, now: Date): Promise<void> {
-    await Promise.all(
-      this.targets.map((t) =>
-        this.one(t, note, size, now).catch((error: unknown) =>
-          this.warn(`witness ${t.key.name} (${t.url}) did not cosign checkpoint ${size}: ${String(error)}`),
-        ),
-      ),
-    );
+  failed(size: number, error: unknown): string {
+    return `witness ${this.target.key.name} (${this.target.url}) did not cosign checkpoint ${size}: ${String(error)}`;
+  }
+
+  async attest({ size, root }: Attestable, now: Date): Promise<void> {
+    await this.one(this.target, this.note(size, root), size, now);
   }
 
   private async one(target: WitnessTarget, note: string, size: number, now: Date): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const old = Math.min(this.sizes.get(target.url) ?? 0, size);
+      const old = Math.min(this.size, size);
       const proof = old > 0 && old < size ? await this.consistency(old, size) : [];
       const response = await httpRequest({
         url: `${target.url.replace(/\/+$/, '')}/add-checkpoint`,
@@ -49,7 +50,7 @@ export class WitnessRequests {
       });
       const isSize = String(response.headers['content-type'] ?? '').startsWith('text/x.tlog.size');
       if (response.status === 409 && isSize && /^\d+\n$/.test(response.text)) {
-        this.sizes.set(target.url, Number(response.text.trim()));
+        this.size = Number(response.text.trim());
         continue;
       }
       if (response.status !== 200)
@@ -64,7 +65,7 @@ export class WitnessRequests {
          ON CONFLICT (size, witness) DO NOTHING`,
         [String(size), target.key.name, line, now],
       );
-      this.sizes.set(target.url, size);
+      this.size = size;
       return;
     }
     throw new Error('it keeps answering with another size');

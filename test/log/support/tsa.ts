@@ -23,6 +23,10 @@ export interface LocalTsa {
   requests: number;
   /** While true, the server answers 503 (a TSA that is down). */
   down: boolean;
+  /** While true, requests are held unanswered (a hung TSA); setting it false answers them. */
+  hold: boolean;
+  /** Requests held unanswered right now. */
+  readonly held: number;
   /** Changes each query before openssl answers it (a TSA that answers another request). */
   rewriteQuery: ((query: Buffer) => Buffer) | undefined;
   close(): Promise<void>;
@@ -130,10 +134,16 @@ export async function startLocalTsa(
     down: false,
     rewriteQuery: undefined,
   };
+  let hold = false;
+  let held: (() => void)[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
+    request.on('end', function answer() {
+      if (hold) {
+        held.push(answer);
+        return;
+      }
       if (state.down) {
         response.writeHead(503).end('down');
         return;
@@ -180,6 +190,19 @@ export async function startLocalTsa(
     set down(value: boolean) {
       state.down = value;
     },
+    get hold() {
+      return hold;
+    },
+    set hold(value: boolean) {
+      hold = value;
+      if (value) return;
+      const waiting = held;
+      held = [];
+      for (const answer of waiting) answer();
+    },
+    get held() {
+      return held.length;
+    },
     get rewriteQuery() {
       return state.rewriteQuery;
     },
@@ -187,6 +210,7 @@ export async function startLocalTsa(
       state.rewriteQuery = value;
     },
     close: async () => {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
