@@ -1,2 +1,0 @@
-import { createRequire as __passgeniCreateRequire } from "node:module"; import { fileURLToPath as __passgeniFileURLToPath } from "node:url"; import { dirname as __passgeniDirname } from "node:path"; const require = __passgeniCreateRequire(import.meta.url); const __filename = __passgeniFileURLToPath(import.meta.url); const __dirname = __passgeniDirname(__filename);
-import{a as b}from"./chunk-LCQHMQKG.js";import{a}from"./chunk-BZ6HFKPO.js";import"./chunk-N46FN7DW.js";import"./chunk-OSVW6HCG.js";export{a as TargetError,b as openTarget};
