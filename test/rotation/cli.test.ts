@@ -169,8 +169,8 @@ describe('the bundled CLI (dist/cli.js)', () => {
     );
     expect(inventory.code).toBe(1);
     expect(inventory.stdout).toBe(
-      'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail,workflow\r\n' +
-        'file://a.env#A,missing,,,,,,,not-checked,No certificate URL is attached to this secret.,\r\n',
+      'store,status,standard,expires_at,label,cert_url,cert_id,generated_at,binding,detail,workflow,target,leaf_index\r\n' +
+        'file://a.env#A,missing,,,,,,,not-checked,No certificate URL is attached to this secret.,,,\r\n',
     );
     expect(inventory.stderr).toBe('inventory: 1 secret: 1 missing\n');
   });
