@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SecretStore, StoreWriteRequest, StoreWriteResult } from '../adapters/store.js';
+import type { SecretStore } from '../adapters/store.js';
 import type { Target } from '../adapters/targets/index.js';
-import { StoreError } from '../adapters/store.js';
 import { targetDisplay } from '../adapters/targets/target.js';
 // Direct imports, not the certificate barrel: a bundle splits by module reachability, and the
 // barrel would make the zod claims schema part of every start-up of the certify action.
@@ -11,9 +10,9 @@ import type { CredentialBinding } from './certificate/types.js';
 import { PassgeniError, errorMessage, isPassgeniError } from './errors.js';
 import { generateCredential, type GeneratedCredential } from './generate/index.js';
 import type { IssuedCertificate, IssuerClient } from './issuer-client/types.js';
-import { planAlternation, type Alternation } from './engine/alternating.js';
-import { applyToTarget, undoTarget } from './engine/target.js';
+import { alternationFor, applyToTarget, openAndCheckTarget, undoTarget } from './engine/target.js';
 import { recordLogPosition, type LogPosition } from './engine/log-position.js';
+import { preflightStores, writeStores } from './engine/stores.js';
 import {
   FIPS_HOWTO,
   resolvePolicy,
@@ -443,66 +442,6 @@ async function attestBeforeStoring(
 /** Attesting a new certificate failed: nothing was stored, and the certificate is revoked if it could be. */
 export class AttestationFailedError extends PassgeniError {}
 
-async function alternationFor(
-  request: CertifyRequest,
-  stores: readonly SecretStore[],
-): Promise<Alternation | undefined> {
-  if (request.strategy === undefined || request.strategy === 'single') return undefined;
-  if (request.strategy !== 'alternating') {
-    throw new PassgeniError(
-      'STRATEGY_UNKNOWN',
-      `Unknown rotation strategy "${String(request.strategy)}": use single (the default) or alternating.`,
-      { exitCode: 2 },
-    );
-  }
-  if (request.target === undefined) {
-    throw new PassgeniError(
-      'TARGET_REQUIRED',
-      'The alternating strategy needs a target naming two accounts, e.g. postgresql://rotator@db:5432/app#app_a,app_b.',
-      { exitCode: 2 },
-    );
-  }
-  if (request.bind) {
-    // the stores hold {"username","password"}, not the certified string, so a binding could not be checked
-    throw new PassgeniError(
-      'BIND_NOT_SUPPORTED',
-      'A credential binding cannot be attached with the alternating strategy: the stores hold a JSON value, not the certified password alone. Drop bind.',
-      { exitCode: 2, hint: { option: 'bind', fix: 'drop' } },
-    );
-  }
-  return planAlternation(request.target, stores);
-}
-
-/**
- * Opens and checks the request's target before anything is generated: an unknown scheme, a
- * missing admin credential, a missing role or a missing privilege is found while nothing has
- * happened yet.
- */
-async function openAndCheckTarget(
-  request: CertifyRequest,
-  deps: EngineDependencies,
-): Promise<Target | undefined> {
-  if (request.target === undefined) return undefined;
-  const open =
-    deps.openTarget ??
-    (async (uri: string, options: { adminPassword?: string }) =>
-      (await import('../adapters/targets/index.js')).openTarget(uri, options));
-  let adminPassword: string | undefined;
-  if (request.targetCredentialFrom !== undefined) {
-    adminPassword = await (await deps.openStore(request.targetCredentialFrom)).readCredential();
-    if (adminPassword === undefined) {
-      throw new PassgeniError(
-        'TARGET_AUTH_MISSING',
-        `${request.targetCredentialFrom} holds no value, so it cannot give the target admin's password. Store it there first, or give the password another way (docs/rotation.md).`,
-        { exitCode: 2 },
-      );
-    }
-  }
-  const target = await open(request.target, { ...(adminPassword !== undefined && { adminPassword }) });
-  await target.preflight();
-  return target;
-}
-
 /** The activation of one run's certificate, tried once (the client retries transient failures). */
 class Activation {
   state: 'valid' | 'pending' | 'revoked';
@@ -533,117 +472,4 @@ class Activation {
   }
 }
 
-/**
- * Every store is checked before a credential is generated or a session opened: a missing directory
- * or region found after issuance would cost an issued-then-revoked certificate and the allowance.
- */
-async function preflightStores(stores: readonly SecretStore[]): Promise<void> {
-  const results = await Promise.allSettled(stores.map((store) => store.preflight()));
-  const failures = results.flatMap((result, i) =>
-    result.status === 'rejected'
-      ? [
-          {
-            store: stores[i]!.uri,
-            code: isPassgeniError(result.reason) ? result.reason.code : 'STORE_CHECK_FAILED',
-            message: errorMessage(result.reason),
-          },
-        ]
-      : [],
-  );
-  if (failures.length === 0) return;
-  throw new StoreCheckError(failures);
-}
-
-/** A store failed its pre-flight check: nothing was generated, certified or written. */
-export class StoreCheckError extends PassgeniError {
-  readonly failures: { store: string; code: string; message: string }[];
-
-  constructor(failures: { store: string; code: string; message: string }[]) {
-    // An unreachable store may be fine on the next run; anything else needs the user to act.
-    const transient = failures.every((f) => TRANSIENT_STORE_CODES.has(f.code));
-    super(
-      'STORE_CHECK_FAILED',
-      `${failures.map((f) => `${f.store}: ${f.message.replace(/\.$/, '')}`).join('; ')}. Nothing was generated, certified or written.`,
-      {
-        exitCode: transient ? 3 : 2,
-        details: { failures },
-      },
-    );
-    this.failures = failures;
-  }
-}
-
-const TRANSIENT_STORE_CODES = new Set(['STORE_UNAVAILABLE', 'STORE_THROTTLED']);
-
-/**
- * Stores are written one after another, in the order given: the user's first store is usually
- * the primary one, and a sequential run makes "which stores hold the new value" easy to state.
- */
-async function writeStores(
-  stores: SecretStore[],
-  credential: string,
-  cert: IssuedCertificate,
-  /** What the stores record beside the certificate URL. */
-  recorded: Pick<StoreWriteRequest, 'attestationUrl' | 'target'>,
-  progress: (event: ProgressEvent) => void,
-  /** Called after each store that now holds the credential. */
-  onHeld: () => Promise<void>,
-): Promise<{ stored: StoredLocation[]; failures: StoreFailure[] }> {
-  const stored: StoredLocation[] = [];
-  const failures: StoreFailure[] = [];
-  for (const store of stores) {
-    try {
-      const result: StoreWriteResult = await store.write({
-        credential,
-        certUrl: cert.cert_url,
-        certId: cert.cert_id,
-        certExpiresAt: cert.expires_at,
-        ...recorded,
-      });
-      stored.push({
-        store: store.uri,
-        ...(result.version !== undefined && { version: result.version }),
-        ...(result.notice !== undefined && { notice: result.notice }),
-      });
-      progress({
-        step: 'store',
-        store: store.uri,
-        ok: true,
-        ...(result.version !== undefined && { version: result.version }),
-        ...(result.notice !== undefined && { notice: result.notice }),
-      });
-      await onHeld();
-    } catch (error) {
-      const failure = describeStoreFailure(store.uri, error, credential);
-      if (failure.credentialWritten) {
-        // The value landed but its certificate URL did not: the store does hold the new credential.
-        stored.push({ store: store.uri, ...(failure.version !== undefined && { version: failure.version }) });
-      }
-      failures.push(failure);
-      progress({ step: 'store', store: store.uri, ok: false, code: failure.code });
-      if (failure.credentialWritten) await onHeld();
-    }
-  }
-  return { stored, failures };
-}
-
-function describeStoreFailure(uri: string, error: unknown, credential: string): StoreFailure {
-  const code = isPassgeniError(error) ? error.code : 'STORE_WRITE_FAILED';
-  // Adapters build their own messages, but a foreign error could still echo the request, so the
-  // credential is scrubbed here as a last line of defence.
-  const message = scrub(errorMessage(error), credential);
-  if (error instanceof StoreError) {
-    return {
-      store: uri,
-      code,
-      message,
-      credentialWritten: error.credentialWritten,
-      ...(error.version !== undefined && { version: error.version }),
-    };
-  }
-  return { store: uri, code, message, credentialWritten: false };
-}
-
-export function scrub(text: string, secret: string): string {
-  return secret ? text.split(secret).join('[REDACTED]') : text;
-}
+export { scrub, StoreCheckError } from './engine/stores.js';

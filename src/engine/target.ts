@@ -1,6 +1,9 @@
+import type { SecretStore } from '../../adapters/store.js';
 import type { Target } from '../../adapters/targets/index.js';
+import type { CertifyRequest, EngineDependencies } from '../engine.js';
 import { PassgeniError, errorMessage, isPassgeniError } from '../errors.js';
 import type { IssuedCertificate, IssuerClient } from '../issuer-client/types.js';
+import { planAlternation, type Alternation } from './alternating.js';
 
 /**
  * The target steps of certify-and-store (DESIGN §7, "Targets"). The order, and why:
@@ -148,4 +151,64 @@ export class TargetNotAppliedError extends PassgeniError {
     });
     this.targetState = targetState;
   }
+}
+
+export async function alternationFor(
+  request: CertifyRequest,
+  stores: readonly SecretStore[],
+): Promise<Alternation | undefined> {
+  if (request.strategy === undefined || request.strategy === 'single') return undefined;
+  if (request.strategy !== 'alternating') {
+    throw new PassgeniError(
+      'STRATEGY_UNKNOWN',
+      `Unknown rotation strategy "${String(request.strategy)}": use single (the default) or alternating.`,
+      { exitCode: 2 },
+    );
+  }
+  if (request.target === undefined) {
+    throw new PassgeniError(
+      'TARGET_REQUIRED',
+      'The alternating strategy needs a target naming two accounts, e.g. postgresql://rotator@db:5432/app#app_a,app_b.',
+      { exitCode: 2 },
+    );
+  }
+  if (request.bind) {
+    // the stores hold {"username","password"}, not the certified string, so a binding could not be checked
+    throw new PassgeniError(
+      'BIND_NOT_SUPPORTED',
+      'A credential binding cannot be attached with the alternating strategy: the stores hold a JSON value, not the certified password alone. Drop bind.',
+      { exitCode: 2, hint: { option: 'bind', fix: 'drop' } },
+    );
+  }
+  return planAlternation(request.target, stores);
+}
+
+/**
+ * Opens and checks the request's target before anything is generated: an unknown scheme, a
+ * missing admin credential, a missing role or a missing privilege is found while nothing has
+ * happened yet.
+ */
+export async function openAndCheckTarget(
+  request: CertifyRequest,
+  deps: EngineDependencies,
+): Promise<Target | undefined> {
+  if (request.target === undefined) return undefined;
+  const open =
+    deps.openTarget ??
+    (async (uri: string, options: { adminPassword?: string }) =>
+      (await import('../../adapters/targets/index.js')).openTarget(uri, options));
+  let adminPassword: string | undefined;
+  if (request.targetCredentialFrom !== undefined) {
+    adminPassword = await (await deps.openStore(request.targetCredentialFrom)).readCredential();
+    if (adminPassword === undefined) {
+      throw new PassgeniError(
+        'TARGET_AUTH_MISSING',
+        `${request.targetCredentialFrom} holds no value, so it cannot give the target admin's password. Store it there first, or give the password another way (docs/rotation.md).`,
+        { exitCode: 2 },
+      );
+    }
+  }
+  const target = await open(request.target, { ...(adminPassword !== undefined && { adminPassword }) });
+  await target.preflight();
+  return target;
 }
