@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { certifyInto } from './support/certify.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { holdLockElsewhere } from '../support/store-faults.js';
 import { startMariadb } from './support/mariadb.js';
@@ -43,25 +43,8 @@ function stored(): string {
   return dotenv.parse(readFileSync(join(dir, 'app.env'), 'utf8')).DB_PASSWORD!;
 }
 
-async function certify(target = `mysql://rotator@127.0.0.1:${server.port}#app@%`, password = 'rotator-pw') {
-  const result = await runCli(
-    [
-      'certify',
-      '--standard',
-      'SOC2',
-      '--store',
-      'file://./app.env#DB_PASSWORD',
-      '--json',
-      '--target',
-      target,
-      '--issuer-url',
-      issuer.url,
-      '--api-key',
-      issuer.apiKey,
-    ],
-    { cwd: dir, env: { MYSQL_PWD: password } },
-  );
-  return { ...result, error: result.stderr ? (JSON.parse(result.stderr) as Record<string, unknown>) : {} };
+function certify(target = `mysql://rotator@127.0.0.1:${server.port}#app@%`, password = 'rotator-pw') {
+  return certifyInto(issuer, dir, 'DB_PASSWORD', ['--target', target], { MYSQL_PWD: password });
 }
 
 /** The account as the server describes it: its CREATE USER statement and its grants. */

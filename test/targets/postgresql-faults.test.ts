@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { certifyInto } from './support/certify.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { freePort } from '../support/issuer-server.js';
 import { holdLockElsewhere } from '../support/store-faults.js';
@@ -48,31 +49,12 @@ function stored(): string {
   return dotenv.parse(readFileSync(join(dir, 'app.env'), 'utf8')).DB_PASSWORD!;
 }
 
-async function certify(
+function certify(
   targetUri: string,
   env: NodeJS.ProcessEnv = { PGPASSWORD: 'passgeni' },
   extra: string[] = [],
 ) {
-  const result = await runCli(
-    [
-      'certify',
-      '--standard',
-      'SOC2',
-      '--store',
-      'file://./app.env#DB_PASSWORD',
-      '--json',
-      '--target',
-      targetUri,
-      '--issuer-url',
-      issuer.url,
-      '--api-key',
-      issuer.apiKey,
-      ...extra,
-    ],
-    { cwd: dir, env: { HOME: dir, ...env } },
-  );
-  const error = result.stderr ? (JSON.parse(result.stderr) as Record<string, unknown>) : {};
-  return { ...result, error };
+  return certifyInto(issuer, dir, 'DB_PASSWORD', ['--target', targetUri, ...extra], { HOME: dir, ...env });
 }
 
 async function certificateStatus(id: string): Promise<string> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { createClient } from 'redis';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { certifyInto } from './support/certify.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { holdLockElsewhere } from '../support/store-faults.js';
 import { canLogin, startRedis, startRefusingProxy } from './support/redis.js';
@@ -45,25 +45,8 @@ function stored(): string {
   return dotenv.parse(readFileSync(join(dir, 'app.env'), 'utf8')).REDIS_PASSWORD!;
 }
 
-async function certify(target: string) {
-  const result = await runCli(
-    [
-      'certify',
-      '--standard',
-      'SOC2',
-      '--store',
-      'file://./app.env#REDIS_PASSWORD',
-      '--json',
-      '--target',
-      target,
-      '--issuer-url',
-      issuer.url,
-      '--api-key',
-      issuer.apiKey,
-    ],
-    { cwd: dir, env: { REDISCLI_AUTH: 'admin-pw' } },
-  );
-  return { ...result, error: result.stderr ? (JSON.parse(result.stderr) as Record<string, unknown>) : {} };
+function certify(target: string) {
+  return certifyInto(issuer, dir, 'REDIS_PASSWORD', ['--target', target], { REDISCLI_AUTH: 'admin-pw' });
 }
 
 async function admin(command: string[]): Promise<unknown> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redisPasswordHash } from '../../adapters/targets/redis.js';
-import { runCli } from '../support/cli.js';
+import { certifyInto } from './support/certify.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { certificateCount } from '../rotation/helpers.js';
 import { canLogin, startRedis } from './support/redis.js';
@@ -33,25 +33,8 @@ function stored(): string {
   return dotenv.parse(readFileSync(join(dir, 'app.env'), 'utf8')).REDIS_PASSWORD!;
 }
 
-async function certify(target: string, env: NodeJS.ProcessEnv = {}) {
-  const result = await runCli(
-    [
-      'certify',
-      '--standard',
-      'SOC2',
-      '--store',
-      'file://./app.env#REDIS_PASSWORD',
-      '--json',
-      '--target',
-      target,
-      '--issuer-url',
-      issuer.url,
-      '--api-key',
-      issuer.apiKey,
-    ],
-    { cwd: dir, env },
-  );
-  return { ...result, error: result.stderr ? (JSON.parse(result.stderr) as Record<string, unknown>) : {} };
+function certify(target: string, env: NodeJS.ProcessEnv = {}) {
+  return certifyInto(issuer, dir, 'REDIS_PASSWORD', ['--target', target], env);
 }
 
 describe('passgeni certify --target redis://', () => {

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openTarget, targetDisplay } from '../../adapters/targets/index.js';
 import type { InventoryRow } from '../../src/inventory/index.js';
 import { runCli } from '../support/cli.js';
+import { certifyInto } from './support/certify.js';
 import { useTestIssuer } from '../support/hooks.js';
 import { SHARED, canLogin, query, scratch } from './support/postgres.js';
 
@@ -32,23 +33,8 @@ beforeEach(() => {
 const ADMIN_PASSWORD = 'Adm1n-pw-SENTINEL-7f3a';
 const CA_FILE = 'ca-SENTINEL-path.pem';
 
-async function certify(extra: string[], env: NodeJS.ProcessEnv = {}) {
-  return runCli(
-    [
-      'certify',
-      '--standard',
-      'SOC2',
-      '--store',
-      'file://./app.env#DB_PASSWORD',
-      '--json',
-      ...extra,
-      '--issuer-url',
-      issuer.url,
-      '--api-key',
-      issuer.apiKey,
-    ],
-    { cwd: dir, env },
-  );
+function certify(extra: string[], env: NodeJS.ProcessEnv = {}) {
+  return certifyInto(issuer, dir, 'DB_PASSWORD', extra, env);
 }
 
 async function inventory(format: string) {
