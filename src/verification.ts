@@ -205,7 +205,14 @@ export async function verifyCertificate(target: VerifyTarget): Promise<VerifyRep
   if (target.log) {
     const base =
       certUrl?.replace(/\/cert\/[^/]+$/, '') ?? (target.issuerBase?.trim().replace(/\/+$/, '') || undefined);
-    log = await checkLogInclusion(base, claims?.jti ?? idOf(jwt), jwt, target.log, fetchOptions);
+    log = await checkLogInclusion(
+      base,
+      claims?.jti ?? idOf(jwt),
+      jwt,
+      target.log,
+      fetchOptions,
+      source.localIssuer,
+    );
     if (target.log.require && log.status !== 'included') {
       reasons.push({
         code: log.code ?? (log.status === 'invalid' ? 'LOG_PROOF_INVALID' : 'LOG_PROOF_MISSING'),
@@ -317,6 +324,8 @@ type Source =
       /** False when the verifier already requires `target.issuerId`. */
       checksIssuerItself: boolean;
       statusAfter?: () => Promise<Live | undefined>;
+      /** The local issuer, in-process: its log is read there, not at its (usually unserved) URL. */
+      localIssuer?: IssuerClient;
     };
 
 async function resolveSource(
@@ -386,6 +395,7 @@ async function resolveSource(
     trust: decision,
     verify: (token, checks) => verifier.verify(token, checks),
     checksIssuerItself: false,
+    ...(decision.source === 'local' && target.issuer && { localIssuer: target.issuer }),
   };
 }
 
@@ -470,6 +480,7 @@ async function trustedSource(args: {
     trust: { source: trusted.keys.kind === 'local' ? 'local' : 'configured', issuer: trusted.issuer },
     verify,
     checksIssuerItself: true,
+    ...(trusted.client && { localIssuer: trusted.client }),
     ...(base === undefined &&
       live === undefined &&
       id !== undefined && { statusAfter: () => statusFromAnchor(trusted, id, fetchOptions) }),

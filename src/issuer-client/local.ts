@@ -76,6 +76,7 @@ export async function openLocalIssuerClient(
         await issuer.log.sequence();
         return issuer.log.inclusion(id);
       },
+      logVerifierKey: issuer.log.verifierKey,
       close: () => issuer.close(),
     };
   } catch (error) {

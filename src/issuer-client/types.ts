@@ -38,6 +38,11 @@ export interface IssuerClient {
    * answer of GET /api/v1/certificates/:id/inclusion); throws while it is not logged yet.
    */
   inclusionProof?(id: string): Promise<unknown>;
+  /**
+   * The transparency log's verifier key (`name+hexkeyid+base64key`) when the client holds the
+   * issuer in-process (the local issuer): trusted as its signing keys are, with no URL to ask.
+   */
+  readonly logVerifierKey?: string;
   close(): Promise<void>;
 }
 

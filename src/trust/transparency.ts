@@ -7,6 +7,7 @@ import type { NoteVerifier } from '../certificate/transparency/note.js';
 import { parseWitnessKey, verifiedCosigners } from '../certificate/transparency/cosignature.js';
 import { InputError, isPassgeniError } from '../errors.js';
 import { fetchInclusionProof, fetchIssuerIdentity } from '../issuer-client/public.js';
+import type { IssuerClient } from '../issuer-client/types.js';
 import * as z from '../zod.js';
 
 /**
@@ -210,21 +211,29 @@ export async function checkLogInclusion(
   jwt: string,
   requirement: LogRequirement,
   fetchOptions: { fetch?: typeof fetch },
+  /** The trusted local issuer, in-process: its log key and proofs are read there, not over HTTP. */
+  local?: IssuerClient,
 ): Promise<LogOutcome> {
-  if (base === undefined || certId === undefined) {
+  const inProcess = local?.inclusionProof && local.logVerifierKey !== undefined ? local : undefined;
+  if ((base === undefined && !inProcess) || certId === undefined) {
     return {
       status: 'missing',
       message:
         "The transparency log can only be checked with the issuer's URL: give the certificate URL, or the issuer URL.",
     };
   }
-  const verifier = await logVerifier(base, requirement, fetchOptions);
+  const logName = base ?? 'the local issuer';
+  const verifier = inProcess
+    ? (pinnedLogKey(requirement) ?? parseVerifierKey(inProcess.logVerifierKey!))
+    : await logVerifier(base!, requirement, fetchOptions);
   if ('status' in verifier) return verifier;
   const logKey = `${verifier.name}+${verifier.keyId.toString('hex')}`;
   const keySource = requirement.verifierKey === undefined ? ('issuer' as const) : ('pinned' as const);
   let raw: unknown;
   try {
-    raw = await fetchInclusionProof(base, certId, fetchOptions);
+    raw = inProcess
+      ? await inProcess.inclusionProof!(certId)
+      : await fetchInclusionProof(base!, certId, fetchOptions);
   } catch (error) {
     // a 404: the issuer has no entry for it (yet: it logs within a second of issuance)
     const notLogged = isPassgeniError(error) && error.code === 'CERTIFICATE_NOT_FOUND';
@@ -234,7 +243,7 @@ export async function checkLogInclusion(
       log_key: logKey,
       key_source: keySource,
       message: notLogged
-        ? `The certificate is not in the transparency log yet (${base} logs certificates within a second of issuance); verify again shortly.`
+        ? `The certificate is not in the transparency log yet (${logName} logs certificates within a second of issuance); verify again shortly.`
         : `No inclusion proof from the issuer's transparency log: ${why}`,
     };
   }
@@ -250,7 +259,7 @@ export async function checkLogInclusion(
   const { leaf_index, tree_size, hashes, checkpoint } = proof.data;
   const where = { leaf_index, tree_size, log_key: logKey, key_source: keySource };
   const token = proof.data.timestamp?.token;
-  const cacheKey = `${base}\n${logKey}\n${checkpoint}\n${token ?? ''}`;
+  const cacheKey = `${logName}\n${logKey}\n${checkpoint}\n${token ?? ''}`;
   let verdict = requirement.cache?.checkpoints.get(cacheKey);
   if (!verdict) {
     verdict = checkCheckpoint(checkpoint, token, verifier, requirement);

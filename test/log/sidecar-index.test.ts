@@ -124,4 +124,51 @@ describe('the file sidecar records the log index', () => {
     // the first record is left as it was
     expect(sidecar('local.env').L).toMatchObject({ cert_id: report.cert_id, leaf_index: 0 });
   });
+
+  it('verify and inventory prove a local certificate included in-process, with nothing served at its URL', async () => {
+    const env = {
+      PASSGENI_PUBLIC_URL: `http://127.0.0.1:${await freePort()}`,
+      PASSGENI_ISSUER_URL: '',
+      PASSGENI_API_KEY: '',
+    };
+    writeFileSync(join(dir, 'own.env'), 'K=x\n');
+    const certified = await runCli(
+      ['certify', '--standard', 'HIPAA', '--store', 'file://./own.env#K', '--json'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(certified.code, certified.stderr).toBe(0);
+    const { cert_id, log } = JSON.parse(certified.stdout) as CertifyReport;
+
+    const verified = await runCli(['verify', cert_id, '--data-dir', '.passgeni', '--require-log', '--json'], {
+      cwd: dir,
+      env,
+    });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect((JSON.parse(verified.stdout) as { log: unknown }).log).toMatchObject({
+      status: 'included',
+      leaf_index: log!.leaf_index,
+      tree_size: expect.any(Number) as number,
+    });
+
+    const inventory = await runCli(
+      [
+        'inventory',
+        '--store-prefix',
+        'file://./own.env',
+        '--data-dir',
+        '.passgeni',
+        '--require-log',
+        '--format',
+        'json',
+      ],
+      { cwd: dir, env },
+    );
+    expect(inventory.code, inventory.stderr).toBe(0);
+    expect(JSON.parse(inventory.stdout)).toMatchObject([
+      { store: 'file://./own.env#K', status: 'valid', cert_id, leaf_index: log!.leaf_index },
+    ]);
+  });
 });

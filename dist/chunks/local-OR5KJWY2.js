@@ -1,2 +1,2 @@
 import { createRequire as __passgeniCreateRequire } from "node:module"; import { fileURLToPath as __passgeniFileURLToPath } from "node:url"; import { dirname as __passgeniDirname } from "node:path"; const require = __passgeniCreateRequire(import.meta.url); const __filename = __passgeniFileURLToPath(import.meta.url); const __dirname = __passgeniDirname(__filename);
-import{a,b,c,d}from"./chunk-ZTFX7I4Q.js";import"./chunk-N46FN7DW.js";import"./chunk-OSVW6HCG.js";export{a as DEFAULT_DATA_DIR,b as DEFAULT_LOCAL_PUBLIC_URL,c as LOCAL_TEAM,d as openLocalIssuerClient};
+import{a,b,c,d}from"./chunk-PT33JKMY.js";import"./chunk-N46FN7DW.js";import"./chunk-OSVW6HCG.js";export{a as DEFAULT_DATA_DIR,b as DEFAULT_LOCAL_PUBLIC_URL,c as LOCAL_TEAM,d as openLocalIssuerClient};
