@@ -97,9 +97,9 @@ export class FileStore implements SecretStore {
     await this.readCertificateUrl();
   }
 
-  async write(request: StoreWriteRequest): Promise<StoreWriteResult> {
+  /** Runs `step` on the resolved file, with symlinks refused and the file's lock held. */
+  private async locked<T>(step: (target: string) => Promise<T>): Promise<T> {
     const store = this.uri;
-    const { key, format } = this.parsed;
     const target = await fsStep(store, `find the directory of ${this.filePath}`, () =>
       resolveTarget(this.filePath),
     );
@@ -108,6 +108,16 @@ export class FileStore implements SecretStore {
       acquireLock(target, store),
     );
     try {
+      return await step(target);
+    } finally {
+      await release();
+    }
+  }
+
+  write(request: StoreWriteRequest): Promise<StoreWriteResult> {
+    const store = this.uri;
+    const { key, format } = this.parsed;
+    return this.locked(async (target) => {
       const before = await readTargetFile(store, target);
       const next = render(format, before?.toString('utf8'), key, request.credential, store);
       // A mode already at least as strict as 0600 (0400, 0600) is the owner's choice and is kept;
@@ -166,38 +176,29 @@ export class FileStore implements SecretStore {
         );
       }
       return { store, ...(notice !== undefined && { notice }) };
-    } finally {
-      await release();
-    }
+    });
   }
 
-  async recordLogEntry(entry: LogEntryRecord): Promise<void> {
+  recordLogEntry(entry: LogEntryRecord): Promise<void> {
     const store = this.uri;
-    const target = await fsStep(store, `find the directory of ${this.filePath}`, () =>
-      resolveTarget(this.filePath),
-    );
-    await this.refuseSymlinks(target);
-    const release = await fsStep(store, `create a lock file next to ${target}`, () =>
-      acquireLock(target, store),
-    );
-    try {
-      const records = await readSidecar(target);
-      const key = this.parsed.key;
-      const record = Object.hasOwn(records, key) ? records[key] : undefined;
-      // a later run may have replaced the credential (and its record) meanwhile
-      if (record?.cert_id !== entry.certId) return;
-      records[key] = { ...record, leaf_index: entry.leafIndex, tree_size: entry.treeSize };
-      await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}\n`);
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      throw new StoreError(
-        'STORE_METADATA_FAILED',
-        `The log index could not be recorded in ${target + SIDECAR_SUFFIX}: ${error instanceof SyntaxError ? 'it is not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'error')}.`,
-        { store, credentialWritten: true },
-      );
-    } finally {
-      await release();
-    }
+    return this.locked(async (target) => {
+      try {
+        const records = await readSidecar(target);
+        const key = this.parsed.key;
+        const record = Object.hasOwn(records, key) ? records[key] : undefined;
+        // a later run may have replaced the credential (and its record) meanwhile
+        if (record?.cert_id !== entry.certId) return;
+        records[key] = { ...record, leaf_index: entry.leafIndex, tree_size: entry.treeSize };
+        await atomicWrite(target + SIDECAR_SUFFIX, `${JSON.stringify(records, null, 2)}\n`);
+      } catch (error) {
+        if (error instanceof StoreError) throw error;
+        throw new StoreError(
+          'STORE_METADATA_FAILED',
+          `The log index could not be recorded in ${target + SIDECAR_SUFFIX}: ${error instanceof SyntaxError ? 'it is not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'error')}.`,
+          { store, credentialWritten: true },
+        );
+      }
+    });
   }
 
   async readCredential(): Promise<string | undefined> {
